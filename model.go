@@ -1,0 +1,231 @@
+package sillage
+
+// SiteKind is the role of a site in the network.
+type SiteKind string
+
+// Site kinds.
+const (
+	KindSupplier SiteKind = "supplier" // makes products; a source with capacity per period
+	KindDC       SiteKind = "dc"       // distribution centre; a source with stock
+	KindBoutique SiteKind = "boutique" // sells products; a destination with demand
+)
+
+// Mode is a transport mode of a lane.
+type Mode string
+
+// Transport modes.
+const (
+	ModeRoad  Mode = "road"
+	ModeRail  Mode = "rail"
+	ModeSea   Mode = "sea"
+	ModeAir   Mode = "air"
+	ModeBarge Mode = "barge" // inland waterway
+)
+
+// Modes lists every transport mode, in a fixed order.
+var Modes = []Mode{ModeRoad, ModeRail, ModeSea, ModeAir, ModeBarge}
+
+// Valid reports whether m is one of Modes.
+func (m Mode) Valid() bool {
+	for _, x := range Modes {
+		if m == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Site is a supplier, distribution centre or boutique.
+type Site struct {
+	ID            string   `json:"id" yaml:"id"`
+	Name          string   `json:"name" yaml:"name"`
+	Kind          SiteKind `json:"kind" yaml:"kind"`
+	GLN           string   `json:"gln" yaml:"gln"`           // GS1 Global Location Number, 13 digits
+	Latitude      float64  `json:"latitude" yaml:"latitude"` // decimal degrees, WGS 84
+	Longitude     float64  `json:"longitude" yaml:"longitude"`
+	Country       string   `json:"country" yaml:"country"`               // ISO 3166-1 alpha-2
+	CapacityUnits float64  `json:"capacity_units" yaml:"capacity_units"` // storage capacity in units; 0 means unlimited
+}
+
+// Product is a stock-keeping unit.
+type Product struct {
+	SKU                string  `json:"sku" yaml:"sku"`
+	GTIN               string  `json:"gtin" yaml:"gtin"` // GTIN-14 with check digit
+	Name               string  `json:"name" yaml:"name"`
+	Maison             string  `json:"maison" yaml:"maison"`
+	Class              string  `json:"class" yaml:"class"` // leather, fragrance, watch, ready-to-wear, ...
+	MassKG             float64 `json:"mass_kg" yaml:"mass_kg"`
+	UnitCostEUR        float64 `json:"unit_cost_eur" yaml:"unit_cost_eur"`
+	CradleToGateKgCO2e float64 `json:"cradle_to_gate_kgco2e" yaml:"cradle_to_gate_kgco2e"` // per unit
+	MaxTransitDays     float64 `json:"max_transit_days" yaml:"max_transit_days"`           // longest allowed transit; 0 means no limit
+}
+
+// Lane is a directed transport link between two sites.
+type Lane struct {
+	From         string  `json:"from" yaml:"from"`
+	To           string  `json:"to" yaml:"to"`
+	Mode         Mode    `json:"mode" yaml:"mode"`
+	DistanceKM   float64 `json:"distance_km" yaml:"distance_km"` // routed distance; derived by EstimatedDistanceKM when 0 in the file
+	CostEURPerKG float64 `json:"cost_eur_per_kg" yaml:"cost_eur_per_kg"`
+	TransitDays  float64 `json:"transit_days" yaml:"transit_days"`
+	CapacityKG   float64 `json:"capacity_kg" yaml:"capacity_kg"` // per review period; 0 means unlimited
+	// IntensityKgCO2ePerTKM overrides the mode's default emission
+	// intensity (well-to-wheel) with primary data, when set.
+	IntensityKgCO2ePerTKM *float64 `json:"intensity_kgco2e_per_tkm,omitempty" yaml:"intensity_kgco2e_per_tkm,omitempty"`
+	// DistanceEstimated is true when DistanceKM was derived from the
+	// great-circle distance rather than given as a routed distance.
+	DistanceEstimated bool `json:"distance_estimated,omitempty" yaml:"-"`
+}
+
+// Position is the stock of one product at one site, in units.
+type Position struct {
+	Site      string  `json:"site" yaml:"site"`
+	SKU       string  `json:"sku" yaml:"sku"`
+	OnHand    float64 `json:"on_hand" yaml:"on_hand"`
+	InTransit float64 `json:"in_transit" yaml:"in_transit"`
+	Reserved  float64 `json:"reserved" yaml:"reserved"`
+}
+
+// Available returns the units free to cover demand: on hand plus in
+// transit, less reserved.
+func (p Position) Available() float64 { return p.OnHand + p.InTransit - p.Reserved }
+
+// Demand is the sales history of one product at one site, one value per
+// week in units, oldest first.
+type Demand struct {
+	Site   string    `json:"site" yaml:"site"`
+	SKU    string    `json:"sku" yaml:"sku"`
+	Weekly []float64 `json:"weekly" yaml:"weekly"`
+}
+
+// Supply is a supplier's capacity for one product, in units per review
+// period.
+type Supply struct {
+	Supplier      string  `json:"supplier" yaml:"supplier"`
+	SKU           string  `json:"sku" yaml:"sku"`
+	CapacityUnits float64 `json:"capacity_units" yaml:"capacity_units"`
+}
+
+// Policy holds the planning parameters of a network.
+type Policy struct {
+	CarbonPriceEURPerT   float64 `json:"carbon_price_eur_per_t" yaml:"carbon_price_eur_per_t"`     // EUR per tCO2e
+	ShortfallPenaltyEUR  float64 `json:"shortfall_penalty_eur" yaml:"shortfall_penalty_eur"`       // EUR per unit of unmet demand
+	SafetyStockDays      float64 `json:"safety_stock_days" yaml:"safety_stock_days"`               // days of forecast demand
+	ReviewPeriodDays     float64 `json:"review_period_days" yaml:"review_period_days"`             // days between plans
+	ApprovalThresholdEUR float64 `json:"approval_threshold_eur" yaml:"approval_threshold_eur"`     // orders above this value wait for a planner
+	HoldingRatePerYear   float64 `json:"holding_rate_per_year" yaml:"holding_rate_per_year"`       // share of unit cost per year, e.g. 0.25
+	StorageKWhPerUnitDay float64 `json:"storage_kwh_per_unit_day" yaml:"storage_kwh_per_unit_day"` // hub energy per unit stored per day
+	StorageDaysPerHub    float64 `json:"storage_days_per_hub" yaml:"storage_days_per_hub"`         // dwell time at each hub a path passes
+	ForecastHorizonWeeks int     `json:"forecast_horizon_weeks" yaml:"forecast_horizon_weeks"`     // weeks to forecast
+}
+
+// Network is a whole supply network: the input of every plan.
+type Network struct {
+	Name     string     `json:"name,omitempty" yaml:"name,omitempty"`
+	Sites    []Site     `json:"sites" yaml:"sites"`
+	Products []Product  `json:"products" yaml:"products"`
+	Lanes    []Lane     `json:"lanes" yaml:"lanes"`
+	Stock    []Position `json:"stock" yaml:"stock"`
+	Demand   []Demand   `json:"demand" yaml:"demand"`
+	Supply   []Supply   `json:"supply" yaml:"supply"`
+	Policy   Policy     `json:"policy" yaml:"policy"`
+}
+
+// Policy defaults, applied by Network.ApplyDefaults to fields left at zero.
+const (
+	DefaultShortfallPenaltyEUR  = 10000 // EUR per unit; well above any transport cost
+	DefaultSafetyStockDays      = 14
+	DefaultReviewPeriodDays     = 7
+	DefaultHoldingRatePerYear   = 0.20
+	DefaultStorageKWhPerUnitDay = 0.01 // lit, climate-controlled warehouse space per small luxury unit
+	DefaultStorageDaysPerHub    = 7
+	DefaultForecastHorizonWeeks = 4
+)
+
+// ApplyDefaults fills unset policy fields with the documented defaults and
+// derives the distance of every lane that gives none from its sites'
+// coordinates (see EstimatedDistanceKM). Lanes whose sites are unknown are
+// left alone; Validate reports them.
+func (n *Network) ApplyDefaults() {
+	p := &n.Policy
+	if p.ShortfallPenaltyEUR == 0 {
+		p.ShortfallPenaltyEUR = DefaultShortfallPenaltyEUR
+	}
+	if p.SafetyStockDays == 0 {
+		p.SafetyStockDays = DefaultSafetyStockDays
+	}
+	if p.ReviewPeriodDays == 0 {
+		p.ReviewPeriodDays = DefaultReviewPeriodDays
+	}
+	if p.HoldingRatePerYear == 0 {
+		p.HoldingRatePerYear = DefaultHoldingRatePerYear
+	}
+	if p.StorageKWhPerUnitDay == 0 {
+		p.StorageKWhPerUnitDay = DefaultStorageKWhPerUnitDay
+	}
+	if p.StorageDaysPerHub == 0 {
+		p.StorageDaysPerHub = DefaultStorageDaysPerHub
+	}
+	if p.ForecastHorizonWeeks == 0 {
+		p.ForecastHorizonWeeks = DefaultForecastHorizonWeeks
+	}
+	idx := n.SiteIndex()
+	for i := range n.Lanes {
+		l := &n.Lanes[i]
+		if l.DistanceKM != 0 {
+			continue
+		}
+		a, okA := idx[l.From]
+		b, okB := idx[l.To]
+		if !okA || !okB {
+			continue
+		}
+		sa, sb := n.Sites[a], n.Sites[b]
+		l.DistanceKM = EstimatedDistanceKM(l.Mode, sa.Latitude, sa.Longitude, sb.Latitude, sb.Longitude)
+		l.DistanceEstimated = true
+	}
+}
+
+// SiteIndex maps each site id to its index in Sites. With duplicate ids the
+// first wins.
+func (n *Network) SiteIndex() map[string]int {
+	m := make(map[string]int, len(n.Sites))
+	for i, s := range n.Sites {
+		if _, dup := m[s.ID]; !dup {
+			m[s.ID] = i
+		}
+	}
+	return m
+}
+
+// ProductIndex maps each sku to its index in Products. With duplicate skus
+// the first wins.
+func (n *Network) ProductIndex() map[string]int {
+	m := make(map[string]int, len(n.Products))
+	for i, p := range n.Products {
+		if _, dup := m[p.SKU]; !dup {
+			m[p.SKU] = i
+		}
+	}
+	return m
+}
+
+// Site returns the site with the given id.
+func (n *Network) Site(id string) (Site, bool) {
+	for _, s := range n.Sites {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return Site{}, false
+}
+
+// Product returns the product with the given sku.
+func (n *Network) Product(sku string) (Product, bool) {
+	for _, p := range n.Products {
+		if p.SKU == sku {
+			return p, true
+		}
+	}
+	return Product{}, false
+}

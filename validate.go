@@ -1,0 +1,225 @@
+package sillage
+
+import (
+	"fmt"
+	"math"
+)
+
+// Validate checks every record of the network and returns nil or an Errors
+// value listing each failure with the record and the field, such as
+// `lanes[12].to: unknown site "PAR-9"`. Every failure wraps ErrInvalid.
+//
+// It checks: required fields; that numbers are finite and within range;
+// unique site ids, GLNs, skus and GTINs; GS1 check digits; that lanes,
+// stock, demand and supply refer to known sites and products; that a lane
+// does not go from a site to itself; and that supply comes from suppliers.
+func (n *Network) Validate() error {
+	var c errs
+	if len(n.Sites) == 0 {
+		c.add("sites", "at least one site is required")
+	}
+	if len(n.Products) == 0 {
+		c.add("products", "at least one product is required")
+	}
+	sites := map[string]SiteKind{}
+	glns := map[string]int{}
+	for i, s := range n.Sites {
+		at := fmt.Sprintf("sites[%d]", i)
+		if s.ID == "" {
+			c.add(at+".id", "is required")
+		} else if _, dup := sites[s.ID]; dup {
+			c.add(at+".id", "duplicate site %q", s.ID)
+		} else {
+			sites[s.ID] = s.Kind
+		}
+		switch s.Kind {
+		case KindSupplier, KindDC, KindBoutique:
+		case "":
+			c.add(at+".kind", "is required (supplier, dc or boutique)")
+		default:
+			c.add(at+".kind", "unknown kind %q (want supplier, dc or boutique)", s.Kind)
+		}
+		if err := ValidateGLN(s.GLN); err != nil {
+			c.add(at+".gln", "%v", err)
+		} else if j, dup := glns[s.GLN]; dup {
+			c.add(at+".gln", "GLN %s already used by sites[%d]", s.GLN, j)
+		} else {
+			glns[s.GLN] = i
+		}
+		checkRange(&c, at+".latitude", s.Latitude, -90, 90)
+		checkRange(&c, at+".longitude", s.Longitude, -180, 180)
+		if !isCountryCode(s.Country) {
+			c.add(at+".country", "%q is not an ISO 3166-1 alpha-2 code (two capital letters)", s.Country)
+		}
+		checkNonNegative(&c, at+".capacity_units", s.CapacityUnits)
+	}
+
+	products := map[string]bool{}
+	gtins := map[string]int{}
+	for i, p := range n.Products {
+		at := fmt.Sprintf("products[%d]", i)
+		if p.SKU == "" {
+			c.add(at+".sku", "is required")
+		} else if products[p.SKU] {
+			c.add(at+".sku", "duplicate sku %q", p.SKU)
+		} else {
+			products[p.SKU] = true
+		}
+		if err := ValidateGTIN14(p.GTIN); err != nil {
+			c.add(at+".gtin", "%v", err)
+		} else if j, dup := gtins[p.GTIN]; dup {
+			c.add(at+".gtin", "GTIN %s already used by products[%d]", p.GTIN, j)
+		} else {
+			gtins[p.GTIN] = i
+		}
+		if p.Class == "" {
+			c.add(at+".class", "is required")
+		}
+		checkPositive(&c, at+".mass_kg", p.MassKG)
+		checkNonNegative(&c, at+".unit_cost_eur", p.UnitCostEUR)
+		checkNonNegative(&c, at+".cradle_to_gate_kgco2e", p.CradleToGateKgCO2e)
+		checkNonNegative(&c, at+".max_transit_days", p.MaxTransitDays)
+	}
+
+	type laneKey struct {
+		from, to string
+		mode     Mode
+	}
+	lanes := map[laneKey]int{}
+	for i, l := range n.Lanes {
+		at := fmt.Sprintf("lanes[%d]", i)
+		c.site(sites, at+".from", l.From)
+		c.site(sites, at+".to", l.To)
+		if l.From != "" && l.From == l.To {
+			c.add(at+".to", "lane goes from %q to itself", l.From)
+		}
+		if !l.Mode.Valid() {
+			c.add(at+".mode", "unknown mode %q (want road, rail, sea, air or barge)", l.Mode)
+		}
+		k := laneKey{l.From, l.To, l.Mode}
+		if j, dup := lanes[k]; dup {
+			c.add(at, "duplicate of lanes[%d] (%s -> %s by %s)", j, l.From, l.To, l.Mode)
+		} else {
+			lanes[k] = i
+		}
+		checkNonNegative(&c, at+".distance_km", l.DistanceKM)
+		checkNonNegative(&c, at+".cost_eur_per_kg", l.CostEURPerKG)
+		checkNonNegative(&c, at+".transit_days", l.TransitDays)
+		checkNonNegative(&c, at+".capacity_kg", l.CapacityKG)
+		if l.IntensityKgCO2ePerTKM != nil {
+			checkNonNegative(&c, at+".intensity_kgco2e_per_tkm", *l.IntensityKgCO2ePerTKM)
+		}
+	}
+
+	type key struct{ site, sku string }
+	stock := map[key]int{}
+	for i, p := range n.Stock {
+		at := fmt.Sprintf("stock[%d]", i)
+		c.site(sites, at+".site", p.Site)
+		c.product(products, at+".sku", p.SKU)
+		if j, dup := stock[key{p.Site, p.SKU}]; dup {
+			c.add(at, "duplicate position of %q at %q (see stock[%d])", p.SKU, p.Site, j)
+		} else {
+			stock[key{p.Site, p.SKU}] = i
+		}
+		checkNonNegative(&c, at+".on_hand", p.OnHand)
+		checkNonNegative(&c, at+".in_transit", p.InTransit)
+		checkNonNegative(&c, at+".reserved", p.Reserved)
+	}
+
+	demand := map[key]int{}
+	for i, d := range n.Demand {
+		at := fmt.Sprintf("demand[%d]", i)
+		c.site(sites, at+".site", d.Site)
+		c.product(products, at+".sku", d.SKU)
+		if j, dup := demand[key{d.Site, d.SKU}]; dup {
+			c.add(at, "duplicate demand of %q at %q (see demand[%d])", d.SKU, d.Site, j)
+		} else {
+			demand[key{d.Site, d.SKU}] = i
+		}
+		for w, v := range d.Weekly {
+			checkNonNegative(&c, fmt.Sprintf("%s.weekly[%d]", at, w), v)
+		}
+	}
+
+	supply := map[key]int{}
+	for i, s := range n.Supply {
+		at := fmt.Sprintf("supply[%d]", i)
+		if kind, ok := c.site(sites, at+".supplier", s.Supplier); ok && kind != KindSupplier {
+			c.add(at+".supplier", "site %q is a %s, not a supplier", s.Supplier, kind)
+		}
+		c.product(products, at+".sku", s.SKU)
+		if j, dup := supply[key{s.Supplier, s.SKU}]; dup {
+			c.add(at, "duplicate supply of %q from %q (see supply[%d])", s.SKU, s.Supplier, j)
+		} else {
+			supply[key{s.Supplier, s.SKU}] = i
+		}
+		checkNonNegative(&c, at+".capacity_units", s.CapacityUnits)
+	}
+
+	p := n.Policy
+	checkNonNegative(&c, "policy.carbon_price_eur_per_t", p.CarbonPriceEURPerT)
+	checkNonNegative(&c, "policy.shortfall_penalty_eur", p.ShortfallPenaltyEUR)
+	checkNonNegative(&c, "policy.safety_stock_days", p.SafetyStockDays)
+	checkNonNegative(&c, "policy.review_period_days", p.ReviewPeriodDays)
+	checkNonNegative(&c, "policy.approval_threshold_eur", p.ApprovalThresholdEUR)
+	checkNonNegative(&c, "policy.holding_rate_per_year", p.HoldingRatePerYear)
+	checkNonNegative(&c, "policy.storage_kwh_per_unit_day", p.StorageKWhPerUnitDay)
+	checkNonNegative(&c, "policy.storage_days_per_hub", p.StorageDaysPerHub)
+	if p.ForecastHorizonWeeks < 0 {
+		c.add("policy.forecast_horizon_weeks", "must not be negative, is %d", p.ForecastHorizonWeeks)
+	}
+	return c.err()
+}
+
+// site checks a reference to a site and returns its kind.
+func (c *errs) site(sites map[string]SiteKind, path, id string) (SiteKind, bool) {
+	if id == "" {
+		c.add(path, "is required")
+		return "", false
+	}
+	kind, ok := sites[id]
+	if !ok {
+		c.add(path, "unknown site %q", id)
+	}
+	return kind, ok
+}
+
+// product checks a reference to a product.
+func (c *errs) product(products map[string]bool, path, sku string) {
+	if sku == "" {
+		c.add(path, "is required")
+	} else if !products[sku] {
+		c.add(path, "unknown product %q", sku)
+	}
+}
+
+func checkFinite(c *errs, path string, v float64) bool {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		c.add(path, "must be a finite number, is %v", v)
+		return false
+	}
+	return true
+}
+
+func checkNonNegative(c *errs, path string, v float64) {
+	if checkFinite(c, path, v) && v < 0 {
+		c.add(path, "must not be negative, is %g", v)
+	}
+}
+
+func checkPositive(c *errs, path string, v float64) {
+	if checkFinite(c, path, v) && v <= 0 {
+		c.add(path, "must be greater than zero, is %g", v)
+	}
+}
+
+func checkRange(c *errs, path string, v, lo, hi float64) {
+	if checkFinite(c, path, v) && (v < lo || v > hi) {
+		c.add(path, "must be between %g and %g, is %g", lo, hi, v)
+	}
+}
+
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
+}
