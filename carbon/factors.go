@@ -12,8 +12,8 @@ import (
 // tonne-km of goods carried, kept apart as tank-to-wheel and well-to-tank.
 type Factor struct {
 	Mode    sillage.Mode `json:"mode" yaml:"mode"`
-	Vehicle string       `json:"vehicle" yaml:"vehicle"` // vehicle class key, e.g. "hgv-average"
-	Label   string       `json:"label" yaml:"label"`     // human-readable class, e.g. "HGV (all diesel), all HGVs, average laden"
+	Vehicle string       `json:"vehicle" yaml:"vehicle"`                       // vehicle class key, e.g. "hgv-average"
+	Label   string       `json:"label" yaml:"label"`                           // human-readable class, e.g. "HGV (all diesel), all HGVs, average laden"
 	TTW     float64      `json:"ttw_kgco2e_per_tkm" yaml:"ttw_kgco2e_per_tkm"` // tank-to-wheel, kgCO2e per t·km
 	WTT     float64      `json:"wtt_kgco2e_per_tkm" yaml:"wtt_kgco2e_per_tkm"` // well-to-tank, kgCO2e per t·km
 	Source  string       `json:"source" yaml:"source"`                         // publication the values come from
@@ -59,23 +59,23 @@ const ShortHaulMaxKM = 3700
 
 // Vehicle class keys of the shipped table.
 const (
-	VehicleHGVAverage            = "hgv-average"
-	VehicleHGVRigid              = "hgv-rigid"
-	VehicleHGVArtic              = "hgv-artic"
-	VehicleHGVAverageReefer      = "hgv-average-reefer"
-	VehicleHGVRigidReefer        = "hgv-rigid-reefer"
-	VehicleHGVArticReefer        = "hgv-artic-reefer"
-	VehicleVanAverage            = "van-average"
-	VehicleRailFreight           = "freight-train"
-	VehicleContainerShip         = "container-ship"
-	VehicleShortSea              = "short-sea"
-	VehicleInlandWaterway        = "inland-waterway"
-	VehicleAirShortHaul          = "air-short-haul"
-	VehicleAirShortHaulRF        = "air-short-haul-rf"
-	VehicleAirLongHaul           = "air-long-haul"
-	VehicleAirLongHaulRF         = "air-long-haul-rf"
-	VehicleLaneOverride          = "lane-override"
-	defaultRuleUnbounded float64 = 0
+	VehicleHGVAverage               = "hgv-average"
+	VehicleHGVRigid                 = "hgv-rigid"
+	VehicleHGVArtic                 = "hgv-artic"
+	VehicleHGVAverageReefer         = "hgv-average-reefer"
+	VehicleHGVRigidReefer           = "hgv-rigid-reefer"
+	VehicleHGVArticReefer           = "hgv-artic-reefer"
+	VehicleVanAverage               = "van-average"
+	VehicleRailFreight              = "freight-train"
+	VehicleContainerShip            = "container-ship"
+	VehicleShortSea                 = "short-sea"
+	VehicleInlandWaterway           = "inland-waterway"
+	VehicleAirShortHaul             = "air-short-haul"
+	VehicleAirShortHaulRF           = "air-short-haul-rf"
+	VehicleAirLongHaul              = "air-long-haul"
+	VehicleAirLongHaulRF            = "air-long-haul-rf"
+	VehicleLaneOverride             = "lane-override"
+	defaultRuleUnbounded    float64 = 0
 )
 
 // defaultRule picks a table's default vehicle of a mode for legs up to
