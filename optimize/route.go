@@ -1,0 +1,443 @@
+package optimize
+
+import (
+	"container/heap"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/graph/path"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon"
+)
+
+// daysTol is the tolerance, in days, of transit-limit comparisons.
+const daysTol = 1e-9
+
+// laneData is one lane of the network with its figures for one kg.
+type laneData struct {
+	from, to int32   // site indexes
+	cost     float64 // EUR per kg
+	kg       float64 // kgCO2e per kg, well-to-wheel
+	days     float64 // transit days
+	capKG    float64 // kg per review period, 0 for unlimited
+	leg      sillage.Leg
+}
+
+// RouterOptions configures NewRouter.
+type RouterOptions struct {
+	// CarbonPriceEURPerT prices emissions, in EUR per tonne CO2e. A lane's
+	// weight for one kg is its cost plus this price times its kgCO2e per
+	// kg divided by 1000.
+	CarbonPriceEURPerT float64
+	// Factors gives the emission intensity of each lane; nil means
+	// carbon.Default().
+	Factors *carbon.Table
+}
+
+// Router finds carbon-priced cheapest paths over a network's lanes. It is
+// immutable once built and safe for concurrent use.
+type Router struct {
+	price   float64          // EUR per tCO2e
+	sites   []sillage.Site   // the network's sites, by index
+	index   map[string]int   // site id -> index
+	lanes   []laneData       // the network's lanes, by index
+	outOff  []int32          // lanes leaving site i: outLane[outOff[i]:outOff[i+1]]
+	outLane []int32          // lane indexes grouped by origin
+	w       []float64        // weight of each lane at price, EUR per kg
+	g       *laneGraph       // least-weight lane per ordered pair, for Dijkstra
+	sources []int            // suppliers and distribution centres
+	factors []carbon.Factor  // the emission factor of each lane
+	netw    *sillage.Network // the network, read only
+}
+
+// NewRouter builds the lane graph of network n (which should have passed
+// ApplyDefaults and Validate). It returns an error wrapping
+// sillage.ErrInvalid for a lane between unknown sites, a negative cost,
+// transit time or distance, or a lane whose emission factor cannot be
+// found. O(L log L) for L lanes.
+func NewRouter(n *sillage.Network, opt RouterOptions) (*Router, error) {
+	if n == nil {
+		return nil, fmt.Errorf("%w: nil network", sillage.ErrInvalid)
+	}
+	if !finiteNonNeg(opt.CarbonPriceEURPerT) {
+		return nil, fmt.Errorf("%w: carbon price %v EUR/t must be a finite number >= 0", sillage.ErrInvalid, opt.CarbonPriceEURPerT)
+	}
+	table := opt.Factors
+	if table == nil {
+		table = carbon.Default()
+	}
+	r := &Router{
+		price:   opt.CarbonPriceEURPerT,
+		sites:   n.Sites,
+		index:   n.SiteIndex(),
+		lanes:   make([]laneData, len(n.Lanes)),
+		factors: make([]carbon.Factor, len(n.Lanes)),
+		netw:    n,
+	}
+	for i, l := range n.Lanes {
+		from, okF := r.index[l.From]
+		to, okT := r.index[l.To]
+		if !okF || !okT {
+			return nil, fmt.Errorf("%w: lanes[%d] %s -> %s: unknown site", sillage.ErrInvalid, i, l.From, l.To)
+		}
+		if !finiteNonNeg(l.CostEURPerKG) || !finiteNonNeg(l.TransitDays) || !finiteNonNeg(l.DistanceKM) || !finiteNonNeg(l.CapacityKG) {
+			return nil, fmt.Errorf("%w: lanes[%d] %s -> %s: cost, transit days, distance and capacity must be finite numbers >= 0", sillage.ErrInvalid, i, l.From, l.To)
+		}
+		leg, f, err := laneLeg(table, l)
+		if err != nil {
+			return nil, fmt.Errorf("lanes[%d]: %w", i, err)
+		}
+		r.factors[i] = f
+		r.lanes[i] = laneData{
+			from: int32(from), to: int32(to),
+			cost: l.CostEURPerKG, kg: leg.KgCO2ePerKG, days: l.TransitDays, capKG: l.CapacityKG,
+			leg: leg,
+		}
+	}
+	// Lanes grouped by origin, for the transit-limited search.
+	r.outOff = make([]int32, len(r.sites)+1)
+	for _, l := range r.lanes {
+		r.outOff[l.from+1]++
+	}
+	for i := 1; i < len(r.outOff); i++ {
+		r.outOff[i] += r.outOff[i-1]
+	}
+	r.outLane = make([]int32, len(r.lanes))
+	fill := append([]int32(nil), r.outOff[:len(r.sites)]...)
+	for i, l := range r.lanes {
+		r.outLane[fill[l.from]] = int32(i)
+		fill[l.from]++
+	}
+	for i, s := range r.sites {
+		if s.Kind == sillage.KindSupplier || s.Kind == sillage.KindDC {
+			r.sources = append(r.sources, i)
+		}
+	}
+	r.setPrice(opt.CarbonPriceEURPerT)
+	return r, nil
+}
+
+// laneLeg returns the leg of lane l with its emission intensity from the
+// carbon package's factor table: distance_km × WTW / 1000 kgCO2e per kg.
+func laneLeg(t *carbon.Table, l sillage.Lane) (sillage.Leg, carbon.Factor, error) {
+	return t.Leg(l)
+}
+
+// setPrice computes the lane weights and the Dijkstra graph for a price.
+func (r *Router) setPrice(price float64) {
+	r.price = price
+	r.w = make([]float64, len(r.lanes))
+	for i, l := range r.lanes {
+		r.w[i] = l.cost + price*l.kg/1000
+	}
+	r.g = newLaneGraph(len(r.sites), r.lanes, func(i int) float64 { return r.w[i] })
+}
+
+// WithCarbonPrice returns a router over the same lanes for another carbon
+// price, in EUR per tCO2e. O(L log L).
+func (r *Router) WithCarbonPrice(price float64) (*Router, error) {
+	if !finiteNonNeg(price) {
+		return nil, fmt.Errorf("%w: carbon price %v EUR/t must be a finite number >= 0", sillage.ErrInvalid, price)
+	}
+	c := *r
+	c.setPrice(price)
+	return &c, nil
+}
+
+// CarbonPrice returns the router's carbon price in EUR per tCO2e.
+func (r *Router) CarbonPrice() float64 { return r.price }
+
+// Sources returns the ids of the suppliers and distribution centres, in
+// network order.
+func (r *Router) Sources() []string {
+	ids := make([]string, len(r.sources))
+	for i, s := range r.sources {
+		ids[i] = r.sites[s].ID
+	}
+	return ids
+}
+
+// LaneFactor returns the emission factor used for lane i of the network.
+func (r *Router) LaneFactor(i int) carbon.Factor { return r.factors[i] }
+
+// Route is a path of lanes from one site to another, with the figures for
+// one kg carried along it.
+type Route struct {
+	From         string        `json:"from"`
+	To           string        `json:"to"`
+	Legs         []sillage.Leg `json:"legs"`
+	CostEURPerKG float64       `json:"cost_eur_per_kg"` // transport cost of one kg
+	KgCO2ePerKG  float64       `json:"kgco2e_per_kg"`   // well-to-wheel emissions of one kg
+	TransitDays  float64       `json:"transit_days"`
+	// WeightEURPerKG is the generalised cost of one kg at the router's
+	// carbon price: CostEURPerKG + price × KgCO2ePerKG / 1000.
+	WeightEURPerKG float64 `json:"weight_eur_per_kg"`
+	// Lanes holds the index in Network.Lanes of each leg.
+	Lanes []int `json:"-"`
+}
+
+// Route returns the cheapest path from one site to another at the router's
+// carbon price whose transit takes at most maxDays days (0 means no limit).
+// When the cheapest path is too slow it returns the cheapest path within the
+// limit. Errors wrap ErrUnknownSite, ErrNoPath or ErrTooSlow (with the
+// fastest transit that exists). A route from a site to itself has no legs.
+func (r *Router) Route(from, to string, maxDays float64) (*Route, error) {
+	if !finiteNonNeg(maxDays) {
+		return nil, fmt.Errorf("%w: transit limit %v days must be a finite number >= 0", sillage.ErrInvalid, maxDays)
+	}
+	s, ok := r.index[from]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownSite, from)
+	}
+	t, ok := r.index[to]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownSite, to)
+	}
+	tree := r.tree(s, maxDays)
+	return tree.route(t)
+}
+
+// Tree holds the cheapest paths from one source to every site, computed by
+// Router.From.
+type Tree struct {
+	r       *Router
+	src     int
+	maxDays float64
+	paths   [][]int32 // lane indexes of the path to each site; nil when none
+	status  []error   // nil, ErrNoPath or ErrTooSlow per site
+}
+
+// From returns the cheapest paths from site source to every site, within
+// maxDays days of transit (0: no limit). It runs gonum's DijkstraFrom once,
+// O((V+E) log V), and, only when some cheapest path breaks the limit, the
+// transit-limited label-setting search (see Router.constrained).
+func (r *Router) From(source string, maxDays float64) (*Tree, error) {
+	if !finiteNonNeg(maxDays) {
+		return nil, fmt.Errorf("%w: transit limit %v days must be a finite number >= 0", sillage.ErrInvalid, maxDays)
+	}
+	s, ok := r.index[source]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownSite, source)
+	}
+	return r.tree(s, maxDays), nil
+}
+
+// AllSources returns the trees of every supplier and distribution centre,
+// in network order, within maxDays days (0: no limit).
+func (r *Router) AllSources(maxDays float64) ([]*Tree, error) {
+	if !finiteNonNeg(maxDays) {
+		return nil, fmt.Errorf("%w: transit limit %v days must be a finite number >= 0", sillage.ErrInvalid, maxDays)
+	}
+	out := make([]*Tree, len(r.sources))
+	for i, s := range r.sources {
+		out[i] = r.tree(s, maxDays)
+	}
+	return out, nil
+}
+
+// To returns the path of the tree to a site; see Router.Route for errors.
+func (t *Tree) To(site string) (*Route, error) {
+	i, ok := t.r.index[site]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownSite, site)
+	}
+	return t.route(i)
+}
+
+// Source returns the id of the tree's source.
+func (t *Tree) Source() string { return t.r.sites[t.src].ID }
+
+func (t *Tree) route(i int) (*Route, error) {
+	if err := t.status[i]; err != nil {
+		from, to := t.r.sites[t.src].ID, t.r.sites[i].ID
+		if err == ErrTooSlow {
+			fastest := t.r.fastestDays(t.src, i)
+			return nil, fmt.Errorf("%s -> %s: %w of %g days (the fastest path takes %g days)", from, to, ErrTooSlow, t.maxDays, fastest)
+		}
+		return nil, fmt.Errorf("%s -> %s: %w", from, to, err)
+	}
+	return t.r.makeRoute(t.src, i, t.paths[i]), nil
+}
+
+// makeRoute turns a lane path into a Route.
+func (r *Router) makeRoute(src, dst int, lanes []int32) *Route {
+	rt := &Route{From: r.sites[src].ID, To: r.sites[dst].ID, Legs: make([]sillage.Leg, len(lanes)), Lanes: make([]int, len(lanes))}
+	for k, li := range lanes {
+		l := &r.lanes[li]
+		rt.Legs[k] = l.leg
+		rt.Lanes[k] = int(li)
+		rt.CostEURPerKG += l.cost
+		rt.KgCO2ePerKG += l.kg
+		rt.TransitDays += l.days
+		rt.WeightEURPerKG += r.w[li]
+	}
+	return rt
+}
+
+// tree computes the paths from site src to every site within maxDays.
+func (r *Router) tree(src int, maxDays float64) *Tree {
+	n := len(r.sites)
+	t := &Tree{r: r, src: src, maxDays: maxDays, paths: make([][]int32, n), status: make([]error, n)}
+	sp := path.DijkstraFrom(r.g.nodes[src], r.g)
+	slow := false
+	for i := 0; i < n; i++ {
+		if i == src {
+			t.paths[i] = []int32{}
+			continue
+		}
+		nodes, _ := sp.To(int64(i))
+		if len(nodes) == 0 {
+			t.status[i] = ErrNoPath
+			continue
+		}
+		p := make([]int32, len(nodes)-1)
+		days := 0.0
+		for k := 1; k < len(nodes); k++ {
+			e := r.g.find(nodes[k-1].ID(), nodes[k].ID())
+			p[k-1] = r.g.lane[e]
+			days += r.lanes[p[k-1]].days
+		}
+		if maxDays > 0 && days > maxDays+daysTol {
+			t.status[i] = ErrTooSlow
+			slow = true
+			continue
+		}
+		t.paths[i] = p
+	}
+	if slow {
+		best := r.constrained(src, maxDays, r.w)
+		for i := 0; i < n; i++ {
+			if t.status[i] == ErrTooSlow && best[i] != nil {
+				t.paths[i] = best[i]
+				t.status[i] = nil
+			}
+		}
+	}
+	return t
+}
+
+// label is a state of the transit-limited search: a path from the source
+// to node, of weight w and transit days, reached over lane from label pred.
+type label struct {
+	node, lane, pred int32
+	w, days          float64
+}
+
+// labelQueue is a binary heap of label indexes ordered by weight, then days.
+type labelQueue struct {
+	idx    []int32
+	labels *[]label
+}
+
+func (q *labelQueue) Len() int { return len(q.idx) }
+func (q *labelQueue) Less(i, j int) bool {
+	a, b := &(*q.labels)[q.idx[i]], &(*q.labels)[q.idx[j]]
+	if a.w != b.w {
+		return a.w < b.w
+	}
+	return a.days < b.days
+}
+func (q *labelQueue) Swap(i, j int) { q.idx[i], q.idx[j] = q.idx[j], q.idx[i] }
+func (q *labelQueue) Push(x any)    { q.idx = append(q.idx, x.(int32)) }
+func (q *labelQueue) Pop() any {
+	n := len(q.idx) - 1
+	x := q.idx[n]
+	q.idx = q.idx[:n]
+	return x
+}
+
+// constrained returns, for every site, the lanes of the least-weight path
+// from src whose transit takes at most maxDays days (nil where none fits),
+// considering every parallel lane. weight gives each lane's weight.
+//
+// It is a label-setting search for the resource-constrained shortest path
+// problem: labels (node, weight, days) are settled in order of weight, then
+// days; a label is discarded when a settled label at the same node has no
+// more days (it has no more weight either, being settled earlier), and
+// extensions beyond maxDays are never created. The first label settled at a
+// node is its least-weight path within the limit. Each node keeps a front of
+// settled labels with strictly decreasing days, so with K the largest front
+// (at most the number of distinct transit sums under the limit; with whole
+// days at most maxDays+1) the search costs O(K·E·log(K·E)). The problem is
+// NP-hard in general; K stays small on lane networks because transit times
+// are few whole days. Weights and days must be >= 0, so no cycle helps and
+// every path found is simple.
+func (r *Router) constrained(src int, maxDays float64, weight []float64) [][]int32 {
+	n := len(r.sites)
+	minDays := make([]float64, n)
+	first := make([]int32, n)
+	for i := range minDays {
+		minDays[i] = math.Inf(1)
+		first[i] = -1
+	}
+	labels := []label{{node: int32(src), lane: -1, pred: -1}}
+	q := &labelQueue{idx: []int32{0}, labels: &labels}
+	limit := maxDays + daysTol
+	if maxDays == 0 {
+		limit = math.Inf(1)
+	}
+	for q.Len() > 0 {
+		li := heap.Pop(q).(int32)
+		l := labels[li]
+		if l.days >= minDays[l.node] {
+			continue // dominated by a settled label
+		}
+		minDays[l.node] = l.days
+		if first[l.node] < 0 {
+			first[l.node] = li
+		}
+		for _, e := range r.outLane[r.outOff[l.node]:r.outOff[l.node+1]] {
+			ln := &r.lanes[e]
+			d := l.days + ln.days
+			if d > limit || d >= minDays[ln.to] {
+				continue
+			}
+			labels = append(labels, label{node: ln.to, lane: e, pred: li, w: l.w + weight[e], days: d})
+			heap.Push(q, int32(len(labels)-1))
+		}
+	}
+	out := make([][]int32, n)
+	for i := range out {
+		if first[i] < 0 {
+			continue
+		}
+		var p []int32
+		for k := first[i]; labels[k].pred >= 0; k = labels[k].pred {
+			p = append(p, labels[k].lane)
+		}
+		for a, b := 0, len(p)-1; a < b; a, b = a+1, b-1 {
+			p[a], p[b] = p[b], p[a]
+		}
+		if p == nil {
+			p = []int32{}
+		}
+		out[i] = p
+	}
+	return out
+}
+
+// fastestDays returns the shortest transit in days from src to dst over
+// any path, +Inf when none. O((V+E) log V).
+func (r *Router) fastestDays(src, dst int) float64 {
+	d := r.fastestFrom(src)
+	return d[dst]
+}
+
+// fastestFrom returns the shortest transit in days from src to every site
+// (+Inf where unreachable), by Dijkstra on transit days.
+func (r *Router) fastestFrom(src int) []float64 {
+	days := make([]float64, len(r.lanes))
+	for i, l := range r.lanes {
+		days[i] = l.days
+	}
+	g := newLaneGraph(len(r.sites), r.lanes, func(i int) float64 { return days[i] })
+	sp := path.DijkstraFrom(g.nodes[src], g)
+	out := make([]float64, len(r.sites))
+	for i := range out {
+		out[i] = sp.WeightTo(int64(i))
+	}
+	return out
+}
+
+func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) && !math.IsNaN(v) }
