@@ -1,0 +1,610 @@
+package clp
+
+/*
+#cgo pkg-config: clp
+#include <stdio.h>
+#include <stdlib.h>
+#include <coin/Clp_C_Interface.h>
+
+// sillage_flush_stdout flushes C's stdout, where CLP writes its log.
+static void sillage_flush_stdout(void) { fflush(stdout); }
+*/
+import "C"
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"sync/atomic"
+	"unsafe"
+)
+
+// liveModels counts CLP models allocated and not yet freed (tests use it to
+// check that Close and the finalizer free every model).
+var liveModels atomic.Int64
+
+// Model is one CLP problem with its solver state (a Clp_Simplex).
+//
+// A Model is not safe for concurrent use; distinct Models are. Call Close
+// to free its C memory.
+type Model struct {
+	p       unsafe.Pointer // Clp_Simplex*; nil after Close
+	cleanup runtime.Cleanup
+
+	timeLimit float64 // CPU seconds per Solve; 0 means none
+	logLevel  int
+	solved    bool // a Solve ran since the last load
+	warm      bool // the next simplex Solve starts from the kept basis
+}
+
+// New returns an empty, silent (log level 0) minimisation model with no
+// limits.
+func New() *Model {
+	p := C.Clp_newModel()
+	C.Clp_setLogLevel(p, -1) // CLP's level -1 hides even its error messages
+	liveModels.Add(1)
+	m := &Model{p: p}
+	m.cleanup = runtime.AddCleanup(m, freeModel, p)
+	return m
+}
+
+// freeModel deletes a Clp_Simplex; it runs from Close or from the cleanup.
+func freeModel(p unsafe.Pointer) {
+	C.Clp_deleteModel(p)
+	liveModels.Add(-1)
+}
+
+// Close frees the model's C memory. It is idempotent; after Close the Model
+// must not be used (methods return ErrClosed or zero values).
+func (m *Model) Close() {
+	if m == nil || m.p == nil {
+		return
+	}
+	m.cleanup.Stop()
+	freeModel(m.p)
+	m.p = nil
+}
+
+// Closed reports whether Close was called.
+func (m *Model) Closed() bool { return m == nil || m.p == nil }
+
+// LoadProblem replaces the model's problem with a copy of p (CLP copies it;
+// p may be reused afterwards). It validates p first and returns an error
+// wrapping ErrInvalid without touching the model if p is malformed. The
+// objective direction and the limits are kept; the basis is discarded.
+// It takes O(NumRows + NumCols + NumElements) time.
+func (m *Model) LoadProblem(p Problem) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	start := make([]C.CoinBigIndex, p.NumCols+1)
+	for j := 1; j <= p.NumCols; j++ {
+		start[j] = C.CoinBigIndex(p.ColStart[j])
+	}
+	index := make([]C.int, len(p.RowIndex)+1) // +1: never a zero-length slice
+	for k, i := range p.RowIndex {
+		index[k] = C.int(i)
+	}
+	values := make([]C.double, len(p.Values)+1)
+	for k, v := range p.Values {
+		values[k] = C.double(v)
+	}
+	C.Clp_loadProblem(m.p, C.int(p.NumCols), C.int(p.NumRows),
+		&start[0], &index[0], &values[0],
+		boundsPtr(p.ColLower), boundsPtr(p.ColUpper), valuesPtr(p.Objective),
+		boundsPtr(p.RowLower), boundsPtr(p.RowUpper))
+	m.solved, m.warm = false, false
+	return nil
+}
+
+// boundsPtr returns a C copy of a bound vector with infinities in CLP's
+// form, or nil for a nil or empty vector (CLP's default).
+func boundsPtr(v []float64) *C.double {
+	if len(v) == 0 {
+		return nil
+	}
+	c := make([]C.double, len(v))
+	for i, x := range v {
+		c[i] = C.double(toCLP(x))
+	}
+	return &c[0]
+}
+
+// valuesPtr returns a copy of v as C doubles, or nil for an empty v.
+func valuesPtr(v []float64) *C.double {
+	if len(v) == 0 {
+		return nil
+	}
+	c := make([]C.double, len(v))
+	for i, x := range v {
+		c[i] = C.double(x)
+	}
+	return &c[0]
+}
+
+// NumRows returns the number of rows (constraints).
+func (m *Model) NumRows() int {
+	if m.Closed() {
+		return 0
+	}
+	defer runtime.KeepAlive(m)
+	return int(C.Clp_numberRows(m.p))
+}
+
+// NumCols returns the number of columns (variables).
+func (m *Model) NumCols() int {
+	if m.Closed() {
+		return 0
+	}
+	defer runtime.KeepAlive(m)
+	return int(C.Clp_numberColumns(m.p))
+}
+
+// SetMaximize sets the objective direction: maximise when max is true,
+// minimise (the default) otherwise.
+func (m *Model) SetMaximize(max bool) {
+	if m.Closed() {
+		return
+	}
+	defer runtime.KeepAlive(m)
+	dir := 1.0
+	if max {
+		dir = -1
+	}
+	C.Clp_setOptimizationDirection(m.p, C.double(dir))
+}
+
+// Maximize reports whether the model maximises its objective.
+func (m *Model) Maximize() bool {
+	if m.Closed() {
+		return false
+	}
+	defer runtime.KeepAlive(m)
+	return C.Clp_optimizationDirection(m.p) < 0
+}
+
+// SetTimeLimit limits each later Solve to seconds of process CPU time (see
+// the package documentation); 0, a negative value, NaN or +Inf removes the
+// limit. A solve that runs out returns an error wrapping ErrLimit, with
+// SecondaryStatus 9.
+func (m *Model) SetTimeLimit(seconds float64) {
+	if math.IsNaN(seconds) || math.IsInf(seconds, 1) || seconds <= 0 {
+		seconds = 0
+	}
+	m.timeLimit = seconds
+}
+
+// SetIterationLimit limits each later Solve to n iterations; n ≤ 0 removes
+// the limit. A solve that runs out returns an error wrapping ErrLimit.
+func (m *Model) SetIterationLimit(n int) {
+	if m.Closed() {
+		return
+	}
+	defer runtime.KeepAlive(m)
+	if n <= 0 || n > math.MaxInt32 {
+		n = math.MaxInt32
+	}
+	C.Clp_setMaximumIterations(m.p, C.int(n))
+}
+
+// SetLogLevel sets how much CLP writes to standard output: 0 nothing at
+// all (the default; the binding reports errors itself), 1 the final result
+// and CLP's warnings and errors, 2 factorizations, 3 a bit more, 4 verbose.
+// Values are clamped to [0, 4].
+func (m *Model) SetLogLevel(level int) {
+	if m.Closed() {
+		return
+	}
+	defer runtime.KeepAlive(m)
+	level = min(max(level, 0), 4)
+	m.logLevel = level
+	clpLevel := level
+	if level == 0 {
+		clpLevel = -1 // CLP's 0 still prints errors
+	}
+	C.Clp_setLogLevel(m.p, C.int(clpLevel))
+}
+
+// flushLog flushes CLP's log when logging is on.
+func (m *Model) flushLog() {
+	if m.logLevel > 0 {
+		C.sillage_flush_stdout()
+	}
+}
+
+// Solve solves the loaded problem with method and returns nil when CLP
+// proves it optimal (status 0). Otherwise it returns an error wrapping
+// ErrInfeasible, ErrUnbounded, ErrLimit or ErrNumerical; the solution
+// accessors then return CLP's last iterate, which is meaningful only for
+// ErrLimit (the best point CLP had). It returns ErrClosed after Close and
+// an error wrapping ErrInvalid for an unknown method.
+//
+// The first solve after a load runs CLP's initial solve (with presolve).
+// Later simplex solves start from the basis kept in the model (warm start).
+// Barrier always starts from scratch and crosses over to a basis.
+func (m *Model) Solve(method Method) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	if method != DualSimplex && method != PrimalSimplex && method != Barrier {
+		return fmt.Errorf("%w: unknown method %d", ErrInvalid, int(method))
+	}
+	limit := -1.0
+	if m.timeLimit > 0 {
+		limit = m.timeLimit
+	}
+	// CLP stores the limit as a deadline on its CPU clock: arm it now.
+	C.Clp_setMaximumSeconds(m.p, C.double(limit))
+	switch {
+	case method == Barrier:
+		C.Clp_initialBarrierSolve(m.p)
+	case method == DualSimplex && m.warm:
+		C.Clp_dual(m.p, 0)
+	case method == DualSimplex:
+		C.Clp_initialDualSolve(m.p)
+	case m.warm:
+		C.Clp_primal(m.p, 0)
+	default:
+		C.Clp_initialPrimalSolve(m.p)
+	}
+	m.flushLog()
+	m.solved, m.warm = true, true
+	st := Status(C.Clp_status(m.p))
+	if err := st.Err(); err != nil {
+		sec := int(C.Clp_secondaryStatus(m.p))
+		return fmt.Errorf("%w (%s, status %d, secondary status %d: %s)", err, method, int(st), sec, SecondaryStatusText(sec))
+	}
+	return nil
+}
+
+// Status returns CLP's status after the last Solve, NotSolved before the
+// first Solve after a load.
+func (m *Model) Status() Status {
+	if m.Closed() || !m.solved {
+		return NotSolved
+	}
+	defer runtime.KeepAlive(m)
+	return Status(C.Clp_status(m.p))
+}
+
+// SecondaryStatus returns CLP's secondary status after the last Solve (see
+// SecondaryStatusText), 0 before.
+func (m *Model) SecondaryStatus() int {
+	if m.Closed() || !m.solved {
+		return 0
+	}
+	defer runtime.KeepAlive(m)
+	return int(C.Clp_secondaryStatus(m.p))
+}
+
+// ObjectiveValue returns the objective value of the current solution, in
+// the user's sense (not negated for maximisation), including any objective
+// constant read from an MPS file.
+func (m *Model) ObjectiveValue() float64 {
+	if m.Closed() {
+		return 0
+	}
+	defer runtime.KeepAlive(m)
+	return float64(C.Clp_objectiveValue(m.p))
+}
+
+// Iterations returns the number of iterations of the last Solve.
+func (m *Model) Iterations() int {
+	if m.Closed() {
+		return 0
+	}
+	defer runtime.KeepAlive(m)
+	return int(C.Clp_numberIterations(m.p))
+}
+
+// copyDoubles copies n doubles from a C array; nil when p is NULL.
+func copyDoubles(p *C.double, n int, convertInf bool) []float64 {
+	if p == nil || n <= 0 {
+		return nil
+	}
+	src := unsafe.Slice((*float64)(unsafe.Pointer(p)), n)
+	out := make([]float64, n)
+	copy(out, src)
+	if convertInf {
+		for i, x := range out {
+			out[i] = fromCLP(x)
+		}
+	}
+	return out
+}
+
+// Primal returns a copy of the column values x (length NumCols).
+func (m *Model) Primal() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getColSolution(m.p), m.NumCols(), false)
+}
+
+// RowActivity returns a copy of the row activities A x (length NumRows).
+func (m *Model) RowActivity() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getRowActivity(m.p), m.NumRows(), false)
+}
+
+// Dual returns a copy of the row duals (shadow prices, length NumRows); see
+// the package documentation for signs.
+func (m *Model) Dual() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getRowPrice(m.p), m.NumRows(), false)
+}
+
+// ReducedCost returns a copy of the reduced costs (length NumCols):
+// Objective[j] − Σᵢ Dual[i]·A[i][j].
+func (m *Model) ReducedCost() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getReducedCost(m.p), m.NumCols(), false)
+}
+
+// ColLower returns a copy of the column lower bounds (−Inf when infinite).
+func (m *Model) ColLower() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getColLower(m.p), m.NumCols(), true)
+}
+
+// ColUpper returns a copy of the column upper bounds (+Inf when infinite).
+func (m *Model) ColUpper() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getColUpper(m.p), m.NumCols(), true)
+}
+
+// RowLower returns a copy of the row lower bounds (−Inf when infinite).
+func (m *Model) RowLower() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getRowLower(m.p), m.NumRows(), true)
+}
+
+// RowUpper returns a copy of the row upper bounds (+Inf when infinite).
+func (m *Model) RowUpper() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getRowUpper(m.p), m.NumRows(), true)
+}
+
+// ObjectiveCoefficients returns a copy of the objective vector c (length
+// NumCols), as loaded (not negated for maximisation).
+func (m *Model) ObjectiveCoefficients() []float64 {
+	if m.Closed() {
+		return nil
+	}
+	defer runtime.KeepAlive(m)
+	return copyDoubles(C.Clp_getObjCoefficients(m.p), m.NumCols(), false)
+}
+
+// Problem returns a copy of the loaded problem, with its matrix in gap-free
+// CSC form and infinite bounds as ±Inf. Useful after ReadMPS.
+func (m *Model) Problem() Problem {
+	if m.Closed() {
+		return Problem{}
+	}
+	defer runtime.KeepAlive(m)
+	nr, nc := m.NumRows(), m.NumCols()
+	p := Problem{
+		NumRows: nr, NumCols: nc,
+		ColStart:  make([]int, nc+1),
+		ColLower:  m.ColLower(),
+		ColUpper:  m.ColUpper(),
+		Objective: m.ObjectiveCoefficients(),
+		RowLower:  m.RowLower(),
+		RowUpper:  m.RowUpper(),
+	}
+	if nc == 0 {
+		return p
+	}
+	starts := unsafe.Slice(C.Clp_getVectorStarts(m.p), nc)
+	lengths := unsafe.Slice(C.Clp_getVectorLengths(m.p), nc)
+	total := 0
+	for j := range nc {
+		total += int(lengths[j])
+	}
+	p.RowIndex = make([]int, 0, total)
+	p.Values = make([]float64, 0, total)
+	if total > 0 {
+		// The stored arrays may have gaps: read each column's span.
+		end := 0
+		for j := range nc {
+			end = max(end, int(starts[j])+int(lengths[j]))
+		}
+		index := unsafe.Slice(C.Clp_getIndices(m.p), end)
+		elements := unsafe.Slice(C.Clp_getElements(m.p), end)
+		for j := range nc {
+			s := int(starts[j])
+			for k := s; k < s+int(lengths[j]); k++ {
+				p.RowIndex = append(p.RowIndex, int(index[k]))
+				p.Values = append(p.Values, float64(elements[k]))
+			}
+			p.ColStart[j+1] = len(p.RowIndex)
+		}
+	}
+	return p
+}
+
+// checkIndex returns an error wrapping ErrInvalid unless 0 ≤ i < n.
+func checkIndex(what string, i, n int) error {
+	if i < 0 || i >= n {
+		return fmt.Errorf("%w: %s %d out of range [0, %d)", ErrInvalid, what, i, n)
+	}
+	return nil
+}
+
+// checkBounds returns an error wrapping ErrInvalid for a NaN, a lower bound
+// of +Inf or an upper bound of −Inf.
+func checkBounds(what string, lower, upper float64) error {
+	if err := checkValue(lower, lowerBound); err != nil {
+		return fmt.Errorf("%w: %s lower bound %v: %s", ErrInvalid, what, lower, err.Error())
+	}
+	if err := checkValue(upper, upperBound); err != nil {
+		return fmt.Errorf("%w: %s upper bound %v: %s", ErrInvalid, what, upper, err.Error())
+	}
+	return nil
+}
+
+// SetColumnBounds sets the bounds of column j (±Inf for none), keeping the
+// basis for a warm re-solve. It takes O(NumCols) time (CLP's C interface
+// changes bounds a whole vector at a time); use SetColumnBoundSlices to
+// change many.
+func (m *Model) SetColumnBounds(j int, lower, upper float64) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumCols()
+	if err := checkIndex("column", j, n); err != nil {
+		return err
+	}
+	if err := checkBounds(fmt.Sprintf("column %d", j), lower, upper); err != nil {
+		return err
+	}
+	lo := C.Clp_columnLower(m.p)
+	up := C.Clp_columnUpper(m.p)
+	unsafe.Slice(lo, n)[j] = C.double(toCLP(lower))
+	unsafe.Slice(up, n)[j] = C.double(toCLP(upper))
+	// Re-set through the C interface so CLP knows the bounds changed.
+	C.Clp_chgColumnLower(m.p, lo)
+	C.Clp_chgColumnUpper(m.p, up)
+	return nil
+}
+
+// SetRowBounds sets the bounds of row i (±Inf for none), keeping the basis
+// for a warm re-solve. It takes O(NumRows) time; use SetRowBoundSlices to
+// change many.
+func (m *Model) SetRowBounds(i int, lower, upper float64) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumRows()
+	if err := checkIndex("row", i, n); err != nil {
+		return err
+	}
+	if err := checkBounds(fmt.Sprintf("row %d", i), lower, upper); err != nil {
+		return err
+	}
+	lo := C.Clp_rowLower(m.p)
+	up := C.Clp_rowUpper(m.p)
+	unsafe.Slice(lo, n)[i] = C.double(toCLP(lower))
+	unsafe.Slice(up, n)[i] = C.double(toCLP(upper))
+	C.Clp_chgRowLower(m.p, lo)
+	C.Clp_chgRowUpper(m.p, up)
+	return nil
+}
+
+// SetObjective sets the objective coefficient of column j (finite), keeping
+// the basis for a warm re-solve. It takes O(NumCols) time; use
+// SetObjectiveSlice to change many.
+func (m *Model) SetObjective(j int, c float64) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumCols()
+	if err := checkIndex("column", j, n); err != nil {
+		return err
+	}
+	if err := checkValue(c, finiteValue); err != nil {
+		return fmt.Errorf("%w: objective coefficient %v of column %d: %s", ErrInvalid, c, j, err.Error())
+	}
+	obj := C.Clp_objective(m.p)
+	unsafe.Slice(obj, n)[j] = C.double(c)
+	C.Clp_chgObjCoefficients(m.p, obj)
+	return nil
+}
+
+// SetColumnBoundSlices replaces all column bounds, keeping the basis for a
+// warm re-solve. A nil slice leaves that side unchanged; otherwise the
+// length must be NumCols.
+func (m *Model) SetColumnBoundSlices(lower, upper []float64) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumCols()
+	if err := checkVector("column lower bounds", lower, n, lowerBound); err != nil {
+		return err
+	}
+	if err := checkVector("column upper bounds", upper, n, upperBound); err != nil {
+		return err
+	}
+	if lower != nil && n > 0 {
+		C.Clp_chgColumnLower(m.p, boundsPtr(lower))
+	}
+	if upper != nil && n > 0 {
+		C.Clp_chgColumnUpper(m.p, boundsPtr(upper))
+	}
+	return nil
+}
+
+// SetRowBoundSlices replaces all row bounds (right-hand sides), keeping the
+// basis for a warm re-solve. A nil slice leaves that side unchanged;
+// otherwise the length must be NumRows.
+func (m *Model) SetRowBoundSlices(lower, upper []float64) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumRows()
+	if err := checkVector("row lower bounds", lower, n, lowerBound); err != nil {
+		return err
+	}
+	if err := checkVector("row upper bounds", upper, n, upperBound); err != nil {
+		return err
+	}
+	if lower != nil && n > 0 {
+		C.Clp_chgRowLower(m.p, boundsPtr(lower))
+	}
+	if upper != nil && n > 0 {
+		C.Clp_chgRowUpper(m.p, boundsPtr(upper))
+	}
+	return nil
+}
+
+// SetObjectiveSlice replaces the objective vector (length NumCols, finite
+// values), keeping the basis for a warm re-solve.
+func (m *Model) SetObjectiveSlice(c []float64) error {
+	if m.Closed() {
+		return ErrClosed
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumCols()
+	if c == nil {
+		return fmt.Errorf("%w: nil objective", ErrInvalid)
+	}
+	if err := checkVector("objective", c, n, finiteValue); err != nil {
+		return err
+	}
+	if n > 0 {
+		C.Clp_chgObjCoefficients(m.p, valuesPtr(c))
+	}
+	return nil
+}

@@ -1,0 +1,74 @@
+// Package clp is sillage's own cgo binding to the COIN-OR CLP linear
+// programming solver, through CLP's official C interface
+// (coin/Clp_C_Interface.h, Debian package coinor-libclp-dev, found with
+// pkg-config clp).
+//
+// It solves linear programs of the form
+//
+//	minimise (or maximise)  cᵀx
+//	subject to              rowLower ≤ A x ≤ rowUpper
+//	                        colLower ≤ x ≤ colUpper
+//
+// where A is sparse and given column by column (compressed sparse column
+// form, see [Problem]). A bound of magnitude 1e20 or more is infinite, as in
+// CLP; accessors report infinite bounds as ±Inf.
+//
+// # Use
+//
+// Create a [Model] with [New], load a problem with [Model.LoadProblem] or
+// [Model.ReadMPS], optionally set limits ([Model.SetTimeLimit],
+// [Model.SetIterationLimit]) and the direction ([Model.SetMaximize]), then call
+// [Model.Solve] with a [Method]. Solve returns nil when CLP proves the problem
+// optimal, and otherwise an error that wraps one of the sentinel errors
+// [ErrInfeasible], [ErrUnbounded], [ErrLimit] or [ErrNumerical], so callers
+// decide with errors.Is. The raw CLP codes are kept: [Model.Status] and
+// [Model.SecondaryStatus]. Solutions are copied into Go slices:
+// [Model.Primal], [Model.RowActivity], [Model.Dual], [Model.ReducedCost].
+// Always call [Model.Close] when done (a finalizer frees a forgotten model,
+// but only when the garbage collector gets round to it).
+//
+// # Warm start
+//
+// A Model keeps its problem and its last basis. Change bounds, costs or
+// right-hand sides with [Model.SetColumnBounds], [Model.SetRowBounds],
+// [Model.SetObjective] (or their slice forms) and call Solve again: CLP
+// starts from the previous basis. The dual simplex ([DualSimplex]) is the
+// right method after bound and right-hand side changes (the basis stays dual
+// feasible), the primal simplex ([PrimalSimplex]) after cost changes (the
+// basis stays primal feasible). The first solve after a load runs CLP's
+// initial solve, with presolve; later solves run the simplex directly from
+// the kept basis, without presolve. [Barrier] never warm starts.
+//
+// # Conventions
+//
+// Duals follow CLP, in the user's objective sense: for every column j,
+// ReducedCost[j] = Objective[j] − Σᵢ Dual[i]·A[i][j]. For a minimisation a
+// row at its lower bound has a dual ≥ 0 and a row at its upper bound a dual
+// ≤ 0; for a maximisation the signs are reversed. The dual for a row is the
+// change of the optimal objective per unit increase of its active bound.
+//
+// # Limits and logging
+//
+// The time limit is in seconds of CPU time of the whole process (CLP's
+// CoinCpuTime, user time summed over all threads), counted from the start of
+// each Solve: the C interface exposes no wall-clock limit. With several
+// solves running at once in one process the limit is therefore reached
+// sooner than the wall clock suggests, never later. The iteration limit
+// counts simplex (or barrier) iterations of one Solve.
+//
+// CLP writes its log with C stdio to the process's standard output. New
+// models are silent (log level 0); [Model.SetLogLevel] turns the log on, and
+// the binding flushes C's stdout after each call that may log, so the log
+// keeps its place relative to Go's own output.
+//
+// # Memory and concurrency
+//
+// A Model owns C memory that Close frees; Close is idempotent and a finalizer
+// (runtime.AddCleanup) frees a model that was never closed. After Close,
+// methods that return an error return [ErrClosed] and the others do nothing
+// and return zero values. A Model is not safe for concurrent use; distinct
+// Models may be used from different goroutines at the same time.
+//
+// Nothing in this package panics on bad input: problems are validated in Go
+// before any of them reaches C.
+package clp
