@@ -65,7 +65,6 @@ const (
 	VehicleHGVAverageReefer         = "hgv-average-reefer"
 	VehicleHGVRigidReefer           = "hgv-rigid-reefer"
 	VehicleHGVArticReefer           = "hgv-artic-reefer"
-	VehicleVanAverage               = "van-average"
 	VehicleRailFreight              = "freight-train"
 	VehicleContainerShip            = "container-ship"
 	VehicleShortSea                 = "short-sea"

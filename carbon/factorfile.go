@@ -1,0 +1,337 @@
+package carbon
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sillage/sillage"
+)
+
+// MaxFactorFileBytes is the largest factor file LoadFactorFile reads (4 MiB).
+const MaxFactorFileBytes = 4 << 20
+
+// FileError is a failure in a factor file, located by file and line.
+type FileError struct {
+	File string // file name as given
+	Line int    // 1-based line, 0 when unknown
+	Path string // record and field, e.g. "factors[2].mode"; empty for the whole file
+	Err  error  // wraps ErrUnknownMode, ErrNegativeIntensity or sillage.ErrInvalid
+}
+
+// Error formats as "file:line: path: message".
+func (e *FileError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.Path != "" {
+		b.WriteString(e.Path)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Err.Error())
+	return b.String()
+}
+
+// Unwrap returns the underlying failure.
+func (e *FileError) Unwrap() error { return e.Err }
+
+// FileErrors lists every failure of one factor file.
+type FileErrors []*FileError
+
+// Error lists the failures one per line.
+func (es FileErrors) Error() string {
+	s := make([]string, len(es))
+	for i, e := range es {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "\n")
+}
+
+// Unwrap exposes every failure to errors.Is and errors.As.
+func (es FileErrors) Unwrap() []error {
+	out := make([]error, len(es))
+	for i, e := range es {
+		out[i] = e
+	}
+	return out
+}
+
+// fileFactor is one record of the factors list of a factor file.
+type fileFactor struct {
+	Mode          string   `yaml:"mode"`
+	Vehicle       string   `yaml:"vehicle"`
+	Label         string   `yaml:"label"`
+	TTW           *float64 `yaml:"ttw_kgco2e_per_tkm"`
+	WTT           *float64 `yaml:"wtt_kgco2e_per_tkm"`
+	WTW           *float64 `yaml:"wtw_kgco2e_per_tkm"`
+	Source        string   `yaml:"source"`
+	Year          int      `yaml:"year"`
+	Note          string   `yaml:"note"`
+	Default       bool     `yaml:"default"`
+	MaxDistanceKM float64  `yaml:"max_distance_km"`
+	RF            bool     `yaml:"radiative_forcing"`
+}
+
+var (
+	fileTopKeys    = []string{"name", "factors", "grid"}
+	fileFactorKeys = []string{"mode", "vehicle", "label", "ttw_kgco2e_per_tkm", "wtt_kgco2e_per_tkm", "wtw_kgco2e_per_tkm", "source", "year", "note", "default", "max_distance_km", "radiative_forcing"}
+	fileGridKeys   = []string{"country", "kgco2e_per_kwh", "source", "year"}
+)
+
+// LoadFactorFile reads a company factor file (primary data) and applies it
+// on top of t and g: each factor is added to t (replacing a shipped factor
+// of the same mode and vehicle), factors marked default become their mode's
+// default, and grid entries replace the country's grid intensity. Either t
+// or g may be nil when the file has no records of that kind.
+//
+// The file is YAML:
+//
+//	name: Maison primary data 2025
+//	factors:
+//	  - mode: road                    # road, rail, sea, air or barge
+//	    vehicle: carrier-x-euro6       # key of the class
+//	    ttw_kgco2e_per_tkm: 0.071      # or wtw_kgco2e_per_tkm alone
+//	    wtt_kgco2e_per_tkm: 0.017
+//	    source: Carrier X fleet telematics 2025
+//	    year: 2025
+//	    default: true                  # use for every lane of the mode
+//	grid:
+//	  - {country: IT, kgco2e_per_kwh: 0.30, source: Terna 2024, year: 2024}
+//
+// Errors are FileErrors, one per bad record, formatted "file:line: path:
+// message" and wrapping ErrUnknownMode, ErrNegativeIntensity or
+// sillage.ErrInvalid.
+func LoadFactorFile(path string, t *Table, g *GridTable) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open factor file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFactorFileBytes+1))
+	if err != nil {
+		return &FileError{File: path, Err: fmt.Errorf("read: %w", err)}
+	}
+	if len(data) > MaxFactorFileBytes {
+		return &FileError{File: path, Err: fmt.Errorf("%w: more than %d bytes", sillage.ErrInvalid, MaxFactorFileBytes)}
+	}
+	return ParseFactorFile(path, data, t, g)
+}
+
+var yamlLineRE = regexp.MustCompile(`line (\d+)`)
+
+func yamlLine(err error) int {
+	m := yamlLineRE.FindStringSubmatch(err.Error())
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n
+}
+
+// ParseFactorFile is LoadFactorFile on data already read; name is used in
+// error messages. Nothing is applied to t or g unless the whole file is
+// valid.
+func ParseFactorFile(name string, data []byte, t *Table, g *GridTable) error {
+	fail := func(line int, path string, err error) error {
+		return FileErrors{{File: name, Line: line, Path: path, Err: err}}
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return fail(0, "", fmt.Errorf("%w: the file is empty; want a mapping with keys %s", sillage.ErrInvalid, strings.Join(fileTopKeys, ", ")))
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return fail(yamlLine(err), "", fmt.Errorf("%w: YAML: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return fail(doc.Line, "", fmt.Errorf("%w: the top level must be a mapping with keys %s", sillage.ErrInvalid, strings.Join(fileTopKeys, ", ")))
+	}
+	root := doc.Content[0]
+	var es FileErrors
+	add := func(line int, path string, err error) {
+		es = append(es, &FileError{File: name, Line: line, Path: path, Err: err})
+	}
+	checkKeys(root, "", fileTopKeys, add)
+
+	var factors []Factor
+	type defReq struct {
+		f     Factor
+		maxKM float64
+	}
+	var defaults []defReq
+	var grid []GridFactor
+
+	if n := mapValue(root, "factors"); n != nil {
+		if n.Kind != yaml.SequenceNode {
+			add(n.Line, "factors", fmt.Errorf("%w: must be a list", sillage.ErrInvalid))
+		} else {
+			for i, item := range n.Content {
+				at := fmt.Sprintf("factors[%d]", i)
+				if item.Kind != yaml.MappingNode {
+					add(item.Line, at, fmt.Errorf("%w: must be a mapping", sillage.ErrInvalid))
+					continue
+				}
+				checkKeys(item, at, fileFactorKeys, add)
+				var ff fileFactor
+				if err := item.Decode(&ff); err != nil {
+					add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+					continue
+				}
+				line := func(key string) int {
+					if v := mapValue(item, key); v != nil {
+						return v.Line
+					}
+					return item.Line
+				}
+				f, ok := Factor{Mode: sillage.Mode(ff.Mode), Vehicle: ff.Vehicle, Label: ff.Label, Source: ff.Source, Year: ff.Year, Note: ff.Note, Primary: true, RadiativeForcing: ff.RF}, true
+				if !f.Mode.Valid() {
+					add(line("mode"), at+".mode", fmt.Errorf("%w %q (want one of road, rail, sea, air, barge)", ErrUnknownMode, ff.Mode))
+					ok = false
+				}
+				if ff.Vehicle == "" {
+					add(item.Line, at+".vehicle", fmt.Errorf("%w: is required", sillage.ErrInvalid))
+					ok = false
+				}
+				if ff.Source == "" {
+					add(item.Line, at+".source", fmt.Errorf("%w: is required: name where the value comes from", sillage.ErrInvalid))
+					ok = false
+				}
+				for _, v := range []struct {
+					key string
+					x   *float64
+				}{{"ttw_kgco2e_per_tkm", ff.TTW}, {"wtt_kgco2e_per_tkm", ff.WTT}, {"wtw_kgco2e_per_tkm", ff.WTW}} {
+					if v.x != nil && (*v.x < 0 || math.IsNaN(*v.x) || math.IsInf(*v.x, 0)) {
+						add(line(v.key), at+"."+v.key, fmt.Errorf("%v: %w", *v.x, ErrNegativeIntensity))
+						ok = false
+					}
+				}
+				switch {
+				case ff.WTW != nil && (ff.TTW != nil || ff.WTT != nil):
+					add(line("wtw_kgco2e_per_tkm"), at, fmt.Errorf("%w: give either wtw_kgco2e_per_tkm or ttw_ and wtt_kgco2e_per_tkm, not both", sillage.ErrInvalid))
+					ok = false
+				case ff.WTW != nil:
+					f.TTW, f.Combined = *ff.WTW, true
+				case ff.TTW != nil && ff.WTT != nil:
+					f.TTW, f.WTT = *ff.TTW, *ff.WTT
+				default:
+					add(item.Line, at, fmt.Errorf("%w: an intensity is required: ttw_kgco2e_per_tkm and wtt_kgco2e_per_tkm, or wtw_kgco2e_per_tkm", sillage.ErrInvalid))
+					ok = false
+				}
+				if ff.MaxDistanceKM < 0 {
+					add(line("max_distance_km"), at+".max_distance_km", fmt.Errorf("%w: must be >= 0", sillage.ErrInvalid))
+					ok = false
+				}
+				if !ok {
+					continue
+				}
+				factors = append(factors, f)
+				if ff.Default {
+					defaults = append(defaults, defReq{f, ff.MaxDistanceKM})
+				}
+			}
+		}
+	}
+	if n := mapValue(root, "grid"); n != nil {
+		if n.Kind != yaml.SequenceNode {
+			add(n.Line, "grid", fmt.Errorf("%w: must be a list", sillage.ErrInvalid))
+		} else {
+			for i, item := range n.Content {
+				at := fmt.Sprintf("grid[%d]", i)
+				if item.Kind != yaml.MappingNode {
+					add(item.Line, at, fmt.Errorf("%w: must be a mapping", sillage.ErrInvalid))
+					continue
+				}
+				checkKeys(item, at, fileGridKeys, add)
+				var gf GridFactor
+				if err := item.Decode(&gf); err != nil {
+					add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+					continue
+				}
+				if gf.Source == "" {
+					add(item.Line, at+".source", fmt.Errorf("%w: is required", sillage.ErrInvalid))
+					continue
+				}
+				if err := (&GridTable{}).Set(gf); err != nil {
+					add(item.Line, at, err)
+					continue
+				}
+				grid = append(grid, gf)
+			}
+		}
+	}
+	if len(es) > 0 {
+		return es
+	}
+	if len(factors) > 0 && t == nil {
+		return fail(0, "factors", errors.New("no factor table to apply the factors to"))
+	}
+	if len(grid) > 0 && g == nil {
+		return fail(0, "grid", errors.New("no grid table to apply the grid intensities to"))
+	}
+	if t != nil && t.Name != "" && len(factors) > 0 {
+		label := name
+		if n := mapValue(root, "name"); n != nil && n.Value != "" {
+			label = n.Value
+		}
+		t.Name += " + " + label
+	}
+	for _, f := range factors {
+		if err := t.Add(f); err != nil {
+			return fail(0, "", err)
+		}
+	}
+	replaced := map[sillage.Mode]bool{}
+	for _, d := range defaults {
+		if err := t.SetDefault(d.f.Mode, d.f.Vehicle, d.maxKM, !replaced[d.f.Mode]); err != nil {
+			return fail(0, "", err)
+		}
+		replaced[d.f.Mode] = true
+	}
+	for _, gf := range grid {
+		if err := g.Set(gf); err != nil {
+			return fail(0, "", err)
+		}
+	}
+	return nil
+}
+
+// mapValue returns the value node of key in mapping m, or nil.
+func mapValue(m *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// checkKeys reports keys of mapping m that are not in allowed.
+func checkKeys(m *yaml.Node, at string, allowed []string, add func(int, string, error)) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		ok := false
+		for _, a := range allowed {
+			if k.Value == a {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			p := k.Value
+			if at != "" {
+				p = at + "." + k.Value
+			}
+			add(k.Line, p, fmt.Errorf("%w: unknown key (want one of %s)", sillage.ErrInvalid, strings.Join(allowed, ", ")))
+		}
+	}
+}
