@@ -1,0 +1,28 @@
+// Package epcis decodes GS1 EPCIS 2.0 JSON / JSON-LD messages, either a
+// whole EPCISDocument (or EPCISQueryDocument) or one event, into Events
+// whose identifiers are already decoded by package epc: trade items as
+// GTIN-14 and serial, classes as GTIN-14 and lot, locations as GLN.
+//
+// Every message is first validated against the JSON Schema that GS1 ships
+// with EPCIS 2.0 (schema/EPCIS-JSON-Schema.json, compiled once, on first
+// use). What the schema rejects is rejected with the schema's reason, for
+// example
+//
+//	schema: at /epcisBody/eventList/0/action: value must be one of "OBSERVE", "ADD", "DELETE"
+//
+// Note that the schema forbids the EPCIS 1.x URN form of CBV values
+// (urn:epcglobal:cbv:bizstep:receiving) for bizStep and disposition; the
+// CBV 2.0 short form ("receiving") and the CBV 2.0 web URI
+// (https://ref.gs1.org/cbv/BizStep-receiving) are accepted and normalised
+// to the short form.
+//
+// The stock-relevant content of all five event types is kept: epcList and
+// quantityList of ObjectEvent and TransactionEvent, childEPCs and
+// childQuantityList of AggregationEvent and AssociationEvent, the input
+// and output lists of TransformationEvent. Identifiers of schemes that do
+// not name a trade item (SSCC, GRAI, GIAI, ...) are listed in
+// Event.Ignored rather than dropped silently; a malformed identifier
+// rejects the whole message.
+//
+// Decode never panics on any input; FuzzDecode checks it.
+package epcis
