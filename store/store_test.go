@@ -157,7 +157,7 @@ func TestMigrationsConcurrentOpen(t *testing.T) {
 			t.Errorf("concurrent Open: %v", err)
 		}
 		for s := range stores {
-			defer s.Close()
+			t.Cleanup(func() { s.Close() })
 		}
 		s := openT(t, url)
 		var rows []struct {
