@@ -73,7 +73,9 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 		{name: "demand_history", keys: []string{"site", "sku"}, cols: []string{"seq", "weeks", "weekly_json"}},
 		{name: "supply", keys: []string{"supplier", "sku"}, cols: []string{"seq", "capacity_units"}},
 	}
-	add := func(i int, key []any, vals ...any) { tables[i].rows = append(tables[i].rows, syncRow{key: key, vals: vals}) }
+	add := func(i int, key []any, vals ...any) {
+		tables[i].rows = append(tables[i].rows, syncRow{key: key, vals: vals})
+	}
 	for i, s := range n.Sites {
 		add(1, []any{s.ID}, int64(i), s.Name, string(s.Kind), s.GLN, s.Latitude, s.Longitude, s.Country, s.CapacityUnits)
 	}

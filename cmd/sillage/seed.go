@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/store"
+)
+
+// envDB names the environment variable that gives the default of --db.
+const envDB = "SILLAGE_DB"
+
+// dbFlag declares the --db flag shared by the subcommands that use the
+// store. Its default is $SILLAGE_DB when set, else store.DefaultURL.
+func dbFlag(fs *flag.FlagSet) *string {
+	def := store.DefaultURL
+	if v := os.Getenv(envDB); v != "" {
+		def = v
+	}
+	return fs.String("db", def, "database `URL`: sqlite://PATH or postgres://USER@HOST:PORT/DB (default from $"+envDB+")")
+}
+
+// openStore checks the database URL, so that a bad one is a usage error,
+// then opens the store and applies its migrations.
+func openStore(ctx context.Context, url string) (*store.Store, error) {
+	if _, err := store.ParseURL(url); err != nil {
+		return nil, usageErrorf("--db: %v", err)
+	}
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	return s, nil
+}
+
+func init() {
+	register(&command{
+		name:  "seed",
+		short: "load a network file into the database",
+		usage: "seed --network FILE [--db URL] [--name NAME]",
+		long: `Seed loads a network file (sites, products, lanes, stock, demand, supply and
+policy; see the README) into the database, creating the schema first when
+needed. It is idempotent: the stored network is made equal to the file, so
+a second run with the same file changes nothing and says "unchanged".
+Records the file no longer has are deleted from the stored network,
+including stock positions: the file's stock replaces the stored stock.
+
+It prints, per table, the rows in the database and the rows it inserted,
+updated and deleted.
+
+The database defaults to $SILLAGE_DB, or sqlite://sillage.db (a SQLite
+file in the working directory) when that is unset. For PostgreSQL give
+--db postgres://USER:PASSWORD@HOST:5432/DB?sslmode=disable.
+
+The network is stored under --name, else the file's "name" key, else the
+file name without its extension.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			file := fs.String("network", "", "network `FILE` (YAML) to load; required")
+			db := dbFlag(fs)
+			name := fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)")
+			return func(ctx context.Context, e *env) error {
+				if *file == "" {
+					return usageErrorf("--network is required")
+				}
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				if _, err := store.ParseURL(*db); err != nil {
+					return usageErrorf("--db: %v", err)
+				}
+				n, err := network.Load(*file)
+				if err != nil {
+					return err
+				}
+				netName := *name
+				if netName == "" {
+					netName = n.Name
+				}
+				if netName == "" {
+					netName = strings.TrimSuffix(filepath.Base(*file), filepath.Ext(*file))
+				}
+				s, err := openStore(ctx, *db)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				changes, err := s.SaveNetwork(ctx, netName, n)
+				if err != nil {
+					return err
+				}
+				counts, err := s.Counts(ctx)
+				if err != nil {
+					return err
+				}
+				return printSeed(e, netName, *file, *db, changes, counts)
+			}
+		},
+	})
+}
+
+// printSeed reports what seed did: one line per table, then a summary.
+func printSeed(e *env, name, file, db string, changes store.Changes, counts map[string]int64) error {
+	fmt.Fprintf(e.stdout, "network %q from %s into %s\n\n", name, file, redactURL(db))
+	fmt.Fprintf(e.stdout, "%-16s %8s %9s %8s %8s\n", "table", "rows", "inserted", "updated", "deleted")
+	var ins, upd, del int64
+	for _, c := range changes {
+		fmt.Fprintf(e.stdout, "%-16s %8d %9d %8d %8d\n", c.Table, counts[c.Table], c.Inserted, c.Updated, c.Deleted)
+		ins, upd, del = ins+c.Inserted, upd+c.Updated, del+c.Deleted
+	}
+	if !changes.Changed() {
+		_, err := fmt.Fprintf(e.stdout, "\nunchanged: the stored network %q already matches %s\n", name, file)
+		return err
+	}
+	_, err := fmt.Fprintf(e.stdout, "\nseeded: %d rows inserted, %d updated, %d deleted\n", ins, upd, del)
+	return err
+}
+
+// redactURL hides the password of a database URL.
+func redactURL(raw string) string {
+	if i := strings.Index(raw, "://"); i >= 0 {
+		rest := raw[i+3:]
+		if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
+			if user, _, ok := strings.Cut(rest[:at], ":"); ok {
+				return raw[:i+3] + user + ":xxxxx" + rest[at:]
+			}
+		}
+	}
+	return raw
+}
