@@ -56,7 +56,9 @@ func schemas(t testing.TB) (pf, apiErr *jsonschema.Schema) {
 		}}
 	}
 	c.RegisterFormat(str("decimal", decimalRE.MatchString))
-	c.RegisterFormat(str("urn", func(s string) bool { return regexp.MustCompile(`^[uU][rR][nN]:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$`).MatchString(s) }))
+	c.RegisterFormat(str("urn", func(s string) bool {
+		return regexp.MustCompile(`^[uU][rR][nN]:[A-Za-z0-9][A-Za-z0-9-]{0,31}:\S+$`).MatchString(s)
+	}))
 	for _, name := range []string{"double", "float", "int32", "uint"} {
 		c.RegisterFormat(&jsonschema.Format{Name: name, Validate: func(any) error { return nil }})
 	}
