@@ -2,7 +2,6 @@ package optimize
 
 import (
 	"errors"
-	"fmt"
 
 	"github.com/sillage/sillage"
 )
@@ -12,7 +11,7 @@ import (
 var (
 	// ErrUnknownSite is returned for a site id that is not in the network.
 	// It wraps sillage.ErrNotFound.
-	ErrUnknownSite = fmt.Errorf("%w: unknown site", sillage.ErrNotFound)
+	ErrUnknownSite error = &kindError{"unknown site", sillage.ErrNotFound}
 	// ErrNoPath is returned when no chain of lanes joins two sites.
 	ErrNoPath = errors.New("no path")
 	// ErrTooSlow is returned when paths join two sites but every one of
@@ -28,3 +27,13 @@ var (
 	// cause.
 	ErrUnbounded = errors.New("plan unbounded")
 )
+
+// kindError is a sentinel error that also matches a broader error kind of
+// the root package, without repeating it in its message.
+type kindError struct {
+	msg  string
+	kind error
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
