@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"encoding/json"
 	"fmt"
 
@@ -17,12 +19,19 @@ import (
 func (s *Store) SaveFootprints(ctx context.Context, planID string, fs []sillage.Footprint) error {
 	what := fmt.Sprintf("save footprints of plan %q", planID)
 	return s.withTx(ctx, what, func(tx *sqlx.Tx) error {
-		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM plans WHERE id = ?`), planID); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+		// Lock the plan's row so that concurrent saves of its footprints
+		// run one after the other (SQLite: the write lock does).
+		q := `SELECT id FROM plans WHERE id = ?`
+		if s.engine == Postgres {
+			q += ` FOR UPDATE`
 		}
-		if n == 0 {
+		var id string
+		err := tx.GetContext(ctx, &id, tx.Rebind(q), planID)
+		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: %w: no such plan", what, sillage.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM footprints WHERE plan_id = ?`), planID); err != nil {
 			return fmt.Errorf("%s: %w", what, err)

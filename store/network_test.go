@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/sillage/sillage"
@@ -224,6 +225,59 @@ func TestSaveNetworkErrors(t *testing.T) {
 		}
 		if _, err := s.LoadNetwork(ctx, "nope"); !errors.Is(err, sillage.ErrNotFound) {
 			t.Fatalf("LoadNetwork(nope) error %v, want ErrNotFound", err)
+		}
+	})
+}
+
+// TestSaveNetworkConcurrent saves versions of one network from several
+// goroutines at once, first while it is new, then while it exists: all
+// saves succeed and the stored network is one of the versions, whole.
+func TestSaveNetworkConcurrent(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		const n = 6
+		versions := make([]*sillage.Network, n)
+		for i := range versions {
+			// Versions differ only in stock, the table after the others,
+			// so that nothing before it orders the saves.
+			v := loadTiny(t)
+			v.Stock[3].OnHand = float64(i)
+			if i%2 == 1 { // odd versions lack two positions, which even ones re-insert
+				v.Stock = v.Stock[2:]
+			}
+			versions[i] = v
+		}
+		for round := range 3 {
+			errs := make(chan error, n)
+			var wg sync.WaitGroup
+			for _, v := range versions {
+				wg.Go(func() {
+					_, err := s.SaveNetwork(ctx, "tiny", v)
+					errs <- err
+				})
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			got, err := s.LoadNetwork(ctx, "tiny")
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := int(got.Stock[len(got.Stock)-1].OnHand)
+			if i < 0 || i >= n || !reflect.DeepEqual(got, versions[i]) {
+				t.Fatalf("round %d: the stored network is no version whole: %+v", round, got)
+			}
+		}
+		c, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c["networks"] != 1 || c["sites"] != 4 {
+			t.Fatalf("counts after concurrent saves: %v", c)
 		}
 	})
 }

@@ -273,6 +273,18 @@ func TestFootprints(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		var wg sync.WaitGroup // concurrent saves, as retried activities might do
+		errs := make(chan error, 4)
+		for range 4 {
+			wg.Go(func() { errs <- s.SaveFootprints(ctx, p.ID, fs) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
 		got, err := s.ListFootprints(ctx, p.ID)
 		if err != nil {
 			t.Fatal(err)
