@@ -1,0 +1,244 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+)
+
+// Activities is every activity the workflows call, by method name (the
+// Act* constants). Package activities implements it; workflow tests give
+// a fake. Each method documents its retry class: see the options below.
+type Activities interface {
+	// Plan steps, on PlanTaskQueue.
+
+	// SnapshotStock reads the network and its stock positions.
+	SnapshotStock(ctx context.Context, in StepInput) (SnapshotResult, error)
+	// Forecast forecasts demand over the policy's horizon.
+	Forecast(ctx context.Context, in StepInput) (ForecastResult, error)
+	// Route finds the carbon-priced cheapest path from every source to
+	// every site.
+	Route(ctx context.Context, in StepInput) (RouteResult, error)
+	// Solve solves the replenishment LP, heartbeating while it runs. An
+	// infeasible plan is a non-retryable ErrTypeInfeasible error.
+	Solve(ctx context.Context, in StepInput) (SolveResult, error)
+	// Footprints computes the footprint of every product at every site.
+	Footprints(ctx context.Context, in StepInput) (FootprintResult, error)
+	// PersistPlan stores the plan, its lines and footprints (idempotent
+	// by plan id) and returns the orders it implies.
+	PersistPlan(ctx context.Context, in StepInput) (PersistResult, error)
+
+	// Orders, on TaskQueue.
+
+	// CreateOrder inserts the order if absent (by id) and reserves its
+	// stock; on a second call it returns the stored order unchanged.
+	CreateOrder(ctx context.Context, in OrderRef) (OrderState, error)
+	// SetOrderStatus records a status change.
+	SetOrderStatus(ctx context.Context, in StatusChange) error
+	// ReleaseOrder releases what the order reserved, beyond Keep, once.
+	ReleaseOrder(ctx context.Context, in Release) (ReleaseResult, error)
+	// SubmitOrder sends a purchase order to its supplier.
+	SubmitOrder(ctx context.Context, in OrderRef) (Submission, error)
+	// AwaitConfirmation polls the supplier until it answers, heartbeating.
+	AwaitConfirmation(ctx context.Context, in AwaitConfirmationInput) (Confirmation, error)
+	// CancelSupplierOrder cancels a purchase order at its supplier.
+	CancelSupplierOrder(ctx context.Context, in SupplierCancel) error
+	// ApplyConfirmation records the supplier's answer on the order.
+	ApplyConfirmation(ctx context.Context, in Confirmation) error
+	// ReceiveOrder records the goods received so far against the order
+	// (cumulative figures, so a retry changes nothing); with Final it
+	// marks the order received and releases what will not come.
+	ReceiveOrder(ctx context.Context, in ReceiptProgress) error
+	// PublishTransfer publishes a transfer command over MQTT.
+	PublishTransfer(ctx context.Context, in TransferCommand) error
+	// Notify tells the planners about an order.
+	Notify(ctx context.Context, in Notice) error
+	// RequestReplan signals (or starts) the network's planner.
+	RequestReplan(ctx context.Context, in ReplanRequest) error
+	// WriteReport writes the network's report for a period.
+	WriteReport(ctx context.Context, in ReportInput) (ReportResult, error)
+}
+
+// Application error types. Activities return them with
+// temporal.NewNonRetryableApplicationError; the retry policies below list
+// them as non-retryable too, so a misbehaving activity cannot loop.
+const (
+	// ErrTypeInvalid: bad input, such as a network that fails validation
+	// or an unknown network, plan or order.
+	ErrTypeInvalid = "Invalid"
+	// ErrTypeInfeasible: the LP has no solution meeting the hard
+	// constraints.
+	ErrTypeInfeasible = "Infeasible"
+	// ErrTypeConflict: an order id already stored with other content.
+	ErrTypeConflict = "Conflict"
+	// ErrTypeNotFound: a network, plan or order that does not exist.
+	ErrTypeNotFound = "NotFound"
+)
+
+var nonRetryable = []string{ErrTypeInvalid, ErrTypeInfeasible, ErrTypeConflict, ErrTypeNotFound}
+
+// Activity option classes. Every activity call uses one of these, each
+// with an explicit retry policy.
+var (
+	// storeOptions: short database work, retried for a few minutes.
+	storeOptions = workflow.ActivityOptions{
+		TaskQueue:           TaskQueue,
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Second,
+			MaximumAttempts:        20,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+	// stepOptions: the quick plan steps (snapshot, forecast, route,
+	// footprints, persist).
+	stepOptions = workflow.ActivityOptions{
+		TaskQueue:           PlanTaskQueue,
+		StartToCloseTimeout: 5 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        10,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+	// solveOptions: the LP, which may run long and heartbeats every few
+	// seconds; a lost worker is noticed within the heartbeat timeout.
+	solveOptions = workflow.ActivityOptions{
+		TaskQueue:           PlanTaskQueue,
+		StartToCloseTimeout: time.Hour,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        5 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			MaximumAttempts:        5,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+	// supplierOptions: calls to a supplier's system, which may be down
+	// for hours; retried for about a day.
+	supplierOptions = workflow.ActivityOptions{
+		TaskQueue:           TaskQueue,
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        5 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        10 * time.Minute,
+			MaximumAttempts:        150,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+	// messageOptions: MQTT publishes, notices and re-plan requests.
+	messageOptions = workflow.ActivityOptions{
+		TaskQueue:           TaskQueue,
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			MaximumAttempts:        30,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+	// reportOptions: the monthly report.
+	reportOptions = workflow.ActivityOptions{
+		TaskQueue:           TaskQueue,
+		StartToCloseTimeout: 30 * time.Minute,
+		HeartbeatTimeout:    2 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        10 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			MaximumAttempts:        5,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+)
+
+// awaitConfirmationOptions polls the supplier for up to the confirmation
+// timeout (the workflow's own timer decides; this only bounds the poll).
+func awaitConfirmationOptions(timeout time.Duration) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		TaskQueue:           TaskQueue,
+		StartToCloseTimeout: timeout + time.Minute,
+		HeartbeatTimeout:    2 * time.Minute,
+		WaitForCancellation: false,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        5 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			MaximumAttempts:        0, // until the workflow's timer cancels it
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+}
+
+// call runs the activity name with options o and decodes its result.
+func call[Out any](ctx workflow.Context, o workflow.ActivityOptions, name string, in any) (Out, error) {
+	var out Out
+	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, o), name, in).Get(ctx, &out)
+	return out, err
+}
+
+// callNoResult runs an activity that returns only an error.
+func callNoResult(ctx workflow.Context, o workflow.ActivityOptions, name string, in any) error {
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, o), name, in).Get(ctx, nil)
+}
+
+// activityRegistry is the part of a worker (or test environment, or
+// replayer) that registers activities.
+type activityRegistry interface {
+	RegisterActivityWithOptions(a any, options activity.RegisterOptions)
+}
+
+// RegisterActivities registers every method of the Activities interface,
+// taken from impl, under its name. Other exported methods of impl are not
+// registered.
+func RegisterActivities(r activityRegistry, impl Activities) {
+	t := reflect.TypeOf((*Activities)(nil)).Elem()
+	v := reflect.ValueOf(impl)
+	for i := 0; i < t.NumMethod(); i++ {
+		name := t.Method(i).Name
+		r.RegisterActivityWithOptions(v.MethodByName(name).Interface(), activity.RegisterOptions{Name: name})
+	}
+}
+
+// workflowRegistry is the part of a worker (or test environment, or
+// replayer) that registers workflows.
+type workflowRegistry interface {
+	RegisterWorkflowWithOptions(w any, options workflow.RegisterOptions)
+}
+
+// Register registers every workflow under its name.
+func Register(r workflowRegistry) {
+	r.RegisterWorkflowWithOptions(NetworkPlanner, workflow.RegisterOptions{Name: NetworkPlannerName})
+	r.RegisterWorkflowWithOptions(PlanWorkflow, workflow.RegisterOptions{Name: PlanWorkflowName})
+	r.RegisterWorkflowWithOptions(ProcurementWorkflow, workflow.RegisterOptions{Name: ProcurementWorkflowName})
+	r.RegisterWorkflowWithOptions(TransferWorkflow, workflow.RegisterOptions{Name: TransferWorkflowName})
+	r.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+}
+
+// checkActivityNames reports an Act* constant that names no method of
+// Activities; it runs in a test.
+func checkActivityNames(names []string) error {
+	t := reflect.TypeOf((*Activities)(nil)).Elem()
+	for _, n := range names {
+		if _, ok := t.MethodByName(n); !ok {
+			return fmt.Errorf("activity name %q is not a method of Activities", n)
+		}
+	}
+	if len(names) != t.NumMethod() {
+		return fmt.Errorf("%d activity names for %d methods of Activities", len(names), t.NumMethod())
+	}
+	return nil
+}

@@ -1,0 +1,331 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/sillage/sillage"
+)
+
+// PlanWorkflow makes one replenishment plan for a network:
+//
+//	snapshot stock → forecast → route → solve the LP → footprints →
+//	persist the plan → one child workflow per order → wait → summary
+//
+// Each step is an activity on PlanTaskQueue; only summaries travel through
+// Temporal, the plan itself is in the store. Orders are started as child
+// workflows with deterministic ids (see PurchaseOrderID, TransferOrderID),
+// abandoned when the plan closes so that they live on; the plan waits
+// until every order has reported its first status (or, with
+// PlanOptions.WaitForOrders, until every order workflow has finished).
+//
+// The query "plan" returns the PlanSummary, the details show it as
+// markdown, and the search attributes SillageNetwork, SillageStatus,
+// SillageCostEUR and SillageKgCO2e are kept up to date. Bad input and an
+// infeasible plan fail the workflow with a non-retryable application
+// error whose message a planner can read.
+func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
+	info := workflow.GetInfo(ctx)
+	if in.Network == "" {
+		return PlanSummary{}, temporal.NewNonRetryableApplicationError("plan input has no network", ErrTypeInvalid, nil)
+	}
+	planID := in.PlanID
+	if planID == "" {
+		planID = PlanIDFromWorkflowID(info.WorkflowExecution.ID)
+	}
+	p := &planRun{sum: PlanSummary{
+		PlanID:     planID,
+		Network:    in.Network,
+		WorkflowID: info.WorkflowExecution.ID,
+		Reason:     in.Reason,
+		Stage:      StageSnapshot,
+		Started:    workflow.Now(ctx),
+		Orders:     []OrderSummary{},
+	}}
+	if err := workflow.SetQueryHandler(ctx, QueryPlan, func() (PlanSummary, error) { return p.sum, nil }); err != nil {
+		return p.sum, err
+	}
+	statusCh := workflow.GetSignalChannel(ctx, SignalOrderStatus)
+	p.publish(ctx, PlanStatusPlanning)
+
+	step := StepInput{PlanID: planID, Network: in.Network, CarbonPriceEURPerT: in.Options.CarbonPriceEURPerT}
+	var err error
+	if p.sum.Snapshot, err = call[SnapshotResult](ctx, stepOptions, ActSnapshotStock, step); err != nil {
+		return p.fail(ctx, err)
+	}
+	p.sum.CarbonPriceEURPerT = p.sum.Snapshot.CarbonPriceEURPerT
+	p.stage(ctx, StageForecast)
+	if p.sum.Forecast, err = call[ForecastResult](ctx, stepOptions, ActForecast, step); err != nil {
+		return p.fail(ctx, err)
+	}
+	p.stage(ctx, StageRoute)
+	if p.sum.Routes, err = call[RouteResult](ctx, stepOptions, ActRoute, step); err != nil {
+		return p.fail(ctx, err)
+	}
+	p.stage(ctx, StageSolve)
+	solved, err := call[SolveResult](ctx, solveOptions, ActSolve, step)
+	if err != nil {
+		return p.fail(ctx, err)
+	}
+	p.solved(solved)
+	p.stage(ctx, StageFootprints)
+	if p.sum.Footprints, err = call[FootprintResult](ctx, stepOptions, ActFootprints, step); err != nil {
+		return p.fail(ctx, err)
+	}
+	p.stage(ctx, StagePersist)
+	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, step)
+	if err != nil {
+		return p.fail(ctx, err)
+	}
+	for _, o := range persisted.Orders {
+		p.sum.Orders = append(p.sum.Orders, OrderSummary{OrderRef: o, Status: sillage.OrderCreated})
+		if o.Kind == sillage.OrderPurchase {
+			p.sum.PurchaseEUR += o.ValueEUR
+		} else {
+			p.sum.TransferEUR += o.ValueEUR
+		}
+	}
+	p.sum.Stage = StageOrders
+	p.publish(ctx, PlanStatusOrdering)
+
+	p.runOrders(ctx, statusCh, in.Options)
+
+	p.sum.Stage = StageDone
+	p.sum.Finished = workflow.Now(ctx)
+	p.publish(ctx, PlanStatusPlanned)
+	return p.sum, nil
+}
+
+// planRun is a PlanWorkflow's state.
+type planRun struct {
+	sum    PlanSummary
+	status string
+}
+
+// stage moves to the next step and refreshes the details.
+func (p *planRun) stage(ctx workflow.Context, s PlanStage) {
+	p.sum.Stage = s
+	p.render(ctx)
+}
+
+// solved copies the solve step's summary.
+func (p *planRun) solved(s SolveResult) {
+	p.sum.Status = s.Status
+	p.sum.CarbonPriceEURPerT = s.CarbonPriceEURPerT
+	p.sum.CostEUR = s.CostEUR
+	p.sum.KgCO2e = s.KgCO2e
+	p.sum.ShortfallUnits = s.ShortfallUnits
+	p.sum.Lines = s.Lines
+	p.sum.TopLines = s.TopLines
+	p.sum.Binding = s.Binding
+	p.sum.Variables = s.Variables
+	p.sum.Constraints = s.Constraints
+	p.sum.BuildSeconds = s.BuildSeconds
+	p.sum.SolveSeconds = s.SolveSeconds
+}
+
+// publish sets the plan's status search attributes and details.
+func (p *planRun) publish(ctx workflow.Context, status string) {
+	p.status = status
+	err := workflow.UpsertTypedSearchAttributes(ctx,
+		AttrNetwork.ValueSet(p.sum.Network),
+		AttrStatus.ValueSet(status),
+		AttrCostEUR.ValueSet(p.sum.CostEUR),
+		AttrKgCO2e.ValueSet(p.sum.KgCO2e),
+	)
+	if err != nil {
+		workflow.GetLogger(ctx).Warn("upsert search attributes", "plan", p.sum.PlanID, "error", err)
+	}
+	p.render(ctx)
+}
+
+// fail records a failed step and returns the error the workflow fails
+// with: a non-retryable application error with a readable message.
+func (p *planRun) fail(ctx workflow.Context, err error) (PlanSummary, error) {
+	msg := rootMessage(err)
+	status, typ := PlanStatusFailed, "PlanFailed"
+	var app *temporal.ApplicationError
+	if errors.As(err, &app) {
+		switch app.Type() {
+		case ErrTypeInfeasible:
+			status, typ = PlanStatusInfeasible, ErrTypeInfeasible
+		case ErrTypeInvalid, ErrTypeNotFound, ErrTypeConflict:
+			typ = app.Type()
+		}
+	}
+	if status == PlanStatusInfeasible {
+		p.sum.Status = sillage.PlanInfeasible
+	}
+	failedAt := p.sum.Stage
+	p.sum.Error = fmt.Sprintf("%s step: %s", failedAt, msg)
+	p.sum.Stage = StageFailed
+	p.sum.Finished = workflow.Now(ctx)
+	p.publish(ctx, status)
+	return p.sum, temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("plan %s: %s step failed: %s", p.sum.PlanID, failedAt, msg), typ, err)
+}
+
+// runOrders starts one child workflow per order and waits for them: until
+// each has reported its first status, or with wait, until each has
+// finished.
+func (p *planRun) runOrders(ctx workflow.Context, statusCh workflow.ReceiveChannel, opts PlanOptions) {
+	n := len(p.sum.Orders)
+	if n == 0 {
+		return
+	}
+	index := make(map[string]int, n)
+	children := make([]workflow.ChildWorkflowFuture, n)
+	for i, o := range p.sum.Orders {
+		index[o.OrderID] = i
+		name, kind := ProcurementWorkflowName, "PO"
+		if o.Kind == sillage.OrderTransfer {
+			name, kind = TransferWorkflowName, "Transfer"
+		}
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:            o.OrderID,
+			TaskQueue:             TaskQueue,
+			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			TypedSearchAttributes: temporal.NewSearchAttributes(orderAttrs(o.OrderRef, sillage.OrderCreated)...),
+			StaticSummary: fmt.Sprintf("%s %s → %s, %s, %s", kind, o.Source, o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e)),
+		})
+		children[i] = workflow.ExecuteChildWorkflow(cctx, name, OrderInput{OrderRef: o.OrderRef, Timings: opts.Timings})
+	}
+	started := make([]bool, n)
+	reported := make([]bool, n)
+	waiting := func() bool {
+		for i := range p.sum.Orders {
+			if p.sum.Orders[i].Done {
+				continue
+			}
+			if opts.WaitForOrders || !reported[i] {
+				return true
+			}
+		}
+		return false
+	}
+	for waiting() {
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(statusCh, func(c workflow.ReceiveChannel, _ bool) {
+			var r OrderStatusReport
+			c.Receive(ctx, &r)
+			i, ok := index[r.OrderID]
+			if !ok {
+				return
+			}
+			reported[i] = true
+			if !p.sum.Orders[i].Done {
+				p.sum.Orders[i].Status, p.sum.Orders[i].Reason = r.Status, r.Reason
+			}
+		})
+		for i := range children {
+			if p.sum.Orders[i].Done {
+				continue
+			}
+			if !started[i] {
+				sel.AddFuture(children[i].GetChildWorkflowExecution(), func(f workflow.Future) {
+					started[i] = true
+					if err := f.Get(ctx, nil); err != nil {
+						p.childFailed(ctx, i, err)
+					}
+				})
+				continue
+			}
+			sel.AddFuture(children[i], func(f workflow.Future) {
+				var r OrderResult
+				err := f.Get(ctx, &r)
+				p.sum.Orders[i].Done = true
+				if err != nil {
+					p.childFailed(ctx, i, err)
+					return
+				}
+				p.sum.Orders[i].Status, p.sum.Orders[i].Reason = r.Status, r.Reason
+			})
+		}
+		sel.Select(ctx)
+		p.render(ctx)
+	}
+}
+
+// childFailed records an order workflow that could not start or failed.
+// One already started (the plan ran before with the same id) counts as
+// done: that workflow owns the order.
+func (p *planRun) childFailed(ctx workflow.Context, i int, err error) {
+	p.sum.Orders[i].Done = true
+	if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+		p.sum.Orders[i].Reason = "order workflow already exists"
+		return
+	}
+	p.sum.Orders[i].Status = "failed"
+	p.sum.Orders[i].Reason = rootMessage(err)
+	workflow.GetLogger(ctx).Error("order workflow failed", "order", p.sum.Orders[i].OrderID, "error", err)
+}
+
+// render writes the plan's details as markdown.
+func (p *planRun) render(ctx workflow.Context) {
+	s := &p.sum
+	var b strings.Builder
+	fmt.Fprintf(&b, "## Plan `%s` — network %s\n\n", s.PlanID, s.Network)
+	fmt.Fprintf(&b, "**Stage: %s** · status %s", s.Stage, orDefault(p.status, PlanStatusPlanning))
+	if s.Status != "" {
+		fmt.Fprintf(&b, " · LP %s", s.Status)
+	}
+	if s.Reason != "" {
+		fmt.Fprintf(&b, " · why: %s", s.Reason)
+	}
+	b.WriteString("\n\n")
+	if s.Error != "" {
+		fmt.Fprintf(&b, "> **Failed:** %s\n\n", s.Error)
+	}
+	kv(&b,
+		"Objective (transport + carbon + holding + shortfall)", eur(s.CostEUR),
+		"Transport carbon", kgCO2e(s.KgCO2e),
+		"Carbon price", fmt.Sprintf("%s EUR/tCO2e", thousands(s.CarbonPriceEURPerT, 0)),
+		"Shortfall", units(s.ShortfallUnits)+" units",
+		"Plan lines", units(float64(s.Lines)),
+		"Orders", fmt.Sprintf("%d: purchases %s, transfers %s", len(s.Orders), eur(s.PurchaseEUR), eur(s.TransferEUR)),
+		"LP", fmt.Sprintf("%d variables, %d constraints; build %.3f s, solve %.3f s", s.Variables, s.Constraints, s.BuildSeconds, s.SolveSeconds),
+		"Stock snapshot", fmt.Sprintf("%d positions at %d sites: %s on hand, %s in transit", s.Snapshot.Positions, s.Snapshot.Sites, units(s.Snapshot.OnHandUnits), units(s.Snapshot.InTransitUnits)),
+		"Forecast", fmt.Sprintf("%d series (%d intermittent): %s units, mean MASE %.2f", s.Forecast.Series, s.Forecast.Intermittent, units(s.Forecast.DemandUnits), s.Forecast.MeanMASE),
+		"Routes", fmt.Sprintf("%d source–site paths, %d unreachable", s.Routes.Paths, s.Routes.Unreachable),
+		"Footprints", fmt.Sprintf("%d product–site pairs, mean %s per unit, highest %s (%s at %s)", s.Footprints.Footprints, kgCO2e(s.Footprints.MeanKgCO2e), kgCO2e(s.Footprints.MaxKgCO2e), s.Footprints.MaxSKU, s.Footprints.MaxSite),
+	)
+	if len(s.TopLines) > 0 {
+		b.WriteString("\n### Top lines (by transport cost)\n\n")
+		rows := make([][]string, 0, len(s.TopLines))
+		for _, l := range s.TopLines {
+			rows = append(rows, []string{l.Source, l.Site, l.SKU, units(l.Quantity), eur(l.CostEUR), kgCO2e(l.KgCO2e)})
+		}
+		table(&b, []string{"From", "To", "SKU", "Units", "Cost", "Carbon"}, rows)
+	}
+	if len(s.Binding) > 0 {
+		b.WriteString("\n### Binding constraints\n\nWhat one more unit of each is worth to the objective.\n\n")
+		rows := make([][]string, 0, len(s.Binding))
+		for _, c := range s.Binding {
+			rows = append(rows, []string{"`" + c.Constraint + "`", eur(c.ShadowPrice)})
+		}
+		table(&b, []string{"Constraint", "Shadow price"}, rows)
+	}
+	if len(s.Orders) > 0 {
+		b.WriteString("\n### Orders\n\n")
+		rows := make([][]string, 0, len(s.Orders))
+		for i, o := range s.Orders {
+			if i == 50 {
+				rows = append(rows, []string{fmt.Sprintf("… %d more", len(s.Orders)-50), "", "", "", "", ""})
+				break
+			}
+			st := strings.ReplaceAll(string(o.Status), "_", " ")
+			if o.Reason != "" {
+				st += ": " + o.Reason
+			}
+			rows = append(rows, []string{"`" + o.OrderID + "`", string(o.Kind), o.Source + " → " + o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e), st})
+		}
+		table(&b, []string{"Order", "Kind", "Route", "Value", "Carbon", "Status"}, rows)
+	}
+	workflow.SetCurrentDetails(ctx, b.String())
+}

@@ -1,0 +1,108 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/sillage/sillage"
+)
+
+// TransferWorkflow runs one transfer from a distribution centre to a site:
+//
+//  1. create the order in the store, idempotently, which reserves the
+//     units at the distribution centre and puts them in transit;
+//  2. publish the transfer command over MQTT to the source's warehouse;
+//  3. wait for its ack; on timeout, send the same command again, with the
+//     same command id (the warehouse treats it as idempotent), up to
+//     MaxSends times, then cancel;
+//  4. wait for the RFID receipt at the destination, reported by the ingest;
+//  5. close.
+//
+// A rejected ack or a command never acked compensates like a purchase
+// order: the reservation is released and the planner re-plans.
+func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
+	if in.OrderID == "" || in.Network == "" || in.Source == "" || in.Site == "" {
+		return OrderResult{}, temporal.NewNonRetryableApplicationError(
+			"transfer input needs order_id, network, source and site", ErrTypeInvalid, nil)
+	}
+	in.Kind = sillage.OrderTransfer
+	o := newOrderRun(ctx, in)
+	if err := workflow.SetQueryHandler(ctx, QueryOrder, func() (OrderView, error) { return o.view(), nil }); err != nil {
+		return OrderResult{}, err
+	}
+	if err := o.create(ctx); err != nil {
+		return o.result(), err
+	}
+	o.reportToPlan(ctx)
+	if terminal(o.status) {
+		return o.result(), nil
+	}
+
+	acks := workflow.GetSignalChannel(ctx, SignalAck)
+	var ack *Ack
+	for ack == nil && o.sends < o.t.MaxSends {
+		o.sends++
+		cmd := TransferCommand{OrderID: o.in.OrderID, CommandID: o.in.OrderID, Attempt: o.sends}
+		if err := callNoResult(ctx, messageOptions, ActPublishTransfer, cmd); err != nil {
+			return o.result(), o.compensate(ctx, sillage.OrderCancelled, "could not publish the transfer command: "+rootMessage(err), nil)
+		}
+		if o.sends == 1 {
+			if err := o.setStatus(ctx, sillage.OrderSubmitted, "", ""); err != nil {
+				return o.result(), err
+			}
+			o.event(ctx, "command %s published to %s", cmd.CommandID, o.in.Source)
+		} else {
+			o.event(ctx, "no ack within %s: command re-sent (send %d of %d, same command id)", duration(o.t.AckTimeout), o.sends, o.t.MaxSends)
+		}
+		ack = o.awaitAck(ctx, acks)
+	}
+	if ack == nil {
+		reason := fmt.Sprintf("%s never acked the command (%d sends, %s apart)", o.in.Source, o.sends, duration(o.t.AckTimeout))
+		return o.result(), o.compensate(ctx, sillage.OrderCancelled, reason, nil)
+	}
+	if ack.Status == AckRejected {
+		return o.result(), o.compensate(ctx, sillage.OrderRejected, "rejected by the warehouse: "+orDefault(ack.Reason, "no reason given"), nil)
+	}
+	if err := o.setStatus(ctx, sillage.OrderConfirmed, "", ""); err != nil {
+		return o.result(), err
+	}
+	o.event(ctx, "acked by the warehouse at %s", orDefault(ack.Site, o.in.Source))
+
+	if err := o.awaitReceipt(ctx); err != nil {
+		return o.result(), err
+	}
+	return o.result(), nil
+}
+
+// awaitAck waits up to AckTimeout for an ack of this order's command and
+// returns it, or nil on timeout. Acks of other commands are ignored.
+func (o *orderRun) awaitAck(ctx workflow.Context, acks workflow.ReceiveChannel) *Ack {
+	tctx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	timer := workflow.NewTimerWithOptions(tctx, o.t.AckTimeout, workflow.TimerOptions{Summary: "command ack timeout"})
+	for {
+		var got *Ack
+		timedOut := false
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(acks, func(c workflow.ReceiveChannel, _ bool) {
+			var a Ack
+			c.Receive(ctx, &a)
+			got = &a
+		})
+		sel.AddFuture(timer, func(workflow.Future) { timedOut = true })
+		sel.Select(ctx)
+		if timedOut {
+			return nil
+		}
+		switch {
+		case got.CommandID != "" && got.CommandID != o.in.OrderID:
+			o.event(ctx, "ack of command %s ignored", got.CommandID)
+		case got.Status != AckAccepted && got.Status != AckRejected:
+			o.event(ctx, "ack with status %q ignored", got.Status)
+		default:
+			return got
+		}
+	}
+}

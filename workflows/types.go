@@ -1,0 +1,583 @@
+package workflows
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sillage/sillage"
+)
+
+// Trigger is a reason to plan a network again: a stock position crossing
+// its reorder point, a goods receipt, an order that was rejected or
+// cancelled, or a person asking.
+type Trigger struct {
+	// ID makes a trigger idempotent: the planner ignores a second trigger
+	// with an id it has seen recently. Empty ids are never deduplicated.
+	ID     string      `json:"id,omitempty"`
+	Kind   TriggerKind `json:"kind"`
+	Site   string      `json:"site,omitempty"`
+	SKU    string      `json:"sku,omitempty"`
+	Reason string      `json:"reason,omitempty"`
+	At     time.Time   `json:"at"`
+}
+
+// TriggerKind says what caused a Trigger.
+type TriggerKind string
+
+// Trigger kinds.
+const (
+	TriggerReorderPoint TriggerKind = "reorder_point" // a position fell below its reorder point
+	TriggerReceipt      TriggerKind = "receipt"       // goods were received at a site
+	TriggerReplan       TriggerKind = "replan"        // an order was rejected, cut or cancelled
+	TriggerManual       TriggerKind = "manual"        // a person or a script asked
+)
+
+// String describes the trigger in one line, for details and plan reasons.
+func (t Trigger) String() string {
+	var b strings.Builder
+	b.WriteString(string(t.Kind))
+	if t.Site != "" || t.SKU != "" {
+		fmt.Fprintf(&b, " %s/%s", t.Site, t.SKU)
+	}
+	if t.Reason != "" {
+		b.WriteString(": ")
+		b.WriteString(t.Reason)
+	}
+	return b.String()
+}
+
+// TriggerAck is the answer to the trigger update.
+type TriggerAck struct {
+	Accepted  bool   `json:"accepted"`  // false for a duplicate id
+	Pending   int    `json:"pending"`   // triggers waiting for the next plan
+	Running   string `json:"running"`   // id of the plan running now, if any
+	Duplicate bool   `json:"duplicate"` // the id was seen before
+}
+
+// PlannerInput starts or continues a NetworkPlanner.
+type PlannerInput struct {
+	Network string `json:"network"`
+	// Debounce is how long the planner collects triggers after the first
+	// one before it starts a plan. Default DefaultDebounce.
+	Debounce time.Duration `json:"debounce,omitempty"`
+	// MaxHistoryEvents makes the planner continue as new, when idle, once
+	// its history has this many events (the server's own suggestion is
+	// followed too). Default DefaultMaxHistoryEvents.
+	MaxHistoryEvents int `json:"max_history_events,omitempty"`
+	// Plan is passed to every PlanWorkflow the planner starts.
+	Plan PlanOptions `json:"plan"`
+
+	// Carried over continue-as-new.
+	Pending     []Trigger `json:"pending,omitempty"`      // triggers not yet planned
+	WindowStart time.Time `json:"window_start,omitempty"` // when the open debounce window began
+	Seen        []string  `json:"seen,omitempty"`         // recent trigger ids, oldest first
+	Recent      []PlanRun `json:"recent,omitempty"`       // last plans, newest last
+	Plans       int       `json:"plans,omitempty"`        // plans started over the planner's life
+	Generation  int       `json:"generation,omitempty"`   // continue-as-new count
+	LastPlanID  string    `json:"last_plan_id,omitempty"`
+}
+
+// Planner defaults.
+const (
+	DefaultDebounce         = 2 * time.Minute
+	DefaultMaxHistoryEvents = 10000
+	maxSeenIDs              = 256
+	maxRecentPlans          = 10
+)
+
+// PlanRun records one plan started by a NetworkPlanner.
+type PlanRun struct {
+	PlanID     string             `json:"plan_id"`
+	WorkflowID string             `json:"workflow_id"`
+	Triggers   int                `json:"triggers"`
+	Reason     string             `json:"reason"`
+	Started    time.Time          `json:"started"`
+	Finished   time.Time          `json:"finished,omitempty"`
+	Status     sillage.PlanStatus `json:"status,omitempty"`
+	CostEUR    float64            `json:"cost_eur,omitempty"`
+	KgCO2e     float64            `json:"kgco2e,omitempty"`
+	Orders     int                `json:"orders,omitempty"`
+	Error      string             `json:"error,omitempty"`
+}
+
+// PlannerState is the answer to the planner's state query.
+type PlannerState struct {
+	Network    string    `json:"network"`
+	Pending    []Trigger `json:"pending"`
+	Running    *PlanRun  `json:"running,omitempty"`
+	Recent     []PlanRun `json:"recent"`
+	Plans      int       `json:"plans"`
+	Generation int       `json:"generation"`
+}
+
+// PlanOptions tune a plan and the orders it makes.
+type PlanOptions struct {
+	// CarbonPriceEURPerT overrides the network policy's carbon price (EUR
+	// per tCO2e) when set.
+	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"`
+	// WaitForOrders makes the PlanWorkflow wait until every order workflow
+	// has finished (goods received, or compensated). By default it waits
+	// until every order has been created and has reported its first status
+	// (for example awaiting_approval), and the order workflows go on alone.
+	WaitForOrders bool `json:"wait_for_orders,omitempty"`
+	// Timings of the order workflows; zero fields take the defaults.
+	Timings OrderTimings `json:"timings"`
+}
+
+// PlanInput starts a PlanWorkflow.
+type PlanInput struct {
+	Network string `json:"network"`
+	// PlanID names the plan; empty means the workflow id without "plan:".
+	PlanID string `json:"plan_id,omitempty"`
+	// Reason says why the plan runs: "schedule", "cli", or the triggers.
+	Reason  string      `json:"reason,omitempty"`
+	Options PlanOptions `json:"options"`
+}
+
+// PlanStage is how far a PlanWorkflow has got.
+type PlanStage string
+
+// Plan stages, in order.
+const (
+	StageSnapshot   PlanStage = "snapshot"
+	StageForecast   PlanStage = "forecast"
+	StageRoute      PlanStage = "route"
+	StageSolve      PlanStage = "solve"
+	StageFootprints PlanStage = "footprints"
+	StagePersist    PlanStage = "persist"
+	StageOrders     PlanStage = "orders"
+	StageDone       PlanStage = "done"
+	StageFailed     PlanStage = "failed"
+)
+
+// Plan statuses shown in SillageStatus (orders use sillage.OrderStatus).
+const (
+	PlanStatusPlanning   = "planning"
+	PlanStatusOrdering   = "ordering"
+	PlanStatusPlanned    = "planned"
+	PlanStatusInfeasible = "infeasible"
+	PlanStatusFailed     = "failed"
+)
+
+// StepInput is the input of every plan step activity.
+type StepInput struct {
+	PlanID  string `json:"plan_id"`
+	Network string `json:"network"`
+	// CarbonPriceEURPerT overrides the policy's carbon price when set.
+	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"`
+}
+
+// SnapshotResult summarises the stock a plan starts from.
+type SnapshotResult struct {
+	AsOf                 time.Time `json:"as_of"`
+	Sites                int       `json:"sites"`
+	Products             int       `json:"products"`
+	Lanes                int       `json:"lanes"`
+	Positions            int       `json:"positions"`
+	OnHandUnits          float64   `json:"on_hand_units"`
+	InTransitUnits       float64   `json:"in_transit_units"`
+	ReservedUnits        float64   `json:"reserved_units"`
+	ApprovalThresholdEUR float64   `json:"approval_threshold_eur"`
+	CarbonPriceEURPerT   float64   `json:"carbon_price_eur_per_t"`
+}
+
+// ForecastResult summarises the demand forecast over the horizon.
+type ForecastResult struct {
+	Series       int     `json:"series"`
+	Intermittent int     `json:"intermittent"` // series forecast with Croston/SBA
+	DemandUnits  float64 `json:"demand_units"` // forecast demand over the horizon, all series
+	MeanMASE     float64 `json:"mean_mase"`    // mean backtest MASE over series that have one
+	Method       string  `json:"method,omitempty"`
+}
+
+// RouteResult summarises the routed paths.
+type RouteResult struct {
+	Paths       int `json:"paths"`       // (source, site) pairs with a path
+	Unreachable int `json:"unreachable"` // (source, site) pairs without one
+}
+
+// SolveResult summarises the solved LP. Lines are in the store, not here.
+type SolveResult struct {
+	Status             sillage.PlanStatus `json:"status"`
+	CarbonPriceEURPerT float64            `json:"carbon_price_eur_per_t"`
+	CostEUR            float64            `json:"cost_eur"`
+	KgCO2e             float64            `json:"kgco2e"`
+	ShortfallUnits     float64            `json:"shortfall_units"`
+	Lines              int                `json:"lines"`
+	TopLines           []sillage.PlanLine `json:"top_lines,omitempty"` // largest by cost, legs dropped
+	Binding            []sillage.Binding  `json:"binding,omitempty"`   // largest shadow prices first
+	Variables          int                `json:"variables"`
+	Constraints        int                `json:"constraints"`
+	BuildSeconds       float64            `json:"build_seconds"`
+	SolveSeconds       float64            `json:"solve_seconds"`
+}
+
+// FootprintResult summarises the footprints of the plan.
+type FootprintResult struct {
+	Footprints  int     `json:"footprints"`    // (site, sku) pairs
+	MeanKgCO2e  float64 `json:"mean_kgco2e"`   // mean total per unit
+	MaxKgCO2e   float64 `json:"max_kgco2e"`    // largest total per unit
+	MaxSite     string  `json:"max_site"`      // where the largest is
+	MaxSKU      string  `json:"max_sku"`       // and for which product
+	TransportKg float64 `json:"transport_kgco2e"` // transport of all lines
+}
+
+// OrderRef is what a plan step knows of an order: enough to start its
+// workflow and to show it. The lines are in the store.
+type OrderRef struct {
+	OrderID  string            `json:"order_id"`
+	PlanID   string            `json:"plan_id"`
+	Network  string            `json:"network"`
+	Kind     sillage.OrderKind `json:"kind"`
+	Source   string            `json:"source"` // supplier or distribution centre
+	Site     string            `json:"site"`
+	ValueEUR float64           `json:"value_eur"`
+	KgCO2e   float64           `json:"kgco2e"`
+	Lines    int               `json:"lines"`
+	Units    float64           `json:"units"`
+	// ApprovalThresholdEUR is the network policy's threshold: a purchase
+	// order worth more waits for a planner.
+	ApprovalThresholdEUR float64 `json:"approval_threshold_eur"`
+}
+
+// NeedsApproval reports whether the order waits for a planner: a purchase
+// order worth strictly more than a positive threshold.
+func (o OrderRef) NeedsApproval() bool {
+	return o.Kind == sillage.OrderPurchase && o.ApprovalThresholdEUR > 0 && o.ValueEUR > o.ApprovalThresholdEUR
+}
+
+// PersistResult is what the persist step returns: the orders to start.
+type PersistResult struct {
+	PlanID string     `json:"plan_id"`
+	Orders []OrderRef `json:"orders"`
+}
+
+// PlanSummary is the result of a PlanWorkflow and the answer to its plan
+// query. Its JSON uses the local plan's field names where they overlap.
+type PlanSummary struct {
+	PlanID     string    `json:"plan_id"`
+	Network    string    `json:"network"`
+	WorkflowID string    `json:"workflow_id"`
+	Reason     string    `json:"reason,omitempty"`
+	Stage      PlanStage `json:"stage"`
+	Started    time.Time `json:"started"`
+	Finished   time.Time `json:"finished,omitempty"`
+
+	Status             sillage.PlanStatus `json:"status,omitempty"`
+	CarbonPriceEURPerT float64            `json:"carbon_price_eur_per_t"`
+	CostEUR            float64            `json:"cost_eur"`
+	KgCO2e             float64            `json:"kgco2e"`
+	ShortfallUnits     float64            `json:"shortfall_units"`
+	Lines              int                `json:"line_count"`
+	TopLines           []sillage.PlanLine `json:"top_lines,omitempty"`
+	Binding            []sillage.Binding  `json:"binding,omitempty"`
+	Variables          int                `json:"variables"`
+	Constraints        int                `json:"constraints"`
+	BuildSeconds       float64            `json:"build_seconds"`
+	SolveSeconds       float64            `json:"solve_seconds"`
+
+	Snapshot   SnapshotResult  `json:"snapshot"`
+	Forecast   ForecastResult  `json:"forecast"`
+	Routes     RouteResult     `json:"routes"`
+	Footprints FootprintResult `json:"footprints"`
+
+	Orders      []OrderSummary `json:"orders"`
+	PurchaseEUR float64        `json:"purchase_eur"` // value of all purchase orders
+	TransferEUR float64        `json:"transfer_eur"` // value of all transfers
+	Error       string         `json:"error,omitempty"`
+}
+
+// OrderSummary is one order of a plan, as the plan sees it.
+type OrderSummary struct {
+	OrderRef
+	Status sillage.OrderStatus `json:"status"`
+	Reason string              `json:"reason,omitempty"`
+	Done   bool                `json:"done"` // its workflow has finished
+}
+
+// OrderTimings are the waits of the order workflows. Zero fields take the
+// defaults of DefaultOrderTimings.
+type OrderTimings struct {
+	ApprovalReminder   time.Duration `json:"approval_reminder,omitempty"`   // first reminder to the planners
+	ApprovalEscalation time.Duration `json:"approval_escalation,omitempty"` // escalation to the supply manager
+	ApprovalExpiry     time.Duration `json:"approval_expiry,omitempty"`     // the order expires and is released
+	ConfirmTimeout     time.Duration `json:"confirm_timeout,omitempty"`     // supplier confirmation; then cancel and re-plan
+	ConfirmPoll        time.Duration `json:"confirm_poll,omitempty"`        // supplier polling interval
+	AckTimeout         time.Duration `json:"ack_timeout,omitempty"`         // warehouse ack of a transfer command; then re-send
+	MaxSends           int           `json:"max_sends,omitempty"`           // sends of a transfer command before it is cancelled
+	ReceiptReminder    time.Duration `json:"receipt_reminder,omitempty"`    // overdue notice while waiting for goods
+}
+
+// DefaultOrderTimings are the defaults of OrderTimings.
+var DefaultOrderTimings = OrderTimings{
+	ApprovalReminder:   4 * time.Hour,
+	ApprovalEscalation: 24 * time.Hour,
+	ApprovalExpiry:     72 * time.Hour,
+	ConfirmTimeout:     48 * time.Hour,
+	ConfirmPoll:        time.Minute,
+	AckTimeout:         15 * time.Minute,
+	MaxSends:           5,
+	ReceiptReminder:    14 * 24 * time.Hour,
+}
+
+// WithDefaults returns t with every zero field set from DefaultOrderTimings.
+func (t OrderTimings) WithDefaults() OrderTimings {
+	d := DefaultOrderTimings
+	set := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	set(&t.ApprovalReminder, d.ApprovalReminder)
+	set(&t.ApprovalEscalation, d.ApprovalEscalation)
+	set(&t.ApprovalExpiry, d.ApprovalExpiry)
+	set(&t.ConfirmTimeout, d.ConfirmTimeout)
+	set(&t.ConfirmPoll, d.ConfirmPoll)
+	set(&t.AckTimeout, d.AckTimeout)
+	set(&t.ReceiptReminder, d.ReceiptReminder)
+	if t.MaxSends <= 0 {
+		t.MaxSends = d.MaxSends
+	}
+	return t
+}
+
+// OrderInput starts a ProcurementWorkflow or a TransferWorkflow.
+type OrderInput struct {
+	OrderRef
+	Timings OrderTimings `json:"timings"`
+}
+
+// OrderState is an order as the store holds it, returned by CreateOrder.
+type OrderState struct {
+	ID       string              `json:"id"`
+	Status   sillage.OrderStatus `json:"status"`
+	ValueEUR float64             `json:"value_eur"`
+	KgCO2e   float64             `json:"kgco2e"`
+	Lines    []sillage.OrderLine `json:"lines"`
+	Reason   string              `json:"reason,omitempty"`
+	// Created is true when this call inserted the order, false when it
+	// was already there (a retry, or a workflow run again).
+	Created bool `json:"created"`
+}
+
+// Units returns the total quantity of the lines.
+func (s OrderState) Units() float64 { return sumUnits(s.Lines) }
+
+func sumUnits(lines []sillage.OrderLine) float64 {
+	u := 0.0
+	for _, l := range lines {
+		u += l.Quantity
+	}
+	return u
+}
+
+// StatusChange sets an order's status in the store.
+type StatusChange struct {
+	OrderID string              `json:"order_id"`
+	Status  sillage.OrderStatus `json:"status"`
+	Reason  string              `json:"reason,omitempty"`
+	By      string              `json:"by,omitempty"`
+}
+
+// Release undoes the stock effect of an order (in transit at the site,
+// reserved at a distribution centre) for everything beyond Keep, and sets
+// its status. Keep nil releases the whole order.
+type Release struct {
+	OrderID string              `json:"order_id"`
+	Keep    []sillage.OrderLine `json:"keep,omitempty"`
+	Status  sillage.OrderStatus `json:"status"`
+	Reason  string              `json:"reason"`
+}
+
+// ReleaseResult says how much was released, in units.
+type ReleaseResult struct {
+	Units float64 `json:"units"`
+}
+
+// Decision is a planner's approve or reject. A reject needs a reason. In
+// JSON it is {"by": "...", "reason": "..."}, or just the reason as a
+// string, which is what is quickest to type in the Temporal UI.
+type Decision struct {
+	By     string `json:"by,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// UnmarshalJSON accepts an object, a plain string (the reason) or null.
+func (d *Decision) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "" || s == "null" {
+		return nil
+	}
+	if strings.HasPrefix(s, `"`) {
+		return json.Unmarshal(b, &d.Reason)
+	}
+	type plain Decision
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return fmt.Errorf("decision: want {\"by\":..., \"reason\":...} or a string: %w", err)
+	}
+	*d = Decision(p)
+	return nil
+}
+
+// Submission is a supplier's receipt of a purchase order.
+type Submission struct {
+	OrderID     string    `json:"order_id"`
+	SupplierRef string    `json:"supplier_ref,omitempty"`
+	SubmittedAt time.Time `json:"submitted_at"`
+}
+
+// AwaitConfirmationInput asks the supplier, by polling, for its answer.
+type AwaitConfirmationInput struct {
+	Submission Submission    `json:"submission"`
+	Poll       time.Duration `json:"poll"`
+}
+
+// ConfirmationStatus is a supplier's answer to a purchase order.
+type ConfirmationStatus string
+
+// Confirmation statuses.
+const (
+	ConfirmPending  ConfirmationStatus = "pending"             // no answer yet
+	ConfirmFull     ConfirmationStatus = "confirmed"           // every line as ordered
+	ConfirmPartial  ConfirmationStatus = "partially_confirmed" // some quantities cut
+	ConfirmRejected ConfirmationStatus = "rejected"            // nothing will ship
+	// ConfirmCallback means the supplier cannot be polled: its answer
+	// arrives as the supplier_confirmation signal.
+	ConfirmCallback ConfirmationStatus = "callback"
+)
+
+// Confirmation is a supplier's answer. For a partial confirmation Lines
+// holds the confirmed quantities.
+type Confirmation struct {
+	OrderID          string              `json:"order_id"`
+	Status           ConfirmationStatus  `json:"status"`
+	SupplierRef      string              `json:"supplier_ref,omitempty"`
+	Lines            []sillage.OrderLine `json:"lines,omitempty"`
+	Reason           string              `json:"reason,omitempty"`
+	ExpectedDelivery time.Time           `json:"expected_delivery,omitempty"`
+}
+
+// SupplierCancel cancels a purchase order at its supplier.
+type SupplierCancel struct {
+	OrderID string `json:"order_id"`
+	Reason  string `json:"reason"`
+}
+
+// Receipt is goods received at a site against an order, reported by the
+// ingest from RFID receiving events.
+type Receipt struct {
+	OrderID string              `json:"order_id"`
+	Site    string              `json:"site"`
+	EventID string              `json:"event_id,omitempty"` // the EPCIS event, for deduplication
+	Lines   []sillage.OrderLine `json:"lines,omitempty"`
+	Units   float64             `json:"units"`
+	// Complete says the receiving is finished even if fewer units than
+	// ordered arrived.
+	Complete bool      `json:"complete,omitempty"`
+	At       time.Time `json:"at"`
+}
+
+// TransferCommand publishes a transfer order to its source's warehouse.
+type TransferCommand struct {
+	OrderID   string `json:"order_id"`
+	CommandID string `json:"command_id"` // the same on every re-send
+	Attempt   int    `json:"attempt"`    // 1 for the first send
+}
+
+// AckStatus is a warehouse's answer to a command.
+type AckStatus string
+
+// Ack statuses.
+const (
+	AckAccepted AckStatus = "accepted"
+	AckRejected AckStatus = "rejected"
+)
+
+// Ack is a warehouse's acknowledgement of a command.
+type Ack struct {
+	CommandID string    `json:"command_id"`
+	OrderID   string    `json:"order_id"`
+	Site      string    `json:"site,omitempty"`
+	Status    AckStatus `json:"status"`
+	Reason    string    `json:"reason,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// NoticeKind says what a notice is about.
+type NoticeKind string
+
+// Notice kinds.
+const (
+	NoticeApprovalNeeded NoticeKind = "approval_needed"
+	NoticeReminder       NoticeKind = "reminder"
+	NoticeEscalation     NoticeKind = "escalation"
+	NoticeExpired        NoticeKind = "expired"
+	NoticeOverdue        NoticeKind = "overdue"
+	NoticeCompensated    NoticeKind = "compensated"
+)
+
+// Notice is a message to the planners about an order.
+type Notice struct {
+	OrderID string     `json:"order_id"`
+	Kind    NoticeKind `json:"kind"`
+	Message string     `json:"message"`
+}
+
+// ReplanRequest asks the network's planner for a new plan.
+type ReplanRequest struct {
+	Network string  `json:"network"`
+	Trigger Trigger `json:"trigger"`
+}
+
+// OrderStatusReport is what an order workflow tells its plan.
+type OrderStatusReport struct {
+	OrderID string              `json:"order_id"`
+	Status  sillage.OrderStatus `json:"status"`
+	Reason  string              `json:"reason,omitempty"`
+}
+
+// OrderView is the answer to the order query and to the approve and
+// reject updates.
+type OrderView struct {
+	OrderRef
+	Status   sillage.OrderStatus `json:"status"`
+	Reason   string              `json:"reason,omitempty"`
+	Decision *Decision           `json:"decision,omitempty"`
+	Lines    []sillage.OrderLine `json:"order_lines,omitempty"`
+	Received float64             `json:"received_units"`
+	Sends    int                 `json:"sends,omitempty"` // transfer command sends
+	Events   []string            `json:"events"`
+}
+
+// OrderResult is the result of an order workflow.
+type OrderResult struct {
+	OrderID       string              `json:"order_id"`
+	Status        sillage.OrderStatus `json:"status"`
+	Reason        string              `json:"reason,omitempty"`
+	OrderedUnits  float64             `json:"ordered_units"`
+	ReceivedUnits float64             `json:"received_units"`
+	Replanned     bool                `json:"replanned"`
+}
+
+// ReportInput asks for the network's report for a period.
+type ReportInput struct {
+	Network string `json:"network"`
+	// Period is YYYY-MM; empty means the month before the workflow runs.
+	Period string `json:"period,omitempty"`
+	// OutDir is where the worker writes the report; empty means the
+	// worker's --report-dir.
+	OutDir string `json:"out_dir,omitempty"`
+}
+
+// ReportResult says where the report is.
+type ReportResult struct {
+	Network string   `json:"network"`
+	Period  string   `json:"period"`
+	Dir     string   `json:"dir"`
+	Files   []string `json:"files"`
+	KgCO2e  float64  `json:"kgco2e"` // planned transport emissions of the period
+	Plans   int      `json:"plans"`
+}
