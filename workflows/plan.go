@@ -192,7 +192,7 @@ func (p *planRun) runOrders(ctx workflow.Context, statusCh workflow.ReceiveChann
 			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			TypedSearchAttributes: temporal.NewSearchAttributes(orderAttrs(o.OrderRef, sillage.OrderCreated)...),
-			StaticSummary: fmt.Sprintf("%s %s → %s, %s, %s", kind, o.Source, o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e)),
+			StaticSummary:         fmt.Sprintf("%s %s → %s, %s, %s", kind, o.Source, o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e)),
 		})
 		children[i] = workflow.ExecuteChildWorkflow(cctx, name, OrderInput{OrderRef: o.OrderRef, Timings: opts.Timings})
 	}

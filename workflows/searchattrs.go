@@ -13,8 +13,8 @@ var (
 	AttrSite     = temporal.NewSearchAttributeKeyKeyword("SillageSite")
 	AttrSupplier = temporal.NewSearchAttributeKeyKeyword("SillageSupplier")
 	AttrStatus   = temporal.NewSearchAttributeKeyKeyword("SillageStatus")
-	AttrCostEUR  = temporal.NewSearchAttributeKeyFloat64("SillageCostEUR")  // EUR: plan objective or order value
-	AttrKgCO2e   = temporal.NewSearchAttributeKeyFloat64("SillageKgCO2e")   // kgCO2e of transport
+	AttrCostEUR  = temporal.NewSearchAttributeKeyFloat64("SillageCostEUR") // EUR: plan objective or order value
+	AttrKgCO2e   = temporal.NewSearchAttributeKeyFloat64("SillageKgCO2e")  // kgCO2e of transport
 )
 
 // SearchAttribute names one search attribute and its type.

@@ -216,11 +216,11 @@ type SolveResult struct {
 
 // FootprintResult summarises the footprints of the plan.
 type FootprintResult struct {
-	Footprints  int     `json:"footprints"`    // (site, sku) pairs
-	MeanKgCO2e  float64 `json:"mean_kgco2e"`   // mean total per unit
-	MaxKgCO2e   float64 `json:"max_kgco2e"`    // largest total per unit
-	MaxSite     string  `json:"max_site"`      // where the largest is
-	MaxSKU      string  `json:"max_sku"`       // and for which product
+	Footprints  int     `json:"footprints"`       // (site, sku) pairs
+	MeanKgCO2e  float64 `json:"mean_kgco2e"`      // mean total per unit
+	MaxKgCO2e   float64 `json:"max_kgco2e"`       // largest total per unit
+	MaxSite     string  `json:"max_site"`         // where the largest is
+	MaxSKU      string  `json:"max_sku"`          // and for which product
 	TransportKg float64 `json:"transport_kgco2e"` // transport of all lines
 }
 
