@@ -31,10 +31,11 @@ type Model struct {
 	p       unsafe.Pointer // Clp_Simplex*; nil after Close
 	cleanup runtime.Cleanup
 
-	timeLimit float64 // CPU seconds per Solve; 0 means none
-	logLevel  int
-	solved    bool // a Solve ran since the last load
-	warm      bool // the next simplex Solve starts from the kept basis
+	timeLimit  float64 // CPU seconds per Solve; 0 means none
+	logLevel   int
+	solved     bool // a Solve ran since the last load
+	iterations int  // of the last Solve, over all the runs it made
+	warm       bool // the next simplex Solve starts from the kept basis
 }
 
 // New returns an empty, silent (log level 0) minimisation model with no
@@ -240,6 +241,40 @@ func (m *Model) Solve(method Method) error {
 	}
 	// CLP stores the limit as a deadline on its CPU clock: arm it now.
 	C.Clp_setMaximumSeconds(m.p, C.double(limit))
+	if rays := m.freeRayColumns(); len(rays) > 0 {
+		m.iterations = m.solveWithoutRays(method, rays)
+	} else {
+		m.iterations = m.confirmedRun(method)
+	}
+	m.flushLog()
+	m.solved, m.warm = true, true
+	st := Status(C.Clp_status(m.p))
+	if err := st.Err(); err != nil {
+		sec := int(C.Clp_secondaryStatus(m.p))
+		return fmt.Errorf("%w (%s, status %d, secondary status %d: %s)", err, method, int(st), sec, SecondaryStatusText(sec))
+	}
+	return nil
+}
+
+// confirmedRun runs method and returns the number of iterations. When a
+// dual simplex or barrier run ends infeasible or unbounded, the primal
+// simplex confirms the status from the basis it left: CLP 1.17's dual
+// simplex can report an unbounded problem as primal infeasible (seen on
+// random LPs with a free column on the unbounded ray), while the primal
+// simplex decides both cases directly.
+func (m *Model) confirmedRun(method Method) int {
+	iters := m.run(method)
+	if st := C.Clp_status(m.p); (st == 1 || st == 2) && method != PrimalSimplex {
+		C.Clp_primal(m.p, 0)
+		iters += int(C.Clp_numberIterations(m.p))
+	}
+	return iters
+}
+
+// run calls CLP's algorithm for method, the initial solve (with presolve)
+// on a cold model and the simplex from the kept basis on a warm one, and
+// returns the number of iterations.
+func (m *Model) run(method Method) int {
 	switch {
 	case method == Barrier:
 		C.Clp_initialBarrierSolve(m.p)
@@ -252,14 +287,92 @@ func (m *Model) Solve(method Method) error {
 	default:
 		C.Clp_initialPrimalSolve(m.p)
 	}
-	m.flushLog()
-	m.solved, m.warm = true, true
-	st := Status(C.Clp_status(m.p))
-	if err := st.Err(); err != nil {
-		sec := int(C.Clp_secondaryStatus(m.p))
-		return fmt.Errorf("%w (%s, status %d, secondary status %d: %s)", err, method, int(st), sec, SecondaryStatusText(sec))
+	return int(C.Clp_numberIterations(m.p))
+}
+
+// freeRayColumns returns the columns that alone make the problem unbounded
+// whenever it is feasible: columns whose every nonzero lies in a free row
+// (or that have none), with an objective coefficient that improves in a
+// direction where the column has no bound. It takes O(NumRows + NumCols +
+// NumElements) time.
+//
+// CLP 1.17's simplex misreports such problems: with an improving empty
+// column and a feasible rest, both the primal and the dual simplex can end
+// with status 1 (primal infeasible) instead of 2, and barrier can abort.
+func (m *Model) freeRayColumns() []int {
+	nr, nc := m.NumRows(), m.NumCols()
+	if nc == 0 {
+		return nil
 	}
-	return nil
+	dir := float64(C.Clp_optimizationDirection(m.p)) // 1 minimise, −1 maximise
+	obj := unsafe.Slice(C.Clp_getObjCoefficients(m.p), nc)
+	cl := unsafe.Slice(C.Clp_getColLower(m.p), nc)
+	cu := unsafe.Slice(C.Clp_getColUpper(m.p), nc)
+	var freeRow []bool // nil until needed
+	var starts []C.CoinBigIndex
+	var lengths []C.int
+	var index []C.int
+	var elements []C.double
+	var rays []int
+	for j := 0; j < nc; j++ {
+		c := dir * float64(obj[j]) // cost in the minimisation sense
+		if !(c < 0 && float64(cu[j]) >= infinity) && !(c > 0 && float64(cl[j]) <= -infinity) {
+			continue
+		}
+		if freeRow == nil {
+			freeRow = make([]bool, nr)
+			rl := unsafe.Slice(C.Clp_getRowLower(m.p), nr)
+			ru := unsafe.Slice(C.Clp_getRowUpper(m.p), nr)
+			for i := range nr {
+				freeRow[i] = float64(rl[i]) <= -infinity && float64(ru[i]) >= infinity
+			}
+			starts = unsafe.Slice(C.Clp_getVectorStarts(m.p), nc)
+			lengths = unsafe.Slice(C.Clp_getVectorLengths(m.p), nc)
+			end := 0
+			for k := range nc {
+				end = max(end, int(starts[k])+int(lengths[k]))
+			}
+			if end > 0 {
+				index = unsafe.Slice(C.Clp_getIndices(m.p), end)
+				elements = unsafe.Slice(C.Clp_getElements(m.p), end)
+			}
+		}
+		ray := true
+		for k := int(starts[j]); k < int(starts[j])+int(lengths[j]); k++ {
+			if elements[k] != 0 && !freeRow[index[k]] {
+				ray = false
+				break
+			}
+		}
+		if ray {
+			rays = append(rays, j)
+		}
+	}
+	return rays
+}
+
+// solveWithoutRays solves with the objective coefficients of the free ray
+// columns set to zero: the problem is then unbounded exactly when this
+// solve finds it feasible, and that is what the status then says. The
+// coefficients are restored. It returns the number of iterations.
+func (m *Model) solveWithoutRays(method Method, rays []int) int {
+	nc := m.NumCols()
+	obj := unsafe.Slice(C.Clp_objective(m.p), nc)
+	saved := make([]C.double, len(rays))
+	for k, j := range rays {
+		saved[k], obj[j] = obj[j], 0
+	}
+	C.Clp_chgObjCoefficients(m.p, &obj[0])
+	iters := m.confirmedRun(method)
+	for k, j := range rays {
+		obj[j] = saved[k]
+	}
+	C.Clp_chgObjCoefficients(m.p, &obj[0])
+	if C.Clp_status(m.p) == 0 {
+		C.Clp_setProblemStatus(m.p, 2)
+		C.Clp_setSecondaryStatus(m.p, 0)
+	}
+	return iters
 }
 
 // Status returns CLP's status after the last Solve, NotSolved before the
@@ -293,13 +406,13 @@ func (m *Model) ObjectiveValue() float64 {
 	return float64(C.Clp_objectiveValue(m.p))
 }
 
-// Iterations returns the number of iterations of the last Solve.
+// Iterations returns the number of iterations of the last Solve (0 before
+// the first), summed over the CLP runs it made.
 func (m *Model) Iterations() int {
-	if m.Closed() {
+	if m.Closed() || !m.solved {
 		return 0
 	}
-	defer runtime.KeepAlive(m)
-	return int(C.Clp_numberIterations(m.p))
+	return m.iterations
 }
 
 // copyDoubles copies n doubles from a C array; nil when p is NULL.
