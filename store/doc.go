@@ -68,9 +68,21 @@
 //
 // Methods live in one file per area (network.go, stock.go, plans.go,
 // orders.go, footprints.go; other packages' areas such as iot in iot*.go).
-// Read with s.read, write inside s.withTx (never touch s.write inside the
-// function given to withTx: the SQLite write pool has one connection). Wrap
-// errors with what and where; return errors wrapping sillage.ErrNotFound
-// and sillage.ErrConflict where callers must decide; isUniqueViolation and
-// isForeignKeyViolation recognise constraint errors of either engine.
+// Read with s.read, or inside s.readTx for several queries that must see
+// one snapshot; write inside s.withTx (never touch s.write inside the
+// function given to withTx: the SQLite write pool has one connection).
+// Store timestamps with formatTime and read them with parseTime; take the
+// current time from s.now. Wrap errors with what and where; return errors
+// wrapping sillage.ErrNotFound and sillage.ErrConflict where callers must
+// decide; isUniqueViolation and isForeignKeyViolation recognise constraint
+// errors of either engine. On PostgreSQL, a read-then-write that must not
+// interleave with another (READ COMMITTED) locks a parent row first with
+// SELECT ... FOR UPDATE, as SaveNetwork and SaveFootprints do; on SQLite
+// the IMMEDIATE transaction already excludes other writers.
+//
+// # Tests
+//
+// Package storetest gives a fresh database per test on each engine
+// (storetest.ForEach, SQLiteURL, PostgresURL); PostgreSQL tests run when
+// SILLAGE_TEST_POSTGRES holds a server URL and are skipped otherwise.
 package store
