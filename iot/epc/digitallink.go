@@ -80,14 +80,14 @@ func parseItemDL(s string) (Item, error) {
 	}
 	gtin, err := dlGTIN(kv["01"])
 	if err != nil {
-		return Item{}, fmt.Errorf("Digital Link %q: %w", s, err)
+		return Item{}, fmt.Errorf("digital link %q: %w", s, err)
 	}
 	serial, ok := kv["21"]
 	if !ok {
 		return Item{}, fmt.Errorf("%w: Digital Link %q names a class, not an item (no AI 21)", sillage.ErrInvalid, s)
 	}
 	if err := checkAIText("serial", serial, MaxSerialLen); err != nil {
-		return Item{}, fmt.Errorf("Digital Link %q: %w", s, err)
+		return Item{}, fmt.Errorf("digital link %q: %w", s, err)
 	}
 	return Item{GTIN: gtin, Serial: serial, Filter: -1}, nil
 }
@@ -99,14 +99,14 @@ func parseClassDL(s string) (Class, error) {
 	}
 	gtin, err := dlGTIN(kv["01"])
 	if err != nil {
-		return Class{}, fmt.Errorf("Digital Link %q: %w", s, err)
+		return Class{}, fmt.Errorf("digital link %q: %w", s, err)
 	}
 	if _, ok := kv["21"]; ok {
 		return Class{}, fmt.Errorf("%w: Digital Link %q names an item (AI 21), not a class", sillage.ErrInvalid, s)
 	}
 	lot := kv["10"]
 	if err := checkAIText("lot", lot, MaxLotLen); err != nil {
-		return Class{}, fmt.Errorf("Digital Link %q: %w", s, err)
+		return Class{}, fmt.Errorf("digital link %q: %w", s, err)
 	}
 	return Class{GTIN: gtin, Lot: lot}, nil
 }
@@ -122,7 +122,7 @@ func parseLocationDL(s string) (Location, error) {
 	}
 	ext := kv["254"]
 	if err := checkAIText("extension", ext, MaxSerialLen); err != nil {
-		return Location{}, fmt.Errorf("Digital Link %q: %w", s, err)
+		return Location{}, fmt.Errorf("digital link %q: %w", s, err)
 	}
 	return Location{GLN: gln, Extension: ext}, nil
 }

@@ -1,0 +1,850 @@
+package iot
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+	"unicode/utf8"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/iot/epc"
+	"github.com/sillage/sillage/iot/epcis"
+)
+
+// Message is one MQTT message as the ingest received it.
+type Message struct {
+	Topic      string
+	Payload    []byte
+	ReceivedAt time.Time
+}
+
+// MessageKey is the identity of a message for deduplication: the first 16
+// bytes of SHA-256 over the topic, a NUL and the payload, in hex. A QoS 1
+// redelivery carries the same topic and payload, hence the same key.
+func MessageKey(topic string, payload []byte) string {
+	h := sha256.New()
+	h.Write([]byte(topic))
+	h.Write([]byte{0})
+	h.Write(payload)
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// DefaultMaxFutureSkew is how far in the future an eventTime may be, by the
+// ingest's clock, before the event is rejected: an event dated far ahead
+// would make every real later event look stale.
+const DefaultMaxFutureSkew = 24 * time.Hour
+
+// countUOMs are the units of measure read as a count of units: none, EA
+// (each), C62 (one) and H87 (piece).
+var countUOMs = map[string]bool{"": true, "EA": true, "C62": true, "H87": true}
+
+// removingBizSteps and removingDispositions end an item's presence at its
+// site (besides action DELETE).
+var (
+	removingBizSteps     = map[string]bool{"retail_selling": true, "destroying": true, "decommissioning": true}
+	removingDispositions = map[string]bool{"retail_sold": true, "destroyed": true, "disposed": true, "stolen": true}
+	shippingBizSteps     = map[string]bool{"shipping": true, "departing": true}
+	arrivingBizSteps     = map[string]bool{"receiving": true, "arriving": true, "accepting": true}
+)
+
+// opKind is what an event does to the objects it lists.
+type opKind int
+
+const (
+	opNone   opKind = iota // observed only: nothing moves
+	opPlace                // present at loc from now on
+	opRemove               // no longer in stock (sold, destroyed, deleted)
+	opShip                 // left origin, in transit to dest (or out of the network)
+)
+
+type itemRef struct{ key, sku string }
+
+type qtyRef struct {
+	sku   string
+	units float64
+}
+
+// resolvedEvent is an event with its sites and products resolved and its
+// effect decided; only the item states are left to read in the store.
+type resolvedEvent struct {
+	id        string
+	t         time.Time
+	loc       string // site of bizLocation, "" when absent
+	origin    string // site a removal or shipment happens at
+	dest      string // destination site of a shipment, "" when outside the network
+	itemOp    opKind
+	items     []itemRef
+	qtyOp     opKind
+	qtys      []qtyRef
+	inItems   []itemRef // TransformationEvent inputs, removed
+	inQtys    []qtyRef
+	arriving  bool // a receiving step: class quantities leave in-transit
+	receiving bool // bizStep receiving: reported as a goods receipt
+	bizTx     []epcis.BizTransaction
+	reads     int // EPCs listed
+}
+
+// resolvedSnapshot is a snapshot with skus resolved.
+type resolvedSnapshot struct {
+	snap      *Snapshot
+	positions map[string]float64 // sku -> on hand
+}
+
+// prepared is a message decoded and resolved, ready for the store.
+type prepared struct {
+	msg    Message
+	key    string
+	site   string
+	kind   string
+	events []resolvedEvent
+	snap   *resolvedSnapshot
+	ack    *Ack
+	reject string // non-empty: a dead letter with this reason
+	dup    bool   // known duplicate (in-memory cache): no store work
+}
+
+// Processor turns messages into store changes with the stock semantics of
+// the package (see the package comment). Prepare is pure and safe for
+// concurrent use; apply runs inside one store transaction.
+type Processor struct {
+	Catalog *Catalog
+	Trigger Trigger // nil: no triggers
+	// MaxFutureSkew bounds eventTime ahead of the clock; 0 means
+	// DefaultMaxFutureSkew.
+	MaxFutureSkew time.Duration
+	Now           func() time.Time // nil: time.Now
+	Log           *slog.Logger     // nil: slog.Default()
+}
+
+func (p *Processor) now() time.Time {
+	if p.Now != nil {
+		return p.Now()
+	}
+	return time.Now()
+}
+
+func (p *Processor) log() *slog.Logger {
+	if p.Log != nil {
+		return p.Log
+	}
+	return slog.Default()
+}
+
+// prepare decodes and resolves one message. It never fails: what cannot be
+// applied becomes a dead letter with its reason.
+func (p *Processor) prepare(m Message) *prepared {
+	pr := &prepared{msg: m, key: MessageKey(m.Topic, m.Payload)}
+	site, kind, err := ParseTopic(m.Topic)
+	if err != nil {
+		pr.reject = err.Error()
+		return pr
+	}
+	pr.site, pr.kind = site, kind
+	if !p.Catalog.HasSite(site) {
+		pr.reject = fmt.Sprintf("topic site %q is not a site of network %q", site, p.Catalog.Network)
+		return pr
+	}
+	switch kind {
+	case KindEPCIS:
+		pr.events, pr.reject = p.prepareEPCIS(site, m.Payload, m.ReceivedAt)
+	case KindStock:
+		pr.snap, pr.reject = p.prepareSnapshot(site, m.Payload)
+	case KindAcks:
+		a, err := DecodeAck(m.Payload)
+		if err != nil {
+			pr.reject = err.Error()
+		}
+		pr.ack = a
+	default:
+		pr.reject = fmt.Sprintf("the ingest does not accept messages on %s topics", kind)
+	}
+	return pr
+}
+
+func (p *Processor) prepareSnapshot(site string, payload []byte) (*resolvedSnapshot, string) {
+	s, err := DecodeSnapshot(payload)
+	if err != nil {
+		return nil, err.Error()
+	}
+	if s.Site != "" && s.Site != site {
+		return nil, fmt.Sprintf("snapshot of site %q published on the topic of site %q", s.Site, site)
+	}
+	rs := &resolvedSnapshot{snap: s, positions: make(map[string]float64, len(s.Positions))}
+	for i, x := range s.Positions {
+		sku := x.SKU
+		if sku == "" {
+			var ok bool
+			if sku, ok = p.Catalog.SKUByGTIN(x.GTIN); !ok {
+				return nil, fmt.Sprintf("snapshot positions[%d]: unknown GTIN %s in network %q", i, x.GTIN, p.Catalog.Network)
+			}
+		} else if _, ok := p.Catalog.GTINBySKU(sku); !ok {
+			return nil, fmt.Sprintf("snapshot positions[%d]: unknown sku %q in network %q", i, sku, p.Catalog.Network)
+		}
+		if _, dup := rs.positions[sku]; dup {
+			return nil, fmt.Sprintf("snapshot positions[%d]: sku %q listed twice", i, sku)
+		}
+		rs.positions[sku] = x.OnHand
+	}
+	return rs, ""
+}
+
+// siteOf maps a decoded location to a site that must be the topic's site.
+func (p *Processor) siteOf(what string, glnp *string, topicSite string) (string, string) {
+	if glnp == nil {
+		return "", ""
+	}
+	s, ok := p.Catalog.SiteByGLN(*glnp)
+	if !ok {
+		return "", fmt.Sprintf("%s GLN %s is not a site of network %q", what, *glnp, p.Catalog.Network)
+	}
+	if s != topicSite {
+		return "", fmt.Sprintf("%s GLN %s is site %q, not the topic's site %q", what, *glnp, s, topicSite)
+	}
+	return s, ""
+}
+
+func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time) ([]resolvedEvent, string) {
+	doc, err := epcis.Decode(payload)
+	if err != nil {
+		return nil, err.Error()
+	}
+	skew := p.MaxFutureSkew
+	if skew == 0 {
+		skew = DefaultMaxFutureSkew
+	}
+	if received.IsZero() {
+		received = p.now()
+	}
+	out := make([]resolvedEvent, 0, len(doc.Events))
+	for i, ev := range doc.Events {
+		where := fmt.Sprintf("event %d", i)
+		if ev.ID != "" {
+			where += " (" + ev.ID + ")"
+		}
+		if ev.Time.After(received.Add(skew)) {
+			return nil, fmt.Sprintf("%s: eventTime %s is more than %s after reception", where, ev.Time.Format(time.RFC3339), skew)
+		}
+		re := resolvedEvent{id: ev.ID, t: ev.Time, bizTx: ev.BizTransactions}
+		var reason string
+		var rpSite string
+		if ev.BizLocation != nil {
+			if re.loc, reason = p.siteOf("bizLocation", &ev.BizLocation.GLN, site); reason != "" {
+				return nil, where + ": " + reason
+			}
+		}
+		if ev.ReadPoint != nil {
+			if rpSite, reason = p.siteOf("readPoint", &ev.ReadPoint.GLN, site); reason != "" {
+				return nil, where + ": " + reason
+			}
+		}
+		re.origin = re.loc
+		if re.origin == "" {
+			re.origin = rpSite
+		}
+		if re.origin == "" {
+			re.origin = site
+		}
+		for _, d := range ev.Destinations {
+			if d.Type == "location" && d.Location != nil {
+				if s, ok := p.Catalog.SiteByGLN(d.Location.GLN); ok {
+					re.dest = s
+				}
+			}
+		}
+		if re.items, reason = p.itemRefs(ev.EPCs); reason != "" {
+			return nil, where + ": " + reason
+		}
+		if re.inItems, reason = p.itemRefs(ev.InputEPCs); reason != "" {
+			return nil, where + ": inputs: " + reason
+		}
+		if re.qtys, reason = p.qtyRefs(ev.Quantities); reason != "" {
+			return nil, where + ": " + reason
+		}
+		if re.inQtys, reason = p.qtyRefs(ev.InputQuantities); reason != "" {
+			return nil, where + ": inputs: " + reason
+		}
+		re.reads = len(ev.EPCs) + len(ev.InputEPCs)
+		re.arriving = arrivingBizSteps[ev.BizStep]
+		re.receiving = ev.BizStep == "receiving" && re.loc != ""
+		removal := ev.Action == epcis.ActionDelete || removingBizSteps[ev.BizStep] || removingDispositions[ev.Disposition]
+		shipping := !removal && (shippingBizSteps[ev.BizStep] || ev.Disposition == "in_transit")
+		switch ev.Type {
+		case "ObjectEvent":
+			switch {
+			case removal:
+				re.itemOp, re.qtyOp = opRemove, opRemove
+			case shipping:
+				re.itemOp, re.qtyOp = opShip, opShip
+			case re.loc != "" && ev.Action == epcis.ActionAdd:
+				re.itemOp, re.qtyOp = opPlace, opPlace
+			case re.loc != "" && ev.Action == epcis.ActionObserve:
+				re.itemOp = opPlace
+				if re.arriving {
+					re.qtyOp = opPlace
+				}
+			}
+		case "AggregationEvent", "TransactionEvent":
+			// Packing and business associations move nothing by
+			// themselves; the listed items are seen at bizLocation.
+			if re.loc != "" && ev.Action != epcis.ActionDelete {
+				re.itemOp = opPlace
+			}
+			re.qtys = nil
+		case "TransformationEvent":
+			if re.loc == "" && (len(re.items) > 0 || len(re.qtys) > 0) {
+				return nil, where + ": a TransformationEvent with outputs needs a bizLocation"
+			}
+			re.itemOp, re.qtyOp = opPlace, opPlace
+		default:
+			// AssociationEvent and extension types do not change stock.
+			re.items, re.qtys, re.inItems, re.inQtys = nil, nil, nil, nil
+		}
+		if re.qtyOp == opNone {
+			re.qtys = nil
+		}
+		out = append(out, re)
+	}
+	return out, ""
+}
+
+func (p *Processor) itemRefs(items []epc.Item) ([]itemRef, string) {
+	if len(items) == 0 {
+		return nil, ""
+	}
+	out := make([]itemRef, len(items))
+	for i, it := range items {
+		sku, ok := p.Catalog.SKUByGTIN(it.GTIN)
+		if !ok {
+			return nil, fmt.Sprintf("EPC %s: unknown GTIN %s in network %q", it.URI(), it.GTIN, p.Catalog.Network)
+		}
+		out[i] = itemRef{key: it.Key(), sku: sku}
+	}
+	return out, ""
+}
+
+func (p *Processor) qtyRefs(qs []epcis.Quantity) ([]qtyRef, string) {
+	if len(qs) == 0 {
+		return nil, ""
+	}
+	out := make([]qtyRef, len(qs))
+	for i, q := range qs {
+		sku, ok := p.Catalog.SKUByGTIN(q.Class.GTIN)
+		if !ok {
+			return nil, fmt.Sprintf("quantity %d: unknown GTIN %s in network %q", i, q.Class.GTIN, p.Catalog.Network)
+		}
+		if !q.Known {
+			return nil, fmt.Sprintf("quantity %d (GTIN %s): no quantity given", i, q.Class.GTIN)
+		}
+		if !countUOMs[q.UOM] {
+			return nil, fmt.Sprintf("quantity %d (GTIN %s): unit %s is not a count of units (none, EA, C62, H87)", i, q.Class.GTIN, q.UOM)
+		}
+		out[i] = qtyRef{sku: sku, units: q.Quantity}
+	}
+	return out, ""
+}
+
+// Stats counts what a batch did.
+type Stats struct {
+	Messages    int // messages in the batch
+	Duplicates  int // messages already applied (redeliveries, repeats)
+	DeadLetters int // messages rejected
+	Events      int // EPCIS events applied
+	DupEvents   int // events skipped because their eventID was applied before
+	Reads       int // EPCs listed in applied events
+	ItemChanges int // items whose state changed
+	StaleReads  int // EPCs skipped: their event is not newer than the recorded one
+	Snapshots   int
+	Acks        int
+}
+
+// Add adds o to s.
+func (s *Stats) Add(o Stats) {
+	s.Messages += o.Messages
+	s.Duplicates += o.Duplicates
+	s.DeadLetters += o.DeadLetters
+	s.Events += o.Events
+	s.DupEvents += o.DupEvents
+	s.Reads += o.Reads
+	s.ItemChanges += o.ItemChanges
+	s.StaleReads += o.StaleReads
+	s.Snapshots += o.Snapshots
+	s.Acks += o.Acks
+}
+
+// posChange tracks a position across the flushes of one batch.
+type posChange struct {
+	before, after sillage.Position
+}
+
+// effects is what a batch did, for triggers and the dead-letter topic
+// after the commit.
+type effects struct {
+	stats       Stats
+	positions   map[posKey]*posChange
+	order       []posKey
+	receipts    []Receipt
+	acks        []CommandAck
+	deadLetters []DeadLetter
+	seenKeys    []string // message keys applied or rejected in this batch
+}
+
+// batchState is the working state of apply.
+type batchState struct {
+	p       *Processor
+	ctx     context.Context
+	tx      Tx
+	now     time.Time
+	items   map[string]ItemState
+	dirty   map[string]bool
+	deltas  map[posKey]*StockDelta
+	classes map[posKey]*StockDelta
+	dorder  []posKey
+	corder  []posKey
+	eff     *effects
+}
+
+func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
+	k := posKey{site, sku}
+	d := b.deltas[k]
+	if d == nil {
+		d = &StockDelta{Site: site, SKU: sku}
+		b.deltas[k] = d
+		b.dorder = append(b.dorder, k)
+	}
+	d.OnHand += onHand
+	d.InTransit += inTransit
+}
+
+func (b *batchState) classDelta(site, sku string, onHand, inTransit float64) {
+	b.delta(site, sku, onHand, inTransit)
+	k := posKey{site, sku}
+	d := b.classes[k]
+	if d == nil {
+		d = &StockDelta{Site: site, SKU: sku}
+		b.classes[k] = d
+		b.corder = append(b.corder, k)
+	}
+	d.OnHand += onHand
+	d.InTransit += inTransit
+}
+
+// flush writes the pending stock and class deltas.
+func (b *batchState) flush() error {
+	if len(b.dorder) > 0 {
+		ds := make([]StockDelta, 0, len(b.dorder))
+		for _, k := range b.dorder {
+			if d := b.deltas[k]; d.OnHand != 0 || d.InTransit != 0 {
+				ds = append(ds, *d)
+			}
+		}
+		after, err := b.tx.AdjustStock(ds)
+		if err != nil {
+			return err
+		}
+		for i, pos := range after {
+			k := posKey{ds[i].Site, ds[i].SKU}
+			pc := b.eff.positions[k]
+			if pc == nil {
+				before := pos
+				before.OnHand -= ds[i].OnHand
+				before.InTransit -= ds[i].InTransit
+				pc = &posChange{before: before}
+				b.eff.positions[k] = pc
+				b.eff.order = append(b.eff.order, k)
+			}
+			pc.after = pos
+		}
+		b.deltas = map[posKey]*StockDelta{}
+		b.dorder = b.dorder[:0]
+	}
+	if len(b.corder) > 0 {
+		ds := make([]StockDelta, 0, len(b.corder))
+		for _, k := range b.corder {
+			if d := b.classes[k]; d.OnHand != 0 || d.InTransit != 0 {
+				ds = append(ds, *d)
+			}
+		}
+		if err := b.tx.AdjustClass(ds); err != nil {
+			return err
+		}
+		b.classes = map[posKey]*StockDelta{}
+		b.corder = b.corder[:0]
+	}
+	return nil
+}
+
+func (b *batchState) deadLetter(pr *prepared, reason string) error {
+	d := DeadLetter{Key: pr.key, Topic: pr.msg.Topic, Reason: reason, ReceivedAt: pr.msg.ReceivedAt, Payload: payloadText(pr.msg.Payload)}
+	if d.ReceivedAt.IsZero() {
+		d.ReceivedAt = b.now
+	}
+	if err := b.tx.DeadLetter(d); err != nil {
+		return err
+	}
+	b.eff.deadLetters = append(b.eff.deadLetters, d)
+	b.eff.stats.DeadLetters++
+	return nil
+}
+
+// payloadText renders a payload for a dead letter (see DeadLetter.Payload).
+func payloadText(b []byte) string {
+	if len(b) > MaxDeadLetterPayload {
+		b = b[:MaxDeadLetterPayload]
+	}
+	if utf8.Valid(b) {
+		return string(b)
+	}
+	return "base64:" + base64.StdEncoding.EncodeToString(b)
+}
+
+// apply runs a batch of prepared messages inside tx.
+func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effects, error) {
+	eff := &effects{positions: map[posKey]*posChange{}}
+	b := &batchState{p: p, ctx: ctx, tx: tx, now: p.now(), dirty: map[string]bool{},
+		deltas: map[posKey]*StockDelta{}, classes: map[posKey]*StockDelta{}, eff: eff}
+	eff.stats.Messages = len(batch)
+	fresh := make([]bool, len(batch))
+	var keys []string
+	for i, pr := range batch {
+		if pr.dup {
+			eff.stats.Duplicates++
+			continue
+		}
+		ok, err := tx.MarkSeen(pr.key, pr.msg.ReceivedAt)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			eff.stats.Duplicates++
+			continue
+		}
+		fresh[i] = true
+		eff.seenKeys = append(eff.seenKeys, pr.key)
+		for _, ev := range pr.events {
+			for _, it := range ev.items {
+				keys = append(keys, it.key)
+			}
+			for _, it := range ev.inItems {
+				keys = append(keys, it.key)
+			}
+		}
+	}
+	if len(keys) > 0 {
+		var err error
+		if b.items, err = tx.Items(keys); err != nil {
+			return nil, err
+		}
+	} else {
+		b.items = map[string]ItemState{}
+	}
+	for i, pr := range batch {
+		if !fresh[i] {
+			continue
+		}
+		if pr.reject != "" {
+			if err := b.deadLetter(pr, pr.reject); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		switch {
+		case pr.snap != nil:
+			if err := b.applySnapshot(pr); err != nil {
+				return nil, err
+			}
+		case pr.ack != nil:
+			if err := b.applyAck(pr); err != nil {
+				return nil, err
+			}
+		default:
+			for ei := range pr.events {
+				if err := b.applyEvent(pr.site, &pr.events[ei]); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if len(b.dirty) > 0 {
+		states := make([]ItemState, 0, len(b.dirty))
+		for k := range b.dirty {
+			states = append(states, b.items[k])
+		}
+		sort.Slice(states, func(i, j int) bool { return states[i].Key < states[j].Key })
+		if err := tx.PutItems(states); err != nil {
+			return nil, err
+		}
+	}
+	if err := b.flush(); err != nil {
+		return nil, err
+	}
+	return eff, nil
+}
+
+// applyItem applies one event to one item; it reports whether the item's
+// state changed the stock or its place.
+func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at string) bool {
+	st, known := b.items[it.key]
+	if known && !ev.t.After(st.EventTime) {
+		b.eff.stats.StaleReads++
+		return false
+	}
+	// Take the item out of where it was.
+	leave := func() {
+		if !known {
+			return
+		}
+		switch st.Status {
+		case ItemPresent:
+			b.delta(st.Site, st.SKU, -1, 0)
+		case ItemInTransit:
+			b.delta(st.Site, st.SKU, 0, -1)
+		}
+	}
+	next := ItemState{Key: it.key, SKU: it.sku, EventTime: ev.t}
+	moved := true
+	switch op {
+	case opPlace:
+		if known && st.Status == ItemPresent && st.Site == at && st.SKU == it.sku {
+			moved = false
+		} else {
+			leave()
+			b.delta(at, it.sku, 1, 0)
+		}
+		next.Site, next.Status = at, ItemPresent
+	case opRemove:
+		leave()
+		next.Site, next.Status = at, ItemGone
+		if known && at == "" {
+			next.Site = st.Site
+		}
+		moved = !known || st.Status != ItemGone
+	case opShip:
+		leave()
+		if ev.dest != "" {
+			b.delta(ev.dest, it.sku, 0, 1)
+			next.Site, next.Status = ev.dest, ItemInTransit
+		} else {
+			next.Site, next.Status = ev.origin, ItemGone
+		}
+	default:
+		return false
+	}
+	b.items[it.key] = next
+	b.dirty[it.key] = true
+	if moved {
+		b.eff.stats.ItemChanges++
+	}
+	return moved && op == opPlace
+}
+
+func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
+	if ev.id != "" {
+		ok, err := b.tx.MarkSeen("event:"+ev.id, b.now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			b.eff.stats.DupEvents++
+			return nil
+		}
+	}
+	b.eff.stats.Events++
+	b.eff.stats.Reads += ev.reads
+	received := map[string]float64{}
+	var order []string
+	add := func(sku string, units float64) {
+		if _, ok := received[sku]; !ok {
+			order = append(order, sku)
+		}
+		received[sku] += units
+	}
+	for _, it := range ev.inItems {
+		b.applyItem(it, opRemove, ev, ev.origin)
+	}
+	for _, q := range ev.inQtys {
+		b.classDelta(ev.origin, q.sku, -q.units, 0)
+	}
+	at := ev.loc
+	if ev.itemOp != opPlace {
+		at = ev.origin
+	}
+	for _, it := range ev.items {
+		if b.applyItem(it, ev.itemOp, ev, at) {
+			add(it.sku, 1)
+		}
+	}
+	for _, q := range ev.qtys {
+		switch ev.qtyOp {
+		case opPlace:
+			b.classDelta(ev.loc, q.sku, q.units, 0)
+			if ev.arriving {
+				// Units arriving leave the in-transit count of the site, as
+				// far as it holds class-level units.
+				cs, err := b.tx.Class(ev.loc, q.sku)
+				if err != nil {
+					return err
+				}
+				pending := 0.0
+				if d := b.classes[posKey{ev.loc, q.sku}]; d != nil {
+					pending = d.InTransit
+				}
+				if off := min(q.units, cs.InTransit+pending); off > 0 {
+					b.classDelta(ev.loc, q.sku, 0, -off)
+				}
+			}
+			add(q.sku, q.units)
+		case opRemove:
+			b.classDelta(ev.origin, q.sku, -q.units, 0)
+		case opShip:
+			b.classDelta(ev.origin, q.sku, -q.units, 0)
+			if ev.dest != "" {
+				b.classDelta(ev.dest, q.sku, 0, q.units)
+			}
+		}
+	}
+	if ev.receiving && len(order) > 0 {
+		r := Receipt{Network: b.p.Catalog.Network, Site: ev.loc, EventID: ev.id, EventTime: ev.t, BizTransactions: ev.bizTx}
+		for _, sku := range order {
+			r.Lines = append(r.Lines, ReceiptLine{SKU: sku, Units: received[sku]})
+		}
+		b.eff.receipts = append(b.eff.receipts, r)
+	}
+	return nil
+}
+
+// applySnapshot sets the on-hand stock of the listed products (of every
+// product of the site for a full snapshot) and records the differences.
+// The difference goes to the class-level stock, so that on hand stays
+// distinct items present + class-level units.
+func (b *batchState) applySnapshot(pr *prepared) error {
+	if err := b.flush(); err != nil {
+		return err
+	}
+	rs := pr.snap
+	b.eff.stats.Snapshots++
+	cur, err := b.tx.Positions(pr.site)
+	if err != nil {
+		return err
+	}
+	system := make(map[string]float64, len(cur))
+	for _, c := range cur {
+		system[c.SKU] = c.OnHand
+	}
+	reported := make(map[string]float64, len(rs.positions)+len(cur))
+	for sku, v := range rs.positions {
+		reported[sku] = v
+	}
+	if rs.snap.Kind == SnapshotFull {
+		for _, c := range cur {
+			if _, ok := reported[c.SKU]; !ok {
+				reported[c.SKU] = 0
+			}
+		}
+	}
+	skus := make([]string, 0, len(reported))
+	for sku := range reported {
+		skus = append(skus, sku)
+	}
+	sort.Strings(skus)
+	var ds []Discrepancy
+	for _, sku := range skus {
+		diff := reported[sku] - system[sku]
+		if diff == 0 {
+			continue
+		}
+		b.classDelta(pr.site, sku, diff, 0)
+		ds = append(ds, Discrepancy{Site: pr.site, SKU: sku, SnapshotKey: pr.key, SnapshotID: rs.snap.ID,
+			SnapshotTime: rs.snap.Time, RecordedAt: b.now, SystemOnHand: system[sku], ReportedOnHand: reported[sku]})
+	}
+	if len(ds) > 0 {
+		if err := b.tx.RecordDiscrepancies(ds); err != nil {
+			return err
+		}
+		for _, d := range ds {
+			b.p.log().Info("stock discrepancy", "network", b.p.Catalog.Network, "site", d.Site, "sku", d.SKU,
+				"system_on_hand", d.SystemOnHand, "reported_on_hand", d.ReportedOnHand, "difference", d.Difference(), "snapshot", d.SnapshotID)
+		}
+	}
+	return b.flush()
+}
+
+func (b *batchState) applyAck(pr *prepared) error {
+	rec, err := b.tx.AckCommand(pr.site, *pr.ack, b.now)
+	switch {
+	case errors.Is(err, sillage.ErrNotFound), errors.Is(err, sillage.ErrConflict):
+		return b.deadLetter(pr, err.Error())
+	case err != nil:
+		return err
+	}
+	b.eff.stats.Acks++
+	b.eff.acks = append(b.eff.acks, CommandAck{Network: b.p.Catalog.Network, Site: pr.site, CommandID: rec.Command.ID,
+		Status: rec.Status, Reason: rec.AckReason, At: b.now})
+	return nil
+}
+
+// after runs the triggers of a committed batch.
+func (p *Processor) after(ctx context.Context, eff *effects) {
+	if p.Trigger == nil {
+		return
+	}
+	for _, k := range eff.order {
+		pc := eff.positions[k]
+		rop, ok := p.Catalog.ReorderPoint(k.site, k.sku)
+		if !ok {
+			continue
+		}
+		if pc.before.Available() >= rop && pc.after.Available() < rop {
+			c := ReorderCrossing{Network: p.Catalog.Network, Position: pc.after, ReorderPoint: rop, At: p.now()}
+			if err := p.Trigger.ReorderPointCrossed(ctx, c); err != nil {
+				p.log().Warn("reorder trigger failed", "site", k.site, "sku", k.sku, "err", err)
+			}
+		}
+	}
+	for _, r := range eff.receipts {
+		if err := p.Trigger.GoodsReceived(ctx, r); err != nil {
+			p.log().Warn("receipt trigger failed", "site", r.Site, "event", r.EventID, "err", err)
+		}
+	}
+	for _, a := range eff.acks {
+		if err := p.Trigger.CommandAcked(ctx, a); err != nil {
+			p.log().Warn("ack trigger failed", "command", a.CommandID, "err", err)
+		}
+	}
+}
+
+// Process applies messages as one batch in one transaction of st and then
+// runs the triggers. It is the whole ingest without MQTT: the subscriber
+// calls it for each batch, tests and tools may call it directly.
+func (p *Processor) Process(ctx context.Context, st Store, msgs []Message) (Stats, error) {
+	batch := make([]*prepared, len(msgs))
+	for i, m := range msgs {
+		batch[i] = p.prepare(m)
+	}
+	eff, err := p.commit(ctx, st, batch)
+	if err != nil {
+		return Stats{}, err
+	}
+	p.after(ctx, eff)
+	return eff.stats, nil
+}
+
+// commit applies a prepared batch in one transaction.
+func (p *Processor) commit(ctx context.Context, st Store, batch []*prepared) (*effects, error) {
+	var eff *effects
+	err := st.IoTBatch(ctx, p.Catalog.Network, func(tx Tx) error {
+		var err error
+		eff, err = p.apply(ctx, tx, batch)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return eff, nil
+}

@@ -1,0 +1,174 @@
+package iot
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/sillage/sillage"
+)
+
+// SnapshotKind says whether a snapshot lists every product of its site.
+type SnapshotKind string
+
+// Snapshot kinds.
+const (
+	// SnapshotFull lists the whole stock of the site: products it does not
+	// list have nothing on hand.
+	SnapshotFull SnapshotKind = "full"
+	// SnapshotDelta lists only the products whose stock it reports; the
+	// others keep their position.
+	SnapshotDelta SnapshotKind = "delta"
+)
+
+// Snapshot is the payload of sillage/v1/sites/{site}/stock: the stock on
+// hand that a warehouse system counted.
+//
+//	{"snapshot_id": "DC-PAR-2026-03-01", "kind": "full", "time": "2026-03-01T06:00:00Z",
+//	 "positions": [{"sku": "BAG-01", "on_hand": 18}, {"gtin": "03760123400022", "on_hand": 296}]}
+type Snapshot struct {
+	ID        string             `json:"snapshot_id,omitempty"` // optional; reported with the discrepancies
+	Kind      SnapshotKind       `json:"kind"`
+	Time      time.Time          `json:"time"`           // when it was counted
+	Site      string             `json:"site,omitempty"` // optional; must equal the topic's site
+	Positions []SnapshotPosition `json:"positions"`
+}
+
+// SnapshotPosition is one product of a snapshot, named by sku or by GTIN-14.
+type SnapshotPosition struct {
+	SKU    string  `json:"sku,omitempty"`
+	GTIN   string  `json:"gtin,omitempty"`
+	OnHand float64 `json:"on_hand"` // units
+}
+
+// MaxSnapshotPositions bounds the size of one snapshot.
+const MaxSnapshotPositions = 100000
+
+// DecodeSnapshot parses and checks a snapshot payload. Unknown fields are
+// rejected, so that a misspelt key is not read as zero stock.
+func DecodeSnapshot(data []byte) (*Snapshot, error) {
+	var s Snapshot
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("%w: snapshot: %v", sillage.ErrInvalid, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: snapshot: data after the JSON object", sillage.ErrInvalid)
+	}
+	switch s.Kind {
+	case SnapshotFull, SnapshotDelta:
+	default:
+		return nil, fmt.Errorf("%w: snapshot: kind %q must be \"full\" or \"delta\"", sillage.ErrInvalid, s.Kind)
+	}
+	if s.Time.IsZero() {
+		return nil, fmt.Errorf("%w: snapshot: time is required", sillage.ErrInvalid)
+	}
+	if len(s.Positions) > MaxSnapshotPositions {
+		return nil, fmt.Errorf("%w: snapshot: %d positions exceed %d", sillage.ErrInvalid, len(s.Positions), MaxSnapshotPositions)
+	}
+	for i, p := range s.Positions {
+		if (p.SKU == "") == (p.GTIN == "") {
+			return nil, fmt.Errorf("%w: snapshot: positions[%d]: give exactly one of sku and gtin", sillage.ErrInvalid, i)
+		}
+		if math.IsNaN(p.OnHand) || math.IsInf(p.OnHand, 0) || p.OnHand < 0 {
+			return nil, fmt.Errorf("%w: snapshot: positions[%d].on_hand %v must be a finite number, not negative", sillage.ErrInvalid, i, p.OnHand)
+		}
+	}
+	return &s, nil
+}
+
+// CommandKind is the kind of an outbound command.
+type CommandKind string
+
+// Command kinds.
+const (
+	KindTransferOrder CommandKind = "transfer_order" // ship goods from the site to another site
+	KindPickList      CommandKind = "pick_list"      // pick goods at the site
+)
+
+// Command is the payload of sillage/v1/sites/{site}/commands. The id is
+// the idempotency key: the warehouse side applies a command id once, and
+// a resend (Attempt > 1) carries the same id and content.
+//
+//	{"command_id": "to:plan-7:DC-PAR:BTQ-LON", "kind": "transfer_order", "site": "DC-PAR",
+//	 "from": "DC-PAR", "to": "BTQ-LON", "lines": [{"sku": "BAG-01", "gtin": "03760123400015", "quantity": 3}],
+//	 "reference": "plan-7", "issued_at": "2026-03-01T06:00:00Z", "deadline": "2026-03-01T06:15:00Z", "attempt": 1}
+type Command struct {
+	ID        string        `json:"command_id"`
+	Kind      CommandKind   `json:"kind"`
+	Site      string        `json:"site"` // the site that executes it
+	From      string        `json:"from,omitempty"`
+	To        string        `json:"to,omitempty"`
+	Lines     []CommandLine `json:"lines"`
+	Reference string        `json:"reference,omitempty"` // order or plan id
+	IssuedAt  time.Time     `json:"issued_at"`
+	Deadline  time.Time     `json:"deadline"` // the ack is due by then; later it is sent again
+	Attempt   int           `json:"attempt"`  // 1 for the first send
+}
+
+// CommandLine is one product of a command.
+type CommandLine struct {
+	SKU      string  `json:"sku"`
+	GTIN     string  `json:"gtin,omitempty"`
+	Quantity float64 `json:"quantity"` // units
+}
+
+// AckStatus is what a site says about a command.
+type AckStatus string
+
+// Ack statuses. Accepted and done are positive; rejected is final.
+const (
+	AckAccepted AckStatus = "accepted" // received and will be executed
+	AckDone     AckStatus = "done"     // executed (shipped, picked)
+	AckRejected AckStatus = "rejected" // will not be executed; Reason says why
+)
+
+// Ack is the payload of sillage/v1/sites/{site}/acks.
+//
+//	{"command_id": "to:plan-7:DC-PAR:BTQ-LON", "status": "accepted", "time": "2026-03-01T06:00:04Z"}
+type Ack struct {
+	CommandID string    `json:"command_id"`
+	Status    AckStatus `json:"status"`
+	Reason    string    `json:"reason,omitempty"`
+	Time      time.Time `json:"time,omitempty"`
+}
+
+// DecodeAck parses and checks an ack payload.
+func DecodeAck(data []byte) (*Ack, error) {
+	var a Ack
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&a); err != nil {
+		return nil, fmt.Errorf("%w: ack: %v", sillage.ErrInvalid, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: ack: data after the JSON object", sillage.ErrInvalid)
+	}
+	if a.CommandID == "" {
+		return nil, fmt.Errorf("%w: ack: command_id is required", sillage.ErrInvalid)
+	}
+	switch a.Status {
+	case AckAccepted, AckDone, AckRejected:
+	default:
+		return nil, fmt.Errorf("%w: ack: status %q must be accepted, done or rejected", sillage.ErrInvalid, a.Status)
+	}
+	return &a, nil
+}
+
+// DeadLetter is a rejected message with the reason, as stored and as
+// published on sillage/v1/deadletter.
+type DeadLetter struct {
+	Key        string    `json:"key"` // the message key (see MessageKey)
+	Topic      string    `json:"topic"`
+	Reason     string    `json:"reason"`
+	ReceivedAt time.Time `json:"received_at"`
+	// Payload is the message as received when it is valid UTF-8, else
+	// "base64:" and its base64 encoding; cut to MaxDeadLetterPayload bytes.
+	Payload string `json:"payload"`
+}
+
+// MaxDeadLetterPayload is how much of a rejected payload is kept, in bytes.
+const MaxDeadLetterPayload = 64 << 10

@@ -1,0 +1,567 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/iot"
+)
+
+// The methods of this file implement iot.Store and iot.CommandStore on
+// the tables of migration 0002_iot.
+
+var (
+	_ iot.Store        = (*Store)(nil)
+	_ iot.CommandStore = (*Store)(nil)
+)
+
+// iotChunk is how many rows one multi-row statement of the ingest reads or
+// writes (6 parameters a row for items: well below both engines' limits).
+const iotChunk = 500
+
+// IoTBatch runs fn in one write transaction of network (see iot.Store).
+func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx) error) error {
+	return s.withTx(ctx, "iot batch of network "+network, func(tx *sqlx.Tx) error {
+		t := &iotTx{ctx: ctx, tx: tx, network: network}
+		defer t.close()
+		return fn(t)
+	})
+}
+
+// iotTx implements iot.Tx on one transaction, with the statements it runs
+// per row prepared once per transaction.
+type iotTx struct {
+	ctx     context.Context
+	tx      *sqlx.Tx
+	network string
+	stmts   map[string]*sqlx.Stmt
+}
+
+func (t *iotTx) close() {
+	for _, st := range t.stmts {
+		st.Close()
+	}
+}
+
+// stmt returns the prepared statement for query (with ? placeholders).
+func (t *iotTx) stmt(query string) (*sqlx.Stmt, error) {
+	if st, ok := t.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := t.tx.PreparexContext(t.ctx, t.tx.Rebind(query))
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", firstWords(query), err)
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sqlx.Stmt{}
+	}
+	t.stmts[query] = st
+	return st, nil
+}
+
+func firstWords(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if len(q) > 60 {
+		q = q[:60] + "..."
+	}
+	return q
+}
+
+// placeholders returns n groups "(?, ?, ...)" of width w joined by commas.
+func placeholders(n, w int) string {
+	g := "(" + strings.TrimSuffix(strings.Repeat("?, ", w), ", ") + ")"
+	return strings.TrimSuffix(strings.Repeat(g+", ", n), ", ")
+}
+
+func (t *iotTx) MarkSeen(key string, at time.Time) (bool, error) {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	st, err := t.stmt(`INSERT INTO iot_seen (network, msg_key, seen_at) VALUES (?, ?, ?) ON CONFLICT (network, msg_key) DO NOTHING`)
+	if err != nil {
+		return false, err
+	}
+	res, err := st.ExecContext(t.ctx, t.network, key, formatTime(at))
+	if err != nil {
+		return false, fmt.Errorf("mark message %s seen: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("mark message %s seen: %w", key, err)
+	}
+	return n == 1, nil
+}
+
+type itemRow struct {
+	EPC    string `db:"epc"`
+	SKU    string `db:"sku"`
+	Site   string `db:"site"`
+	Status string `db:"status"`
+	TimeNS int64  `db:"event_time_ns"`
+}
+
+func (t *iotTx) Items(keys []string) (map[string]iot.ItemState, error) {
+	out := make(map[string]iot.ItemState, len(keys))
+	for start := 0; start < len(keys); start += iotChunk {
+		part := keys[start:min(start+iotChunk, len(keys))]
+		st, err := t.stmt(`SELECT epc, sku, site, status, event_time_ns FROM iot_items WHERE network = ? AND epc IN (` +
+			strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ") + `)`)
+		if err != nil {
+			return nil, err
+		}
+		args := make([]any, 0, len(part)+1)
+		args = append(args, t.network)
+		for _, k := range part {
+			args = append(args, k)
+		}
+		rows, err := st.QueryxContext(t.ctx, args...)
+		if err != nil {
+			return nil, fmt.Errorf("read item states: %w", err)
+		}
+		for rows.Next() {
+			var r itemRow
+			if err := rows.Scan(&r.EPC, &r.SKU, &r.Site, &r.Status, &r.TimeNS); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read item states: %w", err)
+			}
+			out[r.EPC] = iot.ItemState{Key: r.EPC, SKU: r.SKU, Site: r.Site, Status: iot.ItemStatus(r.Status), EventTime: time.Unix(0, r.TimeNS).UTC()}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, fmt.Errorf("read item states: %w", err)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("read item states: %w", err)
+		}
+	}
+	return out, nil
+}
+
+func (t *iotTx) PutItems(states []iot.ItemState) error {
+	for start := 0; start < len(states); start += iotChunk {
+		part := states[start:min(start+iotChunk, len(states))]
+		st, err := t.stmt(`INSERT INTO iot_items (network, epc, sku, site, status, event_time_ns) VALUES ` + placeholders(len(part), 6) + `
+			ON CONFLICT (network, epc) DO UPDATE SET sku = excluded.sku, site = excluded.site, status = excluded.status, event_time_ns = excluded.event_time_ns`)
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, 6*len(part))
+		for _, s := range part {
+			args = append(args, t.network, s.Key, s.SKU, s.Site, string(s.Status), s.EventTime.UnixNano())
+		}
+		if _, err := st.ExecContext(t.ctx, args...); err != nil {
+			return fmt.Errorf("write %d item states: %w", len(part), err)
+		}
+	}
+	return nil
+}
+
+func (t *iotTx) AdjustStock(deltas []iot.StockDelta) ([]sillage.Position, error) {
+	st, err := t.stmt(`INSERT INTO stock_positions AS p (network, site, sku, seq, on_hand, in_transit, reserved)
+		VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq) + 1, 0) FROM stock_positions WHERE network = ?), ?, ?, 0)
+		ON CONFLICT (network, site, sku) DO UPDATE SET
+			on_hand = p.on_hand + excluded.on_hand,
+			in_transit = p.in_transit + excluded.in_transit
+		RETURNING site, sku, on_hand, in_transit, reserved`)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]sillage.Position, 0, len(deltas))
+	for _, d := range deltas {
+		var r positionRow
+		if err := st.GetContext(t.ctx, &r, t.network, d.Site, d.SKU, t.network, d.OnHand, d.InTransit); err != nil {
+			return nil, positionErr(fmt.Sprintf("adjust stock of %q at %q in network %q", d.SKU, d.Site, t.network), err)
+		}
+		out = append(out, sillage.Position(r))
+	}
+	return out, nil
+}
+
+func (t *iotTx) Class(site, sku string) (iot.ClassStock, error) {
+	st, err := t.stmt(`SELECT on_hand, in_transit FROM iot_class_stock WHERE network = ? AND site = ? AND sku = ?`)
+	if err != nil {
+		return iot.ClassStock{}, err
+	}
+	var c iot.ClassStock
+	err = st.QueryRowxContext(t.ctx, t.network, site, sku).Scan(&c.OnHand, &c.InTransit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return iot.ClassStock{}, nil
+	}
+	if err != nil {
+		return iot.ClassStock{}, fmt.Errorf("class stock of %q at %q: %w", sku, site, err)
+	}
+	return c, nil
+}
+
+func (t *iotTx) AdjustClass(deltas []iot.StockDelta) error {
+	st, err := t.stmt(`INSERT INTO iot_class_stock AS c (network, site, sku, on_hand, in_transit) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (network, site, sku) DO UPDATE SET on_hand = c.on_hand + excluded.on_hand, in_transit = c.in_transit + excluded.in_transit`)
+	if err != nil {
+		return err
+	}
+	for _, d := range deltas {
+		if _, err := st.ExecContext(t.ctx, t.network, d.Site, d.SKU, d.OnHand, d.InTransit); err != nil {
+			return fmt.Errorf("adjust class stock of %q at %q: %w", d.SKU, d.Site, err)
+		}
+	}
+	return nil
+}
+
+func (t *iotTx) Positions(site string) ([]sillage.Position, error) {
+	return positions(t.ctx, t.tx, t.network, site)
+}
+
+func (t *iotTx) RecordDiscrepancies(ds []iot.Discrepancy) error {
+	st, err := t.stmt(`INSERT INTO iot_discrepancies (network, snapshot_key, site, sku, snapshot_id, snapshot_time, recorded_at, system_on_hand, reported_on_hand)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (network, snapshot_key, site, sku) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if _, err := st.ExecContext(t.ctx, t.network, d.SnapshotKey, d.Site, d.SKU, d.SnapshotID, formatTime(d.SnapshotTime),
+			formatTime(d.RecordedAt), d.SystemOnHand, d.ReportedOnHand); err != nil {
+			return fmt.Errorf("record discrepancy of %q at %q: %w", d.SKU, d.Site, err)
+		}
+	}
+	return nil
+}
+
+func (t *iotTx) DeadLetter(d iot.DeadLetter) error {
+	st, err := t.stmt(`INSERT INTO iot_dead_letters (network, msg_key, topic, reason, received_at, payload) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (network, msg_key) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	if _, err := st.ExecContext(t.ctx, t.network, d.Key, d.Topic, d.Reason, formatTime(d.ReceivedAt), strings.ToValidUTF8(d.Payload, "\uFFFD")); err != nil {
+		return fmt.Errorf("store dead letter of %s: %w", d.Topic, err)
+	}
+	return nil
+}
+
+// commandRow is a row of iot_commands.
+type commandRow struct {
+	ID        string `db:"id"`
+	Site      string `db:"site"`
+	Kind      string `db:"kind"`
+	Payload   string `db:"payload"`
+	Content   string `db:"content"`
+	Status    string `db:"status"`
+	Attempts  int    `db:"attempts"`
+	Deadline  string `db:"deadline"`
+	AckReason string `db:"ack_reason"`
+	CreatedAt string `db:"created_at"`
+	UpdatedAt string `db:"updated_at"`
+}
+
+const commandCols = `id, site, kind, payload, content, status, attempts, deadline, ack_reason, created_at, updated_at`
+
+func (r commandRow) record() (iot.CommandRecord, error) {
+	var rec iot.CommandRecord
+	if err := json.Unmarshal([]byte(r.Payload), &rec.Command); err != nil {
+		return rec, fmt.Errorf("command %q: bad stored payload: %w", r.ID, err)
+	}
+	var err error
+	if rec.Deadline, err = parseTime(r.Deadline); err != nil {
+		return rec, err
+	}
+	if rec.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
+		return rec, err
+	}
+	rec.Status = iot.CommandStatus(r.Status)
+	rec.Attempts = r.Attempts
+	rec.AckReason = r.AckReason
+	return rec, nil
+}
+
+// commandContent is the part of a command that identifies its content:
+// everything but the attempt, the issue time and the deadline.
+func commandContent(c iot.Command) (string, error) {
+	c.Attempt, c.IssuedAt, c.Deadline = 0, time.Time{}, time.Time{}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return "", fmt.Errorf("command %q: %w", c.ID, err)
+	}
+	return string(b), nil
+}
+
+func getCommand(ctx context.Context, q sqlx.QueryerContext, rebind func(string) string, network, id string) (commandRow, error) {
+	var r commandRow
+	err := sqlx.GetContext(ctx, q, &r, rebind(`SELECT `+commandCols+` FROM iot_commands WHERE network = ? AND id = ?`), network, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, fmt.Errorf("command %q in network %q: %w", id, network, sillage.ErrNotFound)
+	}
+	if err != nil {
+		return r, fmt.Errorf("command %q in network %q: %w", id, network, err)
+	}
+	return r, nil
+}
+
+func (t *iotTx) AckCommand(site string, a iot.Ack, at time.Time) (iot.CommandRecord, error) {
+	r, err := getCommand(t.ctx, t.tx, t.tx.Rebind, t.network, a.CommandID)
+	if err != nil {
+		return iot.CommandRecord{}, fmt.Errorf("ack: %w", err)
+	}
+	if r.Site != site {
+		return iot.CommandRecord{}, fmt.Errorf("ack of command %q from site %q: %w: the command was sent to site %q", a.CommandID, site, sillage.ErrConflict, r.Site)
+	}
+	status := iot.CommandStatus(r.Status)
+	reason := r.AckReason
+	switch a.Status {
+	case iot.AckAccepted:
+		if status == iot.CommandPending || status == iot.CommandSent || status == iot.CommandExpired {
+			status = iot.CommandAccepted
+		}
+	case iot.AckDone:
+		if status != iot.CommandRejected {
+			status = iot.CommandDone
+		}
+	case iot.AckRejected:
+		if status != iot.CommandDone {
+			status, reason = iot.CommandRejected, a.Reason
+		}
+	}
+	r.Status, r.AckReason, r.UpdatedAt = string(status), reason, formatTime(at)
+	if _, err := t.tx.ExecContext(t.ctx, t.tx.Rebind(`UPDATE iot_commands SET status = ?, ack_reason = ?, updated_at = ? WHERE network = ? AND id = ?`),
+		r.Status, r.AckReason, r.UpdatedAt, t.network, r.ID); err != nil {
+		return iot.CommandRecord{}, fmt.Errorf("ack of command %q: %w", a.CommandID, err)
+	}
+	return r.record()
+}
+
+// PutCommand stores a new command (see iot.CommandStore).
+func (s *Store) PutCommand(ctx context.Context, network string, rec iot.CommandRecord) (iot.CommandRecord, error) {
+	c := rec.Command
+	content, err := commandContent(c)
+	if err != nil {
+		return iot.CommandRecord{}, err
+	}
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return iot.CommandRecord{}, fmt.Errorf("command %q: %w", c.ID, err)
+	}
+	var out iot.CommandRecord
+	err = s.withTx(ctx, fmt.Sprintf("store command %q", c.ID), func(tx *sqlx.Tx) error {
+		now := formatTime(s.now())
+		res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO iot_commands (`+commandCols+`, network) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (network, id) DO NOTHING`),
+			c.ID, c.Site, string(c.Kind), string(payload), content, string(rec.Status), rec.Attempts, formatTime(rec.Deadline), rec.AckReason, now, now, network)
+		if err != nil {
+			return fmt.Errorf("store command %q: %w", c.ID, err)
+		}
+		n, _ := res.RowsAffected()
+		r, err := getCommand(ctx, tx, tx.Rebind, network, c.ID)
+		if err != nil {
+			return err
+		}
+		if n == 0 && r.Content != content {
+			return fmt.Errorf("command %q: %w: stored with other content", c.ID, sillage.ErrConflict)
+		}
+		out, err = r.record()
+		return err
+	})
+	return out, err
+}
+
+// MarkCommandSent records a send of c (see iot.CommandStore).
+func (s *Store) MarkCommandSent(ctx context.Context, network string, c iot.Command) error {
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("command %q: %w", c.ID, err)
+	}
+	return s.withTx(ctx, fmt.Sprintf("mark command %q sent", c.ID), func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE iot_commands SET payload = ?, attempts = ?, deadline = ?, updated_at = ?,
+			status = CASE WHEN status IN ('pending', 'sent') THEN 'sent' ELSE status END
+			WHERE network = ? AND id = ?`),
+			string(payload), c.Attempt, formatTime(c.Deadline), formatTime(s.now()), network, c.ID)
+		if err != nil {
+			return fmt.Errorf("mark command %q sent: %w", c.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("mark command %q sent: %w", c.ID, sillage.ErrNotFound)
+		}
+		return nil
+	})
+}
+
+// ExpireCommand sets a command that is still sent to expired.
+func (s *Store) ExpireCommand(ctx context.Context, network, id string) error {
+	return s.withTx(ctx, fmt.Sprintf("expire command %q", id), func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE iot_commands SET status = 'expired', updated_at = ? WHERE network = ? AND id = ? AND status = 'sent'`),
+			formatTime(s.now()), network, id)
+		if err != nil {
+			return fmt.Errorf("expire command %q: %w", id, err)
+		}
+		return nil
+	})
+}
+
+// Command returns one command; the error wraps sillage.ErrNotFound.
+func (s *Store) Command(ctx context.Context, network, id string) (iot.CommandRecord, error) {
+	r, err := getCommand(ctx, s.read, s.read.Rebind, network, id)
+	if err != nil {
+		return iot.CommandRecord{}, err
+	}
+	return r.record()
+}
+
+// CommandsDue returns pending commands and sent ones past their deadline,
+// oldest deadline first.
+func (s *Store) CommandsDue(ctx context.Context, network string, now time.Time, limit int) ([]iot.CommandRecord, error) {
+	var rows []commandRow
+	err := s.read.SelectContext(ctx, &rows, s.read.Rebind(`SELECT `+commandCols+` FROM iot_commands
+		WHERE network = ? AND (status = 'pending' OR (status = 'sent' AND deadline < ?)) ORDER BY deadline, id LIMIT ?`),
+		network, formatTime(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("commands due in network %q: %w", network, err)
+	}
+	out := make([]iot.CommandRecord, 0, len(rows))
+	for _, r := range rows {
+		rec, err := r.record()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	return out, nil
+}
+
+// DeadLetters returns the dead letters of a network (of every network when
+// network is empty), oldest first, at most limit of them (0: all).
+func (s *Store) DeadLetters(ctx context.Context, network string, limit int) ([]iot.DeadLetter, error) {
+	q := `SELECT msg_key, topic, reason, received_at, payload FROM iot_dead_letters`
+	var args []any
+	if network != "" {
+		q += ` WHERE network = ?`
+		args = append(args, network)
+	}
+	q += ` ORDER BY received_at, msg_key`
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("dead letters: %w", err)
+	}
+	defer rows.Close()
+	var out []iot.DeadLetter
+	for rows.Next() {
+		var d iot.DeadLetter
+		var at string
+		if err := rows.Scan(&d.Key, &d.Topic, &d.Reason, &at, &d.Payload); err != nil {
+			return nil, fmt.Errorf("dead letters: %w", err)
+		}
+		if d.ReceivedAt, err = parseTime(at); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Discrepancies returns the snapshot discrepancies of a network, oldest
+// first.
+func (s *Store) Discrepancies(ctx context.Context, network string) ([]iot.Discrepancy, error) {
+	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT snapshot_key, site, sku, snapshot_id, snapshot_time, recorded_at, system_on_hand, reported_on_hand
+		FROM iot_discrepancies WHERE network = ? ORDER BY recorded_at, snapshot_key, site, sku`), network)
+	if err != nil {
+		return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
+	}
+	defer rows.Close()
+	var out []iot.Discrepancy
+	for rows.Next() {
+		var d iot.Discrepancy
+		var st, rt string
+		if err := rows.Scan(&d.SnapshotKey, &d.Site, &d.SKU, &d.SnapshotID, &st, &rt, &d.SystemOnHand, &d.ReportedOnHand); err != nil {
+			return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
+		}
+		if d.SnapshotTime, err = parseTime(st); err != nil {
+			return nil, err
+		}
+		if d.RecordedAt, err = parseTime(rt); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// ItemCount is the number of serialised items of one product at one site.
+type ItemCount struct {
+	Site, SKU string
+	Present   int64 // items on hand there
+	InTransit int64 // items shipped towards it
+}
+
+// ItemCounts counts the serialised items of a network by site and product,
+// ordered by site and sku. It scans iot_items: meant for checks and
+// reconciliation reports, not for the hot path.
+func (s *Store) ItemCounts(ctx context.Context, network string) ([]ItemCount, error) {
+	var rows []struct {
+		Site   string `db:"site"`
+		SKU    string `db:"sku"`
+		Status string `db:"status"`
+		N      int64  `db:"n"`
+	}
+	err := s.read.SelectContext(ctx, &rows, s.read.Rebind(`SELECT site, sku, status, COUNT(*) AS n FROM iot_items
+		WHERE network = ? AND status IN ('present', 'in_transit') GROUP BY site, sku, status ORDER BY site, sku, status`), network)
+	if err != nil {
+		return nil, fmt.Errorf("item counts of network %q: %w", network, err)
+	}
+	var out []ItemCount
+	for _, r := range rows {
+		if len(out) == 0 || out[len(out)-1].Site != r.Site || out[len(out)-1].SKU != r.SKU {
+			out = append(out, ItemCount{Site: r.Site, SKU: r.SKU})
+		}
+		if r.Status == string(iot.ItemPresent) {
+			out[len(out)-1].Present = r.N
+		} else {
+			out[len(out)-1].InTransit = r.N
+		}
+	}
+	return out, nil
+}
+
+// ClassStocks returns the class-level stock of a network by site and sku.
+func (s *Store) ClassStocks(ctx context.Context, network string) (map[[2]string]iot.ClassStock, error) {
+	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT site, sku, on_hand, in_transit FROM iot_class_stock WHERE network = ?`), network)
+	if err != nil {
+		return nil, fmt.Errorf("class stock of network %q: %w", network, err)
+	}
+	defer rows.Close()
+	out := map[[2]string]iot.ClassStock{}
+	for rows.Next() {
+		var site, sku string
+		var c iot.ClassStock
+		if err := rows.Scan(&site, &sku, &c.OnHand, &c.InTransit); err != nil {
+			return nil, fmt.Errorf("class stock of network %q: %w", network, err)
+		}
+		out[[2]string{site, sku}] = c
+	}
+	return out, rows.Err()
+}
+
+// PruneSeen deletes the seen message keys of a network recorded before
+// cutoff and returns how many it deleted. Keep them longer than any
+// redelivery can take (days): a message redelivered after its key is
+// pruned would be applied again (items are still protected by their event
+// times).
+func (s *Store) PruneSeen(ctx context.Context, network string, cutoff time.Time) (int64, error) {
+	var n int64
+	err := s.withTx(ctx, "prune seen keys of network "+network, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM iot_seen WHERE network = ? AND seen_at < ?`), network, formatTime(cutoff))
+		if err != nil {
+			return fmt.Errorf("prune seen keys of network %q: %w", network, err)
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	return n, err
+}
