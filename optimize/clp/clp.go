@@ -395,6 +395,19 @@ func (m *Model) SecondaryStatus() int {
 	return int(C.Clp_secondaryStatus(m.p))
 }
 
+// PrimalFeasible reports whether the current solution satisfies all bounds
+// within CLP's primal tolerance (1e-7), as CLP measured it at the end of the
+// last Solve. After ErrLimit it tells whether Primal is a usable, if not
+// optimal, point: the primal simplex keeps feasibility once it has found
+// it, the dual simplex reaches it only at the optimum.
+func (m *Model) PrimalFeasible() bool {
+	if m.Closed() || !m.solved {
+		return false
+	}
+	defer runtime.KeepAlive(m)
+	return C.Clp_primalFeasible(m.p) != 0
+}
+
 // ObjectiveValue returns the objective value of the current solution, in
 // the user's sense (not negated for maximisation), including any objective
 // constant read from an MPS file.

@@ -73,14 +73,15 @@ func (p *Problem) Validate() error {
 	} else if nnz != 0 {
 		return fmt.Errorf("%w: %d elements but no columns", ErrInvalid, nnz)
 	}
+	for j := 0; j < p.NumCols; j++ {
+		if lo, hi := p.ColStart[j], p.ColStart[j+1]; hi < lo || hi > nnz {
+			return fmt.Errorf("%w: ColStart[%d] = %d after ColStart[%d] = %d, want non-decreasing and at most %d", ErrInvalid, j+1, hi, j, lo, nnz)
+		}
+	}
 	// seen[i] == j+1 when row i already appeared in column j.
 	seen := make([]int32, p.NumRows)
 	for j := 0; j < p.NumCols; j++ {
-		lo, hi := p.ColStart[j], p.ColStart[j+1]
-		if hi < lo {
-			return fmt.Errorf("%w: ColStart decreases at column %d (%d > %d)", ErrInvalid, j, lo, hi)
-		}
-		for k := lo; k < hi; k++ {
+		for k := p.ColStart[j]; k < p.ColStart[j+1]; k++ {
 			i := p.RowIndex[k]
 			if i < 0 || i >= p.NumRows {
 				return fmt.Errorf("%w: RowIndex[%d] = %d in column %d, want [0, %d)", ErrInvalid, k, i, j, p.NumRows)
