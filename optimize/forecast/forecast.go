@@ -111,14 +111,20 @@ func Forecast(history []float64, opt Options) (Result, error) {
 	var res Result
 	res.ADI, res.CV2, res.Class = classify(history)
 	method := opt.Method
+	var mod model
+	ok := false
 	if method == "" {
-		method = choose(history, res.Class, m)
+		method, mod = choose(history, res.Class, m)
+		ok = mod != nil
 	} else if err := usable(method, history, m); err != nil {
 		return Result{}, err
 	}
+	if !ok {
+		mod, ok = fit(method, history, m)
+	}
 	res.Method = method
 	res.Weekly = make([]float64, opt.HorizonWeeks)
-	if mod, ok := fit(method, history, m); ok {
+	if ok {
 		res.Params = mod.params()
 		forecasting(mod)
 		runThrough(mod, history)
@@ -162,15 +168,16 @@ func classify(y []float64) (adi, cv2 float64, c Class) {
 	return adi, cv2, c
 }
 
-// choose picks the method of a series (see the package documentation).
-func choose(y []float64, c Class, m int) Method {
+// choose picks the method of a series (see the package documentation) and
+// returns its fitted model when it fitted one on the way (nil otherwise).
+func choose(y []float64, c Class, m int) (Method, model) {
 	switch {
 	case c == ClassNone:
-		return Zero
+		return Zero, nil
 	case c == ClassIntermittent || c == ClassLumpy:
-		return SBA
+		return SBA, nil
 	case len(y) == 1:
-		return Naive
+		return Naive, nil
 	}
 	type cand struct {
 		method Method
@@ -190,17 +197,21 @@ func choose(y []float64, c Class, m int) Method {
 		}
 	}
 	best, bestScore := SES, math.Inf(1)
+	var bestMod model
 	nw := float64(len(y) - window)
 	for _, c := range cands {
-		mod, _ := fit(c.method, y, m)
+		mod, ok := fit(c.method, y, m)
+		if !ok {
+			continue
+		}
 		sse := sseFrom(mod, y, window)
 		// Floor the error so that exact fits compare by the penalty alone.
 		score := nw*math.Log(math.Max(sse/nw, 1e-12)) + 2*float64(c.k)
 		if score < bestScore {
-			best, bestScore = c.method, score
+			best, bestScore, bestMod = c.method, score, mod
 		}
 	}
-	return best
+	return best, bestMod
 }
 
 // usable checks that a forced method exists and fits the history length.

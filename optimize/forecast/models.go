@@ -19,8 +19,8 @@ type model interface {
 // series, cheap enough for a hundred thousand series per plan.
 var (
 	gridAlpha        = []float64{0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1}
-	gridHoltAlpha    = []float64{0.1, 0.2, 0.3, 0.5, 0.7, 0.9}
-	gridHoltBeta     = []float64{0.01, 0.05, 0.1, 0.2, 0.3}
+	gridHoltAlpha    = []float64{0.1, 0.3, 0.5, 0.8}
+	gridHoltBeta     = []float64{0.02, 0.1, 0.3}
 	gridHWAlpha      = []float64{0.05, 0.1, 0.2, 0.4}
 	gridHWBeta       = []float64{0, 0.02, 0.1}
 	gridHWGamma      = []float64{0.01, 0.05, 0.2}
@@ -30,22 +30,16 @@ var (
 // fit returns the model of method whose parameters, on its grid, minimise
 // the sum of squared one-step errors over y (from the model's first
 // forecast week); ok is false when y is too short for the method or, for
-// Croston and SBA, has no sale.
+// Croston and SBA, has no sale. The grid loops run on concrete types (no
+// interface call per week) and Holt–Winters computes its initial state
+// once for the whole grid.
 func fit(method Method, y []float64, m int) (mod model, ok bool) {
-	try := func(cands []model) (model, bool) {
-		var best model
-		bestSSE := math.Inf(1)
-		for _, c := range cands {
-			if c.reset(y) >= len(y) {
-				return nil, false
-			}
-			if sse := sseFrom(c, y, 0); sse < bestSSE {
-				best, bestSSE = c, sse
-			}
+	bestSSE := math.Inf(1)
+	keep := func(c model, sse float64) {
+		if sse < bestSSE {
+			mod, bestSSE = c, sse
 		}
-		return best, best != nil
 	}
-	var cands []model
 	switch method {
 	case Zero:
 		return &zeroModel{}, true
@@ -55,34 +49,53 @@ func fit(method Method, y []float64, m int) (mod model, ok bool) {
 		}
 		return &naiveModel{}, true
 	case SES:
+		if len(y) < 2 {
+			return nil, false
+		}
 		for _, a := range gridAlpha {
-			cands = append(cands, &sesModel{alpha: a})
+			c := &sesModel{alpha: a}
+			keep(c, c.sse(y, 0))
 		}
 	case Holt:
+		if len(y) < 3 {
+			return nil, false
+		}
 		for _, a := range gridHoltAlpha {
 			for _, b := range gridHoltBeta {
-				cands = append(cands, &holtModel{alpha: a, beta: b})
+				c := &holtModel{alpha: a, beta: b}
+				keep(c, c.sse(y, 0))
 			}
 		}
 	case HoltWinters:
 		if m < 2 {
 			return nil, false
 		}
+		proto := &hwModel{m: m}
+		start := proto.reset(y)
+		if start >= len(y) {
+			return nil, false
+		}
 		for _, a := range gridHWAlpha {
 			for _, b := range gridHWBeta {
 				for _, g := range gridHWGamma {
-					cands = append(cands, &hwModel{alpha: a, beta: b, gamma: g, m: m})
+					c := &hwModel{alpha: a, beta: b, gamma: g, m: m}
+					c.copyState(proto)
+					keep(c, c.run(y, start, 0))
 				}
 			}
 		}
 	case Croston, SBA:
 		for _, a := range gridCrostonAlpha {
-			cands = append(cands, &crostonModel{alpha: a, sba: method == SBA})
+			c := &crostonModel{alpha: a, sba: method == SBA}
+			if c.reset(y) >= len(y) {
+				return nil, false
+			}
+			keep(c, c.sse(y, 0))
 		}
 	default:
 		return nil, false
 	}
-	return try(cands)
+	return mod, mod != nil
 }
 
 // runThrough resets mod on y and updates it with every week after its
@@ -96,6 +109,16 @@ func runThrough(mod model, y []float64) {
 // sseFrom resets mod on y, runs it through y and returns the sum of
 // squared one-step errors of the weeks t >= from.
 func sseFrom(mod model, y []float64, from int) float64 {
+	switch c := mod.(type) {
+	case *sesModel:
+		return c.sse(y, from)
+	case *holtModel:
+		return c.sse(y, from)
+	case *hwModel:
+		return c.run(y, c.reset(y), from)
+	case *crostonModel:
+		return c.sse(y, from)
+	}
 	var sse float64
 	for t := mod.reset(y); t < len(y); t++ {
 		if t >= from {
@@ -144,6 +167,23 @@ func (s *sesModel) predict(int) float64 { return s.level }
 func (s *sesModel) update(v float64)    { s.level = s.alpha*v + (1-s.alpha)*s.level }
 func (s *sesModel) params() Params      { return Params{Alpha: s.alpha} }
 
+// sse is sseFrom for SES, without interface calls.
+func (s *sesModel) sse(y []float64, from int) float64 {
+	start := s.reset(y)
+	lv, a := s.level, s.alpha
+	var sse float64
+	for t := start; t < len(y); t++ {
+		v := y[t]
+		if t >= from {
+			e := v - lv
+			sse += e * e
+		}
+		lv = a*v + (1-a)*lv
+	}
+	s.level = lv
+	return sse
+}
+
 // holtModel is Holt's linear trend method, started at level y1 and trend
 // y1 − y0; the forecast h weeks ahead is level + h·trend.
 type holtModel struct{ alpha, beta, level, trend float64 }
@@ -162,6 +202,28 @@ func (s *holtModel) update(v float64) {
 	s.trend = s.beta*(s.level-prev) + (1-s.beta)*s.trend
 }
 func (s *holtModel) params() Params { return Params{Alpha: s.alpha, Beta: s.beta} }
+
+// sse is sseFrom for Holt, without interface calls.
+func (s *holtModel) sse(y []float64, from int) float64 {
+	start := s.reset(y)
+	if start > len(y) {
+		return 0
+	}
+	lv, tr, a, b := s.level, s.trend, s.alpha, s.beta
+	var sse float64
+	for t := start; t < len(y); t++ {
+		v := y[t]
+		if t >= from {
+			e := v - (lv + tr)
+			sse += e * e
+		}
+		prev := lv
+		lv = a*v + (1-a)*(lv+tr)
+		tr = b*(lv-prev) + (1-b)*tr
+	}
+	s.level, s.trend = lv, tr
+	return sse
+}
 
 // hwModel is additive Holt–Winters with a season of m weeks; the forecast
 // h weeks ahead is level + h·trend + the season index of that week. The
@@ -264,6 +326,43 @@ func (s *hwModel) update(v float64) {
 }
 func (s *hwModel) params() Params { return Params{Alpha: s.alpha, Beta: s.beta, Gamma: s.gamma} }
 
+// copyState copies the state of o (same season length).
+func (s *hwModel) copyState(o *hwModel) {
+	s.level, s.trend, s.next = o.level, o.trend, o.next
+	s.season = append(s.season[:0], o.season...)
+	s.forecasting = o.forecasting
+}
+
+// run updates the state with the weeks from start on (the state must be
+// the initial one for start) and returns the sum of squared one-step
+// errors of the weeks t >= from, without interface calls.
+func (s *hwModel) run(y []float64, start, from int) float64 {
+	if start > len(y) {
+		return 0
+	}
+	lv, tr, a, b, g := s.level, s.trend, s.alpha, s.beta, s.gamma
+	season, m := s.season, s.m
+	i := start % m
+	var sse float64
+	for t := start; t < len(y); t++ {
+		v := y[t]
+		si := season[i]
+		if t >= from {
+			e := v - (lv + tr + si)
+			sse += e * e
+		}
+		prev := lv
+		lv = a*(v-si) + (1-a)*(lv+tr)
+		tr = b*(lv-prev) + (1-b)*tr
+		season[i] = g*(v-lv) + (1-g)*si
+		if i++; i == m {
+			i = 0
+		}
+	}
+	s.level, s.trend, s.next = lv, tr, len(y)
+	return sse
+}
+
 // crostonModel is Croston's method (sba false) or the Syntetos–Boylan
 // approximation (sba true). It smooths, with the same α, the size z of the
 // non-zero weeks and the interval p between them, updating only in weeks
@@ -301,6 +400,36 @@ func (s *crostonModel) update(v float64) {
 	}
 }
 func (s *crostonModel) params() Params { return Params{Alpha: s.alpha} }
+
+// sse is sseFrom for Croston and SBA, without interface calls.
+func (s *crostonModel) sse(y []float64, from int) float64 {
+	start := s.reset(y)
+	if start > len(y) {
+		return 0
+	}
+	a := s.alpha
+	k := 1.0
+	if s.sba {
+		k = 1 - a/2
+	}
+	z, p, q := s.z, s.p, s.q
+	var sse float64
+	for t := start; t < len(y); t++ {
+		v := y[t]
+		if t >= from {
+			e := v - k*z/p
+			sse += e * e
+		}
+		q++
+		if v > 0 {
+			z = a*v + (1-a)*z
+			p = a*q + (1-a)*p
+			q = 0
+		}
+	}
+	s.z, s.p, s.q = z, p, q
+	return sse
+}
 
 // median3 returns the median of three numbers.
 func median3(a, b, c float64) float64 {
