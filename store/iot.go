@@ -565,3 +565,14 @@ func (s *Store) PruneSeen(ctx context.Context, network string, cutoff time.Time)
 	})
 	return n, err
 }
+
+// SeenCount returns how many message keys (not event ids) of a network
+// are recorded in iot_seen: the messages applied or dead-lettered.
+func (s *Store) SeenCount(ctx context.Context, network string) (int64, error) {
+	var n int64
+	err := s.read.GetContext(ctx, &n, s.read.Rebind(`SELECT COUNT(*) FROM iot_seen WHERE network = ? AND msg_key NOT LIKE 'event:%'`), network)
+	if err != nil {
+		return 0, fmt.Errorf("seen messages of network %q: %w", network, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,182 @@
+// Package mosquittotest starts a real Mosquitto broker for tests: on a free
+// port of 127.0.0.1, with persistence in the test's temporary directory,
+// optional users (password file made with mosquitto_passwd), an ACL and
+// TLS. The broker is stopped when the test ends.
+package mosquittotest
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Options configure a broker.
+type Options struct {
+	// Users maps user names to passwords. When empty, anonymous clients
+	// are allowed.
+	Users map[string]string
+	// ACL is the content of the ACL file (see deploy/mosquitto/acl);
+	// empty means none.
+	ACL string
+	// ACLFile is a path to an ACL file to use instead of ACL.
+	ACLFile string
+	// TLS, when set, makes the listener require TLS with this
+	// certificate and key (PEM files).
+	TLSCert, TLSKey string
+	// Extra lines for mosquitto.conf.
+	Extra string
+}
+
+// Broker is a running Mosquitto.
+type Broker struct {
+	URL  string // tcp://127.0.0.1:PORT (ssl:// with TLS)
+	Addr string // 127.0.0.1:PORT
+	Dir  string // config, persistence and log
+	Conf string // path of mosquitto.conf
+	cmd  *exec.Cmd
+	t    testing.TB
+}
+
+// Available reports whether the mosquitto binary is installed.
+func Available() bool {
+	_, err := exec.LookPath("mosquitto")
+	return err == nil
+}
+
+// Require skips t when mosquitto is not installed.
+func Require(t testing.TB) {
+	t.Helper()
+	if !Available() {
+		t.Skip("mosquitto not installed (apt-get install mosquitto mosquitto-clients)")
+	}
+}
+
+// FreePort asks the OS for a free TCP port on 127.0.0.1.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// Start writes a configuration and starts mosquitto with it.
+func Start(t testing.TB, o Options) *Broker {
+	t.Helper()
+	Require(t)
+	dir := t.TempDir()
+	port := FreePort(t)
+	var conf strings.Builder
+	fmt.Fprintf(&conf, "per_listener_settings false\n")
+	fmt.Fprintf(&conf, "listener %d 127.0.0.1\n", port)
+	fmt.Fprintf(&conf, "persistence true\npersistence_location %s/\n", dir)
+	fmt.Fprintf(&conf, "log_dest file %s\nlog_type error\nlog_type warning\nlog_type notice\n", filepath.Join(dir, "mosquitto.log"))
+	// Keep every queued QoS 1 message of a disconnected persistent
+	// session, and let many be in flight to one client.
+	fmt.Fprintf(&conf, "max_queued_messages 0\nmax_inflight_messages 1000\n")
+	if len(o.Users) > 0 {
+		pw := filepath.Join(dir, "passwd")
+		for u, p := range o.Users {
+			args := []string{"-b", pw, u, p}
+			if _, err := os.Stat(pw); err != nil {
+				args = append([]string{"-c"}, args...)
+			}
+			if out, err := exec.Command("mosquitto_passwd", args...).CombinedOutput(); err != nil {
+				t.Fatalf("mosquitto_passwd: %v: %s", err, out)
+			}
+		}
+		fmt.Fprintf(&conf, "allow_anonymous false\npassword_file %s\n", pw)
+	} else {
+		fmt.Fprintf(&conf, "allow_anonymous true\n")
+	}
+	acl := o.ACLFile
+	if o.ACL != "" {
+		acl = filepath.Join(dir, "acl")
+		if err := os.WriteFile(acl, []byte(o.ACL), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if acl != "" {
+		fmt.Fprintf(&conf, "acl_file %s\n", acl)
+	}
+	scheme := "tcp"
+	if o.TLSCert != "" {
+		fmt.Fprintf(&conf, "certfile %s\nkeyfile %s\n", o.TLSCert, o.TLSKey)
+		scheme = "ssl"
+	}
+	conf.WriteString(o.Extra)
+	b := &Broker{
+		URL:  fmt.Sprintf("%s://127.0.0.1:%d", scheme, port),
+		Addr: fmt.Sprintf("127.0.0.1:%d", port),
+		Dir:  dir,
+		Conf: filepath.Join(dir, "mosquitto.conf"),
+		t:    t,
+	}
+	if err := os.WriteFile(b.Conf, []byte(conf.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.start()
+	t.Cleanup(b.Stop)
+	return b
+}
+
+func (b *Broker) start() {
+	b.t.Helper()
+	b.cmd = exec.Command("mosquitto", "-c", b.Conf)
+	b.cmd.Stdout = nil
+	b.cmd.Stderr = nil
+	if err := b.cmd.Start(); err != nil {
+		b.t.Fatalf("start mosquitto: %v", err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", b.Addr, time.Second)
+		if err == nil {
+			c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			log, _ := os.ReadFile(filepath.Join(b.Dir, "mosquitto.log"))
+			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s", b.Addr, err, log)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop stops the broker (SIGTERM, so that it saves its persistence file)
+// and waits for it.
+func (b *Broker) Stop() {
+	if b.cmd == nil || b.cmd.Process == nil {
+		return
+	}
+	_ = b.cmd.Process.Signal(os.Interrupt)
+	done := make(chan struct{})
+	go func() { _ = b.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		_ = b.cmd.Process.Kill()
+		<-done
+	}
+	b.cmd = nil
+}
+
+// Restart stops and starts the broker on the same port and persistence.
+func (b *Broker) Restart() {
+	b.t.Helper()
+	b.Stop()
+	b.start()
+}
+
+// Log returns the broker's log file.
+func (b *Broker) Log() string {
+	data, _ := os.ReadFile(filepath.Join(b.Dir, "mosquitto.log"))
+	return string(data)
+}
