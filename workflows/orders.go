@@ -23,14 +23,18 @@ type orderRun struct {
 	approved bool // the decision approves (valid when decision != nil)
 	lines    []sillage.OrderLine
 	expected float64 // units expected at receipt
-	received []sillage.OrderLine
-	recvd    float64 // units received so far
-	seen     []string
-	sends    int
-	events   []string
-	replan   bool
-	reported bool
-	wake     workflow.Channel // an update handler made a decision
+	// expectedLines are the lines expected at receipt: the order's, or
+	// the confirmed ones after a partial confirmation.
+	expectedLines []sillage.OrderLine
+	receipts      int // receipts counted
+	received      []sillage.OrderLine
+	recvd         float64 // units received so far
+	seen          []string
+	sends         int
+	events        []string
+	replan        bool
+	reported      bool
+	wake          workflow.Channel // an update handler made a decision
 }
 
 const maxEvents = 40
@@ -132,6 +136,7 @@ func (o *orderRun) create(ctx workflow.Context) error {
 	}
 	o.in.Lines = len(st.Lines)
 	o.expected = o.in.Units
+	o.expectedLines = st.Lines
 	if st.Status != "" {
 		o.status, o.reason = st.Status, st.Reason
 	}
@@ -227,7 +232,9 @@ func (o *orderRun) awaitReceipt(ctx workflow.Context) error {
 		}
 		complete = r.Complete
 		final := complete || o.recvd+1e-9 >= o.expected
-		p := ReceiptProgress{OrderID: o.in.OrderID, Site: o.in.Site, Lines: o.received, Units: o.recvd, Final: final}
+		o.receipts++
+		p := ReceiptProgress{OrderID: o.in.OrderID, Site: o.in.Site, Seq: o.receipts, Lines: r.Lines, Units: r.Units,
+			TotalUnits: o.recvd, Received: o.received, Expected: o.expectedLines, Final: final}
 		if err := callNoResult(ctx, storeOptions, ActReceiveOrder, p); err != nil {
 			return fmt.Errorf("order %s: record receipt: %w", o.in.OrderID, err)
 		}
@@ -293,15 +300,20 @@ func addLines(lines, more []sillage.OrderLine) []sillage.OrderLine {
 	return out
 }
 
-// ReceiptProgress is the goods received so far against an order; the
-// ReceiveOrder activity sets these cumulative figures, so running it twice
-// changes nothing.
+// ReceiptProgress records one goods receipt against an order. The
+// ReceiveOrder activity applies each (order, Seq) once, so a retry changes
+// nothing; with Final it also releases what the order still held beyond
+// what arrived and marks the order received.
 type ReceiptProgress struct {
-	OrderID string              `json:"order_id"`
-	Site    string              `json:"site"`
-	Lines   []sillage.OrderLine `json:"lines,omitempty"` // cumulative per sku; empty when receipts gave units only
-	Units   float64             `json:"units"`           // cumulative
-	Final   bool                `json:"final"`           // receiving is finished: the order is received
+	OrderID    string              `json:"order_id"`
+	Site       string              `json:"site"`
+	Seq        int                 `json:"seq"`                // 1 for the first receipt counted
+	Lines      []sillage.OrderLine `json:"lines,omitempty"`    // this receipt per sku; empty when it gave units only
+	Units      float64             `json:"units"`              // this receipt
+	TotalUnits float64             `json:"total_units"`        // received so far, this receipt included
+	Received   []sillage.OrderLine `json:"received,omitempty"` // received so far per sku
+	Expected   []sillage.OrderLine `json:"expected,omitempty"` // what the order expects: ordered or confirmed lines
+	Final      bool                `json:"final"`
 }
 
 // terminal reports whether an order in status s is finished.
@@ -402,3 +414,9 @@ func orDefault(s, def string) string {
 	}
 	return s
 }
+
+// abandon returns the workflow's result after a compensation that ends
+// the order, with the compensation's error. (A plain
+// "return o.result(), o.compensate(...)" would read the result before the
+// compensation changed it.)
+func (o *orderRun) abandon(err error) (OrderResult, error) { return o.result(), err }

@@ -55,14 +55,26 @@ func NetworkPlanner(ctx workflow.Context, in PlannerInput) error {
 	}
 	triggers := workflow.GetSignalChannel(ctx, SignalTrigger)
 
-	var window workflow.Future // open debounce window, nil when none
-	windowClosed := false
+	var window workflow.Future // the debounce timer of the open window
+	windowOpen, windowClosed := false, false
 	var running workflow.ChildWorkflowFuture
-	if len(pl.in.Pending) > 0 {
-		window, windowClosed = pl.openWindow(ctx)
-	}
-	pl.render(ctx)
 	for {
+		if len(pl.in.Pending) > 0 && !windowOpen {
+			window, windowClosed = pl.openWindow(ctx)
+			windowOpen = true
+		}
+		// Between plans is the time to continue as new: the pending
+		// triggers and the open window go with it.
+		if running == nil && pl.shouldContinueAsNew(ctx) {
+			return pl.continueAsNew(ctx, triggers)
+		}
+		if windowClosed && running == nil && len(pl.in.Pending) > 0 {
+			running = pl.startPlan(ctx)
+			window, windowOpen, windowClosed = nil, false, false
+			pl.in.WindowStart = time.Time{}
+		}
+		pl.render(ctx)
+
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(triggers, func(c workflow.ReceiveChannel, _ bool) {
 			var t Trigger
@@ -74,7 +86,7 @@ func NetworkPlanner(ctx workflow.Context, in PlannerInput) error {
 			pl.add(ctx, t)
 		})
 		sel.AddReceive(pl.wake, func(c workflow.ReceiveChannel, _ bool) { c.Receive(ctx, nil) })
-		if window != nil && !windowClosed {
+		if windowOpen && !windowClosed {
 			sel.AddFuture(window, func(workflow.Future) { windowClosed = true })
 		}
 		if running != nil {
@@ -88,19 +100,6 @@ func NetworkPlanner(ctx workflow.Context, in PlannerInput) error {
 		sel.Select(ctx)
 		if cancelled {
 			return ctx.Err()
-		}
-
-		if len(pl.in.Pending) > 0 && window == nil {
-			window, windowClosed = pl.openWindow(ctx)
-		}
-		if windowClosed && running == nil && len(pl.in.Pending) > 0 {
-			running = pl.startPlan(ctx)
-			window, windowClosed = nil, false
-			pl.in.WindowStart = time.Time{}
-		}
-		pl.render(ctx)
-		if running == nil && pl.shouldContinueAsNew(ctx) {
-			return pl.continueAsNew(ctx, triggers)
 		}
 	}
 }
@@ -154,7 +153,8 @@ func (pl *planner) runningID() string {
 }
 
 // openWindow starts the debounce timer; a window carried over
-// continue-as-new keeps its start.
+// continue-as-new keeps its start. It reports closed (and no timer) when
+// the window has already elapsed.
 func (pl *planner) openWindow(ctx workflow.Context) (workflow.Future, bool) {
 	now := workflow.Now(ctx)
 	if pl.in.WindowStart.IsZero() {
@@ -162,7 +162,7 @@ func (pl *planner) openWindow(ctx workflow.Context) (workflow.Future, bool) {
 	}
 	left := pl.in.WindowStart.Add(pl.in.Debounce).Sub(now)
 	if left <= 0 {
-		return workflow.NewTimer(ctx, 0), true
+		return nil, true
 	}
 	return workflow.NewTimerWithOptions(ctx, left, workflow.TimerOptions{Summary: "debounce window"}), false
 }

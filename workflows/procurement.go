@@ -75,7 +75,7 @@ func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, erro
 	// 3. Submit.
 	sub, err := call[Submission](ctx, supplierOptions, ActSubmitOrder, o.in.OrderRef)
 	if err != nil {
-		return o.result(), o.compensate(ctx, sillage.OrderCancelled, "could not submit to the supplier: "+rootMessage(err), nil)
+		return o.abandon(o.compensate(ctx, sillage.OrderCancelled, "could not submit to the supplier: "+rootMessage(err), nil))
 	}
 	if err := o.setStatus(ctx, sillage.OrderSubmitted, "", ""); err != nil {
 		return o.result(), err
@@ -90,15 +90,16 @@ func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, erro
 		if err := callNoResult(ctx, supplierOptions, ActCancelSupplierOrder, SupplierCancel{OrderID: o.in.OrderID, Reason: reason}); err != nil {
 			o.event(ctx, "cancellation at the supplier failed: %s", rootMessage(err))
 		}
-		return o.result(), o.compensate(ctx, sillage.OrderCancelled, reason, nil)
+		return o.abandon(o.compensate(ctx, sillage.OrderCancelled, reason, nil))
 	case conf.Status == ConfirmRejected || (conf.Status == ConfirmPartial && sumUnits(conf.Lines) <= 0):
-		return o.result(), o.compensate(ctx, sillage.OrderRejected, "rejected by the supplier: "+orDefault(conf.Reason, "no reason given"), nil)
+		return o.abandon(o.compensate(ctx, sillage.OrderRejected, "rejected by the supplier: "+orDefault(conf.Reason, "no reason given"), nil))
 	}
 	if err := callNoResult(ctx, storeOptions, ActApplyConfirmation, conf); err != nil {
 		return o.result(), fmt.Errorf("order %s: record confirmation: %w", o.in.OrderID, err)
 	}
 	if conf.Status == ConfirmPartial {
 		o.expected = sumUnits(conf.Lines)
+		o.expectedLines = conf.Lines
 		reason := fmt.Sprintf("the supplier confirmed %s of %s units", units(o.expected), units(o.in.Units))
 		if conf.Reason != "" {
 			reason += ": " + conf.Reason

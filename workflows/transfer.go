@@ -46,7 +46,7 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 		o.sends++
 		cmd := TransferCommand{OrderID: o.in.OrderID, CommandID: o.in.OrderID, Attempt: o.sends}
 		if err := callNoResult(ctx, messageOptions, ActPublishTransfer, cmd); err != nil {
-			return o.result(), o.compensate(ctx, sillage.OrderCancelled, "could not publish the transfer command: "+rootMessage(err), nil)
+			return o.abandon(o.compensate(ctx, sillage.OrderCancelled, "could not publish the transfer command: "+rootMessage(err), nil))
 		}
 		if o.sends == 1 {
 			if err := o.setStatus(ctx, sillage.OrderSubmitted, "", ""); err != nil {
@@ -60,10 +60,10 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 	}
 	if ack == nil {
 		reason := fmt.Sprintf("%s never acked the command (%d sends, %s apart)", o.in.Source, o.sends, duration(o.t.AckTimeout))
-		return o.result(), o.compensate(ctx, sillage.OrderCancelled, reason, nil)
+		return o.abandon(o.compensate(ctx, sillage.OrderCancelled, reason, nil))
 	}
 	if ack.Status == AckRejected {
-		return o.result(), o.compensate(ctx, sillage.OrderRejected, "rejected by the warehouse: "+orDefault(ack.Reason, "no reason given"), nil)
+		return o.abandon(o.compensate(ctx, sillage.OrderRejected, "rejected by the warehouse: "+orDefault(ack.Reason, "no reason given"), nil))
 	}
 	if err := o.setStatus(ctx, sillage.OrderConfirmed, "", ""); err != nil {
 		return o.result(), err

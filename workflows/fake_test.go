@@ -1,0 +1,280 @@
+package workflows_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/converter"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/workflows"
+)
+
+// fakeActivities implements workflows.Activities in memory, recording
+// every call. It stands at the activity boundary of the workflow tests.
+type fakeActivities struct {
+	mu sync.Mutex
+
+	// Behaviour.
+	orders       []workflows.OrderRef   // returned by PersistPlan
+	lines        []sillage.OrderLine    // of every order created
+	confirmation workflows.Confirmation // returned by AwaitConfirmation
+	solveErr     error                  // returned by Solve
+	submitErr    error                  // returned by SubmitOrder
+
+	// Records.
+	calls     []string
+	statuses  []workflows.StatusChange
+	releases  []workflows.Release
+	replans   []workflows.ReplanRequest
+	published []workflows.TransferCommand
+	notices   []workflows.Notice
+	receipts  []workflows.ReceiptProgress
+	cancels   []workflows.SupplierCancel
+	confirms  []workflows.Confirmation
+	created   map[string]bool
+}
+
+func newFake() *fakeActivities {
+	return &fakeActivities{
+		lines:        []sillage.OrderLine{{SKU: "BAG-01", Quantity: 10, ValueEUR: 8000}, {SKU: "EDP-01", Quantity: 40, ValueEUR: 2400}},
+		confirmation: workflows.Confirmation{Status: workflows.ConfirmFull},
+		created:      map[string]bool{},
+	}
+}
+
+func (f *fakeActivities) record(name string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, name)
+}
+
+// count returns how many times the activity name ran.
+func (f *fakeActivities) count(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, c := range f.calls {
+		if c == name {
+			n++
+		}
+	}
+	return n
+}
+
+// statusesOf returns the statuses set on an order, in order.
+func (f *fakeActivities) statusesOf(id string) []sillage.OrderStatus {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []sillage.OrderStatus
+	for _, s := range f.statuses {
+		if s.OrderID == id {
+			out = append(out, s.Status)
+		}
+	}
+	return out
+}
+
+func (f *fakeActivities) SnapshotStock(ctx context.Context, in workflows.StepInput) (workflows.SnapshotResult, error) {
+	f.record(workflows.ActSnapshotStock)
+	return workflows.SnapshotResult{Sites: 4, Products: 2, Positions: 4, OnHandUnits: 333, CarbonPriceEURPerT: 100, ApprovalThresholdEUR: 10000}, nil
+}
+
+func (f *fakeActivities) Forecast(ctx context.Context, in workflows.StepInput) (workflows.ForecastResult, error) {
+	f.record(workflows.ActForecast)
+	return workflows.ForecastResult{Series: 4, Intermittent: 1, DemandUnits: 120, MeanMASE: 0.8}, nil
+}
+
+func (f *fakeActivities) Route(ctx context.Context, in workflows.StepInput) (workflows.RouteResult, error) {
+	f.record(workflows.ActRoute)
+	return workflows.RouteResult{Paths: 5}, nil
+}
+
+func (f *fakeActivities) Solve(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
+	f.record(workflows.ActSolve)
+	if f.solveErr != nil {
+		return workflows.SolveResult{}, f.solveErr
+	}
+	return workflows.SolveResult{
+		Status: sillage.PlanOptimal, CostEUR: 1234.5, KgCO2e: 56.7, Lines: 3, CarbonPriceEURPerT: 100,
+		TopLines: []sillage.PlanLine{{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BAG-01", Quantity: 10, CostEUR: 6, KgCO2e: 2}},
+		Binding:  []sillage.Binding{{Constraint: "lane:SUP-FLR>DC-PAR:road", ShadowPrice: 0.1}},
+	}, nil
+}
+
+func (f *fakeActivities) Footprints(ctx context.Context, in workflows.StepInput) (workflows.FootprintResult, error) {
+	f.record(workflows.ActFootprints)
+	return workflows.FootprintResult{Footprints: 4, MeanKgCO2e: 20, MaxKgCO2e: 41, MaxSite: "BTQ-LON", MaxSKU: "BAG-01"}, nil
+}
+
+func (f *fakeActivities) PersistPlan(ctx context.Context, in workflows.StepInput) (workflows.PersistResult, error) {
+	f.record(workflows.ActPersistPlan)
+	return workflows.PersistResult{PlanID: in.PlanID, Orders: f.orders}, nil
+}
+
+func (f *fakeActivities) CreateOrder(ctx context.Context, in workflows.OrderRef) (workflows.OrderState, error) {
+	f.record(workflows.ActCreateOrder)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	created := !f.created[in.OrderID]
+	f.created[in.OrderID] = true
+	return workflows.OrderState{ID: in.OrderID, Status: sillage.OrderCreated, ValueEUR: in.ValueEUR, KgCO2e: in.KgCO2e, Lines: f.lines, Created: created}, nil
+}
+
+func (f *fakeActivities) SetOrderStatus(ctx context.Context, in workflows.StatusChange) error {
+	f.record(workflows.ActSetOrderStatus)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.statuses = append(f.statuses, in)
+	return nil
+}
+
+func (f *fakeActivities) ReleaseOrder(ctx context.Context, in workflows.Release) (workflows.ReleaseResult, error) {
+	f.record(workflows.ActReleaseOrder)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.releases = append(f.releases, in)
+	f.statuses = append(f.statuses, workflows.StatusChange{OrderID: in.OrderID, Status: in.Status, Reason: in.Reason})
+	released := 0.0
+	for _, l := range f.lines {
+		released += l.Quantity
+	}
+	for _, k := range in.Keep {
+		released -= k.Quantity
+	}
+	return workflows.ReleaseResult{Units: released}, nil
+}
+
+func (f *fakeActivities) SubmitOrder(ctx context.Context, in workflows.OrderRef) (workflows.Submission, error) {
+	f.record(workflows.ActSubmitOrder)
+	if f.submitErr != nil {
+		return workflows.Submission{}, f.submitErr
+	}
+	return workflows.Submission{OrderID: in.OrderID, SupplierRef: "SUP-REF-1", SubmittedAt: time.Unix(0, 0)}, nil
+}
+
+func (f *fakeActivities) AwaitConfirmation(ctx context.Context, in workflows.AwaitConfirmationInput) (workflows.Confirmation, error) {
+	f.record(workflows.ActAwaitConfirmation)
+	c := f.confirmation
+	c.OrderID = in.Submission.OrderID
+	return c, nil
+}
+
+func (f *fakeActivities) CancelSupplierOrder(ctx context.Context, in workflows.SupplierCancel) error {
+	f.record(workflows.ActCancelSupplierOrder)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cancels = append(f.cancels, in)
+	return nil
+}
+
+func (f *fakeActivities) ApplyConfirmation(ctx context.Context, in workflows.Confirmation) error {
+	f.record(workflows.ActApplyConfirmation)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.confirms = append(f.confirms, in)
+	return nil
+}
+
+func (f *fakeActivities) ReceiveOrder(ctx context.Context, in workflows.ReceiptProgress) error {
+	f.record(workflows.ActReceiveOrder)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.receipts = append(f.receipts, in)
+	return nil
+}
+
+func (f *fakeActivities) PublishTransfer(ctx context.Context, in workflows.TransferCommand) error {
+	f.record(workflows.ActPublishTransfer)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.published = append(f.published, in)
+	return nil
+}
+
+func (f *fakeActivities) Notify(ctx context.Context, in workflows.Notice) error {
+	f.record(workflows.ActNotify)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notices = append(f.notices, in)
+	return nil
+}
+
+func (f *fakeActivities) noticeKinds() []workflows.NoticeKind {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []workflows.NoticeKind
+	for _, n := range f.notices {
+		out = append(out, n.Kind)
+	}
+	return out
+}
+
+func (f *fakeActivities) RequestReplan(ctx context.Context, in workflows.ReplanRequest) error {
+	f.record(workflows.ActRequestReplan)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.replans = append(f.replans, in)
+	return nil
+}
+
+func (f *fakeActivities) WriteReport(ctx context.Context, in workflows.ReportInput) (workflows.ReportResult, error) {
+	f.record(workflows.ActWriteReport)
+	return workflows.ReportResult{Network: in.Network, Period: in.Period, Dir: "/tmp/r", Files: []string{"report.html"}, KgCO2e: 12}, nil
+}
+
+var _ workflows.Activities = (*fakeActivities)(nil)
+
+// newEnv returns a test environment with every workflow and the fake
+// activities registered.
+func newEnv(s *testsuite.WorkflowTestSuite, f *fakeActivities) *testsuite.TestWorkflowEnvironment {
+	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := s.NewTestWorkflowEnvironment()
+	workflows.Register(env)
+	workflows.RegisterActivities(env, f)
+	return env
+}
+
+// purchase is an order above the tiny network's threshold of 10,000 EUR.
+func purchase(value float64) workflows.OrderInput {
+	return workflows.OrderInput{OrderRef: workflows.OrderRef{
+		OrderID: "po:tiny:20260301T060000:SUP-FLR:1", PlanID: "tiny:20260301T060000", Network: "tiny",
+		Kind: sillage.OrderPurchase, Source: "SUP-FLR", Site: "DC-PAR", ValueEUR: value, KgCO2e: 12.5,
+		Lines: 2, Units: 50, ApprovalThresholdEUR: 10000,
+	}}
+}
+
+// transfer is a transfer from the distribution centre.
+func transfer() workflows.OrderInput {
+	return workflows.OrderInput{OrderRef: workflows.OrderRef{
+		OrderID: "to:tiny:20260301T060000:DC-PAR:BTQ-LON", PlanID: "tiny:20260301T060000", Network: "tiny",
+		Kind: sillage.OrderTransfer, Source: "DC-PAR", Site: "BTQ-LON", ValueEUR: 10400, KgCO2e: 3,
+		Lines: 2, Units: 50, ApprovalThresholdEUR: 10000,
+	}}
+}
+
+// infeasible is the error an activity returns for an infeasible LP.
+var infeasible = temporal.NewNonRetryableApplicationError(
+	"no plan meets the hard constraints: supplier SUP-FLR can make 50 units of BAG-01, 80 are needed", workflows.ErrTypeInfeasible, errors.New("clp: primal infeasible"))
+
+// Short names for the test listener signatures.
+type (
+	workflowInfo  = workflow.Info
+	wfContext     = workflow.Context
+	encodedValues = converter.EncodedValues
+)
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

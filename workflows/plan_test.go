@@ -1,0 +1,165 @@
+package workflows_test
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/workflows"
+)
+
+// planOrders are the orders the fake's persist step returns: a purchase
+// order above the threshold, one below, and a transfer.
+func planOrders(planID string) []workflows.OrderRef {
+	return []workflows.OrderRef{
+		{OrderID: workflows.PurchaseOrderID(planID, "SUP-FLR", 1), PlanID: planID, Network: "tiny", Kind: sillage.OrderPurchase,
+			Source: "SUP-FLR", Site: "DC-PAR", ValueEUR: 52000, KgCO2e: 40, Lines: 2, Units: 50, ApprovalThresholdEUR: 10000},
+		{OrderID: workflows.PurchaseOrderID(planID, "SUP-FLR", 2), PlanID: planID, Network: "tiny", Kind: sillage.OrderPurchase,
+			Source: "SUP-FLR", Site: "BTQ-PAR", ValueEUR: 900, KgCO2e: 2, Lines: 1, Units: 15, ApprovalThresholdEUR: 10000},
+		{OrderID: workflows.TransferOrderID(planID, "DC-PAR", "BTQ-LON"), PlanID: planID, Network: "tiny", Kind: sillage.OrderTransfer,
+			Source: "DC-PAR", Site: "BTQ-LON", ValueEUR: 2400, KgCO2e: 5, Lines: 1, Units: 40, ApprovalThresholdEUR: 10000},
+	}
+}
+
+func TestPlanWorkflowRunsStepsAndStartsOrders(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	const planID = "tiny:20260301T060000"
+	f.orders = planOrders(planID)
+	env := newEnv(&s, f)
+	env.SetDetachedChildWait(false) // the order workflows go on after the plan
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PlanWorkflowID(planID)})
+	var started []string
+	env.SetOnChildWorkflowStartedListener(func(info *workflowInfo, _ wfContext, _ encodedValues) {
+		started = append(started, info.WorkflowExecution.ID)
+	})
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", Reason: "test"})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var sum workflows.PlanSummary
+	if err := env.GetWorkflowResult(&sum); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []string{workflows.ActSnapshotStock, workflows.ActForecast, workflows.ActRoute, workflows.ActSolve,
+		workflows.ActFootprints, workflows.ActPersistPlan} {
+		if n := f.count(step); n != 1 {
+			t.Errorf("%s ran %d times, want 1", step, n)
+		}
+	}
+	if sum.PlanID != planID || sum.Stage != workflows.StageDone || sum.Status != sillage.PlanOptimal || sum.CostEUR != 1234.5 {
+		t.Errorf("summary %+v", sum)
+	}
+	slices.Sort(started)
+	wantIDs := []string{f.orders[0].OrderID, f.orders[1].OrderID, f.orders[2].OrderID}
+	slices.Sort(wantIDs)
+	if !slices.Equal(started, wantIDs) {
+		t.Errorf("order workflows started %v, want %v", started, wantIDs)
+	}
+	if len(sum.Orders) != 3 {
+		t.Fatalf("summary has %d orders, want 3", len(sum.Orders))
+	}
+	// Each order reported its first status before the plan finished.
+	want := []sillage.OrderStatus{sillage.OrderAwaitingApproval, sillage.OrderCreated, sillage.OrderCreated}
+	for i, o := range sum.Orders {
+		if o.Status != want[i] {
+			t.Errorf("order %s: status %s, want %s", o.OrderID, o.Status, want[i])
+		}
+	}
+	if sum.PurchaseEUR != 52900 || sum.TransferEUR != 2400 {
+		t.Errorf("purchases %v, transfers %v", sum.PurchaseEUR, sum.TransferEUR)
+	}
+	v, err := env.QueryWorkflow(workflows.QueryPlan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q workflows.PlanSummary
+	if err := v.Get(&q); err != nil {
+		t.Fatal(err)
+	}
+	if q.PlanID != planID || len(q.Orders) != 3 {
+		t.Errorf("plan query: %+v", q)
+	}
+}
+
+func TestPlanWorkflowWaitsForOrdersWhenAsked(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	const planID = "tiny:20260301T070000"
+	f.orders = planOrders(planID)[2:] // the transfer only
+	f.orders[0].OrderID = workflows.TransferOrderID(planID, "DC-PAR", "BTQ-LON")
+	env := newEnv(&s, f)
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: planID,
+		Options: workflows.PlanOptions{WaitForOrders: true, Timings: workflows.OrderTimings{MaxSends: 2}}})
+	var sum workflows.PlanSummary
+	if err := env.GetWorkflowResult(&sum); err != nil {
+		t.Fatal(err)
+	}
+	// Nobody acks the transfer: after two sends it is cancelled, and the
+	// plan, which waited for it, reports that.
+	if len(sum.Orders) != 1 || !sum.Orders[0].Done || sum.Orders[0].Status != sillage.OrderCancelled {
+		t.Errorf("orders %+v, want the transfer done and cancelled", sum.Orders)
+	}
+}
+
+func TestPlanWorkflowInfeasibleIsNonRetryable(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	f.solveErr = infeasible
+	env := newEnv(&s, f)
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: "tiny:x"})
+	err := env.GetWorkflowError()
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != workflows.ErrTypeInfeasible || !app.NonRetryable() {
+		t.Fatalf("error %v, want a non-retryable %s application error", err, workflows.ErrTypeInfeasible)
+	}
+	if !strings.Contains(app.Message(), "supplier SUP-FLR can make 50 units") || !strings.Contains(app.Message(), "solve step") {
+		t.Errorf("message %q does not say what failed and why", app.Message())
+	}
+	if n := f.count(workflows.ActSolve); n != 1 {
+		t.Errorf("solve ran %d times, want 1 (non-retryable)", n)
+	}
+	if n := f.count(workflows.ActPersistPlan); n != 0 {
+		t.Errorf("an infeasible plan was persisted")
+	}
+}
+
+func TestPlanWorkflowNeedsNetwork(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := newEnv(&s, newFake())
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{})
+	var app *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &app) || app.Type() != workflows.ErrTypeInvalid {
+		t.Fatalf("error %v, want an Invalid application error", err)
+	}
+}
+
+func TestReportWorkflowDefaultsToLastMonth(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	env.SetStartTime(mustTime("2026-04-01T03:00:00Z"))
+	env.ExecuteWorkflow(workflows.ReportWorkflowName, workflows.ReportInput{Network: "tiny"})
+	var res workflows.ReportResult
+	if err := env.GetWorkflowResult(&res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Period != "2026-03" {
+		t.Errorf("period %q, want 2026-03", res.Period)
+	}
+}
+
+func TestReportWorkflowBadPeriod(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	env := newEnv(&s, newFake())
+	env.ExecuteWorkflow(workflows.ReportWorkflowName, workflows.ReportInput{Network: "tiny", Period: "March"})
+	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "want YYYY-MM") {
+		t.Fatalf("error %v, want a readable period error", err)
+	}
+}

@@ -1,0 +1,108 @@
+package workflows_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/workflows"
+)
+
+func TestTransferResendsSameCommandOnAckTimeout(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	in := transfer()
+	// The default ack timeout is 15m: sends at 0, 15m and 30m; the ack
+	// comes at 35m, after the third send.
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: "to:other", Status: workflows.AckAccepted})
+		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: in.OrderID, Status: workflows.AckAccepted, Site: "DC-PAR"})
+	}, 35*time.Minute)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
+	}, 3*24*time.Hour)
+	res := runOrder(t, env, workflows.TransferWorkflowName, in)
+	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 50 {
+		t.Fatalf("result %+v, want closed with 50 units", res)
+	}
+	if len(f.published) != 3 {
+		t.Fatalf("published %d commands, want 3", len(f.published))
+	}
+	for i, c := range f.published {
+		if c.CommandID != in.OrderID || c.Attempt != i+1 {
+			t.Errorf("send %d: %+v, want the same command id and attempt %d", i+1, c, i+1)
+		}
+	}
+	want := []sillage.OrderStatus{sillage.OrderSubmitted, sillage.OrderConfirmed, sillage.OrderClosed}
+	if got := f.statusesOf(in.OrderID); strings.Join(statusStrings(got), ",") != strings.Join(statusStrings(want), ",") {
+		t.Errorf("statuses %v, want %v", got, want)
+	}
+}
+
+func TestTransferNeverAckedIsCancelled(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	in := transfer()
+	in.Timings.MaxSends = 3
+	res := runOrder(t, env, workflows.TransferWorkflowName, in)
+	if res.Status != sillage.OrderCancelled || !res.Replanned {
+		t.Fatalf("result %+v, want cancelled and re-planned", res)
+	}
+	if len(f.published) != 3 {
+		t.Errorf("published %d times, want 3", len(f.published))
+	}
+	if len(f.releases) != 1 || f.releases[0].Keep != nil {
+		t.Errorf("releases %+v, want one full release", f.releases)
+	}
+}
+
+func TestTransferRejectedAck(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	in := transfer()
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: in.OrderID, Status: workflows.AckRejected, Reason: "dock closed"})
+	}, time.Minute)
+	res := runOrder(t, env, workflows.TransferWorkflowName, in)
+	if res.Status != sillage.OrderRejected || !strings.Contains(res.Reason, "dock closed") || !res.Replanned {
+		t.Fatalf("result %+v, want rejected with the warehouse's reason and re-planned", res)
+	}
+}
+
+func TestTransferReceiptAtWrongSiteIgnored(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	in := transfer()
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: in.OrderID, Status: workflows.AckAccepted})
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
+	}, time.Hour)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
+	}, 15*24*time.Hour)
+	res := runOrder(t, env, workflows.TransferWorkflowName, in)
+	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 20 {
+		t.Fatalf("result %+v, want closed with the 20 units received at BTQ-LON", res)
+	}
+	// 15 days of waiting passed the 14-day overdue reminder once.
+	if kinds := f.noticeKinds(); len(kinds) != 1 || kinds[0] != workflows.NoticeOverdue {
+		t.Errorf("notices %v, want one overdue notice", kinds)
+	}
+}
+
+func statusStrings(ss []sillage.OrderStatus) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = string(s)
+	}
+	return out
+}
