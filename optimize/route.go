@@ -277,44 +277,59 @@ func (r *Router) makeRoute(src, dst int, lanes []int32) *Route {
 
 // tree computes the paths from site src to every site within maxDays.
 func (r *Router) tree(src int, maxDays float64) *Tree {
-	n := len(r.sites)
-	t := &Tree{r: r, src: src, maxDays: maxDays, paths: make([][]int32, n), status: make([]error, n)}
+	paths, status := r.pathsFrom(src, maxDays, nil)
+	return &Tree{r: r, src: src, maxDays: maxDays, paths: paths, status: status}
+}
+
+// pathsFrom returns the lanes of the least-weight path from site src to
+// each site of dsts (all sites when dsts is nil) whose transit takes at
+// most maxDays days (0: no limit), and per site nil, ErrNoPath or
+// ErrTooSlow. The path from src to itself is empty.
+func (r *Router) pathsFrom(src int, maxDays float64, dsts []int) ([][]int32, []error) {
+	if dsts == nil {
+		dsts = make([]int, len(r.sites))
+		for i := range dsts {
+			dsts[i] = i
+		}
+	}
+	paths := make([][]int32, len(dsts))
+	status := make([]error, len(dsts))
 	sp := path.DijkstraFrom(r.g.nodes[src], r.g)
 	slow := false
-	for i := 0; i < n; i++ {
+	for k, i := range dsts {
 		if i == src {
-			t.paths[i] = []int32{}
+			paths[k] = []int32{}
 			continue
 		}
 		nodes, _ := sp.To(int64(i))
 		if len(nodes) == 0 {
-			t.status[i] = ErrNoPath
+			status[k] = ErrNoPath
 			continue
 		}
 		p := make([]int32, len(nodes)-1)
 		days := 0.0
-		for k := 1; k < len(nodes); k++ {
-			e := r.g.find(nodes[k-1].ID(), nodes[k].ID())
-			p[k-1] = r.g.lane[e]
-			days += r.lanes[p[k-1]].days
+		for h := 1; h < len(nodes); h++ {
+			e := r.g.find(nodes[h-1].ID(), nodes[h].ID())
+			p[h-1] = r.g.lane[e]
+			days += r.lanes[p[h-1]].days
 		}
 		if maxDays > 0 && days > maxDays+daysTol {
-			t.status[i] = ErrTooSlow
+			status[k] = ErrTooSlow
 			slow = true
 			continue
 		}
-		t.paths[i] = p
+		paths[k] = p
 	}
 	if slow {
 		best := r.constrained(src, maxDays, r.w)
-		for i := 0; i < n; i++ {
-			if t.status[i] == ErrTooSlow && best[i] != nil {
-				t.paths[i] = best[i]
-				t.status[i] = nil
+		for k, i := range dsts {
+			if status[k] == ErrTooSlow && best[i] != nil {
+				paths[k] = best[i]
+				status[k] = nil
 			}
 		}
 	}
-	return t
+	return paths, status
 }
 
 // label is a state of the transit-limited search: a path from the source
