@@ -20,6 +20,8 @@ type Options struct {
 	// Users maps user names to passwords. When empty, anonymous clients
 	// are allowed.
 	Users map[string]string
+	// PasswordFile is a mosquitto_passwd file to use instead of Users.
+	PasswordFile string
 	// ACL is the content of the ACL file (see deploy/mosquitto/acl);
 	// empty means none.
 	ACL string
@@ -75,6 +77,11 @@ func Start(t testing.TB, o Options) *Broker {
 	port := FreePort(t)
 	var conf strings.Builder
 	fmt.Fprintf(&conf, "per_listener_settings false\n")
+	if os.Geteuid() == 0 {
+		// Started as root, mosquitto would switch to user mosquitto, which
+		// cannot read the test's temporary files.
+		fmt.Fprintf(&conf, "user root\n")
+	}
 	fmt.Fprintf(&conf, "listener %d 127.0.0.1\n", port)
 	fmt.Fprintf(&conf, "persistence true\npersistence_location %s/\n", dir)
 	fmt.Fprintf(&conf, "log_dest file %s\nlog_type error\nlog_type warning\nlog_type notice\n", filepath.Join(dir, "mosquitto.log"))
@@ -93,6 +100,8 @@ func Start(t testing.TB, o Options) *Broker {
 			}
 		}
 		fmt.Fprintf(&conf, "allow_anonymous false\npassword_file %s\n", pw)
+	} else if o.PasswordFile != "" {
+		fmt.Fprintf(&conf, "allow_anonymous false\npassword_file %s\n", o.PasswordFile)
 	} else {
 		fmt.Fprintf(&conf, "allow_anonymous true\n")
 	}
