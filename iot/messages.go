@@ -172,3 +172,13 @@ type DeadLetter struct {
 
 // MaxDeadLetterPayload is how much of a rejected payload is kept, in bytes.
 const MaxDeadLetterPayload = 64 << 10
+
+// jsonMarshal marshals v; a separate function so that every payload of the
+// package is encoded the same way.
+func jsonMarshal(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %T: %w", v, err)
+	}
+	return b, nil
+}
