@@ -84,7 +84,8 @@ func season(p place, class string, w int) float64 {
 		f *= 1 + yearEndStrength(p.market)*giftFactor(class)*(q4-1)
 	}
 	// January lull, and the sales of ready-to-wear in January and July.
-	if wy <= 3 {
+	// Markets that celebrate Chinese New Year shop for it instead.
+	if wy <= 3 && !p.cny() {
 		f *= 0.8
 	}
 	if class == "ready-to-wear" && (wy >= 2 && wy <= 4 || wy >= 27 && wy <= 29) {

@@ -57,8 +57,9 @@ func Split(sites int) (suppliers, dcs, boutiques int) {
 //     centres, a ring in both directions plus three random links each;
 //   - boutiques in real shopping streets (with a little jitter once the
 //     list of cities is used up), each linked to its nearest centre by
-//     road when on the same land and close, by air otherwise, and a third
-//     of them to a second centre by air;
+//     road when on the same land and close, by air otherwise (and by sea
+//     too for a third of the overseas ones), and a third of them to a
+//     second centre by air;
 //   - products modelled on the maison network's, with masses, costs and
 //     footprints varied by up to 20 %;
 //   - weekly demand for every boutique and product, stock at every centre
@@ -328,7 +329,7 @@ func (g *gen) lanes() {
 	for b, p := range g.btqPlace {
 		bid := sites[nSup+nDC+b].ID
 		d := g.btqDC[b]
-		byLand(dcID(d), bid, g.dcPlace[d], p, 1500, false)
+		byLand(dcID(d), bid, g.dcPlace[d], p, 1500, r.chance(0.3))
 		if nDC > 1 && r.chance(0.33) {
 			d2 := g.nearestDC(p, d)
 			add(dcID(d2), bid, g.dcPlace[d2], p, sillage.ModeAir)
