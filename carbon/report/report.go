@@ -271,6 +271,9 @@ func Compute(in Input) (*Tables, error) {
 	t.SavingPct = math.NaN()
 	if in.CostOnlyKgCO2e >= 0 {
 		t.SavingKgCO2e = in.CostOnlyKgCO2e - t.TotalTransportKgCO2e
+		if math.Abs(t.SavingKgCO2e) <= 1e-9*math.Max(in.CostOnlyKgCO2e, t.TotalTransportKgCO2e) {
+			t.SavingKgCO2e = 0 // equal up to rounding
+		}
 		if in.CostOnlyKgCO2e > 0 {
 			t.SavingPct = t.SavingKgCO2e / in.CostOnlyKgCO2e * 100
 		}

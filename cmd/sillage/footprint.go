@@ -1,0 +1,409 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon"
+	"github.com/sillage/sillage/carbon/pact"
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/optimize"
+)
+
+func init() {
+	register(&command{
+		name:  "footprint",
+		short: "compute the carbon footprint of every product at every site",
+		usage: "footprint --network FILE [--carbon-price P] [--factors FILE] [--json] [--pact DIR] [--db URL]",
+		long: `Footprint computes, for every product the plan delivers to a site, the
+footprint of one unit in kgCO2e:
+
+  cradle-to-gate   from the product master data (cradle_to_gate_kgco2e);
+  transport        along the plan's paths: each lane's goods are one transport
+                   chain element, tonnes × km × intensity (well-to-wheel,
+                   UK DESNZ 2025 / GLEC v3 factors or the lane's own
+                   intensity_kgco2e_per_tkm), allocated to the products by
+                   tonne-km (ISO 14083), then divided by the units;
+  storage          at every hub on the path: policy storage_kwh_per_unit_day ×
+                   storage_days_per_hub × the grid intensity of the hub's
+                   country (Ember 2023; world average for countries not in
+                   the table).
+
+The plan routes every boutique's demand over the horizon (mean weekly demand
+× policy forecast_horizon_weeks) from the source with the cheapest path at the
+carbon price, within the product's max_transit_days (see "plan sources"
+below). The carbon price defaults to the network's policy.
+
+--factors loads a company factor file (primary data; YAML, see the README)
+on top of the shipped table. --pact DIR writes one PACT v2.3 ProductFootprint
+JSON per product (per kg of product, reference period --period, default the
+current month). --db stores the plan and its footprints (only when given).
+
+Output: a table with the factor of every leg, or with --json
+[{"site","sku","cradle_to_gate_kgco2e","transport_kgco2e","storage_kgco2e",
+"total_kgco2e","legs"}].
+
+Plan sources: each boutique's demand is served by the supplier (with supply of
+the product) or distribution centre (with stock of it) whose path is
+cheapest; the replenishment LP of "sillage plan" replaces this once its plan
+is available here.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			file := fs.String("network", "", "network `FILE` (YAML)")
+			price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
+			factors := fs.String("factors", "", "company factor `FILE` (YAML) applied on top of the shipped factors")
+			asJSON := fs.Bool("json", false, "print JSON")
+			pactDir := fs.String("pact", "", "write one PACT v2.3 JSON per product into `DIR`")
+			db := fs.String("db", "", "store the plan and its footprints in the database at `URL` (sqlite://PATH or postgres://...)")
+			company := fs.String("company", "", "company `NAME` for PACT (default: the products' maison)")
+			companyID := fs.String("company-id", "", "company `URN` for PACT (default: derived from the name)")
+			period := fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)")
+			cpc := fs.String("cpc", "", "UN CPC codes for product classes without a default, `CLASS=CODE,...`")
+			return func(ctx context.Context, e *env) error {
+				if *file == "" {
+					return usageErrorf("--network is required")
+				}
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				if *price < 0 || math.IsNaN(*price) || math.IsInf(*price, 0) {
+					return usageErrorf("--carbon-price must be a finite number >= 0, is %g", *price)
+				}
+				cpcMap, err := parseCPC(*cpc)
+				if err != nil {
+					return err
+				}
+				n, err := network.Load(*file)
+				if err != nil {
+					return err
+				}
+				tab, grid, err := loadFactors(*factors)
+				if err != nil {
+					return err
+				}
+				p := n.Policy.CarbonPriceEURPerT
+				if optimizeFlagGiven(fs, "carbon-price") {
+					p = *price
+				}
+				now := time.Now().UTC()
+				plan, notes, err := planForFootprints(ctx, n, p, tab, now)
+				if err != nil {
+					return err
+				}
+				for _, s := range notes {
+					fmt.Fprintln(e.stderr, "note:", s)
+				}
+				res, err := carbon.Calculator{Network: n, Factors: tab, Grid: grid}.Footprints(plan.Lines)
+				if err != nil {
+					return fmt.Errorf("footprints: %w", err)
+				}
+				if *pactDir != "" {
+					per, err := parsePeriodOrNow(*period, now)
+					if err != nil {
+						return err
+					}
+					opt := pact.Options{CompanyName: companyName(*company, n), ReferencePeriodStart: per[0], ReferencePeriodEnd: per[1], Created: now, CPC: cpcMap}
+					if *companyID != "" {
+						opt.CompanyIDs = []string{*companyID}
+					}
+					files, err := writePACT(*pactDir, n, res, opt)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stderr, "wrote %d PACT ProductFootprint files to %s\n", len(files), *pactDir)
+				}
+				if *db != "" {
+					s, err := openStore(ctx, *db)
+					if err != nil {
+						return err
+					}
+					defer s.Close()
+					if err := s.SavePlan(ctx, plan); err != nil {
+						return err
+					}
+					if err := s.SaveFootprints(ctx, plan.ID, res.Footprints()); err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stderr, "stored plan %s with %d footprints\n", plan.ID, len(res.Details))
+				}
+				if *asJSON {
+					fps := res.Footprints()
+					for i := range fps {
+						if fps[i].Legs == nil {
+							fps[i].Legs = []sillage.Leg{}
+						}
+					}
+					if fps == nil {
+						fps = []sillage.Footprint{}
+					}
+					enc := json.NewEncoder(e.stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(fps)
+				}
+				return printFootprints(e.stdout, n, p, tab, res)
+			}
+		},
+	})
+}
+
+// loadFactors returns the shipped factor and grid tables with the company
+// factor file applied on top, when given.
+func loadFactors(path string) (*carbon.Table, *carbon.GridTable, error) {
+	tab, grid := carbon.Default(), carbon.DefaultGrid()
+	if path == "" {
+		return tab, grid, nil
+	}
+	if err := carbon.LoadFactorFile(path, tab, grid); err != nil {
+		return nil, nil, err
+	}
+	return tab, grid, nil
+}
+
+// planForFootprints returns the plan whose paths the footprints follow.
+// It is the one place to swap in the replenishment LP: for now every
+// boutique's demand is routed from its cheapest source (routedDemandPlan).
+func planForFootprints(ctx context.Context, n *sillage.Network, price float64, tab *carbon.Table, now time.Time) (*sillage.Plan, []string, error) {
+	return routedDemandPlan(ctx, n, price, tab, now)
+}
+
+// routedDemandPlan is the stand-in plan of the footprint command: for each
+// boutique and product with demand, the quantity is the mean weekly demand
+// × the policy's forecast horizon in weeks, sent from the source — a
+// supplier with supply of the product or a distribution centre with stock
+// of it — whose path is cheapest at the carbon price (generalised cost:
+// EUR per kg + price × kgCO2e per kg / 1000) within the product's transit
+// limit. Pairs without a path are left out and named in the notes.
+func routedDemandPlan(ctx context.Context, n *sillage.Network, price float64, tab *carbon.Table, now time.Time) (*sillage.Plan, []string, error) {
+	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: price, Factors: tab})
+	if err != nil {
+		return nil, nil, err
+	}
+	sites := n.SiteIndex()
+	products := n.ProductIndex()
+	sources := map[string][]string{} // sku -> candidate sources
+	seen := map[[2]string]bool{}
+	add := func(sku, src string) {
+		if !seen[[2]string{sku, src}] {
+			seen[[2]string{sku, src}] = true
+			sources[sku] = append(sources[sku], src)
+		}
+	}
+	for _, s := range n.Supply {
+		if s.CapacityUnits > 0 {
+			add(s.SKU, s.Supplier)
+		}
+	}
+	for _, p := range n.Stock {
+		if i, ok := sites[p.Site]; ok && n.Sites[i].Kind == sillage.KindDC && p.OnHand-p.Reserved > 0 {
+			add(p.SKU, p.Site)
+		}
+	}
+	for _, v := range sources {
+		sort.Strings(v)
+	}
+	weeks := float64(n.Policy.ForecastHorizonWeeks)
+	plan := &sillage.Plan{
+		ID:                 fmt.Sprintf("footprint:%s:%s", n.Name, now.Format("20060102T150405Z")),
+		Network:            n.Name,
+		CreatedAt:          now,
+		Status:             sillage.PlanOptimal,
+		CarbonPriceEURPerT: price,
+		Lines:              []sillage.PlanLine{},
+	}
+	var notes []string
+	for _, d := range n.Demand {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		si, ok := sites[d.Site]
+		if !ok || n.Sites[si].Kind != sillage.KindBoutique {
+			continue
+		}
+		pi, ok := products[d.SKU]
+		if !ok || len(d.Weekly) == 0 {
+			continue
+		}
+		var sum float64
+		for _, w := range d.Weekly {
+			sum += w
+		}
+		qty := sum / float64(len(d.Weekly)) * weeks
+		if qty <= 0 {
+			continue
+		}
+		p := n.Products[pi]
+		var best *optimize.Route
+		bestSrc := ""
+		var lastErr error
+		for _, src := range sources[d.SKU] {
+			rt, err := r.Route(src, d.Site, p.MaxTransitDays)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			if best == nil || rt.WeightEURPerKG < best.WeightEURPerKG {
+				best, bestSrc = rt, src
+			}
+		}
+		if best == nil {
+			why := "no supplier or distribution centre has it"
+			if lastErr != nil {
+				why = lastErr.Error()
+			}
+			notes = append(notes, fmt.Sprintf("%s at %s: no path (%s); left out", d.SKU, d.Site, why))
+			continue
+		}
+		kg := qty * p.MassKG
+		plan.Lines = append(plan.Lines, sillage.PlanLine{
+			Source: bestSrc, Site: d.Site, SKU: d.SKU, Quantity: qty,
+			CostEUR: kg * best.CostEURPerKG, KgCO2e: kg * best.KgCO2ePerKG, Legs: best.Legs,
+		})
+		plan.CostEUR += kg * best.CostEURPerKG
+		plan.KgCO2e += kg * best.KgCO2ePerKG
+	}
+	return plan, notes, nil
+}
+
+// companyName is the --company flag, else the maison of the first product,
+// else the network's name.
+func companyName(flagValue string, n *sillage.Network) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	for _, p := range n.Products {
+		if p.Maison != "" {
+			return p.Maison
+		}
+	}
+	if n.Name != "" {
+		return n.Name
+	}
+	return "unnamed company"
+}
+
+// parseCPC parses CLASS=CODE,CLASS=CODE.
+func parseCPC(s string) (map[string]string, error) {
+	m := map[string]string{}
+	if s == "" {
+		return m, nil
+	}
+	for _, kv := range strings.Split(s, ",") {
+		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+		if !ok || k == "" || v == "" {
+			return nil, usageErrorf("--cpc: %q is not CLASS=CODE", kv)
+		}
+		m[k] = v
+	}
+	return m, nil
+}
+
+// parsePeriodOrNow parses YYYY-MM, or returns the month of now.
+func parsePeriodOrNow(s string, now time.Time) ([2]time.Time, error) {
+	var t time.Time
+	if s == "" {
+		t = time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	} else {
+		var err error
+		t, err = time.Parse("2006-01", s)
+		if err != nil {
+			return [2]time.Time{}, usageErrorf("--period %q: want YYYY-MM, e.g. 2025-06", s)
+		}
+	}
+	return [2]time.Time{t, t.AddDate(0, 1, 0)}, nil
+}
+
+// writePACT builds and writes the PACT document of every product.
+func writePACT(dir string, n *sillage.Network, res *carbon.Result, opt pact.Options) ([]string, error) {
+	pfs, skus, err := buildPACT(n, res, opt)
+	if err != nil {
+		return nil, err
+	}
+	return pact.WriteDir(dir, pfs, skus)
+}
+
+// buildPACT returns the PACT document of every product of n, in network
+// order, with their skus.
+func buildPACT(n *sillage.Network, res *carbon.Result, opt pact.Options) ([]pact.ProductFootprint, []string, error) {
+	countries := map[string]string{}
+	for _, s := range n.Sites {
+		countries[s.ID] = s.Country
+	}
+	var pfs []pact.ProductFootprint
+	var skus []string
+	for _, p := range n.Products {
+		pf, err := pact.Build(pact.ProductPCF{Product: p, Footprints: res.Details, Countries: countries}, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		pfs = append(pfs, pf)
+		skus = append(skus, p.SKU)
+	}
+	return pfs, skus, nil
+}
+
+// printFootprints writes the footprints as a table, then the factor used
+// on every lane and the grid intensity of every hub.
+func printFootprints(w io.Writer, n *sillage.Network, price float64, tab *carbon.Table, res *carbon.Result) error {
+	fmt.Fprintf(w, "Footprints of %s at %g EUR/tCO2e, kgCO2e per unit (factors: %s)\n\n", n.Name, price, tab.Name)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "site\tsku\tunits\tcradle-to-gate\ttransport\tstorage\ttotal\tpath\t")
+	for _, d := range res.Details {
+		var path []string
+		for _, l := range d.Legs {
+			path = append(path, fmt.Sprintf("%s→%s %s", l.From, l.To, l.Mode))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t\n", d.Site, d.SKU, d.Units, d.CradleToGateKgCO2e,
+			d.TransportKgCO2e, d.StorageKgCO2e, d.TotalKgCO2e, strings.Join(path, ", "))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nLanes (transport chain elements), total %.3f kgCO2e well-to-wheel:\n", res.TransportKgCO2e())
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  lane\tkm\tdistance\tfactor\tkgCO2e/t·km TTW+WTT\tsource\tt·km\tkgCO2e")
+	for _, el := range res.Elements {
+		f := el.Factor
+		src := fmt.Sprintf("%s %d", f.Source, f.Year)
+		if f.Primary {
+			src = f.Source
+		}
+		fmt.Fprintf(tw, "  %s→%s %s\t%.0f\t%s\t%s\t%.5f+%.5f\t%s\t%.3f\t%.4f\n", el.Lane.From, el.Lane.To, el.Lane.Mode, el.Lane.DistanceKM,
+			el.DistanceMethod, f.Vehicle, f.TTW, f.WTT, src, el.TonneKM, el.KgCO2e)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	hubs := map[string]carbon.HubStorage{}
+	for _, d := range res.Details {
+		for _, p := range d.Paths {
+			for _, h := range p.Hubs {
+				hubs[h.Site] = h
+			}
+		}
+	}
+	if len(hubs) > 0 {
+		ids := make([]string, 0, len(hubs))
+		for id := range hubs {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		fmt.Fprintln(w, "\nHub storage (kWh per unit × grid intensity):")
+		for _, id := range ids {
+			h := hubs[id]
+			fb := ""
+			if h.GridFallback {
+				fb = " (world average: country not in the table)"
+			}
+			fmt.Fprintf(w, "  %s (%s): %.3f kWh × %.3f kgCO2e/kWh = %.5f kgCO2e per unit; %s %d%s\n", id, h.Country, h.KWhPerUnit, h.GridKgPerKWh, h.KgCO2ePerUnit, h.GridSource, h.GridYear, fb)
+		}
+	}
+	return nil
+}

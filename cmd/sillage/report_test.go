@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/store/storetest"
+)
+
+// storeTinyPlans stores one plan of tiny in May 2025 and two in June 2025.
+func storeTinyPlans(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	road := func(from, to string, km, cost, days float64) sillage.Leg {
+		return sillage.Leg{From: from, To: to, Mode: sillage.ModeRoad, DistanceKM: km, CostEURPerKG: cost, TransitDays: days}
+	}
+	rail := sillage.Leg{From: "SUP-FLR", To: "DC-PAR", Mode: sillage.ModeRail, DistanceKM: 1300, CostEURPerKG: 0.2, TransitDays: 4}
+	plans := []sillage.Plan{
+		{ID: "p-may", CreatedAt: time.Date(2025, 5, 20, 2, 0, 0, 0, time.UTC), Lines: []sillage.PlanLine{
+			{Source: "SUP-FLR", Site: "BTQ-PAR", SKU: "BAG-01", Quantity: 10, Legs: []sillage.Leg{road("SUP-FLR", "DC-PAR", 1200, 0.3, 2), road("DC-PAR", "BTQ-PAR", 30, 0.05, 1)}},
+		}},
+		{ID: "p-jun-1", CreatedAt: time.Date(2025, 6, 2, 2, 0, 0, 0, time.UTC), Lines: []sillage.PlanLine{
+			{Source: "SUP-FLR", Site: "BTQ-PAR", SKU: "BAG-01", Quantity: 8, Legs: []sillage.Leg{rail, road("DC-PAR", "BTQ-PAR", 30, 0.05, 1)}},
+			{Source: "DC-PAR", Site: "BTQ-LON", SKU: "EDP-01", Quantity: 30, Legs: []sillage.Leg{road("DC-PAR", "BTQ-LON", 500, 0.25, 2)}},
+		}},
+		{ID: "p-jun-2", CreatedAt: time.Date(2025, 6, 9, 2, 0, 0, 0, time.UTC), Lines: []sillage.PlanLine{
+			{Source: "DC-PAR", Site: "BTQ-PAR", SKU: "EDP-01", Quantity: 40, Legs: []sillage.Leg{road("DC-PAR", "BTQ-PAR", 30, 0.05, 1)}},
+		}},
+	}
+	for _, p := range plans {
+		p.Network, p.Status, p.CarbonPriceEURPerT = "tiny", sillage.PlanOptimal, 100
+		if err := s.SavePlan(ctx, &p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestReportCommand(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, url string) {
+		storeTinyPlans(t, url)
+		out := filepath.Join(t.TempDir(), "june")
+		code, stdout, stderr := runCmd(t, "report", "--network", tinyFile, "--db", url, "--period", "2025-06", "--out", out)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(stdout, "2 plans") {
+			t.Errorf("stdout: %s", stdout)
+		}
+		html, err := os.ReadFile(filepath.Join(out, "report.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"p-jun-1", "p-jun-2", "chart-pareto", "against 2025-05", "freight-train"} {
+			if !strings.Contains(string(html), want) {
+				t.Errorf("report.html lacks %q", want)
+			}
+		}
+		if strings.Contains(string(html), "p-may") {
+			t.Error("the May plan is in the June report")
+		}
+		change, _ := os.ReadFile(filepath.Join(out, "change_vs_previous.csv"))
+		if !strings.Contains(string(change), "total,") || !strings.Contains(string(change), ",true\n") {
+			t.Errorf("change_vs_previous.csv:\n%s", change)
+		}
+		for _, f := range []string{"pact/bag-01.json", "pact/edp-01.json", "emissions_by_site.csv", "pareto.csv"} {
+			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
+				t.Error(err)
+			}
+		}
+
+		// A month without plans is an error that says so.
+		code, _, stderr = runCmd(t, "report", "--network", tinyFile, "--db", url, "--period", "2025-08", "--out", filepath.Join(t.TempDir(), "aug"))
+		if code != 1 || !strings.Contains(stderr, "no data for the period") || !strings.Contains(stderr, "2025-08") {
+			t.Errorf("empty month: exit %d, %s", code, stderr)
+		}
+	})
+}
+
+func TestReportUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"report", "--network", tinyFile, "--period", "2025-06"},
+		{"report", "--network", tinyFile, "--period", "2025-13", "--out", "x"},
+		{"report", "--network", tinyFile, "--period", "2025-06", "--out", "x", "--db", "mysql://x"},
+	} {
+		if code, _, stderr := runCmd(t, args...); code != 2 {
+			t.Errorf("%v: exit %d (%s), want 2", args, code, stderr)
+		}
+	}
+}
