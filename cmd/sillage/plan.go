@@ -1,0 +1,208 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/clp"
+)
+
+func init() {
+	register(&command{
+		name:  "plan",
+		short: "solve the replenishment plan of a network (linear program)",
+		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier]",
+		long: `Plan forecasts the demand of every boutique and product, routes every
+source to every boutique over the carbon-priced cheapest paths, and solves
+the replenishment linear program with COIN-OR CLP:
+
+  minimise   transport cost + carbon price × kgCO2e + holding cost
+             + shortfall penalty × shortfall
+  subject to coverage of the forecast demand over lead time + review period
+             plus safety stock, net of on-hand and in-transit stock;
+             supplier capacity; stock at the distribution centres; lane
+             capacity in kg shared by all products; boutique storage.
+
+It prints the plan lines (source, site, product, quantity over a routed
+path), the shortfalls (demand that cannot be met: the plan says so), the
+totals, and the capacities that bind with their shadow price: what one
+more unit (kg for lanes) of each would save, in EUR.
+
+The carbon price defaults to the network's policy.carbon_price_eur_per_t.
+With --export-mps the LP is also written to F (free MPS; ".gz" compresses)
+for other solvers. With --time-limit a solve that runs out of time prints
+status "limit" and the best plan known (a note says which); exit status 0.
+Bad input (negative stock, unknown product, ...) is an error (exit 1).
+
+With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
+"lines":[{"source","site","sku","quantity","cost_eur","kgco2e","legs"}],
+"shortfalls","binding":[{"constraint","shadow_price"}],"variables",
+"constraints","build_seconds","solve_seconds",...}.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			file := fs.String("network", "", "network `FILE` (YAML)")
+			price := fs.Float64("carbon-price", 0, "carbon price `P` in EUR per tonne CO2e (default: the network's policy)")
+			asJSON := fs.Bool("json", false, "print JSON")
+			mps := fs.String("export-mps", "", "also write the LP to MPS file `F`")
+			limit := fs.Float64("time-limit", 0, "stop the solve after `S` seconds of CPU time (0: no limit)")
+			method := fs.String("method", "dual", "CLP `algorithm`: dual, primal or barrier")
+			return func(ctx context.Context, e *env) error {
+				if *file == "" {
+					return usageErrorf("--network is required")
+				}
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				if *limit < 0 || math.IsNaN(*limit) {
+					return usageErrorf("--time-limit must not be negative, is %g", *limit)
+				}
+				m, err := clp.ParseMethod(*method)
+				if err != nil {
+					return usageErrorf("--method: %v", err)
+				}
+				opt := optimize.Options{Method: m, TimeLimit: time.Duration(*limit * float64(time.Second))}
+				if optimizeFlagGiven(fs, "carbon-price") {
+					if *price < 0 {
+						return usageErrorf("--carbon-price must not be negative, is %g", *price)
+					}
+					opt.CarbonPriceEURPerT = price
+				}
+				n, err := network.Load(*file)
+				if err != nil {
+					return err
+				}
+				p, err := optimize.NewPlanner(ctx, n, opt)
+				if err != nil {
+					return err
+				}
+				defer p.Close()
+				if *mps != "" {
+					if err := p.WriteMPS(*mps); err != nil {
+						return err
+					}
+				}
+				res, err := p.Solve(ctx)
+				if err != nil {
+					return err
+				}
+				if *asJSON {
+					return writeJSON(e.stdout, planJSONOf(res))
+				}
+				printPlan(e.stdout, res)
+				return nil
+			}
+		},
+	})
+}
+
+// planJSON is the --json output of plan.
+type planJSON struct {
+	Status         sillage.PlanStatus     `json:"status"`
+	CarbonPrice    float64                `json:"carbon_price"`
+	CostEUR        float64                `json:"cost_eur"`
+	TransportEUR   float64                `json:"transport_eur"`
+	CarbonEUR      float64                `json:"carbon_eur"`
+	HoldingEUR     float64                `json:"holding_eur"`
+	PenaltyEUR     float64                `json:"penalty_eur"`
+	KgCO2e         float64                `json:"kgco2e"`
+	ShortfallUnits float64                `json:"shortfall_units"`
+	Lines          []sillage.PlanLine     `json:"lines"`
+	Shortfalls     []sillage.Shortfall    `json:"shortfalls"`
+	Binding        []sillage.Binding      `json:"binding"`
+	Variables      int                    `json:"variables"`
+	Constraints    int                    `json:"constraints"`
+	Nonzeros       int                    `json:"nonzeros"`
+	Iterations     int                    `json:"iterations"`
+	Method         string                 `json:"method"`
+	BuildSeconds   float64                `json:"build_seconds"`
+	SolveSeconds   float64                `json:"solve_seconds"`
+	Requirements   []optimize.Requirement `json:"requirements"`
+	Notes          []string               `json:"notes"`
+}
+
+func planJSONOf(res *optimize.Result) planJSON {
+	pl := res.Plan
+	out := planJSON{
+		Status: pl.Status, CarbonPrice: pl.CarbonPriceEURPerT, CostEUR: pl.CostEUR,
+		TransportEUR: res.TransportEUR, CarbonEUR: res.CarbonEUR, HoldingEUR: res.HoldingEUR, PenaltyEUR: res.PenaltyEUR,
+		KgCO2e: pl.KgCO2e, ShortfallUnits: pl.ShortfallUnits,
+		Lines: pl.Lines, Shortfalls: pl.Shortfalls, Binding: pl.Binding,
+		Variables: res.Variables, Constraints: res.Constraints, Nonzeros: res.Nonzeros,
+		Iterations: res.Iterations, Method: res.Method,
+		BuildSeconds: res.BuildSeconds, SolveSeconds: res.SolveSeconds,
+		Requirements: res.Requirements, Notes: res.Notes,
+	}
+	if out.Lines == nil {
+		out.Lines = []sillage.PlanLine{}
+	}
+	if out.Shortfalls == nil {
+		out.Shortfalls = []sillage.Shortfall{}
+	}
+	if out.Binding == nil {
+		out.Binding = []sillage.Binding{}
+	}
+	if out.Requirements == nil {
+		out.Requirements = []optimize.Requirement{}
+	}
+	if out.Notes == nil {
+		out.Notes = []string{}
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func printPlan(w io.Writer, res *optimize.Result) {
+	pl := res.Plan
+	fmt.Fprintf(w, "plan of %s at %g EUR/tCO2e: %s\n", pl.Network, pl.CarbonPriceEURPerT, pl.Status)
+	fmt.Fprintf(w, "  cost        %.2f EUR (transport %.2f, carbon %.2f, holding %.2f, shortfall penalty %.2f)\n",
+		pl.CostEUR, res.TransportEUR, res.CarbonEUR, res.HoldingEUR, res.PenaltyEUR)
+	fmt.Fprintf(w, "  emissions   %.3f kgCO2e (transport, well-to-wheel)\n", pl.KgCO2e)
+	fmt.Fprintf(w, "  shortfall   %.3f units\n", pl.ShortfallUnits)
+	fmt.Fprintf(w, "  model       %d variables, %d constraints, %d nonzeros; %s simplex, %d iterations\n",
+		res.Variables, res.Constraints, res.Nonzeros, res.Method, res.Iterations)
+	fmt.Fprintf(w, "  time        build %.3f s, solve %.3f s\n", res.BuildSeconds, res.SolveSeconds)
+	if len(pl.Lines) > 0 {
+		fmt.Fprintln(w, "\nlines:")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  source\tsite\tsku\tunits\tEUR\tkgCO2e\tpath")
+		for _, l := range pl.Lines {
+			path := l.Source
+			for _, g := range l.Legs {
+				path += fmt.Sprintf(" -%s-> %s", g.Mode, g.To)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%.3f\t%.2f\t%.3f\t%s\n", l.Source, l.Site, l.SKU, l.Quantity, l.CostEUR, l.KgCO2e, path)
+		}
+		tw.Flush()
+	}
+	if len(pl.Shortfalls) > 0 {
+		fmt.Fprintln(w, "\nshortfalls (demand that cannot be covered):")
+		for _, s := range pl.Shortfalls {
+			fmt.Fprintf(w, "  %s %s %.3f units\n", s.Site, s.SKU, s.Units)
+		}
+	}
+	if len(pl.Binding) > 0 {
+		fmt.Fprintln(w, "\nbinding capacities (EUR saved per extra unit, per kg for lanes):")
+		for _, b := range pl.Binding {
+			fmt.Fprintf(w, "  %-50s %.4f\n", b.Constraint, b.ShadowPrice)
+		}
+	}
+	if len(res.Notes) > 0 {
+		fmt.Fprintln(w, "\nnotes:")
+		for _, n := range res.Notes {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
+	}
+}
