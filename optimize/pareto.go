@@ -43,12 +43,12 @@ type Abatement struct {
 
 // ParetoResult is a sweep of carbon prices.
 type ParetoResult struct {
-	Points       []ParetoPoint `json:"points"`               // by rising price
-	Abatement    []Abatement   `json:"marginal_abatement"`   // between neighbouring frontier points
-	Variables    int           `json:"variables"`            // of the one model
-	Constraints  int           `json:"constraints"`          // of the one model
-	BuildSeconds float64       `json:"build_seconds"`        // routing, forecasting and the matrix, once
-	Notes        []string      `json:"notes,omitempty"`      // of the model and of each solve
+	Points       []ParetoPoint `json:"points"`             // by rising price
+	Abatement    []Abatement   `json:"marginal_abatement"` // between neighbouring frontier points
+	Variables    int           `json:"variables"`          // of the one model
+	Constraints  int           `json:"constraints"`        // of the one model
+	BuildSeconds float64       `json:"build_seconds"`      // routing, forecasting and the matrix, once
+	Notes        []string      `json:"notes,omitempty"`    // of the model and of each solve
 	Requirements []Requirement `json:"requirements,omitempty"`
 }
 
