@@ -350,17 +350,17 @@ func (o *orderRun) render(ctx workflow.Context) {
 	if o.in.Kind == sillage.OrderTransfer {
 		kind = "Transfer"
 	}
-	fmt.Fprintf(&b, "## %s `%s`\n\n", kind, o.in.OrderID)
-	fmt.Fprintf(&b, "**Status: %s**", strings.ReplaceAll(string(o.status), "_", " "))
+	printf(&b, "## %s `%s`\n\n", kind, o.in.OrderID)
+	printf(&b, "**Status: %s**", strings.ReplaceAll(string(o.status), "_", " "))
 	if o.reason != "" {
-		fmt.Fprintf(&b, " — %s", o.reason)
+		printf(&b, " — %s", o.reason)
 	}
 	b.WriteString("\n\n")
 	if o.status == sillage.OrderAwaitingApproval {
-		fmt.Fprintf(&b, "This order is worth %s, above the approval threshold of %s. ", eur(o.in.ValueEUR), eur(o.in.ApprovalThresholdEUR))
-		fmt.Fprintf(&b, "Approve or reject it: in the UI, send the signal (or update) `approve` with `{\"by\":\"your name\"}`, "+
+		printf(&b, "This order is worth %s, above the approval threshold of %s. ", eur(o.in.ValueEUR), eur(o.in.ApprovalThresholdEUR))
+		printf(&b, "Approve or reject it: in the UI, send the signal (or update) `approve` with `{\"by\":\"your name\"}`, "+
 			"or `reject` with `{\"by\":\"your name\",\"reason\":\"why\"}`; or run `sillage approve %s` / `sillage reject %s --reason \"...\"`. ", o.in.OrderID, o.in.OrderID)
-		fmt.Fprintf(&b, "Reminder after %s, escalation after %s, expiry after %s.\n\n",
+		printf(&b, "Reminder after %s, escalation after %s, expiry after %s.\n\n",
 			duration(o.t.ApprovalReminder), duration(o.t.ApprovalEscalation), duration(o.t.ApprovalExpiry))
 	}
 	source := "Supplier"
@@ -381,9 +381,9 @@ func (o *orderRun) render(ctx workflow.Context) {
 		if o.approved {
 			verb = "Approved"
 		}
-		fmt.Fprintf(&b, "\n%s by %s", verb, orDefault(o.decision.By, "a planner"))
+		printf(&b, "\n%s by %s", verb, orDefault(o.decision.By, "a planner"))
 		if o.decision.Reason != "" {
-			fmt.Fprintf(&b, ": %s", o.decision.Reason)
+			printf(&b, ": %s", o.decision.Reason)
 		}
 		b.WriteString("\n")
 	}

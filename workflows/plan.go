@@ -270,17 +270,17 @@ func (p *planRun) childFailed(ctx workflow.Context, i int, err error) {
 func (p *planRun) render(ctx workflow.Context) {
 	s := &p.sum
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Plan `%s` — network %s\n\n", s.PlanID, s.Network)
-	fmt.Fprintf(&b, "**Stage: %s** · status %s", s.Stage, orDefault(p.status, PlanStatusPlanning))
+	printf(&b, "## Plan `%s` — network %s\n\n", s.PlanID, s.Network)
+	printf(&b, "**Stage: %s** · status %s", s.Stage, orDefault(p.status, PlanStatusPlanning))
 	if s.Status != "" {
-		fmt.Fprintf(&b, " · LP %s", s.Status)
+		printf(&b, " · LP %s", s.Status)
 	}
 	if s.Reason != "" {
-		fmt.Fprintf(&b, " · why: %s", s.Reason)
+		printf(&b, " · why: %s", s.Reason)
 	}
 	b.WriteString("\n\n")
 	if s.Error != "" {
-		fmt.Fprintf(&b, "> **Failed:** %s\n\n", s.Error)
+		printf(&b, "> **Failed:** %s\n\n", s.Error)
 	}
 	kv(&b,
 		"Objective (transport + carbon + holding + shortfall)", eur(s.CostEUR),

@@ -280,21 +280,21 @@ func triggerReason(ts []Trigger) string {
 // render writes the planner's details as markdown.
 func (pl *planner) render(ctx workflow.Context) {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Planner of network %s\n\n", pl.in.Network)
-	fmt.Fprintf(&b, "Debounce window %s · %d plans started · generation %d\n\n", duration(pl.in.Debounce), pl.in.Plans, pl.in.Generation)
+	printf(&b, "## Planner of network %s\n\n", pl.in.Network)
+	printf(&b, "Debounce window %s · %d plans started · generation %d\n\n", duration(pl.in.Debounce), pl.in.Plans, pl.in.Generation)
 	if pl.running != nil {
-		fmt.Fprintf(&b, "**Running:** `%s` since %s — %s\n\n", pl.running.WorkflowID, stamp(pl.running.Started), pl.running.Reason)
+		printf(&b, "**Running:** `%s` since %s — %s\n\n", pl.running.WorkflowID, stamp(pl.running.Started), pl.running.Reason)
 	} else {
 		b.WriteString("**Idle.**\n\n")
 	}
 	if n := len(pl.in.Pending); n > 0 {
-		fmt.Fprintf(&b, "### Pending triggers (%d)\n\n", n)
+		printf(&b, "### Pending triggers (%d)\n\n", n)
 		for i, t := range pl.in.Pending {
 			if i == 10 {
-				fmt.Fprintf(&b, "- … %d more\n", n-10)
+				printf(&b, "- … %d more\n", n-10)
 				break
 			}
-			fmt.Fprintf(&b, "- %s — %s\n", stamp(t.At), t.String())
+			printf(&b, "- %s — %s\n", stamp(t.At), t.String())
 		}
 		b.WriteString("\n")
 	}

@@ -43,7 +43,7 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) (ReportResult, error) 
 		return res, fmt.Errorf("report %s %s: %w", in.Network, in.Period, err)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "## Report of %s for %s\n\n", res.Network, res.Period)
+	printf(&b, "## Report of %s for %s\n\n", res.Network, res.Period)
 	kv(&b,
 		"Folder", "`"+res.Dir+"`",
 		"Plans in the period", fmt.Sprint(res.Plans),
@@ -52,7 +52,7 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) (ReportResult, error) 
 	if len(res.Files) > 0 {
 		b.WriteString("\n### Files\n\n")
 		for _, f := range res.Files {
-			fmt.Fprintf(&b, "- `%s`\n", f)
+			printf(&b, "- `%s`\n", f)
 		}
 	}
 	workflow.SetCurrentDetails(ctx, b.String())

@@ -39,7 +39,7 @@ func (t Trigger) String() string {
 	var b strings.Builder
 	b.WriteString(string(t.Kind))
 	if t.Site != "" || t.SKU != "" {
-		fmt.Fprintf(&b, " %s/%s", t.Site, t.SKU)
+		printf(&b, " %s/%s", t.Site, t.SKU)
 	}
 	if t.Reason != "" {
 		b.WriteString(": ")
