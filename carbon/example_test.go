@@ -49,3 +49,60 @@ func ExampleShipment_Allocate() {
 	// EDP-01: 3.019 kgCO2e, 0.0755 per unit
 	// shipment: 6.038 kgCO2e
 }
+
+// A company factor file (primary data) replaces the road default.
+func ExampleParseFactorFile() {
+	tab, grid := carbon.Default(), carbon.DefaultGrid()
+	file := []byte(`name: Carrier X 2025
+factors:
+  - mode: road
+    vehicle: carrier-x-hvo
+    ttw_kgco2e_per_tkm: 0.012
+    wtt_kgco2e_per_tkm: 0.018
+    source: Carrier X fleet data (HVO), 2025
+    year: 2025
+    default: true
+grid:
+  - {country: IT, kgco2e_per_kwh: 0.3, source: company supplier mix 2024, year: 2024}
+`)
+	if err := carbon.ParseFactorFile("carrier.yaml", file, tab, grid); err != nil {
+		fmt.Println(err)
+		return
+	}
+	f, _ := tab.LaneFactor(sillage.Lane{Mode: sillage.ModeRoad, DistanceKM: 100})
+	fmt.Printf("%s %.3f kgCO2e/t·km, primary %v\n", f.Vehicle, f.WTW(), f.Primary)
+	fmt.Println(grid.Intensity("IT").KgPerKWh, grid.Intensity("US").Fallback)
+
+	bad := []byte("factors:\n  - {mode: hovercraft, vehicle: h, wtw_kgco2e_per_tkm: 1, source: s}\n")
+	fmt.Println(carbon.ParseFactorFile("bad.yaml", bad, tab, grid))
+	// Output:
+	// carrier-x-hvo 0.030 kgCO2e/t·km, primary true
+	// 0.3 true
+	// bad.yaml:2: factors[0].mode: invalid input: unknown transport mode "hovercraft" (want one of road, rail, sea, air, barge)
+}
+
+// The footprint of a leather tote sent from a Paris DC to a London boutique.
+func ExampleCalculator_Footprints() {
+	n := &sillage.Network{
+		Name: "mini",
+		Sites: []sillage.Site{
+			{ID: "DC-PAR", Kind: sillage.KindDC, Country: "FR"},
+			{ID: "BTQ-LON", Kind: sillage.KindBoutique, Country: "GB"},
+		},
+		Products: []sillage.Product{{SKU: "BAG-01", MassKG: 2, CradleToGateKgCO2e: 40}},
+		Lanes:    []sillage.Lane{{From: "DC-PAR", To: "BTQ-LON", Mode: sillage.ModeRoad, DistanceKM: 500}},
+	}
+	n.ApplyDefaults() // storage: 0.01 kWh per unit-day, 7 days per hub
+	lines := []sillage.PlanLine{{Source: "DC-PAR", Site: "BTQ-LON", SKU: "BAG-01", Quantity: 10,
+		Legs: []sillage.Leg{{From: "DC-PAR", To: "BTQ-LON", Mode: sillage.ModeRoad, DistanceKM: 500}}}}
+	res, err := carbon.Calculator{Network: n}.Footprints(lines)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := res.Details[0]
+	fmt.Printf("%s at %s: %.2f + %.4f + %.5f = %.4f kgCO2e per unit\n", d.SKU, d.Site,
+		d.CradleToGateKgCO2e, d.TransportKgCO2e, d.StorageKgCO2e, d.TotalKgCO2e)
+	// Output:
+	// BAG-01 at BTQ-LON: 40.00 + 0.1258 + 0.00392 = 40.1297 kgCO2e per unit
+}
