@@ -127,8 +127,11 @@ type Options struct {
 }
 
 // DefaultCPC holds UN CPC Ver. 2.1 subclasses for the product classes of
-// the sample networks. A class not listed needs Options.CPC.
+// the sample networks. They are indicative: check them against the CPC
+// before publishing, and override them with Options.CPC (--cpc). A class
+// not listed needs Options.CPC.
 var DefaultCPC = map[string]string{
+	"silk":          "28240", // clothing accessories (scarves, shawls)
 	"leather":       "29220", // handbags, wallets and similar articles of leather
 	"fragrance":     "35323", // perfumes and toilet waters
 	"watch":         "48221", // wrist-watches, pocket-watches and other watches

@@ -76,7 +76,11 @@ type Input struct {
 	// CostOnlyKgCO2e is the transport emissions of a cost-only plan (carbon
 	// price 0) for the same demand; negative when unknown.
 	CostOnlyKgCO2e float64
-	CostOnlyMethod string // how it was obtained, shown under the figure
+	// SavingPlanKgCO2e is E_plan of the saving: the emissions of the chosen
+	// plan computed the same way as CostOnlyKgCO2e; 0 means the period's
+	// transport emissions.
+	SavingPlanKgCO2e float64
+	CostOnlyMethod   string // how both were obtained, shown under the figure
 
 	Pareto       []ParetoPoint // may be empty
 	ParetoMethod string
@@ -154,6 +158,7 @@ type Tables struct {
 	Footprints           []carbon.FootprintDetail
 	Products             []ProductRow // sorted by total per unit, largest first
 	Change               []ChangeRow
+	SavingPlanKgCO2e     float64 // E_plan of the saving
 	SavingKgCO2e         float64 // E_cost_only − E_plan
 	SavingPct            float64 // (E_cost_only − E_plan) / E_cost_only × 100; NaN when unknown
 	Grid                 []carbon.HubStorage
@@ -269,9 +274,13 @@ func Compute(in Input) (*Tables, error) {
 	t.Change = append(t.Change, change("total", prevTotal, t.TotalTransportKgCO2e, in.Previous != nil))
 
 	t.SavingPct = math.NaN()
+	t.SavingPlanKgCO2e = in.SavingPlanKgCO2e
+	if t.SavingPlanKgCO2e <= 0 {
+		t.SavingPlanKgCO2e = t.TotalTransportKgCO2e
+	}
 	if in.CostOnlyKgCO2e >= 0 {
-		t.SavingKgCO2e = in.CostOnlyKgCO2e - t.TotalTransportKgCO2e
-		if math.Abs(t.SavingKgCO2e) <= 1e-9*math.Max(in.CostOnlyKgCO2e, t.TotalTransportKgCO2e) {
+		t.SavingKgCO2e = in.CostOnlyKgCO2e - t.SavingPlanKgCO2e
+		if math.Abs(t.SavingKgCO2e) <= 1e-9*math.Max(in.CostOnlyKgCO2e, t.SavingPlanKgCO2e) {
 			t.SavingKgCO2e = 0 // equal up to rounding
 		}
 		if in.CostOnlyKgCO2e > 0 {

@@ -159,8 +159,8 @@ func BarChart(id, title, unit string, bars []Bar) template.HTML {
 		}
 		bw := math.Max(x(bar.Value)-float64(left), 0)
 		label := bar.Label
-		if len([]rune(label)) > 34 {
-			label = string([]rune(label)[:33]) + "…"
+		if len([]rune(label)) > 30 {
+			label = string([]rune(label)[:29]) + "…"
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="%s"><title>%s</title>%s</text>`, left-8, y+rowH/2+4, colorAxis, esc(bar.Label), esc(label))
 		fmt.Fprintf(&b, `<path class="bar" d="M%d %d h%.2f v%d h%.2f Z" fill="%s"><title>%s: %s %s</title></path>`,

@@ -111,7 +111,7 @@ func csvTables(in Input, t *Tables) []csvTable {
 	}
 	saving := [][]string{{"cost_only_kgco2e", "plan_kgco2e", "saving_kgco2e", "saving_pct", "method"}}
 	if in.CostOnlyKgCO2e >= 0 {
-		saving = append(saving, []string{f(in.CostOnlyKgCO2e), f(t.TotalTransportKgCO2e), f(t.SavingKgCO2e), f(t.SavingPct), in.CostOnlyMethod})
+		saving = append(saving, []string{f(in.CostOnlyKgCO2e), f(t.SavingPlanKgCO2e), f(t.SavingKgCO2e), f(t.SavingPct), in.CostOnlyMethod})
 	}
 	plans := [][]string{{"plan_id", "created_at", "status", "carbon_price_eur_per_t", "cost_eur", "kgco2e"}}
 	for _, p := range in.Plans {
@@ -262,9 +262,9 @@ func Render(in Input, t *Tables) ([]byte, error) {
 
 	savingCaveat := ""
 	var savingBars []Bar
-	sDiv, sUnit := scale(math.Max(in.CostOnlyKgCO2e, t.TotalTransportKgCO2e))
+	sDiv, sUnit := scale(math.Max(in.CostOnlyKgCO2e, t.SavingPlanKgCO2e))
 	if in.CostOnlyKgCO2e >= 0 {
-		savingBars = []Bar{{Label: "cost-only plan", Value: in.CostOnlyKgCO2e / sDiv}, {Label: "chosen plan", Value: t.TotalTransportKgCO2e / sDiv, Highlight: true}}
+		savingBars = []Bar{{Label: "cost-only plan", Value: in.CostOnlyKgCO2e / sDiv}, {Label: "chosen plan", Value: t.SavingPlanKgCO2e / sDiv, Highlight: true}}
 	} else {
 		savingCaveat = "The cost-only comparison is not available for this period."
 	}

@@ -23,7 +23,7 @@ func init() {
 	register(&command{
 		name:  "footprint",
 		short: "compute the carbon footprint of every product at every site",
-		usage: "footprint --network FILE [--carbon-price P] [--factors FILE] [--json] [--pact DIR] [--db URL]",
+		usage: "footprint --network FILE [--carbon-price P] [--plan lp|routed] [--factors FILE] [--json] [--pact DIR] [--db URL]",
 		long: `Footprint computes, for every product the plan delivers to a site, the
 footprint of one unit in kgCO2e:
 
@@ -38,10 +38,15 @@ footprint of one unit in kgCO2e:
                    country (Ember 2023; world average for countries not in
                    the table).
 
-The plan routes every boutique's demand over the horizon (mean weekly demand
-× policy forecast_horizon_weeks) from the source with the cheapest path at the
-carbon price, within the product's max_transit_days (see "plan sources"
-below). The carbon price defaults to the network's policy.
+The paths are those of the replenishment plan (--plan lp, the default: the
+linear program of "sillage plan" at the carbon price), or, with --plan
+routed, every boutique's demand over the horizon (mean weekly demand ×
+policy forecast_horizon_weeks) sent from the source with the cheapest path
+at the carbon price within the product's max_transit_days (a supplier with
+supply of the product or a distribution centre with stock of it). Stock a
+plan takes from a distribution centre carries the transport from there on:
+its earlier inbound leg belongs to the plan that moved it. The carbon price
+defaults to the network's policy.
 
 --factors loads a company factor file (primary data; YAML, see the README)
 on top of the shipped table. --pact DIR writes one PACT v2.3 ProductFootprint
@@ -50,12 +55,7 @@ current month). --db stores the plan and its footprints (only when given).
 
 Output: a table with the factor of every leg, or with --json
 [{"site","sku","cradle_to_gate_kgco2e","transport_kgco2e","storage_kgco2e",
-"total_kgco2e","legs"}].
-
-Plan sources: each boutique's demand is served by the supplier (with supply of
-the product) or distribution centre (with stock of it) whose path is
-cheapest; the replenishment LP of "sillage plan" replaces this once its plan
-is available here.`,
+"total_kgco2e","legs"}].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML)")
 			price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
@@ -67,9 +67,13 @@ is available here.`,
 			companyID := fs.String("company-id", "", "company `URN` for PACT (default: derived from the name)")
 			period := fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)")
 			cpc := fs.String("cpc", "", "UN CPC codes for product classes without a default, `CLASS=CODE,...`")
+			planKind := fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)")
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
 					return usageErrorf("--network is required")
+				}
+				if *planKind != "lp" && *planKind != "routed" {
+					return usageErrorf("--plan must be lp or routed, is %q", *planKind)
 				}
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
@@ -94,7 +98,7 @@ is available here.`,
 					p = *price
 				}
 				now := time.Now().UTC()
-				plan, notes, err := planForFootprints(ctx, n, p, tab, now)
+				plan, notes, err := planForFootprints(ctx, n, p, tab, now, *planKind)
 				if err != nil {
 					return err
 				}
@@ -167,11 +171,33 @@ func loadFactors(path string) (*carbon.Table, *carbon.GridTable, error) {
 	return tab, grid, nil
 }
 
-// planForFootprints returns the plan whose paths the footprints follow.
-// It is the one place to swap in the replenishment LP: for now every
-// boutique's demand is routed from its cheapest source (routedDemandPlan).
-func planForFootprints(ctx context.Context, n *sillage.Network, price float64, tab *carbon.Table, now time.Time) (*sillage.Plan, []string, error) {
-	return routedDemandPlan(ctx, n, price, tab, now)
+// planForFootprints returns the plan whose paths the footprints follow:
+// the replenishment LP (kind "lp") or the cheapest path of every demand
+// (kind "routed", routedDemandPlan). The plan gets an id and a creation
+// time so that it can be stored.
+func planForFootprints(ctx context.Context, n *sillage.Network, price float64, tab *carbon.Table, now time.Time, kind string) (*sillage.Plan, []string, error) {
+	if kind == "routed" {
+		return routedDemandPlan(ctx, n, price, tab, now)
+	}
+	res, err := optimize.Plan(ctx, n, optimize.Options{CarbonPriceEURPerT: &price, Factors: tab})
+	if err != nil {
+		return nil, nil, fmt.Errorf("plan: %w", err)
+	}
+	plan := res.Plan
+	if plan.ID == "" {
+		plan.ID = fmt.Sprintf("footprint:%s:%s", n.Name, now.Format("20060102T150405Z"))
+	}
+	if plan.CreatedAt.IsZero() {
+		plan.CreatedAt = now
+	}
+	if plan.Network == "" {
+		plan.Network = n.Name
+	}
+	notes := append([]string(nil), res.Notes...)
+	if plan.Status != sillage.PlanOptimal {
+		notes = append(notes, fmt.Sprintf("the plan's status is %q: footprints follow the best plan known", plan.Status))
+	}
+	return &plan, notes, nil
 }
 
 // routedDemandPlan is the stand-in plan of the footprint command: for each

@@ -28,7 +28,7 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // EUR/t). Hand-computed: BAG-01 to London = 2 kg × 500 km × (0.10163 +
 // 0.10163 × 0.61101/2.57082) / 1000, plus storage 0.01 × 7 × 0.056 at DC-PAR.
 func TestFootprintJSONTiny(t *testing.T) {
-	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json")
+	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--plan", "routed")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -75,6 +75,52 @@ func TestFootprintJSONTiny(t *testing.T) {
 	}
 }
 
+// With the replenishment LP, every plan line's pair has a footprint and the
+// transport of the footprints adds up to the plan's transport emissions
+// (the LP prices emissions with the same factors).
+func TestFootprintLP(t *testing.T) {
+	code, out, errs := runCmd(t, "plan", "--network", tinyFile, "--json")
+	if code != 0 {
+		t.Fatalf("plan: exit %d: %s", code, errs)
+	}
+	var plan struct {
+		KgCO2e float64            `json:"kgco2e"`
+		Lines  []sillage.PlanLine `json:"lines"`
+	}
+	if err := json.Unmarshal([]byte(out), &plan); err != nil {
+		t.Fatalf("plan JSON: %v", err)
+	}
+	code, out, errs = runCmd(t, "footprint", "--network", tinyFile, "--json")
+	if code != 0 {
+		t.Fatalf("footprint: exit %d: %s", code, errs)
+	}
+	var fps []sillage.Footprint
+	if err := json.Unmarshal([]byte(out), &fps); err != nil {
+		t.Fatal(err)
+	}
+	units := map[string]float64{}
+	for _, l := range plan.Lines {
+		units[l.Site+"/"+l.SKU] += l.Quantity
+	}
+	if len(fps) != len(units) {
+		t.Fatalf("%d footprints for %d planned pairs", len(fps), len(units))
+	}
+	var transport float64
+	for _, f := range fps {
+		u, ok := units[f.Site+"/"+f.SKU]
+		if !ok {
+			t.Errorf("footprint %s %s is not in the plan", f.Site, f.SKU)
+		}
+		transport += f.TransportKgCO2e * u
+		if f.TotalKgCO2e < f.CradleToGateKgCO2e || f.StorageKgCO2e <= 0 {
+			t.Errorf("%s %s: %+v", f.Site, f.SKU, f)
+		}
+	}
+	if math.Abs(transport-plan.KgCO2e) > 1e-6*math.Max(1, plan.KgCO2e) {
+		t.Errorf("footprints carry %.9g kgCO2e of transport, the plan %.9g", transport, plan.KgCO2e)
+	}
+}
+
 func TestFootprintTextPACTAndStore(t *testing.T) {
 	dir := t.TempDir()
 	db := "sqlite://" + filepath.Join(dir, "s.db")
@@ -115,7 +161,7 @@ func TestFootprintFactorFileAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	os.WriteFile(good, []byte("name: carrier\nfactors:\n  - {mode: road, vehicle: ev-truck, wtw_kgco2e_per_tkm: 0.02, source: Carrier X 2025, year: 2025, default: true}\n"), 0o644)
-	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--factors", good)
+	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--plan", "routed", "--factors", good)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -144,6 +190,7 @@ func TestFootprintFactorFileAndErrors(t *testing.T) {
 		{[]string{"footprint", "--network", tinyFile, "--factors", neg}, 1, "neg.yaml:2: factors[0].wtw_kgco2e_per_tkm: -1: invalid input: intensity must be a finite number >= 0"},
 		{[]string{"footprint", "--network", tinyFile, "--pact", dir, "--period", "June"}, 2, "--period"},
 		{[]string{"footprint", "--network", tinyFile, "--cpc", "leather"}, 2, "CLASS=CODE"},
+		{[]string{"footprint", "--network", tinyFile, "--plan", "magic"}, 2, "--plan must be lp or routed"},
 	}
 	for _, c := range cases {
 		code, _, errs := runCmd(t, c.args...)

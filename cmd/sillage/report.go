@@ -41,9 +41,13 @@ It reads the plans of the network stored in --db whose creation time falls
 in --period (UTC), and those of the month before for the comparison. The
 network is looked up under --name, else the file's "name".
 
-The cost-only comparison and the Pareto points route the period's flows
-(same sources, sites and quantities) over their cheapest paths at each
-carbon price (0 for cost-only); the figures say so.
+The Pareto frontier and the cost-only comparison re-plan the network (the
+replenishment LP of "sillage plan", on the demand and stock of --network)
+at carbon prices from 0 to 500 EUR/tCO2e and at the price of the period's
+latest plan, which is the chosen point; the saving is (E(0) − E(chosen)) /
+E(0) of that sweep. When the LP cannot be solved, both fall back to routing
+the period's flows over their cheapest paths at each price; the figures say
+which was used.
 
 A period without any stored plan is an error (exit status 1).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -116,9 +120,12 @@ A period without any stored plan is an error (exit status 1).`,
 					}
 				}
 				chosen := plans[len(plans)-1].CarbonPriceEURPerT
-				pareto, costOnly, err := routedSweep(n, tab, allLines(plans), chosen)
+				to, err := tradeOff(ctx, n, tab, allLines(plans), chosen)
 				if err != nil {
 					return err
+				}
+				if to.note != "" {
+					fmt.Fprintln(e.stderr, "note:", to.note)
 				}
 				opt := pact.Options{CompanyName: companyName(*company, n), ReferencePeriodStart: period.Start, ReferencePeriodEnd: period.End,
 					Created: time.Now().UTC(), CPC: cpcMap}
@@ -132,11 +139,9 @@ A period without any stored plan is an error (exit status 1).`,
 				in := report.Input{
 					Network: netName, Company: opt.CompanyName, Period: period, Generated: time.Now().UTC(),
 					Sites: n.Sites, Products: n.Products, Current: cur, Previous: prevRes,
-					CostOnlyKgCO2e: costOnly,
-					CostOnlyMethod: "The period's flows (same sources, sites and quantities) each routed over its cheapest path at a carbon price of 0 EUR/tCO2e; a routing-level comparison, the plans are not re-solved.",
-					Pareto:         pareto,
-					ParetoMethod:   "The period's flows routed over their cheapest paths at carbon prices from 0 to 500 EUR/tCO2e and at the plans' price; each point is one price's transport cost and emissions.",
-					Factors:        tab.Factors(), PACT: pfs,
+					CostOnlyKgCO2e: to.costOnly, SavingPlanKgCO2e: to.planKg, CostOnlyMethod: to.savingMethod,
+					Pareto: to.points, ParetoMethod: to.paretoMethod,
+					Factors: tab.Factors(), PACT: pfs,
 				}
 				for _, p := range plans {
 					in.Plans = append(in.Plans, report.PlanSummary{ID: p.ID, CreatedAt: p.CreatedAt, Status: p.Status,
@@ -179,7 +184,55 @@ func allLines(plans []*sillage.Plan) []sillage.PlanLine {
 	return lines
 }
 
-// sweepPrices are the carbon prices of the routed Pareto sweep, EUR/tCO2e.
+// tradeOffs is the cost–carbon comparison of a report.
+type tradeOffs struct {
+	points                     []report.ParetoPoint
+	costOnly, planKg           float64 // E(0) and E(chosen), kgCO2e; costOnly < 0 when unknown
+	paretoMethod, savingMethod string
+	note                       string // why the routed fallback was used
+}
+
+// tradeOff sweeps the carbon price with the replenishment LP
+// (optimize.Pareto) over sweepPrices and the chosen price, and falls back
+// to routing the period's flows (routedSweep) when the LP fails.
+func tradeOff(ctx context.Context, n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine, chosen float64) (tradeOffs, error) {
+	prices := append([]float64(nil), sweepPrices...)
+	if chosen >= 0 && !math.IsNaN(chosen) && !math.IsInf(chosen, 0) {
+		prices = append(prices, chosen)
+	}
+	res, err := optimize.Pareto(ctx, n, prices, optimize.Options{Factors: tab})
+	if err == nil {
+		to := tradeOffs{costOnly: -1,
+			paretoMethod: "The network (demand and stock of the network file) re-planned with the replenishment LP at each carbon price from 0 to 500 EUR/tCO2e and at the chosen price; each point is one plan's cost (transport, holding and shortfall penalty, without the carbon charge) and transport emissions.",
+			savingMethod: "The same LP sweep: E_cost_only is the plan at 0 EUR/tCO2e, E_plan the plan at the chosen price.",
+		}
+		for _, p := range res.Points {
+			to.points = append(to.points, report.ParetoPoint{CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e, Chosen: p.CarbonPriceEURPerT == chosen})
+			if p.CarbonPriceEURPerT == 0 {
+				to.costOnly = p.KgCO2e
+			}
+			if p.CarbonPriceEURPerT == chosen {
+				to.planKg = p.KgCO2e
+			}
+		}
+		return to, nil
+	}
+	if ctx.Err() != nil {
+		return tradeOffs{}, ctx.Err()
+	}
+	points, costOnly, rerr := routedSweep(n, tab, lines, chosen)
+	if rerr != nil {
+		return tradeOffs{}, rerr
+	}
+	to := tradeOffs{points: points, costOnly: costOnly,
+		paretoMethod: "The period's flows (same sources, sites and quantities) routed over their cheapest paths at carbon prices from 0 to 500 EUR/tCO2e and at the plans' price (the replenishment LP could not be solved); each point is one price's transport cost and emissions.",
+		savingMethod: "The period's flows each routed over its cheapest path at 0 EUR/tCO2e (E_cost_only), against the period's planned transport emissions (E_plan); the plans are not re-solved.",
+		note:         "the replenishment LP failed (" + err.Error() + "); the Pareto and cost-only figures route the period's flows instead",
+	}
+	return to, nil
+}
+
+// sweepPrices are the carbon prices of the Pareto sweep, EUR/tCO2e.
 var sweepPrices = []float64{0, 25, 50, 100, 150, 200, 300, 500}
 
 // routedSweep routes every flow of lines (source, site, product, quantity)
