@@ -176,7 +176,7 @@ func (o *orderRun) notify(ctx workflow.Context, kind NoticeKind, msg string) {
 // compensate releases what the order holds beyond keep, records status
 // and reason, and asks the planner for a new plan.
 func (o *orderRun) compensate(ctx workflow.Context, s sillage.OrderStatus, reason string, keep []sillage.OrderLine) error {
-	rel, err := call[ReleaseResult](ctx, storeOptions, ActReleaseOrder, Release{OrderID: o.in.OrderID, Keep: keep, Status: s, Reason: reason})
+	rel, err := call[ReleaseResult](ctx, storeOptions, ActReleaseOrder, Release{OrderID: o.in.OrderID, Network: o.in.Network, Keep: keep, Status: s, Reason: reason})
 	if err != nil {
 		return fmt.Errorf("order %s: release: %w", o.in.OrderID, err)
 	}
@@ -233,7 +233,7 @@ func (o *orderRun) awaitReceipt(ctx workflow.Context) error {
 		complete = r.Complete
 		final := complete || o.recvd+1e-9 >= o.expected
 		o.receipts++
-		p := ReceiptProgress{OrderID: o.in.OrderID, Site: o.in.Site, Seq: o.receipts, Lines: r.Lines, Units: r.Units,
+		p := ReceiptProgress{OrderID: o.in.OrderID, Network: o.in.Network, Site: o.in.Site, Seq: o.receipts, Lines: r.Lines, Units: r.Units,
 			TotalUnits: o.recvd, Received: o.received, Expected: o.expectedLines, Final: final}
 		if err := callNoResult(ctx, storeOptions, ActReceiveOrder, p); err != nil {
 			return fmt.Errorf("order %s: record receipt: %w", o.in.OrderID, err)
@@ -306,6 +306,7 @@ func addLines(lines, more []sillage.OrderLine) []sillage.OrderLine {
 // what arrived and marks the order received.
 type ReceiptProgress struct {
 	OrderID    string              `json:"order_id"`
+	Network    string              `json:"network"`
 	Site       string              `json:"site"`
 	Seq        int                 `json:"seq"`                // 1 for the first receipt counted
 	Lines      []sillage.OrderLine `json:"lines,omitempty"`    // this receipt per sku; empty when it gave units only

@@ -44,7 +44,8 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 	var ack *Ack
 	for ack == nil && o.sends < o.t.MaxSends {
 		o.sends++
-		cmd := TransferCommand{OrderID: o.in.OrderID, CommandID: o.in.OrderID, Attempt: o.sends}
+		cmd := TransferCommand{OrderID: o.in.OrderID, Network: o.in.Network, CommandID: o.in.OrderID, Attempt: o.sends,
+			Deadline: workflow.Now(ctx).Add(o.t.AckTimeout)}
 		if err := callNoResult(ctx, messageOptions, ActPublishTransfer, cmd); err != nil {
 			return o.abandon(o.compensate(ctx, sillage.OrderCancelled, "could not publish the transfer command: "+rootMessage(err), nil))
 		}

@@ -386,6 +386,7 @@ type StatusChange struct {
 // its status. Keep nil releases the whole order.
 type Release struct {
 	OrderID string              `json:"order_id"`
+	Network string              `json:"network"`
 	Keep    []sillage.OrderLine `json:"keep,omitempty"`
 	Status  sillage.OrderStatus `json:"status"`
 	Reason  string              `json:"reason"`
@@ -482,9 +483,11 @@ type Receipt struct {
 
 // TransferCommand publishes a transfer order to its source's warehouse.
 type TransferCommand struct {
-	OrderID   string `json:"order_id"`
-	CommandID string `json:"command_id"` // the same on every re-send
-	Attempt   int    `json:"attempt"`    // 1 for the first send
+	OrderID   string    `json:"order_id"`
+	Network   string    `json:"network"`
+	CommandID string    `json:"command_id"` // the same on every re-send
+	Attempt   int       `json:"attempt"`    // 1 for the first send
+	Deadline  time.Time `json:"deadline"`   // the ack is due by then
 }
 
 // AckStatus is a warehouse's answer to a command.

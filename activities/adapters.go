@@ -1,0 +1,142 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon"
+	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/forecast"
+	"github.com/sillage/sillage/workflows"
+)
+
+// OptimizePlanner is the Planner of package optimize.
+type OptimizePlanner struct {
+	// Options are passed to optimize.Plan (time limit, method, factors);
+	// the carbon price and progress are set per call.
+	Options optimize.Options
+}
+
+var _ Planner = OptimizePlanner{}
+
+// Forecast forecasts every demand series of n over the policy's horizon
+// with optimize/forecast (the method is chosen per series) and sums up.
+func (p OptimizePlanner) Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error) {
+	var res workflows.ForecastResult
+	horizon := n.Policy.ForecastHorizonWeeks
+	if horizon < 1 {
+		horizon = sillage.DefaultForecastHorizonWeeks
+	}
+	backtested := 0
+	for i, d := range n.Demand {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return res, err
+			}
+		}
+		f, err := forecast.Forecast(d.Weekly, forecast.Options{HorizonWeeks: horizon})
+		if err != nil {
+			return res, fmt.Errorf("demand[%d] (%s at %s): %w", i, d.SKU, d.Site, err)
+		}
+		res.Series++
+		if f.Method == forecast.Croston || f.Method == forecast.SBA {
+			res.Intermittent++
+		}
+		for _, w := range f.Weekly {
+			res.DemandUnits += w
+		}
+		if f.Backtested {
+			res.MeanMASE += f.MASE
+			backtested++
+		}
+	}
+	if backtested > 0 {
+		res.MeanMASE /= float64(backtested)
+	}
+	res.Method = "per series: SES/Holt/Holt-Winters for regular demand, SBA for intermittent"
+	return res, nil
+}
+
+// Route counts the source–site pairs that have a path at the carbon price
+// (within no transit limit) and those that have none.
+func (p OptimizePlanner) Route(ctx context.Context, n *sillage.Network, price float64) (workflows.RouteResult, error) {
+	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: price, Factors: p.Options.Factors})
+	if err != nil {
+		return workflows.RouteResult{}, err
+	}
+	trees, err := r.AllSources(0)
+	if err != nil {
+		return workflows.RouteResult{}, err
+	}
+	var res workflows.RouteResult
+	for _, t := range trees {
+		for _, s := range n.Sites {
+			if s.ID == t.Source() || s.Kind == sillage.KindSupplier {
+				continue
+			}
+			if _, err := t.To(s.ID); err != nil {
+				if !errors.Is(err, optimize.ErrNoPath) && !errors.Is(err, optimize.ErrTooSlow) {
+					return res, err
+				}
+				res.Unreachable++
+				continue
+			}
+			res.Paths++
+		}
+	}
+	return res, nil
+}
+
+// Solve runs optimize.Plan.
+func (p OptimizePlanner) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*Solved, error) {
+	opt := p.Options
+	opt.CarbonPriceEURPerT = price
+	if beat != nil {
+		opt.Progress = func(pr optimize.Progress) { beat(pr.Stage) }
+	}
+	r, err := optimize.Plan(ctx, n, opt)
+	if err != nil {
+		return nil, err
+	}
+	return &Solved{Plan: r.Plan, Variables: r.Variables, Constraints: r.Constraints,
+		BuildSeconds: r.BuildSeconds, SolveSeconds: r.SolveSeconds, Notes: r.Notes}, nil
+}
+
+// CarbonFootprints is the Footprints of package carbon.
+type CarbonFootprints struct {
+	Factors *carbon.Table     // nil: carbon.Default()
+	Grid    *carbon.GridTable // nil: carbon.DefaultGrid()
+}
+
+var _ Footprints = CarbonFootprints{}
+
+// Footprints computes the footprints of the plan lines.
+func (c CarbonFootprints) Footprints(n *sillage.Network, lines []sillage.PlanLine) ([]sillage.Footprint, error) {
+	r, err := carbon.Calculator{Network: n, Factors: c.Factors, Grid: c.Grid}.Footprints(lines)
+	if err != nil {
+		return nil, err
+	}
+	return r.Footprints(), nil
+}
+
+// LogNotifier writes notices to a structured log.
+type LogNotifier struct{ Log *slog.Logger }
+
+// Notify logs the notice.
+func (l LogNotifier) Notify(ctx context.Context, n workflows.Notice) error {
+	log := l.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.InfoContext(ctx, "notice to planners", "order", n.OrderID, "kind", n.Kind, "message", n.Message)
+	return nil
+}
+
+// sillageLine converts a receipt line of the ingest.
+func sillageLine(l iot.ReceiptLine) sillage.OrderLine {
+	return sillage.OrderLine{SKU: l.SKU, Quantity: l.Units}
+}

@@ -1,0 +1,42 @@
+// Package activities implements the Temporal activities of sillage's
+// workflows (workflows.Activities): every I/O of a workflow happens here.
+//
+// Activities is a struct of small interfaces, each satisfied by a real
+// package:
+//
+//	Store      *store.Store (SQLite or PostgreSQL): networks, stock, plans, orders, footprints
+//	Planner    OptimizePlanner: forecasting, routing and the LP (package optimize)
+//	Carbon     CarbonFootprints: product footprints (package carbon)
+//	Supplier   SimulatedSupplier (built in) or HTTPSupplier: purchase orders to suppliers
+//	Commands   the MQTT command publisher (package iot): transfer orders to warehouses
+//	Replanner  Temporal: SignalWithStart of the network's NetworkPlanner
+//	Notifier   LogNotifier: notices to planners (reminders, escalations)
+//	Reporter   the monthly report writer (package carbon/report)
+//
+// # Plan steps
+//
+// The plan steps (snapshot, forecast, route, solve, footprints, persist)
+// pass their work to each other through a small in-process cache keyed by
+// plan id; Temporal carries only their summaries. When a step runs on a
+// worker that does not hold the cache entry (another process, or after a
+// restart), it recomputes what it needs from the store: a plan is always
+// complete and consistent, though a recomputed plan reads the stock as it
+// is at that moment. Solve heartbeats every few seconds while CLP works.
+//
+// # Orders, exactly once
+//
+// Order ids are deterministic and the store inserts an order only if its
+// id is absent. Every stock effect of an order (holding units in transit
+// at its site and reserved at a distribution centre, releasing them when
+// the order is rejected, cut or cancelled, consuming them when goods
+// arrive) is applied through store.ApplyOrderEffect under a name unique
+// per order, so no retry or replay applies one twice.
+//
+// # Errors
+//
+// Bad input (a network that fails validation, an unknown network, plan or
+// order) and an infeasible plan are returned as non-retryable application
+// errors (workflows.ErrTypeInvalid, ErrTypeNotFound, ErrTypeInfeasible,
+// ErrTypeConflict) with a message a planner can read; anything else is
+// retried by the workflow's retry policy.
+package activities

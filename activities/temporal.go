@@ -1,0 +1,160 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/workflows"
+)
+
+// Temporal connects the rest of sillage to the workflows through a
+// Temporal client:
+//
+//   - as a Replanner, it signals a network's NetworkPlanner with a trigger,
+//     starting the planner if it is not running (SignalWithStart);
+//   - as an iot.Trigger, it turns what the ingest notices into signals: a
+//     reorder-point crossing becomes a planner trigger, a goods receipt the
+//     goods_receipt signal of the order its business transaction names, an
+//     ack the ack signal of the transfer whose command it acknowledges.
+type Temporal struct {
+	Client client.Client
+	// Planner is the input a planner starts with (Network is set per
+	// call): debounce window, plan options.
+	Planner workflows.PlannerInput
+	Log     *slog.Logger
+}
+
+var (
+	_ Replanner   = (*Temporal)(nil)
+	_ iot.Trigger = (*Temporal)(nil)
+)
+
+func (t *Temporal) log() *slog.Logger {
+	if t.Log == nil {
+		return slog.Default()
+	}
+	return t.Log
+}
+
+// PlannerStartOptions are the options a NetworkPlanner is started with.
+func PlannerStartOptions(network string) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
+		ID:                    workflows.PlannerWorkflowID(network),
+		TaskQueue:             workflows.TaskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrNetwork.ValueSet(network), workflows.AttrStatus.ValueSet("planner")),
+		StaticSummary:         "Planner of network " + network,
+	}
+}
+
+// Replan sends a trigger to the network's planner, starting it if needed.
+func (t *Temporal) Replan(ctx context.Context, network string, tr workflows.Trigger) error {
+	in := t.Planner
+	in.Network = network
+	_, err := t.Client.SignalWithStartWorkflow(ctx, workflows.PlannerWorkflowID(network), workflows.SignalTrigger, tr,
+		PlannerStartOptions(network), workflows.NetworkPlannerName, in)
+	if err != nil {
+		return fmt.Errorf("signal planner of %s: %w", network, err)
+	}
+	return nil
+}
+
+// ReorderPointCrossed triggers the network's planner.
+func (t *Temporal) ReorderPointCrossed(ctx context.Context, c iot.ReorderCrossing) error {
+	return t.Replan(ctx, c.Network, workflows.Trigger{
+		ID:     fmt.Sprintf("rop:%s:%s:%d", c.Position.Site, c.Position.SKU, c.At.UnixNano()),
+		Kind:   workflows.TriggerReorderPoint,
+		Site:   c.Position.Site,
+		SKU:    c.Position.SKU,
+		Reason: fmt.Sprintf("%g units available, reorder point %g", c.Position.Available(), c.ReorderPoint),
+		At:     c.At,
+	})
+}
+
+// OrderIDFromBizTransaction returns the order id a business transaction
+// names: the id itself (po:... or to:...), or a URI that ends with ":"
+// and the order id, such as urn:sillage:order:po:tiny:20260301T060000:SUP-FLR:1.
+func OrderIDFromBizTransaction(id string) (string, bool) {
+	if workflows.IsOrderWorkflowID(id) {
+		return id, true
+	}
+	for _, p := range []string{":po:", ":to:"} {
+		if i := strings.Index(id, p); i >= 0 {
+			return id[i+1:], true
+		}
+	}
+	return "", false
+}
+
+// GoodsReceived signals the order named by each of the receipt's
+// business transactions. A receipt that names no order is logged: it
+// changed the stock, which the next plan reads.
+func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
+	rec := workflows.Receipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
+	for _, l := range r.Lines {
+		rec.Lines = append(rec.Lines, sillageLine(l))
+		rec.Units += l.Units
+	}
+	var errs []error
+	found := false
+	for _, bt := range r.BizTransactions {
+		id, ok := OrderIDFromBizTransaction(bt.ID)
+		if !ok {
+			continue
+		}
+		found = true
+		rec.OrderID = id
+		err := t.Client.SignalWorkflow(ctx, id, "", workflows.SignalGoodsReceipt, rec)
+		switch {
+		case isNotFound(err):
+			t.log().WarnContext(ctx, "goods receipt for an order with no running workflow", "order", id, "site", r.Site, "event", r.EventID)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("signal receipt to %s: %w", id, err))
+		}
+	}
+	if !found {
+		t.log().InfoContext(ctx, "goods receipt names no order", "site", r.Site, "event", r.EventID, "units", rec.Units)
+	}
+	return errors.Join(errs...)
+}
+
+// CommandAcked signals the transfer whose command was acked.
+func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
+	if !workflows.IsOrderWorkflowID(a.CommandID) {
+		t.log().InfoContext(ctx, "ack of a command that is no order", "command", a.CommandID)
+		return nil
+	}
+	status := workflows.AckAccepted
+	switch a.Status {
+	case iot.CommandRejected:
+		status = workflows.AckRejected
+	case iot.CommandAccepted, iot.CommandDone:
+	default:
+		return nil // expired and pending are not answers of the warehouse
+	}
+	err := t.Client.SignalWorkflow(ctx, a.CommandID, "", workflows.SignalAck, workflows.Ack{
+		CommandID: a.CommandID, OrderID: a.CommandID, Site: a.Site, Status: status, Reason: a.Reason, At: a.At,
+	})
+	if isNotFound(err) {
+		t.log().WarnContext(ctx, "ack for an order with no running workflow", "command", a.CommandID)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("signal ack to %s: %w", a.CommandID, err)
+	}
+	return nil
+}
+
+// isNotFound reports whether err says the workflow does not exist or has
+// finished.
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
