@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/store"
+)
+
+// envMQTTPassword names the environment variable that gives the default of
+// --password, so that passwords need not appear in process lists.
+const envMQTTPassword = "SILLAGE_MQTT_PASSWORD"
+
+// mqttFlags are the broker connection flags shared by ingest and simulate.
+type mqttFlags struct {
+	broker, username, password, clientID *string
+	caFile, certFile, keyFile            *string
+}
+
+func declareMQTTFlags(fs *flag.FlagSet, defaultClientID string) *mqttFlags {
+	return &mqttFlags{
+		broker:   fs.String("broker", "tcp://127.0.0.1:1883", "MQTT broker `URL`: tcp://HOST:PORT, or ssl://HOST:PORT for TLS"),
+		username: fs.String("username", "", "MQTT user `name`"),
+		password: fs.String("password", os.Getenv(envMQTTPassword), "MQTT `password` (default from $"+envMQTTPassword+")"),
+		clientID: fs.String("client-id", defaultClientID, "MQTT client `id`"),
+		caFile:   fs.String("ca-file", "", "PEM `file` of the CA that signs the broker's TLS certificate"),
+		certFile: fs.String("cert-file", "", "client TLS certificate PEM `file`, for brokers that require one"),
+		keyFile:  fs.String("key-file", "", "client TLS key PEM `file`"),
+	}
+}
+
+func (m *mqttFlags) config() iot.ClientConfig {
+	return iot.ClientConfig{Broker: *m.broker, ClientID: *m.clientID, Username: *m.username, Password: *m.password,
+		CAFile: *m.caFile, CertFile: *m.certFile, KeyFile: *m.keyFile}
+}
+
+// check reports a usage error for inconsistent connection flags.
+func (m *mqttFlags) check() error {
+	if !strings.Contains(*m.broker, "://") {
+		return usageErrorf("--broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", *m.broker)
+	}
+	if (*m.certFile == "") != (*m.keyFile == "") {
+		return usageErrorf("--cert-file and --key-file go together")
+	}
+	if _, err := m.config().TLSConfig(); err != nil {
+		return usageErrorf("TLS: %v", err)
+	}
+	return nil
+}
+
+// networkName returns name, or the only network stored when name is
+// empty.
+func networkName(ctx context.Context, st *store.Store, name string) (string, error) {
+	if name != "" {
+		return name, nil
+	}
+	names, err := st.ListNetworks(ctx)
+	if err != nil {
+		return "", err
+	}
+	switch len(names) {
+	case 1:
+		return names[0], nil
+	case 0:
+		return "", errors.New("no network in the database: run sillage seed --network FILE first")
+	}
+	return "", usageErrorf("the database holds %d networks (%s): choose one with --network", len(names), strings.Join(names, ", "))
+}
+
+func init() {
+	register(&command{
+		name:  "ingest",
+		short: "apply RFID events and stock snapshots from MQTT to the stock",
+		usage: "ingest --broker URL --db URL [--network NAME] [--username U --password P] [--client-id ID]",
+		long: `Ingest subscribes to every site's topics of a network at QoS 1 and applies
+what arrives to the stock in the database:
+
+  sillage/v1/sites/{site}/epcis   EPCIS 2.0 documents or single events
+  sillage/v1/sites/{site}/stock   stock snapshots, full or delta
+  sillage/v1/sites/{site}/acks    acknowledgements of commands
+
+It keeps a persistent session (fixed --client-id, clean session off), so
+the broker holds what arrives while it is down, and it acknowledges each
+message only after the database transaction that applied it committed:
+killed at any point and restarted, it loses nothing and counts nothing
+twice. Messages it cannot apply (invalid, unknown GTIN or GLN, a location
+of another site) go to the dead letters with their reason (see sillage
+deadletters) and to sillage/v1/deadletter.
+
+Positions that fall below their reorder point and goods receipts are
+logged (debounced per position); command acks update the commands, and
+commands without an ack by their deadline are sent again with the same id
+every --resend interval.
+
+The network must be seeded first (sillage seed); --network may be omitted
+when the database holds one network. Stop with Ctrl-C: the batch in hand is
+committed and acknowledged first.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			db := dbFlag(fs)
+			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			mf := declareMQTTFlags(fs, "")
+			batch := fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most")
+			batchWait := fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill")
+			debounce := fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`")
+			resend := fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables")
+			skew := fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock")
+			return func(ctx context.Context, e *env) error {
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				if err := mf.check(); err != nil {
+					return err
+				}
+				if *batch <= 0 || *batchWait <= 0 {
+					return usageErrorf("--batch and --batch-wait must be positive")
+				}
+				log := slog.New(slog.NewTextHandler(e.stderr, nil))
+				st, err := openStore(ctx, *db)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				name, err := networkName(ctx, st, *netName)
+				if err != nil {
+					return err
+				}
+				n, err := st.LoadNetwork(ctx, name)
+				if err != nil {
+					return err
+				}
+				n.Name = name
+				cat := iot.NewCatalog(n)
+				log.Info("ingest starting", "catalog", cat.String())
+				trig := iot.Debounce(iot.LogTrigger{Log: log}, *debounce)
+				defer trig.Close()
+				cfg := mf.config()
+				if cfg.ClientID == "" {
+					cfg.ClientID = "sillage-ingest-" + name
+				}
+				if *resend > 0 {
+					cc := cfg
+					cc.ClientID += "-commands"
+					cc.CleanSession = true
+					pub, client, err := iot.Dial(ctx, cc)
+					if err != nil {
+						return err
+					}
+					defer client.Disconnect(250)
+					cmds := &iot.Commands{Network: name, Store: st, Publisher: pub, Log: log}
+					go cmds.Run(ctx, *resend)
+				}
+				var total iot.Stats
+				in := &iot.Ingest{
+					Client:             cfg,
+					Processor:          &iot.Processor{Catalog: cat, Trigger: trig, MaxFutureSkew: *skew, Log: log},
+					Store:              st,
+					BatchSize:          *batch,
+					BatchWait:          *batchWait,
+					PublishDeadLetters: true,
+					OnBatch:            func(s iot.Stats) { total.Add(s) },
+					Log:                log,
+				}
+				if err := in.Run(ctx); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "ingest stopped: %d messages, %d events, %d EPC reads, %d item changes, %d duplicates, %d stale reads, %d snapshots, %d acks, %d dead letters\n",
+					total.Messages, total.Events, total.Reads, total.ItemChanges, total.Duplicates, total.StaleReads, total.Snapshots, total.Acks, total.DeadLetters)
+				return nil
+			}
+		},
+	})
+}

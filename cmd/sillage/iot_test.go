@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage/iot/broker"
+	"github.com/sillage/sillage/store"
+)
+
+// syncBuffer is a bytes.Buffer safe for a command running in a goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestIngestSimulateStockDeadletters runs the embedded broker, `sillage
+// ingest`, `sillage simulate`, then `sillage stock` and `sillage
+// deadletters`: the stock moves exactly as the simulator says and every
+// malformed message is listed.
+func TestIngestSimulateStockDeadletters(t *testing.T) {
+	ctx := context.Background()
+	db := "sqlite://" + t.TempDir() + "/cli.db"
+	tiny := "../../testdata/networks/tiny.yaml"
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"seed", "--network", tiny, "--db", db}, &out, &errb); code != 0 {
+		t.Fatalf("seed: %d %s", code, errb.String())
+	}
+	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	ictx, cancel := context.WithCancel(ctx)
+	var iout, ierr syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ictx, []string{"ingest", "--broker", b.URL(false), "--db", db, "--resend", "0", "--client-id", "cli-test"}, &iout, &ierr)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	// Wait for the subscription before publishing (clean start).
+	deadline := time.Now().Add(time.Minute)
+	for !strings.Contains(ierr.String(), "subscribed") {
+		if time.Now().After(deadline) {
+			t.Fatalf("ingest did not subscribe:\n%s", ierr.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+
+	out.Reset()
+	errb.Reset()
+	if code := run(ctx, []string{"simulate", "--broker", b.URL(false), "--network", tiny, "--rate", "300", "--duration", "1s",
+		"--dup-rate", "0.1", "--bad-rate", "0.05", "--epcs", "5", "--transit", "100ms", "--seed", "3"}, &out, &errb); code != 0 {
+		t.Fatalf("simulate: %d\n%s", code, errb.String())
+	}
+	if !strings.Contains(errb.String(), "simulate:") {
+		t.Errorf("no progress output:\n%s", errb.String())
+	}
+	var malformed int
+	want := map[string][2]float64{"DC-PAR BAG-01": {20, 0}, "DC-PAR EDP-01": {300, 0}, "BTQ-PAR BAG-01": {3, 2}, "BTQ-LON EDP-01": {10, 0}}
+	for _, line := range strings.Split(out.String(), "\n") {
+		var a, b, c int
+		if n, _ := fmt.Sscanf(line, "published %d messages: %d events, %d EPC reads;", &a, &b, &c); n == 3 {
+			i := strings.Index(line, "twice, ")
+			fmt.Sscanf(line[i+len("twice, "):], "%d malformed", &malformed)
+		}
+		var site, sku string
+		var oh, it float64
+		if n, _ := fmt.Sscanf(line, "  %s %s %g %g", &site, &sku, &oh, &it); n == 4 {
+			v := want[site+" "+sku]
+			want[site+" "+sku] = [2]float64{v[0] + oh, v[1] + it}
+		}
+	}
+	if malformed == 0 {
+		t.Fatalf("no malformed messages published:\n%s", out.String())
+	}
+
+	// Wait until the ingest applied everything: the stock matches.
+	var rows []stockRow
+	for {
+		out.Reset()
+		if code := run(ctx, []string{"stock", "--db", db, "--json"}, &out, &errb); code != 0 {
+			t.Fatalf("stock: %d %s", code, errb.String())
+		}
+		rows = nil
+		if err := json.Unmarshal(out.Bytes(), &rows); err != nil {
+			t.Fatalf("stock --json: %v\n%s", err, out.String())
+		}
+		got := map[string][2]float64{}
+		for _, r := range rows {
+			got[r.Site+" "+r.SKU] = [2]float64{r.OnHand, r.InTransit}
+		}
+		match := true
+		for k, w := range want {
+			if got[k] != w {
+				match = false
+			}
+		}
+		if match {
+			break
+		}
+		if time.Now().After(deadline.Add(time.Minute)) {
+			t.Fatalf("stock %v, want %v", got, want)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	out.Reset()
+	if code := run(ctx, []string{"stock", "--db", db, "--site", "BTQ-LON"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "BTQ-LON") || strings.Contains(out.String(), "DC-PAR") {
+		t.Errorf("stock --site BTQ-LON: %d\n%s", code, out.String())
+	}
+
+	// Every malformed message is a dead letter (wait for the last ones).
+	var dls []deadLetterRow
+	for {
+		out.Reset()
+		if code := run(ctx, []string{"deadletters", "--db", db, "--json"}, &out, &errb); code != 0 {
+			t.Fatalf("deadletters: %d %s", code, errb.String())
+		}
+		if err := json.Unmarshal(out.Bytes(), &dls); err != nil {
+			t.Fatalf("deadletters --json: %v\n%s", err, out.String())
+		}
+		if len(dls) >= malformed || time.Now().After(deadline.Add(2*time.Minute)) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(dls) != malformed {
+		t.Errorf("%d dead letters for %d malformed messages", len(dls), malformed)
+	}
+	for _, d := range dls {
+		if d.Topic == "" || d.Reason == "" || d.ReceivedAt.IsZero() || d.Payload == "" {
+			t.Errorf("incomplete dead letter %+v", d)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("ingest exit %d\n%s", code, ierr.String())
+	}
+	done <- 0
+	if !strings.Contains(iout.String(), "ingest stopped:") {
+		t.Errorf("ingest summary missing: %q", iout.String())
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, _ := st.SeenCount(ctx, "tiny"); n == 0 {
+		t.Errorf("no messages recorded as seen")
+	}
+}
+
+func TestIoTUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"ingest", "--broker", "127.0.0.1:1883"},
+		{"ingest", "--cert-file", "x"},
+		{"simulate"},
+		{"simulate", "--network", "x.yaml", "--rate", "0"},
+		{"simulate", "--network", "x.yaml", "--bad-rate", "2"},
+		{"broker", "--tls-cert", "x"},
+		{"deadletters", "--limit", "-1"},
+		{"stock", "extra"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), args, &out, &errb); code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args, code, errb.String())
+		}
+	}
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+)
+
+// stockRow is one line of `sillage stock --json`.
+type stockRow struct {
+	Site      string  `json:"site"`
+	SKU       string  `json:"sku"`
+	OnHand    float64 `json:"on_hand"`
+	InTransit float64 `json:"in_transit"`
+}
+
+func init() {
+	register(&command{
+		name:  "stock",
+		short: "show the stock positions of a network",
+		usage: "stock [--db URL] [--network NAME] [--site S] [--json]",
+		long: `Stock prints the stock positions of a network (units on hand and in
+transit per site and product), as the ingest keeps them: the network
+file's stock, plus what RFID events moved, reconciled by snapshots.
+
+With --json it prints [{"site","sku","on_hand","in_transit"}, ...].`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			db := dbFlag(fs)
+			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			site := fs.String("site", "", "only this site `id`")
+			asJSON := fs.Bool("json", false, "print JSON")
+			return func(ctx context.Context, e *env) error {
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				st, err := openStore(ctx, *db)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				name, err := networkName(ctx, st, *netName)
+				if err != nil {
+					return err
+				}
+				ps, err := st.Positions(ctx, name, *site)
+				if err != nil {
+					return err
+				}
+				rows := make([]stockRow, 0, len(ps))
+				for _, p := range ps {
+					rows = append(rows, stockRow{Site: p.Site, SKU: p.SKU, OnHand: p.OnHand, InTransit: p.InTransit})
+				}
+				if *asJSON {
+					enc := json.NewEncoder(e.stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(rows)
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+				fmt.Fprintln(tw, "SITE\tSKU\tON HAND\tIN TRANSIT\t")
+				for _, r := range rows {
+					fmt.Fprintf(tw, "%s\t%s\t%g\t%g\t\n", r.Site, r.SKU, r.OnHand, r.InTransit)
+				}
+				return tw.Flush()
+			}
+		},
+	})
+}
