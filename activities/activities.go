@@ -54,6 +54,10 @@ type Solved struct {
 	BuildSeconds float64
 	SolveSeconds float64
 	Notes        []string
+	// The objective split into its parts, EUR.
+	TransportEUR, CarbonEUR, HoldingEUR, PenaltyEUR float64
+	Iterations                                      int
+	Method                                          string
 }
 
 // Footprints computes product footprints (package carbon; see

@@ -103,7 +103,9 @@ func (p OptimizePlanner) Solve(ctx context.Context, n *sillage.Network, price *f
 		return nil, err
 	}
 	return &Solved{Plan: r.Plan, Variables: r.Variables, Constraints: r.Constraints,
-		BuildSeconds: r.BuildSeconds, SolveSeconds: r.SolveSeconds, Notes: r.Notes}, nil
+		BuildSeconds: r.BuildSeconds, SolveSeconds: r.SolveSeconds, Notes: r.Notes,
+		TransportEUR: r.TransportEUR, CarbonEUR: r.CarbonEUR, HoldingEUR: r.HoldingEUR, PenaltyEUR: r.PenaltyEUR,
+		Iterations: r.Iterations, Method: r.Method}, nil
 }
 
 // CarbonFootprints is the Footprints of package carbon.

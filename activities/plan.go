@@ -225,6 +225,8 @@ func summarise(s *Solved) workflows.SolveResult {
 		Status: p.Status, CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e,
 		ShortfallUnits: p.ShortfallUnits, Lines: len(p.Lines), Variables: s.Variables, Constraints: s.Constraints,
 		BuildSeconds: s.BuildSeconds, SolveSeconds: s.SolveSeconds,
+		TransportEUR: s.TransportEUR, CarbonEUR: s.CarbonEUR, HoldingEUR: s.HoldingEUR, PenaltyEUR: s.PenaltyEUR,
+		Iterations: s.Iterations, Method: s.Method, Notes: s.Notes[:min(10, len(s.Notes))],
 	}
 	lines := make([]sillage.PlanLine, len(p.Lines))
 	copy(lines, p.Lines)

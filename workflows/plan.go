@@ -127,6 +127,8 @@ func (p *planRun) solved(s SolveResult) {
 	p.sum.Constraints = s.Constraints
 	p.sum.BuildSeconds = s.BuildSeconds
 	p.sum.SolveSeconds = s.SolveSeconds
+	p.sum.TransportEUR, p.sum.CarbonEUR, p.sum.HoldingEUR, p.sum.PenaltyEUR = s.TransportEUR, s.CarbonEUR, s.HoldingEUR, s.PenaltyEUR
+	p.sum.Iterations, p.sum.Method, p.sum.Notes = s.Iterations, s.Method, s.Notes
 }
 
 // publish sets the plan's status search attributes and details.
@@ -283,7 +285,8 @@ func (p *planRun) render(ctx workflow.Context) {
 		printf(&b, "> **Failed:** %s\n\n", s.Error)
 	}
 	kv(&b,
-		"Objective (transport + carbon + holding + shortfall)", eur(s.CostEUR),
+		"Objective", fmt.Sprintf("%s = transport %s + carbon %s + holding %s + shortfall penalty %s",
+			eur(s.CostEUR), eur(s.TransportEUR), eur(s.CarbonEUR), eur(s.HoldingEUR), eur(s.PenaltyEUR)),
 		"Transport carbon", kgCO2e(s.KgCO2e),
 		"Carbon price", fmt.Sprintf("%s EUR/tCO2e", thousands(s.CarbonPriceEURPerT, 0)),
 		"Shortfall", units(s.ShortfallUnits)+" units",

@@ -212,6 +212,14 @@ type SolveResult struct {
 	Constraints        int                `json:"constraints"`
 	BuildSeconds       float64            `json:"build_seconds"`
 	SolveSeconds       float64            `json:"solve_seconds"`
+	// The objective split into its parts, EUR.
+	TransportEUR float64  `json:"transport_eur"`
+	CarbonEUR    float64  `json:"carbon_eur"`
+	HoldingEUR   float64  `json:"holding_eur"`
+	PenaltyEUR   float64  `json:"penalty_eur"`
+	Iterations   int      `json:"iterations"`
+	Method       string   `json:"method,omitempty"`
+	Notes        []string `json:"notes,omitempty"` // at most ten
 }
 
 // FootprintResult summarises the footprints of the plan.
@@ -277,6 +285,13 @@ type PlanSummary struct {
 	Constraints        int                `json:"constraints"`
 	BuildSeconds       float64            `json:"build_seconds"`
 	SolveSeconds       float64            `json:"solve_seconds"`
+	TransportEUR       float64            `json:"transport_eur"`
+	CarbonEUR          float64            `json:"carbon_eur"`
+	HoldingEUR         float64            `json:"holding_eur"`
+	PenaltyEUR         float64            `json:"penalty_eur"`
+	Iterations         int                `json:"iterations"`
+	Method             string             `json:"method,omitempty"`
+	Notes              []string           `json:"notes,omitempty"`
 
 	Snapshot   SnapshotResult  `json:"snapshot"`
 	Forecast   ForecastResult  `json:"forecast"`
