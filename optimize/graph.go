@@ -1,6 +1,7 @@
 package optimize
 
 import (
+	"math"
 	"sort"
 
 	"gonum.org/v1/gonum/graph"
@@ -165,4 +166,97 @@ func (g *laneGraph) Weight(xid, yid int64) (float64, bool) {
 		return 0, false
 	}
 	return g.w[k], true
+}
+
+// dijkstra computes the least weight from site src to every site into
+// dist (+Inf where unreachable) and the lane into each site on its
+// cheapest path into pred (−1 for src and where unreachable), both with one
+// entry per site, and returns order with the reached sites appended in the
+// order they settled (src first; a site's tree parent always before it).
+//
+// It is Dijkstra's algorithm on the compressed rows with a binary heap of
+// (weight, site) pairs and lazy deletion, O((V+E) log V) time and O(E)
+// extra space, and no allocation per edge. gonum's path.DijkstraFrom on
+// the same graph gives the same distances (tested); it was measured about
+// three times as fast as networkx, short of the five times this project
+// targets, because of its map of node ids and the interface boxing of its
+// heap. Ties go to the first path found, so the tree is acyclic even over
+// lanes of zero weight.
+func (g *laneGraph) dijkstra(src int, dist []float64, pred []int32, order []int32) []int32 {
+	for i := range dist {
+		dist[i] = math.Inf(1)
+		pred[i] = -1
+	}
+	dist[src] = 0
+	h := distHeap{{0, int32(src)}}
+	for len(h) > 0 {
+		top := h.pop()
+		u := top.node
+		if top.dist > dist[u] {
+			continue // stale entry
+		}
+		order = append(order, u)
+		for k := g.off[u]; k < g.off[u+1]; k++ {
+			v := g.to[k]
+			if d := top.dist + g.w[k]; d < dist[v] {
+				dist[v] = d
+				pred[v] = g.lane[k]
+				h.push(distItem{d, v})
+			}
+		}
+	}
+	return order
+}
+
+// distItem is a heap entry: a tentative weight of a site.
+type distItem struct {
+	dist float64
+	node int32
+}
+
+// distHeap is a binary min-heap of distItem by dist.
+type distHeap []distItem
+
+func (h *distHeap) push(x distItem) {
+	*h = append(*h, x)
+	a := *h
+	i := len(a) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if a[p].dist <= x.dist {
+			break
+		}
+		a[i] = a[p]
+		i = p
+	}
+	a[i] = x
+}
+
+func (h *distHeap) pop() distItem {
+	a := *h
+	top := a[0]
+	last := a[len(a)-1]
+	a = a[:len(a)-1]
+	*h = a
+	n := len(a)
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && a[c+1].dist < a[c].dist {
+			c++
+		}
+		if last.dist <= a[c].dist {
+			break
+		}
+		a[i] = a[c]
+		i = c
+	}
+	a[i] = last
+	return top
 }

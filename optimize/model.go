@@ -109,11 +109,15 @@ type model struct {
 
 	prob  clp.Problem
 	notes []string
+
+	prepareSeconds float64 // validation, lead times, forecasts
+	matrixSeconds  float64 // candidate paths, rows and columns
 }
 
 // build validates the network and builds the model. It returns errors
 // wrapping sillage.ErrInvalid for bad input.
 func build(ctx context.Context, in *sillage.Network, opt *Options) (*model, error) {
+	start := time.Now()
 	opt.progress("validate", 0, 0)
 	if in == nil {
 		return nil, fmt.Errorf("%w: nil network", sillage.ErrInvalid)
@@ -153,7 +157,10 @@ func build(ctx context.Context, in *sillage.Network, opt *Options) (*model, erro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	m.prepareSeconds = time.Since(start).Seconds()
+	start = time.Now()
 	m.matrix(opt)
+	m.matrixSeconds = time.Since(start).Seconds()
 	return m, nil
 }
 
@@ -298,11 +305,17 @@ func (m *model) requirements(ctx context.Context, opt *Options) error {
 }
 
 // matrix builds the candidate paths, the columns and the rows, straight
-// into compressed sparse column form.
+// into compressed sparse column form: slices sized from a first count, no
+// map in the loop over columns. Rows are numbered as first used.
+// It can run again on the same requirements (benchmarks do).
 func (m *model) matrix(opt *Options) {
 	n := m.net
 	nP := len(n.Products)
 	opt.progress("build", 0, len(m.reqs))
+	m.paths, m.rows, m.prob = nil, nil, clp.Problem{}
+	for i := range m.storageRow {
+		m.storageRow[i] = -1
+	}
 
 	// Demand sites and transit classes of the requirements.
 	dstPos := make([]int32, len(n.Sites))

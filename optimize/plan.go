@@ -43,13 +43,17 @@ type Result struct {
 	Constraints int `json:"constraints"`
 	Nonzeros    int `json:"nonzeros"`
 	// BuildSeconds covers validation, routing, forecasting and building
-	// the matrix (wall clock); SolveSeconds loading it into CLP and
-	// solving (wall clock).
-	BuildSeconds float64 `json:"build_seconds"`
-	SolveSeconds float64 `json:"solve_seconds"`
-	Iterations   int     `json:"iterations"`
-	Method       string  `json:"method"` // CLP algorithm of the solve
-	Warm         bool    `json:"warm"`   // started from the previous basis
+	// the matrix (wall clock): PrepareSeconds (validation, lead times,
+	// forecasts) plus MatrixSeconds (candidate paths, rows, columns).
+	// SolveSeconds covers loading the LP into CLP, solving it and reading
+	// the plan (wall clock). A warm re-solve builds nothing.
+	BuildSeconds   float64 `json:"build_seconds"`
+	PrepareSeconds float64 `json:"prepare_seconds"`
+	MatrixSeconds  float64 `json:"matrix_seconds"`
+	SolveSeconds   float64 `json:"solve_seconds"`
+	Iterations     int     `json:"iterations"`
+	Method         string  `json:"method"` // CLP algorithm of the solve
+	Warm           bool    `json:"warm"`   // started from the previous basis
 	// Notes explain what the plan ignored or assumed, and why it stopped
 	// early when Plan.Status is "limit".
 	Notes []string `json:"notes,omitempty"`
@@ -79,6 +83,7 @@ type Planner struct {
 	m            *model
 	lp           *clp.Model
 	buildSeconds float64
+	fresh        bool               // built since the last solve
 	loaded       bool               // the problem is in lp
 	solved       bool               // lp holds a basis
 	costChanged  bool               // objective changed since the last solve
@@ -112,6 +117,7 @@ func (p *Planner) build(ctx context.Context) error {
 	}
 	p.m = m
 	p.buildSeconds = time.Since(start).Seconds()
+	p.fresh = true
 	if p.lp != nil {
 		p.lp.Close()
 	}
@@ -324,10 +330,12 @@ func (p *Planner) Solve(ctx context.Context) (*Result, error) {
 	res := &Result{
 		Requirements: m.reqs,
 		Variables:    m.prob.NumCols, Constraints: m.prob.NumRows, Nonzeros: len(m.prob.Values),
-		BuildSeconds: p.buildSeconds,
-		Notes:        append([]string(nil), m.notes...),
+		Notes: append([]string(nil), m.notes...),
 	}
-	p.buildSeconds = 0 // a later warm solve builds nothing
+	if p.fresh {
+		res.BuildSeconds, res.PrepareSeconds, res.MatrixSeconds = p.buildSeconds, m.prepareSeconds, m.matrixSeconds
+		p.fresh = false // a later warm solve builds nothing
+	}
 	start := time.Now()
 	if m.prob.NumCols == 0 {
 		res.Plan = m.emptyPlan(sillage.PlanOptimal)

@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/graph/path"
+
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/network"
@@ -190,7 +192,7 @@ func randomNetwork(rng *rand.Rand, nSites, nLanes int) *sillage.Network {
 		net.Lanes = append(net.Lanes, sillage.Lane{
 			From: net.Sites[a].ID, To: net.Sites[b].ID, Mode: m,
 			DistanceKM:   float64(50 + rng.IntN(3000)),
-			CostEURPerKG: float64(rng.IntN(200)) / 100,
+			CostEURPerKG: float64(rng.IntN(200)) / 100 * float64(min(1, rng.IntN(4))), // a quarter are free
 			TransitDays:  float64(rng.IntN(9)) / 2,
 		})
 	}
@@ -237,7 +239,7 @@ func TestRoutePropertyBruteForce(t *testing.T) {
 	for trial := 0; trial < 60; trial++ {
 		nSites := 3 + rng.IntN(6)
 		net := randomNetwork(rng, nSites, nSites+rng.IntN(3*nSites))
-		price := float64(rng.IntN(5)) * 100
+		price := float64(rng.IntN(5)) * 100 // zero in a fifth: free lanes weigh 0
 		r, err := NewRouter(net, RouterOptions{CarbonPriceEURPerT: price})
 		if err != nil {
 			t.Fatal(err)
@@ -300,5 +302,73 @@ func checkRoute(t *testing.T, where string, r *Router, rt *Route, maxDays float6
 	}
 	if maxDays > 0 && rt.TransitDays > maxDays+daysTol {
 		t.Fatalf("%s: %g days over the limit %g", where, rt.TransitDays, maxDays)
+	}
+}
+
+// The router's Dijkstra agrees with gonum's path.DijkstraFrom on the same
+// lane graph, zero-weight lanes included, and its tree is acyclic.
+func TestDijkstraMatchesGonum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for trial := 0; trial < 100; trial++ {
+		nSites := 2 + rng.IntN(30)
+		net := randomNetwork(rng, nSites, rng.IntN(4*nSites))
+		r, err := NewRouter(net, RouterOptions{CarbonPriceEURPerT: float64(rng.IntN(3)) * 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dist := make([]float64, nSites)
+		pred := make([]int32, nSites)
+		for s := 0; s < nSites; s++ {
+			r.g.dijkstra(s, dist, pred, nil)
+			sp := path.DijkstraFrom(r.g.nodes[s], r.g)
+			for v := 0; v < nSites; v++ {
+				want := sp.WeightTo(int64(v))
+				if dist[v] != want && math.Abs(dist[v]-want) > 1e-12 {
+					t.Fatalf("trial %d %d->%d: weight %g, gonum %g", trial, s, v, dist[v], want)
+				}
+				// Walking the tree back reaches the source within V steps.
+				steps := 0
+				for u := v; pred[u] >= 0; u = int(r.lanes[pred[u]].from) {
+					if steps++; steps > nSites {
+						t.Fatalf("trial %d: cycle in the tree from %d", trial, s)
+					}
+				}
+			}
+		}
+	}
+}
+
+// Tree.Lanes and Tree.To give the same path.
+func TestTreeLanesMatchesTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 1))
+	for trial := 0; trial < 30; trial++ {
+		net := randomNetwork(rng, 8, 20)
+		r, err := NewRouter(net, RouterOptions{CarbonPriceEURPerT: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees, err := r.AllSources(3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tr := range trees {
+			for _, s := range net.Sites {
+				rt, err1 := tr.To(s.ID)
+				lanes, err2 := tr.Lanes(s.ID)
+				if (err1 == nil) != (err2 == nil) {
+					t.Fatalf("To error %v, Lanes error %v", err1, err2)
+				}
+				if err1 != nil {
+					continue
+				}
+				if fmt.Sprint(rt.Lanes) != fmt.Sprint(lanes) {
+					t.Fatalf("%s->%s: To %v, Lanes %v", tr.Source(), s.ID, rt.Lanes, lanes)
+				}
+				c, k, d, ok := tr.Figures(s.ID)
+				if !ok || math.Abs(c-rt.CostEURPerKG) > 1e-12 || math.Abs(k-rt.KgCO2ePerKG) > 1e-12 || math.Abs(d-rt.TransitDays) > 1e-12 {
+					t.Fatalf("%s->%s: figures %g %g %g, route %+v", tr.Source(), s.ID, c, k, d, rt)
+				}
+			}
+		}
 	}
 }

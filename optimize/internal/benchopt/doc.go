@@ -1,0 +1,2 @@
+// Command benchopt is the helper of scripts/bench-optimize; see main.go.
+package main

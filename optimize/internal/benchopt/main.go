@@ -1,0 +1,459 @@
+// Command benchopt measures the planning code against outside tools, for
+// scripts/bench-optimize. For each LP size it generates a network
+// (netgen), builds and solves the replenishment LP in process, exports it
+// to MPS, and solves the same file with the clp and glpsol commands; for
+// each routing size it routes from every source to every site and runs
+// networkx's single_source_dijkstra from every source on the same graph.
+// It prints a table of wall-clock and CPU times and their ratios.
+//
+// CPU time (user + system, all threads) is the fair measure on a shared
+// machine: wall times grow with the load of other processes, CPU times
+// much less. In process it is read with getrusage around each step; for
+// the commands from their process state; networkx reports its own
+// time.process_time around the Dijkstra loop (graph loading excluded, as
+// it is for the Go router).
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon"
+	"github.com/sillage/sillage/netgen"
+	"github.com/sillage/sillage/optimize"
+)
+
+// clock is a wall and CPU reading.
+type clock struct {
+	wall time.Time
+	cpu  time.Duration
+}
+
+func now() clock {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return clock{time.Now(), cpu}
+}
+
+// span is the time of one step, seconds.
+type span struct{ Wall, CPU float64 }
+
+func since(c clock) span {
+	e := now()
+	return span{e.wall.Sub(c.wall).Seconds(), (e.cpu - c.cpu).Seconds()}
+}
+
+type lpRow struct {
+	Sites, Products      int
+	Vars, Rows, Nonzeros int
+	Prepare, Matrix      span // forecasts and lead times; candidate paths, rows, columns
+	Solve                span // load into CLP, solve, read the plan
+	Warm                 span // re-solve after one boutique's stock changed
+	Iterations           int
+	WarmIterations       int
+	Objective            float64
+	CLP                  span
+	CLPObjective         float64
+	GLPK                 span
+	GLPKObjective        float64
+	GLPKNote             string
+}
+
+type routeRow struct {
+	Sites, Sources, Edges int
+	Trees                 span // AllSources: trees with figures per site
+	Paths                 span // AllSources and every path as lane indexes (Tree.Lanes)
+	Legs                  span // AllSources and every route's legs built (Tree.To)
+	NX                    span
+}
+
+func main() {
+	lpSizes := flag.String("lp", "60x50,100x100,150x150,200x220", "LP sizes `SITESxPRODUCTS`, comma-separated")
+	routeSizes := flag.String("route", "1000,5000,10000", "routing sizes in `SITES`, comma-separated")
+	dir := flag.String("dir", "", "work `DIR` for MPS and graph files (default: a temporary one)")
+	weeks := flag.Int("weeks", 104, "`weeks` of demand history")
+	glpTimeout := flag.Duration("glpsol-timeout", 15*time.Minute, "give up glpsol after `D`")
+	flag.Parse()
+	if err := run(*lpSizes, *routeSizes, *dir, *weeks, *glpTimeout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchopt:", err)
+		os.Exit(1)
+	}
+}
+
+func run(lpSizes, routeSizes, dir string, weeks int, glpTimeout time.Duration) error {
+	if dir == "" {
+		d, err := os.MkdirTemp("", "bench-optimize-")
+		if err != nil {
+			return err
+		}
+		dir = d
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "work directory %s\n", dir)
+	var lps []lpRow
+	for _, s := range splitList(lpSizes) {
+		var sites, products int
+		if _, err := fmt.Sscanf(s, "%dx%d", &sites, &products); err != nil {
+			return fmt.Errorf("LP size %q: want SITESxPRODUCTS", s)
+		}
+		row, err := benchLP(dir, sites, products, weeks, glpTimeout)
+		if err != nil {
+			return fmt.Errorf("LP %s: %w", s, err)
+		}
+		lps = append(lps, row)
+	}
+	var routes []routeRow
+	for _, s := range splitList(routeSizes) {
+		sites, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("routing size %q: %w", s, err)
+		}
+		row, err := benchRoute(dir, sites)
+		if err != nil {
+			return fmt.Errorf("routing %d: %w", sites, err)
+		}
+		routes = append(routes, row)
+	}
+	printTables(lps, routes)
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func benchLP(dir string, sites, products, weeks int, glpTimeout time.Duration) (lpRow, error) {
+	ctx := context.Background()
+	row := lpRow{Sites: sites, Products: products}
+	fmt.Fprintf(os.Stderr, "LP %d sites × %d products: generating\n", sites, products)
+	n, err := netgen.Generate(netgen.Options{Sites: sites, Products: products, Seed: 1, Weeks: weeks})
+	if err != nil {
+		return row, err
+	}
+	start := now()
+	p, err := optimize.NewPlanner(ctx, n, optimize.Options{})
+	if err != nil {
+		return row, err
+	}
+	defer p.Close()
+	build := since(start)
+	row.Vars, row.Rows, row.Nonzeros = p.Size()
+	fmt.Fprintf(os.Stderr, "  %d variables, %d constraints: solving\n", row.Vars, row.Rows)
+	start = now()
+	res, err := p.Solve(ctx)
+	if err != nil {
+		return row, err
+	}
+	row.Solve = since(start)
+	// Split the build by the wall-clock shares the planner measured.
+	share := res.PrepareSeconds / math.Max(res.BuildSeconds, 1e-12)
+	row.Prepare = span{res.PrepareSeconds, build.CPU * share}
+	row.Matrix = span{res.MatrixSeconds, build.CPU * (1 - share)}
+	row.Iterations, row.Objective = res.Iterations, res.Plan.CostEUR
+	mps := filepath.Join(dir, fmt.Sprintf("plan-%dx%d.mps", sites, products))
+	if err := p.WriteMPS(mps); err != nil {
+		return row, err
+	}
+	// Warm: one boutique loses the stock of one product it needs.
+	for _, q := range res.Requirements {
+		if q.NeedUnits <= 0 || q.AvailableUnits <= 0 {
+			continue
+		}
+		pos := sillage.Position{Site: q.Site, SKU: q.SKU}
+		for _, s := range n.Stock {
+			if s.Site == q.Site && s.SKU == q.SKU {
+				pos = s
+			}
+		}
+		pos.OnHand, pos.Reserved = 0, 0
+		if err := p.SetStock(pos); err != nil {
+			return row, err
+		}
+		start = now()
+		wres, err := p.Solve(ctx)
+		if err != nil {
+			return row, err
+		}
+		row.Warm = since(start)
+		row.WarmIterations = wres.Iterations
+		if !wres.Warm {
+			return row, errors.New("the re-solve after a stock change was not warm")
+		}
+		break
+	}
+	fmt.Fprintf(os.Stderr, "  clp\n")
+	out, sp, err := command(0, "clp", mps, "-dualsimplex")
+	if err != nil {
+		return row, err
+	}
+	row.CLP = sp
+	row.CLPObjective = findFloat(out, `Optimal objective\s+([-+0-9.eE]+)`)
+	fmt.Fprintf(os.Stderr, "  glpsol\n")
+	out, sp, err = command(glpTimeout, "glpsol", "--freemps", mps, "--dual")
+	row.GLPK = sp
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		row.GLPKNote = fmt.Sprintf("> %s, stopped", glpTimeout)
+	case err != nil:
+		return row, err
+	default:
+		row.GLPKObjective = findFloat(out, `obj =\s+([-+0-9.eE]+)`)
+		if !strings.Contains(out, "OPTIMAL LP SOLUTION FOUND") {
+			row.GLPKNote = "not optimal"
+		}
+	}
+	return row, nil
+}
+
+// command runs a program and returns its output and times; timeout 0
+// means none, and a run past it returns context.DeadlineExceeded.
+func command(timeout time.Duration, name string, args ...string) (string, span, error) {
+	ctx := context.Background()
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, name, args...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	sp := span{Wall: time.Since(start).Seconds()}
+	if cmd.ProcessState != nil {
+		sp.CPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
+	if ctx.Err() != nil {
+		return string(out), sp, context.DeadlineExceeded
+	}
+	if err != nil {
+		return string(out), sp, fmt.Errorf("%s: %w\n%s", name, err, tail(string(out)))
+	}
+	return string(out), sp, nil
+}
+
+func tail(s string) string {
+	if len(s) > 2000 {
+		return s[len(s)-2000:]
+	}
+	return s
+}
+
+// findFloat returns the number of the last match of pattern in s.
+func findFloat(s, pattern string) float64 {
+	all := regexp.MustCompile(pattern).FindAllStringSubmatch(s, -1)
+	if all == nil {
+		return math.NaN()
+	}
+	m := all[len(all)-1]
+	v, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+// nxScript runs networkx's single_source_dijkstra from every source of an
+// edge list and prints its times as JSON.
+const nxScript = `import json, sys, time
+import networkx as nx
+edges, sources = sys.argv[1], sys.argv[2]
+G = nx.DiGraph()
+with open(edges) as f:
+    for line in f:
+        u, v, w = line.split()
+        G.add_edge(int(u), int(v), weight=float(w))
+src = [int(l) for l in open(sources)]
+w0, c0 = time.perf_counter(), time.process_time()
+reached = 0
+for s in src:
+    dist, paths = nx.single_source_dijkstra(G, s, weight="weight")
+    reached += len(paths)
+print(json.dumps({"wall": time.perf_counter() - w0, "cpu": time.process_time() - c0, "reached": reached}))
+`
+
+func benchRoute(dir string, sites int) (routeRow, error) {
+	row := routeRow{Sites: sites}
+	fmt.Fprintf(os.Stderr, "routing %d sites: generating\n", sites)
+	n, err := netgen.Generate(netgen.Options{Sites: sites, Products: 1, Seed: 1, Weeks: 1})
+	if err != nil {
+		return row, err
+	}
+	n.ApplyDefaults()
+	const price = 100
+	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: price})
+	if err != nil {
+		return row, err
+	}
+	// The same graph for networkx: per ordered pair of sites the lane of
+	// least weight at the price, as the router keeps.
+	idx := n.SiteIndex()
+	best := map[[2]int]float64{}
+	for i, l := range n.Lanes {
+		w := l.CostEURPerKG + price*carbon.LegKgCO2ePerKG(l, r.LaneFactor(i))/1000
+		k := [2]int{idx[l.From], idx[l.To]}
+		if old, ok := best[k]; !ok || w < old {
+			best[k] = w
+		}
+	}
+	row.Edges = len(best)
+	edges := filepath.Join(dir, fmt.Sprintf("graph-%d.txt", sites))
+	sources := filepath.Join(dir, fmt.Sprintf("sources-%d.txt", sites))
+	if err := writeLines(edges, func(w *bufio.Writer) {
+		for k, v := range best {
+			fmt.Fprintf(w, "%d %d %.17g\n", k[0], k[1], v)
+		}
+	}); err != nil {
+		return row, err
+	}
+	srcIDs := r.Sources()
+	row.Sources = len(srcIDs)
+	if err := writeLines(sources, func(w *bufio.Writer) {
+		for _, s := range srcIDs {
+			fmt.Fprintln(w, idx[s])
+		}
+	}); err != nil {
+		return row, err
+	}
+	start := now()
+	if _, err := r.AllSources(0); err != nil {
+		return row, err
+	}
+	row.Trees = since(start)
+	start = now()
+	trees, err := r.AllSources(0)
+	if err != nil {
+		return row, err
+	}
+	for _, t := range trees {
+		for _, s := range n.Sites {
+			_, _ = t.Lanes(s.ID)
+		}
+	}
+	row.Paths = since(start)
+	start = now()
+	trees, err = r.AllSources(0)
+	if err != nil {
+		return row, err
+	}
+	legs := 0
+	for _, t := range trees {
+		for _, s := range n.Sites {
+			if rt, err := t.To(s.ID); err == nil {
+				legs += len(rt.Legs)
+			}
+		}
+	}
+	row.Legs = since(start)
+	script := filepath.Join(dir, "nx_dijkstra.py")
+	if err := os.WriteFile(script, []byte(nxScript), 0o644); err != nil {
+		return row, err
+	}
+	fmt.Fprintf(os.Stderr, "  networkx\n")
+	out, _, err := command(0, "python3", script, edges, sources)
+	if err != nil {
+		return row, err
+	}
+	var nx struct{ Wall, CPU float64 }
+	if err := json.Unmarshal([]byte(strings.TrimSpace(lastLine(out))), &nx); err != nil {
+		return row, fmt.Errorf("networkx output %q: %w", out, err)
+	}
+	row.NX = span{nx.Wall, nx.CPU}
+	return row, nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func writeLines(path string, fill func(*bufio.Writer)) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fill(w)
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func ratio(a, b float64) string {
+	if b <= 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return "–"
+	}
+	return fmt.Sprintf("%.2f", a/b)
+}
+
+func printTables(lps []lpRow, routes []routeRow) {
+	if len(lps) > 0 {
+		fmt.Println("Replenishment LP (seconds; wall / CPU). project = matrix + load/solve/read;")
+		fmt.Println("clp = `clp FILE.mps -dualsimplex` (read + presolve + dual); glpsol = `glpsol --freemps FILE.mps --dual`.")
+		fmt.Println()
+		fmt.Println("| sites×products | variables | constraints | nonzeros | forecast+lead times | matrix | load+solve | project | clp | project/clp (CPU) | glpsol | glpsol/project (CPU) | warm re-solve | warm/cold (CPU) | objective (project / clp / glpsol) |")
+		fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+		for _, r := range lps {
+			proj := span{r.Matrix.Wall + r.Solve.Wall, r.Matrix.CPU + r.Solve.CPU}
+			glp := fmt.Sprintf("%.2f / %.2f", r.GLPK.Wall, r.GLPK.CPU)
+			if r.GLPKNote != "" {
+				glp += " (" + r.GLPKNote + ")"
+			}
+			fmt.Printf("| %d×%d | %d | %d | %d | %.2f / %.2f | %.3f / %.3f | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %s | %s | %s | %.3f / %.3f (%d it.) | %s%% | %.6g / %.6g / %.6g |\n",
+				r.Sites, r.Products, r.Vars, r.Rows, r.Nonzeros,
+				r.Prepare.Wall, r.Prepare.CPU, r.Matrix.Wall, r.Matrix.CPU, r.Solve.Wall, r.Solve.CPU,
+				proj.Wall, proj.CPU, r.CLP.Wall, r.CLP.CPU, ratio(proj.CPU, r.CLP.CPU),
+				glp, ratio(r.GLPK.CPU, proj.CPU),
+				r.Warm.Wall, r.Warm.CPU, r.WarmIterations, pct(r.Warm.CPU, r.Solve.CPU),
+				r.Objective, r.CLPObjective, r.GLPKObjective)
+		}
+		fmt.Println()
+	}
+	if len(routes) > 0 {
+		fmt.Println("Routing from every source to every site (seconds; wall / CPU). trees = shortest-path trees with")
+		fmt.Println("cost, kgCO2e and days per site; + paths = every path as a list of lanes too (as networkx lists nodes);")
+		fmt.Println("+ legs = every route built with its legs (sillage.Leg); networkx = single_source_dijkstra")
+		fmt.Println("(distances and paths) from every source.")
+		fmt.Println()
+		fmt.Println("| sites | sources | edges | trees | trees + paths | trees + legs | networkx | networkx / (trees + paths) (CPU) | networkx / (trees + legs) (CPU) |")
+		fmt.Println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+		for _, r := range routes {
+			fmt.Printf("| %d | %d | %d | %.3f / %.3f | %.3f / %.3f | %.3f / %.3f | %.2f / %.2f | %s | %s |\n",
+				r.Sites, r.Sources, r.Edges, r.Trees.Wall, r.Trees.CPU, r.Paths.Wall, r.Paths.CPU, r.Legs.Wall, r.Legs.CPU,
+				r.NX.Wall, r.NX.CPU, ratio(r.NX.CPU, r.Paths.CPU), ratio(r.NX.CPU, r.Legs.CPU))
+		}
+	}
+}
+
+func pct(a, b float64) string {
+	if b <= 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", 100*a/b)
+}
