@@ -138,7 +138,11 @@ func (n *Network) Validate() error {
 			demand[key{d.Site, d.SKU}] = i
 		}
 		for w, v := range d.Weekly {
-			checkNonNegative(&c, fmt.Sprintf("%s.weekly[%d]", at, w), v)
+			// Name the path only for a bad value: a large network has
+			// millions of weeks, and formatting each path dominated loading.
+			if !(v >= 0) || math.IsInf(v, 1) {
+				checkNonNegative(&c, fmt.Sprintf("%s.weekly[%d]", at, w), v)
+			}
 		}
 	}
 
