@@ -491,3 +491,14 @@ func TestSizeTable(t *testing.T) {
 		t.Logf("| %d | %d | %d | %d | %d | %.1f MiB |", s[0], s[1], s[2], len(n.Lanes), len(n.Demand), float64(len(data))/(1<<20))
 	}
 }
+
+// BenchmarkGenerate measures the generation of the big network of the
+// README's size table, without writing it.
+func BenchmarkGenerate(b *testing.B) {
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if _, err := Generate(Options{Sites: 250, Products: 400, Seed: 1, Weeks: 52}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -39,7 +39,8 @@ func Marshal(n *sillage.Network) ([]byte, error) {
 // always gives the same bytes. Sites, products and the policy are block
 // mappings, one field per line; lanes, stock, demand and supply records are
 // flow mappings, one record per line, which keeps large files compact and
-// lets Parse read them fast. Optional fields at zero are left out, and so
+// lets Parse read them fast. Optional fields at zero (policy fields
+// included: zero means the default) are left out, and so
 // is the distance of a lane whose distance was estimated
 // (sillage.Lane.DistanceEstimated), so that Parse(Write(n)) gives n back.
 // opts may be nil.
@@ -88,6 +89,10 @@ func Write(w io.Writer, n *sillage.Network, opts *WriteOptions) error {
 			}
 		case shapeMapping:
 			e.keyComment(s.key, -1)
+			if v.IsZero() {
+				e.raw(s.key + ": {}\n") // every field at its default
+				break
+			}
 			e.raw(s.key + ":\n")
 			e.blockRecord(s, v, "  ", "  ")
 		}
@@ -153,7 +158,7 @@ func skip(s *sectionSpec, f *fieldSpec, v reflect.Value, rec reflect.Value) bool
 	if s.key == "lanes" && f.name == "distance_km" && rec.Interface().(sillage.Lane).DistanceEstimated {
 		return true
 	}
-	return !f.required && s.shape == shapeList && v.IsZero()
+	return !f.required && v.IsZero()
 }
 
 func (e *encoder) flowRecord(s *sectionSpec, rec reflect.Value) {
