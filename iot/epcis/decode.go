@@ -114,11 +114,17 @@ func Decode(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: not JSON: %v", sillage.ErrInvalid, err)
 	}
-	if err := sch.Validate(v); err != nil {
+	root, isObj := v.(map[string]any)
+	restore := func() {}
+	if isObj {
+		restore = condense(root)
+	}
+	err = sch.Validate(v)
+	restore()
+	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrSchema, schemaReason(err))
 	}
-	root, ok := v.(map[string]any)
-	if !ok {
+	if !isObj {
 		return nil, fmt.Errorf("%w: message is not a JSON object", sillage.ErrInvalid)
 	}
 	typ, _ := root["type"].(string)

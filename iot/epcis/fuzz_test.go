@@ -21,6 +21,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(strings.Replace(event, "BIZSTEP", "receiving", 1)))
 	f.Add([]byte(`{"type":"ObjectEvent"}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if full, cond := schemaVerdicts(t, data); full != nil && *full != *cond {
+			t.Fatalf("condensed EPC lists change the schema's verdict (%v, condensed %v)", *full, *cond)
+		}
 		doc, err := Decode(data)
 		if err != nil {
 			return
