@@ -105,11 +105,17 @@ func genNetwork(ctx context.Context, e *env, f genNetworkFlags) error {
 		}
 		nSup, nDC, nBtq := netgen.Split(f.sites)
 		values := nBtq * f.products * f.weeks
+		// Every week of demand takes at least 3 bytes ("0, "): refuse at
+		// once what cannot fit, rather than after generating it.
+		if floor := 3 * float64(values); floor > network.MaxFileBytes {
+			return fmt.Errorf("the network would be larger than %.0f MiB (%d boutiques × %d products × %d weeks of demand), over the %d MiB limit of network files: use fewer sites, products or weeks",
+				floor/(1<<20), nBtq, f.products, f.weeks, network.MaxFileBytes>>20)
+		}
 		fmt.Fprintf(e.stderr, "gen-network: %d sites (%d suppliers, %d distribution centres, %d boutiques), %d products, %d weeks\n",
 			f.sites, nSup, nDC, nBtq, f.products, f.weeks)
 		opts := netgen.Options{Sites: f.sites, Products: f.products, Seed: f.seed, Weeks: f.weeks}
 		if values >= 1_000_000 {
-			last := -1
+			last := -10
 			opts.Progress = func(done, total int) {
 				if pct := 100 * done / max(total, 1); pct/10 != last/10 {
 					last = pct
