@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/network"
@@ -475,6 +476,8 @@ func TestGenerateBigFitsLimit(t *testing.T) {
 	}
 }
 
+// TestSizeTable prints the README's size table (informational: the load
+// time is measured on whatever else the machine is doing).
 func TestSizeTable(t *testing.T) {
 	if os.Getenv("SILLAGE_SIZE_TABLE") == "" {
 		t.Skip("set SILLAGE_SIZE_TABLE=1 to print the size table of generated networks")
@@ -488,7 +491,13 @@ func TestSizeTable(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("| %d | %d | %d | %d | %d | %.1f MiB |", s[0], s[1], s[2], len(n.Lanes), len(n.Demand), float64(len(data))/(1<<20))
+		start := time.Now()
+		if _, err := network.Parse("size.yaml", data); err != nil {
+			t.Fatal(err)
+		}
+		sup, dc, btq := Split(s[0])
+		t.Logf("| %d (%d/%d/%d) | %d | %d | %d | %d | %.1f MiB | %.2f s |", s[0], sup, dc, btq, s[1], s[2], len(n.Lanes), len(n.Demand),
+			float64(len(data))/(1<<20), time.Since(start).Seconds())
 	}
 }
 
