@@ -99,7 +99,7 @@ var sections = []*sectionSpec{
 			{name: "kind", kind: kindString, required: true, enum: []string{"supplier", "dc", "boutique"},
 				doc: "Role of the site: supplier (makes products, with a capacity per period), dc (distribution centre, holds stock) or boutique (sells products, has demand)."},
 			{name: "gln", kind: kindString, required: true, pattern: `^[0-9]{13}$`,
-				doc: `GS1 Global Location Number: 13 digits, the last one a GS1 mod-10 check digit; unique. Quote it ("9520001000018") so that YAML keeps it a string.`},
+				doc: `GS1 Global Location Number: 13 digits, the last one a GS1 mod-10 check digit; unique. Quote it ("9520100000010") so that YAML keeps it a string.`},
 			{name: "latitude", kind: kindNumber, required: true, unit: "decimal degrees (WGS 84)", min: num(-90), max: num(90),
 				doc: "Latitude, north positive."},
 			{name: "longitude", kind: kindNumber, required: true, unit: "decimal degrees (WGS 84)", min: num(-180), max: num(180),
