@@ -441,6 +441,7 @@ func (m *model) matrix(opt *Options) {
 	inf := math.Inf(1)
 	holdPerDay := n.Policy.HoldingRatePerYear / 365
 	m.covRow = make([]int32, len(m.reqs))
+	dearer := 0 // requirements whose every delivery costs more than the penalty
 	for r := range m.reqs {
 		if r%4096 == 0 {
 			opt.progress("build", r, len(m.reqs))
@@ -453,6 +454,7 @@ func (m *model) matrix(opt *Options) {
 		entry(cov, 1)
 		endCol(int32(r), -1, -1, m.penalty, 0, 0)
 		d := dstPos[site]
+		cheapest := math.Inf(1)
 		for _, sc := range m.sources.bySKU[sku] {
 			slot := cand[(int(sc.src)*nD+int(d))*nC+int(classOf[sku])]
 			if len(slot) == 0 {
@@ -489,8 +491,15 @@ func (m *model) matrix(opt *Options) {
 				}
 				endCol(int32(r), int32(srcSite), pid,
 					prod.MassKG*p.cost, prod.UnitCostEUR*holdPerDay*p.days, prod.MassKG*p.kg)
+				cheapest = math.Min(cheapest, pr.Objective[len(pr.Objective)-1])
 			}
 		}
+		if req.NeedUnits > 0 && !math.IsInf(cheapest, 1) && cheapest > m.penalty {
+			dearer++
+		}
+	}
+	if dearer > 0 {
+		m.notes = append(m.notes, fmt.Sprintf("the shortfall penalty (%g EUR per unit) is below the cheapest delivery of %d requirement(s): the plan leaves them short; raise policy.shortfall_penalty_eur to cover them", m.penalty, dearer))
 	}
 	pr.NumRows, pr.NumCols = len(m.rows), len(m.colReq)
 	pr.ColLower = nil // all columns >= 0

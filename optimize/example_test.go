@@ -1,0 +1,80 @@
+package optimize_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/optimize"
+)
+
+// The cheapest path from the Florence tannery to the London boutique, at
+// the network's carbon price, first without and then with a transit limit.
+func ExampleRouter_Route() {
+	n, err := network.Load("../testdata/networks/tiny.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: n.Policy.CarbonPriceEURPerT})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, maxDays := range []float64{0, 3} {
+		rt, err := r.Route("SUP-FLR", "BTQ-LON", maxDays)
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, l := range rt.Legs {
+			fmt.Printf("%s -> %s by %s; ", l.From, l.To, l.Mode)
+		}
+		fmt.Printf("%.2f EUR/kg, %g days\n", rt.CostEURPerKG, rt.TransitDays)
+	}
+	_, err = r.Route("SUP-FLR", "BTQ-LON", 2)
+	fmt.Println(err)
+	// Output:
+	// SUP-FLR -> DC-PAR by rail; DC-PAR -> BTQ-LON by road; 0.45 EUR/kg, 6 days
+	// SUP-FLR -> DC-PAR by road; DC-PAR -> BTQ-LON by air; 1.80 EUR/kg, 3 days
+	// SUP-FLR -> BTQ-LON: no path within the transit limit of 2 days (the fastest path takes 3 days)
+}
+
+// Plan the tiny network and list what moves where.
+func ExamplePlan() {
+	n, err := network.Load("../testdata/networks/tiny.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := optimize.Plan(context.Background(), n, optimize.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(res.Plan.Status, "shortfall", res.Plan.ShortfallUnits)
+	for _, l := range res.Plan.Lines {
+		fmt.Printf("%s -> %s %s: %.1f units by %s\n", l.Source, l.Site, l.SKU, l.Quantity, l.Legs[0].Mode)
+	}
+	// Output:
+	// optimal shortfall 0
+	// DC-PAR -> BTQ-PAR BAG-01: 5.0 units by road
+	// DC-PAR -> BTQ-PAR EDP-01: 46.4 units by road
+	// DC-PAR -> BTQ-LON BAG-01: 2.0 units by road
+	// DC-PAR -> BTQ-LON EDP-01: 24.2 units by road
+}
+
+// Sweep the carbon price over one warm-started model.
+func ExamplePareto() {
+	n, err := network.Load("../testdata/networks/tiny.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := optimize.Pareto(context.Background(), n, []float64{0, 100, 800}, optimize.Options{})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range res.Points {
+		fmt.Printf("%g EUR/t: %.2f EUR, %.3f kgCO2e, frontier %v\n", p.CarbonPriceEURPerT, p.CostEUR, p.KgCO2e, p.OnFrontier)
+	}
+	// Output:
+	// 0 EUR/t: 12.71 EUR, 1.134 kgCO2e, frontier true
+	// 100 EUR/t: 12.71 EUR, 1.134 kgCO2e, frontier true
+	// 800 EUR/t: 12.71 EUR, 1.134 kgCO2e, frontier true
+}
