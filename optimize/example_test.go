@@ -71,10 +71,10 @@ func ExamplePareto() {
 		log.Fatal(err)
 	}
 	for _, p := range res.Points {
-		fmt.Printf("%g EUR/t: %.2f EUR, %.3f kgCO2e, frontier %v\n", p.CarbonPriceEURPerT, p.CostEUR, p.KgCO2e, p.OnFrontier)
+		fmt.Printf("%g EUR/t: %.2f EUR, frontier %v\n", p.CarbonPriceEURPerT, p.CostEUR, p.OnFrontier)
 	}
 	// Output:
-	// 0 EUR/t: 12.71 EUR, 1.134 kgCO2e, frontier true
-	// 100 EUR/t: 12.71 EUR, 1.134 kgCO2e, frontier true
-	// 800 EUR/t: 12.71 EUR, 1.134 kgCO2e, frontier true
+	// 0 EUR/t: 12.71 EUR, frontier true
+	// 100 EUR/t: 12.71 EUR, frontier true
+	// 800 EUR/t: 12.71 EUR, frontier true
 }

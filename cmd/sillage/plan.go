@@ -20,7 +20,7 @@ func init() {
 	register(&command{
 		name:  "plan",
 		short: "solve the replenishment plan of a network (linear program)",
-		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier]",
+		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements]",
 		long: `Plan forecasts the demand of every boutique and product, routes every
 source to every boutique over the carbon-priced cheapest paths, and solves
 the replenishment linear program with COIN-OR CLP:
@@ -46,7 +46,9 @@ Bad input (negative stock, unknown product, ...) is an error (exit 1).
 With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
 "lines":[{"source","site","sku","quantity","cost_eur","kgco2e","legs"}],
 "shortfalls","binding":[{"constraint","shadow_price"}],"variables",
-"constraints","build_seconds","solve_seconds",...}.`,
+"constraints","build_seconds","solve_seconds",...}; --requirements adds
+"requirements" (per boutique and product: lead time, forecast demand,
+safety stock, available, need, forecast method and its backtest MASE).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML)")
 			price := fs.Float64("carbon-price", 0, "carbon price `P` in EUR per tonne CO2e (default: the network's policy)")
@@ -54,6 +56,7 @@ With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
 			mps := fs.String("export-mps", "", "also write the LP to MPS file `F`")
 			limit := fs.Float64("time-limit", 0, "stop the solve after `S` seconds of CPU time (0: no limit)")
 			method := fs.String("method", "dual", "CLP `algorithm`: dual, primal or barrier")
+			reqs := fs.Bool("requirements", false, "also print the requirement of every boutique and product (forecast, safety stock, need, method, MASE)")
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
 					return usageErrorf("--network is required")
@@ -94,9 +97,9 @@ With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
 					return err
 				}
 				if *asJSON {
-					return writeJSON(e.stdout, planJSONOf(res))
+					return writeJSON(e.stdout, planJSONOf(res, *reqs))
 				}
-				printPlan(e.stdout, res)
+				printPlan(e.stdout, res, *reqs)
 				return nil
 			}
 		},
@@ -124,11 +127,11 @@ type planJSON struct {
 	Method         string                 `json:"method"`
 	BuildSeconds   float64                `json:"build_seconds"`
 	SolveSeconds   float64                `json:"solve_seconds"`
-	Requirements   []optimize.Requirement `json:"requirements"`
+	Requirements   []optimize.Requirement `json:"requirements,omitempty"`
 	Notes          []string               `json:"notes"`
 }
 
-func planJSONOf(res *optimize.Result) planJSON {
+func planJSONOf(res *optimize.Result, withRequirements bool) planJSON {
 	pl := res.Plan
 	out := planJSON{
 		Status: pl.Status, CarbonPrice: pl.CarbonPriceEURPerT, CostEUR: pl.CostEUR,
@@ -138,7 +141,10 @@ func planJSONOf(res *optimize.Result) planJSON {
 		Variables: res.Variables, Constraints: res.Constraints, Nonzeros: res.Nonzeros,
 		Iterations: res.Iterations, Method: res.Method,
 		BuildSeconds: res.BuildSeconds, SolveSeconds: res.SolveSeconds,
-		Requirements: res.Requirements, Notes: res.Notes,
+		Notes: res.Notes,
+	}
+	if withRequirements {
+		out.Requirements = res.Requirements
 	}
 	if out.Lines == nil {
 		out.Lines = []sillage.PlanLine{}
@@ -148,9 +154,6 @@ func planJSONOf(res *optimize.Result) planJSON {
 	}
 	if out.Binding == nil {
 		out.Binding = []sillage.Binding{}
-	}
-	if out.Requirements == nil {
-		out.Requirements = []optimize.Requirement{}
 	}
 	if out.Notes == nil {
 		out.Notes = []string{}
@@ -164,7 +167,7 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-func printPlan(w io.Writer, res *optimize.Result) {
+func printPlan(w io.Writer, res *optimize.Result, withRequirements bool) {
 	pl := res.Plan
 	fmt.Fprintf(w, "plan of %s at %g EUR/tCO2e: %s\n", pl.Network, pl.CarbonPriceEURPerT, pl.Status)
 	fmt.Fprintf(w, "  cost        %.2f EUR (transport %.2f, carbon %.2f, holding %.2f, shortfall penalty %.2f)\n",
@@ -198,6 +201,19 @@ func printPlan(w io.Writer, res *optimize.Result) {
 		for _, b := range pl.Binding {
 			fmt.Fprintf(w, "  %-50s %.4f\n", b.Constraint, b.ShadowPrice)
 		}
+	}
+	if withRequirements && len(res.Requirements) > 0 {
+		fmt.Fprintln(w, "\nrequirements (units; forecast over lead time + review period):")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "  site\tsku\tlead days\tdemand\tsafety\tavailable\tneed\tmethod\tMASE")
+		for _, q := range res.Requirements {
+			mase := "–"
+			if q.Backtested {
+				mase = fmt.Sprintf("%.2f", q.MASE)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%g\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\n", q.Site, q.SKU, q.LeadTimeDays, q.DemandUnits, q.SafetyUnits, q.AvailableUnits, q.NeedUnits, q.Method, mase)
+		}
+		tw.Flush()
 	}
 	if len(res.Notes) > 0 {
 		fmt.Fprintln(w, "\nnotes:")
