@@ -21,9 +21,9 @@ func ExampleTable_LaneFactor() {
 	fmt.Printf("per kg: %.6f kgCO2e\n", carbon.LegKgCO2ePerKG(lane, f))
 	fmt.Printf("2 t: %.3f kgCO2e\n", carbon.LegKgCO2e(2000, lane.DistanceKM, f))
 	// Output:
-	// hgv-average: TTW 0.10163 + WTT 0.02415 kgCO2e/t·km (DESNZ 2025)
-	// per kg: 0.062892 kgCO2e
-	// 2 t: 125.785 kgCO2e
+	// hgv-average: TTW 0.10163 + WTT 0.02359 kgCO2e/t·km (DESNZ 2025)
+	// per kg: 0.062610 kgCO2e
+	// 2 t: 125.220 kgCO2e
 }
 
 // Allocating a shared road leg between two products by tonne-km.
@@ -45,9 +45,9 @@ func ExampleShipment_Allocate() {
 	}
 	fmt.Printf("shipment: %.3f kgCO2e\n", s.KgCO2e())
 	// Output:
-	// BAG-01: 3.019 kgCO2e, 0.3019 per unit
-	// EDP-01: 3.019 kgCO2e, 0.0755 per unit
-	// shipment: 6.038 kgCO2e
+	// BAG-01: 3.005 kgCO2e, 0.3005 per unit
+	// EDP-01: 3.005 kgCO2e, 0.0751 per unit
+	// shipment: 6.011 kgCO2e
 }
 
 // A company factor file (primary data) replaces the road default.
@@ -71,7 +71,7 @@ grid:
 	}
 	f, _ := tab.LaneFactor(sillage.Lane{Mode: sillage.ModeRoad, DistanceKM: 100})
 	fmt.Printf("%s %.3f kgCO2e/t·km, primary %v\n", f.Vehicle, f.WTW(), f.Primary)
-	fmt.Println(grid.Intensity("IT").KgPerKWh, grid.Intensity("US").Fallback)
+	fmt.Println(grid.Intensity("IT").KgPerKWh, grid.Intensity("MC").Fallback)
 
 	bad := []byte("factors:\n  - {mode: hovercraft, vehicle: h, wtw_kgco2e_per_tkm: 1, source: s}\n")
 	fmt.Println(carbon.ParseFactorFile("bad.yaml", bad, tab, grid))
@@ -104,5 +104,5 @@ func ExampleCalculator_Footprints() {
 	fmt.Printf("%s at %s: %.2f + %.4f + %.5f = %.4f kgCO2e per unit\n", d.SKU, d.Site,
 		d.CradleToGateKgCO2e, d.TransportKgCO2e, d.StorageKgCO2e, d.TotalKgCO2e)
 	// Output:
-	// BAG-01 at BTQ-LON: 40.00 + 0.1258 + 0.00392 = 40.1297 kgCO2e per unit
+	// BAG-01 at BTQ-LON: 40.00 + 0.1252 + 0.00392 = 40.1291 kgCO2e per unit
 }

@@ -3,38 +3,75 @@ package carbon
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/sillage/sillage"
 )
 
+// The tank-to-wheel values are the DESIGN.md reference values; the
+// well-to-tank values are those DESNZ publishes on its sheet "WTT- delivery
+// vehs & freight" for the same rows.
 func TestDefaultReferenceValues(t *testing.T) {
 	tab := Default()
 	cases := []struct {
-		mode    sillage.Mode
-		vehicle string
-		ttw     float64
+		mode     sillage.Mode
+		vehicle  string
+		ttw, wtt float64
 	}{
-		{sillage.ModeRoad, VehicleHGVAverage, 0.10163},
-		{sillage.ModeRail, VehicleRailFreight, 0.02779},
-		{sillage.ModeSea, VehicleContainerShip, 0.01612},
-		{sillage.ModeAir, VehicleAirLongHaul, 0.5313},
-		{sillage.ModeAir, VehicleAirLongHaulRF, 0.89939},
+		{sillage.ModeRoad, VehicleHGVAverage, 0.10163, 0.02359},
+		{sillage.ModeRail, VehicleRailFreight, 0.02779, 0.00691},
+		{sillage.ModeSea, VehicleContainerShip, 0.01612, 0.00365},
+		{sillage.ModeAir, VehicleAirShortHaul, 0.75539, 0.20515},
+		{sillage.ModeAir, VehicleAirLongHaul, 0.5313, 0.13516},
+		{sillage.ModeAir, VehicleAirLongHaulRF, 0.89939, 0.13516},
 	}
 	for _, c := range cases {
 		f, err := tab.Factor(c.mode, c.vehicle)
 		if err != nil {
 			t.Fatalf("%s/%s: %v", c.mode, c.vehicle, err)
 		}
-		if f.TTW != c.ttw {
-			t.Errorf("%s/%s TTW = %v, want %v", c.mode, c.vehicle, f.TTW, c.ttw)
+		if f.TTW != c.ttw || f.WTT != c.wtt {
+			t.Errorf("%s/%s TTW, WTT = %v, %v, want %v, %v", c.mode, c.vehicle, f.TTW, f.WTT, c.ttw, c.wtt)
 		}
-		if f.WTT <= 0 || f.Source == "" || f.Year == 0 {
-			t.Errorf("%s/%s: WTT %v source %q year %d", c.mode, c.vehicle, f.WTT, f.Source, f.Year)
+		if f.Source != SourceDESNZ2025 || f.Year != 2025 {
+			t.Errorf("%s/%s: source %q year %d", c.mode, c.vehicle, f.Source, f.Year)
 		}
-		if math.Abs(f.WTW()-(f.TTW+f.WTT)) > 0 {
+		if f.WTW() != f.TTW+f.WTT {
 			t.Errorf("WTW != TTW+WTT")
 		}
+	}
+}
+
+// Every shipped factor has a source, a year and a note that says whether its
+// WTT is published or derived; only the inland-waterway WTT is derived.
+func TestShippedFactorNotes(t *testing.T) {
+	for _, f := range Default().Factors() {
+		if f.Source == "" || f.Year == 0 || f.TTW <= 0 || f.WTT <= 0 {
+			t.Errorf("%s/%s: %+v", f.Mode, f.Vehicle, f)
+		}
+		derived := strings.Contains(f.Note, "WTT derived")
+		published := strings.Contains(f.Note, "as published by DESNZ 2025")
+		if derived == published {
+			t.Errorf("%s/%s note %q: want exactly one of published or derived", f.Mode, f.Vehicle, f.Note)
+		}
+		if derived != (f.Vehicle == VehicleInlandWaterway) {
+			t.Errorf("%s/%s: derived WTT = %v", f.Mode, f.Vehicle, derived)
+		}
+		if f.RadiativeForcing {
+			noRF := strings.TrimSuffix(f.Vehicle, "-rf")
+			g, err := Default().Factor(f.Mode, noRF)
+			if err != nil || g.WTT != f.WTT || g.TTW >= f.TTW {
+				t.Errorf("%s: RF factor %+v against %s %+v (%v)", f.Vehicle, f, noRF, g, err)
+			}
+		}
+	}
+	iww, err := Default().Factor(sillage.ModeBarge, VehicleInlandWaterway)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 0.0386 * 0.61101 / 2.57082; math.Abs(iww.WTT-want) > 1e-15 {
+		t.Errorf("inland waterway WTT = %v, want %v", iww.WTT, want)
 	}
 }
 
@@ -86,7 +123,7 @@ func TestLegKgCO2ePerKG(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := LegKgCO2ePerKG(l, f)
-	want := 500 * (0.10163 + 0.10163*desnzDieselWTTPerL/desnzDieselTTWPerL) / 1000
+	want := 500 * (0.10163 + 0.02359) / 1000
 	if math.Abs(got-want) > 1e-12*want {
 		t.Errorf("LegKgCO2ePerKG = %v, want %v", got, want)
 	}

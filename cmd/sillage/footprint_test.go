@@ -26,7 +26,8 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // On tiny.yaml the stand-in plan serves every boutique from the Paris DC
 // by road (the DC holds both products; its paths are the cheapest at 100
 // EUR/t). Hand-computed: BAG-01 to London = 2 kg × 500 km × (0.10163 +
-// 0.10163 × 0.61101/2.57082) / 1000, plus storage 0.01 × 7 × 0.056 at DC-PAR.
+// 0.02359) / 1000 (DESNZ 2025 HGV average laden, TTW + WTT), plus storage
+// 0.01 × 7 × 0.056 at DC-PAR.
 func TestFootprintJSONTiny(t *testing.T) {
 	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--plan", "routed")
 	if code != 0 {
@@ -52,13 +53,13 @@ func TestFootprintJSONTiny(t *testing.T) {
 	}
 	var typed []sillage.Footprint
 	_ = json.Unmarshal([]byte(out), &typed)
-	diesel := 1 + 0.61101/2.57082
+	hgv := 0.10163 + 0.02359
 	storage := 0.01 * 7 * 0.056
 	want := map[string]float64{
-		"BTQ-LON/BAG-01": 40 + 0.002*500*0.10163*diesel + storage,
-		"BTQ-LON/EDP-01": 3 + 0.0005*500*0.10163*diesel + storage,
-		"BTQ-PAR/BAG-01": 40 + 0.002*30*0.10163*diesel + storage,
-		"BTQ-PAR/EDP-01": 3 + 0.0005*30*0.10163*diesel + storage,
+		"BTQ-LON/BAG-01": 40 + 0.002*500*hgv + storage,
+		"BTQ-LON/EDP-01": 3 + 0.0005*500*hgv + storage,
+		"BTQ-PAR/BAG-01": 40 + 0.002*30*hgv + storage,
+		"BTQ-PAR/EDP-01": 3 + 0.0005*30*hgv + storage,
 	}
 	for _, f := range typed {
 		w, ok := want[f.Site+"/"+f.SKU]
