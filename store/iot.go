@@ -164,7 +164,14 @@ func (t *iotTx) PutItems(states []iot.ItemState) error {
 }
 
 func (t *iotTx) AdjustStock(deltas []iot.StockDelta) ([]sillage.Position, error) {
-	st, err := t.stmt(`INSERT INTO stock_positions AS p (network, site, sku, seq, on_hand, in_transit, reserved)
+	// An UPDATE by primary key first: the insert's seq subquery scans the
+	// network's positions, and positions almost always exist.
+	upd, err := t.stmt(`UPDATE stock_positions SET on_hand = on_hand + ?, in_transit = in_transit + ?
+		WHERE network = ? AND site = ? AND sku = ? RETURNING site, sku, on_hand, in_transit, reserved`)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := t.stmt(`INSERT INTO stock_positions AS p (network, site, sku, seq, on_hand, in_transit, reserved)
 		VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq) + 1, 0) FROM stock_positions WHERE network = ?), ?, ?, 0)
 		ON CONFLICT (network, site, sku) DO UPDATE SET
 			on_hand = p.on_hand + excluded.on_hand,
@@ -175,9 +182,14 @@ func (t *iotTx) AdjustStock(deltas []iot.StockDelta) ([]sillage.Position, error)
 	}
 	out := make([]sillage.Position, 0, len(deltas))
 	for _, d := range deltas {
+		what := fmt.Sprintf("adjust stock of %q at %q in network %q", d.SKU, d.Site, t.network)
 		var r positionRow
-		if err := st.GetContext(t.ctx, &r, t.network, d.Site, d.SKU, t.network, d.OnHand, d.InTransit); err != nil {
-			return nil, positionErr(fmt.Sprintf("adjust stock of %q at %q in network %q", d.SKU, d.Site, t.network), err)
+		err := upd.GetContext(t.ctx, &r, d.OnHand, d.InTransit, t.network, d.Site, d.SKU)
+		if errors.Is(err, sql.ErrNoRows) {
+			err = ins.GetContext(t.ctx, &r, t.network, d.Site, d.SKU, t.network, d.OnHand, d.InTransit)
+		}
+		if err != nil {
+			return nil, positionErr(what, err)
 		}
 		out = append(out, sillage.Position(r))
 	}

@@ -61,6 +61,8 @@ func main() {
 	moveShare := flag.Float64("move-share", 0.10, "transfer documents, as a share of the receipts")
 	batch := flag.Int("batch", 256, "ingest batch size (messages)")
 	keep := flag.Bool("keep", false, "keep the temporary directory")
+	mode := flag.String("mode", "live", "live: both readers connected while the stream is published; drain: the stream is queued first, then each reader drains it alone")
+	rate := flag.Float64("rate", 0, "live mode: publish at this many EPC reads per second (0: as fast as the broker takes them)")
 	broker := flag.String("broker", "", "internal: broker URL")
 	db := flag.String("db", "", "internal: database URL")
 	expect := flag.Int("expect", 0, "internal: messages to ingest")
@@ -70,7 +72,7 @@ func main() {
 	if *role == "ingest" {
 		err = runIngest(*broker, *db, *expect, *batch, *cpuProfile)
 	} else {
-		err = runMain(*epcs, *perMsg, *dupShare, *rereadShare, *moveShare, *batch, *keep, *cpuProfile)
+		err = runMain(*epcs, *perMsg, *dupShare, *rereadShare, *moveShare, *batch, *keep, *cpuProfile, *mode, *rate)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchingest:", err)
@@ -173,7 +175,10 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch int, keep bool, cpuProfile string) error {
+func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch int, keep bool, cpuProfile, mode string, rate float64) error {
+	if mode != "live" && mode != "drain" {
+		return fmt.Errorf("-mode %q: want live or drain", mode)
+	}
 	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "bench-ingest-")
 	if err != nil {
@@ -247,39 +252,72 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 		bytes += len(m.payload)
 	}
 	fmt.Printf("stream: %d messages, %d EPC reads, %.1f MB\n", len(msgs), reads, float64(bytes)/1e6)
-	pubStart := time.Now()
-	if err := publish(ctx, url, msgs); err != nil {
-		return err
-	}
-	pubSec := time.Since(pubStart).Seconds()
-	fmt.Printf("published at QoS 1 in %.2f s (%.0f messages/s)\n", pubSec, float64(len(msgs))/pubSec)
 	subCount := len(msgs)
-	msgs = nil
-
-	// Raw reader.
-	rawStart := time.Now()
-	sub := exec.Command("mosquitto_sub", "-h", "127.0.0.1", "-p", strconv.Itoa(port), "-i", subID, "-c", "-q", "1", "-t", filter, "-C", strconv.Itoa(subCount))
-	sub.Stdout = nil
-	if out, err := sub.CombinedOutput(); err != nil {
-		return fmt.Errorf("mosquitto_sub: %v: %s", err, out)
-	}
-	rawSec := time.Since(rawStart).Seconds()
-
-	// The ingest, as a child process.
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	child := exec.Command(self, "-role", "ingest", "-broker", url, "-db", dbURL, "-expect", strconv.Itoa(subCount), "-batch", strconv.Itoa(batch), "-cpuprofile", cpuProfile)
-	child.Stderr = os.Stderr
-	out, err := child.Output()
-	if err != nil {
-		return fmt.Errorf("ingest child: %w", err)
+	subArgs := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-i", subID, "-c", "-q", "1", "-t", filter, "-C", strconv.Itoa(subCount)}
+	childArgs := []string{"-role", "ingest", "-broker", url, "-db", dbURL, "-expect", strconv.Itoa(subCount), "-batch", strconv.Itoa(batch), "-cpuprofile", cpuProfile}
+	type done struct {
+		at  time.Time
+		out []byte
+		err error
+	}
+	startReader := func(name string, args ...string) chan done {
+		ch := make(chan done, 1)
+		cmd := exec.Command(name, args...)
+		cmd.Stderr = os.Stderr
+		go func() {
+			out, err := cmd.Output()
+			ch <- done{time.Now(), out, err}
+		}()
+		return ch
+	}
+	var pubStart, subStart, ingStart time.Time
+	var subDone, ingDone chan done
+	if mode == "live" {
+		// Both readers connect, then the stream is published.
+		subDone = startReader("mosquitto_sub", subArgs...)
+		ingDone = startReader(self, childArgs...)
+		time.Sleep(time.Second) // let both connect; their sessions queue anything earlier anyway
+		pubStart = time.Now()
+		subStart, ingStart = pubStart, pubStart
+		if err := publish(ctx, url, msgs, rate); err != nil {
+			return err
+		}
+	} else {
+		pubStart = time.Now()
+		if err := publish(ctx, url, msgs, 0); err != nil {
+			return err
+		}
+	}
+	pubSec := time.Since(pubStart).Seconds()
+	fmt.Printf("published at QoS 1 in %.2f s (%.0f messages/s, %.0f EPC reads/s)\n", pubSec, float64(len(msgs))/pubSec, float64(reads)/pubSec)
+	msgs = nil
+	if mode == "drain" {
+		subStart = time.Now()
+		subDone = startReader("mosquitto_sub", subArgs...)
+		d := <-subDone
+		subDone = make(chan done, 1)
+		subDone <- d
+		ingStart = time.Now()
+		ingDone = startReader(self, childArgs...)
+	}
+	sd := <-subDone
+	if sd.err != nil {
+		return fmt.Errorf("mosquitto_sub: %w", sd.err)
+	}
+	rawSec := sd.at.Sub(subStart).Seconds()
+	id := <-ingDone
+	if id.err != nil {
+		return fmt.Errorf("ingest child: %w", id.err)
 	}
 	var res ingestResult
-	if err := json.Unmarshal(out, &res); err != nil {
-		return fmt.Errorf("ingest child output %q: %w", out, err)
+	if err := json.Unmarshal(id.out, &res); err != nil {
+		return fmt.Errorf("ingest child output %q: %w", id.out, err)
 	}
+	ingSec := time.Unix(0, res.FinishedUnixNano).Sub(ingStart).Seconds()
 
 	// Check the stock.
 	st, err = store.Open(ctx, dbURL)
@@ -312,13 +350,18 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 	}
 
 	rawRate := float64(reads) / rawSec
-	ingRate := float64(res.Reads) / res.Seconds
+	ingRate := float64(reads) / ingSec
+	fmt.Printf("\nmode %s", mode)
+	if mode == "live" && rate > 0 {
+		fmt.Printf(", stream paced at %.0f EPC reads/s", rate)
+	}
 	fmt.Printf("\n%-44s %12s %14s\n", "", "messages/s", "EPC reads/s")
 	fmt.Printf("%-44s %12.0f %14.0f\n", "mosquitto_sub -q 1 (raw, same stream)", float64(subCount)/rawSec, rawRate)
-	fmt.Printf("%-44s %12.0f %14.0f\n", "sillage ingest -> SQLite (dedup, stock)", float64(res.Messages)/res.Seconds, ingRate)
+	fmt.Printf("%-44s %12.0f %14.0f\n", "sillage ingest -> SQLite (dedup, stock)", float64(res.Messages)/ingSec, ingRate)
 	fmt.Printf("\ningest / raw: %.2f\n", ingRate/rawRate)
 	fmt.Printf("ingest peak RSS (VmHWM): %.0f MB with %d distinct EPCs stored (%d present)\n", float64(res.VmHWMKB)/1024, epcs, items)
-	fmt.Printf("ingest: %d messages, %d EPC reads, %d duplicates, %d stale reads, %d dead letters in %.2f s\n", res.Messages, res.Reads, res.Duplicates, res.StaleReads, res.DeadLetters, res.Seconds)
+	fmt.Printf("ingest: %d messages (%d EPC reads) in %.2f s: %d duplicate messages, %d stale reads, %d dead letters; mosquitto_sub: %.2f s\n",
+		res.Messages, reads, ingSec, res.Duplicates, res.StaleReads, res.DeadLetters, rawSec)
 	if !ok || items != int64(epcs) {
 		return fmt.Errorf("stock check failed: %d items present, want %d", items, epcs)
 	}
@@ -346,8 +389,9 @@ func registerSession(ctx context.Context, url, id string) error {
 	return nil
 }
 
-// publish sends the stream at QoS 1 with a window of outstanding PUBACKs.
-func publish(ctx context.Context, url string, msgs []msg) error {
+// publish sends the stream at QoS 1 with a window of outstanding PUBACKs,
+// paced at rate EPC reads per second when rate > 0.
+func publish(ctx context.Context, url string, msgs []msg, rate float64) error {
 	o, err := iot.ClientConfig{Broker: url, ClientID: "bench-pub", CleanSession: true}.Options()
 	if err != nil {
 		return err
@@ -359,7 +403,15 @@ func publish(ctx context.Context, url string, msgs []msg) error {
 	defer c.Disconnect(250)
 	const window = 512
 	toks := make([]mqtt.Token, 0, window)
+	start := time.Now()
+	sent := 0
 	for _, m := range msgs {
+		if rate > 0 {
+			if d := time.Until(start.Add(time.Duration(float64(sent) / rate * float64(time.Second)))); d > 0 {
+				time.Sleep(d)
+			}
+			sent += m.reads
+		}
 		toks = append(toks, c.Publish(m.topic, 1, false, m.payload))
 		if len(toks) == window {
 			for _, t := range toks {
@@ -386,6 +438,8 @@ type ingestResult struct {
 	DeadLetters int     `json:"dead_letters"`
 	Seconds     float64 `json:"seconds"`
 	VmHWMKB     int64   `json:"vmhwm_kb"`
+	// FinishedUnixNano is when the last message was committed.
+	FinishedUnixNano int64 `json:"finished_unix_ns"`
 }
 
 // runIngest is the child: ingest until expect messages are committed,
@@ -418,6 +472,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
 	var done atomic.Bool
 	start := time.Now()
 	var elapsed time.Duration
+	var finished time.Time
 	level := slog.LevelWarn
 	if os.Getenv("BENCH_DEBUG") != "" {
 		level = slog.LevelDebug
@@ -436,6 +491,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
 			total.Add(s)
 			if total.Messages >= expect && !done.Load() {
 				elapsed = time.Since(start)
+				finished = time.Now()
 				done.Store(true)
 				cancel()
 			}
@@ -448,7 +504,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
 		return fmt.Errorf("stopped after %d of %d messages", total.Messages, expect)
 	}
 	return json.NewEncoder(os.Stdout).Encode(ingestResult{Messages: total.Messages, Reads: total.Reads, Duplicates: total.Duplicates,
-		StaleReads: total.StaleReads, DeadLetters: total.DeadLetters, Seconds: elapsed.Seconds(), VmHWMKB: vmHWM()})
+		StaleReads: total.StaleReads, DeadLetters: total.DeadLetters, Seconds: elapsed.Seconds(), VmHWMKB: vmHWM(), FinishedUnixNano: finished.UnixNano()})
 }
 
 // vmHWM returns the peak resident set size of this process in kB.
