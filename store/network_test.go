@@ -281,3 +281,29 @@ func TestSaveNetworkConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// TestMaisonRoundTrip saves the sample luxury network and reads it back
+// whole on both engines.
+func TestMaisonRoundTrip(t *testing.T) {
+	const file = "../testdata/networks/maison.yaml"
+	n, err := network.Load(file)
+	if err != nil {
+		t.Skipf("%s: %v", file, err)
+	}
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if _, err := s.SaveNetwork(ctx, "maison", n); err != nil {
+			t.Fatal(err)
+		}
+		back, err := s.LoadNetwork(ctx, "maison")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(back, n) {
+			t.Fatal("LoadNetwork(maison) differs from network.Load(maison.yaml)")
+		}
+		if c, err := s.SaveNetwork(ctx, "maison", back); err != nil || c.Changed() {
+			t.Fatalf("saving what was loaded: changed=%v err=%v", c.Changed(), err)
+		}
+	})
+}
