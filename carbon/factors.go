@@ -93,7 +93,7 @@ type key struct {
 // The zero value is empty; use Default for the shipped table or LoadFile
 // for a company's own.
 type Table struct {
-	Name     string // e.g. "sillage default (UK DESNZ 2025, GLEC v3)"
+	Name     string // e.g. "sillage default (UK DESNZ 2025)"
 	factors  []Factor
 	index    map[key]int
 	defaults map[sillage.Mode][]defaultRule

@@ -303,7 +303,7 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 		sort.Strings(ms)
 		fmt.Fprintf(&c, "Averaged over %g units delivered to %d site(s) by %s. ", units, len(countries), strings.Join(ms, ", "))
 	}
-	c.WriteString("Transport factors: UK DESNZ 2025 freighting goods (GWP100 AR5), GLEC Framework v3 (AR6) and company primary data where given; air without radiative forcing. Biogenic and fossil carbon content not assessed (reported as 0).")
+	c.WriteString("Transport factors: UK DESNZ 2025 freighting goods, tank-to-wheel and well-to-tank as published (GWP100 AR5), a KiM/CE Delft inland-waterway average where DESNZ gives none, and company primary data where given; distances by GLEC Framework v3 rules; air without radiative forcing. Biogenic and fossil carbon content not assessed (reported as 0).")
 	pf.Comment = c.String()
 	return pf, nil
 }

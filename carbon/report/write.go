@@ -420,7 +420,7 @@ code { font-size: .85em; }
 </table>
 
 <h2 id="method">Method and sources</h2>
-<p>Transport emissions follow ISO 14083 and the GLEC Framework v3: each lane the plans use is a transport chain element whose emissions are tonnes × km × intensity, well-to-wheel, reported as tank-to-wheel plus well-to-tank; they are allocated to products by tonne-km. Air freight is reported without radiative forcing. Factors: UK DESNZ greenhouse-gas conversion factors 2025 (freighting goods), GLEC v3 ratios where DESNZ gives none, and company primary data where given. Product footprints are exported as PACT v2.3 ProductFootprints in <code>pact/</code>, one file per product, per kg of product.</p>
+<p>Transport emissions follow ISO 14083 and the GLEC Framework v3: each lane the plans use is a transport chain element whose emissions are tonnes × km × intensity, well-to-wheel, reported as tank-to-wheel plus well-to-tank; they are allocated to products by tonne-km. Air freight is reported without radiative forcing. Factors: UK DESNZ greenhouse-gas conversion factors 2025 (freighting goods, tank-to-wheel and well-to-tank as published), a KiM/CE Delft inland-waterway average where DESNZ gives none, and company primary data where given. Product footprints are exported as PACT v2.3 ProductFootprints in <code>pact/</code>, one file per product, per kg of product.</p>
 <p class="small">Factor table: {{len .In.Factors}} factors, listed with their sources in <code>factors.csv</code>.</p>
 </body>
 </html>

@@ -30,7 +30,7 @@ footprint of one unit in kgCO2e:
   cradle-to-gate   from the product master data (cradle_to_gate_kgco2e);
   transport        along the plan's paths: each lane's goods are one transport
                    chain element, tonnes × km × intensity (well-to-wheel,
-                   UK DESNZ 2025 / GLEC v3 factors or the lane's own
+                   UK DESNZ 2025 factors or the lane's own
                    intensity_kgco2e_per_tkm), allocated to the products by
                    tonne-km (ISO 14083), then divided by the units;
   storage          at every hub on the path: policy storage_kwh_per_unit_day ×
