@@ -224,9 +224,9 @@ func (m *Model) flushLog() {
 // Solve solves the loaded problem with method and returns nil when CLP
 // proves it optimal (status 0). Otherwise it returns an error wrapping
 // ErrInfeasible, ErrUnbounded, ErrLimit or ErrNumerical; the solution
-// accessors then return CLP's last iterate, which is meaningful only for
-// ErrLimit (the best point CLP had). It returns ErrClosed after Close and
-// an error wrapping ErrInvalid for an unknown method.
+// accessors then return CLP's last iterate, which is of use only after
+// ErrLimit and only when PrimalFeasible reports true. It returns ErrClosed
+// after Close and an error wrapping ErrInvalid for an unknown method.
 //
 // The first solve after a load runs CLP's initial solve (with presolve).
 // Later simplex solves start from the basis kept in the model (warm start).
