@@ -1,0 +1,62 @@
+// Package iot brings RFID and warehouse data into the stock over MQTT and
+// sends warehouse commands back: EPCIS 2.0 events and stock snapshots in,
+// transfer orders and pick lists out.
+//
+// # Topics (version 1)
+//
+//	sillage/v1/sites/{site}/epcis     site -> ingest  EPCIS 2.0 document or single event (JSON / JSON-LD)
+//	sillage/v1/sites/{site}/stock     site -> ingest  Snapshot, full or delta
+//	sillage/v1/sites/{site}/commands  ingest -> site  Command (transfer order, pick list)
+//	sillage/v1/sites/{site}/acks      site -> ingest  Ack of a command
+//	sillage/v1/deadletter             ingest -> ops   DeadLetter: a rejected message and its reason
+//
+// {site} is the site id of the network, which is also the site's MQTT user
+// name under the shipped ACL (deploy/mosquitto/acl). Everything is QoS 1.
+//
+// # Stock semantics
+//
+// Processor applies messages to a Store (store.Store implements it):
+//
+//   - Presence is item-level: one EPC (GTIN-14 + serial, whatever form it
+//     was read in) is at one site at a time. ADD or OBSERVE at a
+//     bizLocation places it there: +1 on hand at that site, −1 where it
+//     was (or −1 in transit where it was heading). DELETE, a
+//     retail_selling, destroying or decommissioning step, or a
+//     retail_sold, destroyed, disposed or stolen disposition removes it.
+//     A shipping or departing step or an in_transit disposition takes it
+//     off the shelf of its site and, when the event names a destination
+//     location of the network, puts it in transit there.
+//   - Class-level quantities (quantityList with LGTIN or GTIN classes, in
+//     units: no uom, EA, C62 or H87) add on ADD and on OBSERVE with a
+//     receiving, arriving or accepting step, and subtract on removal and
+//     shipping, at the event's site.
+//   - stock_positions.on_hand is the system of record: the network file's
+//     stock, plus the items present, plus the class-level units. Every
+//     change of a message is written in the same transaction as its item
+//     states and its message key, so a message counts once: an MQTT
+//     redelivery has the same key (MessageKey), an event repeated in
+//     another document has the same eventID, and a read of an item that
+//     is not newer (eventTime, compared as instants with their offsets)
+//     than the last event applied to that item changes nothing.
+//   - A snapshot sets on hand of the products it lists (of every product
+//     of the site when full), records each difference as a Discrepancy and
+//     books it as class-level units.
+//   - Whatever cannot be applied becomes a dead letter with its reason:
+//     invalid JSON, what the EPCIS 2.0 JSON Schema rejects, an unknown
+//     GTIN or GLN, a bizLocation or readPoint of another site than the
+//     topic's, a quantity in kilograms, an eventTime far in the future, an
+//     ack of an unknown command. Nothing is dropped silently.
+//
+// # Delivery
+//
+// Ingest runs the pipeline on a paho client with a persistent session and
+// manual acks: batches of messages are decoded in parallel, applied in one
+// transaction, then acknowledged. Commands publishes outbound commands and
+// sends them again, with the same id, until acked. Trigger receives reorder
+// point crossings (Debounce), goods receipts and command acks after the
+// commit. Simulator generates realistic traffic.
+//
+// The decoders live in iot/epc (GS1 identifiers) and iot/epcis (EPCIS 2.0
+// documents, validated by the bundled JSON Schema); the embedded broker in
+// iot/broker.
+package iot
