@@ -28,6 +28,7 @@ type fakeActivities struct {
 	confirmation workflows.Confirmation // returned by AwaitConfirmation
 	solveErr     error                  // returned by Solve
 	submitErr    error                  // returned by SubmitOrder
+	publishErr   error                  // returned by PublishTransfer
 
 	// Records.
 	calls     []string
@@ -193,6 +194,9 @@ func (f *fakeActivities) ReceiveOrder(ctx context.Context, in workflows.ReceiptP
 
 func (f *fakeActivities) PublishTransfer(ctx context.Context, in workflows.TransferCommand) error {
 	f.record(workflows.ActPublishTransfer)
+	if f.publishErr != nil {
+		return f.publishErr
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.published = append(f.published, in)

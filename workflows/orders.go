@@ -176,6 +176,15 @@ func (o *orderRun) notify(ctx workflow.Context, kind NoticeKind, msg string) {
 // compensate releases what the order holds beyond keep, records status
 // and reason, and asks the planner for a new plan.
 func (o *orderRun) compensate(ctx workflow.Context, s sillage.OrderStatus, reason string, keep []sillage.OrderLine) error {
+	return o.release(ctx, s, reason, keep, true)
+}
+
+// release releases what the order holds beyond keep and records status
+// and reason; with replan it asks the planner for a new plan. An order
+// that failed because the system cannot reach the supplier or the broker
+// does not re-plan: the new plan would make the same order and fail alike,
+// over and over; the notice tells the planners instead.
+func (o *orderRun) release(ctx workflow.Context, s sillage.OrderStatus, reason string, keep []sillage.OrderLine, replan bool) error {
 	rel, err := call[ReleaseResult](ctx, storeOptions, ActReleaseOrder, Release{OrderID: o.in.OrderID, Network: o.in.Network, Keep: keep, Status: s, Reason: reason})
 	if err != nil {
 		return fmt.Errorf("order %s: release: %w", o.in.OrderID, err)
@@ -183,6 +192,10 @@ func (o *orderRun) compensate(ctx workflow.Context, s sillage.OrderStatus, reaso
 	o.status, o.reason = s, reason
 	o.event(ctx, "%s: %s — released %s units", s, reason, units(rel.Units))
 	o.publish(ctx)
+	if !replan {
+		o.notify(ctx, NoticeCompensated, fmt.Sprintf("%s %s: %s; %s units released; no re-plan (fix the cause, then plan again)", o.in.OrderID, s, reason, units(rel.Units)))
+		return nil
+	}
 	req := ReplanRequest{Network: o.in.Network, Trigger: Trigger{
 		ID:     o.in.OrderID + ":" + string(s),
 		Kind:   TriggerReplan,

@@ -75,7 +75,7 @@ func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, erro
 	// 3. Submit.
 	sub, err := call[Submission](ctx, supplierOptions, ActSubmitOrder, o.in.OrderRef)
 	if err != nil {
-		return o.abandon(o.compensate(ctx, sillage.OrderCancelled, "could not submit to the supplier: "+rootMessage(err), nil))
+		return o.abandon(o.release(ctx, sillage.OrderCancelled, "could not submit to the supplier: "+rootMessage(err), nil, false))
 	}
 	if err := o.setStatus(ctx, sillage.OrderSubmitted, "", ""); err != nil {
 		return o.result(), err

@@ -47,7 +47,7 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 		cmd := TransferCommand{OrderID: o.in.OrderID, Network: o.in.Network, CommandID: o.in.OrderID, Attempt: o.sends,
 			Deadline: workflow.Now(ctx).Add(o.t.AckTimeout)}
 		if err := callNoResult(ctx, messageOptions, ActPublishTransfer, cmd); err != nil {
-			return o.abandon(o.compensate(ctx, sillage.OrderCancelled, "could not publish the transfer command: "+rootMessage(err), nil))
+			return o.abandon(o.release(ctx, sillage.OrderCancelled, "could not publish the transfer command: "+rootMessage(err), nil, false))
 		}
 		if o.sends == 1 {
 			if err := o.setStatus(ctx, sillage.OrderSubmitted, "", ""); err != nil {

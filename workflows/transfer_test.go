@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/sillage/sillage"
@@ -105,4 +106,18 @@ func statusStrings(ss []sillage.OrderStatus) []string {
 		out[i] = string(s)
 	}
 	return out
+}
+
+func TestTransferPublishFailureDoesNotReplan(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	f.publishErr = temporal.NewNonRetryableApplicationError("this worker has no MQTT command publisher configured", workflows.ErrTypeInvalid, nil)
+	env := newEnv(&s, f)
+	res := runOrder(t, env, workflows.TransferWorkflowName, transfer())
+	if res.Status != sillage.OrderCancelled || res.Replanned || len(f.replans) != 0 {
+		t.Fatalf("result %+v, replans %v: want cancelled without a re-plan", res, f.replans)
+	}
+	if len(f.releases) != 1 || !strings.Contains(f.releases[0].Reason, "no MQTT command publisher") {
+		t.Errorf("releases %+v", f.releases)
+	}
 }

@@ -1,0 +1,156 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/user"
+	"strings"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/sillage/sillage/workflows"
+)
+
+func init() {
+	register(&command{
+		name:  "approve",
+		short: "approve a purchase order that awaits approval",
+		usage: "approve PO-ID [--by NAME] [--reason TEXT] [--signal] [--temporal HOST:PORT] [--namespace NS]",
+		long: `Approve approves a purchase order awaiting a planner's approval (one worth
+more than the network's approval threshold). PO-ID is the order id, which
+is also its workflow id, e.g. po:maison:20260301T060000:SUP-TUS:1; find
+them in the Temporal UI with
+  WorkflowType="ProcurementWorkflow" AND SillageStatus="awaiting_approval"
+
+It sends the update "approve", whose validator refuses an order that is
+not awaiting approval, and prints the order's state. When the server does
+not accept updates it sends the signal "approve" instead (--signal forces
+that); a signal is not checked at once: the order's details say whether it
+was taken. The same can be done in the Temporal UI: on the workflow's
+page, send the update or signal "approve" with {"by": "your name"}.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			return decisionFlags(fs, true)
+		},
+	})
+}
+
+// decisionFlags declares the flags of approve and reject.
+func decisionFlags(fs *flag.FlagSet, approve bool) func(context.Context, *env) error {
+	addr, ns := temporalFlags(fs)
+	by := fs.String("by", defaultPlanner(), "`NAME` of who decides (default: $USER)")
+	reason := fs.String("reason", "", "`TEXT` explaining the decision (required to reject)")
+	signal := fs.Bool("signal", false, "send a signal rather than an update")
+	return func(ctx context.Context, e *env) error {
+		args, err := interleaved(fs, e.args)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		if len(args) != 1 {
+			return usageErrorf("want exactly one order id, got %d", len(args))
+		}
+		id := args[0]
+		if !strings.HasPrefix(id, "po:") {
+			return usageErrorf("%q is not a purchase order id (po:<plan>:<supplier>:<n>)", id)
+		}
+		if !approve && strings.TrimSpace(*reason) == "" {
+			return usageErrorf("--reason is required to reject")
+		}
+		c, err := dialTemporal(ctx, *addr, *ns, nil, 0)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		return decide(ctx, e, c, id, approve, workflows.Decision{By: *by, Reason: *reason}, *signal)
+	}
+}
+
+// interleaved parses flags that come after positional arguments too
+// ("reject PO-ID --reason TEXT") and returns the positional ones.
+func interleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for len(args) > 0 {
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		if strings.HasPrefix(args[0], "-") && args[0] != "-" {
+			if err := fs.Parse(args); err != nil {
+				return nil, err
+			}
+			args = fs.Args()
+			continue
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return pos, nil
+}
+
+// defaultPlanner is the user's name, for --by.
+func defaultPlanner() string {
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil {
+		return u.Username
+	}
+	return ""
+}
+
+// decide sends the decision by update, or by signal when forced or when
+// the server refuses updates.
+func decide(ctx context.Context, e *env, c client.Client, id string, approve bool, d workflows.Decision, forceSignal bool) error {
+	name, verb := workflows.UpdateApprove, "approved"
+	if !approve {
+		name, verb = workflows.UpdateReject, "rejected"
+	}
+	if !forceSignal {
+		h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+			WorkflowID: id, UpdateName: name, Args: []any{d}, WaitForStage: client.WorkflowUpdateStageCompleted,
+		})
+		var view workflows.OrderView
+		if err == nil {
+			err = h.Get(ctx, &view)
+		}
+		switch {
+		case err == nil:
+			fmt.Fprintf(e.stdout, "%s %s (%s, %.2f EUR) by %s\n", verb, id, view.Status, view.ValueEUR, orNobody(d.By))
+			return nil
+		case isNotFound(err):
+			return fmt.Errorf("no running workflow %s: the order does not exist or is finished", id)
+		case !isUnsupported(err):
+			var app *temporal.ApplicationError
+			if errors.As(err, &app) {
+				return fmt.Errorf("%s refused: %s", id, app.Message())
+			}
+			return fmt.Errorf("%s: %w", id, err)
+		}
+		fmt.Fprintf(e.stderr, "the server does not accept updates (%v); sending the signal\n", err)
+	}
+	if err := c.SignalWorkflow(ctx, id, "", name, d); err != nil {
+		if isNotFound(err) {
+			return fmt.Errorf("no running workflow %s: the order does not exist or is finished", id)
+		}
+		return fmt.Errorf("signal %s to %s: %w", name, id, err)
+	}
+	fmt.Fprintf(e.stdout, "sent %s to %s; its details in the Temporal UI show whether it was taken\n", name, id)
+	return nil
+}
+
+func orNobody(s string) string {
+	if s == "" {
+		return "an unnamed planner"
+	}
+	return s
+}
+
+// isNotFound reports whether err says the workflow does not exist or has
+// finished.
+func isNotFound(err error) bool {
+	var nf *serviceerror.NotFound
+	return errors.As(err, &nf)
+}
