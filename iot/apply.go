@@ -1,6 +1,7 @@
 package iot
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -227,6 +228,9 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		where := fmt.Sprintf("event %d", i)
 		if ev.ID != "" {
 			where += " (" + ev.ID + ")"
+		}
+		if ev.Time.Year() < 1970 {
+			return nil, fmt.Sprintf("%s: eventTime %s is before 1970", where, ev.Time.Format(time.RFC3339))
 		}
 		if ev.Time.After(received.Add(skew)) {
 			return nil, fmt.Sprintf("%s: eventTime %s is more than %s after reception", where, ev.Time.Format(time.RFC3339), skew)
@@ -493,12 +497,14 @@ func (b *batchState) deadLetter(pr *prepared, reason string) error {
 	return nil
 }
 
-// payloadText renders a payload for a dead letter (see DeadLetter.Payload).
+// payloadText renders a payload for a dead letter (see DeadLetter.Payload):
+// as text when it is UTF-8 without NUL bytes (which PostgreSQL text cannot
+// hold), else in base64.
 func payloadText(b []byte) string {
 	if len(b) > MaxDeadLetterPayload {
 		b = b[:MaxDeadLetterPayload]
 	}
-	if utf8.Valid(b) {
+	if utf8.Valid(b) && bytes.IndexByte(b, 0) < 0 {
 		return string(b)
 	}
 	return "base64:" + base64.StdEncoding.EncodeToString(b)
@@ -823,6 +829,9 @@ func (p *Processor) after(ctx context.Context, eff *effects) {
 // runs the triggers. It is the whole ingest without MQTT: the subscriber
 // calls it for each batch, tests and tools may call it directly.
 func (p *Processor) Process(ctx context.Context, st Store, msgs []Message) (Stats, error) {
+	if p.Catalog == nil {
+		return Stats{}, errors.New("iot: processor without a catalog")
+	}
 	batch := make([]*prepared, len(msgs))
 	for i, m := range msgs {
 		batch[i] = p.prepare(m)

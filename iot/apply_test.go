@@ -251,6 +251,8 @@ func TestDeadLetters(t *testing.T) {
 			{"unknown site topic", iot.Message{Topic: iot.SiteTopic("NOPE", iot.KindStock), Payload: []byte(`{}`)}, `topic site "NOPE"`},
 			{"bad snapshot", iot.Message{Topic: iot.SiteTopic("DC-PAR", iot.KindStock), Payload: []byte(`{"kind":"full","time":"2026-03-01T00:00:00Z","positions":[{"sku":"BAG-01","onhand":3}]}`)}, "unknown field"},
 			{"snapshot unknown sku", iot.Message{Topic: iot.SiteTopic("DC-PAR", iot.KindStock), Payload: []byte(`{"kind":"delta","time":"2026-03-01T00:00:00Z","positions":[{"sku":"HAT-9","on_hand":3}]}`)}, `unknown sku "HAT-9"`},
+			{"NUL byte", iot.Message{Topic: iot.SiteTopic("DC-PAR", iot.KindEPCIS), Payload: []byte("{\"type\":\"x\x00\"}")}, "not JSON"},
+			{"event before 1970", f.msg("DC-PAR", iot.ObjectEvent{Time: time.Date(1969, 1, 1, 0, 0, 0, 0, time.UTC), Action: epcis.ActionAdd, BizLocation: glnDC, EPCs: bags(7)}), "before 1970"},
 			{"ack of unknown command", iot.Message{Topic: iot.SiteTopic("DC-PAR", iot.KindAcks), Payload: []byte(`{"command_id":"x","status":"done"}`)}, "not found"},
 		}
 		for _, tt := range tests {

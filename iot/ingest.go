@@ -284,9 +284,15 @@ func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Cli
 				i++
 				continue
 			}
-			// Alone it fails: dead-letter it with the error.
+			// Alone it fails: dead-letter it with the error, and if even that
+			// fails, without its payload.
 			dl := &prepared{msg: batch[i].msg, key: batch[i].key, reject: "store: " + err.Error()}
 			eff, err2 := p.commit(cctx, in.Store, []*prepared{dl})
+			if err2 != nil {
+				bare := &prepared{msg: Message{Topic: dl.msg.Topic, ReceivedAt: dl.msg.ReceivedAt}, key: dl.key,
+					reject: "store: " + err.Error() + " (payload not kept: " + err2.Error() + ")"}
+				eff, err2 = p.commit(cctx, in.Store, []*prepared{bare})
+			}
 			if err2 == nil {
 				in.log().Error("ingest: message dead-lettered after a store error", "topic", dl.msg.Topic, "err", err)
 				effs = append(effs, eff)

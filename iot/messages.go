@@ -165,8 +165,9 @@ type DeadLetter struct {
 	Topic      string    `json:"topic"`
 	Reason     string    `json:"reason"`
 	ReceivedAt time.Time `json:"received_at"`
-	// Payload is the message as received when it is valid UTF-8, else
-	// "base64:" and its base64 encoding; cut to MaxDeadLetterPayload bytes.
+	// Payload is the message as received when it is valid UTF-8 without
+	// NUL bytes, else "base64:" and its base64 encoding; cut to
+	// MaxDeadLetterPayload bytes.
 	Payload string `json:"payload"`
 }
 

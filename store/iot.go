@@ -251,10 +251,16 @@ func (t *iotTx) DeadLetter(d iot.DeadLetter) error {
 	if err != nil {
 		return err
 	}
-	if _, err := st.ExecContext(t.ctx, t.network, d.Key, d.Topic, d.Reason, formatTime(d.ReceivedAt), strings.ToValidUTF8(d.Payload, "\uFFFD")); err != nil {
+	if _, err := st.ExecContext(t.ctx, t.network, d.Key, textOnly(d.Topic), textOnly(d.Reason), formatTime(d.ReceivedAt), textOnly(d.Payload)); err != nil {
 		return fmt.Errorf("store dead letter of %s: %w", d.Topic, err)
 	}
 	return nil
+}
+
+// textOnly makes s storable in a TEXT column of both engines: valid UTF-8
+// without NUL bytes (PostgreSQL refuses them).
+func textOnly(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", `\x00`)
 }
 
 // commandRow is a row of iot_commands.
