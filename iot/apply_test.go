@@ -350,3 +350,26 @@ func TestSnapshotAndReorderTrigger(t *testing.T) {
 		f.wantStock("DC-PAR", "BAG-01", 20, 0)
 	})
 }
+
+// TestPruneSeen checks that pruned message keys are forgotten and that a
+// redelivery after the pruning still does not move item-level stock.
+func TestPruneSeen(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, url string) {
+		f := newFixture(t, url)
+		m := f.msg("DC-PAR", iot.ObjectEvent{Time: f.t0, Action: epcis.ActionAdd, BizLocation: glnDC, EPCs: bags(1, 2)})
+		f.process(m)
+		if n, _ := f.st.SeenCount(f.ctx, "tiny"); n != 1 {
+			t.Fatalf("seen %d, want 1", n)
+		}
+		if n, err := f.st.PruneSeen(f.ctx, "tiny", f.t0.Add(-time.Hour)); err != nil || n != 0 {
+			t.Fatalf("prune before the message: %d, %v", n, err)
+		}
+		if n, err := f.st.PruneSeen(f.ctx, "tiny", f.t0.Add(2*time.Hour)); err != nil || n != 1 {
+			t.Fatalf("prune after the message: %d, %v", n, err)
+		}
+		if s := f.process(m); s.Duplicates != 0 || s.StaleReads != 2 {
+			t.Errorf("redelivery after pruning: %+v", s)
+		}
+		f.wantStock("DC-PAR", "BAG-01", 22, 0)
+	})
+}

@@ -74,6 +74,29 @@ func networkName(ctx context.Context, st *store.Store, name string) (string, err
 	return "", usageErrorf("the database holds %d networks (%s): choose one with --network", len(names), strings.Join(names, ", "))
 }
 
+// pruneSeen deletes the seen message keys older than retention, at once
+// and then every hour, until ctx is done. A redelivery older than the
+// retention would be applied again; item reads stay protected by their
+// event times.
+func pruneSeen(ctx context.Context, st *store.Store, network string, retention time.Duration, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		n, err := st.PruneSeen(ctx, network, time.Now().Add(-retention))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("prune seen message keys", "err", err)
+		case n > 0:
+			log.Info("pruned seen message keys", "deleted", n, "older_than", retention)
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
 func init() {
 	register(&command{
 		name:  "ingest",
@@ -111,6 +134,7 @@ committed and acknowledged first.`,
 			debounce := fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`")
 			resend := fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables")
 			skew := fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock")
+			retention := fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `long` (pruned hourly); 0 keeps them for ever")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
@@ -155,6 +179,9 @@ committed and acknowledged first.`,
 					defer client.Disconnect(250)
 					cmds := &iot.Commands{Network: name, Store: st, Publisher: pub, Log: log}
 					go cmds.Run(ctx, *resend)
+				}
+				if *retention > 0 {
+					go pruneSeen(ctx, st, name, *retention, log)
 				}
 				var total iot.Stats
 				in := &iot.Ingest{
