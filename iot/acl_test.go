@@ -70,17 +70,23 @@ func TestACLSiteCannotWriteAnotherSite(t *testing.T) {
 	}
 	cancel()
 
+	// The attack: DC-PAR claims BTQ-PAR has 999 bags. (A broker may answer
+	// a forbidden publish by closing the connection: use one of its own.)
+	forger, forgerClient, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker.URL, ClientID: "acl-forger", Username: "DC-PAR", Password: "dev-DC-PAR", CleanSession: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := []byte(`{"kind":"delta","time":"2026-03-01T08:00:00Z","positions":[{"sku":"BAG-01","on_hand":999}]}`)
+	fctx, fcancel := context.WithTimeout(ctx, 10*time.Second)
+	_ = forger.Publish(fctx, iot.SiteTopic("BTQ-PAR", iot.KindStock), forged) // MQTT 3.1.1: acknowledged and dropped, or disconnected
+	fcancel()
+	forgerClient.Disconnect(100)
+	// Then a legitimate snapshot of its own site, published after it.
 	dc, dcClient, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker.URL, ClientID: "acl-dc", Username: "DC-PAR", Password: "dev-DC-PAR", CleanSession: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer dcClient.Disconnect(100)
-	// The attack: DC-PAR claims BTQ-PAR has 999 bags.
-	forged := []byte(`{"kind":"delta","time":"2026-03-01T08:00:00Z","positions":[{"sku":"BAG-01","on_hand":999}]}`)
-	if err := dc.Publish(ctx, iot.SiteTopic("BTQ-PAR", iot.KindStock), forged); err != nil {
-		t.Fatal(err) // MQTT 3.1.1: the broker acknowledges and drops it
-	}
-	// Then a legitimate snapshot of its own site, published after it.
 	own := []byte(`{"kind":"delta","time":"2026-03-01T08:00:00Z","positions":[{"sku":"EDP-01","on_hand":123}]}`)
 	if err := dc.Publish(ctx, iot.SiteTopic("DC-PAR", iot.KindStock), own); err != nil {
 		t.Fatal(err)
