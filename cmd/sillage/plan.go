@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -20,7 +21,7 @@ func init() {
 	register(&command{
 		name:  "plan",
 		short: "solve the replenishment plan of a network (linear program)",
-		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements]",
+		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements]\n       sillage plan --remote --network FILE [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--db URL] [--name NAME] [--wait-orders]",
 		long: `Plan forecasts the demand of every boutique and product, routes every
 source to every boutique over the carbon-priced cheapest paths, and solves
 the replenishment linear program with COIN-OR CLP:
@@ -48,7 +49,15 @@ With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
 "shortfalls","binding":[{"constraint","shadow_price"}],"variables",
 "constraints","build_seconds","solve_seconds",...}; --requirements adds
 "requirements" (per boutique and product: lead time, forecast demand,
-safety stock, available, need, forecast method and its backtest MASE).`,
+safety stock, available, need, forecast method and its backtest MASE).
+
+With --remote the plan runs on the Temporal workers instead: a
+PlanWorkflow is started for the network (stored under --name, else the
+file's name; seeded from the file into --db when it is not stored yet),
+and its outcome is printed as a local plan is. Give --db (or $SILLAGE_DB)
+as the workers' database to get every line back; otherwise the largest
+lines are shown. --export-mps, --time-limit, --method and --requirements
+are local only.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML)")
 			price := fs.Float64("carbon-price", 0, "carbon price `P` in EUR per tonne CO2e (default: the network's policy)")
@@ -57,6 +66,11 @@ safety stock, available, need, forecast method and its backtest MASE).`,
 			limit := fs.Float64("time-limit", 0, "stop the solve after `S` seconds of CPU time (0: no limit)")
 			method := fs.String("method", "dual", "CLP `algorithm`: dual, primal or barrier")
 			reqs := fs.Bool("requirements", false, "also print the requirement of every boutique and product (forecast, safety stock, need, method, MASE)")
+			remote := fs.Bool("remote", false, "plan on the Temporal workers (a PlanWorkflow) instead of in this process")
+			addr, ns := temporalFlags(fs)
+			db := dbFlag(fs)
+			name := fs.String("name", "", "with --remote: the stored network's `NAME` (default: the file's name)")
+			waitOrders := fs.Bool("wait-orders", false, "with --remote: wait until the plan's orders are finished")
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
 					return usageErrorf("--network is required")
@@ -77,6 +91,33 @@ safety stock, available, need, forecast method and its backtest MASE).`,
 						return usageErrorf("--carbon-price must not be negative, is %g", *price)
 					}
 					opt.CarbonPriceEURPerT = price
+				}
+				if *remote {
+					for _, f := range []string{"export-mps", "time-limit", "method", "requirements"} {
+						if optimizeFlagGiven(fs, f) {
+							return usageErrorf("--%s does not go with --remote", f)
+						}
+					}
+					if err := checkTemporalAddr(*addr); err != nil {
+						return err
+					}
+					r := remotePlan{NetworkFile: *file, Name: *name, Temporal: *addr, Namespace: *ns,
+						CarbonPrice: opt.CarbonPriceEURPerT, WaitForOrders: *waitOrders}
+					if optimizeFlagGiven(fs, "db") || os.Getenv(envDB) != "" {
+						r.DB = *db
+					}
+					res, err := runRemotePlan(ctx, e, r)
+					if err != nil {
+						return err
+					}
+					if *asJSON {
+						return writeJSON(e.stdout, planJSONOf(res, false))
+					}
+					printPlan(e.stdout, res, false)
+					return nil
+				}
+				if optimizeFlagGiven(fs, "name") || optimizeFlagGiven(fs, "wait-orders") {
+					return usageErrorf("--name and --wait-orders go with --remote")
 				}
 				n, err := network.Load(*file)
 				if err != nil {
