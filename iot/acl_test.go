@@ -2,7 +2,10 @@ package iot_test
 
 import (
 	"context"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,9 +15,26 @@ import (
 )
 
 // runIngest runs an ingest of network tiny in this process until the test
-// ends.
+// ends. Its persistent session is registered first, so that nothing
+// published after runIngest returns can be missed.
 func runIngest(t *testing.T, st *store.Store, client iot.ClientConfig) {
 	t.Helper()
+	o, err := client.Options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := mqtt.NewClient(o)
+	if tok := reg.Connect(); !tok.WaitTimeout(30*time.Second) || tok.Error() != nil {
+		t.Fatalf("register the ingest session: %v", tok.Error())
+	}
+	filters := map[string]byte{}
+	for _, f := range iot.Subscriptions {
+		filters[f] = 1
+	}
+	if tok := reg.SubscribeMultiple(filters, nil); !tok.WaitTimeout(30*time.Second) || tok.Error() != nil {
+		t.Fatalf("register the ingest subscriptions: %v", tok.Error())
+	}
+	reg.Disconnect(100)
 	ctx, cancel := context.WithCancel(context.Background())
 	n, err := st.LoadNetwork(ctx, "tiny")
 	if err != nil {
@@ -116,4 +136,32 @@ func TestACLSiteCannotWriteAnotherSite(t *testing.T) {
 			t.Errorf("forged snapshot reached the ingest: %+v", d)
 		}
 	}
+}
+
+// TestBrokerRestart restarts mosquitto under a running ingest: the client
+// reconnects and resubscribes by itself, and what is published after the
+// restart is applied.
+func TestBrokerRestart(t *testing.T) {
+	mosquittotest.Require(t)
+	broker := mosquittotest.Start(t, mosquittotest.Options{})
+	st := seedTiny(t, "sqlite://"+t.TempDir()+"/restart.db")
+	runIngest(t, st, iot.ClientConfig{Broker: broker.URL, ClientID: "restart-ingest"})
+	ctx := context.Background()
+	publish := func(onHand int) {
+		t.Helper()
+		pub, c, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker.URL, ClientID: "restart-site", CleanSession: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Disconnect(100)
+		msg := []byte(`{"kind":"delta","time":"2026-03-01T08:00:00Z","positions":[{"sku":"EDP-01","on_hand":` + strconv.Itoa(onHand) + `}]}`)
+		if err := pub.Publish(ctx, iot.SiteTopic("BTQ-LON", iot.KindStock), msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(11)
+	waitPosition(t, st, "BTQ-LON", "EDP-01", 11)
+	broker.Restart()
+	publish(12)
+	waitPosition(t, st, "BTQ-LON", "EDP-01", 12)
 }
