@@ -141,6 +141,16 @@ func TestPlanCommand(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "stock[0].on_hand: must not be negative") {
 		t.Errorf("negative stock: exit %d, stderr %q", code, errs)
 	}
+	for _, args := range [][]string{
+		{"--remote", "--export-mps", "x.mps"},
+		{"--remote", "--requirements"},
+		{"--name", "tiny"},
+	} {
+		code, _, errs = runOpt(t, append([]string{"plan", "--network", tinyNetwork}, args...)...)
+		if code != 2 || !strings.Contains(errs, "--remote") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
+		}
+	}
 	code, _, errs = runOpt(t, "plan", "--network", tinyNetwork, "--method", "simplex")
 	if code != 2 || !strings.Contains(errs, "unknown method") {
 		t.Errorf("bad method: exit %d, stderr %q", code, errs)
