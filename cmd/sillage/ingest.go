@@ -29,7 +29,7 @@ func declareMQTTFlags(fs *flag.FlagSet, defaultClientID string) *mqttFlags {
 		broker:   fs.String("broker", "tcp://127.0.0.1:1883", "MQTT broker `URL`: tcp://HOST:PORT, or ssl://HOST:PORT for TLS"),
 		username: fs.String("username", "", "MQTT user `name`"),
 		password: fs.String("password", os.Getenv(envMQTTPassword), "MQTT `password` (default from $"+envMQTTPassword+")"),
-		clientID: fs.String("client-id", defaultClientID, "MQTT client `id`"),
+		clientID: fs.String("client-id", defaultClientID, "MQTT client `id` (ingest: fixed, default sillage-ingest-NETWORK)"),
 		caFile:   fs.String("ca-file", "", "PEM `file` of the CA that signs the broker's TLS certificate"),
 		certFile: fs.String("cert-file", "", "client TLS certificate PEM `file`, for brokers that require one"),
 		keyFile:  fs.String("key-file", "", "client TLS key PEM `file`"),
@@ -134,7 +134,7 @@ committed and acknowledged first.`,
 			debounce := fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`")
 			resend := fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables")
 			skew := fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock")
-			retention := fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `long` (pruned hourly); 0 keeps them for ever")
+			retention := fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])

@@ -38,7 +38,7 @@ one client publishes for all sites with --username/--password.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML); required")
 			mf := declareMQTTFlags(fs, "sillage-simulate")
-			rate := fs.Float64("rate", 10, "messages per `second`")
+			rate := fs.Float64("rate", 10, "publish `N` messages per second")
 			duration := fs.Duration("duration", 10*time.Second, "how long to publish")
 			dup := fs.Float64("dup-rate", 0.05, "share of messages published twice, and of events with repeated reads (0 to 1)")
 			bad := fs.Float64("bad-rate", 0.01, "share of malformed messages (0 to 1)")
