@@ -372,3 +372,19 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 		t.Errorf("unknown network: %v", err)
 	}
 }
+
+func TestNegativeStockPlannedAsZero(t *testing.T) {
+	s, _ := seeded(t)
+	ctx := context.Background()
+	if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", store.Delta{OnHand: -50}); err != nil {
+		t.Fatal(err)
+	}
+	a := newActivities(s)
+	snap, err := a.SnapshotStock(ctx, workflows.StepInput{PlanID: "tiny:neg", Network: "tiny"})
+	if err != nil {
+		t.Fatalf("a negative position failed the snapshot: %v", err)
+	}
+	if snap.OnHandUnits != 20+300+10 {
+		t.Errorf("on hand %v, want the negative position counted as zero", snap.OnHandUnits)
+	}
+}

@@ -276,15 +276,30 @@ func (a *Activities) AwaitConfirmation(ctx context.Context, in workflows.AwaitCo
 			c.OrderID = o.ID
 			return c, nil
 		}
-		if activity.IsActivity(ctx) {
-			activity.RecordHeartbeat(ctx, "waiting for "+o.Source)
+		if err := a.waitHeartbeating(ctx, poll, "waiting for "+o.Source); err != nil {
+			return workflows.Confirmation{}, err
 		}
-		t := time.NewTimer(poll)
+	}
+}
+
+// waitHeartbeating waits d, heartbeating every few seconds (so that the
+// heartbeat timeout can be shorter than the poll interval), or returns
+// ctx's error.
+func (a *Activities) waitHeartbeating(ctx context.Context, d time.Duration, what string) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	beat := time.NewTicker(a.heartbeatEvery())
+	defer beat.Stop()
+	for {
+		if activity.IsActivity(ctx) {
+			activity.RecordHeartbeat(ctx, what)
+		}
 		select {
 		case <-ctx.Done():
-			t.Stop()
-			return workflows.Confirmation{}, ctx.Err()
+			return ctx.Err()
 		case <-t.C:
+			return nil
+		case <-beat.C:
 		}
 	}
 }

@@ -1,0 +1,325 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/iot/broker"
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/workflows"
+)
+
+// envFaultWorker carries the worker's arguments (separated by \x1f) to
+// the helper process that TestFaultKillWorker starts and kills.
+const envFaultWorker = "SILLAGE_FAULT_WORKER_ARGS"
+
+// envFaultTest enables TestFaultKillWorker, which takes a few minutes.
+const envFaultTest = "SILLAGE_FAULT_TEST"
+
+// TestFaultWorkerProcess is not a test: it is the worker process of
+// TestFaultKillWorker, run by re-executing the test binary.
+func TestFaultWorkerProcess(t *testing.T) {
+	args := os.Getenv(envFaultWorker)
+	if args == "" {
+		t.Skip("helper process of TestFaultKillWorker")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, strings.Split(args, "\x1f"), os.Stdout, os.Stderr))
+}
+
+// listAll runs a visibility query and returns the executions.
+func listAll(t *testing.T, c client.Client, query string) []*workflowservice.ListWorkflowExecutionsResponse {
+	t.Helper()
+	var pages []*workflowservice.ListWorkflowExecutionsResponse
+	var token []byte
+	for {
+		resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
+		if err != nil {
+			t.Fatalf("list %q: %v", query, err)
+		}
+		pages = append(pages, resp)
+		if token = resp.NextPageToken; len(token) == 0 {
+			return pages
+		}
+	}
+}
+
+// TestFaultKillWorker kills the worker process with SIGKILL at random
+// points (at least ten) while plans and orders run, restarting it each
+// time, then lets a last worker finish. Every plan must complete exactly
+// once, and the store must hold each plan's orders exactly once, as the
+// plan implies them.
+func TestFaultKillWorker(t *testing.T) {
+	if os.Getenv(envFaultTest) == "" {
+		t.Skip("set " + envFaultTest + "=1 to run the worker kill test (a few minutes)")
+	}
+	srv := temporaltest.Start(t)
+	c := temporaltest.Client(t, srv)
+	ctx := context.Background()
+	dir := t.TempDir()
+	dbURL := "sqlite://" + filepath.Join(dir, "sillage.db")
+	n, err := network.Load(filepath.Join("..", "..", "testdata", "networks", "maison.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Policy.ApprovalThresholdEUR = 0 // no approvals: orders go straight to the supplier
+	// A quarter of the stock at the distribution centres: much of what the
+	// boutiques need is bought from suppliers.
+	for i := range n.Stock {
+		if s, ok := n.Site(n.Stock[i].Site); ok && s.Kind == sillage.KindDC {
+			n.Stock[i].OnHand /= 4
+		}
+	}
+	st, err := store.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	// Several copies of the network, so that every plan has orders to make.
+	const networks = 3
+	for i := range networks {
+		if _, err := st.SaveNetwork(ctx, fmt.Sprintf("m%d", i+1), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
+		"--broker", b.URL(false), "--sim-delay", "1s", "--sim-confirm", "0.7", "--sim-partial", "0.15", "--debounce", "2s"}
+	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close()
+	start := func() *exec.Cmd {
+		cmd := exec.Command(exe, "-test.run=^TestFaultWorkerProcess$", "-test.v=false")
+		cmd.Env = append(os.Environ(), envFaultWorker+"="+strings.Join(args, "\x1f"))
+		cmd.Stdout, cmd.Stderr = logFile, logFile
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd
+	}
+
+	// A plan starts before each worker, as a schedule or the CLI would
+	// start them; the planner adds more after rejections.
+	const plans = 12
+	startPlan := func(i int) {
+		net := fmt.Sprintf("m%d", i%networks+1)
+		_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID: workflows.PlanWorkflowID(fmt.Sprintf("%s:fault-%d", net, i+1)), TaskQueue: workflows.TaskQueue,
+		}, workflows.PlanWorkflowName, workflows.PlanInput{Network: net, Reason: "fault test",
+			Options: workflows.PlanOptions{Timings: workflows.OrderTimings{ConfirmPoll: 500 * time.Millisecond}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	rng := rand.New(rand.NewPCG(6, 2026))
+	const kills = 12
+	for k := range kills {
+		if k < plans {
+			startPlan(k)
+		}
+		cmd := start()
+		wait := time.Duration(300+rng.IntN(2700)) * time.Millisecond
+		time.Sleep(wait)
+		inFlight := startedActivities(t, c)
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		running, orders := 0, 0
+		for _, p := range listAll(t, c, `WorkflowType="PlanWorkflow" AND ExecutionStatus="Running"`) {
+			running += len(p.Executions)
+		}
+		for _, p := range listAll(t, c, `WorkflowType IN ("ProcurementWorkflow", "TransferWorkflow")`) {
+			orders += len(p.Executions)
+		}
+		t.Logf("kill %d after %v: activities in flight %v; then %d plans running, %d order workflows so far", k+1, wait, inFlight, running, orders)
+	}
+
+	// A last worker finishes the work.
+	last := start()
+	defer func() {
+		_ = last.Process.Signal(syscall.SIGINT)
+		_ = last.Wait()
+	}()
+	// Wait until every purchase order has the supplier's answer, the
+	// re-plans that rejections asked for have run, and no plan runs.
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		running := 0
+		for _, p := range listAll(t, c, `WorkflowType="PlanWorkflow" AND ExecutionStatus="Running"`) {
+			running += len(p.Executions)
+		}
+		waiting := 0
+		all, err := st.ListOrders(ctx, store.OrderFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range all {
+			switch o.Status {
+			case sillage.OrderCreated, sillage.OrderApproved, sillage.OrderSubmitted:
+				if o.Kind == sillage.OrderPurchase { // transfers wait for acks no warehouse sends here
+					waiting++
+				}
+			}
+		}
+		idle := true
+		for i := range networks {
+			var ps workflows.PlannerState
+			v, err := c.QueryWorkflow(ctx, workflows.PlannerWorkflowID(fmt.Sprintf("m%d", i+1)), "", workflows.QueryState)
+			if err == nil && v.Get(&ps) == nil && (ps.Running != nil || len(ps.Pending) > 0) {
+				idle = false
+			}
+		}
+		if running == 0 && waiting == 0 && idle {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the kills: %d plans running, %d purchase orders without an answer, planners idle %v", running, waiting, idle)
+		}
+		time.Sleep(time.Second)
+	}
+	// Let the order workflows of the last plans create their orders.
+	time.Sleep(3 * time.Second)
+	statuses := map[sillage.OrderStatus]int{}
+	if all, err := st.ListOrders(ctx, store.OrderFilter{}); err == nil {
+		for _, o := range all {
+			statuses[o.Status]++
+		}
+	}
+	t.Logf("order statuses: %v", statuses)
+
+	// Every plan completed, once.
+	seen := map[string]int{}
+	for _, p := range listAll(t, c, `WorkflowType="PlanWorkflow"`) {
+		for _, e := range p.Executions {
+			id := e.Execution.WorkflowId
+			seen[id]++
+			if e.Status != enums.WORKFLOW_EXECUTION_STATUS_COMPLETED {
+				t.Errorf("plan %s ended %s", id, e.Status)
+			}
+		}
+	}
+	for i := range plans {
+		if id := workflows.PlanWorkflowID(fmt.Sprintf("m%d:fault-%d", i%networks+1, i+1)); seen[id] != 1 {
+			t.Errorf("plan %s ran %d times, want once", id, seen[id])
+		}
+	}
+	for id, k := range seen {
+		if k != 1 {
+			t.Errorf("plan %s has %d executions", id, k)
+		}
+	}
+	t.Logf("%d plans completed (%d started by the planner after rejections)", len(seen), len(seen)-plans)
+
+	// The store holds each plan once and exactly the orders it implies.
+	total := 0
+	for id := range seen {
+		planID := workflows.PlanIDFromWorkflowID(id)
+		p, err := st.LoadPlan(ctx, planID)
+		if err != nil {
+			t.Errorf("plan %s: %v", planID, err)
+			continue
+		}
+		want, err := activities.OrdersFromPlan(n, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.ListOrders(ctx, store.OrderFilter{PlanID: planID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Errorf("plan %s: %d orders stored, %d implied", planID, len(got), len(want))
+			continue
+		}
+		byID := map[string]int{}
+		for i, g := range got {
+			byID[g.ID] = i
+		}
+		for _, w := range want {
+			i, ok := byID[w.ID]
+			if !ok {
+				t.Errorf("plan %s: order %s not stored", planID, w.ID)
+				continue
+			}
+			g := got[i]
+			if g.ValueEUR != w.ValueEUR || !reflect.DeepEqual(g.Lines, w.Lines) || g.Source != w.Source || g.Site != w.Site {
+				t.Errorf("plan %s: stored order %s %v %v, implied %v %v", planID, g.ID, g.ValueEUR, g.Lines, w.ValueEUR, w.Lines)
+			}
+			names, err := st.OrderEffects(ctx, g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			holds := 0
+			for _, nm := range names {
+				if nm == "hold" {
+					holds++
+				}
+			}
+			if holds != 1 {
+				t.Errorf("order %s: %d holds (effects %v), want 1", g.ID, holds, names)
+			}
+		}
+		total += len(got)
+	}
+	all, err := st.ListOrders(ctx, store.OrderFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != total {
+		t.Errorf("%d orders in the store, %d belong to the completed plans", len(all), total)
+	}
+	t.Logf("%d orders, each stored and held once", total)
+}
+
+// startedActivities returns the activities running now (started, not
+// finished), by type, across the running workflows.
+func startedActivities(t *testing.T, c client.Client) map[string]int {
+	t.Helper()
+	out := map[string]int{}
+	for _, p := range listAll(t, c, `ExecutionStatus="Running"`) {
+		for _, e := range p.Executions {
+			d, err := c.DescribeWorkflowExecution(context.Background(), e.Execution.WorkflowId, e.Execution.RunId)
+			if err != nil {
+				continue
+			}
+			for _, a := range d.PendingActivities {
+				if a.State == enums.PENDING_ACTIVITY_STATE_STARTED {
+					out[a.ActivityType.GetName()]++
+				}
+			}
+		}
+	}
+	return out
+}
