@@ -314,7 +314,7 @@ func ConfirmationHandler(c Signaller) http.Handler {
 		}
 		if err := c.SignalWorkflow(r.Context(), st.OrderID, "", workflows.SignalConfirmation, conf); err != nil {
 			code := http.StatusBadGateway
-			if isNotFound(err) {
+			if IsNotFound(err) {
 				code = http.StatusNotFound
 			}
 			http.Error(w, "signal "+st.OrderID+": "+err.Error(), code)

@@ -113,7 +113,7 @@ func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
 		rec.OrderID = id
 		err := t.Client.SignalWorkflow(ctx, id, "", workflows.SignalGoodsReceipt, rec)
 		switch {
-		case isNotFound(err):
+		case IsNotFound(err):
 			t.log().WarnContext(ctx, "goods receipt for an order with no running workflow", "order", id, "site", r.Site, "event", r.EventID)
 		case err != nil:
 			errs = append(errs, fmt.Errorf("signal receipt to %s: %w", id, err))
@@ -142,7 +142,7 @@ func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
 	err := t.Client.SignalWorkflow(ctx, a.CommandID, "", workflows.SignalAck, workflows.Ack{
 		CommandID: a.CommandID, OrderID: a.CommandID, Site: a.Site, Status: status, Reason: a.Reason, At: a.At,
 	})
-	if isNotFound(err) {
+	if IsNotFound(err) {
 		t.log().WarnContext(ctx, "ack for an order with no running workflow", "command", a.CommandID)
 		return nil
 	}
@@ -152,9 +152,9 @@ func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
 	return nil
 }
 
-// isNotFound reports whether err says the workflow does not exist or has
+// IsNotFound reports whether err says the workflow does not exist or has
 // finished.
-func isNotFound(err error) bool {
+func IsNotFound(err error) bool {
 	var nf *serviceerror.NotFound
 	return errors.As(err, &nf)
 }

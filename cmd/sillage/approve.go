@@ -9,10 +9,10 @@ import (
 	"os/user"
 	"strings"
 
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -120,7 +120,7 @@ func decide(ctx context.Context, e *env, c client.Client, id string, approve boo
 		case err == nil:
 			fmt.Fprintf(e.stdout, "%s %s (%s, %.2f EUR) by %s\n", verb, id, view.Status, view.ValueEUR, orNobody(d.By))
 			return nil
-		case isNotFound(err):
+		case activities.IsNotFound(err):
 			return fmt.Errorf("no running workflow %s: the order does not exist or is finished", id)
 		case !isUnsupported(err):
 			var app *temporal.ApplicationError
@@ -132,7 +132,7 @@ func decide(ctx context.Context, e *env, c client.Client, id string, approve boo
 		fmt.Fprintf(e.stderr, "the server does not accept updates (%v); sending the signal\n", err)
 	}
 	if err := c.SignalWorkflow(ctx, id, "", name, d); err != nil {
-		if isNotFound(err) {
+		if activities.IsNotFound(err) {
 			return fmt.Errorf("no running workflow %s: the order does not exist or is finished", id)
 		}
 		return fmt.Errorf("signal %s to %s: %w", name, id, err)
@@ -146,11 +146,4 @@ func orNobody(s string) string {
 		return "an unnamed planner"
 	}
 	return s
-}
-
-// isNotFound reports whether err says the workflow does not exist or has
-// finished.
-func isNotFound(err error) bool {
-	var nf *serviceerror.NotFound
-	return errors.As(err, &nf)
 }

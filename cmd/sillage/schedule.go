@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -113,7 +114,7 @@ func upsertSchedule(ctx context.Context, c client.Client, id, cron, tz, note str
 	h := sc.GetHandle(ctx, id)
 	if cron == "" {
 		if err := h.Delete(ctx); err != nil {
-			if isNotFound(err) {
+			if activities.IsNotFound(err) {
 				return "absent (nothing to delete)", nil
 			}
 			return "", fmt.Errorf("delete schedule %s: %w", id, err)
