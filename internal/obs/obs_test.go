@@ -1,0 +1,211 @@
+package obs
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"flag"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage/iot"
+)
+
+func TestNewLogger(t *testing.T) {
+	for _, tc := range []struct {
+		format, level string
+		wantErr       bool
+		wantJSON      bool
+		infoShown     bool
+	}{
+		{"text", "info", false, false, true},
+		{"json", "debug", false, true, true},
+		{"json", "warn", false, true, false},
+		{"text", "ERROR", false, false, false},
+		{"xml", "info", true, false, false},
+		{"text", "loud", true, false, false},
+	} {
+		var buf bytes.Buffer
+		log, err := NewLogger(&buf, tc.format, tc.level)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("%s/%s: error %v, want error %v", tc.format, tc.level, err, tc.wantErr)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		log.Info("plan solved", "network", "maison", "seconds", 0.5)
+		out := buf.String()
+		if got := out != ""; got != tc.infoShown {
+			t.Errorf("%s/%s: info record shown %v, want %v: %q", tc.format, tc.level, got, tc.infoShown, out)
+			continue
+		}
+		if out == "" {
+			continue
+		}
+		var rec map[string]any
+		isJSON := json.Unmarshal([]byte(out), &rec) == nil
+		if isJSON != tc.wantJSON {
+			t.Errorf("%s/%s: JSON %v, want %v: %q", tc.format, tc.level, isJSON, tc.wantJSON, out)
+		}
+		if isJSON && (rec["msg"] != "plan solved" || rec["network"] != "maison" || rec["seconds"] != 0.5) {
+			t.Errorf("JSON record %v", rec)
+		}
+		if !isJSON && !strings.Contains(out, `msg="plan solved" network=maison seconds=0.5`) {
+			t.Errorf("text record %q", out)
+		}
+	}
+}
+
+func TestLogFlags(t *testing.T) {
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	o := AddLogFlags(fs)
+	if err := fs.Parse([]string{"--log-format", "json", "--log-level", "warn"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Check(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	l := o.Logger(&buf)
+	l.Info("hidden")
+	l.Warn("shown")
+	if strings.Contains(buf.String(), "hidden") || !strings.Contains(buf.String(), `"msg":"shown"`) {
+		t.Errorf("log %q", buf.String())
+	}
+	o.Format = "yaml"
+	if o.Check() == nil {
+		t.Error("--log-format yaml accepted")
+	}
+}
+
+// scrape fetches a metrics page and returns its samples: series (name
+// with labels, as written) to value.
+func scrape(t *testing.T, url string) map[string]float64 {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, resp.Status)
+	}
+	return ParseText(t, resp.Body)
+}
+
+// ParseText reads the Prometheus text format into series -> value.
+func ParseText(t *testing.T, r io.Reader) map[string]float64 {
+	t.Helper()
+	out := map[string]float64{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		i := strings.LastIndexByte(line, ' ')
+		v, err := strconv.ParseFloat(line[i+1:], 64)
+		if err != nil {
+			t.Fatalf("bad sample line %q", line)
+		}
+		out[line[:i]] = v
+	}
+	return out
+}
+
+func TestMetricsEndpoint(t *testing.T) {
+	m := New("v1.2.3")
+	defer m.Close()
+	m.IngestBatch("maison", iot.Stats{Messages: 10, Events: 8, Reads: 160, Duplicates: 1, DeadLetters: 1, Snapshots: 1})
+	m.IngestBatch("maison", iot.Stats{Messages: 5, Events: 5, Reads: 100})
+	m.PlanSolved("maison", "optimal", 0.25, 3275.06, 3993.53)
+	m.PlanSolved("maison", "optimal", 0.5, 100, 50)
+	// A Temporal SDK series goes through tally to the same registry.
+	m.Temporal().WithTags(map[string]string{"namespace": "default"}).Counter("temporal_request").Inc(3)
+
+	srv, err := m.Serve("127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var got map[string]float64
+	// tally reports every second: wait for the SDK counter to arrive.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got = scrape(t, srv.URL())
+		if got[`temporal_request_total{namespace="default"}`] == 3 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for series, want := range map[string]float64{
+		`sillage_ingest_messages_total{network="maison"}`:               15,
+		`sillage_ingest_events_total{network="maison"}`:                 13,
+		`sillage_ingest_epc_reads_total{network="maison"}`:              260,
+		`sillage_ingest_dead_letters_total{network="maison"}`:           1,
+		`sillage_ingest_duplicates_total{network="maison"}`:             1,
+		`sillage_plan_solve_seconds_count{network="maison"}`:            2,
+		`sillage_plan_solve_seconds_sum{network="maison"}`:              0.75,
+		`sillage_plans_solved_total{network="maison",status="optimal"}`: 2,
+		`sillage_planned_kgco2e_total{network="maison"}`:                3375.06,
+		`sillage_plan_kgco2e{network="maison"}`:                         100,
+		`sillage_build_info{version="v1.2.3"}`:                          1,
+		`temporal_request_total{namespace="default"}`:                   3,
+	} {
+		if v, ok := got[series]; !ok || v < want-1e-9 || v > want+1e-9 {
+			t.Errorf("%s = %v (present %v), want %v", series, v, ok, want)
+		}
+	}
+	if v := got[`sillage_ingest_rate_messages_per_second{network="maison"}`]; v <= 0 {
+		t.Errorf("ingest rate %v, want > 0", v)
+	}
+	if _, ok := got["go_goroutines"]; !ok {
+		t.Error("no Go runtime metrics")
+	}
+	resp, err := http.Get("http://" + srv.Addr + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "ok\n" {
+		t.Errorf("/healthz: %s %q", resp.Status, body)
+	}
+}
+
+func TestIngestRate(t *testing.T) {
+	now := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+	r := &rateCollector{batches: map[string][]batchCount{}, now: func() time.Time { return now }}
+	for _, tc := range []struct {
+		advance  time.Duration
+		messages int
+		want     float64 // messages per second after the batch
+	}{
+		{0, 10, 10},                // the first batch: over at least one second
+		{10 * time.Second, 20, 3},  // 30 messages over 10 s
+		{50 * time.Second, 30, 1},  // 60 messages over the full minute
+		{30 * time.Second, 0, 0.5}, // the first two batches fell out of the window
+		{2 * time.Minute, 0, 0},    // everything fell out
+	} {
+		now = now.Add(tc.advance)
+		r.add("n", tc.messages)
+		if got := r.rates()["n"]; got != tc.want {
+			t.Errorf("after +%v and %d messages: %v/s, want %v", tc.advance, tc.messages, got, tc.want)
+		}
+	}
+}
+
+func TestNilMetrics(t *testing.T) {
+	var m *Metrics
+	m.IngestBatch("n", iot.Stats{Messages: 1})
+	m.PlanSolved("n", "optimal", 1, 1, 1)
+	if m.Temporal() != nil || m.Registry() != nil || m.Close() != nil {
+		t.Error("nil metrics are not inert")
+	}
+}
