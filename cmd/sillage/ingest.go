@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/workflows"
 )
 
 // envMQTTPassword names the environment variable that gives the default of
@@ -101,7 +103,7 @@ func init() {
 	register(&command{
 		name:  "ingest",
 		short: "apply RFID events and stock snapshots from MQTT to the stock",
-		usage: "ingest --broker URL --db URL [--network NAME] [--username U --password P] [--client-id ID]",
+		usage: "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password P] [--client-id ID]",
 		long: `Ingest subscribes to every site's topics of a network at QoS 1 and applies
 what arrives to the stock in the database:
 
@@ -120,7 +122,11 @@ deadletters) and to sillage/v1/deadletter.
 Positions that fall below their reorder point and goods receipts are
 logged (debounced per position); command acks update the commands, and
 commands without an ack by their deadline are sent again with the same id
-every --resend interval.
+every --resend interval. With --temporal (default $SILLAGE_TEMPORAL) they
+also drive the workflows: a reorder-point crossing triggers the network's
+NetworkPlanner (started when needed, with --planner-debounce), a goods
+receipt that names an order signals that order, and an ack signals its
+transfer.
 
 The network must be seeded first (sillage seed); --network may be omitted
 when the database holds one network. Stop with Ctrl-C: the batch in hand is
@@ -135,6 +141,11 @@ committed and acknowledged first.`,
 			resend := fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables")
 			skew := fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock")
 			retention := fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever")
+			temporalAddr := fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs")
+			namespace := fs.String("namespace", envOr(envNamespace, "default"), "Temporal `namespace` (default from $"+envNamespace+")")
+			plannerDebounce := fs.Duration("planner-debounce", workflows.DefaultDebounce, "debounce `window` of a NetworkPlanner this ingest starts")
+			logOpts := obs.AddLogFlags(fs)
+			metricsAddr := obs.AddMetricsFlag(fs, "")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
@@ -145,7 +156,20 @@ committed and acknowledged first.`,
 				if *batch <= 0 || *batchWait <= 0 {
 					return usageErrorf("--batch and --batch-wait must be positive")
 				}
-				log := slog.New(slog.NewTextHandler(e.stderr, nil))
+				if err := logOpts.Check(); err != nil {
+					return usageErrorf("%v", err)
+				}
+				if *temporalAddr != "" {
+					if err := checkTemporalAddr(*temporalAddr); err != nil {
+						return err
+					}
+				}
+				log := logOpts.Logger(e.stderr)
+				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
+				if err != nil {
+					return err
+				}
+				defer stopMetrics()
 				st, err := openStore(ctx, *db)
 				if err != nil {
 					return err
@@ -162,8 +186,21 @@ committed and acknowledged first.`,
 				n.Name = name
 				cat := iot.NewCatalog(n)
 				log.Info("ingest starting", "catalog", cat.String())
-				trig := iot.Debounce(iot.LogTrigger{Log: log}, *debounce)
-				defer trig.Close()
+				var trig iot.Trigger
+				if *temporalAddr != "" {
+					t, closeTrig, err := temporalTrigger(ctx, *temporalAddr, *namespace, log.With("component", "temporal"), *debounce,
+						workflows.PlannerInput{Debounce: *plannerDebounce})
+					if err != nil {
+						return err
+					}
+					defer closeTrig()
+					trig = t
+					log.Info("signalling workflows", "temporal", *temporalAddr, "namespace", *namespace)
+				} else {
+					d := iot.Debounce(iot.LogTrigger{Log: log}, *debounce)
+					defer d.Close()
+					trig = d
+				}
 				cfg := mf.config()
 				if cfg.ClientID == "" {
 					cfg.ClientID = "sillage-ingest-" + name
@@ -191,8 +228,11 @@ committed and acknowledged first.`,
 					BatchSize:          *batch,
 					BatchWait:          *batchWait,
 					PublishDeadLetters: true,
-					OnBatch:            func(s iot.Stats) { total.Add(s) },
-					Log:                log,
+					OnBatch: func(s iot.Stats) {
+						total.Add(s)
+						metrics.IngestBatch(name, s)
+					},
+					Log: log,
 				}
 				if err := in.Run(ctx); err != nil {
 					return err

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
@@ -42,7 +45,7 @@ func init() {
 	register(&command{
 		name:  "seed",
 		short: "load a network file into the database",
-		usage: "seed --network FILE [--db URL] [--name NAME]",
+		usage: "seed --network FILE [--db URL] [--name NAME] [--if-absent]",
 		long: `Seed loads a network file (sites, products, lanes, stock, demand, supply and
 policy; see the README) into the database, creating the schema first when
 needed. It is idempotent: the stored network is made equal to the file, so
@@ -58,11 +61,16 @@ file in the working directory) when that is unset. For PostgreSQL give
 --db postgres://USER:PASSWORD@HOST:5432/DB?sslmode=disable.
 
 The network is stored under --name, else the file's "name" key, else the
-file name without its extension.`,
+file name without its extension.
+
+With --if-absent a network already stored under that name is left as it
+is (with the stock the ingest keeps): only a new network is seeded. The
+deployment's setup job uses it, so that restarting it resets nothing.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML) to load; required")
 			db := dbFlag(fs)
 			name := fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)")
+			ifAbsent := fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)")
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
 					return usageErrorf("--network is required")
@@ -89,10 +97,22 @@ file name without its extension.`,
 					return err
 				}
 				defer s.Close()
+				if *ifAbsent {
+					if _, err := s.LoadNetwork(ctx, netName); err == nil {
+						_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, redactURL(*db))
+						return err
+					} else if !errors.Is(err, sillage.ErrNotFound) {
+						return err
+					}
+				}
+				fmt.Fprintf(e.stderr, "seed: saving network %q (%d sites, %d products, %d lanes, %d stock positions, %d demand series)\n",
+					netName, len(n.Sites), len(n.Products), len(n.Lanes), len(n.Stock), len(n.Demand))
+				start := time.Now()
 				changes, err := s.SaveNetwork(ctx, netName, n)
 				if err != nil {
 					return err
 				}
+				fmt.Fprintf(e.stderr, "seed: saved in %.1fs\n", time.Since(start).Seconds())
 				counts, err := s.Counts(ctx)
 				if err != nil {
 					return err

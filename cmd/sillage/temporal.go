@@ -18,6 +18,7 @@ import (
 	tlog "go.temporal.io/sdk/log"
 
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/workflows"
 )
@@ -61,7 +62,8 @@ func dialTemporal(ctx context.Context, addr, namespace string, log *slog.Logger,
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: tlog.NewStructuredLogger(log)}
+	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: tlog.NewStructuredLogger(log),
+		MetricsHandler: obs.FromContext(ctx).Temporal()}
 	deadline := time.Now().Add(wait)
 	for {
 		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)

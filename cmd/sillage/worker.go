@@ -20,6 +20,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -75,6 +76,8 @@ attributes (see sillage searchattrs).`,
 			reportDir := fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)")
 			solvers := fs.Int("solvers", 2, "plan steps run at once by this process")
 			connect := fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start")
+			logOpts := obs.AddLogFlags(fs)
+			metricsAddr := obs.AddMetricsFlag(fs, "")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
@@ -94,7 +97,15 @@ attributes (see sillage searchattrs).`,
 						return err
 					}
 				}
-				log := slog.New(slog.NewTextHandler(e.stderr, nil))
+				if err := logOpts.Check(); err != nil {
+					return usageErrorf("%v", err)
+				}
+				log := logOpts.Logger(e.stderr)
+				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
+				if err != nil {
+					return err
+				}
+				defer stopMetrics()
 				st, err := openStore(ctx, *db)
 				if err != nil {
 					return err
@@ -114,7 +125,7 @@ attributes (see sillage searchattrs).`,
 				}
 
 				acts := &activities.Activities{
-					Store: st, Planner: activities.OptimizePlanner{}, Carbon: activities.CarbonFootprints{},
+					Store: st, Planner: meteredPlanner{activities.OptimizePlanner{}, metrics}, Carbon: activities.CarbonFootprints{},
 					Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *db, dir: *reportDir, log: log},
 					Log: log,
 				}
