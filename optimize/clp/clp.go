@@ -5,6 +5,7 @@ package clp
 #include <stdio.h>
 #include <stdlib.h>
 #include <coin/Clp_C_Interface.h>
+#include "warm.h"
 
 // sillage_flush_stdout flushes C's stdout, where CLP writes its log.
 static void sillage_flush_stdout(void) { fflush(stdout); }
@@ -98,6 +99,7 @@ func (m *Model) LoadProblem(p Problem) error {
 	for k, v := range p.Values {
 		values[k] = C.double(v)
 	}
+	m.release()
 	C.Clp_loadProblem(m.p, C.int(p.NumCols), C.int(p.NumRows),
 		&start[0], &index[0], &values[0],
 		boundsPtr(p.ColLower), boundsPtr(p.ColUpper), valuesPtr(p.Objective),
@@ -269,7 +271,13 @@ func (m *Model) Solve(method Method) error {
 func (m *Model) confirmedRun(method Method) int {
 	iters := m.run(method)
 	if st := C.Clp_status(m.p); (st == 1 || st == 2) && method != PrimalSimplex {
-		C.Clp_primal(m.p, 0)
+		if m.keptWorkAreas() {
+			if C.sillage_clp_warm_primal(m.p) != 0 {
+				m.exceptionStatus()
+			}
+		} else {
+			C.Clp_primal(m.p, 0)
+		}
 		iters += int(C.Clp_numberIterations(m.p))
 	}
 	return iters
@@ -277,21 +285,38 @@ func (m *Model) confirmedRun(method Method) int {
 
 // run calls CLP's algorithm for method, the initial solve (with presolve)
 // on a cold model and the simplex from the kept basis on a warm one, and
-// returns the number of iterations.
+// returns the number of iterations. Warm simplex runs keep CLP's work
+// areas and factorization for the next one (warm.cpp); initial and
+// barrier solves free them first.
 func (m *Model) run(method Method) int {
+	if method == Barrier || !m.warm {
+		m.release()
+	}
 	switch {
 	case method == Barrier:
 		C.Clp_initialBarrierSolve(m.p)
 	case method == DualSimplex && m.warm:
-		C.Clp_dual(m.p, 0)
+		if C.sillage_clp_warm_dual(m.p) != 0 {
+			m.exceptionStatus()
+		}
 	case method == DualSimplex:
 		C.Clp_initialDualSolve(m.p)
 	case m.warm:
-		C.Clp_primal(m.p, 0)
+		if C.sillage_clp_warm_primal(m.p) != 0 {
+			m.exceptionStatus()
+		}
 	default:
 		C.Clp_initialPrimalSolve(m.p)
 	}
 	return int(C.Clp_numberIterations(m.p))
+}
+
+// exceptionStatus records a C++ exception out of a warm solve as CLP's
+// status 4 (errors), and frees what the solve kept.
+func (m *Model) exceptionStatus() {
+	C.Clp_setProblemStatus(m.p, 4)
+	C.Clp_setSecondaryStatus(m.p, 0)
+	m.release()
 }
 
 // freeRayColumns returns the columns that alone make the problem unbounded
@@ -362,16 +387,17 @@ func (m *Model) freeRayColumns() []int {
 func (m *Model) solveWithoutRays(method Method, rays []int) int {
 	nc := m.NumCols()
 	obj := unsafe.Slice(C.Clp_objective(m.p), nc)
+	idx := make([]C.int, len(rays))
 	saved := make([]C.double, len(rays))
+	zero := make([]C.double, len(rays))
 	for k, j := range rays {
-		saved[k], obj[j] = obj[j], 0
+		idx[k], saved[k] = C.int(j), obj[j]
 	}
-	C.Clp_chgObjCoefficients(m.p, &obj[0])
+	// Errors are CLP exceptions, which a set-up cannot throw; the solve
+	// reports any trouble by its status.
+	_ = m.setCosts(idx, zero)
 	iters := m.confirmedRun(method)
-	for k, j := range rays {
-		obj[j] = saved[k]
-	}
-	C.Clp_chgObjCoefficients(m.p, &obj[0])
+	_ = m.setCosts(idx, saved)
 	if C.Clp_status(m.p) == 0 {
 		C.Clp_setProblemStatus(m.p, 2)
 		C.Clp_setSecondaryStatus(m.p, 0)
@@ -455,6 +481,27 @@ func (m *Model) Primal() []float64 {
 	}
 	defer runtime.KeepAlive(m)
 	return copyDoubles(C.Clp_getColSolution(m.p), m.NumCols(), false)
+}
+
+// PrimalTo copies the column values x into dst, reallocated only when its
+// capacity is below NumCols, and returns it (length NumCols): Primal
+// without an allocation per solve, for callers that re-solve.
+func (m *Model) PrimalTo(dst []float64) []float64 {
+	if m.Closed() {
+		return dst[:0]
+	}
+	defer runtime.KeepAlive(m)
+	n := m.NumCols()
+	p := C.Clp_getColSolution(m.p)
+	if p == nil || n == 0 {
+		return dst[:0]
+	}
+	if cap(dst) < n {
+		dst = make([]float64, n)
+	}
+	dst = dst[:n]
+	copy(dst, unsafe.Slice((*float64)(unsafe.Pointer(p)), n))
+	return dst
 }
 
 // RowActivity returns a copy of the row activities A x (length NumRows).
@@ -601,9 +648,8 @@ func checkBounds(what string, lower, upper float64) error {
 }
 
 // SetColumnBounds sets the bounds of column j (±Inf for none), keeping the
-// basis for a warm re-solve. It takes O(NumCols) time (CLP's C interface
-// changes bounds a whole vector at a time); use SetColumnBoundSlices to
-// change many.
+// basis (and the work areas of a warm solve) for a warm re-solve. It takes
+// O(1) time.
 func (m *Model) SetColumnBounds(j int, lower, upper float64) error {
 	if m.Closed() {
 		return ErrClosed
@@ -616,19 +662,12 @@ func (m *Model) SetColumnBounds(j int, lower, upper float64) error {
 	if err := checkBounds(fmt.Sprintf("column %d", j), lower, upper); err != nil {
 		return err
 	}
-	lo := C.Clp_columnLower(m.p)
-	up := C.Clp_columnUpper(m.p)
-	unsafe.Slice(lo, n)[j] = C.double(toCLP(lower))
-	unsafe.Slice(up, n)[j] = C.double(toCLP(upper))
-	// Re-set through the C interface so CLP knows the bounds changed.
-	C.Clp_chgColumnLower(m.p, lo)
-	C.Clp_chgColumnUpper(m.p, up)
-	return nil
+	return m.setCols([]C.int{C.int(j)}, []C.double{C.double(toCLP(lower))}, []C.double{C.double(toCLP(upper))})
 }
 
 // SetRowBounds sets the bounds of row i (±Inf for none), keeping the basis
-// for a warm re-solve. It takes O(NumRows) time; use SetRowBoundSlices to
-// change many.
+// (and the work areas of a warm solve) for a warm re-solve. It takes O(1)
+// time.
 func (m *Model) SetRowBounds(i int, lower, upper float64) error {
 	if m.Closed() {
 		return ErrClosed
@@ -641,18 +680,12 @@ func (m *Model) SetRowBounds(i int, lower, upper float64) error {
 	if err := checkBounds(fmt.Sprintf("row %d", i), lower, upper); err != nil {
 		return err
 	}
-	lo := C.Clp_rowLower(m.p)
-	up := C.Clp_rowUpper(m.p)
-	unsafe.Slice(lo, n)[i] = C.double(toCLP(lower))
-	unsafe.Slice(up, n)[i] = C.double(toCLP(upper))
-	C.Clp_chgRowLower(m.p, lo)
-	C.Clp_chgRowUpper(m.p, up)
-	return nil
+	return m.setRows([]C.int{C.int(i)}, []C.double{C.double(toCLP(lower))}, []C.double{C.double(toCLP(upper))})
 }
 
 // SetObjective sets the objective coefficient of column j (finite), keeping
-// the basis for a warm re-solve. It takes O(NumCols) time; use
-// SetObjectiveSlice to change many.
+// the basis (and the work areas of a warm solve) for a warm re-solve. It
+// takes O(1) time.
 func (m *Model) SetObjective(j int, c float64) error {
 	if m.Closed() {
 		return ErrClosed
@@ -665,15 +698,14 @@ func (m *Model) SetObjective(j int, c float64) error {
 	if err := checkValue(c, finiteValue); err != nil {
 		return fmt.Errorf("%w: objective coefficient %v of column %d: %s", ErrInvalid, c, j, err.Error())
 	}
-	obj := C.Clp_objective(m.p)
-	unsafe.Slice(obj, n)[j] = C.double(c)
-	C.Clp_chgObjCoefficients(m.p, obj)
-	return nil
+	return m.setCosts([]C.int{C.int(j)}, []C.double{C.double(c)})
 }
 
 // SetColumnBoundSlices replaces all column bounds, keeping the basis for a
 // warm re-solve. A nil slice leaves that side unchanged; otherwise the
-// length must be NumCols.
+// length must be NumCols. It compares the new bounds with the model's in
+// O(NumCols) time and hands CLP only those that differ, so that a warm
+// Solve keeps its work areas.
 func (m *Model) SetColumnBoundSlices(lower, upper []float64) error {
 	if m.Closed() {
 		return ErrClosed
@@ -686,18 +718,14 @@ func (m *Model) SetColumnBoundSlices(lower, upper []float64) error {
 	if err := checkVector("column upper bounds", upper, n, upperBound); err != nil {
 		return err
 	}
-	if lower != nil && n > 0 {
-		C.Clp_chgColumnLower(m.p, boundsPtr(lower))
-	}
-	if upper != nil && n > 0 {
-		C.Clp_chgColumnUpper(m.p, boundsPtr(upper))
-	}
-	return nil
+	return m.setCols(boundChanges(n, C.Clp_getColLower(m.p), C.Clp_getColUpper(m.p), lower, upper))
 }
 
 // SetRowBoundSlices replaces all row bounds (right-hand sides), keeping the
 // basis for a warm re-solve. A nil slice leaves that side unchanged;
-// otherwise the length must be NumRows.
+// otherwise the length must be NumRows. It compares the new bounds with
+// the model's in O(NumRows) time and hands CLP only those that differ, so
+// that a warm Solve keeps its work areas.
 func (m *Model) SetRowBoundSlices(lower, upper []float64) error {
 	if m.Closed() {
 		return ErrClosed
@@ -710,17 +738,12 @@ func (m *Model) SetRowBoundSlices(lower, upper []float64) error {
 	if err := checkVector("row upper bounds", upper, n, upperBound); err != nil {
 		return err
 	}
-	if lower != nil && n > 0 {
-		C.Clp_chgRowLower(m.p, boundsPtr(lower))
-	}
-	if upper != nil && n > 0 {
-		C.Clp_chgRowUpper(m.p, boundsPtr(upper))
-	}
-	return nil
+	return m.setRows(boundChanges(n, C.Clp_getRowLower(m.p), C.Clp_getRowUpper(m.p), lower, upper))
 }
 
 // SetObjectiveSlice replaces the objective vector (length NumCols, finite
-// values), keeping the basis for a warm re-solve.
+// values), keeping the basis for a warm re-solve. Like SetRowBoundSlices it
+// hands CLP only the coefficients that differ.
 func (m *Model) SetObjectiveSlice(c []float64) error {
 	if m.Closed() {
 		return ErrClosed
@@ -733,8 +756,17 @@ func (m *Model) SetObjectiveSlice(c []float64) error {
 	if err := checkVector("objective", c, n, finiteValue); err != nil {
 		return err
 	}
-	if n > 0 {
-		C.Clp_chgObjCoefficients(m.p, valuesPtr(c))
+	if n == 0 {
+		return nil
 	}
-	return nil
+	cur := unsafe.Slice((*float64)(unsafe.Pointer(C.Clp_getObjCoefficients(m.p))), n)
+	var idx []C.int
+	var val []C.double
+	for j, x := range c {
+		if x != cur[j] {
+			idx = append(idx, C.int(j))
+			val = append(val, C.double(x))
+		}
+	}
+	return m.setCosts(idx, val)
 }

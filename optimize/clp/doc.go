@@ -1,7 +1,8 @@
 // Package clp is sillage's own cgo binding to the COIN-OR CLP linear
 // programming solver, through CLP's official C interface
 // (coin/Clp_C_Interface.h, Debian package coinor-libclp-dev, found with
-// pkg-config clp).
+// pkg-config clp) and a small C++ shim for warm re-solves (warm.cpp, so
+// building the package needs a C++ compiler such as g++).
 //
 // It solves linear programs of the form
 //
@@ -38,6 +39,30 @@
 // basis stays primal feasible). The first solve after a load runs CLP's
 // initial solve, with presolve; later solves run the simplex directly from
 // the kept basis, without presolve. [Barrier] never warm starts.
+//
+// Warm simplex solves go through a small C++ shim (warm.cpp) rather than
+// the C interface: they keep CLP's work areas — the scaled copy of the
+// problem and the factorization of the basis — from one solve to the next
+// (ClpSimplex::dual and primal with startFinishOptions 1|2|4), so that a
+// re-solve after a few bound changes does not scale the matrix and
+// factorize the basis again. The setters change bounds and costs one
+// element at a time through the shim, which keeps the work areas valid;
+// the slice setters compare with the model's vectors and pass only what
+// differs. A warm dual simplex also starts unperturbed: CLP's automatic
+// cost perturbation sorts every cost first, which costs a re-solve from an
+// optimal basis as much as the factorization it saves (CLP still perturbs
+// a solve that runs long). [Model.PrepareWarm] builds the work areas right
+// after a cold solve, so that even the first re-solve starts at once. On
+// the 400,000-column replenishment LP of the benchmarks a re-solve that
+// needs no iteration takes about 20 ms instead of 65 ms, against 1.4 s for
+// the cold solve. The work areas take memory of the order of the problem
+// itself; LoadProblem, ReadMPS, barrier and Close free them.
+//
+// # Names
+//
+// [Model.SetNames] names the rows and columns for [Model.WriteMPS] (MPS
+// files read by [Model.ReadMPS] keep theirs); names are checked to be
+// valid, unique MPS tokens of at most [MaxNameLength] bytes.
 //
 // # Statuses CLP gets wrong, and barrier
 //

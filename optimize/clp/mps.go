@@ -55,6 +55,7 @@ func (m *Model) ReadMPS(path string) error {
 	}
 	cpath := C.CString(clpPath(path))
 	defer C.free(unsafe.Pointer(cpath))
+	m.release()
 	r := int(C.Clp_readMps(m.p, cpath, 1, 0))
 	m.flushLog()
 	switch {
@@ -73,8 +74,10 @@ func (m *Model) ReadMPS(path string) error {
 
 // WriteMPS writes the problem to an MPS file in free format (CLP's "extra
 // accuracy" output, marked FREE on its NAME line; read it with
-// `clp FILE` or `glpsol --freemps FILE`), keeping names read by ReadMPS
-// (others are CLP's R0000000 and C0000000). A path ending in ".gz" is gzip-compressed. MPS
+// `clp FILE` or `glpsol --freemps FILE`), with the names set by SetNames
+// or read by ReadMPS (others are CLP's R0000000 and C0000000); a name
+// longer than MaxNameLength, which ReadMPS may have read, makes it fail
+// with ErrMPS. A path ending in ".gz" is gzip-compressed. MPS
 // has no objective direction, so a maximisation is written as the
 // equivalent minimisation: its objective is negated, and so is the optimal
 // value of the file.
@@ -104,6 +107,9 @@ func (m *Model) WriteMPS(path string) error {
 
 // writeMPS writes an uncompressed MPS file.
 func (m *Model) writeMPS(path string) error {
+	if n := int(C.Clp_lengthNames(m.p)); n > MaxNameLength {
+		return fmt.Errorf("%w: write %s: a name has %d bytes; CLP writes names of at most %d", ErrMPS, path, n, MaxNameLength)
+	}
 	// Create (or truncate) the file in Go for a precise error; CLP then
 	// writes it.
 	f, err := os.Create(path)
