@@ -165,6 +165,7 @@ committed and acknowledged first.`,
 					}
 				}
 				log := logOpts.Logger(e.stderr)
+				setDefaultLogger(ctx, log)
 				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
 				if err != nil {
 					return err

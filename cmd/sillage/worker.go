@@ -101,6 +101,7 @@ attributes (see sillage searchattrs).`,
 					return usageErrorf("%v", err)
 				}
 				log := logOpts.Logger(e.stderr)
+				setDefaultLogger(ctx, log)
 				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
 				if err != nil {
 					return err

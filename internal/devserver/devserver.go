@@ -61,6 +61,10 @@ type Options struct {
 	Output    io.Writer // the server's stdout and stderr; nil discards
 	// Ready bounds the wait for the server to answer; 0 means 90s.
 	Ready time.Duration
+	// KillWithParent makes the kernel kill the server when the process
+	// that started it dies, even by SIGKILL (Linux; elsewhere it has no
+	// effect), so that no orphan server keeps its ports and database.
+	KillWithParent bool
 }
 
 // Server is a running development server.
@@ -129,6 +133,9 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	cmd := exec.Command(cli, args...)
 	cmd.Stdout, cmd.Stderr = o.Output, o.Output
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if o.KillWithParent {
+		setParentDeathSignal(cmd.SysProcAttr)
+	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", cli, err)
 	}
@@ -188,6 +195,25 @@ func (s *Server) Stop() {
 	case <-time.After(10 * time.Second):
 		_ = syscall.Kill(-s.cmd.Process.Pid, syscall.SIGKILL)
 		<-s.done
+	}
+}
+
+// PID returns the server's process id.
+func (s *Server) PID() int {
+	if s == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
+// Exited reports whether the server process has ended, and how.
+func (s *Server) Exited() (bool, error) {
+	select {
+	case err := <-s.done:
+		s.done <- err
+		return true, err
+	default:
+		return false, nil
 	}
 }
 

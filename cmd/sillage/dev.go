@@ -1,0 +1,920 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/devserver"
+	"github.com/sillage/sillage/internal/obs"
+	"github.com/sillage/sillage/iot/broker"
+	"github.com/sillage/sillage/netgen"
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/workflows"
+)
+
+// What `sillage dev` installs, listens on and names.
+const (
+	temporalCLIModule  = "github.com/temporalio/cli/cmd/temporal"
+	temporalCLIVersion = "v1.5.1"
+
+	devDefaultDir      = "sillage-dev"
+	devTemporalPort    = 7233
+	devUIPort          = 8233
+	devMQTTPort        = 1883
+	devMetricsAddr     = "127.0.0.1:2112"
+	devStateFile       = "dev.json"
+	devFirstPlanID     = "dev:first-plan"
+	devSampleDCStock   = 0.25 // share of the DCs' stock the sample network starts with
+	devSampleSeed      = 1    // netgen seed of the sample network (that of testdata/networks/maison.yaml)
+	devStatusInterval  = 3 * time.Second
+	devComponentsGrace = 30 * time.Second
+)
+
+// devState is what `sillage dev` writes to DIR/dev.json once everything
+// runs (and removes when it stops): where each part listens, for scripts
+// and tests.
+type devState struct {
+	PID         int       `json:"pid"`
+	Started     time.Time `json:"started"`
+	Temporal    string    `json:"temporal"` // HOST:PORT
+	Namespace   string    `json:"namespace"`
+	UI          string    `json:"ui,omitempty"` // the Temporal Web UI; empty for an external server
+	TemporalPID int       `json:"temporal_pid,omitempty"`
+	Broker      string    `json:"broker"`
+	Metrics     string    `json:"metrics"` // URL of /metrics
+	DB          string    `json:"db"`
+	Network     string    `json:"network"`
+	NetworkFile string    `json:"network_file"`
+	Reports     string    `json:"reports"`
+	Logs        string    `json:"logs"`
+}
+
+// devConfig holds the flags of `sillage dev`.
+type devConfig struct {
+	dir, networkFile, db, broker, temporal, namespace string
+	port, uiPort, mqttPort                            int
+	metrics                                           string
+	simulate, install, verbose                        bool
+	simRate, dcStock                                  float64
+	simSeed                                           uint64
+	debounce, simDelay                                time.Duration
+	username, password, sitePassword                  string
+	log                                               *obs.LogOptions
+}
+
+func init() {
+	register(&command{
+		name:  "dev",
+		short: "run everything on this machine: Temporal with its UI, MQTT, workers, ingest, simulators",
+		usage: "dev [--dir DIR] [--network FILE] [--no-simulate] [--db URL] [--broker URL] [--temporal HOST:PORT] [--ui-port N] [flags]",
+		long: `Dev starts all of sillage on 127.0.0.1 and runs it until Ctrl-C:
+
+  - the Temporal development server with its Web UI and sillage's search
+    attributes (the Temporal CLI is installed with "go install" when it is
+    missing and Go is available), its state in DIR/temporal.db;
+  - an embedded MQTT broker;
+  - the SQLite database DIR/sillage.db;
+  - the workers with the simulated supplier, and the ingest, which turns
+    what arrives over MQTT into stock and signals the workflows;
+  - the RFID simulator, publishing the sample network's warehouse and
+    boutique traffic (--no-simulate leaves it out);
+  - the nightly plan and monthly report schedules;
+  - a first plan of the network, requested from its NetworkPlanner, and a
+    report of the current month once it is done.
+
+It uses the standard ports when they are free (Temporal 7233, UI 8233,
+MQTT 1883, metrics 2112) and free ports otherwise; port 0 always picks a
+free one. It prints the URLs, then a status line whenever the plans and
+orders change. Logs go to DIR/logs (--verbose copies them to the
+terminal). DIR/dev.json says where everything listens while it runs.
+
+The network defaults to the sample "maison" network (that of
+testdata/networks/maison.yaml, written to DIR/maison.yaml). It is seeded
+only when the database does not hold it yet: a second run resumes with the
+stock the ingest built, the workflows of the first, and asks for no second
+first plan. The sample starts with a quarter of its distribution centres'
+stock (--dc-stock), so that the first plan buys from suppliers and some
+purchase orders exceed the 25,000 EUR approval threshold: they wait for a
+planner in the Temporal UI (or "sillage approve").
+
+Ctrl-C stops everything (twice to force). --db, --broker and --temporal
+use services of your own instead of the embedded ones.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			cfg := &devConfig{}
+			fs.StringVar(&cfg.dir, "dir", devDefaultDir, "state `DIR`: databases, logs, reports, dev.json")
+			fs.StringVar(&cfg.networkFile, "network", "", "network `FILE` (YAML); default: the sample maison network")
+			fs.StringVar(&cfg.db, "db", "", "database `URL` (default sqlite://DIR/sillage.db)")
+			fs.StringVar(&cfg.broker, "broker", "", "MQTT broker `URL` to use instead of the embedded one")
+			fs.StringVar(&cfg.username, "username", "", "MQTT user `name` for --broker")
+			fs.StringVar(&cfg.password, "password", os.Getenv(envMQTTPassword), "MQTT `password` for --broker (default from $"+envMQTTPassword+")")
+			fs.StringVar(&cfg.sitePassword, "site-password", "", "simulator: one MQTT client per site with this password `FORMAT` (see simulate)")
+			fs.StringVar(&cfg.temporal, "temporal", "", "Temporal frontend `HOST:PORT` to use instead of starting a dev server")
+			fs.StringVar(&cfg.namespace, "namespace", "default", "Temporal `namespace`")
+			fs.IntVar(&cfg.port, "port", devTemporalPort, "Temporal frontend `port` of the dev server (0: any free port)")
+			fs.IntVar(&cfg.uiPort, "ui-port", devUIPort, "Temporal Web UI `port` (0: any free port)")
+			fs.IntVar(&cfg.mqttPort, "mqtt-port", devMQTTPort, "`port` of the embedded MQTT broker (0: any free port)")
+			fs.StringVar(&cfg.metrics, "metrics", devMetricsAddr, "serve Prometheus metrics on `ADDR` (\"\" for none)")
+			noSim := fs.Bool("no-simulate", false, "do not run the RFID simulator")
+			fs.Float64Var(&cfg.simRate, "sim-rate", 2, "RFID simulator: `messages` per second")
+			fs.Uint64Var(&cfg.simSeed, "sim-seed", 0, "RFID simulator's random `seed` (0: a new one each run)")
+			fs.DurationVar(&cfg.simDelay, "sim-delay", 10*time.Second, "simulated supplier's answer `delay`")
+			fs.Float64Var(&cfg.dcStock, "dc-stock", -1, "when seeding, keep this `share` of the distribution centres' stock (default 0.25 for the sample network, 1 for --network)")
+			fs.DurationVar(&cfg.debounce, "debounce", 5*time.Second, "planner debounce `window`")
+			fs.BoolVar(&cfg.install, "install-temporal", true, "install the Temporal CLI "+temporalCLIVersion+" with go install when it is missing")
+			fs.BoolVar(&cfg.verbose, "verbose", false, "copy the logs of every part to the terminal")
+			cfg.log = obs.AddLogFlags(fs)
+			return func(ctx context.Context, e *env) error {
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				cfg.simulate = !*noSim
+				if err := cfg.check(); err != nil {
+					return err
+				}
+				return runDev(ctx, e, cfg)
+			}
+		},
+	})
+}
+
+// devContextKey marks the context of the parts that dev runs in its own
+// process: they leave the process's default logger to dev.
+type devContextKey struct{}
+
+// setDefaultLogger makes log the process's default logger, for the parts
+// that log there, unless dev runs this command in its process.
+func setDefaultLogger(ctx context.Context, log *slog.Logger) {
+	if ctx.Value(devContextKey{}) == nil {
+		slog.SetDefault(log)
+	}
+}
+
+// check reports wrong flag values as usage errors.
+func (c *devConfig) check() error {
+	if err := c.log.Check(); err != nil {
+		return usageErrorf("%v", err)
+	}
+	if c.dir == "" {
+		return usageErrorf("--dir is required")
+	}
+	for _, p := range []struct {
+		name string
+		v    int
+	}{{"port", c.port}, {"ui-port", c.uiPort}, {"mqtt-port", c.mqttPort}} {
+		if p.v < 0 || p.v > 65535 {
+			return usageErrorf("--%s %d: want 0 to 65535", p.name, p.v)
+		}
+	}
+	if c.temporal != "" {
+		if err := checkTemporalAddr(c.temporal); err != nil {
+			return err
+		}
+	}
+	if c.db != "" {
+		if _, err := store.ParseURL(c.db); err != nil {
+			return usageErrorf("--db: %v", err)
+		}
+	}
+	if c.broker != "" && !strings.Contains(c.broker, "://") {
+		return usageErrorf("--broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", c.broker)
+	}
+	if c.simRate <= 0 {
+		return usageErrorf("--sim-rate must be positive")
+	}
+	if c.dcStock != -1 && (c.dcStock < 0 || math.IsNaN(c.dcStock)) {
+		return usageErrorf("--dc-stock %v: want a share >= 0", c.dcStock)
+	}
+	if c.debounce <= 0 || c.simDelay < 0 {
+		return usageErrorf("--debounce must be positive and --sim-delay not negative")
+	}
+	return nil
+}
+
+// progress prints numbered steps on the terminal while dev starts.
+type progress struct {
+	w     io.Writer
+	n, of int
+	start time.Time
+}
+
+func (p *progress) step(format string, args ...any) {
+	p.n++
+	fmt.Fprintf(p.w, "sillage dev [%d/%d] %s\n", p.n, p.of, fmt.Sprintf(format, args...))
+}
+
+func (p *progress) note(format string, args ...any) {
+	fmt.Fprintf(p.w, "              %s\n", fmt.Sprintf(format, args...))
+}
+
+// component is a part of dev that runs as a subcommand in this process.
+type component struct {
+	name string
+	args []string
+	log  *os.File
+	code int // exit status, once it returned
+}
+
+// runDev runs `sillage dev` until ctx is done or a part fails.
+func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
+	steps := 9
+	if !cfg.simulate {
+		steps--
+	}
+	p := &progress{w: e.stderr, of: steps, start: time.Now()}
+	dir, err := filepath.Abs(cfg.dir)
+	if err != nil {
+		return err
+	}
+	logs, reports := filepath.Join(dir, "logs"), filepath.Join(dir, "reports")
+	for _, d := range []string{dir, logs, reports} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return fmt.Errorf("state folder: %w", err)
+		}
+	}
+	unlock, err := lockDevDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	db := cfg.db
+	if db == "" {
+		db = "sqlite://" + filepath.Join(dir, "sillage.db")
+	}
+	devLog, err := openLog(logs, "dev")
+	if err != nil {
+		return err
+	}
+	defer devLog.Close()
+	log := cfg.log.Logger(devLog)
+	// Parts that log to the default logger (command delivery, for one)
+	// write to DIR/logs/dev.log, not over the terminal.
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(log)
+	ctx = context.WithValue(ctx, devContextKey{}, true)
+
+	// 1. The network file.
+	file, n, sample, err := devNetwork(cfg.networkFile, dir)
+	if err != nil {
+		return err
+	}
+	name := n.Name
+	share := cfg.dcStock
+	if share == -1 {
+		share = 1
+		if sample {
+			share = devSampleDCStock
+		}
+	}
+	p.step("network %s from %s: %d sites, %d products, %d lanes", name, file, len(n.Sites), len(n.Products), len(n.Lanes))
+
+	// 2. Temporal.
+	addr, ui := cfg.temporal, ""
+	var srv *devserver.Server
+	if addr == "" {
+		cli, err := ensureTemporalCLI(ctx, p, cfg.install, filepath.Join(logs, "install-temporal.log"))
+		if err != nil {
+			return err
+		}
+		dbFile := filepath.Join(dir, "temporal.db")
+		killStaleServer(filepath.Join(dir, "temporal.pid"), dbFile, log)
+		out, err := openLog(logs, "temporal")
+		if err != nil {
+			return err
+		}
+		defer out.Close()
+		port, uiPort := preferPort(cfg.port), preferPort(cfg.uiPort)
+		p.step("Temporal dev server (%s): starting, state in %s", cli, dbFile)
+		t0 := time.Now()
+		srv, err = devserver.Start(ctx, devserver.Options{CLI: cli, Namespace: cfg.namespace, Port: port, UIPort: uiPort,
+			DBFile: dbFile, LogLevel: "warn", Output: out, KillWithParent: true, Ready: 3 * time.Minute})
+		if err != nil {
+			return fmt.Errorf("temporal dev server (log in %s): %w", out.Name(), err)
+		}
+		defer func() {
+			fmt.Fprintln(e.stderr, "sillage dev: stopping the Temporal dev server")
+			srv.Stop()
+			_ = os.Remove(filepath.Join(dir, "temporal.pid"))
+		}()
+		_ = os.WriteFile(filepath.Join(dir, "temporal.pid"), []byte(strconv.Itoa(srv.PID())+"\n"), 0o644)
+		addr, ui = srv.HostPort, srv.UIURL
+		p.note("ready in %.1fs on %s, Web UI %s", time.Since(t0).Seconds(), addr, ui)
+	} else {
+		p.step("Temporal at %s (namespace %s)", addr, cfg.namespace)
+	}
+
+	// Metrics, shared by the worker and the ingest of this process.
+	m := obs.New(versionString())
+	defer m.Close()
+	metricsURL := ""
+	if cfg.metrics != "" {
+		ms, err := m.Serve(cfg.metrics, log)
+		if err != nil && cfg.metrics == devMetricsAddr {
+			ms, err = m.Serve("127.0.0.1:0", log)
+		}
+		if err != nil {
+			return err
+		}
+		defer ms.Close()
+		metricsURL = ms.URL()
+	}
+	ctx = obs.WithMetrics(ctx, m)
+
+	c, err := dialTemporal(ctx, addr, cfg.namespace, log.With("component", "temporal"), time.Minute)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	if missing, err := missingSearchAttributes(ctx, c, cfg.namespace); err != nil {
+		return err
+	} else if len(missing) > 0 {
+		var out bytes.Buffer
+		if code := run(ctx, []string{"searchattrs", "--temporal", addr, "--namespace", cfg.namespace}, &out, &out); code != 0 {
+			return fmt.Errorf("register the search attributes: %s", strings.TrimSpace(out.String()))
+		}
+		p.note("search attributes registered on namespace %s", cfg.namespace)
+	}
+
+	// 3. The database.
+	p.step("database %s", redactURL(db))
+	seeded, err := devSeed(ctx, db, name, n, share)
+	if err != nil {
+		return err
+	}
+	if seeded {
+		if share != 1 {
+			p.note("network %s seeded, with %.0f%% of the distribution centres' stock", name, 100*share)
+		} else {
+			p.note("network %s seeded", name)
+		}
+	} else {
+		p.note("network %s already stored: kept, with the stock the ingest built", name)
+	}
+
+	// 4. The MQTT broker.
+	brokerURL := cfg.broker
+	if brokerURL == "" {
+		bl, err := openLog(logs, "broker")
+		if err != nil {
+			return err
+		}
+		defer bl.Close()
+		bcfg := broker.Config{Addr: fmt.Sprintf("127.0.0.1:%d", preferPort(cfg.mqttPort)),
+			Log: slog.New(slog.NewTextHandler(bl, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		b, err := broker.Start(bcfg)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = b.Close() }()
+		brokerURL = b.URL(false)
+		p.step("MQTT broker: embedded, %s (anonymous, loopback only)", brokerURL)
+	} else {
+		p.step("MQTT broker: %s", brokerURL)
+	}
+
+	// 5. Schedules.
+	var sout bytes.Buffer
+	if code := run(ctx, []string{"schedule", "--network", name, "--temporal", addr, "--namespace", cfg.namespace}, &sout, &sout); code != 0 {
+		return fmt.Errorf("schedules: %s", strings.TrimSpace(sout.String()))
+	}
+	p.step("schedules: %s", strings.Join(strings.Split(strings.TrimSpace(sout.String()), "\n"), "; "))
+
+	// 6-8. Workers, ingest, simulator: subcommands in this process.
+	compCtx, cancelComps := context.WithCancel(ctx)
+	defer cancelComps()
+	logArgs := []string{"--log-format", cfg.log.Format, "--log-level", cfg.log.Level}
+	mqttArgs := []string{"--broker", brokerURL}
+	if cfg.username != "" {
+		mqttArgs = append(mqttArgs, "--username", cfg.username)
+	}
+	if cfg.password != "" {
+		mqttArgs = append(mqttArgs, "--password", cfg.password)
+	}
+	comps := []*component{
+		{name: "worker", args: append(append([]string{"worker", "--temporal", addr, "--namespace", cfg.namespace, "--db", db,
+			"--report-dir", reports, "--debounce", cfg.debounce.String(), "--sim-delay", cfg.simDelay.String()}, mqttArgs...), logArgs...)},
+		{name: "ingest", args: append(append([]string{"ingest", "--db", db, "--network", name, "--temporal", addr, "--namespace", cfg.namespace,
+			"--planner-debounce", cfg.debounce.String()}, mqttArgs...), logArgs...)},
+	}
+	if cfg.simulate {
+		seed := cfg.simSeed
+		if seed == 0 {
+			seed = uint64(time.Now().UnixNano())
+		}
+		args := append([]string{"simulate", "--network", file, "--rate", strconv.FormatFloat(cfg.simRate, 'g', -1, 64),
+			"--duration", "87600h", "--seed", strconv.FormatUint(seed, 10), "--transit", "20s"}, mqttArgs...)
+		if cfg.sitePassword != "" {
+			args = append(args, "--site-password", cfg.sitePassword)
+		}
+		comps = append(comps, &component{name: "simulate", args: args})
+	}
+	var wg sync.WaitGroup
+	exited := make(chan *component, len(comps))
+	defer func() {
+		cancelComps()
+		waited := make(chan struct{})
+		go func() { wg.Wait(); close(waited) }()
+		select {
+		case <-waited:
+		case <-time.After(devComponentsGrace):
+			fmt.Fprintf(e.stderr, "sillage dev: the workers or the ingest did not stop within %v\n", devComponentsGrace)
+		}
+		for _, c := range comps {
+			if c.log != nil {
+				_ = c.log.Close()
+			}
+		}
+	}()
+	for _, c := range comps {
+		f, err := openLog(logs, c.name)
+		if err != nil {
+			return err
+		}
+		c.log = f
+		var w io.Writer = f
+		if cfg.verbose {
+			w = io.MultiWriter(f, &prefixWriter{w: e.stderr, prefix: c.name + " | "})
+		}
+		wg.Add(1)
+		go func(c *component, w io.Writer) {
+			defer wg.Done()
+			c.code = run(compCtx, c.args, w, w)
+			exited <- c
+		}(c, w)
+		switch c.name {
+		case "worker":
+			p.step("workers: task queues %s and %s, simulated supplier (answers after %v); log %s",
+				workflows.TaskQueue, workflows.PlanTaskQueue, cfg.simDelay, f.Name())
+		case "ingest":
+			p.step("ingest: MQTT to the stock, signals to the workflows; log %s", f.Name())
+		case "simulate":
+			p.step("RFID simulator: %g messages/s for the sites of %s; log %s", cfg.simRate, name, f.Name())
+		}
+	}
+
+	// 9. The first plan.
+	msg, err := requestFirstPlan(ctx, c, name, cfg.debounce)
+	if err != nil {
+		return err
+	}
+	p.step("%s", msg)
+
+	st := devState{PID: os.Getpid(), Started: time.Now().UTC(), Temporal: addr, Namespace: cfg.namespace, UI: ui, Broker: brokerURL,
+		Metrics: metricsURL, DB: redactURL(db), Network: name, NetworkFile: file, Reports: reports, Logs: logs}
+	if srv != nil {
+		st.TemporalPID = srv.PID()
+	}
+	if err := writeDevState(dir, st); err != nil {
+		return err
+	}
+	defer os.Remove(filepath.Join(dir, devStateFile))
+	printBanner(e.stdout, st, time.Since(p.start))
+
+	// Run until Ctrl-C or a failure. A second signal forces the stop.
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go forceStop(ctx, sigs, srv, e.stderr)
+
+	watch := &devWatch{c: c, network: name, out: e.stdout, log: log}
+	tick := time.NewTicker(devStatusInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(e.stderr, "\nsillage dev: stopping the workers, the ingest and the simulator")
+			return nil
+		case c := <-exited:
+			if ctx.Err() == nil {
+				return fmt.Errorf("%s stopped with exit status %d: see %s", c.name, c.code, c.log.Name())
+			}
+		case <-tick.C:
+			if srv != nil {
+				if gone, werr := srv.Exited(); gone {
+					return fmt.Errorf("the Temporal dev server stopped (%v): see %s", werr, filepath.Join(logs, "temporal.log"))
+				}
+			}
+			watch.poll(ctx)
+		}
+	}
+}
+
+// forceStop waits for a second interrupt while dev stops, then kills the
+// Temporal server and exits at once.
+func forceStop(ctx context.Context, sigs <-chan os.Signal, srv *devserver.Server, w io.Writer) {
+	<-ctx.Done()
+	seen := 0
+	for range sigs {
+		seen++
+		// The first signal is the one that cancelled ctx.
+		if seen < 2 {
+			continue
+		}
+		fmt.Fprintln(w, "sillage dev: forced stop")
+		if pid := srv.PID(); pid > 0 {
+			_ = syscall.Kill(-pid, syscall.SIGKILL)
+		}
+		os.Exit(130)
+	}
+}
+
+// devNetwork returns the network file to run (the sample written to dir
+// when file is empty), the network, and whether it is the sample.
+func devNetwork(file, dir string) (string, *sillage.Network, bool, error) {
+	sample := file == ""
+	if sample {
+		file = filepath.Join(dir, "maison.yaml")
+		var buf bytes.Buffer
+		if err := netgen.WriteMaison(&buf, devSampleSeed); err != nil {
+			return "", nil, false, fmt.Errorf("sample network: %w", err)
+		}
+		if old, err := os.ReadFile(file); err != nil || !bytes.Equal(old, buf.Bytes()) {
+			if err := os.WriteFile(file, buf.Bytes(), 0o644); err != nil {
+				return "", nil, false, fmt.Errorf("sample network: %w", err)
+			}
+		}
+	}
+	n, err := network.Load(file)
+	if err != nil {
+		return "", nil, false, err
+	}
+	if n.Name == "" {
+		n.Name = strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	}
+	return file, n, sample, nil
+}
+
+// devSeed stores the network when the database does not hold it yet, with
+// share of each distribution centre's stock (rounded down to whole
+// units), and says whether it did. A stored network is left alone: its
+// stock is the ingest's.
+func devSeed(ctx context.Context, db, name string, n *sillage.Network, share float64) (bool, error) {
+	st, err := openStore(ctx, db)
+	if err != nil {
+		return false, err
+	}
+	defer st.Close()
+	if _, err := st.LoadNetwork(ctx, name); err == nil {
+		return false, nil
+	} else if !errors.Is(err, sillage.ErrNotFound) {
+		return false, err
+	}
+	seed := *n
+	seed.Stock = append([]sillage.Position(nil), n.Stock...)
+	if share != 1 {
+		for i := range seed.Stock {
+			if s, ok := n.Site(seed.Stock[i].Site); ok && s.Kind == sillage.KindDC {
+				seed.Stock[i].OnHand = math.Floor(seed.Stock[i].OnHand * share)
+			}
+		}
+	}
+	if _, err := st.SaveNetwork(ctx, name, &seed); err != nil {
+		return false, fmt.Errorf("seed network %s: %w", name, err)
+	}
+	return true, nil
+}
+
+// requestFirstPlan asks the network's planner for a plan with a fixed
+// trigger id, starting the planner when needed (Update-with-Start, or
+// SignalWithStart where updates are off). The planner ignores a trigger id
+// it has seen, so a second run of dev asks for nothing new.
+func requestFirstPlan(ctx context.Context, c client.Client, name string, debounce time.Duration) (string, error) {
+	in := workflows.PlannerInput{Network: name, Debounce: debounce,
+		Plan: workflows.PlanOptions{Timings: workflows.OrderTimings{ConfirmPoll: 5 * time.Second}}}
+	tr := workflows.Trigger{ID: devFirstPlanID, Kind: workflows.TriggerManual, Reason: "sillage dev: first plan of the network"}
+	opts := activities.PlannerStartOptions(name)
+	opts.WorkflowIDConflictPolicy = enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+	uctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	h, err := c.UpdateWithStartWorkflow(uctx, client.UpdateWithStartWorkflowOptions{
+		StartWorkflowOperation: c.NewWithStartWorkflowOperation(opts, workflows.NetworkPlannerName, in),
+		// No update id: the server would answer a repeated one with the
+		// first outcome, whereas the planner itself says "duplicate".
+		UpdateOptions: client.UpdateWorkflowOptions{UpdateName: workflows.UpdateTrigger,
+			Args: []any{tr}, WaitForStage: client.WorkflowUpdateStageCompleted},
+	})
+	var ack workflows.TriggerAck
+	if err == nil {
+		err = h.Get(uctx, &ack)
+	}
+	if err != nil {
+		if !isUnsupported(err) {
+			return "", fmt.Errorf("ask the planner of %s for a first plan: %w", name, err)
+		}
+		t := &activities.Temporal{Client: c, Planner: in}
+		if err := t.Replan(ctx, name, tr); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("first plan requested from %s (in %v)", workflows.PlannerWorkflowID(name), debounce), nil
+	}
+	if ack.Duplicate {
+		return fmt.Sprintf("first plan: already requested by an earlier run (%s keeps its plans)", workflows.PlannerWorkflowID(name)), nil
+	}
+	return fmt.Sprintf("first plan requested from %s: it starts in %v", workflows.PlannerWorkflowID(name), debounce), nil
+}
+
+// printBanner says where everything is.
+func printBanner(w io.Writer, st devState, took time.Duration) {
+	q := func(query string) string {
+		return st.UI + "/namespaces/" + url.PathEscape(st.Namespace) + "/workflows?query=" + url.QueryEscape(query)
+	}
+	fmt.Fprintf(w, "\nsillage dev is running (started in %.0fs). Ctrl-C stops it.\n\n", took.Seconds())
+	if st.UI != "" {
+		fmt.Fprintf(w, "  Temporal UI        %s/namespaces/%s/workflows\n", st.UI, st.Namespace)
+		fmt.Fprintf(w, "  plans              %s\n", q(fmt.Sprintf(`WorkflowType="PlanWorkflow" AND SillageNetwork=%q`, st.Network)))
+		fmt.Fprintf(w, "  awaiting approval  %s\n", q(`WorkflowType="ProcurementWorkflow" AND SillageStatus="awaiting_approval"`))
+		fmt.Fprintf(w, "  schedules          %s/namespaces/%s/schedules\n", st.UI, st.Namespace)
+	}
+	fmt.Fprintf(w, "  Temporal           %s (namespace %s)\n", st.Temporal, st.Namespace)
+	fmt.Fprintf(w, "  MQTT broker        %s\n", st.Broker)
+	if st.Metrics != "" {
+		fmt.Fprintf(w, "  metrics            %s\n", st.Metrics)
+	}
+	fmt.Fprintf(w, "  reports            %s\n", st.Reports)
+	fmt.Fprintf(w, "  database           %s\n", st.DB)
+	fmt.Fprintf(w, "  logs               %s\n\n", st.Logs)
+	fmt.Fprintf(w, "  approve an order:  sillage approve PO-ID --temporal %s\n\n", st.Temporal)
+}
+
+// devWatch prints a status line when the plans and orders change, and
+// starts the report of the month once a plan is done.
+type devWatch struct {
+	c        client.Client
+	network  string
+	out      io.Writer
+	log      *slog.Logger
+	last     string
+	reported bool
+}
+
+func (d *devWatch) count(ctx context.Context, query string) int64 {
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	resp, err := d.c.CountWorkflow(cctx, &workflowservice.CountWorkflowExecutionsRequest{Query: query})
+	if err != nil {
+		d.log.Debug("count workflows", "query", query, "err", err)
+		return -1
+	}
+	return resp.GetCount()
+}
+
+func (d *devWatch) poll(ctx context.Context) {
+	net := fmt.Sprintf("SillageNetwork=%q", d.network)
+	plansDone := d.count(ctx, `WorkflowType="PlanWorkflow" AND ExecutionStatus="Completed" AND `+net)
+	plansRunning := d.count(ctx, `WorkflowType="PlanWorkflow" AND ExecutionStatus="Running" AND `+net)
+	pos := d.count(ctx, `WorkflowType="ProcurementWorkflow" AND `+net)
+	awaiting := d.count(ctx, `WorkflowType="ProcurementWorkflow" AND SillageStatus="awaiting_approval" AND ExecutionStatus="Running" AND `+net)
+	transfers := d.count(ctx, `WorkflowType="TransferWorkflow" AND `+net)
+	if plansDone < 0 || plansRunning < 0 || pos < 0 || awaiting < 0 || transfers < 0 {
+		return
+	}
+	line := fmt.Sprintf("plans: %d done, %d running · purchase orders: %d (%d awaiting approval) · transfers: %d",
+		plansDone, plansRunning, pos, awaiting, transfers)
+	if line != d.last {
+		fmt.Fprintf(d.out, "%s  %s\n", time.Now().Format("15:04:05"), line)
+		d.last = line
+	}
+	if plansDone > 0 && !d.reported {
+		d.reported = true
+		go d.report(ctx)
+	}
+}
+
+// report runs the ReportWorkflow of the current month once (its id is
+// fixed per month) and says where the report is.
+func (d *devWatch) report(ctx context.Context) {
+	period := time.Now().UTC().Format("2006-01")
+	id := workflows.ReportWorkflowID(d.network) + "-" + period
+	run, err := d.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: workflows.TaskQueue,
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(workflows.AttrNetwork.ValueSet(d.network)),
+		StaticSummary:         "Report of " + d.network + " for " + period + " (sillage dev)",
+	}, workflows.ReportWorkflowName, workflows.ReportInput{Network: d.network, Period: period})
+	if err != nil {
+		if temporal.IsWorkflowExecutionAlreadyStartedError(err) {
+			run = d.c.GetWorkflow(ctx, id, "")
+		} else {
+			d.log.Warn("start the report", "err", err)
+			return
+		}
+	}
+	var res workflows.ReportResult
+	if err := run.Get(ctx, &res); err != nil {
+		if ctx.Err() == nil {
+			d.log.Warn("report", "workflow", id, "err", err)
+		}
+		return
+	}
+	fmt.Fprintf(d.out, "%s  report of %s for %s: %s\n", time.Now().Format("15:04:05"), d.network, period,
+		filepath.Join(res.Dir, "report.html"))
+}
+
+// ensureTemporalCLI finds the Temporal CLI, installing it with `go
+// install` when it is missing, Go is on the PATH and install is true.
+func ensureTemporalCLI(ctx context.Context, p *progress, install bool, logFile string) (string, error) {
+	cli, err := devserver.FindCLI()
+	if err == nil {
+		return cli, nil
+	}
+	if !errors.Is(err, devserver.ErrNoCLI) {
+		return "", err
+	}
+	how := fmt.Sprintf("go install %s@%s (scripts/setup does it), or download it from https://temporal.io/setup/install-temporal-cli; "+
+		"or give --temporal HOST:PORT of a running Temporal server", temporalCLIModule, temporalCLIVersion)
+	if !install {
+		return "", fmt.Errorf("the Temporal CLI (temporal) is not installed: %s", how)
+	}
+	goBin, lerr := exec.LookPath("go")
+	if lerr != nil {
+		return "", fmt.Errorf("the Temporal CLI (temporal) is not installed, and Go is not on the PATH to install it: %s", how)
+	}
+	p.step("Temporal CLI missing: go install %s@%s (a few minutes the first time; log %s)", temporalCLIModule, temporalCLIVersion, logFile)
+	f, err := os.Create(logFile)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	cmd := exec.CommandContext(ctx, goBin, "install", temporalCLIModule+"@"+temporalCLIVersion)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		return "", fmt.Errorf("go install the Temporal CLI: %w", err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	t0 := time.Now()
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				log, _ := os.ReadFile(logFile)
+				return "", fmt.Errorf("go install the Temporal CLI: %v\n%s\nInstall it yourself: %s", err, tail(string(log), 20), how)
+			}
+			out, err := exec.CommandContext(ctx, goBin, "env", "GOBIN", "GOPATH").Output()
+			if err != nil {
+				return "", fmt.Errorf("go env: %w", err)
+			}
+			lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+			bin := strings.TrimSpace(lines[0])
+			if bin == "" && len(lines) > 1 {
+				bin = filepath.Join(strings.Split(strings.TrimSpace(lines[1]), string(os.PathListSeparator))[0], "bin")
+			}
+			cli := filepath.Join(bin, "temporal")
+			if _, err := os.Stat(cli); err != nil {
+				return "", fmt.Errorf("the Temporal CLI was installed but is not at %s: %w", cli, err)
+			}
+			p.note("installed %s in %.0fs", cli, time.Since(t0).Seconds())
+			return cli, nil
+		case <-tick.C:
+			p.note("still installing the Temporal CLI (%.0fs)", time.Since(t0).Seconds())
+		case <-ctx.Done():
+			<-done
+			return "", ctx.Err()
+		}
+	}
+}
+
+// tail returns the last n lines of s.
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// preferPort returns port when it is free on 127.0.0.1, else 0 (any free
+// port).
+func preferPort(port int) int {
+	if port <= 0 {
+		return 0
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return 0
+	}
+	l.Close()
+	return port
+}
+
+// openLog opens DIR/NAME.log for appending.
+func openLog(dir, name string) (*os.File, error) {
+	f, err := os.OpenFile(filepath.Join(dir, name+".log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("log file: %w", err)
+	}
+	return f, nil
+}
+
+// writeDevState writes DIR/dev.json.
+func writeDevState(dir string, st devState) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, devStateFile+".tmp")
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, devStateFile))
+}
+
+// lockDevDir takes an exclusive lock on DIR/dev.lock, so that two dev
+// processes never share a state folder.
+func lockDevDir(dir string) (unlock func(), err error) {
+	f, err := os.OpenFile(filepath.Join(dir, "dev.lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		holder := ""
+		if data, err := os.ReadFile(filepath.Join(dir, devStateFile)); err == nil {
+			var st devState
+			if json.Unmarshal(data, &st) == nil && st.PID > 0 {
+				holder = fmt.Sprintf(" (pid %d)", st.PID)
+			}
+		}
+		return nil, fmt.Errorf("another sillage dev%s runs with the state folder %s: stop it, or give another --dir", holder, dir)
+	}
+	return func() { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN); f.Close() }, nil
+}
+
+// killStaleServer kills a Temporal dev server that an earlier dev left
+// running on the same database file (it would hold the file and the
+// ports). It recognises it by the pid file and its command line.
+func killStaleServer(pidFile, dbFile string, log *slog.Logger) {
+	data, err := os.ReadFile(pidFile)
+	if err != nil {
+		return
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
+	if err != nil || pid <= 0 {
+		return
+	}
+	cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil || !bytes.Contains(cmdline, []byte("start-dev")) || !bytes.Contains(cmdline, []byte(dbFile)) {
+		return
+	}
+	log.Warn("killing a Temporal dev server left by an earlier run", "pid", pid)
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	_ = syscall.Kill(pid, syscall.SIGKILL)
+	for i := 0; i < 50; i++ {
+		if syscall.Kill(pid, 0) != nil {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// prefixWriter writes each line with a prefix (--verbose).
+type prefixWriter struct {
+	mu     sync.Mutex
+	w      io.Writer
+	prefix string
+	buf    []byte
+}
+
+func (p *prefixWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf = append(p.buf, b...)
+	for {
+		i := bytes.IndexByte(p.buf, '\n')
+		if i < 0 {
+			break
+		}
+		if _, err := fmt.Fprintf(p.w, "%s%s\n", p.prefix, p.buf[:i]); err != nil {
+			return len(b), err
+		}
+		p.buf = p.buf[i+1:]
+	}
+	return len(b), nil
+}
