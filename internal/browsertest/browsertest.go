@@ -1,0 +1,155 @@
+package browsertest
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// EnvChromium names the environment variable that gives the browser's
+// path.
+const EnvChromium = "SILLAGE_CHROMIUM"
+
+// Chromium returns the browser to test with: $SILLAGE_CHROMIUM, else
+// /usr/bin/chromium, else chromium on the PATH. It skips t when there is
+// none.
+func Chromium(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv(EnvChromium); p != "" {
+		return p
+	}
+	if _, err := os.Stat("/usr/bin/chromium"); err == nil {
+		return "/usr/bin/chromium"
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	t.Skip("chromium not found (install Debian package chromium, or set " + EnvChromium + "): browser checks skipped")
+	return ""
+}
+
+// Options tune New.
+type Options struct {
+	Width, Height int           // window size in px; 0: 1280×900
+	Timeout       time.Duration // for everything done with the context; 0: 2 minutes
+}
+
+// New starts headless Chromium with a fresh profile and returns a
+// chromedp context for it, closed (with the browser) when t ends. The
+// flags keep the browser quiet and off the network except for the pages
+// the test opens: --headless --no-sandbox --disable-gpu --disable-quic
+// --no-first-run --disable-background-networking
+// --disable-component-update --disable-sync.
+func New(t testing.TB, o Options) context.Context {
+	t.Helper()
+	bin := Chromium(t)
+	if o.Width == 0 || o.Height == 0 {
+		o.Width, o.Height = 1280, 900
+	}
+	if o.Timeout == 0 {
+		o.Timeout = 2 * time.Minute
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(bin),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(filepath.Join(t.TempDir(), "profile")),
+		chromedp.WindowSize(o.Width, o.Height),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelT := context.WithTimeout(ctx, o.Timeout)
+	t.Cleanup(func() {
+		cancelT()
+		cancel()
+		cancelA()
+	})
+	// Start the browser now, so that a broken installation fails here.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("chromium %s: %v", bin, err)
+	}
+	return ctx
+}
+
+// ArtifactDir returns testdata/artifacts at the module root (the folder
+// of go.mod above the working directory), creating it.
+func ArtifactDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("browsertest: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+	art := filepath.Join(dir, "testdata", "artifacts")
+	if err := os.MkdirAll(art, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return art
+}
+
+// SaveArtifact writes data to testdata/artifacts/name and logs where.
+func SaveArtifact(t testing.TB, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(ArtifactDir(t), name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("artefact %s (%d bytes)", p, len(data))
+	return p
+}
+
+// Screenshot keeps a full-page PNG screenshot of the current page as
+// testdata/artifacts/name (name should end in .png).
+func Screenshot(t testing.TB, ctx context.Context, name string) string {
+	t.Helper()
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("chromium: screenshot %s: %v", name, err)
+	}
+	return SaveArtifact(t, name, shot)
+}
+
+// Chart is what the browser reports about one svg.chart of a report.
+type Chart struct {
+	ID     string  `json:"id"`
+	Width  float64 `json:"width"`  // px, as laid out
+	Height float64 `json:"height"` // px
+	Paths  int     `json:"paths"`
+	Marks  int     `json:"marks"` // bars, frontier line, chosen point, circles drawn with a size
+}
+
+// chartProbe lists the report's charts with their layout and visible
+// marks.
+const chartProbe = `Array.from(document.querySelectorAll("svg.chart")).map(s => {
+	const r = s.getBoundingClientRect();
+	const marks = Array.from(s.querySelectorAll("path.bar, path.frontier, path.chosen, circle"))
+		.filter(e => { const b = e.getBoundingClientRect(); return b.width > 0 || b.height > 0; }).length;
+	return {id: s.id, width: r.width, height: r.height, paths: s.querySelectorAll("path").length, marks: marks};
+})`
+
+// Charts returns the svg.chart elements of the page (sillage's HTML
+// report) as laid out.
+func Charts(ctx context.Context) ([]Chart, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[[]Chart](chartProbe))
+}
