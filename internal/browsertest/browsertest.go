@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,11 +120,16 @@ func SaveArtifact(t testing.TB, name string, data []byte) string {
 	return p
 }
 
-// Screenshot keeps a full-page PNG screenshot of the current page as
-// testdata/artifacts/name (name should end in .png).
+// Screenshot keeps a full-page screenshot of the current page as
+// testdata/artifacts/name: JPEG (quality 80) when name ends in .jpg, else
+// PNG.
 func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	t.Helper()
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	quality := 100
+	if strings.HasSuffix(name, ".jpg") {
+		quality = 80
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(quality))
 	if err != nil {
 		t.Fatalf("chromium: screenshot %s: %v", name, err)
 	}

@@ -1,0 +1,249 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/workflows"
+)
+
+// devState is the part of DIR/dev.json the tests read.
+type devState struct {
+	PID         int    `json:"pid"`
+	Temporal    string `json:"temporal"`
+	Namespace   string `json:"namespace"`
+	UI          string `json:"ui"`
+	TemporalPID int    `json:"temporal_pid"`
+	Broker      string `json:"broker"`
+	Metrics     string `json:"metrics"`
+	DB          string `json:"db"`
+	Network     string `json:"network"`
+	Reports     string `json:"reports"`
+}
+
+// devRun is a running `sillage dev` process.
+type devRun struct {
+	cmd    *exec.Cmd
+	state  devState
+	stdout *syncBuffer
+	stderr *syncBuffer
+	done   chan error
+}
+
+// startDev starts `sillage dev` on free ports with its state in dir and
+// waits until it has written dev.json.
+func startDev(t *testing.T, bin, dir string) *devRun {
+	t.Helper()
+	d := &devRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	d.cmd = exec.Command(bin, "dev", "--dir", dir, "--port", "0", "--ui-port", "0", "--mqtt-port", "0",
+		"--metrics", "127.0.0.1:0", "--sim-rate", "5", "--sim-delay", "2s", "--install-temporal=false")
+	d.cmd.Stdout, d.cmd.Stderr = d.stdout, d.stderr
+	if err := d.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { d.done <- d.cmd.Wait() }()
+	t.Cleanup(func() {
+		// A test that failed early: stop dev (and its server) all the same.
+		if d.cmd.ProcessState == nil {
+			_ = d.cmd.Process.Signal(syscall.SIGINT)
+			select {
+			case <-d.done:
+			case <-time.After(30 * time.Second):
+				_ = d.cmd.Process.Kill()
+			}
+		}
+		if t.Failed() {
+			t.Logf("sillage dev stdout:\n%s\nstderr:\n%s", d.stdout.String(), d.stderr.String())
+			for _, name := range []string{"dev", "worker", "ingest"} {
+				if data, err := os.ReadFile(filepath.Join(dir, "logs", name+".log")); err == nil {
+					t.Logf("%s.log (end):\n%s", name, tailLines(string(data), 30))
+				}
+			}
+		}
+	})
+	eventually(t, 3*time.Minute, "sillage dev to start (dev.json)", func() bool {
+		select {
+		case err := <-d.done:
+			d.done <- err
+			t.Fatalf("sillage dev exited at start: %v\nstderr:\n%s", err, d.stderr.String())
+		default:
+		}
+		data, err := os.ReadFile(filepath.Join(dir, "dev.json"))
+		if err != nil {
+			return false
+		}
+		var st devState
+		if json.Unmarshal(data, &st) != nil || st.PID != d.cmd.Process.Pid {
+			return false // a partly written or stale file
+		}
+		d.state = st
+		return true
+	})
+	return d
+}
+
+// stop sends SIGINT (Ctrl-C) and waits for dev to exit; it must exit 0
+// and leave no process behind: not the Temporal server, not anything
+// started with the state folder.
+func (d *devRun) stop(t *testing.T, dir string) {
+	t.Helper()
+	if err := d.cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-d.done:
+		if err != nil {
+			t.Errorf("sillage dev exited with %v after SIGINT\nstderr:\n%s", err, d.stderr.String())
+		}
+	case <-time.After(90 * time.Second):
+		_ = d.cmd.Process.Kill()
+		t.Fatalf("sillage dev did not stop within 90s of SIGINT\nstderr:\n%s", d.stderr.String())
+	}
+	if d.state.TemporalPID == 0 {
+		t.Error("dev.json gave no Temporal server pid")
+	} else if alive(d.state.TemporalPID) {
+		t.Errorf("the Temporal dev server (pid %d) outlived sillage dev", d.state.TemporalPID)
+	}
+	if left := processesMentioning(dir); len(left) > 0 {
+		t.Errorf("processes left running with the state folder:\n%s", strings.Join(left, "\n"))
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "dev.json")); !os.IsNotExist(err) {
+		t.Errorf("dev.json left behind (%v):\n%s\ndev pid %d, stderr:\n%s", err, data, d.cmd.Process.Pid, d.stderr.String())
+	}
+}
+
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestDev runs `sillage dev` twice on one state folder. The first run
+// must bring plans and orders awaiting approval into Temporal, serve its
+// metrics, show them in the Temporal UI and write the month's report; the
+// second must resume without duplicating a plan, an order or a workflow.
+func TestDev(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping sillage dev in -short mode")
+	}
+	requireTemporalCLI(t)
+	bin := sillageBinary(t)
+	dir := filepath.Join(t.TempDir(), "state")
+	ctx := context.Background()
+
+	d := startDev(t, bin, dir)
+	for _, want := range []string{"[1/9] network maison", "Temporal dev server", "seeded, with 25% of the distribution centres' stock",
+		"schedules: sillage-plan-maison created", "first plan requested from planner:maison"} {
+		if !strings.Contains(d.stderr.String(), want) {
+			t.Errorf("dev's progress lacks %q:\n%s", want, d.stderr.String())
+		}
+	}
+	for _, want := range []string{"Temporal UI        " + d.state.UI, "MQTT broker        " + d.state.Broker, "metrics            " + d.state.Metrics,
+		"reports            " + d.state.Reports} {
+		if !strings.Contains(d.stdout.String(), want) {
+			t.Errorf("dev's banner lacks %q:\n%s", want, d.stdout.String())
+		}
+	}
+	c, err := client.Dial(client.Options{HostPort: d.state.Temporal, Namespace: d.state.Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+
+	// A plan completes and purchase orders wait for a planner, found as a
+	// planner finds them: by search attributes.
+	planQuery := `WorkflowType="PlanWorkflow" AND SillageNetwork="maison" AND ExecutionStatus="Completed"`
+	awaitQuery := `WorkflowType="ProcurementWorkflow" AND SillageNetwork="maison" AND SillageStatus="awaiting_approval" AND SillageCostEUR > 25000`
+	eventually(t, 3*time.Minute, "a completed PlanWorkflow", func() bool { return len(listIDs(t, c, planQuery)) > 0 })
+	eventually(t, 2*time.Minute, "a ProcurementWorkflow awaiting approval", func() bool { return len(listIDs(t, c, awaitQuery)) > 0 })
+	firstPlan := earliest(listIDs(t, c, planQuery))
+	var sum workflows.PlanSummary
+	if err := c.GetWorkflow(ctx, firstPlan, "").Get(ctx, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(sum.Reason, "sillage dev: first plan") || sum.PurchaseEUR <= 0 {
+		t.Errorf("first plan %s: reason %q, purchases %.2f EUR; want the dev trigger and purchases", firstPlan, sum.Reason, sum.PurchaseEUR)
+	}
+
+	t.Run("metrics", func(t *testing.T) { checkDevMetrics(t, d.state.Metrics) })
+	t.Run("temporal-ui", func(t *testing.T) { checkTemporalUI(t, c, d.state, firstPlan) })
+	t.Run("report", func(t *testing.T) {
+		period := time.Now().UTC().Format("2006-01")
+		html := filepath.Join(d.state.Reports, "maison", period, "report.html")
+		eventually(t, 2*time.Minute, "the month's report", func() bool {
+			_, err := os.Stat(html)
+			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
+		})
+		checkReport(t, html)
+	})
+
+	d.stop(t, dir)
+	if t.Failed() {
+		return
+	}
+	db := "sqlite://" + filepath.Join(dir, "sillage.db")
+	before := storedOrders(t, db)
+
+	// The second run resumes: nothing seeded, no second first plan.
+	d2 := startDev(t, bin, dir)
+	for _, want := range []string{"network maison already stored", "first plan: already requested by an earlier run", "schedules: sillage-plan-maison updated"} {
+		if !strings.Contains(d2.stderr.String(), want) {
+			t.Errorf("second run's progress lacks %q:\n%s", want, d2.stderr.String())
+		}
+	}
+	c2, err := client.Dial(client.Options{HostPort: d2.state.Temporal, Namespace: d2.state.Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	// The workflows of the first run are there (the server kept its state).
+	if got := listIDs(t, c2, `WorkflowId=`+strconv.Quote(firstPlan)); len(got) != 1 {
+		t.Errorf("first plan %s after the restart: %d executions, want 1", firstPlan, len(got))
+	}
+	eventually(t, time.Minute, "the second run's first status line", func() bool { return strings.Contains(d2.stdout.String(), "plans: ") })
+	checkNoDuplicates(t, c2, db, before)
+	d2.stop(t, dir)
+}
+
+// earliest returns the smallest id (plan ids end with their start time).
+func earliest(ids []string) string {
+	sort.Strings(ids)
+	return ids[0]
+}
+
+// storedOrders returns the orders in the store by id.
+func storedOrders(t *testing.T, db string) map[string]sillage.Order {
+	t.Helper()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	orders, err := st.ListOrders(context.Background(), store.OrderFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]sillage.Order, len(orders))
+	for _, o := range orders {
+		if _, dup := out[o.ID]; dup {
+			t.Errorf("order %s listed twice", o.ID)
+		}
+		out[o.ID] = o
+	}
+	return out
+}
