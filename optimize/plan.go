@@ -71,6 +71,7 @@ func Plan(ctx context.Context, n *sillage.Network, opt Options) (*Result, error)
 		return nil, err
 	}
 	defer p.Close()
+	p.oneShot = true
 	return p.Solve(ctx)
 }
 
@@ -90,6 +91,8 @@ type Planner struct {
 	rhsChanged   bool               // bounds changed since the last solve
 	rebuild      bool               // the model must be rebuilt before the next solve
 	stockEdits   []sillage.Position // stock set since the build, for rebuilds
+	oneShot      bool               // solved once (Plan): no warm re-solve to prepare
+	x            []float64          // the primal solution, reused between solves
 }
 
 // NewPlanner validates n, forecasts its demand, routes it and builds the
@@ -280,9 +283,27 @@ func (p *Planner) SetStock(pos sillage.Position) error {
 	return nil
 }
 
-// WriteMPS writes the LP to an MPS file (".gz" compresses it); rows and
-// columns get CLP's generic names.
+// WriteMPS writes the LP to an MPS file (".gz" compresses it) with
+// readable row and column names such as cover:BTQ-PAR:BAG-01,
+// lane:DC-PAR>BTQ-LON:road or ship:DC-PAR>BTQ-PAR:BAG-01 (see
+// mpsnames.go); the names are built for the export only.
 func (p *Planner) WriteMPS(path string) error {
+	if err := p.load(); err != nil {
+		return err
+	}
+	if err := p.lp.SetNames(p.m.rowNames(), p.m.colNames()); err != nil {
+		return fmt.Errorf("export plan LP: %w", err)
+	}
+	defer p.lp.DropNames()
+	if err := p.lp.WriteMPS(path); err != nil {
+		return fmt.Errorf("export plan LP: %w", err)
+	}
+	return nil
+}
+
+// WriteMPSUnnamed writes the LP like WriteMPS, with CLP's generic names
+// (R0000000, C0000000): a smaller file, faster to write and to read.
+func (p *Planner) WriteMPSUnnamed(path string) error {
 	if err := p.load(); err != nil {
 		return err
 	}
@@ -385,7 +406,8 @@ func (p *Planner) Solve(ctx context.Context) (*Result, error) {
 		return nil, fmt.Errorf("solve plan LP: %w", err)
 	}
 	p.opt.progress("extract", 0, 0)
-	x := p.lp.Primal()
+	p.x = p.lp.PrimalTo(p.x)
+	x := p.x
 	if status == sillage.PlanLimit {
 		why := "stopped at the time limit"
 		if limit == 0 {
@@ -402,6 +424,13 @@ func (p *Planner) Solve(ctx context.Context) (*Result, error) {
 		res.Plan = m.readPlan(x, p.lp.Dual(), status)
 	}
 	res.TransportEUR, res.CarbonEUR, res.HoldingEUR, res.PenaltyEUR = m.costParts(x)
+	if !res.Warm && !p.oneShot && status == sillage.PlanOptimal {
+		// Factorize the optimal basis now and keep CLP's work areas, so
+		// that a re-solve after SetStock or SetCarbonPrice starts at once
+		// (part of this cold solve's time). When it fails the next
+		// re-solve sets up from the kept basis as it would without it.
+		_ = p.lp.PrepareWarm()
+	}
 	res.SolveSeconds = time.Since(start).Seconds()
 	if status == sillage.PlanOptimal && res.Plan.ShortfallUnits > qtyTol {
 		res.Notes = append(res.Notes, fmt.Sprintf("%.6g units of demand cannot be covered (see shortfalls and binding capacities)", res.Plan.ShortfallUnits))
@@ -466,9 +495,31 @@ func (m *model) emptyPlan(status sillage.PlanStatus) sillage.Plan {
 }
 
 // readPlan turns a solution into a plan; dual (nil for none) explains it.
+// A first pass counts the lines, shortfalls and legs so that each goes
+// into a slice allocated once (the legs of all lines share one backing
+// array, each line's capped to its own).
 func (m *model) readPlan(x, dual []float64, status sillage.PlanStatus) sillage.Plan {
 	pl := m.emptyPlan(status)
 	n := m.net
+	nLines, nShort, nLegs := 0, 0, 0
+	for j, v := range x {
+		if v <= qtyTol {
+			continue
+		}
+		if m.colSrc[j] < 0 {
+			nShort++
+			continue
+		}
+		nLines++
+		nLegs += len(m.paths[m.colPath[j]].lanes)
+	}
+	if nLines > 0 {
+		pl.Lines = make([]sillage.PlanLine, 0, nLines)
+	}
+	if nShort > 0 {
+		pl.Shortfalls = make([]sillage.Shortfall, 0, nShort)
+	}
+	slab := make([]sillage.Leg, nLegs)
 	for j, v := range x {
 		if v <= qtyTol {
 			continue
@@ -481,16 +532,17 @@ func (m *model) readPlan(x, dual []float64, status sillage.PlanStatus) sillage.P
 			continue
 		}
 		path := &m.paths[m.colPath[j]]
-		legs := make([]sillage.Leg, len(path.lanes))
-		for k, l := range path.lanes {
-			legs[k] = m.router.lanes[l].leg
+		k := len(path.lanes)
+		legs := slab[:k:k]
+		slab = slab[k:]
+		for i, l := range path.lanes {
+			legs[i] = m.router.lanes[l].leg
 		}
-		line := sillage.PlanLine{
+		pl.Lines = append(pl.Lines, sillage.PlanLine{
 			Source: n.Sites[m.colSrc[j]].ID, Site: q.Site, SKU: q.SKU, Quantity: v,
 			CostEUR: m.unitEUR[j] * v, KgCO2e: m.unitKg[j] * v, Legs: legs,
-		}
-		pl.Lines = append(pl.Lines, line)
-		pl.KgCO2e += line.KgCO2e
+		})
+		pl.KgCO2e += m.unitKg[j] * v
 		pl.CostEUR += (m.unitEUR[j] + m.unitHold[j] + m.price*m.unitKg[j]/1000) * v
 	}
 	for i, y := range dual {

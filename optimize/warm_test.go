@@ -134,7 +134,63 @@ func TestPlannerWriteMPS(t *testing.T) {
 		if !closeTo(lp.ObjectiveValue(), res.Plan.CostEUR) || lp.NumCols() != res.Variables || lp.NumRows() != res.Constraints {
 			t.Errorf("%s: objective %g size %d×%d, plan %g size %d×%d", name, lp.ObjectiveValue(), lp.NumRows(), lp.NumCols(), res.Plan.CostEUR, res.Constraints, res.Variables)
 		}
+		// Readable names, as the model numbers its rows and columns.
+		rows, cols := p.m.rowNames(), p.m.colNames()
+		for i := range lp.NumRows() {
+			if got := lp.RowName(i); got != rows[i] {
+				t.Errorf("%s: row %d named %q, want %q", name, i, got, rows[i])
+			}
+		}
+		for j := range lp.NumCols() {
+			if got := lp.ColumnName(j); got != cols[j] {
+				t.Errorf("%s: column %d named %q, want %q", name, j, got, cols[j])
+			}
+		}
 		lp.Close()
+	}
+	q := res.Requirements[0]
+	if rows := p.m.rowNames(); rows[0] != "cover:"+q.Site+":"+q.SKU {
+		t.Errorf("row 0 named %q, want the coverage of %s %s", rows[0], q.Site, q.SKU)
+	}
+	all := "|" + strings.Join(append(p.m.rowNames(), p.m.colNames()...), "|") + "|"
+	for _, name := range []string{"lane:DC-PAR>BTQ-LON:road", "supply:SUP-FLR:BAG-01", "stock:DC-PAR:EDP-01", "storage:BTQ-LON", "ship:DC-PAR>BTQ-LON:BAG-01", "short:BTQ-LON:EDP-01"} {
+		if !strings.Contains(all, "|"+name+"|") {
+			t.Errorf("no row or column named %q in %s", name, all)
+		}
+	}
+	// The unnamed export has CLP's generic names.
+	path := filepath.Join(t.TempDir(), "generic.mps")
+	if err := p.WriteMPSUnnamed(path); err != nil {
+		t.Fatal(err)
+	}
+	lp := clp.New()
+	defer lp.Close()
+	if err := lp.ReadMPS(path); err != nil {
+		t.Fatal(err)
+	}
+	if lp.RowName(0) != "R0000000" || lp.ColumnName(0) != "C0000000" {
+		t.Errorf("unnamed export: names %q, %q", lp.RowName(0), lp.ColumnName(0))
+	}
+}
+
+// MPS names are valid tokens for CLP and unique, whatever the ids.
+func TestUniqueNames(t *testing.T) {
+	long := strings.Repeat("L", 150)
+	tests := []struct {
+		in, want []string
+	}{
+		{[]string{"a", "b"}, []string{"a", "b"}},
+		{[]string{"a", "a", "a"}, []string{"a", "a#2", "a#3"}},
+		{[]string{"a#2", "a", "a"}, []string{"a#2", "a", "a#3"}},
+		{[]string{"cover:BTQ PAR:sac à main"}, []string{"cover:BTQ_PAR:sac____main"}}, // à is two bytes
+		{[]string{"x\ty", "x y", "x\\y"}, []string{"x_y", "x_y#2", "x\\y"}},
+		{[]string{long, long + "2"}, []string{long[:clp.MaxNameLength-8], long[:clp.MaxNameLength-8] + "#2"}},
+	}
+	for _, tc := range tests {
+		got := uniqueNames(append([]string(nil), tc.in...))
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("uniqueNames(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 
