@@ -19,8 +19,10 @@ func benchNetwork(b *testing.B, sites, products, weeks int) *sillage.Network {
 }
 
 // BenchmarkRouteAllSources routes from every supplier and DC to every site
-// (gonum DijkstraFrom per source, paths extracted to every site) on
-// generated networks; compare scripts/bench-optimize's networkx figures.
+// on generated networks: the trees only (AllSources), every route with
+// its legs in fresh storage (Tree.Routes per source), and the same routes
+// in storage reused from source to source (AllRoutes, one worker); compare
+// scripts/bench-optimize's networkx figures.
 func BenchmarkRouteAllSources(b *testing.B) {
 	for _, sites := range []int{1000, 5000} {
 		n := benchNetwork(b, sites, 1, 1)
@@ -29,9 +31,36 @@ func BenchmarkRouteAllSources(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Run(itoa(sites)+"-sites", func(b *testing.B) {
+		b.Run(itoa(sites)+"-sites/trees", func(b *testing.B) {
 			for b.Loop() {
 				if _, err := r.AllSources(0); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(itoa(sites)+"-sites/routes", func(b *testing.B) {
+			for b.Loop() {
+				for _, s := range r.Sources() {
+					t, err := r.From(s, 0)
+					if err != nil {
+						b.Fatal(err)
+					}
+					t.Routes()
+				}
+			}
+		})
+		b.Run(itoa(sites)+"-sites/routes-reused", func(b *testing.B) {
+			legs := 0
+			for b.Loop() {
+				err := r.AllRoutes(0, 1, func(_ string, set *RouteSet) error {
+					for _, rt := range set.Routes() {
+						if rt != nil {
+							legs += len(rt.Legs)
+						}
+					}
+					return nil
+				})
+				if err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -27,7 +27,13 @@
 // rows, binary heap, O((V+E) log V); checked against gonum's
 // path.DijkstraFrom in the tests, which is about three times slower) and
 // gives the shortest-path tree to every site with cost, kgCO2e and transit
-// days per kg.
+// days per kg. Tree.To builds the route to one site; Tree.Routes builds
+// the routes to every site in one pass over the tree, each route's legs
+// extending its parent's in shared storage where they can; Router.RoutesFrom
+// and Router.AllRoutes do the same in a RouteSet whose storage is reused
+// from one source to the next (AllRoutes, over every source, optionally on
+// several goroutines), which avoids the garbage collector's cost of fresh
+// sillage.Leg values (80 bytes with three strings each).
 //
 // A product class may have a transit limit (sillage.Product.MaxTransitDays):
 // a path over it is not used. When the cheapest path to a site is too slow
@@ -93,7 +99,16 @@
 //
 // Warm starts. A Planner keeps the CLP model. SetStock changes right-hand
 // sides only (dual simplex from the previous basis); SetCarbonPrice
-// changes objective coefficients only (primal simplex). Pareto uses one
-// model with the cheapest paths at every price of the sweep as columns, so
-// that one model serves all prices.
+// changes objective coefficients only (primal simplex). After its cold
+// solve a Planner has CLP factorize the optimal basis and keep its work
+// areas (clp.Model.PrepareWarm, counted in the cold solve's time; Plan,
+// which solves once, skips it), so that each re-solve only updates what
+// changed. Pareto uses one model with the cheapest paths at every price of
+// the sweep as columns, so that one model serves all prices.
+//
+// MPS export. Planner.WriteMPS names rows and columns after what they
+// stand for (cover:SITE:SKU, supply:SUPPLIER:SKU, stock:DC:SKU,
+// lane:FROM>TO:MODE, storage:SITE; ship:SOURCE>SITE:SKU, short:SITE:SKU);
+// the names are built for the export only. WriteMPSUnnamed keeps CLP's
+// generic names.
 package optimize

@@ -78,3 +78,31 @@ func ExamplePareto() {
 	// 100 EUR/t: 12.71 EUR, frontier true
 	// 800 EUR/t: 12.71 EUR, frontier true
 }
+
+// Every route from the Paris distribution centre, built in one pass.
+func ExampleTree_Routes() {
+	n, err := network.Load("../testdata/networks/tiny.yaml")
+	if err != nil {
+		log.Fatal(err)
+	}
+	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: 100})
+	if err != nil {
+		log.Fatal(err)
+	}
+	tree, err := r.From("DC-PAR", 0)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for i, rt := range tree.Routes() {
+		if rt == nil {
+			fmt.Printf("%s: no route\n", n.Sites[i].ID)
+			continue
+		}
+		fmt.Printf("%s: %d legs, %.2f EUR/kg, %g days\n", rt.To, len(rt.Legs), rt.CostEURPerKG, rt.TransitDays)
+	}
+	// Output:
+	// SUP-FLR: no route
+	// DC-PAR: 0 legs, 0.00 EUR/kg, 0 days
+	// BTQ-PAR: 1 legs, 0.05 EUR/kg, 1 days
+	// BTQ-LON: 1 legs, 0.25 EUR/kg, 2 days
+}

@@ -176,19 +176,21 @@ func (g *laneGraph) Weight(xid, yid int64) (float64, bool) {
 //
 // It is Dijkstra's algorithm on the compressed rows with a binary heap of
 // (weight, site) pairs and lazy deletion, O((V+E) log V) time and O(E)
-// extra space, and no allocation per edge. gonum's path.DijkstraFrom on
+// extra space, and no allocation per edge; heap is the storage of its
+// heap, kept by the caller for the next call. gonum's path.DijkstraFrom on
 // the same graph gives the same distances (tested); it was measured about
 // three times as fast as networkx, short of the five times this project
 // targets, because of its map of node ids and the interface boxing of its
 // heap. Ties go to the first path found, so the tree is acyclic even over
 // lanes of zero weight.
-func (g *laneGraph) dijkstra(src int, dist []float64, pred []int32, order []int32) []int32 {
+func (g *laneGraph) dijkstra(src int, dist []float64, pred []int32, order []int32, heap *distHeap) []int32 {
 	for i := range dist {
 		dist[i] = math.Inf(1)
 		pred[i] = -1
 	}
 	dist[src] = 0
-	h := distHeap{{0, int32(src)}}
+	h := append((*heap)[:0], distItem{0, int32(src)})
+	defer func() { *heap = h[:0] }()
 	for len(h) > 0 {
 		top := h.pop()
 		u := top.node

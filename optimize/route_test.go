@@ -319,7 +319,7 @@ func TestDijkstraMatchesGonum(t *testing.T) {
 		dist := make([]float64, nSites)
 		pred := make([]int32, nSites)
 		for s := 0; s < nSites; s++ {
-			r.g.dijkstra(s, dist, pred, nil)
+			r.g.dijkstra(s, dist, pred, nil, new(distHeap))
 			sp := path.DijkstraFrom(r.g.nodes[s], r.g)
 			for v := 0; v < nSites; v++ {
 				want := sp.WeightTo(int64(v))
