@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 
@@ -386,5 +387,32 @@ func TestNegativeStockPlannedAsZero(t *testing.T) {
 	}
 	if snap.OnHandUnits != 20+300+10 {
 		t.Errorf("on hand %v, want the negative position counted as zero", snap.OnHandUnits)
+	}
+}
+
+func TestAwaitConfirmationPendingIsRetryable(t *testing.T) {
+	s, _ := seeded(t)
+	ctx := context.Background()
+	o := sillage.Order{ID: "po:p4:SUP-FLR:1", PlanID: "p4", Kind: sillage.OrderPurchase, Source: "SUP-FLR", Site: "DC-PAR",
+		Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 2, ValueEUR: 1600}}, ValueEUR: 1600}
+	if _, err := s.SaveOrder(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
+	a := newActivities(s)
+	a.Supplier = &SimulatedSupplier{Configured: true, ConfirmShare: 1, Delay: time.Minute, Now: func() time.Time { return now }}
+	sub, err := a.SubmitOrder(ctx, orderRef("tiny", 0, o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = a.AwaitConfirmation(ctx, workflows.AwaitConfirmationInput{Submission: sub, Poll: time.Second})
+	var app *temporal.ApplicationError
+	if !errors.As(err, &app) || app.Type() != workflows.ErrTypePending || app.NonRetryable() {
+		t.Fatalf("before the answer: %v, want a retryable %s error", err, workflows.ErrTypePending)
+	}
+	now = now.Add(time.Minute)
+	c, err := a.AwaitConfirmation(ctx, workflows.AwaitConfirmationInput{Submission: sub, Poll: time.Second})
+	if err != nil || c.Status != workflows.ConfirmFull || c.OrderID != o.ID {
+		t.Fatalf("after the answer: %+v, %v", c, err)
 	}
 }

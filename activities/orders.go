@@ -8,9 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sillage/sillage"
@@ -248,9 +246,11 @@ func (a *Activities) SubmitOrder(ctx context.Context, ref workflows.OrderRef) (w
 	return sub, nil
 }
 
-// AwaitConfirmation polls the supplier every in.Poll until it answers,
-// heartbeating; it returns ConfirmCallback at once when the supplier
-// cannot be polled. The workflow cancels it at its confirmation timeout.
+// AwaitConfirmation asks the supplier once for its answer. While there is
+// none it fails with the retryable error type workflows.ErrTypePending:
+// the workflow's retry policy for it polls every Poll without holding a
+// worker slot in between. It returns ConfirmCallback when the supplier
+// cannot be polled, so that the workflow waits for the callback signal.
 func (a *Activities) AwaitConfirmation(ctx context.Context, in workflows.AwaitConfirmationInput) (workflows.Confirmation, error) {
 	if a.Supplier == nil {
 		return workflows.Confirmation{}, notConfigured("supplier")
@@ -259,49 +259,20 @@ func (a *Activities) AwaitConfirmation(ctx context.Context, in workflows.AwaitCo
 	if err != nil {
 		return workflows.Confirmation{}, err
 	}
-	poll := in.Poll
-	if poll <= 0 {
-		poll = time.Minute
+	c, err := a.Supplier.Status(ctx, o, in.Submission)
+	switch {
+	case errors.Is(err, ErrCallbackOnly):
+		return workflows.Confirmation{OrderID: o.ID, Status: workflows.ConfirmCallback}, nil
+	case err != nil:
+		// A supplier that is down is asked again at the next poll; the
+		// workflow's timeout decides when to give up.
+		return workflows.Confirmation{}, fmt.Errorf("status of %s at %s: %w", o.ID, o.Source, err)
+	case c.Status == workflows.ConfirmPending || c.Status == "":
+		return workflows.Confirmation{}, temporal.NewApplicationError(
+			fmt.Sprintf("%s has not answered %s yet", o.Source, o.ID), workflows.ErrTypePending)
 	}
-	for {
-		c, err := a.Supplier.Status(ctx, o, in.Submission)
-		switch {
-		case errors.Is(err, ErrCallbackOnly):
-			return workflows.Confirmation{OrderID: o.ID, Status: workflows.ConfirmCallback}, nil
-		case err != nil:
-			// A supplier that is down is polled again; the workflow's
-			// timeout decides when to give up.
-			a.log().WarnContext(ctx, "supplier status", "order", o.ID, "error", err)
-		case c.Status != workflows.ConfirmPending && c.Status != "":
-			c.OrderID = o.ID
-			return c, nil
-		}
-		if err := a.waitHeartbeating(ctx, poll, "waiting for "+o.Source); err != nil {
-			return workflows.Confirmation{}, err
-		}
-	}
-}
-
-// waitHeartbeating waits d, heartbeating every few seconds (so that the
-// heartbeat timeout can be shorter than the poll interval), or returns
-// ctx's error.
-func (a *Activities) waitHeartbeating(ctx context.Context, d time.Duration, what string) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	beat := time.NewTicker(a.heartbeatEvery())
-	defer beat.Stop()
-	for {
-		if activity.IsActivity(ctx) {
-			activity.RecordHeartbeat(ctx, what)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			return nil
-		case <-beat.C:
-		}
-	}
+	c.OrderID = o.ID
+	return c, nil
 }
 
 // CancelSupplierOrder cancels a purchase order at its supplier.

@@ -44,7 +44,8 @@ type Activities interface {
 	ReleaseOrder(ctx context.Context, in Release) (ReleaseResult, error)
 	// SubmitOrder sends a purchase order to its supplier.
 	SubmitOrder(ctx context.Context, in OrderRef) (Submission, error)
-	// AwaitConfirmation polls the supplier until it answers, heartbeating.
+	// AwaitConfirmation asks the supplier for its answer; while there is
+	// none it fails with ErrTypePending, and its retry policy polls.
 	AwaitConfirmation(ctx context.Context, in AwaitConfirmationInput) (Confirmation, error)
 	// CancelSupplierOrder cancels a purchase order at its supplier.
 	CancelSupplierOrder(ctx context.Context, in SupplierCancel) error
@@ -78,6 +79,9 @@ const (
 	ErrTypeConflict = "Conflict"
 	// ErrTypeNotFound: a network, plan or order that does not exist.
 	ErrTypeNotFound = "NotFound"
+	// ErrTypePending: a supplier has not answered yet. It is retryable:
+	// the retry policy is the polling loop.
+	ErrTypePending = "Pending"
 )
 
 var nonRetryable = []string{ErrTypeInvalid, ErrTypeInfeasible, ErrTypeConflict, ErrTypeNotFound}
@@ -165,19 +169,21 @@ var (
 	}
 )
 
-// awaitConfirmationOptions polls the supplier for up to the confirmation
-// timeout (the workflow's own timer decides; this only bounds the poll).
-func awaitConfirmationOptions(timeout time.Duration) workflow.ActivityOptions {
+// awaitConfirmationOptions poll the supplier by retrying: the activity
+// asks once and fails with ErrTypePending while there is no answer, and
+// the server retries it every poll interval until the confirmation
+// timeout. Between attempts no worker slot is held and no event is added
+// to the history.
+func awaitConfirmationOptions(timeout, poll time.Duration) workflow.ActivityOptions {
 	return workflow.ActivityOptions{
-		TaskQueue:           TaskQueue,
-		StartToCloseTimeout: timeout + time.Minute,
-		HeartbeatTimeout:    30 * time.Second,
-		WaitForCancellation: false,
+		TaskQueue:              TaskQueue,
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: timeout,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        5 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			MaximumAttempts:        0, // until the workflow's timer cancels it
+			InitialInterval:        poll,
+			BackoffCoefficient:     1,
+			MaximumInterval:        poll,
+			MaximumAttempts:        0, // until ScheduleToClose, or the workflow's own timer
 			NonRetryableErrorTypes: nonRetryable,
 		},
 	}

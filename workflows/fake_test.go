@@ -29,6 +29,7 @@ type fakeActivities struct {
 	solveErr     error                  // returned by Solve
 	submitErr    error                  // returned by SubmitOrder
 	publishErr   error                  // returned by PublishTransfer
+	pending      int                    // AwaitConfirmation answers Pending this many times first
 
 	// Records.
 	calls     []string
@@ -163,6 +164,13 @@ func (f *fakeActivities) SubmitOrder(ctx context.Context, in workflows.OrderRef)
 
 func (f *fakeActivities) AwaitConfirmation(ctx context.Context, in workflows.AwaitConfirmationInput) (workflows.Confirmation, error) {
 	f.record(workflows.ActAwaitConfirmation)
+	f.mu.Lock()
+	if f.pending > 0 {
+		f.pending--
+		f.mu.Unlock()
+		return workflows.Confirmation{}, temporal.NewApplicationError("no answer yet", workflows.ErrTypePending)
+	}
+	f.mu.Unlock()
 	c := f.confirmation
 	c.OrderID = in.Submission.OrderID
 	return c, nil

@@ -243,13 +243,14 @@ func (o *orderRun) awaitApproval(ctx workflow.Context) (done bool, err error) {
 }
 
 // awaitConfirmation waits for the supplier's answer: by polling (an
-// activity that heartbeats) and by the supplier_confirmation signal,
-// whichever comes first, until the confirmation timeout.
+// activity retried every ConfirmPoll while the supplier has not answered)
+// and by the supplier_confirmation signal, whichever comes first, until
+// the confirmation timeout.
 func (o *orderRun) awaitConfirmation(ctx workflow.Context, sub Submission) (Confirmation, bool) {
 	ch := workflow.GetSignalChannel(ctx, SignalConfirmation)
 	pctx, cancelPoll := workflow.WithCancel(ctx)
 	defer cancelPoll()
-	poll := workflow.ExecuteActivity(workflow.WithActivityOptions(pctx, awaitConfirmationOptions(o.t.ConfirmTimeout)),
+	poll := workflow.ExecuteActivity(workflow.WithActivityOptions(pctx, awaitConfirmationOptions(o.t.ConfirmTimeout, o.t.ConfirmPoll)),
 		ActAwaitConfirmation, AwaitConfirmationInput{Submission: sub, Poll: o.t.ConfirmPoll})
 	polling := true
 	timer := workflow.NewTimerWithOptions(pctx, o.t.ConfirmTimeout, workflow.TimerOptions{Summary: "supplier confirmation timeout"})

@@ -293,3 +293,19 @@ func TestProcurementBadInput(t *testing.T) {
 		t.Fatalf("error %v, want a readable validation error", err)
 	}
 }
+
+func TestProcurementPollsUntilTheSupplierAnswers(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	f.pending = 3 // three polls without an answer
+	env := newEnv(&s, f)
+	in := purchase(9000)
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID)) }, 3*24*time.Hour)
+	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
+	if res.Status != sillage.OrderClosed {
+		t.Errorf("status %s, want closed", res.Status)
+	}
+	if n := f.count(workflows.ActAwaitConfirmation); n != 4 {
+		t.Errorf("supplier asked %d times, want 4", n)
+	}
+}

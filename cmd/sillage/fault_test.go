@@ -180,7 +180,7 @@ func TestFaultKillWorker(t *testing.T) {
 		for _, p := range listAll(t, c, `WorkflowType="PlanWorkflow" AND ExecutionStatus="Running"`) {
 			running += len(p.Executions)
 		}
-		waiting := 0
+		var waiting []sillage.Order
 		all, err := st.ListOrders(ctx, store.OrderFilter{})
 		if err != nil {
 			t.Fatal(err)
@@ -189,7 +189,7 @@ func TestFaultKillWorker(t *testing.T) {
 			switch o.Status {
 			case sillage.OrderCreated, sillage.OrderApproved, sillage.OrderSubmitted:
 				if o.Kind == sillage.OrderPurchase { // transfers wait for acks no warehouse sends here
-					waiting++
+					waiting = append(waiting, o)
 				}
 			}
 		}
@@ -201,11 +201,14 @@ func TestFaultKillWorker(t *testing.T) {
 				idle = false
 			}
 		}
-		if running == 0 && waiting == 0 && idle {
+		if running == 0 && len(waiting) == 0 && idle {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("after the kills: %d plans running, %d purchase orders without an answer, planners idle %v", running, waiting, idle)
+			for _, o := range waiting {
+				t.Logf("waiting: %s %s: %s", o.ID, o.Status, describeWorkflow(c, o.ID))
+			}
+			t.Fatalf("after the kills: %d plans running, %d purchase orders without an answer, planners idle %v", running, len(waiting), idle)
 		}
 		time.Sleep(time.Second)
 	}
@@ -322,4 +325,18 @@ func startedActivities(t *testing.T, c client.Client) map[string]int {
 		}
 	}
 	return out
+}
+
+// describeWorkflow says what a workflow is doing, for failure messages.
+func describeWorkflow(c client.Client, id string) string {
+	d, err := c.DescribeWorkflowExecution(context.Background(), id, "")
+	if err != nil {
+		return err.Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "workflow %s", d.WorkflowExecutionInfo.GetStatus())
+	for _, a := range d.PendingActivities {
+		fmt.Fprintf(&b, "; activity %s %s attempt %d, last failure %q", a.ActivityType.GetName(), a.State, a.Attempt, a.LastFailure.GetMessage())
+	}
+	return b.String()
 }
