@@ -1,0 +1,442 @@
+package main
+
+import (
+	"bufio"
+	"flag"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/sillage/sillage/store"
+)
+
+// No Docker engine runs where the tests run: these tests read
+// docker-compose.yml, the Dockerfile and the files they mount, and check
+// them against each other and against the flags the binary really has.
+
+// composeFile is the part of the Compose specification the tests read.
+type composeFile struct {
+	Name     string                    `yaml:"name"`
+	Services map[string]composeService `yaml:"services"`
+	Volumes  map[string]any            `yaml:"volumes"`
+}
+
+type composeService struct {
+	Image         string                  `yaml:"image"`
+	Build         any                     `yaml:"build"`
+	ContainerName string                  `yaml:"container_name"`
+	Command       []string                `yaml:"command"`
+	Entrypoint    any                     `yaml:"entrypoint"`
+	Environment   map[string]string       `yaml:"environment"`
+	Ports         []string                `yaml:"ports"`
+	Volumes       []string                `yaml:"volumes"`
+	DependsOn     map[string]composeDepOn `yaml:"depends_on"`
+	Healthcheck   *struct {
+		Test []string `yaml:"test"`
+	} `yaml:"healthcheck"`
+	Deploy *struct {
+		Replicas int `yaml:"replicas"`
+	} `yaml:"deploy"`
+	Restart string `yaml:"restart"`
+}
+
+type composeDepOn struct {
+	Condition string `yaml:"condition"`
+}
+
+const repoRoot = "../.."
+
+func loadCompose(t *testing.T) composeFile {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Keys the tests do not model (x- extensions, health check timings,
+	// stop_grace_period...) are ignored.
+	var f composeFile
+	if err := yaml.Unmarshal([]byte(interpolate(t, string(data))), &f); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	if len(f.Services) == 0 {
+		t.Fatal("docker-compose.yml has no services")
+	}
+	return f
+}
+
+// composeVar is a variable reference of the Compose file format.
+var composeVar = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}`)
+
+// interpolate replaces ${VAR:-default} by its default, as docker compose
+// does without an .env file, and $$ by $. Every variable must have a
+// default, so that `docker compose up` works as it is.
+func interpolate(t *testing.T, s string) string {
+	t.Helper()
+	return composeVar.ReplaceAllStringFunc(s, func(m string) string {
+		if m == "$$" {
+			return "$"
+		}
+		sub := composeVar.FindStringSubmatch(m)
+		if !strings.Contains(m, "-") {
+			t.Errorf("docker-compose.yml: %s has no default", m)
+		}
+		return sub[2]
+	})
+}
+
+// isSillage reports whether a service runs the sillage image.
+func (s composeService) isSillage() bool {
+	return strings.Contains(s.Image, "sillage") && s.Build != nil
+}
+
+// checkArgs parses a sillage command line with the registered command's
+// own flag set, as the binary would.
+func checkArgs(t *testing.T, service string, args []string) *flag.FlagSet {
+	t.Helper()
+	if len(args) == 0 {
+		t.Errorf("%s: no command", service)
+		return nil
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		t.Errorf("%s: sillage has no command %q", service, args[0])
+		return nil
+	}
+	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.flags(fs)
+	if err := fs.Parse(args[1:]); err != nil {
+		t.Errorf("%s: sillage %s: %v", service, args[0], err)
+		return nil
+	}
+	if fs.NArg() > 0 {
+		t.Errorf("%s: sillage %s: unexpected arguments %q", service, args[0], fs.Args())
+	}
+	return fs
+}
+
+func TestComposeServices(t *testing.T) {
+	f := loadCompose(t)
+	for _, name := range []string{"postgres", "temporal", "temporal-ui", "mosquitto", "searchattrs", "seed", "schedules", "worker", "ingest", "prometheus"} {
+		if _, ok := f.Services[name]; !ok {
+			t.Errorf("no service %s", name)
+		}
+	}
+	hostPorts := map[string]string{}
+	for name, s := range f.Services {
+		if s.Image == "" {
+			t.Errorf("%s: no image", name)
+		}
+		for _, p := range s.Ports {
+			parts := strings.Split(p, ":")
+			host := strings.Join(parts[:len(parts)-1], ":")
+			if other, dup := hostPorts[host]; dup {
+				t.Errorf("host port %s published by %s and %s", host, name, other)
+			}
+			hostPorts[host] = name
+		}
+		// depends_on: the target exists; a health condition needs a
+		// health check; completion needs a one-shot job.
+		for dep, d := range s.DependsOn {
+			target, ok := f.Services[dep]
+			switch {
+			case !ok:
+				t.Errorf("%s depends on unknown service %s", name, dep)
+			case d.Condition == "service_healthy" && target.Healthcheck == nil:
+				t.Errorf("%s waits for %s to be healthy, which has no health check", name, dep)
+			case d.Condition == "service_completed_successfully" && target.Restart != "no":
+				t.Errorf("%s waits for %s to complete, which is not a one-shot job (restart %q)", name, dep, target.Restart)
+			case d.Condition == "":
+				t.Errorf("%s depends on %s without a condition", name, dep)
+			}
+		}
+		// Volumes: named ones are declared, bind mounts exist.
+		for _, v := range s.Volumes {
+			src := strings.SplitN(v, ":", 2)[0]
+			if strings.HasPrefix(src, "./") {
+				if _, err := os.Stat(filepath.Join(repoRoot, src)); err != nil {
+					t.Errorf("%s mounts %s: %v", name, src, err)
+				}
+			} else if _, ok := f.Volumes[src]; !ok {
+				t.Errorf("%s uses volume %s, not declared under volumes:", name, src)
+			}
+		}
+	}
+	for _, name := range []string{"postgres", "temporal", "mosquitto", "worker", "ingest"} {
+		if f.Services[name].Healthcheck == nil {
+			t.Errorf("%s has no health check", name)
+		}
+	}
+	// Only the UIs and Temporal's frontend are published, on loopback;
+	// MQTT is for the warehouses.
+	for _, p := range f.Services["temporal"].Ports {
+		if !strings.HasPrefix(p, "127.0.0.1:") {
+			t.Errorf("temporal publishes %s beyond loopback", p)
+		}
+	}
+	if len(f.Services["postgres"].Ports) > 0 {
+		t.Error("postgres publishes a port")
+	}
+	if dependsCycle(f) {
+		t.Error("depends_on has a cycle")
+	}
+}
+
+// dependsCycle reports a cycle in depends_on.
+func dependsCycle(f composeFile) bool {
+	state := map[string]int{} // 1 visiting, 2 done
+	var visit func(string) bool
+	visit = func(n string) bool {
+		switch state[n] {
+		case 1:
+			return true
+		case 2:
+			return false
+		}
+		state[n] = 1
+		for dep := range f.Services[n].DependsOn {
+			if visit(dep) {
+				return true
+			}
+		}
+		state[n] = 2
+		return false
+	}
+	for n := range f.Services {
+		if visit(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestComposeSillageCommands checks every sillage service's command line
+// against the binary's real flags, and what they connect to against the
+// services that provide it.
+func TestComposeSillageCommands(t *testing.T) {
+	f := loadCompose(t)
+	var sillageServices []string
+	for name, s := range f.Services {
+		if s.isSillage() {
+			sillageServices = append(sillageServices, name)
+		}
+	}
+	sort.Strings(sillageServices)
+	if strings.Join(sillageServices, ",") != "ingest,schedules,searchattrs,seed,worker" {
+		t.Errorf("sillage services %v", sillageServices)
+	}
+	aclUsers := aclUsers(t)
+	mqttPort := mosquittoPort(t)
+	for _, name := range sillageServices {
+		s := f.Services[name]
+		if s.Entrypoint != nil {
+			t.Errorf("%s overrides the image's entrypoint", name)
+		}
+		fs := checkArgs(t, name, s.Command)
+		if fs == nil {
+			continue
+		}
+		// The environment the flags default from.
+		db, err := url.Parse(s.Environment[envDB])
+		if _, perr := store.ParseURL(s.Environment[envDB]); err != nil || perr != nil || db.Scheme != "postgres" ||
+			db.Hostname() != "postgres" || db.Port() != "5432" || db.Path != "/sillage" || db.User.Username() != "sillage" {
+			t.Errorf("%s: %s=%q: want the sillage database of the postgres service", name, envDB, s.Environment[envDB])
+		} else if pw, _ := db.User.Password(); pw != f.Services["postgres"].Environment["SILLAGE_DB_PASSWORD"] {
+			t.Errorf("%s: the database password differs from the one init.sh gives the sillage role", name)
+		}
+		if s.Environment[envTemporal] != "temporal:7233" {
+			t.Errorf("%s: %s=%q, want temporal:7233", name, envTemporal, s.Environment[envTemporal])
+		}
+		if fl := fs.Lookup("broker"); fl != nil && fl.Value.String() != fl.DefValue {
+			u, err := url.Parse(fl.Value.String())
+			if err != nil || u.Hostname() != "mosquitto" || u.Port() != mqttPort {
+				t.Errorf("%s: --broker %s, want the mosquitto service on port %s", name, fl.Value, mqttPort)
+			}
+			user := fs.Lookup("username").Value.String()
+			if !aclUsers[user] {
+				t.Errorf("%s: MQTT user %q has no rules in deploy/mosquitto/acl", name, user)
+			}
+			if s.Environment[envMQTTPassword] == "" {
+				t.Errorf("%s: no %s for MQTT user %s", name, envMQTTPassword, user)
+			}
+		}
+		// Long-running services serve metrics where their health check
+		// and Prometheus look.
+		if fl := fs.Lookup("metrics"); fl != nil {
+			_, port, err := net.SplitHostPort(fl.Value.String())
+			if err != nil {
+				t.Errorf("%s: --metrics %q: %v", name, fl.Value, err)
+				continue
+			}
+			if s.Healthcheck == nil || !strings.Contains(strings.Join(s.Healthcheck.Test, " "), ":"+port+"/healthz") {
+				t.Errorf("%s: health check does not ask /healthz on the metrics port %s", name, port)
+			}
+			if !strings.Contains(readRepoFile(t, "deploy/prometheus/prometheus.yml"), "names: ["+name+"]\n        type: A\n        port: "+port) {
+				t.Errorf("%s: deploy/prometheus/prometheus.yml does not scrape %s:%s", name, name, port)
+			}
+		}
+	}
+
+	w := f.Services["worker"]
+	if w.ContainerName != "" || len(w.Ports) > 0 {
+		t.Errorf("worker has container_name %q or ports %v: it could not be scaled (--scale worker=N)", w.ContainerName, w.Ports)
+	}
+	for dep, cond := range map[string]string{"searchattrs": "service_completed_successfully", "seed": "service_completed_successfully",
+		"temporal": "service_healthy", "mosquitto": "service_healthy"} {
+		if w.DependsOn[dep].Condition != cond {
+			t.Errorf("worker depends on %s with %q, want %s", dep, w.DependsOn[dep].Condition, cond)
+		}
+	}
+	if in := f.Services["ingest"]; in.Deploy != nil && in.Deploy.Replicas > 1 || in.ContainerName != "" {
+		t.Error("the ingest must run once (one persistent MQTT session)")
+	}
+	// The seed keeps the stock the ingest built, and seeds a file the
+	// image has.
+	seed := f.Services["seed"].Command
+	if !contains(seed, "--if-absent") {
+		t.Errorf("seed %v: without --if-absent a restart would reset the stock", seed)
+	}
+	for i, a := range seed {
+		if a == "--network" && i+1 < len(seed) {
+			const inImage = "/usr/share/sillage/networks/"
+			if !strings.HasPrefix(seed[i+1], inImage) {
+				t.Errorf("seed --network %s: not in the image's %s", seed[i+1], inImage)
+			} else if _, err := os.Stat(filepath.Join(repoRoot, "testdata", "networks", strings.TrimPrefix(seed[i+1], inImage))); err != nil {
+				t.Errorf("seed --network %s: %v (the Dockerfile copies testdata/networks there)", seed[i+1], err)
+			}
+		}
+	}
+	// The schedules and the ingest name the seeded network.
+	if !contains(f.Services["schedules"].Command, "maison") || !contains(f.Services["ingest"].Command, "maison") {
+		t.Error("the schedules and the ingest must name the seeded network maison")
+	}
+}
+
+// TestComposeInfrastructure checks the services sillage depends on.
+func TestComposeInfrastructure(t *testing.T) {
+	f := loadCompose(t)
+	tmp := f.Services["temporal"]
+	if tmp.Environment["DB"] != "postgres12" || tmp.Environment["POSTGRES_SEEDS"] != "postgres" || tmp.Environment["POSTGRES_USER"] != "temporal" {
+		t.Errorf("temporal: not on the postgres service: %v", tmp.Environment)
+	}
+	if tmp.Environment["POSTGRES_PWD"] != f.Services["postgres"].Environment["TEMPORAL_DB_PASSWORD"] {
+		t.Error("temporal: its database password differs from the one init.sh gives the temporal role")
+	}
+	dyn := readRepoFile(t, "deploy/temporal/dynamicconfig.yaml")
+	for _, k := range []string{"frontend.enableUpdateWorkflowExecution:", "system.forceSearchAttributesCacheRefreshOnRead:"} {
+		if !strings.Contains(dyn, k) {
+			t.Errorf("deploy/temporal/dynamicconfig.yaml lacks %s", k)
+		}
+	}
+	if !strings.HasSuffix(tmp.Environment["DYNAMIC_CONFIG_FILE_PATH"], "sillage.yaml") || !strings.Contains(strings.Join(tmp.Volumes, " "), "dynamicconfig.yaml:/etc/temporal/config/dynamicconfig/sillage.yaml") {
+		t.Errorf("temporal: the dynamic config is not mounted where DYNAMIC_CONFIG_FILE_PATH says")
+	}
+	init := readRepoFile(t, "deploy/postgres/init.sh")
+	for _, want := range []string{"CREATE ROLE temporal LOGIN CREATEDB", "CREATE DATABASE sillage OWNER sillage"} {
+		if !strings.Contains(init, want) {
+			t.Errorf("deploy/postgres/init.sh lacks %q", want)
+		}
+	}
+	pg := f.Services["postgres"]
+	for _, v := range []string{"TEMPORAL_DB_PASSWORD", "SILLAGE_DB_PASSWORD"} {
+		if pg.Environment[v] == "" || !strings.Contains(init, "${"+v+"}") {
+			t.Errorf("postgres: %s is not passed to init.sh", v)
+		}
+	}
+	if ui := f.Services["temporal-ui"]; ui.Environment["TEMPORAL_ADDRESS"] != "temporal:7233" {
+		t.Errorf("temporal-ui: TEMPORAL_ADDRESS %q", ui.Environment["TEMPORAL_ADDRESS"])
+	}
+	// Mosquitto runs the docker variant of the config, which listens beyond
+	// loopback and names the mounted password file and ACL.
+	m := f.Services["mosquitto"]
+	if len(m.Command) < 3 || m.Command[len(m.Command)-1] != "/mosquitto/config/mosquitto-docker.conf" {
+		t.Fatalf("mosquitto command %v", m.Command)
+	}
+	if !contains(m.Volumes, "./deploy/mosquitto:/mosquitto/config:ro") {
+		t.Errorf("mosquitto volumes %v: deploy/mosquitto must be /mosquitto/config", m.Volumes)
+	}
+	conf := readRepoFile(t, "deploy/mosquitto/mosquitto-docker.conf")
+	for _, want := range []string{"allow_anonymous false", "password_file /mosquitto/config/passwd", "acl_file /mosquitto/config/acl", "persistence_location /mosquitto/data/"} {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(want) + `$`).MatchString(conf) {
+			t.Errorf("mosquitto-docker.conf lacks %q", want)
+		}
+	}
+	if regexp.MustCompile(`(?m)^listener \d+ 127\.0\.0\.1$`).MatchString(conf) {
+		t.Error("mosquitto-docker.conf listens on loopback only: the other containers could not connect")
+	}
+	if !strings.Contains(strings.Join(m.Healthcheck.Test, " "), "-u ops") || !aclUsers(t)["ops"] {
+		t.Error("mosquitto's health check must log in as ops, which the ACL lets read")
+	}
+}
+
+// TestDockerfile checks that the image has what the compose file uses.
+func TestDockerfile(t *testing.T) {
+	d := readRepoFile(t, "Dockerfile")
+	for _, want := range []string{
+		"go build", "./cmd/sillage", `ENTRYPOINT ["/usr/local/bin/sillage"]`,
+		"COPY testdata/networks /usr/share/sillage/networks",
+		"/var/lib/sillage/reports", "coinor-libclp", "curl", "USER sillage",
+	} {
+		if !strings.Contains(d, want) {
+			t.Errorf("Dockerfile lacks %q", want)
+		}
+	}
+	ignore := readRepoFile(t, ".dockerignore")
+	for _, want := range []string{".git", "testdata/artifacts"} {
+		if !strings.Contains(ignore, want) {
+			t.Errorf(".dockerignore lacks %s", want)
+		}
+	}
+	if strings.Contains(ignore, "\ntestdata\n") || strings.HasPrefix(ignore, "testdata\n") {
+		t.Error(".dockerignore leaves out testdata, which the image copies the networks from")
+	}
+}
+
+func readRepoFile(t *testing.T, rel string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(repoRoot, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// aclUsers returns the users that deploy/mosquitto/acl gives rules.
+func aclUsers(t *testing.T) map[string]bool {
+	t.Helper()
+	users := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(readRepoFile(t, "deploy/mosquitto/acl")))
+	for sc.Scan() {
+		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "user" {
+			users[f[1]] = true
+		}
+	}
+	return users
+}
+
+// mosquittoPort returns the port of the docker config's listener.
+func mosquittoPort(t *testing.T) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^listener (\d+)\s*$`).FindStringSubmatch(readRepoFile(t, "deploy/mosquitto/mosquitto-docker.conf"))
+	if m == nil {
+		t.Fatal("mosquitto-docker.conf: no listener on every interface")
+	}
+	return m[1]
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
