@@ -498,8 +498,9 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	// Run until Ctrl-C or a failure. A second signal forces the stop.
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go forceStop(ctx, sigs, srv, e.stderr)
+	stopped := make(chan struct{})
+	defer func() { signal.Stop(sigs); close(stopped) }()
+	go forceStop(ctx, stopped, sigs, srv, e.stderr)
 
 	watch := &devWatch{c: c, network: name, out: e.stdout, log: log}
 	tick := time.NewTicker(devStatusInterval)
@@ -524,22 +525,30 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	}
 }
 
-// forceStop waits for a second interrupt while dev stops, then kills the
-// Temporal server and exits at once.
-func forceStop(ctx context.Context, sigs <-chan os.Signal, srv *devserver.Server, w io.Writer) {
-	<-ctx.Done()
+// forceStop waits, until dev has stopped, for a second interrupt; then it
+// kills the Temporal server and exits at once.
+func forceStop(ctx context.Context, stopped <-chan struct{}, sigs <-chan os.Signal, srv *devserver.Server, w io.Writer) {
+	select {
+	case <-ctx.Done():
+	case <-stopped:
+		return
+	}
 	seen := 0
-	for range sigs {
-		seen++
-		// The first signal is the one that cancelled ctx.
-		if seen < 2 {
-			continue
+	for {
+		select {
+		case <-stopped:
+			return
+		case <-sigs:
+			// The first signal is the one that cancelled ctx.
+			if seen++; seen < 2 {
+				continue
+			}
+			fmt.Fprintln(w, "sillage dev: forced stop")
+			if pid := srv.PID(); pid > 0 {
+				_ = syscall.Kill(-pid, syscall.SIGKILL)
+			}
+			os.Exit(130)
 		}
-		fmt.Fprintln(w, "sillage dev: forced stop")
-		if pid := srv.PID(); pid > 0 {
-			_ = syscall.Kill(-pid, syscall.SIGKILL)
-		}
-		os.Exit(130)
 	}
 }
 

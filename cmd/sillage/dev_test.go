@@ -3,14 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/devserver"
+	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/store"
 )
 
@@ -188,5 +192,72 @@ func TestPrefixWriter(t *testing.T) {
 	}
 	if got, want := buf.String(), "worker | one\nworker | two\nworker | three\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// TestDevExternalServices runs `sillage dev` in-process against a Temporal
+// server and an MQTT broker of its own (--temporal, --broker), without the
+// simulator, on the tiny network: it must register nothing twice, create
+// the schedules there, get a plan done, and stop when its context ends.
+func TestDevExternalServices(t *testing.T) {
+	if testing.Short() {
+		t.Skip("skipping a Temporal test in -short mode")
+	}
+	srv := temporaltest.Start(t)
+	c := temporaltest.Client(t, srv)
+	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"dev", "--dir", dir, "--temporal", srv.HostPort, "--namespace", srv.Namespace,
+			"--broker", b.URL(false), "--network", "../../testdata/networks/tiny.yaml", "--no-simulate", "--metrics", "",
+			"--db", "sqlite://" + filepath.Join(dir, "tiny.db"), "--debounce", "1s"}, &out, &errb)
+	}()
+	var st devState
+	eventually(t, time.Minute, "dev.json", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("dev exited with %d:\n%s", code, errb.String())
+		default:
+		}
+		data, err := os.ReadFile(filepath.Join(dir, devStateFile))
+		return err == nil && json.Unmarshal(data, &st) == nil
+	})
+	if st.Temporal != srv.HostPort || st.UI != "" || st.Broker != b.URL(false) || st.Network != "tiny" || st.Metrics != "" {
+		t.Errorf("dev.json %+v", st)
+	}
+	for _, want := range []string{"[1/8] network tiny", "[2/8] Temporal at " + srv.HostPort, "MQTT broker: " + b.URL(false),
+		"network tiny seeded\n", "first plan requested from planner:tiny"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("progress lacks %q:\n%s", want, errb.String())
+		}
+	}
+	eventually(t, 2*time.Minute, "a completed plan of tiny", func() bool {
+		return len(listWorkflows(t, c, `WorkflowType="PlanWorkflow" AND SillageNetwork="tiny" AND ExecutionStatus="Completed"`)) > 0
+	})
+	if _, err := c.ScheduleClient().GetHandle(ctx, planScheduleID("tiny")).Describe(ctx); err != nil {
+		t.Errorf("plan schedule: %v", err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("dev exited with %d:\n%s", code, errb.String())
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("dev did not stop when its context ended")
+	}
+	if _, err := os.Stat(filepath.Join(dir, devStateFile)); !os.IsNotExist(err) {
+		t.Errorf("dev.json left behind: %v", err)
+	}
+	if !strings.Contains(out.String(), "sillage dev is running") {
+		t.Errorf("no banner:\n%s", out.String())
 	}
 }
