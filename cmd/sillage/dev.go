@@ -123,7 +123,7 @@ stock (--dc-stock), so that the first plan buys from suppliers and some
 purchase orders exceed the 25,000 EUR approval threshold: they wait for a
 planner in the Temporal UI (or "sillage approve").
 
-Ctrl-C stops everything (twice to force). --db, --broker and --temporal
+Ctrl-C stops everything (press it again after a second to force). --db, --broker and --temporal
 use services of your own instead of the embedded ones.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			cfg := &devConfig{}
@@ -500,7 +500,7 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	stopped := make(chan struct{})
 	defer func() { signal.Stop(sigs); close(stopped) }()
-	go forceStop(ctx, stopped, sigs, srv, e.stderr)
+	go forceStop(ctx, stopped, sigs, srv, e.stderr, func() { _ = os.Remove(filepath.Join(dir, devStateFile)) })
 
 	watch := &devWatch{c: c, network: name, out: e.stdout, log: log}
 	tick := time.NewTicker(devStatusInterval)
@@ -526,27 +526,32 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 }
 
 // forceStop waits, until dev has stopped, for a second interrupt; then it
-// kills the Temporal server and exits at once.
-func forceStop(ctx context.Context, stopped <-chan struct{}, sigs <-chan os.Signal, srv *devserver.Server, w io.Writer) {
+// kills the Temporal server, cleans up and exits at once. Signals less than
+// a second after the first one count as the same (a supervisor may send
+// one to the process and one to its group).
+func forceStop(ctx context.Context, stopped <-chan struct{}, sigs <-chan os.Signal, srv *devserver.Server, w io.Writer, cleanup func()) {
 	select {
 	case <-ctx.Done():
 	case <-stopped:
 		return
 	}
-	seen := 0
+	var first time.Time
 	for {
 		select {
 		case <-stopped:
 			return
 		case <-sigs:
-			// The first signal is the one that cancelled ctx.
-			if seen++; seen < 2 {
+			if first.IsZero() || time.Since(first) < time.Second {
+				if first.IsZero() {
+					first = time.Now()
+				}
 				continue
 			}
 			fmt.Fprintln(w, "sillage dev: forced stop")
 			if pid := srv.PID(); pid > 0 {
 				_ = syscall.Kill(-pid, syscall.SIGKILL)
 			}
+			cleanup()
 			os.Exit(130)
 		}
 	}
