@@ -123,8 +123,9 @@ stock (--dc-stock), so that the first plan buys from suppliers and some
 purchase orders exceed the 25,000 EUR approval threshold: they wait for a
 planner in the Temporal UI (or "sillage approve").
 
-Ctrl-C stops everything (press it again after a second to force). --db, --broker and --temporal
-use services of your own instead of the embedded ones.`,
+Ctrl-C stops everything (press it again a second later to force it).
+--db, --broker and --temporal use services of your own instead of the
+embedded ones.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			cfg := &devConfig{}
 			fs.StringVar(&cfg.dir, "dir", devDefaultDir, "state `DIR`: databases, logs, reports, dev.json")
@@ -144,7 +145,7 @@ use services of your own instead of the embedded ones.`,
 			fs.Float64Var(&cfg.simRate, "sim-rate", 2, "RFID simulator: `messages` per second")
 			fs.Uint64Var(&cfg.simSeed, "sim-seed", 0, "RFID simulator's random `seed` (0: a new one each run)")
 			fs.DurationVar(&cfg.simDelay, "sim-delay", 10*time.Second, "simulated supplier's answer `delay`")
-			fs.Float64Var(&cfg.dcStock, "dc-stock", -1, "when seeding, keep this `share` of the distribution centres' stock (default 0.25 for the sample network, 1 for --network)")
+			dcStock := fs.String("dc-stock", "", "when seeding, keep this `share` of the distribution centres' stock (default 0.25 for the sample network, 1 for --network)")
 			fs.DurationVar(&cfg.debounce, "debounce", 5*time.Second, "planner debounce `window`")
 			fs.BoolVar(&cfg.install, "install-temporal", true, "install the Temporal CLI "+temporalCLIVersion+" with go install when it is missing")
 			fs.BoolVar(&cfg.verbose, "verbose", false, "copy the logs of every part to the terminal")
@@ -154,6 +155,14 @@ use services of your own instead of the embedded ones.`,
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				cfg.simulate = !*noSim
+				cfg.dcStock = -1
+				if *dcStock != "" {
+					v, err := strconv.ParseFloat(*dcStock, 64)
+					if err != nil || v < 0 || math.IsNaN(v) || math.IsInf(v, 0) {
+						return usageErrorf("--dc-stock %q: want a share >= 0 (0.25 keeps a quarter)", *dcStock)
+					}
+					cfg.dcStock = v
+				}
 				if err := cfg.check(); err != nil {
 					return err
 				}
@@ -206,9 +215,6 @@ func (c *devConfig) check() error {
 	}
 	if c.simRate <= 0 {
 		return usageErrorf("--sim-rate must be positive")
-	}
-	if c.dcStock != -1 && (c.dcStock < 0 || math.IsNaN(c.dcStock)) {
-		return usageErrorf("--dc-stock %v: want a share >= 0", c.dcStock)
 	}
 	if c.debounce <= 0 || c.simDelay < 0 {
 		return usageErrorf("--debounce must be positive and --sim-delay not negative")
