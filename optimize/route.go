@@ -309,9 +309,10 @@ func (t *Tree) Lanes(site string) ([]int, error) {
 // one route at a time. See RouteSet for a form that allocates nothing
 // from one source to the next.
 //
-// The legs (and lanes) of the routes share storage: the route to a site
-// extends, in place, the route to its first child in the tree, so that
-// building every route copies O(V + Σ (children(u) − 1)·depth(u)) legs.
+// The legs (and lanes) of the routes share storage: the route to a
+// site's first child in the tree extends the site's route in place, so
+// that building every route copies O(V + Σ (children(u) − 1)·depth(u))
+// legs rather than O(Σ depth).
 // Each Legs and Lanes slice is capped to its own length, so appending to
 // one never changes another; but its elements may be another route's
 // too: copy a route's slices before changing their elements.
@@ -503,6 +504,9 @@ func (r *Router) RoutesFrom(source string, maxDays float64, set *RouteSet) error
 func (r *Router) AllRoutes(maxDays float64, workers int, fn func(source string, set *RouteSet) error) error {
 	if !finiteNonNeg(maxDays) {
 		return fmt.Errorf("%w: transit limit %v days must be a finite number >= 0", sillage.ErrInvalid, maxDays)
+	}
+	if fn == nil {
+		return fmt.Errorf("%w: AllRoutes needs a function to call", sillage.ErrInvalid)
 	}
 	route := func(set *RouteSet, s int) error {
 		r.fillTree(&set.tree, s, maxDays)

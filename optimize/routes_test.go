@@ -181,7 +181,10 @@ func TestAllRoutes(t *testing.T) {
 			t.Errorf("%d workers: error %v after %d of %d sources, want stop early", workers, err, calls.Load(), len(r.Sources()))
 		}
 	}
-	if err := r.AllRoutes(math.NaN(), 1, nil); !errors.Is(err, sillage.ErrInvalid) {
+	if err := r.AllRoutes(math.NaN(), 1, func(string, *RouteSet) error { return nil }); !errors.Is(err, sillage.ErrInvalid) {
 		t.Errorf("NaN limit: %v", err)
+	}
+	if err := r.AllRoutes(0, 2, nil); !errors.Is(err, sillage.ErrInvalid) {
+		t.Errorf("nil function: %v", err)
 	}
 }

@@ -58,12 +58,26 @@ func TestNoLeak(t *testing.T) {
 		_ = m.Primal()
 		_ = m.Dual()
 		switch i % 4 {
-		case 1: // warm re-solve
+		case 1: // warm re-solves, keeping CLP's work areas, then a reload
+			if err := m.PrepareWarm(); err != nil {
+				t.Fatal(err)
+			}
 			if err := m.SetRowBounds(0, m.RowLower()[0]-1, m.RowUpper()[0]+1); err != nil {
 				t.Fatal(err)
 			}
 			if err := m.Solve(DualSimplex); err != nil {
 				t.Fatal(err)
+			}
+			if i%8 == 1 {
+				if err := m.SetObjective(0, m.ObjectiveCoefficients()[0]); err != nil {
+					t.Fatal(err)
+				}
+				if err := m.Solve(PrimalSimplex); err != nil {
+					t.Fatal(err)
+				}
+				if err := m.LoadProblem(lp.p); err != nil {
+					t.Fatal(err)
+				}
 			}
 		case 2:
 			if err := m.Solve(Barrier); err != nil {
@@ -73,6 +87,22 @@ func TestNoLeak(t *testing.T) {
 			if i%40 == 3 {
 				if err := m.WriteMPS(filepath.Join(dir, "x.mps")); err != nil {
 					t.Fatal(err)
+				}
+			}
+			if i%8 == 7 { // names, set and dropped or freed with the model
+				rows := make([]string, m.NumRows())
+				for k := range rows {
+					rows[k] = "row:" + strconv.Itoa(k)
+				}
+				cols := make([]string, m.NumCols())
+				for k := range cols {
+					cols[k] = "col:" + strconv.Itoa(k)
+				}
+				if err := m.SetNames(rows, cols); err != nil {
+					t.Fatal(err)
+				}
+				if i%16 == 7 {
+					m.DropNames()
 				}
 			}
 		}

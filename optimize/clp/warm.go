@@ -48,8 +48,9 @@ func (m *Model) keptWorkAreas() bool {
 // basis of the last Solve and keeps CLP's work areas (the scaled problem
 // and the factorization), which a warm Solve otherwise builds first —
 // about one factorization and two passes over the matrix. Call it after a
-// Solve that ended optimal when a re-solve is likely; the solution,
-// Status, SecondaryStatus and Iterations are left as they were. It
+// Solve that ended optimal when a re-solve is likely; Status,
+// SecondaryStatus and Iterations are left as they were, and the solution
+// too up to rounding (it is computed again from the new factorization). It
 // returns ErrClosed after Close, and an error wrapping ErrInvalid when the
 // last Solve did not end optimal (there is no basis worth keeping).
 func (m *Model) PrepareWarm() error {
