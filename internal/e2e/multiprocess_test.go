@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -260,4 +261,26 @@ func TestMultiProcess(t *testing.T) {
 		t.Errorf("plans %v, want the one plan", ids)
 	}
 	t.Logf("plan %s finished by worker-2: %d orders (%d purchases), each stored once", sum.PlanID, len(want), purchases)
+
+	// Worker 2's metrics endpoint (--metrics) carries the Temporal SDK's
+	// series: it completed the plan's last workflow task at least.
+	m := regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`).FindStringSubmatch(readFile(t, w2.log))
+	if m == nil {
+		t.Fatal("worker-2 did not log its metrics URL")
+	}
+	eventually(t, 30*time.Second, "worker-2's Temporal metrics", func() bool {
+		got := scrape(t, m[1])
+		done, _ := sumOf(got, "temporal_workflow_completed_total")
+		acts, _ := sumOf(got, "temporal_activity_execution_latency_seconds_count")
+		return done >= 1 && acts >= 1
+	})
+}
+
+func readFile(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }
