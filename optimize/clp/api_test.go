@@ -55,6 +55,13 @@ func TestTinyLP(t *testing.T) {
 		t.Errorf("objective %v, want 11", got)
 	}
 	near("Primal", m.Primal(), []float64{3, 1})
+	buf := make([]float64, 1, 8)
+	if x := m.PrimalTo(buf); &x[0] != &buf[:1][0] {
+		t.Error("PrimalTo reallocated a buffer with room")
+	} else {
+		near("PrimalTo", x, []float64{3, 1})
+	}
+	near("PrimalTo(nil)", m.PrimalTo(nil), []float64{3, 1})
 	near("RowActivity", m.RowActivity(), []float64{4, 6})
 	// Both rows are active; x + y ≤ 4 prices 2 (y's cost), x ≤ 3 gives x
 	// the reduced cost 1, and x + 3y ≤ 6 is degenerate (dual 0 or not):
@@ -233,7 +240,7 @@ func TestClosed(t *testing.T) {
 	m.SetIterationLimit(3)
 	m.SetLogLevel(2)
 	m.SetTimeLimit(1)
-	if m.NumRows() != 0 || m.NumCols() != 0 || m.Primal() != nil || m.Dual() != nil || m.RowActivity() != nil ||
+	if m.NumRows() != 0 || m.NumCols() != 0 || m.Primal() != nil || len(m.PrimalTo(make([]float64, 3))) != 0 || m.Dual() != nil || m.RowActivity() != nil ||
 		m.ReducedCost() != nil || m.ObjectiveValue() != 0 || m.Iterations() != 0 || m.Status() != NotSolved ||
 		m.Maximize() || m.PrimalFeasible() || m.ColLower() != nil || m.Problem().NumCols != 0 {
 		t.Error("a closed model returned non-zero values")
