@@ -38,7 +38,11 @@ func (e *FieldError) Unwrap() error { return ErrInvalid }
 type Errors []*FieldError
 
 // Error lists up to ten failures, one per line, and counts the rest.
-func (es Errors) Error() string {
+func (es Errors) Error() string { return ErrorList(es) }
+
+// ErrorList formats a list of errors for people: up to ten, one per line,
+// then a count of the rest ("... and 12 more").
+func ErrorList[E error](es []E) string {
 	const shown = 10
 	var b strings.Builder
 	for i, e := range es {

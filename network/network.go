@@ -51,21 +51,7 @@ func (e *Error) Unwrap() error { return e.Err }
 type Errors []*Error
 
 // Error lists up to ten failures, one per line, and counts the rest.
-func (es Errors) Error() string {
-	const shown = 10
-	var b strings.Builder
-	for i, e := range es {
-		if i == shown {
-			fmt.Fprintf(&b, "\n... and %d more", len(es)-shown)
-			break
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(e.Error())
-	}
-	return b.String()
-}
+func (es Errors) Error() string { return sillage.ErrorList(es) }
 
 // Unwrap exposes every failure to errors.Is and errors.As.
 func (es Errors) Unwrap() []error {
