@@ -35,6 +35,11 @@ type Simulator struct {
 	// RawTags writes a share of the EPCs as raw SGTIN-96 tags
 	// (urn:epc:raw:96.x...) instead of pure-identity URIs.
 	RawTags bool
+	// SerialBase offsets the tag serials: the first new item gets serial
+	// SerialBase+1. Give each run its own range so that runs against the
+	// same store do not tag two items alike. (Raw SGTIN-96 tags hold
+	// serials below 2^38; larger ones are written as URIs.)
+	SerialBase uint64
 	// TransitTime is the mean time from a shipping event to the receiving
 	// event at the boutique; 0: 2 s.
 	TransitTime time.Duration
@@ -80,6 +85,7 @@ type SimStats struct {
 
 func (s *Simulator) init() error {
 	s.rng = rand.New(rand.NewPCG(s.Seed, s.Seed^0x5111a9e))
+	s.serial = s.SerialBase
 	s.glns = map[string]string{}
 	s.present = map[string][]simItem{}
 	s.expected = map[posKey][2]float64{}

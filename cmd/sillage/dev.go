@@ -81,6 +81,7 @@ type devConfig struct {
 	port, uiPort, mqttPort                            int
 	metrics                                           string
 	simulate, install, verbose                        bool
+	warehouse                                         bool // run the simulated warehouses (with the simulator)
 	simRate, dcStock                                  float64
 	simSeed                                           uint64
 	debounce, simDelay                                time.Duration
@@ -92,7 +93,7 @@ func init() {
 	register(&command{
 		name:  "dev",
 		short: "run everything on this machine: Temporal with its UI, MQTT, workers, ingest, simulators",
-		usage: "dev [--dir DIR] [--network FILE] [--no-simulate] [--db URL] [--broker URL] [--temporal HOST:PORT] [--ui-port N] [flags]",
+		usage: "dev [--dir DIR] [--network FILE] [--no-simulate] [--no-warehouse] [--db URL] [--broker URL] [--temporal HOST:PORT] [--ui-port N] [flags]",
 		long: `Dev starts all of sillage on 127.0.0.1 and runs it until Ctrl-C:
 
   - the Temporal development server with its Web UI and sillage's search
@@ -103,7 +104,13 @@ func init() {
   - the workers with the simulated supplier, and the ingest, which turns
     what arrives over MQTT into stock and signals the workflows;
   - the RFID simulator, publishing the sample network's warehouse and
-    boutique traffic (--no-simulate leaves it out);
+    boutique traffic (--no-simulate leaves it out); its tag serials start
+    above those of the previous runs (a run counter in DIR/sim-runs);
+  - with the simulator, simulated warehouses (see "sillage warehouse"):
+    they ack the transfer commands of the TransferWorkflows on
+    sillage/v1/sites/{site}/acks and publish the RFID receipt at the
+    destination 20 s later, so that transfers close (--no-warehouse
+    leaves them out: transfers then wait for acks that never come);
   - the nightly plan and monthly report schedules;
   - a first plan of the network, requested from its NetworkPlanner, and a
     report of the current month once it is done.
@@ -142,6 +149,7 @@ embedded ones.`,
 			fs.IntVar(&cfg.mqttPort, "mqtt-port", devMQTTPort, "`port` of the embedded MQTT broker (0: any free port)")
 			fs.StringVar(&cfg.metrics, "metrics", devMetricsAddr, "serve Prometheus metrics on `ADDR` (\"\" for none)")
 			noSim := fs.Bool("no-simulate", false, "do not run the RFID simulator")
+			noWarehouse := fs.Bool("no-warehouse", false, "do not run the simulated warehouses that ack transfer commands and publish their receipts")
 			fs.Float64Var(&cfg.simRate, "sim-rate", 2, "RFID simulator: `messages` per second")
 			fs.Uint64Var(&cfg.simSeed, "sim-seed", 0, "RFID simulator's random `seed` (0: a new one each run)")
 			fs.DurationVar(&cfg.simDelay, "sim-delay", 10*time.Second, "simulated supplier's answer `delay`")
@@ -155,6 +163,7 @@ embedded ones.`,
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				cfg.simulate = !*noSim
+				cfg.warehouse = cfg.simulate && !*noWarehouse
 				cfg.dcStock = -1
 				if *dcStock != "" {
 					v, err := strconv.ParseFloat(*dcStock, 64)
@@ -251,6 +260,9 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	steps := 9
 	if !cfg.simulate {
 		steps--
+	}
+	if cfg.warehouse {
+		steps++
 	}
 	p := &progress{w: e.stderr, of: steps, start: time.Now()}
 	dir, err := filepath.Abs(cfg.dir)
@@ -432,12 +444,24 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 		if seed == 0 {
 			seed = uint64(time.Now().UnixNano())
 		}
+		serialBase, err := devSerialBase(dir)
+		if err != nil {
+			return err
+		}
 		args := append([]string{"simulate", "--network", file, "--rate", strconv.FormatFloat(cfg.simRate, 'g', -1, 64),
-			"--duration", "87600h", "--seed", strconv.FormatUint(seed, 10), "--transit", "20s"}, mqttArgs...)
+			"--duration", "87600h", "--seed", strconv.FormatUint(seed, 10), "--transit", "20s",
+			"--serial-base", strconv.FormatUint(serialBase, 10)}, mqttArgs...)
 		if cfg.sitePassword != "" {
 			args = append(args, "--site-password", cfg.sitePassword)
 		}
 		comps = append(comps, &component{name: "simulate", args: args})
+	}
+	if cfg.warehouse {
+		args := append(append([]string{"warehouse", "--network", file, "--receipt-delay", devReceiptDelay.String()}, mqttArgs...), logArgs...)
+		if cfg.sitePassword != "" {
+			args = append(args, "--site-password", cfg.sitePassword)
+		}
+		comps = append(comps, &component{name: "warehouse", args: args})
 	}
 	var wg sync.WaitGroup
 	exited := make(chan *component, len(comps))
@@ -480,6 +504,8 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 			p.step("ingest: MQTT to the stock, signals to the workflows; log %s", f.Name())
 		case "simulate":
 			p.step("RFID simulator: %g messages/s for the sites of %s; log %s", cfg.simRate, name, f.Name())
+		case "warehouse":
+			p.step("simulated warehouses: ack the commands of %s, RFID receipt %v after each transfer; log %s", name, devReceiptDelay, f.Name())
 		}
 	}
 

@@ -47,6 +47,7 @@ one client publishes for all sites with --username/--password.`,
 			raw := fs.Bool("raw-tags", false, "write a quarter of the EPCs as raw SGTIN-96 tags")
 			transit := fs.Duration("transit", 2*time.Second, "mean time from shipping to receiving")
 			sitePassword := fs.String("site-password", "", "connect one client per site, user = site id, password = fmt `FORMAT` of the site id")
+			serialBase := fs.Uint64("serial-base", 0, "number tag serials from `N`+1, so that runs against the same store do not reuse serials")
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
 					return usageErrorf("--network is required")
@@ -97,7 +98,7 @@ one client publishes for all sites with --username/--password.`,
 				}
 				start := time.Now()
 				sim := &iot.Simulator{Network: n, PublisherFor: publisherFor, Rate: *rate, Duration: *duration,
-					DupRate: *dup, BadRate: *bad, EPCsPerEvent: *epcs, Seed: *seed, RawTags: *raw, TransitTime: *transit,
+					DupRate: *dup, BadRate: *bad, EPCsPerEvent: *epcs, Seed: *seed, RawTags: *raw, TransitTime: *transit, SerialBase: *serialBase,
 					Progress: func(s iot.SimStats) {
 						el := time.Since(start).Seconds()
 						fmt.Fprintf(e.stderr, "simulate: %5.1fs %7d messages (%.0f/s) %8d reads %5d receipts %5d transfers %5d arrivals %5d sales %4d dups %4d malformed\n",

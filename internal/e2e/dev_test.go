@@ -147,8 +147,8 @@ func TestDev(t *testing.T) {
 	ctx := context.Background()
 
 	d := startDev(t, bin, dir)
-	for _, want := range []string{"[1/9] network maison", "Temporal dev server", "seeded, with 25% of the distribution centres' stock",
-		"schedules: sillage-plan-maison created", "first plan requested from planner:maison"} {
+	for _, want := range []string{"[1/10] network maison", "Temporal dev server", "seeded, with 25% of the distribution centres' stock",
+		"schedules: sillage-plan-maison created", "first plan requested from planner:maison", "simulated warehouses: ack the commands of maison"} {
 		if !strings.Contains(d.stderr.String(), want) {
 			t.Errorf("dev's progress lacks %q:\n%s", want, d.stderr.String())
 		}
@@ -180,6 +180,9 @@ func TestDev(t *testing.T) {
 		t.Errorf("first plan %s: reason %q, purchases %.2f EUR; want the dev trigger and purchases", firstPlan, sum.Reason, sum.PurchaseEUR)
 	}
 
+	// The simulated warehouses ack the transfers' commands and publish
+	// their receipts: a transfer closes with its units received.
+	t.Run("transfer-closes", func(t *testing.T) { checkTransferCloses(t, c) })
 	t.Run("metrics", func(t *testing.T) { checkDevMetrics(t, d.state.Metrics) })
 	t.Run("temporal-ui", func(t *testing.T) { checkTemporalUI(t, c, d.state, firstPlan) })
 	t.Run("report", func(t *testing.T) {

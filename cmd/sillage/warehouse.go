@@ -1,0 +1,99 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/sillage/sillage/internal/obs"
+	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/network"
+)
+
+func init() {
+	register(&command{
+		name:  "warehouse",
+		short: "simulate the warehouses of a network: ack commands, publish transfer receipts",
+		usage: "warehouse --broker URL --network FILE [--receipt-delay D] [--site-password FORMAT]",
+		long: `Warehouse plays the warehouse systems of the distribution centres and
+boutiques of a network file until Ctrl-C. It subscribes to
+sillage/v1/sites/{site}/commands of every site and acks each command on
+sillage/v1/sites/{site}/acks, "accepted" then "done", with its command id;
+a resent command is acked again and applied once. --receipt-delay after a
+transfer order it publishes the RFID receipt at the destination on
+sillage/v1/sites/{to}/epcis: an EPCIS ObjectEvent, bizStep receiving at the
+destination's GLN, one SGTIN per unit (serials derived from the command id,
+so a redelivered command reads the same tags) and the business transaction
+urn:sillage:order:{command id}, which closes the transfer's workflow.
+
+Under the shipped ACL each site uses its own credentials: give
+--site-password FORMAT (for example "dev-%s") to connect one client per
+site with the site id as user name; otherwise one client serves all sites
+with --username/--password.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			file := fs.String("network", "", "network `FILE` (YAML); required")
+			mf := declareMQTTFlags(fs, "sillage-warehouse")
+			delay := fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination")
+			sitePassword := fs.String("site-password", "", "connect one client per site, user = site id, password = fmt `FORMAT` of the site id")
+			logOpts := obs.AddLogFlags(fs)
+			return func(ctx context.Context, e *env) error {
+				if *file == "" {
+					return usageErrorf("--network is required")
+				}
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				if err := mf.check(); err != nil {
+					return err
+				}
+				if *delay < 0 {
+					return usageErrorf("--receipt-delay must not be negative")
+				}
+				log := logOpts.Logger(e.stderr)
+				setDefaultLogger(ctx, log)
+				n, err := network.Load(*file)
+				if err != nil {
+					return err
+				}
+				base := mf.config()
+				base.CleanSession = true
+				var clients []mqtt.Client
+				defer func() {
+					for _, c := range clients {
+						c.Disconnect(250)
+					}
+				}()
+				var shared mqtt.Client
+				clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
+					if *sitePassword == "" && shared != nil {
+						return shared, nil
+					}
+					cfg := base
+					if *sitePassword != "" {
+						cfg.Username, cfg.Password = site, fmt.Sprintf(*sitePassword, site)
+						cfg.ClientID = base.ClientID + "-" + site
+					}
+					_, c, err := iot.Dial(ctx, cfg)
+					if err != nil {
+						return nil, err
+					}
+					clients = append(clients, c)
+					if *sitePassword == "" {
+						shared = c
+					}
+					return c, nil
+				}
+				w := &iot.Warehouse{Network: n, ClientFor: clientFor, ReceiptDelay: *delay, Log: log}
+				if err := w.Run(ctx); err != nil {
+					return err
+				}
+				st := w.Stats()
+				fmt.Fprintf(e.stdout, "warehouse: %d commands received, %d applied, %d acks, %d receipts, %d malformed\n",
+					st.Deliveries, st.Applied, st.Acks, st.Receipts, st.Rejected)
+				return nil
+			}
+		},
+	})
+}
