@@ -7,8 +7,6 @@ import (
 	"sort"
 	"time"
 
-	mqtt "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
 )
@@ -70,29 +68,12 @@ one client publishes for all sites with --username/--password.`,
 				}
 				base := mf.config()
 				base.CleanSession = true
-				var clients []mqtt.Client
-				defer func() {
-					for _, c := range clients {
-						c.Disconnect(250)
-					}
-				}()
-				var shared iot.Publisher
+				conns := &siteClients{base: base, passwordFormat: *sitePassword}
+				defer conns.close()
 				publisherFor := func(site string) (iot.Publisher, error) {
-					if *sitePassword == "" && shared != nil {
-						return shared, nil
-					}
-					cfg := base
-					if *sitePassword != "" {
-						cfg.Username, cfg.Password = site, fmt.Sprintf(*sitePassword, site)
-						cfg.ClientID = base.ClientID + "-" + site
-					}
-					pub, c, err := iot.Dial(ctx, cfg)
+					pub, _, err := conns.dial(ctx, site)
 					if err != nil {
 						return nil, err
-					}
-					clients = append(clients, c)
-					if *sitePassword == "" {
-						shared = pub
 					}
 					return pub, nil
 				}

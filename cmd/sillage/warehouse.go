@@ -59,31 +59,11 @@ with --username/--password.`,
 				}
 				base := mf.config()
 				base.CleanSession = true
-				var clients []mqtt.Client
-				defer func() {
-					for _, c := range clients {
-						c.Disconnect(250)
-					}
-				}()
-				var shared mqtt.Client
+				conns := &siteClients{base: base, passwordFormat: *sitePassword}
+				defer conns.close()
 				clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
-					if *sitePassword == "" && shared != nil {
-						return shared, nil
-					}
-					cfg := base
-					if *sitePassword != "" {
-						cfg.Username, cfg.Password = site, fmt.Sprintf(*sitePassword, site)
-						cfg.ClientID = base.ClientID + "-" + site
-					}
-					_, c, err := iot.Dial(ctx, cfg)
-					if err != nil {
-						return nil, err
-					}
-					clients = append(clients, c)
-					if *sitePassword == "" {
-						shared = c
-					}
-					return c, nil
+					_, c, err := conns.dial(ctx, site)
+					return c, err
 				}
 				w := &iot.Warehouse{Network: n, ClientFor: clientFor, ReceiptDelay: *delay, Log: log}
 				if err := w.Run(ctx); err != nil {
