@@ -21,6 +21,12 @@ import (
 // Warehouse publishes its receipt at the destination.
 const DefaultReceiptDelay = 20 * time.Second
 
+// ShutdownGrace is how long a Warehouse lets a publish that had started
+// (an ack, a receipt) wait for the broker's PUBACK after its context is
+// done, so that a stop does not drop a message the broker has already
+// delivered.
+const ShutdownGrace = 5 * time.Second
+
 // Warehouse simulates the warehouse systems of a network's distribution
 // centres and sites: it subscribes to sillage/v1/sites/{site}/commands of
 // each of them, acks every command it receives on
@@ -99,7 +105,8 @@ func (w *Warehouse) Run(ctx context.Context) error {
 }
 
 // Wait waits until a started Warehouse has stopped, after ctx of Start is
-// done; receipts still travelling then are not published.
+// done; receipts still travelling then are not published, publishes in
+// flight get ShutdownGrace to finish.
 func (w *Warehouse) Wait() { w.wg.Wait() }
 
 // Start subscribes to the commands of every site and serves them in the
@@ -181,10 +188,12 @@ func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, 
 	}
 	w.mu.Unlock()
 	pub := MQTTPublisher{clients[site]}
+	pctx, done := graceful(ctx)
+	defer done()
 	for _, st := range []AckStatus{AckAccepted, AckDone} {
 		b, err := jsonMarshal(Ack{CommandID: cmd.ID, Status: st, Time: time.Now().UTC()})
 		if err == nil {
-			err = pub.Publish(ctx, SiteTopic(site, KindAcks), b)
+			err = pub.Publish(pctx, SiteTopic(site, KindAcks), b)
 		}
 		if err != nil {
 			w.log().Warn("warehouse: ack not published", "command", cmd.ID, "status", st, "err", err)
@@ -215,10 +224,35 @@ func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, 
 		case <-ctx.Done():
 			return
 		}
-		if err := w.publishReceipt(ctx, MQTTPublisher{dest}, cmd); err != nil {
+		pctx, done := graceful(ctx)
+		defer done()
+		if err := w.publishReceipt(pctx, MQTTPublisher{dest}, cmd); err != nil {
 			w.log().Warn("warehouse: receipt not published", "command", cmd.ID, "to", cmd.To, "err", err)
 		}
 	}()
+}
+
+// graceful returns a context for a publish that has started: it is done
+// ShutdownGrace after ctx is done, not at once. Call done when the publish
+// has returned.
+func graceful(ctx context.Context) (c context.Context, done func()) {
+	c, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	var timer *time.Timer
+	var mu sync.Mutex
+	stop := context.AfterFunc(ctx, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		timer = time.AfterFunc(ShutdownGrace, cancel)
+	})
+	return c, func() {
+		stop()
+		mu.Lock()
+		if timer != nil {
+			timer.Stop()
+		}
+		mu.Unlock()
+		cancel()
+	}
 }
 
 // publishReceipt publishes the receipt of a transfer at its destination.
