@@ -5,32 +5,12 @@ import (
 	"math"
 	"testing"
 
-	"os"
-
-	"gopkg.in/yaml.v3"
-
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
-// loadTiny reads testdata/networks/tiny.yaml as the network loader does
-// (decode, ApplyDefaults, Validate), without depending on the network
-// package.
-func loadTiny(t testing.TB) *sillage.Network {
-	t.Helper()
-	data, err := os.ReadFile("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n sillage.Network
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		t.Fatal(err)
-	}
-	n.ApplyDefaults()
-	if err := n.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return &n
-}
+// loadTiny loads testdata/networks/tiny.yaml.
+func loadTiny(t testing.TB) *sillage.Network { return testnet.Load(t, "tiny") }
 
 func relEq(got, want float64) bool {
 	if want == 0 {

@@ -9,28 +9,13 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
-func loadTiny(t testing.TB) *sillage.Network {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n sillage.Network
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		t.Fatal(err)
-	}
-	n.ApplyDefaults()
-	if err := n.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return &n
-}
+// loadTiny loads testdata/networks/tiny.yaml.
+func loadTiny(t testing.TB) *sillage.Network { return testnet.Load(t, "tiny") }
 
 // tinyPlan sends bags by road and fragrance by air and by road.
 func tinyPlan(n *sillage.Network) []sillage.PlanLine {

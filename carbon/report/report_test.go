@@ -9,29 +9,14 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/carbon/pact"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
-func loadTiny(t testing.TB) *sillage.Network {
-	t.Helper()
-	data, err := os.ReadFile("../../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var n sillage.Network
-	if err := yaml.Unmarshal(data, &n); err != nil {
-		t.Fatal(err)
-	}
-	n.ApplyDefaults()
-	if err := n.Validate(); err != nil {
-		t.Fatal(err)
-	}
-	return &n
-}
+// loadTiny loads testdata/networks/tiny.yaml.
+func loadTiny(t testing.TB) *sillage.Network { return testnet.Load(t, "tiny") }
 
 func road(from, to string, km float64) sillage.Leg {
 	return sillage.Leg{From: from, To: to, Mode: sillage.ModeRoad, DistanceKM: km}
