@@ -32,46 +32,73 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestIngestSimulateStockDeadletters runs the embedded broker, `sillage
-// ingest`, `sillage simulate`, then `sillage stock` and `sillage
-// deadletters`: the stock moves exactly as the simulator says and every
-// malformed message is listed.
-func TestIngestSimulateStockDeadletters(t *testing.T) {
+// tinyYAML is the hand-checkable sample network, from this package.
+const tinyYAML = "../../testdata/networks/tiny.yaml"
+
+// ingestRun is `sillage ingest` running in the background for a test,
+// on tiny.yaml seeded into a fresh SQLite file, against an embedded
+// broker.
+type ingestRun struct {
+	db, broker     string
+	stdout, stderr syncBuffer
+	cancel         context.CancelFunc
+	done           chan int
+	code           int
+	stopped        bool
+}
+
+// startIngest seeds tiny.yaml, starts the embedded broker and `sillage
+// ingest` with client id name and the extra arguments, and waits until
+// the ingest has subscribed. Both stop when the test ends.
+func startIngest(t *testing.T, name string, extra ...string) *ingestRun {
+	t.Helper()
 	ctx := context.Background()
-	db := "sqlite://" + t.TempDir() + "/cli.db"
-	tiny := "../../testdata/networks/tiny.yaml"
+	r := &ingestRun{db: "sqlite://" + t.TempDir() + "/" + name + ".db", done: make(chan int, 1)}
 	var out, errb bytes.Buffer
-	if code := run(ctx, []string{"seed", "--network", tiny, "--db", db}, &out, &errb); code != 0 {
+	if code := run(ctx, []string{"seed", "--network", tinyYAML, "--db", r.db}, &out, &errb); code != 0 {
 		t.Fatalf("seed: %d %s", code, errb.String())
 	}
 	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer b.Close()
-
+	t.Cleanup(func() { b.Close() })
+	r.broker = b.URL(false)
 	ictx, cancel := context.WithCancel(ctx)
-	var iout, ierr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ictx, []string{"ingest", "--broker", b.URL(false), "--db", db, "--resend", "0", "--client-id", "cli-test"}, &iout, &ierr)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	// Wait for the subscription before publishing (clean start).
+	r.cancel = cancel
+	args := append([]string{"ingest", "--broker", r.broker, "--db", r.db, "--resend", "0", "--client-id", name}, extra...)
+	go func() { r.done <- run(ictx, args, &r.stdout, &r.stderr) }()
+	t.Cleanup(func() { r.stop() })
+	// Wait for the subscription before anything is published (clean start).
 	deadline := time.Now().Add(time.Minute)
-	for !strings.Contains(ierr.String(), "subscribed") {
+	for !strings.Contains(r.stderr.String(), "subscribed") {
 		if time.Now().After(deadline) {
-			t.Fatalf("ingest did not subscribe:\n%s", ierr.String())
+			t.Fatalf("ingest did not subscribe:\n%s", r.stderr.String())
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+	return r
+}
 
-	out.Reset()
-	errb.Reset()
-	if code := run(ctx, []string{"simulate", "--broker", b.URL(false), "--network", tiny, "--rate", "300", "--duration", "1s",
+// stop stops the ingest and returns its exit code.
+func (r *ingestRun) stop() int {
+	if !r.stopped {
+		r.cancel()
+		r.code, r.stopped = <-r.done, true
+	}
+	return r.code
+}
+
+// TestIngestSimulateStockDeadletters runs the embedded broker, `sillage
+// ingest`, `sillage simulate`, then `sillage stock` and `sillage
+// deadletters`: the stock moves exactly as the simulator says and every
+// malformed message is listed.
+func TestIngestSimulateStockDeadletters(t *testing.T) {
+	ctx := context.Background()
+	in := startIngest(t, "cli-test")
+	db, tiny := in.db, tinyYAML
+	var out, errb bytes.Buffer
+	if code := run(ctx, []string{"simulate", "--broker", in.broker, "--network", tiny, "--rate", "300", "--duration", "1s",
 		"--dup-rate", "0.1", "--bad-rate", "0.05", "--epcs", "5", "--transit", "100ms", "--seed", "3"}, &out, &errb); code != 0 {
 		t.Fatalf("simulate: %d\n%s", code, errb.String())
 	}
@@ -99,6 +126,7 @@ func TestIngestSimulateStockDeadletters(t *testing.T) {
 
 	// Wait until the ingest applied everything: the stock matches.
 	var rows []stockRow
+	deadline := time.Now().Add(2 * time.Minute)
 	for {
 		out.Reset()
 		if code := run(ctx, []string{"stock", "--db", db, "--json"}, &out, &errb); code != 0 {
@@ -121,7 +149,7 @@ func TestIngestSimulateStockDeadletters(t *testing.T) {
 		if match {
 			break
 		}
-		if time.Now().After(deadline.Add(time.Minute)) {
+		if time.Now().After(deadline) {
 			t.Fatalf("stock %v, want %v", got, want)
 		}
 		time.Sleep(50 * time.Millisecond)
@@ -154,13 +182,11 @@ func TestIngestSimulateStockDeadletters(t *testing.T) {
 			t.Errorf("incomplete dead letter %+v", d)
 		}
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Errorf("ingest exit %d\n%s", code, ierr.String())
+	if code := in.stop(); code != 0 {
+		t.Errorf("ingest exit %d\n%s", code, in.stderr.String())
 	}
-	done <- 0
-	if !strings.Contains(iout.String(), "ingest stopped:") {
-		t.Errorf("ingest summary missing: %q", iout.String())
+	if !strings.Contains(in.stdout.String(), "ingest stopped:") {
+		t.Errorf("ingest summary missing: %q", in.stdout.String())
 	}
 	st, err := store.Open(ctx, db)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/store"
 )
 
@@ -54,40 +53,15 @@ func scrapeMetrics(t *testing.T, url string) map[string]float64 {
 // count every message the simulator published.
 func TestIngestMetricsAndJSONLogs(t *testing.T) {
 	ctx := context.Background()
-	db := "sqlite://" + t.TempDir() + "/metrics.db"
-	tiny := "../../testdata/networks/tiny.yaml"
+	in := startIngest(t, "metrics-test", "--metrics", "127.0.0.1:0", "--log-format", "json", "--log-level", "info")
+	ierr, tiny := &in.stderr, tinyYAML
+	m := regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`).FindStringSubmatch(ierr.String())
+	if m == nil {
+		t.Fatalf("ingest logged no metrics URL:\n%s", ierr.String())
+	}
+	metricsURL := m[1]
 	var out, errb bytes.Buffer
-	if code := run(ctx, []string{"seed", "--network", tiny, "--db", db}, &out, &errb); code != 0 {
-		t.Fatalf("seed: %d %s", code, errb.String())
-	}
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	ictx, cancel := context.WithCancel(ctx)
-	var iout, ierr syncBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ictx, []string{"ingest", "--broker", b.URL(false), "--db", db, "--resend", "0", "--client-id", "metrics-test",
-			"--metrics", "127.0.0.1:0", "--log-format", "json", "--log-level", "info"}, &iout, &ierr)
-	}()
-	defer func() {
-		cancel()
-		<-done
-	}()
-	var metricsURL string
-	deadline := time.Now().Add(time.Minute)
-	for metricsURL == "" || !strings.Contains(ierr.String(), "subscribed") {
-		if time.Now().After(deadline) {
-			t.Fatalf("ingest did not start:\n%s", ierr.String())
-		}
-		time.Sleep(10 * time.Millisecond)
-		if m := regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`).FindStringSubmatch(ierr.String()); m != nil {
-			metricsURL = m[1]
-		}
-	}
-	if code := run(ctx, []string{"simulate", "--broker", b.URL(false), "--network", tiny, "--rate", "200", "--duration", "500ms",
+	if code := run(ctx, []string{"simulate", "--broker", in.broker, "--network", tiny, "--rate", "200", "--duration", "500ms",
 		"--dup-rate", "0.1", "--bad-rate", "0.05", "--epcs", "5", "--transit", "100ms", "--seed", "4"}, &out, &errb); code != 0 {
 		t.Fatalf("simulate: %d\n%s", code, errb.String())
 	}
@@ -102,7 +76,7 @@ func TestIngestMetricsAndJSONLogs(t *testing.T) {
 		t.Fatalf("simulate published %d messages, %d malformed: want some of each", published, malformed)
 	}
 	var got map[string]float64
-	deadline = time.Now().Add(time.Minute)
+	deadline := time.Now().Add(time.Minute)
 	for {
 		got = scrapeMetrics(t, metricsURL)
 		if got[`sillage_ingest_messages_total{network="tiny"}`] >= float64(published) || time.Now().After(deadline) {
