@@ -202,6 +202,8 @@ func (o *orderRun) release(ctx workflow.Context, s sillage.OrderStatus, reason s
 		Site:   o.in.Site,
 		Reason: fmt.Sprintf("%s %s: %s", o.in.OrderID, s, reason),
 		At:     workflow.Now(ctx),
+		// The new plan's orders keep this order's timings.
+		Timings: &o.in.Timings,
 	}}
 	if err := callNoResult(ctx, messageOptions, ActRequestReplan, req); err != nil {
 		o.event(ctx, "re-plan request failed: %v", rootMessage(err))

@@ -177,6 +177,12 @@ func (pl *planner) startPlan(ctx workflow.Context) workflow.ChildWorkflowFuture 
 	pl.in.LastPlanID = planID
 	pl.in.Plans++
 	reason := triggerReason(pl.in.Pending)
+	opts := pl.in.Plan
+	for _, tr := range pl.in.Pending {
+		if tr.Timings != nil {
+			opts.Timings = *tr.Timings
+		}
+	}
 	pl.running = &PlanRun{
 		PlanID:     planID,
 		WorkflowID: PlanWorkflowID(planID),
@@ -197,7 +203,7 @@ func (pl *planner) startPlan(ctx workflow.Context) workflow.ChildWorkflowFuture 
 		Network: pl.in.Network,
 		PlanID:  planID,
 		Reason:  reason,
-		Options: pl.in.Plan,
+		Options: opts,
 	})
 }
 

@@ -75,9 +75,13 @@ func TestPlannerDebouncesTriggers(t *testing.T) {
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalTrigger, trig("", workflows.TriggerManual, "", ""))
 	}, 90*time.Second)
-	// A trigger while the first plan runs waits for it, then a second plan.
+	// A trigger while the first plan runs waits for it, then a second plan,
+	// which keeps the timings of the re-plan.
+	replanTimings := workflows.OrderTimings{ConfirmPoll: 500 * time.Millisecond}
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalTrigger, trig("r3", workflows.TriggerReplan, "DC-PAR", ""))
+		tr := trig("r3", workflows.TriggerReplan, "DC-PAR", "")
+		tr.Timings = &replanTimings
+		env.SignalWorkflow(workflows.SignalTrigger, tr)
 	}, 4*time.Minute)
 	var state workflows.PlannerState
 	env.RegisterDelayedCallback(func() {
@@ -90,7 +94,8 @@ func TestPlannerDebouncesTriggers(t *testing.T) {
 		}
 		env.CancelWorkflow()
 	}, time.Hour)
-	env.ExecuteWorkflow(workflows.NetworkPlannerName, workflows.PlannerInput{Network: "tiny"})
+	own := workflows.OrderTimings{ConfirmPoll: time.Minute, ApprovalReminder: time.Hour}
+	env.ExecuteWorkflow(workflows.NetworkPlannerName, workflows.PlannerInput{Network: "tiny", Plan: workflows.PlanOptions{Timings: own}})
 
 	if err := env.GetWorkflowError(); err == nil || !strings.Contains(err.Error(), "canceled") {
 		t.Fatalf("planner ended with %v, want canceled", err)
@@ -115,6 +120,10 @@ func TestPlannerDebouncesTriggers(t *testing.T) {
 	}
 	if !strings.Contains(second.Reason, "replan DC-PAR") {
 		t.Errorf("second plan reason %q", second.Reason)
+	}
+	if first.Options.Timings != own || second.Options.Timings != replanTimings {
+		t.Errorf("plan timings %+v then %+v, want the planner's %+v then the re-plan's %+v",
+			first.Options.Timings, second.Options.Timings, own, replanTimings)
 	}
 	if state.Plans != 2 || len(state.Recent) != 2 || state.Running != nil || len(state.Pending) != 0 {
 		t.Errorf("state %+v", state)

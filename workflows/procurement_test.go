@@ -116,6 +116,7 @@ func TestProcurementRejectedBySignalCompensates(t *testing.T) {
 	f := newFake()
 	env := newEnv(&s, f)
 	in := purchase(25000)
+	in.Timings = workflows.OrderTimings{ConfirmPoll: 500 * time.Millisecond}
 	env.RegisterDelayedCallback(func() {
 		// The UI sends the reason as a plain JSON string.
 		env.SignalWorkflow(workflows.SignalReject, "too expensive this month")
@@ -133,6 +134,8 @@ func TestProcurementRejectedBySignalCompensates(t *testing.T) {
 	if len(f.replans) != 1 || f.replans[0].Network != "tiny" || f.replans[0].Trigger.Kind != workflows.TriggerReplan ||
 		f.replans[0].Trigger.ID != in.OrderID+":rejected" {
 		t.Errorf("replans %+v", f.replans)
+	} else if tm := f.replans[0].Trigger.Timings; tm == nil || *tm != in.Timings {
+		t.Errorf("re-plan trigger timings %+v, want the order's %+v", tm, in.Timings)
 	}
 	if n := f.count(workflows.ActSubmitOrder); n != 0 {
 		t.Errorf("a rejected order was submitted %d times", n)

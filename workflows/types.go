@@ -21,6 +21,10 @@ type Trigger struct {
 	SKU    string      `json:"sku,omitempty"`
 	Reason string      `json:"reason,omitempty"`
 	At     time.Time   `json:"at"`
+	// Timings, set by a re-plan, are the order timings of the plan whose
+	// order failed: the plan started for the trigger keeps them instead of
+	// the planner's own (PlannerInput.Plan.Timings).
+	Timings *OrderTimings `json:"timings,omitempty"`
 }
 
 // TriggerKind says what caused a Trigger.
@@ -66,7 +70,9 @@ type PlannerInput struct {
 	// its history has this many events (the server's own suggestion is
 	// followed too). Default DefaultMaxHistoryEvents.
 	MaxHistoryEvents int `json:"max_history_events,omitempty"`
-	// Plan is passed to every PlanWorkflow the planner starts.
+	// Plan is passed to every PlanWorkflow the planner starts, except
+	// that the order timings of the newest pending trigger that carries
+	// them (a re-plan) replace Plan.Timings.
 	Plan PlanOptions `json:"plan"`
 
 	// Carried over continue-as-new.

@@ -173,8 +173,11 @@ func TestFaultKillWorker(t *testing.T) {
 		_ = last.Wait()
 	}()
 	// Wait until every purchase order has the supplier's answer, the
-	// re-plans that rejections asked for have run, and no plan runs.
-	deadline := time.Now().Add(5 * time.Minute)
+	// re-plans that rejections asked for have run, and no plan runs. The
+	// wait ends 3 minutes after the last new order (re-plans keep adding
+	// some), and after 15 minutes in all.
+	const quiet, limit = 3 * time.Minute, 15 * time.Minute
+	deadline, hardDeadline, lastOrders := time.Now().Add(quiet), time.Now().Add(limit), -1
 	for {
 		running := 0
 		for _, p := range listAll(t, c, `WorkflowType="PlanWorkflow" AND ExecutionStatus="Running"`) {
@@ -203,6 +206,12 @@ func TestFaultKillWorker(t *testing.T) {
 		}
 		if running == 0 && len(waiting) == 0 && idle {
 			break
+		}
+		if len(all) != lastOrders {
+			lastOrders = len(all)
+			if deadline = time.Now().Add(quiet); deadline.After(hardDeadline) {
+				deadline = hardDeadline
+			}
 		}
 		if time.Now().After(deadline) {
 			for _, o := range waiting {
