@@ -65,7 +65,10 @@ const (
 	opShip                 // left origin, in transit to dest (or out of the network)
 )
 
-type itemRef struct{ key, sku string }
+type itemRef struct {
+	key ItemKey
+	sku string
+}
 
 type qtyRef struct {
 	sku   string
@@ -141,7 +144,12 @@ func (p *Processor) log() *slog.Logger {
 // prepare decodes and resolves one message. It never fails: what cannot be
 // applied becomes a dead letter with its reason.
 func (p *Processor) prepare(m Message) *prepared {
-	pr := &prepared{msg: m, key: MessageKey(m.Topic, m.Payload)}
+	return p.prepareKeyed(m, MessageKey(m.Topic, m.Payload))
+}
+
+// prepareKeyed is prepare for a message whose key is known.
+func (p *Processor) prepareKeyed(m Message, key string) *prepared {
+	pr := &prepared{msg: m, key: key}
 	site, kind, err := ParseTopic(m.Topic)
 	if err != nil {
 		pr.reject = err.Error()
@@ -328,7 +336,7 @@ func (p *Processor) itemRefs(items []epc.Item) ([]itemRef, string) {
 		if !ok {
 			return nil, fmt.Sprintf("EPC %s: unknown GTIN %s in network %q", it.URI(), it.GTIN, p.Catalog.Network)
 		}
-		out[i] = itemRef{key: it.Key(), sku: sku}
+		out[i] = itemRef{key: ItemKey{GTIN: it.GTIN, Serial: it.Serial}, sku: sku}
 	}
 	return out, ""
 }
@@ -405,22 +413,25 @@ type batchState struct {
 	ctx     context.Context
 	tx      Tx
 	now     time.Time
-	items   map[string]ItemState
-	dirty   map[string]bool
 	deltas  map[posKey]*StockDelta
 	classes map[posKey]*StockDelta
 	dorder  []posKey
 	corder  []posKey
 	eff     *effects
+	last    *StockDelta // the delta changed last: most items of an event share it
 }
 
 func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
-	k := posKey{site, sku}
-	d := b.deltas[k]
-	if d == nil {
-		d = &StockDelta{Site: site, SKU: sku}
-		b.deltas[k] = d
-		b.dorder = append(b.dorder, k)
+	d := b.last
+	if d == nil || d.Site != site || d.SKU != sku {
+		k := posKey{site, sku}
+		d = b.deltas[k]
+		if d == nil {
+			d = &StockDelta{Site: site, SKU: sku}
+			b.deltas[k] = d
+			b.dorder = append(b.dorder, k)
+		}
+		b.last = d
 	}
 	d.OnHand += onHand
 	d.InTransit += inTransit
@@ -467,6 +478,7 @@ func (b *batchState) flush() error {
 		}
 		b.deltas = map[posKey]*StockDelta{}
 		b.dorder = b.dorder[:0]
+		b.last = nil
 	}
 	if len(b.corder) > 0 {
 		ds := make([]StockDelta, 0, len(b.corder))
@@ -513,11 +525,10 @@ func payloadText(b []byte) string {
 // apply runs a batch of prepared messages inside tx.
 func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effects, error) {
 	eff := &effects{positions: map[posKey]*posChange{}}
-	b := &batchState{p: p, ctx: ctx, tx: tx, now: p.now(), dirty: map[string]bool{},
+	b := &batchState{p: p, ctx: ctx, tx: tx, now: p.now(),
 		deltas: map[posKey]*StockDelta{}, classes: map[posKey]*StockDelta{}, eff: eff}
 	eff.stats.Messages = len(batch)
 	fresh := make([]bool, len(batch))
-	var keys []string
 	for i, pr := range batch {
 		if pr.dup {
 			eff.stats.Duplicates++
@@ -533,22 +544,6 @@ func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effec
 		}
 		fresh[i] = true
 		eff.seenKeys = append(eff.seenKeys, pr.key)
-		for _, ev := range pr.events {
-			for _, it := range ev.items {
-				keys = append(keys, it.key)
-			}
-			for _, it := range ev.inItems {
-				keys = append(keys, it.key)
-			}
-		}
-	}
-	if len(keys) > 0 {
-		var err error
-		if b.items, err = tx.Items(keys); err != nil {
-			return nil, err
-		}
-	} else {
-		b.items = map[string]ItemState{}
 	}
 	for i, pr := range batch {
 		if !fresh[i] {
@@ -577,29 +572,25 @@ func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effec
 			}
 		}
 	}
-	if len(b.dirty) > 0 {
-		states := make([]ItemState, 0, len(b.dirty))
-		for k := range b.dirty {
-			states = append(states, b.items[k])
-		}
-		sort.Slice(states, func(i, j int) bool { return states[i].Key < states[j].Key })
-		if err := tx.PutItems(states); err != nil {
-			return nil, err
-		}
-	}
 	if err := b.flush(); err != nil {
 		return nil, err
 	}
 	return eff, nil
 }
 
-// applyItem applies one event to one item; it reports whether the item's
-// state changed the stock or its place.
-func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at string) bool {
-	st, known := b.items[it.key]
+// applyItem applies one event to one item; it reports whether the item
+// was placed at a site where it was not.
+func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at string) (bool, error) {
+	st, known, err := b.tx.Item(it.key)
+	if err != nil {
+		return false, err
+	}
 	if known && !ev.t.After(st.EventTime) {
 		b.eff.stats.StaleReads++
-		return false
+		return false, nil
+	}
+	if op == opNone {
+		return false, nil
 	}
 	// Take the item out of where it was.
 	leave := func() {
@@ -639,15 +630,14 @@ func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at stri
 		} else {
 			next.Site, next.Status = ev.origin, ItemGone
 		}
-	default:
-		return false
 	}
-	b.items[it.key] = next
-	b.dirty[it.key] = true
+	if err := b.tx.SetItem(next); err != nil {
+		return false, err
+	}
 	if moved {
 		b.eff.stats.ItemChanges++
 	}
-	return moved && op == opPlace
+	return moved && op == opPlace, nil
 }
 
 func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
@@ -672,7 +662,9 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		received[sku] += units
 	}
 	for _, it := range ev.inItems {
-		b.applyItem(it, opRemove, ev, ev.origin)
+		if _, err := b.applyItem(it, opRemove, ev, ev.origin); err != nil {
+			return err
+		}
 	}
 	for _, q := range ev.inQtys {
 		b.classDelta(ev.origin, q.sku, -q.units, 0)
@@ -682,7 +674,11 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		at = ev.origin
 	}
 	for _, it := range ev.items {
-		if b.applyItem(it, ev.itemOp, ev, at) {
+		placed, err := b.applyItem(it, ev.itemOp, ev, at)
+		if err != nil {
+			return err
+		}
+		if placed {
 			add(it.sku, 1)
 		}
 	}

@@ -251,7 +251,7 @@ func (in *Ingest) prepareBatch(b []received, workers int, cache *keyCache) {
 					b[i].pr = &prepared{msg: m, key: key, dup: true}
 					continue
 				}
-				b[i].pr = p.prepare(m)
+				b[i].pr = p.prepareKeyed(m, key)
 			}
 		}(w)
 	}

@@ -17,9 +17,21 @@ const (
 	ItemGone      ItemStatus = "gone"       // sold, destroyed, or shipped out of the network; Site is the last site
 )
 
+// ItemKey identifies one serialised item (one EPC) whatever form it was
+// read in (URI, SGTIN-96, Digital Link): its GTIN-14 and its unescaped
+// serial.
+type ItemKey struct {
+	GTIN   string // GTIN-14 with its check digit
+	Serial string // 1 to 20 characters of GS1 character set 82
+}
+
+// String returns the key as stored in iot_items.epc: the GTIN-14, a dot
+// and the serial (epc.Item.Key).
+func (k ItemKey) String() string { return k.GTIN + "." + k.Serial }
+
 // ItemState is the recorded state of one serialised item (one EPC).
 type ItemState struct {
-	Key       string // epc.Item.Key(): GTIN-14, ".", serial
+	Key       ItemKey
 	SKU       string
 	Site      string
 	Status    ItemStatus
@@ -92,11 +104,13 @@ type Tx interface {
 	// MarkSeen records a message or event key and reports whether it was
 	// new (false: already recorded, skip it).
 	MarkSeen(key string, at time.Time) (fresh bool, err error)
-	// Items returns the recorded states of the given item keys; keys never
-	// seen are absent from the map.
-	Items(keys []string) (map[string]ItemState, error)
-	// PutItems inserts or replaces item states.
-	PutItems(states []ItemState) error
+	// Item returns the recorded state of one item, with the changes made
+	// earlier in this transaction; ok is false for an item never seen.
+	Item(key ItemKey) (st ItemState, ok bool, err error)
+	// SetItem records the state of an item, replacing the previous one.
+	// The states set in a transaction become visible to other
+	// transactions when it commits, and are forgotten when it rolls back.
+	SetItem(st ItemState) error
 	// AdjustStock adds each delta to stock_positions (creating missing
 	// positions at zero) and returns the positions after the change, in the
 	// order of deltas.

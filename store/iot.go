@@ -23,17 +23,62 @@ var (
 	_ iot.CommandStore = (*Store)(nil)
 )
 
-// iotChunk is how many rows one multi-row statement of the ingest reads or
-// writes (6 parameters a row for items: well below both engines' limits).
+// iotChunk is how many rows one multi-row statement writes into iot_items
+// when the item log is folded (6 parameters a row: well below SQLite's
+// limit).
 const iotChunk = 500
 
 // IoTBatch runs fn in one write transaction of network (see iot.Store).
+// The item states fn reads and sets are those of the network's item index
+// (iot_log.go): the transaction first replays the records other processes
+// appended to the item log, and writes the items fn changed as one new
+// record; the index keeps those changes when the transaction commits and
+// forgets them when it rolls back. Transactions of one network are
+// serialised, in this process by the index and between processes by the
+// lock on the network's row of iot_item_heads.
 func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx) error) error {
-	return s.withTx(ctx, "iot batch of network "+network, func(tx *sqlx.Tx) error {
-		t := &iotTx{ctx: ctx, tx: tx, network: network}
+	x := s.index(network)
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.forget()
+	committed := false
+	defer func() {
+		if !committed {
+			x.rollback() // also when fn panics
+		}
+	}()
+	var head logHead
+	err := s.withTx(ctx, "iot batch of network "+network, func(tx *sqlx.Tx) error {
+		h, err := s.lockHead(ctx, tx, network)
+		if err != nil {
+			return err
+		}
+		if err := s.syncIndex(ctx, tx, x, h, true); err != nil {
+			return err
+		}
+		head = h
+		t := &iotTx{ctx: ctx, tx: tx, network: network, idx: x}
 		defer t.close()
-		return fn(t)
+		if err := fn(t); err != nil {
+			return err
+		}
+		if len(x.changes) > 0 {
+			head, err = s.appendLog(ctx, tx, x, h)
+		}
+		return err
 	})
+	if err != nil {
+		return err
+	}
+	committed = true
+	x.seq = head.seq
+	x.forget()
+	if max, chunk := s.logLimits(); head.entries > max {
+		// The batch is committed: a fold that fails leaves the log longer
+		// and is tried again by the next batch.
+		_, _ = s.foldLog(ctx, x, chunk)
+	}
+	return nil
 }
 
 // iotTx implements iot.Tx on one transaction, with the statements it runs
@@ -42,6 +87,7 @@ type iotTx struct {
 	ctx     context.Context
 	tx      *sqlx.Tx
 	network string
+	idx     *itemIndex
 	stmts   map[string]*sqlx.Stmt
 }
 
@@ -100,67 +146,19 @@ func (t *iotTx) MarkSeen(key string, at time.Time) (bool, error) {
 	return n == 1, nil
 }
 
-type itemRow struct {
-	EPC    string `db:"epc"`
-	SKU    string `db:"sku"`
-	Site   string `db:"site"`
-	Status string `db:"status"`
-	TimeNS int64  `db:"event_time_ns"`
+// Item returns the state of an item from the network's item index.
+func (t *iotTx) Item(k iot.ItemKey) (iot.ItemState, bool, error) {
+	v, ok := t.idx.get(k)
+	if !ok {
+		return iot.ItemState{}, false, nil
+	}
+	return t.idx.state(k, v), true, nil
 }
 
-func (t *iotTx) Items(keys []string) (map[string]iot.ItemState, error) {
-	out := make(map[string]iot.ItemState, len(keys))
-	for start := 0; start < len(keys); start += iotChunk {
-		part := keys[start:min(start+iotChunk, len(keys))]
-		st, err := t.stmt(`SELECT epc, sku, site, status, event_time_ns FROM iot_items WHERE network = ? AND epc IN (` +
-			strings.TrimSuffix(strings.Repeat("?, ", len(part)), ", ") + `)`)
-		if err != nil {
-			return nil, err
-		}
-		args := make([]any, 0, len(part)+1)
-		args = append(args, t.network)
-		for _, k := range part {
-			args = append(args, k)
-		}
-		rows, err := st.QueryxContext(t.ctx, args...)
-		if err != nil {
-			return nil, fmt.Errorf("read item states: %w", err)
-		}
-		for rows.Next() {
-			var r itemRow
-			if err := rows.Scan(&r.EPC, &r.SKU, &r.Site, &r.Status, &r.TimeNS); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read item states: %w", err)
-			}
-			out[r.EPC] = iot.ItemState{Key: r.EPC, SKU: r.SKU, Site: r.Site, Status: iot.ItemStatus(r.Status), EventTime: time.Unix(0, r.TimeNS).UTC()}
-		}
-		if err := rows.Close(); err != nil {
-			return nil, fmt.Errorf("read item states: %w", err)
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("read item states: %w", err)
-		}
-	}
-	return out, nil
-}
-
-func (t *iotTx) PutItems(states []iot.ItemState) error {
-	for start := 0; start < len(states); start += iotChunk {
-		part := states[start:min(start+iotChunk, len(states))]
-		st, err := t.stmt(`INSERT INTO iot_items (network, epc, sku, site, status, event_time_ns) VALUES ` + placeholders(len(part), 6) + `
-			ON CONFLICT (network, epc) DO UPDATE SET sku = excluded.sku, site = excluded.site, status = excluded.status, event_time_ns = excluded.event_time_ns`)
-		if err != nil {
-			return err
-		}
-		args := make([]any, 0, 6*len(part))
-		for _, s := range part {
-			args = append(args, t.network, s.Key, s.SKU, s.Site, string(s.Status), s.EventTime.UnixNano())
-		}
-		if _, err := st.ExecContext(t.ctx, args...); err != nil {
-			return fmt.Errorf("write %d item states: %w", len(part), err)
-		}
-	}
-	return nil
+// SetItem changes an item in the index; the change is written to the item
+// log at commit and undone at rollback.
+func (t *iotTx) SetItem(st iot.ItemState) error {
+	return t.idx.set(st)
 }
 
 func (t *iotTx) AdjustStock(deltas []iot.StockDelta) ([]sillage.Position, error) {
@@ -519,9 +517,13 @@ type ItemCount struct {
 }
 
 // ItemCounts counts the serialised items of a network by site and product,
-// ordered by site and sku. It scans iot_items: meant for checks and
+// ordered by site and sku. It folds the item log into iot_items
+// (CheckpointItems) and scans iot_items: meant for checks and
 // reconciliation reports, not for the hot path.
 func (s *Store) ItemCounts(ctx context.Context, network string) ([]ItemCount, error) {
+	if err := s.CheckpointItems(ctx, network); err != nil {
+		return nil, err
+	}
 	var rows []struct {
 		Site   string `db:"site"`
 		SKU    string `db:"sku"`

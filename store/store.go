@@ -53,6 +53,8 @@ type Store struct {
 	write *sqlx.DB
 	// now is the clock used for updated_at columns; tests may replace it.
 	now func() time.Time
+	// iot is the ingest's in-memory item state (iot_log.go).
+	iot iotState
 }
 
 // Target is a parsed database URL.
@@ -193,9 +195,11 @@ func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 // Engine reports the database engine of the store.
 func (s *Store) Engine() Engine { return s.engine }
 
-// Close closes the store's connections.
+// Close folds the item logs of the networks this store ingested into
+// iot_items (see CheckpointItems) and closes the store's connections.
 func (s *Store) Close() error {
-	err := s.write.Close()
+	err := s.closeIoT()
+	err = errors.Join(err, s.write.Close())
 	if s.read != s.write {
 		err = errors.Join(err, s.read.Close())
 	}

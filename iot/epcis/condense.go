@@ -71,20 +71,82 @@ func condense(root map[string]any) (restore func()) {
 // conservative: an item it is unsure of (an IPv6 host) makes it report
 // false, leaving the decision to the schema.
 func urisUnique(list []any) bool {
-	seen := make(map[string]struct{}, len(list))
-	for _, x := range list {
+	// Items in strictly increasing order are distinct without a set; EPC
+	// lists often come sorted.
+	sorted := true
+	prev := ""
+	for i, x := range list {
 		s, ok := x.(string)
 		if !ok {
 			return false
 		}
+		if !simpleOpaqueURI(s) {
+			u, err := url.Parse(s)
+			if err != nil || !u.IsAbs() || strings.Contains(u.Hostname(), ":") {
+				return false
+			}
+		}
+		if i > 0 && s <= prev {
+			sorted = false
+		}
+		prev = s
+	}
+	if sorted {
+		return true
+	}
+	seen := make(map[string]struct{}, len(list))
+	for _, x := range list {
+		s := x.(string)
 		if _, dup := seen[s]; dup {
 			return false
 		}
 		seen[s] = struct{}{}
-		u, err := url.Parse(s)
-		if err != nil || !u.IsAbs() || strings.Contains(u.Hostname(), ":") {
+	}
+	return true
+}
+
+// simpleOpaqueURI reports whether s is an absolute URI of the simplest
+// opaque form, scheme ":" rest, with a scheme of RFC 3986 characters and a
+// rest of unreserved and sub-delimiter characters, ":" and "@", not
+// starting with "/" (urn:epc:id:sgtin:0614141.812345.6789 is one). For
+// such a string url.Parse succeeds with the scheme and the rest as opaque
+// data, without host, query or fragment; so it is what urisUnique accepts,
+// found without parsing (TestSimpleOpaqueURI checks it against url.Parse).
+func simpleOpaqueURI(s string) bool {
+	colon := strings.IndexByte(s, ':')
+	if colon < 1 || colon+1 >= len(s) || s[colon+1] == '/' {
+		return false
+	}
+	for i := 0; i < colon; i++ {
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	for j := colon + 1; j < len(s); j++ {
+		if !opaqueChar[s[j]] {
 			return false
 		}
 	}
 	return true
 }
+
+// opaqueChar marks the characters simpleOpaqueURI accepts after the
+// scheme.
+var opaqueChar = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	for _, c := range "-._~:!$&'()*+,;=@" {
+		t[c] = true
+	}
+	return t
+}()

@@ -110,16 +110,18 @@ func Decode(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("%w: not JSON: %v", sillage.ErrInvalid, err)
+	v, ok := parseFast(data)
+	if !ok {
+		if v, err = jsonschema.UnmarshalJSON(bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("%w: not JSON: %v", sillage.ErrInvalid, err)
+		}
 	}
 	root, isObj := v.(map[string]any)
 	restore := func() {}
 	if isObj {
 		restore = condense(root)
 	}
-	err = sch.Validate(v)
+	err = skeletons().validate(sch, v)
 	restore()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrSchema, schemaReason(err))
@@ -301,12 +303,13 @@ func items(m map[string]any, key, path string, ignored *[]string) ([]epc.Item, e
 		return nil, nil
 	}
 	out := make([]epc.Item, 0, len(list))
+	var parser epc.ItemParser
 	for i, x := range list {
 		s, ok := x.(string)
 		if !ok {
 			return nil, fmt.Errorf("%w: %s.%s[%d]: not a string", sillage.ErrInvalid, path, key, i)
 		}
-		it, err := epc.ParseItem(s)
+		it, err := parser.Parse(s)
 		if errors.Is(err, epc.ErrUnsupported) {
 			*ignored = append(*ignored, s)
 			continue

@@ -49,12 +49,14 @@ func main() {
 	db := flag.String("db", "", "internal: database URL")
 	expect := flag.Int("expect", 0, "internal: messages to ingest")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the ingest child to `file`")
+	memProfile := flag.String("memprofile", "", "write a heap profile of the ingest child, taken when the last batch is committed, to `file`")
+	foldMax := flag.Int64("fold-max", 0, "item log entries before the ingest folds the log into iot_items (0: store.DefaultItemLogMax)")
 	flag.Parse()
 	var err error
 	if *role == "ingest" {
-		err = runIngest(*broker, *db, *expect, *batch, *cpuProfile)
+		err = runIngest(*broker, *db, *expect, *batch, *cpuProfile, *memProfile, *foldMax)
 	} else {
-		err = runMain(*epcs, *perMsg, *dupShare, *rereadShare, *moveShare, *batch, *keep, *cpuProfile, *mode, *rate)
+		err = runMain(*epcs, *perMsg, *dupShare, *rereadShare, *moveShare, *batch, *keep, *cpuProfile, *memProfile, *foldMax, *mode, *rate)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchingest:", err)
@@ -157,7 +159,7 @@ func freePort() (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch int, keep bool, cpuProfile, mode string, rate float64) error {
+func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch int, keep bool, cpuProfile, memProfile string, foldMax int64, mode string, rate float64) error {
 	if mode != "live" && mode != "drain" {
 		return fmt.Errorf("-mode %q: want live or drain", mode)
 	}
@@ -240,17 +242,25 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 		return err
 	}
 	subArgs := []string{"-h", "127.0.0.1", "-p", strconv.Itoa(port), "-i", subID, "-c", "-q", "1", "-t", filter, "-C", strconv.Itoa(subCount)}
-	childArgs := []string{"-role", "ingest", "-broker", url, "-db", dbURL, "-expect", strconv.Itoa(subCount), "-batch", strconv.Itoa(batch), "-cpuprofile", cpuProfile}
+	childArgs := []string{"-role", "ingest", "-broker", url, "-db", dbURL, "-expect", strconv.Itoa(subCount), "-batch", strconv.Itoa(batch),
+		"-cpuprofile", cpuProfile, "-memprofile", memProfile, "-fold-max", strconv.FormatInt(foldMax, 10)}
 	type done struct {
 		at  time.Time
 		out []byte
 		err error
 	}
-	startReader := func(name string, args ...string) chan done {
+	// startReader runs a reader; keepOutput false sends its standard
+	// output to /dev/null (mosquitto_sub prints every payload).
+	startReader := func(keepOutput bool, name string, args ...string) chan done {
 		ch := make(chan done, 1)
 		cmd := exec.Command(name, args...)
 		cmd.Stderr = os.Stderr
 		go func() {
+			if !keepOutput {
+				err := cmd.Run() // Stdout nil: /dev/null
+				ch <- done{time.Now(), nil, err}
+				return
+			}
 			out, err := cmd.Output()
 			ch <- done{time.Now(), out, err}
 		}()
@@ -260,8 +270,8 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 	var subDone, ingDone chan done
 	if mode == "live" {
 		// Both readers connect, then the stream is published.
-		subDone = startReader("mosquitto_sub", subArgs...)
-		ingDone = startReader(self, childArgs...)
+		subDone = startReader(false, "mosquitto_sub", subArgs...)
+		ingDone = startReader(true, self, childArgs...)
 		time.Sleep(time.Second) // let both connect; their sessions queue anything earlier anyway
 		pubStart = time.Now()
 		subStart, ingStart = pubStart, pubStart
@@ -279,12 +289,12 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 	msgs = nil
 	if mode == "drain" {
 		subStart = time.Now()
-		subDone = startReader("mosquitto_sub", subArgs...)
+		subDone = startReader(false, "mosquitto_sub", subArgs...)
 		d := <-subDone
 		subDone = make(chan done, 1)
 		subDone <- d
 		ingStart = time.Now()
-		ingDone = startReader(self, childArgs...)
+		ingDone = startReader(true, self, childArgs...)
 	}
 	sd := <-subDone
 	if sd.err != nil {
@@ -341,7 +351,9 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 	fmt.Printf("%-44s %12.0f %14.0f\n", "mosquitto_sub -q 1 (raw, same stream)", float64(subCount)/rawSec, rawRate)
 	fmt.Printf("%-44s %12.0f %14.0f\n", "sillage ingest -> SQLite (dedup, stock)", float64(res.Messages)/ingSec, ingRate)
 	fmt.Printf("\ningest / raw: %.2f\n", ingRate/rawRate)
-	fmt.Printf("ingest peak RSS (VmHWM): %.0f MB with %d distinct EPCs stored (%d present)\n", float64(res.VmHWMKB)/1024, epcs, items)
+	fmt.Printf("ingest peak RSS (VmHWM): %.0f MB with %d distinct EPCs stored (%d present); %.0f MB including the fold at close\n",
+		float64(res.VmHWMKB)/1024, epcs, items, float64(res.VmHWMCloseKB)/1024)
+	fmt.Printf("item log folds: %d items in iot_items when the last batch committed; the fold at close took %.2f s\n", res.FoldedDuring, res.CloseSeconds)
 	fmt.Printf("ingest: %d messages (%d EPC reads) in %.2f s: %d duplicate messages, %d stale reads, %d dead letters; mosquitto_sub: %.2f s\n",
 		res.Messages, reads, ingSec, res.Duplicates, res.StaleReads, res.DeadLetters, rawSec)
 	if !ok || items != int64(epcs) {
@@ -420,13 +432,20 @@ type ingestResult struct {
 	DeadLetters int     `json:"dead_letters"`
 	Seconds     float64 `json:"seconds"`
 	VmHWMKB     int64   `json:"vmhwm_kb"`
+	// VmHWMCloseKB is the peak RSS including the store's Close, which
+	// folds the item log into iot_items; CloseSeconds is how long it took.
+	VmHWMCloseKB int64   `json:"vmhwm_close_kb"`
+	CloseSeconds float64 `json:"close_seconds"`
+	// FoldedDuring is the number of rows in iot_items when the last batch
+	// was committed: the items the folds during the ingest wrote.
+	FoldedDuring int64 `json:"folded_during"`
 	// FinishedUnixNano is when the last message was committed.
 	FinishedUnixNano int64 `json:"finished_unix_ns"`
 }
 
 // runIngest is the child: ingest until expect messages are committed,
 // then print the result as JSON.
-func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
+func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile string, foldMax int64) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if cpuProfile != "" {
@@ -444,7 +463,13 @@ func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			st.Close()
+		}
+	}()
+	st.SetItemLogLimits(foldMax, 0)
 	n, err := st.LoadNetwork(ctx, netName)
 	if err != nil {
 		return err
@@ -475,6 +500,12 @@ func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
 				elapsed = time.Since(start)
 				finished = time.Now()
 				done.Store(true)
+				if memProfile != "" {
+					if f, err := os.Create(memProfile); err == nil {
+						_ = pprof.WriteHeapProfile(f)
+						f.Close()
+					}
+				}
 				cancel()
 			}
 		},
@@ -485,8 +516,34 @@ func runIngest(broker, db string, expect, batch int, cpuProfile string) error {
 	if !done.Load() {
 		return fmt.Errorf("stopped after %d of %d messages", total.Messages, expect)
 	}
+	hwm := vmHWM()
+	folded, err := foldedEntries(context.Background(), db)
+	if err != nil {
+		return err
+	}
+	closeStart := time.Now()
+	closed = true
+	if err := st.Close(); err != nil {
+		return fmt.Errorf("close the store (fold the item log): %w", err)
+	}
 	return json.NewEncoder(os.Stdout).Encode(ingestResult{Messages: total.Messages, Reads: total.Reads, Duplicates: total.Duplicates,
-		StaleReads: total.StaleReads, DeadLetters: total.DeadLetters, Seconds: elapsed.Seconds(), VmHWMKB: vmHWM(), FinishedUnixNano: finished.UnixNano()})
+		StaleReads: total.StaleReads, DeadLetters: total.DeadLetters, Seconds: elapsed.Seconds(), VmHWMKB: hwm, FinishedUnixNano: finished.UnixNano(),
+		VmHWMCloseKB: vmHWM(), CloseSeconds: time.Since(closeStart).Seconds(), FoldedDuring: folded})
+}
+
+// foldedEntries returns the number of rows of iot_items (the database
+// starts without any): the items folded during the ingest.
+func foldedEntries(ctx context.Context, db string) (int64, error) {
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	counts, err := st.Counts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return counts["iot_items"], nil
 }
 
 // vmHWM returns the peak resident set size of this process in kB.
