@@ -60,13 +60,13 @@ const (
 // skeletonCache holds the predicates of the schema and the skeletons it
 // accepted.
 type skeletonCache struct {
-	patterns []jsonschema.Regexp           // every pattern of the schema, compiled as the validator does
-	formats  []*jsonschema.Schema          // {"format": f} for every format of the schema
-	literals map[string]uint16             // string literals of enum and const, numbered from 1
-	mu       sync.RWMutex                  // guards valid and sigs
-	valid    map[string]struct{}           // accepted skeletons
-	sigs     map[string][]byte             // memoised signatures
-	disabled string                        // non-empty: why the cache is off
+	patterns []jsonschema.Regexp  // every pattern of the schema, compiled as the validator does
+	formats  []*jsonschema.Schema // {"format": f} for every format of the schema
+	literals map[string]uint16    // string literals of enum and const, numbered from 1
+	mu       sync.RWMutex         // guards valid and sigs
+	valid    map[string]struct{}  // accepted skeletons
+	sigs     map[string][]byte    // memoised signatures
+	disabled string               // non-empty: why the cache is off
 }
 
 var (
