@@ -28,6 +28,8 @@ type Store interface {
 	GetOrder(ctx context.Context, id string) (sillage.Order, error)
 	UpdateOrderStatus(ctx context.Context, id string, status sillage.OrderStatus, reason string) error
 	ApplyOrderEffect(ctx context.Context, e store.OrderEffect) (applied bool, err error)
+	AcquirePlanLease(ctx context.Context, network, planID string, now time.Time, ttl time.Duration) (store.PlanLease, bool, error)
+	ReleasePlanLease(ctx context.Context, network, planID string) (bool, error)
 }
 
 var _ Store = (*store.Store)(nil)
@@ -78,6 +80,11 @@ type Replanner interface {
 	Replan(ctx context.Context, network string, t workflows.Trigger) error
 }
 
+// PlanChecker tells whether a plan's workflow still runs (see Temporal).
+type PlanChecker interface {
+	PlanRunning(ctx context.Context, planID string) (bool, error)
+}
+
 // Notifier tells planners about orders (see LogNotifier).
 type Notifier interface {
 	Notify(ctx context.Context, n workflows.Notice) error
@@ -99,9 +106,12 @@ type Activities struct {
 	Supplier  Supplier
 	Commands  Commands
 	Replanner Replanner
-	Notifier  Notifier
-	Reporter  Reporter
-	Log       *slog.Logger
+	// Plans, when set, lets AcquirePlanLease take over the lease of a
+	// plan whose workflow has ended without giving it back.
+	Plans    PlanChecker
+	Notifier Notifier
+	Reporter Reporter
+	Log      *slog.Logger
 	// Heartbeat is how often the long plan steps heartbeat; default 5s.
 	Heartbeat time.Duration
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -20,6 +21,7 @@ import (
 //
 //   - as a Replanner, it signals a network's NetworkPlanner with a trigger,
 //     starting the planner if it is not running (SignalWithStart);
+//   - as a PlanChecker, it tells whether a plan's workflow still runs;
 //   - as an iot.Trigger, it turns what the ingest notices into signals: a
 //     reorder-point crossing becomes a planner trigger, a goods receipt the
 //     goods_receipt signal of the order its business transaction names, an
@@ -34,6 +36,7 @@ type Temporal struct {
 
 var (
 	_ Replanner   = (*Temporal)(nil)
+	_ PlanChecker = (*Temporal)(nil)
 	_ iot.Trigger = (*Temporal)(nil)
 )
 
@@ -157,4 +160,17 @@ func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
 func IsNotFound(err error) bool {
 	var nf *serviceerror.NotFound
 	return errors.As(err, &nf)
+}
+
+// PlanRunning tells whether the PlanWorkflow of a plan is still running;
+// a plan without a workflow (never started, or its history gone) is not.
+func (t *Temporal) PlanRunning(ctx context.Context, planID string) (bool, error) {
+	d, err := t.Client.DescribeWorkflowExecution(ctx, workflows.PlanWorkflowID(planID), "")
+	if IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("describe the workflow of plan %s: %w", planID, err)
+	}
+	return d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
 }

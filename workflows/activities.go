@@ -17,6 +17,14 @@ import (
 type Activities interface {
 	// Plan steps, on PlanTaskQueue.
 
+	// AcquirePlanLease takes the network's plan lease for the plan, or
+	// says which plan holds it: one plan of a network at a time reads the
+	// stock and creates orders.
+	AcquirePlanLease(ctx context.Context, in StepInput) (PlanLeaseResult, error)
+	// ReleasePlanLease gives the lease back once the plan's orders hold
+	// their units; it changes nothing when the plan does not hold it.
+	ReleasePlanLease(ctx context.Context, in StepInput) error
+
 	// SnapshotStock reads the network and its stock positions.
 	SnapshotStock(ctx context.Context, in StepInput) (SnapshotResult, error)
 	// Forecast forecasts demand over the policy's horizon.
@@ -114,6 +122,12 @@ var (
 			MaximumAttempts:        10,
 			NonRetryableErrorTypes: nonRetryable,
 		},
+	}
+	// leaseOptions: the plan lease, database work on the plan queue.
+	leaseOptions = workflow.ActivityOptions{
+		TaskQueue:           PlanTaskQueue,
+		StartToCloseTimeout: storeOptions.StartToCloseTimeout,
+		RetryPolicy:         storeOptions.RetryPolicy,
 	}
 	// solveOptions: the LP, which may run long and heartbeats every few
 	// seconds; a lost worker is noticed within the heartbeat timeout.

@@ -30,6 +30,7 @@ type fakeActivities struct {
 	submitErr    error                  // returned by SubmitOrder
 	publishErr   error                  // returned by PublishTransfer
 	pending      int                    // AwaitConfirmation answers Pending this many times first
+	leaseBusy    int                    // AcquirePlanLease says "other-plan" holds the lease this many times first
 
 	// Records.
 	calls     []string
@@ -42,6 +43,8 @@ type fakeActivities struct {
 	cancels   []workflows.SupplierCancel
 	confirms  []workflows.Confirmation
 	created   map[string]bool
+	leases    map[string]string // network -> plan holding its lease
+	leaseLog  []string          // "acquire p", "release p", in call order
 }
 
 func newFake() *fakeActivities {
@@ -49,6 +52,7 @@ func newFake() *fakeActivities {
 		lines:        []sillage.OrderLine{{SKU: "BAG-01", Quantity: 10, ValueEUR: 8000}, {SKU: "EDP-01", Quantity: 40, ValueEUR: 2400}},
 		confirmation: workflows.Confirmation{Status: workflows.ConfirmFull},
 		created:      map[string]bool{},
+		leases:       map[string]string{},
 	}
 }
 
@@ -227,6 +231,33 @@ func (f *fakeActivities) noticeKinds() []workflows.NoticeKind {
 		out = append(out, n.Kind)
 	}
 	return out
+}
+
+func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.StepInput) (workflows.PlanLeaseResult, error) {
+	f.record(workflows.ActAcquirePlanLease)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.leaseLog = append(f.leaseLog, "acquire "+in.PlanID)
+	if f.leaseBusy > 0 {
+		f.leaseBusy--
+		return workflows.PlanLeaseResult{Holder: "other-plan"}, nil
+	}
+	if h, ok := f.leases[in.Network]; ok && h != in.PlanID {
+		return workflows.PlanLeaseResult{Holder: h}, nil
+	}
+	f.leases[in.Network] = in.PlanID
+	return workflows.PlanLeaseResult{Acquired: true, Holder: in.PlanID}, nil
+}
+
+func (f *fakeActivities) ReleasePlanLease(ctx context.Context, in workflows.StepInput) error {
+	f.record(workflows.ActReleasePlanLease)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.leaseLog = append(f.leaseLog, "release "+in.PlanID)
+	if f.leases[in.Network] == in.PlanID {
+		delete(f.leases, in.Network)
+	}
+	return nil
 }
 
 func (f *fakeActivities) RequestReplan(ctx context.Context, in workflows.ReplanRequest) error {

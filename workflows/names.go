@@ -82,6 +82,8 @@ const (
 	ActNotify              = "Notify"
 	ActRequestReplan       = "RequestReplan"
 	ActWriteReport         = "WriteReport"
+	ActAcquirePlanLease    = "AcquirePlanLease"
+	ActReleasePlanLease    = "ReleasePlanLease"
 )
 
 // Id prefixes.

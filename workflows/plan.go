@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
@@ -54,6 +55,16 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 	p.publish(ctx, PlanStatusPlanning)
 
 	step := StepInput{PlanID: planID, Network: in.Network, CarbonPriceEURPerT: in.Options.CarbonPriceEURPerT}
+	// One plan of a network at a time, from the stock snapshot until its
+	// orders hold their units (histories from before the lease replay
+	// without it).
+	if workflow.GetVersion(ctx, planLeaseChange, workflow.DefaultVersion, 1) == 1 {
+		p.lease = &step
+		defer p.releaseLease(ctx)
+		if err := p.acquireLease(ctx); err != nil {
+			return p.fail(ctx, err)
+		}
+	}
 	var err error
 	if p.sum.Snapshot, err = call[SnapshotResult](ctx, stepOptions, ActSnapshotStock, step); err != nil {
 		return p.fail(ctx, err)
@@ -94,6 +105,7 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 	p.publish(ctx, PlanStatusOrdering)
 
 	p.runOrders(ctx, statusCh, in.Options)
+	p.releaseLease(ctx)
 
 	p.sum.Stage = StageDone
 	p.sum.Finished = workflow.Now(ctx)
@@ -101,10 +113,84 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 	return p.sum, nil
 }
 
+// allReported tells whether every order has reported a status or ended.
+func allReported(orders []OrderSummary, reported []bool) bool {
+	for i := range orders {
+		if !orders[i].Done && !reported[i] {
+			return false
+		}
+	}
+	return true
+}
+
 // planRun is a PlanWorkflow's state.
 type planRun struct {
 	sum    PlanSummary
 	status string
+	// lease is the step input of the plan lease while the plan holds it
+	// or waits for it; nil once released (or for a plan without lease).
+	lease *StepInput
+}
+
+// The plan lease: its change id for workflow.GetVersion, and how the
+// plan polls while another plan of the network holds it.
+const (
+	planLeaseChange = "plan-lease"
+	leasePollMin    = 5 * time.Second
+	leasePollMax    = time.Minute
+	// LeaseWaitMax is how long a plan waits for the other plans of its
+	// network before it fails.
+	LeaseWaitMax = 12 * time.Hour
+)
+
+// ErrTypePlanBusy: a plan waited LeaseWaitMax for another plan of its
+// network and gave up.
+const ErrTypePlanBusy = "PlanBusy"
+
+// acquireLease waits until the plan holds its network's lease, polling
+// with a growing interval; the details say which plan it waits for.
+func (p *planRun) acquireLease(ctx workflow.Context) error {
+	start, poll := workflow.Now(ctx), leasePollMin
+	for {
+		r, err := call[PlanLeaseResult](ctx, leaseOptions, ActAcquirePlanLease, *p.lease)
+		if err != nil {
+			return err
+		}
+		if r.Acquired {
+			if p.sum.Stage == StageWaiting {
+				p.stage(ctx, StageSnapshot)
+			}
+			return nil
+		}
+		if p.sum.WaitedFor != r.Holder || p.sum.Stage != StageWaiting {
+			p.sum.WaitedFor = r.Holder
+			p.stage(ctx, StageWaiting)
+			workflow.GetLogger(ctx).Info("plan waits for another plan of its network", "plan", p.sum.PlanID, "holder", r.Holder, "expires", r.Expires)
+		}
+		if waited := workflow.Now(ctx).Sub(start); waited >= LeaseWaitMax {
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf("waited %s for plan %s of network %s to finish; plan again later",
+				duration(waited.Round(time.Minute)), r.Holder, p.sum.Network), ErrTypePlanBusy, nil)
+		}
+		if err := workflow.NewTimerWithOptions(ctx, poll, workflow.TimerOptions{Summary: "waiting for plan " + r.Holder}).Get(ctx, nil); err != nil {
+			return err
+		}
+		poll = min(2*poll, leasePollMax)
+	}
+}
+
+// releaseLease gives the network's lease back, once; it runs even when
+// the workflow is being cancelled. A failed release is only noted: the
+// lease expires.
+func (p *planRun) releaseLease(ctx workflow.Context) {
+	if p.lease == nil {
+		return
+	}
+	step := *p.lease
+	p.lease = nil
+	dctx, _ := workflow.NewDisconnectedContext(ctx)
+	if err := callNoResult(dctx, leaseOptions, ActReleasePlanLease, step); err != nil {
+		workflow.GetLogger(ctx).Warn("plan lease not released; it expires", "plan", step.PlanID, "network", step.Network, "error", err)
+	}
 }
 
 // stage moves to the next step and refreshes the details.
@@ -156,7 +242,7 @@ func (p *planRun) fail(ctx workflow.Context, err error) (PlanSummary, error) {
 		switch app.Type() {
 		case ErrTypeInfeasible:
 			status, typ = PlanStatusInfeasible, ErrTypeInfeasible
-		case ErrTypeInvalid, ErrTypeNotFound, ErrTypeConflict:
+		case ErrTypeInvalid, ErrTypeNotFound, ErrTypeConflict, ErrTypePlanBusy:
 			typ = app.Type()
 		}
 	}
@@ -212,6 +298,10 @@ func (p *planRun) runOrders(ctx workflow.Context, statusCh workflow.ReceiveChann
 		return false
 	}
 	for waiting() {
+		if opts.WaitForOrders && p.lease != nil && allReported(p.sum.Orders, reported) {
+			// Every order holds its units: the next plan may read the stock.
+			p.releaseLease(ctx)
+		}
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(statusCh, func(c workflow.ReceiveChannel, _ bool) {
 			var r OrderStatusReport
@@ -283,6 +373,9 @@ func (p *planRun) render(ctx workflow.Context) {
 	b.WriteString("\n\n")
 	if s.Error != "" {
 		printf(&b, "> **Failed:** %s\n\n", s.Error)
+	}
+	if s.Stage == StageWaiting {
+		printf(&b, "> **Waiting** for plan `%s` of this network: one plan at a time reads the stock and orders.\n\n", s.WaitedFor)
 	}
 	kv(&b,
 		"Objective", fmt.Sprintf("%s = transport %s + carbon %s + holding %s + shortfall penalty %s",

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -86,6 +87,69 @@ func TestPlanWorkflowRunsStepsAndStartsOrders(t *testing.T) {
 	if q.PlanID != planID || len(q.Orders) != 3 {
 		t.Errorf("plan query: %+v", q)
 	}
+	// The plan held its network's lease from before the snapshot until its
+	// orders were created.
+	if want := []string{"acquire " + planID, "release " + planID}; !slices.Equal(f.leaseLog, want) {
+		t.Errorf("lease calls %v, want %v", f.leaseLog, want)
+	}
+	if i, j := slices.Index(f.calls, workflows.ActAcquirePlanLease), slices.Index(f.calls, workflows.ActSnapshotStock); i < 0 || i > j {
+		t.Errorf("lease acquired at call %d, snapshot at %d: want the lease first", i, j)
+	}
+	if i, j := slices.Index(f.calls, workflows.ActReleasePlanLease), lastIndex(f.calls, workflows.ActCreateOrder); i < j {
+		t.Errorf("lease released at call %d, last order created at %d: want the orders first", i, j)
+	}
+}
+
+func lastIndex(s []string, v string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestPlanWorkflowWaitsForTheLease: while another plan of the network
+// holds the lease, the plan waits (stage waiting, the holder named), then
+// runs; after LeaseWaitMax it gives up with ErrTypePlanBusy.
+func TestPlanWorkflowWaitsForTheLease(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	f.leaseBusy = 3
+	env := newEnv(&s, f)
+	var during workflows.PlanSummary
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(workflows.QueryPlan)
+		if err == nil {
+			err = v.Get(&during)
+		}
+		if err != nil {
+			t.Errorf("plan query while waiting: %v", err)
+		}
+	}, 2*time.Second)
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: "tiny:w"})
+	var sum workflows.PlanSummary
+	if err := env.GetWorkflowResult(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if during.Stage != workflows.StageWaiting || during.WaitedFor != "other-plan" || f.count(workflows.ActSnapshotStock) != 1 {
+		t.Errorf("while waiting: stage %s, waiting for %q", during.Stage, during.WaitedFor)
+	}
+	if n := f.count(workflows.ActAcquirePlanLease); n != 4 || sum.Stage != workflows.StageDone || sum.WaitedFor != "other-plan" {
+		t.Errorf("%d lease requests, summary stage %s waited for %q: want 4, done, other-plan", n, sum.Stage, sum.WaitedFor)
+	}
+
+	f = newFake()
+	f.leaseBusy = 1 << 20
+	env = newEnv(&s, f)
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: "tiny:w2"})
+	var app *temporal.ApplicationError
+	if err := env.GetWorkflowError(); !errors.As(err, &app) || app.Type() != workflows.ErrTypePlanBusy || !strings.Contains(app.Message(), "other-plan") {
+		t.Fatalf("error %v, want %s naming the plan it waited for", err, workflows.ErrTypePlanBusy)
+	}
+	if n := f.count(workflows.ActSnapshotStock); n != 0 {
+		t.Errorf("a plan that never got the lease read the stock")
+	}
 }
 
 func TestPlanWorkflowWaitsForOrdersWhenAsked(t *testing.T) {
@@ -105,6 +169,10 @@ func TestPlanWorkflowWaitsForOrdersWhenAsked(t *testing.T) {
 	// plan, which waited for it, reports that.
 	if len(sum.Orders) != 1 || !sum.Orders[0].Done || sum.Orders[0].Status != sillage.OrderCancelled {
 		t.Errorf("orders %+v, want the transfer done and cancelled", sum.Orders)
+	}
+	// The lease went back once the transfer held its units, not at its end.
+	if i, j := slices.Index(f.calls, workflows.ActReleasePlanLease), slices.Index(f.calls, workflows.ActReleaseOrder); i < 0 || j < 0 || i > j {
+		t.Errorf("lease released at call %d, the cancelled transfer released at %d: want the lease first", i, j)
 	}
 }
 
@@ -127,6 +195,9 @@ func TestPlanWorkflowInfeasibleIsNonRetryable(t *testing.T) {
 	}
 	if n := f.count(workflows.ActPersistPlan); n != 0 {
 		t.Errorf("an infeasible plan was persisted")
+	}
+	if want := []string{"acquire tiny:x", "release tiny:x"}; !slices.Equal(f.leaseLog, want) {
+		t.Errorf("lease calls %v, want %v: a failed plan gives its lease back", f.leaseLog, want)
 	}
 }
 

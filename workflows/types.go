@@ -147,6 +147,7 @@ type PlanStage string
 
 // Plan stages, in order.
 const (
+	StageWaiting    PlanStage = "waiting" // for another plan of the network
 	StageSnapshot   PlanStage = "snapshot"
 	StageForecast   PlanStage = "forecast"
 	StageRoute      PlanStage = "route"
@@ -173,6 +174,14 @@ type StepInput struct {
 	Network string `json:"network"`
 	// CarbonPriceEURPerT overrides the policy's carbon price when set.
 	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"`
+}
+
+// PlanLeaseResult answers AcquirePlanLease.
+type PlanLeaseResult struct {
+	Acquired bool      `json:"acquired"`
+	Holder   string    `json:"holder"`  // the plan that holds the lease
+	Since    time.Time `json:"since"`   // when the holder took it
+	Expires  time.Time `json:"expires"` // when another plan may take it over
 }
 
 // SnapshotResult summarises the stock a plan starts from.
@@ -303,6 +312,10 @@ type PlanSummary struct {
 	Forecast   ForecastResult  `json:"forecast"`
 	Routes     RouteResult     `json:"routes"`
 	Footprints FootprintResult `json:"footprints"`
+
+	// WaitedFor is the plan of the same network this plan waited for
+	// before it could read the stock (see AcquirePlanLease), if any.
+	WaitedFor string `json:"waited_for,omitempty"`
 
 	Orders      []OrderSummary `json:"orders"`
 	PurchaseEUR float64        `json:"purchase_eur"` // value of all purchase orders

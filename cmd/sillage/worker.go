@@ -130,7 +130,8 @@ attributes (see sillage searchattrs).`,
 					Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *db, dir: *reportDir, log: log},
 					Log: log,
 				}
-				acts.Replanner = &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *debounce}, Log: log}
+				tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *debounce}, Log: log}
+				acts.Replanner, acts.Plans = tc, tc
 				switch {
 				case *supplier == "sim":
 					acts.Supplier = &activities.SimulatedSupplier{Seed: *simSeed, Delay: *simDelay,
