@@ -418,7 +418,9 @@ type batchState struct {
 	dorder  []posKey
 	corder  []posKey
 	eff     *effects
-	last    *StockDelta // the delta changed last: most items of an event share it
+	last    *StockDelta    // the delta changed last: most items of an event share it
+	pf      ItemPrefetcher // tx, when it implements it
+	keys    []ItemKey      // buffer for pf
 }
 
 func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
@@ -527,6 +529,7 @@ func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effec
 	eff := &effects{positions: map[posKey]*posChange{}}
 	b := &batchState{p: p, ctx: ctx, tx: tx, now: p.now(),
 		deltas: map[posKey]*StockDelta{}, classes: map[posKey]*StockDelta{}, eff: eff}
+	b.pf, _ = tx.(ItemPrefetcher)
 	eff.stats.Messages = len(batch)
 	fresh := make([]bool, len(batch))
 	for i, pr := range batch {
@@ -672,6 +675,13 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 	at := ev.loc
 	if ev.itemOp != opPlace {
 		at = ev.origin
+	}
+	if b.pf != nil && len(ev.items) >= 16 {
+		b.keys = b.keys[:0]
+		for _, it := range ev.items {
+			b.keys = append(b.keys, it.key)
+		}
+		b.pf.PrefetchItems(b.keys)
 	}
 	for _, it := range ev.items {
 		placed, err := b.applyItem(it, ev.itemOp, ev, at)

@@ -19,8 +19,9 @@ import (
 // the tables of migration 0002_iot.
 
 var (
-	_ iot.Store        = (*Store)(nil)
-	_ iot.CommandStore = (*Store)(nil)
+	_ iot.Store          = (*Store)(nil)
+	_ iot.CommandStore   = (*Store)(nil)
+	_ iot.ItemPrefetcher = (*iotTx)(nil)
 )
 
 // iotChunk is how many rows one multi-row statement writes into iot_items
@@ -48,6 +49,7 @@ func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx)
 		}
 	}()
 	var head logHead
+	var panicked any // a panic of fn, raised again once the transaction is rolled back
 	err := s.withTx(ctx, "iot batch of network "+network, func(tx *sqlx.Tx) error {
 		h, err := s.lockHead(ctx, tx, network)
 		if err != nil {
@@ -59,7 +61,15 @@ func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx)
 		head = h
 		t := &iotTx{ctx: ctx, tx: tx, network: network, idx: x}
 		defer t.close()
-		if err := fn(t); err != nil {
+		err = func() (err error) {
+			defer func() {
+				if p := recover(); p != nil {
+					panicked, err = p, fmt.Errorf("iot batch of network %q: panic: %v", network, p)
+				}
+			}()
+			return fn(t)
+		}()
+		if err != nil {
 			return err
 		}
 		if len(x.changes) > 0 {
@@ -67,6 +77,11 @@ func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx)
 		}
 		return err
 	})
+	if panicked != nil {
+		x.rollback()
+		committed = true // rolled back already
+		panic(panicked)
+	}
 	if err != nil {
 		return err
 	}
@@ -154,6 +169,10 @@ func (t *iotTx) Item(k iot.ItemKey) (iot.ItemState, bool, error) {
 	}
 	return t.idx.state(k, v), true, nil
 }
+
+// PrefetchItems loads the index slots of keys into the CPU cache (see
+// iot.ItemPrefetcher).
+func (t *iotTx) PrefetchItems(keys []iot.ItemKey) { t.idx.prefetch(keys) }
 
 // SetItem changes an item in the index; the change is written to the item
 // log at commit and undone at rollback.

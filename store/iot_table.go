@@ -76,6 +76,16 @@ func (t *itemTable) lookup(k itemKey) (slotRef, bool) {
 	}
 }
 
+// touch reads the home slot of k (see itemIndex.prefetch).
+func (t *itemTable) touch(k itemKey) uint64 {
+	h := hashKey(k)
+	s := &t.shards[shardOf(h)]
+	if len(s.slots) == 0 {
+		return 0
+	}
+	return s.slots[h&uint64(len(s.slots)-1)].gtin1
+}
+
 // value returns the state in a found slot.
 func (t *itemTable) value(r slotRef) itemVal { return t.shards[r.shard].slots[r.slot].val }
 
