@@ -33,7 +33,8 @@ const (
 //   - they are acknowledged (PUBACK, automatic acks are off) only after the
 //     transaction committed, in the order received; a redelivery after a
 //     crash is recognised by its key (in memory, then in iot_seen) and
-//     changes nothing;
+//     changes nothing, and the item states of what was committed are in
+//     the store's item log;
 //   - a message that cannot be applied goes to the dead letters (table and
 //     topic) with its reason and is acknowledged; it never stops the
 //     stream. If the store fails, the batch is retried message by message;

@@ -80,6 +80,25 @@
 // SELECT ... FOR UPDATE, as SaveNetwork and SaveFootprints do; on SQLite
 // the IMMEDIATE transaction already excludes other writers.
 //
+// # Item states of the ingest
+//
+// IoTBatch (package iot's store interface) does not read and write one
+// iot_items row per EPC read. The store keeps the state of every item of
+// a network (sku, site, status, event time) in an in-memory index, loaded
+// once from iot_items and the item log (migration 0003), about 64 bytes
+// an item. A batch's transaction locks the network's row of
+// iot_item_heads, replays the log records other processes appended since
+// (so several processes may ingest one database), lets the ingest read
+// and set item states in the index, and writes the states it set as ONE
+// log record, beside the batch's message keys, stock and dead letters.
+// The index keeps the changes when the transaction commits and undoes
+// them when it rolls back. When the log holds more than
+// DefaultItemLogMax entries, a batch folds the oldest DefaultItemLogFoldChunk
+// of them into iot_items (one upsert per item, sorted by key); Close,
+// CheckpointItems and every method that reads iot_items (ItemCounts)
+// fold the whole log first. A record that does not decode stops the
+// ingest with ErrItemLogDamaged, naming the network and the sequence.
+//
 // # Tests
 //
 // Package storetest gives a fresh database per test on each engine

@@ -136,12 +136,6 @@ func firstWords(q string) string {
 	return q
 }
 
-// placeholders returns n groups "(?, ?, ...)" of width w joined by commas.
-func placeholders(n, w int) string {
-	g := "(" + strings.TrimSuffix(strings.Repeat("?, ", w), ", ") + ")"
-	return strings.TrimSuffix(strings.Repeat(g+", ", n), ", ")
-}
-
 func (t *iotTx) MarkSeen(key string, at time.Time) (bool, error) {
 	if at.IsZero() {
 		at = time.Now()

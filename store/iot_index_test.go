@@ -197,14 +197,6 @@ func sameStates(t *testing.T, what string, got, want itemModel) {
 	t.Errorf("%s: %d states, want %d", what, len(g), len(w))
 }
 
-func keysOf(m itemModel) []iot.ItemKey {
-	var out []iot.ItemKey
-	for _, st := range m {
-		out = append(out, st.Key)
-	}
-	return out
-}
-
 func head(t *testing.T, s *Store, network string) logHead {
 	t.Helper()
 	var h logHead
@@ -683,4 +675,27 @@ func TestPackKey(t *testing.T) {
 			t.Errorf("packKey(%q, %q).String() = %q", tc.gtin, tc.serial, k.String())
 		}
 	}
+}
+
+// BenchmarkItemTable inserts, then finds, a million items with
+// consecutive serials, as a receiving portal writes them.
+func BenchmarkItemTable(b *testing.B) {
+	const n = 1_000_000
+	for i := 0; i < b.N; i++ {
+		var tab itemTable
+		for s := uint64(0); s < n; s++ {
+			k := itemKey{gtin: 3760123400015, serial: 100000 + s}
+			r, ok := tab.lookup(k)
+			if ok {
+				b.Fatal("found before insert")
+			}
+			tab.insertAt(r, k, itemVal{timeNS: int64(s)})
+		}
+		for s := uint64(0); s < n; s++ {
+			if _, ok := tab.get(itemKey{gtin: 3760123400015, serial: 100000 + s}); !ok {
+				b.Fatal("lost")
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(2*n*b.N), "ns/op-per-key")
 }

@@ -102,7 +102,17 @@ type Document struct {
 // message and sillage.ErrInvalid for any other bad input (an identifier
 // that does not decode, an unparsable time); its text says where, for
 // example `eventList[2].epcList[7]: SGTIN "urn:epc:id:sgtin:...": ...`.
+//
+// Most messages take a fast path with the same result: parseFast reads
+// the JSON, and the schema's verdict comes from a cache of the verdicts
+// of documents of the same shape (see skeletonCache).
 func Decode(data []byte) (*Document, error) {
+	return decodeWith(data, parseFast, skeletons().validate)
+}
+
+// decodeWith is Decode with parse (ok false: use the generic decoder) and
+// validate.
+func decodeWith(data []byte, parse func([]byte) (any, bool), validate func(*jsonschema.Schema, any) error) (*Document, error) {
 	if len(data) > MaxMessageBytes {
 		return nil, fmt.Errorf("%w: message of %d bytes exceeds %d", sillage.ErrInvalid, len(data), MaxMessageBytes)
 	}
@@ -110,7 +120,7 @@ func Decode(data []byte) (*Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, ok := parseFast(data)
+	v, ok := parse(data)
 	if !ok {
 		if v, err = jsonschema.UnmarshalJSON(bytes.NewReader(data)); err != nil {
 			return nil, fmt.Errorf("%w: not JSON: %v", sillage.ErrInvalid, err)
@@ -121,7 +131,7 @@ func Decode(data []byte) (*Document, error) {
 	if isObj {
 		restore = condense(root)
 	}
-	err = skeletons().validate(sch, v)
+	err = validate(sch, v)
 	restore()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrSchema, schemaReason(err))

@@ -25,4 +25,16 @@
 // rejects the whole message.
 //
 // Decode never panics on any input; FuzzDecode checks it.
+//
+// # Speed
+//
+// Decode takes a fast path for most messages, with the same result and
+// the same errors as the generic path (TestFastDecodeSame): its own JSON
+// reader for the JSON that producers write (no escapes, no duplicate
+// keys; anything else goes to encoding/json, FuzzParseFast), EPC lists
+// checked once instead of item by item by the schema (condense), and a
+// cache of the schema's acceptances by document skeleton: the shape of a
+// document and, for each string, only what the schema can see of it
+// (skeletonCache, FuzzSkeletonCache). A document of 200 SGTIN EPCs
+// decodes in about 50 µs instead of about 390 µs (BenchmarkDecode).
 package epcis
