@@ -65,11 +65,6 @@ const (
 	opShip                 // left origin, in transit to dest (or out of the network)
 )
 
-type itemRef struct {
-	key ItemKey
-	sku string
-}
-
 type qtyRef struct {
 	sku   string
 	units float64
@@ -84,10 +79,10 @@ type resolvedEvent struct {
 	origin    string // site a removal or shipment happens at
 	dest      string // destination site of a shipment, "" when outside the network
 	itemOp    opKind
-	items     []itemRef
+	items     []epc.Item // every GTIN known to the catalog
 	qtyOp     opKind
 	qtys      []qtyRef
-	inItems   []itemRef // TransformationEvent inputs, removed
+	inItems   []epc.Item // TransformationEvent inputs, removed
 	inQtys    []qtyRef
 	arriving  bool // a receiving step: class quantities leave in-transit
 	receiving bool // bizStep receiving: reported as a goods receipt
@@ -270,10 +265,10 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 				}
 			}
 		}
-		if re.items, reason = p.itemRefs(ev.EPCs); reason != "" {
+		if re.items, reason = p.knownItems(ev.EPCs); reason != "" {
 			return nil, where + ": " + reason
 		}
-		if re.inItems, reason = p.itemRefs(ev.InputEPCs); reason != "" {
+		if re.inItems, reason = p.knownItems(ev.InputEPCs); reason != "" {
 			return nil, where + ": inputs: " + reason
 		}
 		if re.qtys, reason = p.qtyRefs(ev.Quantities); reason != "" {
@@ -326,19 +321,20 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 	return out, ""
 }
 
-func (p *Processor) itemRefs(items []epc.Item) ([]itemRef, string) {
-	if len(items) == 0 {
-		return nil, ""
-	}
-	out := make([]itemRef, len(items))
-	for i, it := range items {
-		sku, ok := p.Catalog.SKUByGTIN(it.GTIN)
-		if !ok {
+// knownItems returns items when the catalog knows every GTIN, else the
+// reason to reject the message.
+func (p *Processor) knownItems(items []epc.Item) ([]epc.Item, string) {
+	last := ""
+	for _, it := range items {
+		if it.GTIN == last {
+			continue // the items of a list mostly share their GTIN
+		}
+		if _, ok := p.Catalog.SKUByGTIN(it.GTIN); !ok {
 			return nil, fmt.Sprintf("EPC %s: unknown GTIN %s in network %q", it.URI(), it.GTIN, p.Catalog.Network)
 		}
-		out[i] = itemRef{key: ItemKey{GTIN: it.GTIN, Serial: it.Serial}, sku: sku}
+		last = it.GTIN
 	}
-	return out, ""
+	return items, ""
 }
 
 func (p *Processor) qtyRefs(qs []epcis.Quantity) ([]qtyRef, string) {
@@ -421,6 +417,17 @@ type batchState struct {
 	last    *StockDelta    // the delta changed last: most items of an event share it
 	pf      ItemPrefetcher // tx, when it implements it
 	keys    []ItemKey      // buffer for pf
+	gtin    string         // the GTIN skuOf looked up last, and its sku
+	sku     string
+}
+
+// skuOf returns the sku of a GTIN that prepare found in the catalog.
+func (b *batchState) skuOf(gtin string) string {
+	if gtin != b.gtin || b.gtin == "" {
+		b.sku, _ = b.p.Catalog.SKUByGTIN(gtin)
+		b.gtin = gtin
+	}
+	return b.sku
 }
 
 func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
@@ -583,8 +590,9 @@ func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effec
 
 // applyItem applies one event to one item; it reports whether the item
 // was placed at a site where it was not.
-func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at string) (bool, error) {
-	st, known, err := b.tx.Item(it.key)
+func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at string) (bool, error) {
+	key, sku := ItemKey{GTIN: item.GTIN, Serial: item.Serial}, b.skuOf(item.GTIN)
+	st, known, err := b.tx.Item(key)
 	if err != nil {
 		return false, err
 	}
@@ -607,15 +615,15 @@ func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at stri
 			b.delta(st.Site, st.SKU, 0, -1)
 		}
 	}
-	next := ItemState{Key: it.key, SKU: it.sku, EventTime: ev.t}
+	next := ItemState{Key: key, SKU: sku, EventTime: ev.t}
 	moved := true
 	switch op {
 	case opPlace:
-		if known && st.Status == ItemPresent && st.Site == at && st.SKU == it.sku {
+		if known && st.Status == ItemPresent && st.Site == at && st.SKU == sku {
 			moved = false
 		} else {
 			leave()
-			b.delta(at, it.sku, 1, 0)
+			b.delta(at, sku, 1, 0)
 		}
 		next.Site, next.Status = at, ItemPresent
 	case opRemove:
@@ -628,7 +636,7 @@ func (b *batchState) applyItem(it itemRef, op opKind, ev *resolvedEvent, at stri
 	case opShip:
 		leave()
 		if ev.dest != "" {
-			b.delta(ev.dest, it.sku, 0, 1)
+			b.delta(ev.dest, sku, 0, 1)
 			next.Site, next.Status = ev.dest, ItemInTransit
 		} else {
 			next.Site, next.Status = ev.origin, ItemGone
@@ -679,7 +687,7 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 	if b.pf != nil && len(ev.items) >= 16 {
 		b.keys = b.keys[:0]
 		for _, it := range ev.items {
-			b.keys = append(b.keys, it.key)
+			b.keys = append(b.keys, ItemKey{GTIN: it.GTIN, Serial: it.Serial})
 		}
 		b.pf.PrefetchItems(b.keys)
 	}
@@ -689,7 +697,7 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 			return err
 		}
 		if placed {
-			add(it.sku, 1)
+			add(b.skuOf(it.GTIN), 1)
 		}
 	}
 	for _, q := range ev.qtys {

@@ -121,15 +121,19 @@ type itemIndex struct {
 	items itemTable
 	other map[string]itemVal // keys that do not pack, as "GTIN.serial"
 
-	names   []string // sites and skus
-	nameIDs map[string]uint32
-	lastSKU string // cache of the last name looked up, for SetItem
-	lastID  uint32
+	names    []string // sites and skus
+	nameIDs  map[string]uint32
+	lastSKU  string // the sku and site pack interned last, and their numbers
+	lastID   uint32
+	lastSite string
+	lastSID  uint32
+	lastOK   bool // lastSKU and lastSite are set
 
 	// The changes of the open transaction: undo to roll back, and the
 	// entries of its log record.
 	undo    []undoEntry
 	changes []logEntry
+	record  []byte // buffer of the log record
 
 	sink uint64 // keeps prefetch's loads from being optimised away
 
@@ -246,7 +250,7 @@ func (x *itemIndex) pack(st iot.ItemState) (itemVal, error) {
 		return itemVal{}, fmt.Errorf("item %s: unknown status %q", st.Key, st.Status)
 	}
 	var sku uint32
-	if st.SKU == x.lastSKU && len(x.names) > 0 {
+	if x.lastOK && st.SKU == x.lastSKU {
 		sku = x.lastID
 	} else {
 		id, err := x.nameID(st.SKU)
@@ -255,10 +259,17 @@ func (x *itemIndex) pack(st iot.ItemState) (itemVal, error) {
 		}
 		sku, x.lastSKU, x.lastID = id, st.SKU, id
 	}
-	site, err := x.nameID(st.Site)
-	if err != nil {
-		return itemVal{}, err
+	var site uint32
+	if x.lastOK && st.Site == x.lastSite {
+		site = x.lastSID
+	} else {
+		id, err := x.nameID(st.Site)
+		if err != nil {
+			return itemVal{}, err
+		}
+		site, x.lastSite, x.lastSID = id, st.Site, id
 	}
+	x.lastSKU, x.lastID, x.lastOK = st.SKU, sku, true
 	return itemVal{timeNS: st.EventTime.UnixNano(), sku: sku, site: site<<2 | code}, nil
 }
 
@@ -337,10 +348,13 @@ var ErrItemLogDamaged = errors.New("damaged item log record")
 //	version           one byte, 1
 //	names             count, then each: length, bytes (the sites and skus of the record)
 //	entries           count, then each:
-//	  kind            one byte: 0 packed key, 1 key string
-//	  key             packed: GTIN, serial; string: length, bytes ("GTIN.serial")
+//	  kind, status    one byte: kind << 2 | status; kind 0 packed key, 1 key string;
+//	                  status 1 present, 2 in transit, 3 gone
+//	  key             packed: GTIN and serial, each as a signed varint of the
+//	                  difference with the previous packed key's (0 before the first),
+//	                  so that consecutive serials take one byte;
+//	                  string: length, bytes ("GTIN.serial")
 //	  sku, site       indexes into names
-//	  status          one byte: 1 present, 2 in transit, 3 gone
 //	  event time      signed varint: Unix nanoseconds minus those of the previous entry (0 before the first)
 //	checksum          CRC-32 (IEEE) of everything before it, 4 bytes little endian
 const logVersion = 1
@@ -372,19 +386,20 @@ func encodeLog(entries []logEntry, names []string, buf []byte) []byte {
 	}
 	b = binary.AppendUvarint(b, uint64(len(entries)))
 	var prev int64
+	var prevKey itemKey
 	for _, e := range entries {
 		if e.str == "" {
-			b = append(b, 0)
-			b = binary.AppendUvarint(b, e.key.gtin)
-			b = binary.AppendUvarint(b, e.key.serial)
+			b = append(b, byte(e.val.site&3))
+			b = binary.AppendVarint(b, int64(e.key.gtin-prevKey.gtin))
+			b = binary.AppendVarint(b, int64(e.key.serial-prevKey.serial))
+			prevKey = e.key
 		} else {
-			b = append(b, 1)
+			b = append(b, 1<<2|byte(e.val.site&3))
 			b = binary.AppendUvarint(b, uint64(len(e.str)))
 			b = append(b, e.str...)
 		}
 		b = binary.AppendUvarint(b, local[e.val.sku])
 		b = binary.AppendUvarint(b, local[e.val.site>>2])
-		b = append(b, byte(e.val.site&3))
 		b = binary.AppendVarint(b, e.val.timeNS-prev)
 		prev = e.val.timeNS
 	}
@@ -481,13 +496,17 @@ func decodeLog(rec []byte, fn func(key itemKey, str, sku, site string, status ui
 			return 0, fmt.Errorf("%w: %d entries in %d bytes", ErrItemLogDamaged, ne, len(r.b))
 		}
 		var prev int64
+		var prevKey itemKey
 		for i := uint64(0); i < ne && r.err == nil; i++ {
 			var key itemKey
 			var str string
-			switch kind := r.byte("key kind"); kind {
+			head := r.byte("kind and status")
+			status := head & 3
+			switch kind := head >> 2; kind {
 			case 0:
-				key.gtin = r.uvarint("GTIN")
-				key.serial = r.uvarint("serial")
+				key.gtin = prevKey.gtin + uint64(r.varint("GTIN"))
+				key.serial = prevKey.serial + uint64(r.varint("serial"))
+				prevKey = key
 				if r.err == nil && key.gtin >= 1e14 {
 					r.err = fmt.Errorf("%w: entry %d: GTIN %d has more than 14 digits", ErrItemLogDamaged, i, key.gtin)
 				}
@@ -502,7 +521,6 @@ func decodeLog(rec []byte, fn func(key itemKey, str, sku, site string, status ui
 				}
 			}
 			sku, site := r.uvarint("sku"), r.uvarint("site")
-			status := r.byte("status")
 			prev += r.varint("event time")
 			if r.err != nil {
 				break

@@ -234,7 +234,8 @@ func (s *Store) replayLog(ctx context.Context, tx *sqlx.Tx, x *itemIndex, upTo i
 // appendLog writes the changes of the open transaction of x as record
 // h.seq+1 and moves the head.
 func (s *Store) appendLog(ctx context.Context, tx *sqlx.Tx, x *itemIndex, h logHead) (logHead, error) {
-	rec := encodeLog(x.changes, x.names, nil)
+	rec := encodeLog(x.changes, x.names, x.record)
+	x.record = rec[:0] // reused by the next batch: both drivers copy the value
 	next := logHead{seq: h.seq + 1, folded: h.folded, entries: h.entries + int64(len(x.changes))}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO iot_item_log (network, seq, entries, created_at, record) VALUES (?, ?, ?, ?, ?)`),
 		x.network, next.seq, len(x.changes), formatTime(s.now()), rec); err != nil {

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
@@ -353,6 +354,7 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 	fmt.Printf("\ningest / raw: %.2f\n", ingRate/rawRate)
 	fmt.Printf("ingest peak RSS (VmHWM): %.0f MB with %d distinct EPCs stored (%d present); %.0f MB including the fold at close\n",
 		float64(res.VmHWMKB)/1024, epcs, items, float64(res.VmHWMCloseKB)/1024)
+	fmt.Printf("ingest CPU time: %.2f s user+system, %.2f µs per EPC read (start-up included)\n", res.CPUSeconds, res.CPUSeconds/float64(reads)*1e6)
 	fmt.Printf("item log folds: %d items in iot_items when the last batch committed; the fold at close took %.2f s\n", res.FoldedDuring, res.CloseSeconds)
 	fmt.Printf("ingest: %d messages (%d EPC reads) in %.2f s: %d duplicate messages, %d stale reads, %d dead letters; mosquitto_sub: %.2f s\n",
 		res.Messages, reads, ingSec, res.Duplicates, res.StaleReads, res.DeadLetters, rawSec)
@@ -439,6 +441,9 @@ type ingestResult struct {
 	// FoldedDuring is the number of rows in iot_items when the last batch
 	// was committed: the items the folds during the ingest wrote.
 	FoldedDuring int64 `json:"folded_during"`
+	// CPUSeconds is the CPU time (user and system) of the ingest process
+	// until its last batch was committed, start-up included.
+	CPUSeconds float64 `json:"cpu_seconds"`
 	// FinishedUnixNano is when the last message was committed.
 	FinishedUnixNano int64 `json:"finished_unix_ns"`
 }
@@ -517,6 +522,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile stri
 		return fmt.Errorf("stopped after %d of %d messages", total.Messages, expect)
 	}
 	hwm := vmHWM()
+	cpu := cpuSeconds()
 	folded, err := foldedEntries(context.Background(), db)
 	if err != nil {
 		return err
@@ -528,7 +534,16 @@ func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile stri
 	}
 	return json.NewEncoder(os.Stdout).Encode(ingestResult{Messages: total.Messages, Reads: total.Reads, Duplicates: total.Duplicates,
 		StaleReads: total.StaleReads, DeadLetters: total.DeadLetters, Seconds: elapsed.Seconds(), VmHWMKB: hwm, FinishedUnixNano: finished.UnixNano(),
-		VmHWMCloseKB: vmHWM(), CloseSeconds: time.Since(closeStart).Seconds(), FoldedDuring: folded})
+		VmHWMCloseKB: vmHWM(), CloseSeconds: time.Since(closeStart).Seconds(), FoldedDuring: folded, CPUSeconds: cpu})
+}
+
+// cpuSeconds returns the user and system CPU time of this process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // foldedEntries returns the number of rows of iot_items (the database
