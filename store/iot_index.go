@@ -467,8 +467,11 @@ func (r *logReader) bytes(n uint64, what string) []byte {
 
 // decodeLog decodes a record and calls fn for each entry with its key
 // (packed, or str non-empty), its sku and site names, its status code and
-// its event time. It checks the whole record (checksum, bounds) before the
-// first call, so that a damaged record changes nothing.
+// its event time. The checksum is checked first; a record that passes it
+// and still does not decode (written by a faulty program) may have called
+// fn for some entries before the error, so callers drop what they did
+// with them (the fold's transaction rolls back, syncIndex empties the
+// index).
 func decodeLog(rec []byte, fn func(key itemKey, str, sku, site string, status uint32, timeNS int64) error) (int, error) {
 	if len(rec) < 5 {
 		return 0, fmt.Errorf("%w: %d bytes", ErrItemLogDamaged, len(rec))
@@ -480,76 +483,66 @@ func decodeLog(rec []byte, fn func(key itemKey, str, sku, site string, status ui
 	if body[0] != logVersion {
 		return 0, fmt.Errorf("%w: unknown version %d", ErrItemLogDamaged, body[0])
 	}
-	// Two passes: check, then deliver.
-	for pass := 0; pass < 2; pass++ {
-		r := &logReader{b: body[1:]}
-		nn := r.uvarint("name count")
-		if nn > uint64(len(r.b)) {
-			return 0, fmt.Errorf("%w: %d names in %d bytes", ErrItemLogDamaged, nn, len(r.b))
-		}
-		names := make([]string, 0, nn)
-		for i := uint64(0); i < nn && r.err == nil; i++ {
-			names = append(names, string(r.bytes(r.uvarint("name length"), "name")))
-		}
-		ne := r.uvarint("entry count")
-		if r.err == nil && ne > uint64(len(r.b)) {
-			return 0, fmt.Errorf("%w: %d entries in %d bytes", ErrItemLogDamaged, ne, len(r.b))
-		}
-		var prev int64
-		var prevKey itemKey
-		for i := uint64(0); i < ne && r.err == nil; i++ {
-			var key itemKey
-			var str string
-			head := r.byte("kind and status")
-			status := head & 3
-			switch kind := head >> 2; kind {
-			case 0:
-				key.gtin = prevKey.gtin + uint64(r.varint("GTIN"))
-				key.serial = prevKey.serial + uint64(r.varint("serial"))
-				prevKey = key
-				if r.err == nil && key.gtin >= 1e14 {
-					r.err = fmt.Errorf("%w: entry %d: GTIN %d has more than 14 digits", ErrItemLogDamaged, i, key.gtin)
-				}
-			case 1:
-				str = string(r.bytes(r.uvarint("key length"), "key"))
-				if r.err == nil && str == "" {
-					r.err = fmt.Errorf("%w: entry %d: empty key", ErrItemLogDamaged, i)
-				}
-			default:
-				if r.err == nil {
-					r.err = fmt.Errorf("%w: entry %d: unknown key kind %d", ErrItemLogDamaged, i, kind)
-				}
+	r := &logReader{b: body[1:]}
+	nn := r.uvarint("name count")
+	if nn > uint64(len(r.b)) {
+		return 0, fmt.Errorf("%w: %d names in %d bytes", ErrItemLogDamaged, nn, len(r.b))
+	}
+	names := make([]string, 0, nn)
+	for i := uint64(0); i < nn && r.err == nil; i++ {
+		names = append(names, string(r.bytes(r.uvarint("name length"), "name")))
+	}
+	ne := r.uvarint("entry count")
+	if r.err == nil && ne > uint64(len(r.b)) {
+		return 0, fmt.Errorf("%w: %d entries in %d bytes", ErrItemLogDamaged, ne, len(r.b))
+	}
+	var prev int64
+	var prevKey itemKey
+	for i := uint64(0); i < ne && r.err == nil; i++ {
+		var key itemKey
+		var str string
+		head := r.byte("kind and status")
+		status := head & 3
+		switch kind := head >> 2; kind {
+		case 0:
+			key.gtin = prevKey.gtin + uint64(r.varint("GTIN"))
+			key.serial = prevKey.serial + uint64(r.varint("serial"))
+			prevKey = key
+			if r.err == nil && key.gtin >= 1e14 {
+				r.err = fmt.Errorf("%w: entry %d: GTIN %d has more than 14 digits", ErrItemLogDamaged, i, key.gtin)
 			}
-			sku, site := r.uvarint("sku"), r.uvarint("site")
-			prev += r.varint("event time")
-			if r.err != nil {
-				break
+		case 1:
+			str = string(r.bytes(r.uvarint("key length"), "key"))
+			if r.err == nil && str == "" {
+				r.err = fmt.Errorf("%w: entry %d: empty key", ErrItemLogDamaged, i)
 			}
-			if sku >= nn || site >= nn {
-				r.err = fmt.Errorf("%w: entry %d: name index out of range", ErrItemLogDamaged, i)
-				break
-			}
-			if status < codePresent || status > codeGone {
-				r.err = fmt.Errorf("%w: entry %d: unknown status %d", ErrItemLogDamaged, i, status)
-				break
-			}
-			if pass == 1 {
-				if err := fn(key, str, names[sku], names[site], uint32(status), prev); err != nil {
-					return 0, err
-				}
+		default:
+			if r.err == nil {
+				r.err = fmt.Errorf("%w: entry %d: unknown key kind %d", ErrItemLogDamaged, i, kind)
 			}
 		}
+		sku, site := r.uvarint("sku"), r.uvarint("site")
+		prev += r.varint("event time")
 		if r.err != nil {
-			return 0, r.err
+			break
 		}
-		if len(r.b) != 0 {
-			return 0, fmt.Errorf("%w: %d bytes after the last entry", ErrItemLogDamaged, len(r.b))
+		if sku >= nn || site >= nn {
+			return 0, fmt.Errorf("%w: entry %d: name index out of range", ErrItemLogDamaged, i)
 		}
-		if pass == 1 {
-			return int(ne), nil
+		if status < codePresent || status > codeGone {
+			return 0, fmt.Errorf("%w: entry %d: unknown status %d", ErrItemLogDamaged, i, status)
+		}
+		if err := fn(key, str, names[sku], names[site], uint32(status), prev); err != nil {
+			return 0, err
 		}
 	}
-	return 0, nil
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(r.b) != 0 {
+		return 0, fmt.Errorf("%w: %d bytes after the last entry", ErrItemLogDamaged, len(r.b))
+	}
+	return int(ne), nil
 }
 
 // applyLog applies a decoded record to the index.

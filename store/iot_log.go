@@ -304,6 +304,7 @@ func (s *Store) foldLog(ctx context.Context, x *itemIndex, chunk int64) (more bo
 				rows.Close()
 				return fmt.Errorf("item log of network %q: record %d is missing (next is %d)", x.network, upTo+1, seq)
 			}
+			entries = slices.Grow(entries, int(min(max(n, 0), 1<<24)))
 			_, err := decodeLog(rec, func(key itemKey, str, sku, site string, status uint32, timeNS int64) error {
 				entries = append(entries, foldEntry{key: key, str: str, ord: len(entries), timeNS: timeNS, sku: name(sku), site: name(site)<<2 | status})
 				return nil

@@ -10,10 +10,20 @@
 // duplicates). Then it drains the same queued stream twice, one reader at
 // a time:
 //
-//   - raw: mosquitto_sub -c -q 1 reading every message to /dev/null;
+//   - raw: mosquitto_sub -c -q 1 reading every message, its output to
+//     /dev/null;
 //   - ingest: this program as a child process running iot.Ingest into
 //     SQLite (decode, schema validation, dedup, item states, stock), which
-//     reports its rate and its peak RSS (VmHWM).
+//     reports its rate (until its last batch is committed, its start-up
+//     included), its CPU time, its peak RSS (VmHWM) before and after
+//     closing the store, and how long the close took: Close folds the
+//     item log into iot_items (see package store).
+//
+// In live mode (-mode live) both readers are connected while the stream
+// is published, at -rate EPC reads per second or as fast as the broker
+// takes it. -fold-max sets the item log size at which the ingest folds
+// during the run (default store.DefaultItemLogMax, more than the default
+// stream writes). -cpuprofile and -memprofile profile the ingest child.
 //
 // Finally it checks the stock: every distinct item counted once.
 package main
