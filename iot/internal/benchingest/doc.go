@@ -11,7 +11,9 @@
 // a time:
 //
 //   - raw: mosquitto_sub -c -q 1 reading every message, its output to
-//     /dev/null;
+//     /dev/null; in drain mode also mosquitto_sub into a pipe whose
+//     reader discards the bytes (a subscriber whose output goes
+//     somewhere);
 //   - ingest: this program as a child process running iot.Ingest into
 //     SQLite (decode, schema validation, dedup, item states, stock), which
 //     reports its rate (until its last batch is committed, its start-up
