@@ -1,10 +1,14 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
@@ -389,6 +393,123 @@ func TestItemIndexTwoStores(t *testing.T) {
 			}
 		}
 	})
+}
+
+// envItemChild holds the database URL of TestItemLogChild, envItemStart
+// the time (Unix nanoseconds) at which all writers start.
+const (
+	envItemChild = "SILLAGE_STORE_TEST_ITEM_CHILD_DB"
+	envItemStart = "SILLAGE_STORE_TEST_ITEM_CHILD_START"
+)
+
+// waitUntil sleeps until the Unix time in nanoseconds of env var name.
+func waitUntil(name string) {
+	if ns, err := strconv.ParseInt(os.Getenv(name), 10, 64); err == nil {
+		time.Sleep(time.Until(time.Unix(0, ns)))
+	}
+}
+
+// itemCounters are the items whose event time counts batches in
+// TestItemLogProcesses.
+var itemCounters = testKeys(3)
+
+// bumpCounters runs n batches that each move the event time of every
+// counter one nanosecond on from what the batch reads, pausing between
+// batches so that the writers of other processes get their turns (a
+// SQLite writer waiting for the lock sleeps, while the holder would take
+// it again at once).
+func bumpCounters(s *Store, n int, pause time.Duration) error {
+	for i := 0; i < n; i++ {
+		time.Sleep(pause)
+		err := s.IoTBatch(context.Background(), "net", func(tx iot.Tx) error {
+			for _, k := range itemCounters {
+				st, ok, err := tx.Item(k)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					st = iot.ItemState{Key: k, SKU: "BAG-01", Site: "DC-PAR", Status: iot.ItemPresent, EventTime: t0Items}
+				}
+				st.EventTime = st.EventTime.Add(time.Nanosecond)
+				if err := tx.SetItem(st); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestItemLogProcesses has three processes write the same items of one
+// SQLite file at once, folding the log as they go: every batch of every
+// process counts.
+func TestItemLogProcesses(t *testing.T) {
+	if os.Getenv(envItemChild) != "" {
+		t.Skip("running as a child writer")
+	}
+	url := "sqlite://" + filepath.Join(t.TempDir(), "items.db")
+	s := openT(t, url)
+	s.SetItemLogLimits(600, 300) // the children fold more often: both replay and reload happen
+	const procs, n = 2, 300      // n batches each; the children run TestItemLogChild, which uses 300 too
+	start := strconv.FormatInt(time.Now().Add(time.Second).UnixNano(), 10)
+	t.Setenv(envItemStart, start)
+	cmds := make([]*exec.Cmd, procs)
+	outs := make([]*bytes.Buffer, procs)
+	for i := range cmds {
+		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestItemLogChild$", "-test.count=1", "-test.v")
+		cmds[i].Env = append(os.Environ(), envItemChild+"="+url)
+		outs[i] = new(bytes.Buffer)
+		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
+		if err := cmds[i].Start(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitUntil(envItemStart)
+	parentErr := bumpCounters(s, n, time.Millisecond)
+	for i, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Errorf("child %d: %v\n%s", i, err, outs[i])
+		}
+		if !strings.Contains(outs[i].String(), "--- PASS: TestItemLogChild") {
+			t.Errorf("child %d did not run:\n%s", i, outs[i])
+		}
+	}
+	if parentErr != nil {
+		t.Fatal(parentErr)
+	}
+	want := t0Items.Add((procs + 1) * n * time.Nanosecond)
+	got := read(t, s, "net", itemCounters)
+	for _, k := range itemCounters {
+		if st := got[k.String()]; !st.EventTime.Equal(want) {
+			t.Errorf("counter %v = %v, want %v: a batch of another process was lost", k, st.EventTime, want)
+		}
+	}
+	if err := s.CheckpointItems(context.Background(), "net"); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range tableContents(t, s, "net") {
+		if !st.EventTime.Equal(want) {
+			t.Errorf("iot_items: %v = %v, want %v", st.Key, st.EventTime, want)
+		}
+	}
+}
+
+// TestItemLogChild is a writer process of TestItemLogProcesses.
+func TestItemLogChild(t *testing.T) {
+	url := os.Getenv(envItemChild)
+	if url == "" {
+		t.Skip("only runs as a child of TestItemLogProcesses")
+	}
+	s := openT(t, url)
+	s.SetItemLogLimits(150, 60)
+	waitUntil(envItemStart)
+	if err := bumpCounters(s, 300, time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestFoldProperty applies random batches with random fold limits and

@@ -43,7 +43,7 @@ const (
 	DefaultItemLogMax = 2_000_000
 	// DefaultItemLogFoldChunk is the number of entries one fold step moves
 	// at least (one transaction).
-	DefaultItemLogFoldChunk = 250_000
+	DefaultItemLogFoldChunk = 100_000
 )
 
 // iotState is the ingest state of a Store: the item index of every
