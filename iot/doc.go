@@ -39,7 +39,7 @@
 //     is not newer (eventTime, compared as instants with their offsets)
 //     than the last event applied to that item changes nothing.
 //   - The item states live where the Store keeps them. store.Store holds
-//     every item state of a network in memory (about 64 bytes an item)
+//     every item state of a network in memory (32 to 64 bytes an item)
 //     and writes, per batch that changed items, one compact record of the
 //     new states to an item log, in the batch's transaction; iot_items
 //     receives them when the log is folded (see package store). A batch

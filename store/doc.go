@@ -85,7 +85,7 @@
 // IoTBatch (package iot's store interface) does not read and write one
 // iot_items row per EPC read. The store keeps the state of every item of
 // a network (sku, site, status, event time) in an in-memory index, loaded
-// once from iot_items and the item log (migration 0003), about 64 bytes
+// once from iot_items and the item log (migration 0003), 32 to 64 bytes
 // an item. A batch's transaction locks the network's row of
 // iot_item_heads, replays the log records other processes appended since
 // (so several processes may ingest one database), lets the ingest read

@@ -17,12 +17,13 @@ import (
 //
 // An item whose GTIN is 14 digits and whose serial is a decimal number
 // without leading zeros of at most 19 digits (the usual case: SGTIN-96
-// serials are numbers below 2^38) is keyed by two integers; any other item
-// by its key string. A value is 16 bytes without pointers: its event time
-// in Unix nanoseconds, its sku and its site as numbers into the index's
-// name table, and its status. So neither map holds pointers apart from
-// the odd key strings, and the garbage collector does not scan them: one
-// million items take about 50 MB.
+// serials are numbers below 2^38) is keyed by two integers, in itemTable;
+// any other item by its key string, in a map. A value is 16 bytes without
+// pointers: its event time in Unix nanoseconds, its sku and its site as
+// numbers into the index's name table, and its status. So the table holds
+// no pointers and the garbage collector does not scan it: a 32-byte slot
+// per item, at a load between 40% and 81%, 32 to 64 MB for a million
+// items.
 
 // itemKey is the packed key of an item with a numeric serial.
 type itemKey struct {
@@ -61,8 +62,9 @@ var codeStatus = [4]iot.ItemStatus{"", iot.ItemPresent, iot.ItemInTransit, iot.I
 // maxNames bounds the name table: site ids are stored in 30 bits.
 const maxNames = 1 << 30
 
-// packKey returns the packed key of k, or ok false when k does not pack.
-func packKey(gtin, serial string) (itemKey, bool) {
+// packKey returns the packed key of an item, or ok false when it does not
+// pack. It takes strings and column bytes alike.
+func packKey[T ~string | ~[]byte](gtin, serial T) (itemKey, bool) {
 	if len(gtin) != 14 || len(serial) == 0 || len(serial) > 19 || (serial[0] == '0' && len(serial) > 1) {
 		return itemKey{}, false
 	}

@@ -184,7 +184,7 @@ func (s *Store) loadItems(ctx context.Context, tx *sqlx.Tx, x *itemIndex) error 
 		}
 		v := itemVal{timeNS: ns, sku: skuID, site: siteID<<2 | code}
 		if len(epc) > 15 && epc[14] == '.' {
-			if k, ok := packKey(string(epc[:14]), string(epc[15:])); ok {
+			if k, ok := packKey(epc[:14], epc[15:]); ok {
 				x.items.put(k, v)
 				continue
 			}
