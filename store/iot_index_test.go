@@ -1,13 +1,11 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
@@ -457,27 +455,10 @@ func TestItemLogProcesses(t *testing.T) {
 	const procs, n = 2, 300      // n batches each; the children run TestItemLogChild, which uses 300 too
 	start := strconv.FormatInt(time.Now().Add(time.Second).UnixNano(), 10)
 	t.Setenv(envItemStart, start)
-	cmds := make([]*exec.Cmd, procs)
-	outs := make([]*bytes.Buffer, procs)
-	for i := range cmds {
-		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestItemLogChild$", "-test.count=1", "-test.v")
-		cmds[i].Env = append(os.Environ(), envItemChild+"="+url)
-		outs[i] = new(bytes.Buffer)
-		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
-		if err := cmds[i].Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	wait := startChildren(t, procs, "TestItemLogChild", envItemChild+"="+url)
 	waitUntil(envItemStart)
 	parentErr := bumpCounters(s, n, time.Millisecond)
-	for i, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Errorf("child %d: %v\n%s", i, err, outs[i])
-		}
-		if !strings.Contains(outs[i].String(), "--- PASS: TestItemLogChild") {
-			t.Errorf("child %d did not run:\n%s", i, outs[i])
-		}
-	}
+	wait()
 	if parentErr != nil {
 		t.Fatal(parentErr)
 	}

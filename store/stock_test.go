@@ -1,15 +1,12 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 
@@ -234,26 +231,9 @@ func TestSQLiteProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	const procs, workers, n = 3, 4, 100
-	cmds := make([]*exec.Cmd, procs)
-	outs := make([]*bytes.Buffer, procs)
-	for i := range cmds {
-		cmds[i] = exec.Command(os.Args[0], "-test.run=^TestSQLiteChildWriter$", "-test.count=1", "-test.v")
-		cmds[i].Env = append(os.Environ(), envChildDB+"="+url, envChildN+"="+strconv.Itoa(n))
-		outs[i] = new(bytes.Buffer)
-		cmds[i].Stdout, cmds[i].Stderr = outs[i], outs[i]
-		if err := cmds[i].Start(); err != nil {
-			t.Fatal(err)
-		}
-	}
+	wait := startChildren(t, procs, "TestSQLiteChildWriter", envChildDB+"="+url, envChildN+"="+strconv.Itoa(n))
 	parentErr := adjustMany(ctx, s, workers, n)
-	for i, c := range cmds {
-		if err := c.Wait(); err != nil {
-			t.Errorf("child writer %d: %v\n%s", i, err, outs[i])
-		}
-		if !strings.Contains(outs[i].String(), "--- PASS: TestSQLiteChildWriter") {
-			t.Errorf("child writer %d did not run:\n%s", i, outs[i])
-		}
-	}
+	wait()
 	if parentErr != nil {
 		t.Fatal(parentErr)
 	}
