@@ -1,51 +1,19 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/store"
 )
-
-// scrapeMetrics fetches a Prometheus text page: series -> value.
-func scrapeMetrics(t *testing.T, url string) map[string]float64 {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("scrape %s: %s %v", url, resp.Status, err)
-	}
-	out := map[string]float64{}
-	sc := bufio.NewScanner(bytes.NewReader(body))
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad sample %q", line)
-		}
-		out[line[:i]] = v
-	}
-	return out
-}
 
 // TestIngestMetricsAndJSONLogs runs `sillage ingest --metrics
 // 127.0.0.1:0 --log-format json` against the embedded broker, publishes
@@ -78,7 +46,7 @@ func TestIngestMetricsAndJSONLogs(t *testing.T) {
 	var got map[string]float64
 	deadline := time.Now().Add(time.Minute)
 	for {
-		got = scrapeMetrics(t, metricsURL)
+		got = obstest.Scrape(t, metricsURL)
 		if got[`sillage_ingest_messages_total{network="tiny"}`] >= float64(published) || time.Now().After(deadline) {
 			break
 		}

@@ -1,14 +1,11 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"net/http"
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,40 +18,9 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/browsertest"
+	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/store"
 )
-
-// scrape reads a Prometheus text page: series -> value.
-func scrape(t *testing.T, url string) map[string]float64 {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("scrape %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("scrape %s: %s", url, resp.Status)
-	}
-	out := map[string]float64{}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad sample %q", line)
-		}
-		out[line[:i]] = v
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // sumOf adds the samples of a metric name over its label sets.
 func sumOf(samples map[string]float64, name string) (float64, bool) {
@@ -92,7 +58,7 @@ func checkDevMetrics(t *testing.T, url string) {
 	var missing []string
 	deadline := time.Now().Add(time.Minute)
 	for {
-		got := scrape(t, url)
+		got := obstest.Scrape(t, url)
 		missing = missing[:0]
 		for _, w := range want {
 			if v, ok := sumOf(got, w.name); !ok || v < w.min {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
@@ -269,7 +270,7 @@ func TestMultiProcess(t *testing.T) {
 		t.Fatal("worker-2 did not log its metrics URL")
 	}
 	eventually(t, 30*time.Second, "worker-2's Temporal metrics", func() bool {
-		got := scrape(t, m[1])
+		got := obstest.Scrape(t, m[1])
 		done, _ := sumOf(got, "temporal_workflow_completed_total")
 		acts, _ := sumOf(got, "temporal_activity_execution_latency_seconds_count")
 		return done >= 1 && acts >= 1

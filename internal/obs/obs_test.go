@@ -1,17 +1,16 @@
 package obs
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"flag"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/iot"
 )
 
@@ -83,42 +82,6 @@ func TestLogFlags(t *testing.T) {
 	}
 }
 
-// scrape fetches a metrics page and returns its samples: series (name
-// with labels, as written) to value.
-func scrape(t *testing.T, url string) map[string]float64 {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s", url, resp.Status)
-	}
-	return ParseText(t, resp.Body)
-}
-
-// ParseText reads the Prometheus text format into series -> value.
-func ParseText(t *testing.T, r io.Reader) map[string]float64 {
-	t.Helper()
-	out := map[string]float64{}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		i := strings.LastIndexByte(line, ' ')
-		v, err := strconv.ParseFloat(line[i+1:], 64)
-		if err != nil {
-			t.Fatalf("bad sample line %q", line)
-		}
-		out[line[:i]] = v
-	}
-	return out
-}
-
 func TestMetricsEndpoint(t *testing.T) {
 	m := New("v1.2.3")
 	defer m.Close()
@@ -138,7 +101,7 @@ func TestMetricsEndpoint(t *testing.T) {
 	// tally reports every second: wait for the SDK counter to arrive.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		got = scrape(t, srv.URL())
+		got = obstest.Scrape(t, srv.URL())
 		if got[`temporal_request_total{namespace="default"}`] == 3 || time.Now().After(deadline) {
 			break
 		}
