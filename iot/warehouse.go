@@ -237,20 +237,9 @@ func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, 
 // has returned.
 func graceful(ctx context.Context) (c context.Context, done func()) {
 	c, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	var timer *time.Timer
-	var mu sync.Mutex
-	stop := context.AfterFunc(ctx, func() {
-		mu.Lock()
-		defer mu.Unlock()
-		timer = time.AfterFunc(ShutdownGrace, cancel)
-	})
+	stop := context.AfterFunc(ctx, func() { time.AfterFunc(ShutdownGrace, cancel) })
 	return c, func() {
 		stop()
-		mu.Lock()
-		if timer != nil {
-			timer.Stop()
-		}
-		mu.Unlock()
 		cancel()
 	}
 }
