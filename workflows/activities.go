@@ -87,6 +87,9 @@ const (
 	ErrTypeConflict = "Conflict"
 	// ErrTypeNotFound: a network, plan or order that does not exist.
 	ErrTypeNotFound = "NotFound"
+	// ErrTypePlanBusy: a plan waited LeaseWaitMax for another plan of its
+	// network and gave up.
+	ErrTypePlanBusy = "PlanBusy"
 	// ErrTypePending: a supplier has not answered yet. It is retryable:
 	// the retry policy is the polling loop.
 	ErrTypePending = "Pending"

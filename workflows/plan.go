@@ -105,7 +105,6 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 	p.publish(ctx, PlanStatusOrdering)
 
 	p.runOrders(ctx, statusCh, in.Options)
-	p.releaseLease(ctx)
 
 	p.sum.Stage = StageDone
 	p.sum.Finished = workflow.Now(ctx)
@@ -142,10 +141,6 @@ const (
 	// network before it fails.
 	LeaseWaitMax = 12 * time.Hour
 )
-
-// ErrTypePlanBusy: a plan waited LeaseWaitMax for another plan of its
-// network and gave up.
-const ErrTypePlanBusy = "PlanBusy"
 
 // acquireLease waits until the plan holds its network's lease, polling
 // with a growing interval; the details say which plan it waits for.
@@ -298,7 +293,7 @@ func (p *planRun) runOrders(ctx workflow.Context, statusCh workflow.ReceiveChann
 		return false
 	}
 	for waiting() {
-		if opts.WaitForOrders && p.lease != nil && allReported(p.sum.Orders, reported) {
+		if opts.WaitForOrders && allReported(p.sum.Orders, reported) {
 			// Every order holds its units: the next plan may read the stock.
 			p.releaseLease(ctx)
 		}
