@@ -149,6 +149,12 @@ func TestDev(t *testing.T) {
 	d := startDev(t, bin, dir)
 	for _, want := range []string{"[1/10] network maison", "Temporal dev server", "seeded, with 25% of the distribution centres' stock",
 		"schedules: sillage-plan-maison created", "first plan requested from planner:maison", "simulated warehouses: ack the commands of maison"} {
+		// The banner on stdout can be read before the last progress line
+		// on stderr has been copied from its pipe: give stderr a moment.
+		deadline := time.Now().Add(10 * time.Second)
+		for !strings.Contains(d.stderr.String(), want) && time.Now().Before(deadline) {
+			time.Sleep(100 * time.Millisecond)
+		}
 		if !strings.Contains(d.stderr.String(), want) {
 			t.Errorf("dev's progress lacks %q:\n%s", want, d.stderr.String())
 		}

@@ -110,7 +110,18 @@ func listIDs(t testing.TB, c client.Client, query string) []string {
 	var ids []string
 	var token []byte
 	for {
-		resp, err := c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
+		var resp *workflowservice.ListWorkflowExecutionsResponse
+		var err error
+		// A loaded machine makes the dev server drop a stream now and
+		// then (RST_STREAM CANCEL): retry a few times before failing.
+		for attempt := 1; ; attempt++ {
+			resp, err = c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
+			if err == nil || attempt == 5 {
+				break
+			}
+			t.Logf("list %q: attempt %d: %v; retrying", query, attempt, err)
+			time.Sleep(time.Duration(attempt) * time.Second)
+		}
 		if err != nil {
 			t.Fatalf("list %q: %v", query, err)
 		}
