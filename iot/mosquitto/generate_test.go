@@ -1,8 +1,8 @@
 package mosquitto_test
 
 import (
-	"fmt"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
