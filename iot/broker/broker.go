@@ -114,9 +114,10 @@ const (
 )
 
 // Allowed reports whether user may publish on topic (write) or subscribe
-// to the topic filter topic (read), under the rules of
-// deploy/mosquitto/acl: a site (user name = site id) publishes on
-// sillage/v1/sites/<id>/{epcis,stock,acks} and reads its commands; the
+// to the topic filter topic (read), under the rules of the ACL that
+// sillage mqtt-users writes (package iot/mosquitto): a site (user name =
+// site id) publishes on sillage/v1/sites/<id>/{epcis,stock,acks} and
+// reads its commands; the
 // ingest reads all sites' epcis, stock and acks and writes commands and
 // dead letters; the planner writes commands; ops reads everything.
 func Allowed(user, topic string, write bool) bool {

@@ -18,7 +18,7 @@ type Options struct {
 	Users map[string]string
 	// PasswordFile is a mosquitto_passwd file to use instead of Users.
 	PasswordFile string
-	// ACL is the content of the ACL file (see deploy/mosquitto/acl);
+	// ACL is the content of the ACL file (see package iot/mosquitto);
 	// empty means none.
 	ACL string
 	// ACLFile is a path to an ACL file to use instead of ACL.
