@@ -79,7 +79,8 @@ func TestMQTTUsersCommand(t *testing.T) {
 // mosquitto with the configuration of `sillage mqtt-users --tls`, two
 // `sillage ingest --share` on one database, and `sillage simulate` with
 // each site's own credentials, all over TLS. The stock ends as the
-// simulator says, and both ingests took part.
+// simulator says, and both ingests took part (one reaches the broker as
+// ssl://, the other as mqtts://).
 func TestMQTTUsersCluster(t *testing.T) {
 	if _, err := exec.LookPath("mosquitto"); err != nil {
 		t.Skip("mosquitto not installed")
@@ -137,6 +138,9 @@ func TestMQTTUsersCluster(t *testing.T) {
 		in := &ingest{done: make(chan int, 1)}
 		args := append([]string{"ingest", "--db", db, "--network", "tiny", "--resend", "0", "--share", "ingest",
 			"--client-id", "sillage-ingest-tiny-" + id, "--username", "ingest", "--password-file", filepath.Join(dir, "credentials", "ingest")}, tlsArgs...)
+		if id == "b" {
+			args[len(args)-3] = "mqtts://" + addr // the other spelling of MQTT over TLS
+		}
 		go func() { in.done <- run(ictx, args, &in.stdout, &in.stderr) }()
 		ingests = append(ingests, in)
 		for !strings.Contains(in.stderr.String(), "subscribed") {
