@@ -86,7 +86,9 @@ type mqttBroker struct {
 func (b mqttBroker) CA() string { return filepath.Join(b.Dir, "certs", "ca.crt") }
 
 // PasswordFile returns the credentials file of user.
-func (b mqttBroker) PasswordFile(user string) string { return filepath.Join(b.Dir, "credentials", user) }
+func (b mqttBroker) PasswordFile(user string) string {
+	return filepath.Join(b.Dir, "credentials", user)
+}
 
 // Password returns user's password.
 func (b mqttBroker) Password(t *testing.T, user string) string {
