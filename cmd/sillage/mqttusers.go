@@ -51,7 +51,9 @@ listener without --tls) must be on a loopback address. Then:
   sillage ingest --broker ssl://127.0.0.1:8883 --ca-file DIR/certs/ca.crt \
     --username ingest --password-file DIR/credentials/ingest ...
 
-Passwords are never printed. --owner and --broker-owner (UID:GID, needs
+The broker keeps up to --max-queued messages for a session whose client
+is down (a stopped ingest's share of a shared subscription), and saves its
+sessions every 60 s and at SIGTERM. Passwords are never printed. --owner and --broker-owner (UID:GID, needs
 root) give the credentials and the broker's files to the users that read
 them, as docker-compose.yml does.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -65,6 +67,7 @@ them, as docker-compose.yml does.`,
 			runAs := fs.String("run-as", "", "`user` the broker runs as when started as root (default: the user running this command, who can read the files)")
 			owner := fs.String("owner", "", "give the credentials to `UID:GID`")
 			brokerOwner := fs.String("broker-owner", "", "give the files the broker reads (passwd, acl, conf, server certificate and key, data) to `UID:GID`")
+			maxQueued := fs.Int("max-queued", mosquitto.DefaultMaxQueued, "QoS 1 messages the broker keeps for a disconnected session (an ingest that is down) before dropping new ones; -1: no limit")
 			demo := fs.Bool("demo", false, "also the simulator and warehouse users (demonstrations and tests only)")
 			rotate := fs.Bool("rotate", false, "new passwords for every user, a new CA and server certificate")
 			return func(ctx context.Context, e *env) error {
@@ -75,7 +78,10 @@ them, as docker-compose.yml does.`,
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				opts := mosquitto.Options{Dir: *out, Demo: *demo, Rotate: *rotate, TLS: *useTLS, TLSListen: *tlsListen,
-					PlainListen: *plainListen, DataDir: *data, RunAs: *runAs}
+					PlainListen: *plainListen, DataDir: *data, RunAs: *runAs, MaxQueued: *maxQueued}
+				if *maxQueued == 0 || *maxQueued < -1 {
+					return usageErrorf("--max-queued %d: want a positive number, or -1 for no limit", *maxQueued)
+				}
 				if *useTLS {
 					for _, h := range strings.Split(*hosts, ",") {
 						if h = strings.TrimSpace(h); h != "" {

@@ -29,6 +29,10 @@ const (
 	defaultHosts   = "localhost,127.0.0.1" // names the server certificate covers by default
 )
 
+// DefaultMaxQueued is the default of Options.MaxQueued: at 100 messages
+// per second, a quarter of an hour of one ingest's share.
+const DefaultMaxQueued = 100000
+
 // Owner is a numeric user and group that files are given to (chown).
 type Owner struct{ UID, GID int }
 
@@ -61,7 +65,11 @@ type Options struct {
 	PlainListen string
 
 	DataDir string // broker persistence directory; default Dir/data, created when it is inside Dir
-	RunAs   string // the broker's "user" line: whom it runs as when started as root; "" leaves Mosquitto's default (mosquitto)
+	// MaxQueued is how many QoS 1 messages the broker keeps for one
+	// disconnected persistent session (an ingest that is down) before it
+	// drops new ones; 0 means DefaultMaxQueued, -1 no limit.
+	MaxQueued int
+	RunAs     string // the broker's "user" line: whom it runs as when started as root; "" leaves Mosquitto's default (mosquitto)
 
 	// Owner gets the credentials, and BrokerOwner the files the broker
 	// reads (passwd, acl, the server certificate and key, the data
@@ -196,6 +204,12 @@ func Generate(opts Options) (Result, error) {
 		}
 	}
 	conf.dir, conf.data, conf.runAs, conf.network = dir, data, opts.RunAs, opts.Network.Name
+	switch {
+	case opts.MaxQueued == 0:
+		conf.maxQueued = DefaultMaxQueued
+	case opts.MaxQueued > 0:
+		conf.maxQueued = opts.MaxQueued
+	}
 	if err := writeFile(filepath.Join(dir, FileConf), []byte(conf.String()), 0o644, opts.BrokerOwner); err != nil {
 		return res, err
 	}
@@ -391,6 +405,7 @@ type config struct {
 	plainPort, tlsPort int
 	dir, data, runAs   string
 	network            string
+	maxQueued          int // 0: no limit
 }
 
 func listenerLine(host string, port int) string {
@@ -421,8 +436,10 @@ func (c *config) String() string {
 		b.WriteString("\n")
 	}
 	b.WriteString("# The ingests keep persistent sessions (clean session off, QoS 1): keep\n")
-	b.WriteString("# their queued messages across broker restarts and while they are down.\n")
-	fmt.Fprintf(&b, "persistence true\npersistence_location %s/\nautosave_interval 60\nmax_queued_messages 100000\n\n", strings.TrimSuffix(c.data, "/"))
+	b.WriteString("# their queued messages across broker restarts (saved every 60 s and\n")
+	b.WriteString("# at a clean stop) and while they are down, up to max_queued_messages\n")
+	b.WriteString("# per session (0: no limit).\n")
+	fmt.Fprintf(&b, "persistence true\npersistence_location %s/\nautosave_interval 60\nmax_queued_messages %d\n\n", strings.TrimSuffix(c.data, "/"), c.maxQueued)
 	b.WriteString("# An ingest acknowledges a batch after its database commit: let a whole\n# batch (500 by default) be in flight to it.\nmax_inflight_messages 1000\n\n")
 	b.WriteString("log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\n")
 	return b.String()

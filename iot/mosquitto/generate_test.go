@@ -200,7 +200,9 @@ func TestGenerateListeners(t *testing.T) {
 		want []string
 		not  []string
 	}{
-		{mosquitto.Options{}, []string{"listener 1883 127.0.0.1\n"}, []string{"listener 8883", "certfile"}},
+		{mosquitto.Options{}, []string{"listener 1883 127.0.0.1\n", "max_queued_messages 100000\n"}, []string{"listener 8883", "certfile"}},
+		{mosquitto.Options{MaxQueued: -1}, []string{"max_queued_messages 0\n"}, nil},
+		{mosquitto.Options{MaxQueued: 5000}, []string{"max_queued_messages 5000\n"}, nil},
 		{mosquitto.Options{TLS: true, TLSListen: "127.0.0.1:8883", PlainListen: "127.0.0.1:1883", RunAs: "root"},
 			[]string{"listener 8883 127.0.0.1\ncafile", "listener 1883 127.0.0.1\n", "\nuser root\n"}, nil},
 		{mosquitto.Options{TLS: true, DataDir: "/mosquitto/data", RunAs: "mosquitto"},
