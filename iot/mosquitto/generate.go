@@ -1,14 +1,10 @@
 package mosquitto
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,20 +28,6 @@ const (
 // DefaultMaxQueued is the default of Options.MaxQueued: at 100 messages
 // per second, a quarter of an hour of one ingest's share.
 const DefaultMaxQueued = 100000
-
-// Owner is a numeric user and group that files are given to (chown).
-type Owner struct{ UID, GID int }
-
-// ParseOwner parses "UID:GID".
-func ParseOwner(s string) (Owner, error) {
-	u, g, ok := strings.Cut(s, ":")
-	uid, err1 := strconv.Atoi(u)
-	gid, err2 := strconv.Atoi(g)
-	if !ok || err1 != nil || err2 != nil || uid < 0 || gid < 0 {
-		return Owner{}, fmt.Errorf("owner %q: want UID:GID, two numbers", s)
-	}
-	return Owner{uid, gid}, nil
-}
 
 // Options say what Generate writes.
 type Options struct {
@@ -283,164 +265,4 @@ func (opts Options) hosts() []string {
 		return opts.Hosts
 	}
 	return strings.Split(defaultHosts, ",")
-}
-
-// listeners checks the listen addresses.
-func (opts Options) listeners() (*config, error) {
-	c := &config{}
-	plain := opts.PlainListen
-	if !opts.TLS && plain == "" {
-		plain = "127.0.0.1:1883"
-	}
-	if plain != "" {
-		host, port, err := splitListen(plain)
-		if err != nil {
-			return nil, fmt.Errorf("plaintext listener: %w", err)
-		}
-		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-			return nil, fmt.Errorf("%w: plaintext listener %q: only a loopback address may carry MQTT without TLS", sillage.ErrInvalid, plain)
-		}
-		c.plainHost, c.plainPort = host, port
-	}
-	if opts.TLS {
-		l := opts.TLSListen
-		if l == "" {
-			l = ":8883"
-		}
-		host, port, err := splitListen(l)
-		if err != nil {
-			return nil, fmt.Errorf("TLS listener: %w", err)
-		}
-		c.tlsHost, c.tlsPort = host, port
-		for _, h := range opts.hosts() {
-			if h == "" || strings.ContainsAny(h, " ,") {
-				return nil, fmt.Errorf("%w: host %q for the server certificate", sillage.ErrInvalid, h)
-			}
-		}
-	}
-	if c.tlsPort != 0 && c.tlsPort == c.plainPort {
-		return nil, fmt.Errorf("%w: the TLS and plaintext listeners share port %d", sillage.ErrInvalid, c.tlsPort)
-	}
-	return c, nil
-}
-
-func splitListen(s string) (string, int, error) {
-	host, p, err := net.SplitHostPort(s)
-	if err != nil {
-		return "", 0, fmt.Errorf("%w: %q: want HOST:PORT", sillage.ErrInvalid, s)
-	}
-	port, err := strconv.Atoi(p)
-	if err != nil || port < 1 || port > 65535 {
-		return "", 0, fmt.Errorf("%w: %q: port must be 1 to 65535", sillage.ErrInvalid, s)
-	}
-	return host, port, nil
-}
-
-// newPassword returns 256 random bits in base64url, without padding.
-func newPassword() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("password: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// ReadPassword reads a credentials file: the password is its first line,
-// without surrounding spaces. The error wraps os.ErrNotExist for a
-// missing file.
-func ReadPassword(path string) (string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return "", fmt.Errorf("read password: %w", err)
-	}
-	line, _, _ := strings.Cut(string(data), "\n")
-	pw := strings.TrimSpace(line)
-	if pw == "" {
-		return "", fmt.Errorf("read password: %s: empty", path)
-	}
-	return pw, nil
-}
-
-// CredentialsFile returns the path of user's credentials file under dir.
-func CredentialsFile(dir, user string) string { return filepath.Join(dir, DirCredentials, user) }
-
-// writeFile replaces path atomically with data, mode perm and owner.
-func writeFile(path string, data []byte, perm os.FileMode, owner *Owner) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename there is nothing to remove
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := chown(tmp, owner); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
-
-func chown(path string, o *Owner) error {
-	if o == nil {
-		return nil
-	}
-	if err := os.Chown(path, o.UID, o.GID); err != nil {
-		return fmt.Errorf("give %s to %d:%d: %w", path, o.UID, o.GID, err)
-	}
-	return nil
-}
-
-// config is the text of mosquitto.conf.
-type config struct {
-	plainHost, tlsHost string
-	plainPort, tlsPort int
-	dir, data, runAs   string
-	network            string
-	maxQueued          int // 0: no limit
-}
-
-func listenerLine(host string, port int) string {
-	if host == "" {
-		return fmt.Sprintf("listener %d\n", port)
-	}
-	return fmt.Sprintf("listener %d %s\n", port, host)
-}
-
-func (c *config) String() string {
-	var b strings.Builder
-	p := func(f string) string { return filepath.Join(c.dir, f) }
-	fmt.Fprintf(&b, "# Mosquitto 2 configuration for sillage, network %q.\n", c.network)
-	b.WriteString("# Written by `sillage mqtt-users`: do not edit, run it again.\n\n")
-	if c.runAs != "" {
-		fmt.Fprintf(&b, "# Started as root, the broker runs as this user.\nuser %s\n\n", c.runAs)
-	}
-	b.WriteString("# One password file and ACL for every listener.\nper_listener_settings false\nallow_anonymous false\n")
-	fmt.Fprintf(&b, "password_file %s\nacl_file %s\n\n", p(FilePasswd), p(FileACL))
-	if c.tlsPort != 0 {
-		b.WriteString("# MQTT over TLS (server certificate signed by certs/ca.crt).\n")
-		b.WriteString(listenerLine(c.tlsHost, c.tlsPort))
-		fmt.Fprintf(&b, "cafile %s\ncertfile %s\nkeyfile %s\n\n", p(FileCACert), p(FileServerCert), p(FileServerKey))
-	}
-	if c.plainPort != 0 {
-		b.WriteString("# Plain MQTT, on loopback only.\n")
-		b.WriteString(listenerLine(c.plainHost, c.plainPort))
-		b.WriteString("\n")
-	}
-	b.WriteString("# The ingests keep persistent sessions (clean session off, QoS 1): keep\n")
-	b.WriteString("# their queued messages across broker restarts (saved every 60 s and\n")
-	b.WriteString("# at a clean stop) and while they are down, up to max_queued_messages\n")
-	b.WriteString("# per session (0: no limit).\n")
-	fmt.Fprintf(&b, "persistence true\npersistence_location %s/\nautosave_interval 60\nmax_queued_messages %d\n\n", strings.TrimSuffix(c.data, "/"), c.maxQueued)
-	b.WriteString("# An ingest acknowledges a batch after its database commit: let a whole\n# batch (500 by default) be in flight to it.\nmax_inflight_messages 1000\n\n")
-	b.WriteString("log_dest stdout\nlog_type error\nlog_type warning\nlog_type notice\n")
-	return b.String()
 }
