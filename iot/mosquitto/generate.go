@@ -25,8 +25,8 @@ const (
 	defaultHosts   = "localhost,127.0.0.1" // names the server certificate covers by default
 )
 
-// DefaultMaxQueued is the default of Options.MaxQueued: at 100 messages
-// per second, a quarter of an hour of one ingest's share.
+// DefaultMaxQueued is the default of Options.MaxQueued: 1000 s (about
+// 17 minutes) of an ingest's share at 100 messages per second.
 const DefaultMaxQueued = 100000
 
 // Options say what Generate writes.
