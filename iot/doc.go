@@ -10,8 +10,9 @@
 //	sillage/v1/sites/{site}/acks      site -> ingest  Ack of a command
 //	sillage/v1/deadletter             ingest -> ops   DeadLetter: a rejected message and its reason
 //
-// {site} is the site id of the network, which is also the site's MQTT user
-// name under the shipped ACL (deploy/mosquitto/acl). Everything is QoS 1.
+// {site} is the site id of the network, which is also the site's MQTT
+// user name under the ACL of sillage mqtt-users (package iot/mosquitto).
+// Everything is QoS 1.
 //
 // # Stock semantics
 //
@@ -61,7 +62,14 @@
 // previous batch is being applied), applied in one transaction, then
 // acknowledged; a message is acknowledged only once the transaction that
 // holds its key, its stock changes and its item states has committed, so
-// a crash at any point loses nothing and counts nothing twice. Commands
+// a crash at any point loses nothing and counts nothing twice. Several
+// ingests may split one network's messages through a shared subscription
+// (Ingest.ShareGroup) on one database: the store serialises their batches
+// and recognises a message by its key whichever ingest applies it. Item
+// states follow event times, so the order in which two ingests apply a
+// site's EPCIS events does not matter; stock snapshots set on-hand stock
+// and, split between ingests, may be applied out of publication order.
+// Commands
 // publishes outbound commands and sends them again, with the same id,
 // until acked. Trigger receives reorder point crossings (Debounce), goods
 // receipts and command acks after the commit. Simulator generates

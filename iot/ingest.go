@@ -51,6 +51,15 @@ type Ingest struct {
 	// DedupCache is the number of recent message keys remembered in memory
 	// to skip redeliveries without decoding them; 0: DefaultDedupCache.
 	DedupCache int
+	// ShareGroup, when set, subscribes through the MQTT shared
+	// subscription $share/ShareGroup/... (see SharedSubscriptions): the
+	// broker hands each message to one ingest of the group. Every ingest
+	// of a group needs its own fixed ClientID. Mosquitto deals messages
+	// round robin to the group's sessions, also to a member that is down,
+	// whose share waits in its persistent session until it is back: a
+	// killed ingest loses nothing, and its share is applied when it is
+	// restarted.
+	ShareGroup string
 	// PublishDeadLetters publishes each dead letter on TopicDeadLetter
 	// (QoS 1) after the commit.
 	PublishDeadLetters bool
@@ -99,14 +108,20 @@ func (in *Ingest) Run(ctx context.Context) error {
 	// Queued messages of the persistent session may arrive before the
 	// subscription of this connection is set up: route them too.
 	o.SetDefaultPublishHandler(handler)
+	subs := Subscriptions
+	if in.ShareGroup != "" {
+		if subs, err = SharedSubscriptions(in.ShareGroup); err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+	}
 	o.SetOnConnectHandler(func(c mqtt.Client) {
-		filters := make(map[string]byte, len(Subscriptions))
-		for _, f := range Subscriptions {
+		filters := make(map[string]byte, len(subs))
+		for _, f := range subs {
 			filters[f] = 1
 		}
 		tok := c.SubscribeMultiple(filters, handler)
 		if tok.WaitTimeout(30*time.Second) && tok.Error() == nil {
-			in.log().Info("ingest connected and subscribed", "broker", cfg.Broker, "client_id", cfg.ClientID, "filters", Subscriptions)
+			in.log().Info("ingest connected and subscribed", "broker", cfg.Broker, "client_id", cfg.ClientID, "filters", subs)
 			return
 		}
 		in.log().Error("ingest: subscribe failed; reconnecting", "err", tok.Error())

@@ -2,6 +2,7 @@ package iot_test
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -35,7 +36,9 @@ func TestMain(m *testing.M) {
 // childIngest runs an ingest on $CHILD_DB and $CHILD_BROKER until SIGTERM.
 // With CHILD_CRASH_AFTER=n it exits with status 3 right after committing
 // its n-th batch, before acknowledging it: the crash that the seen keys
-// must absorb.
+// must absorb. CHILD_CLIENT_ID (default sillage-ingest-test), CHILD_SHARE
+// (a shared subscription group), CHILD_CA, CHILD_USER and CHILD_PASSWORD
+// configure the client further.
 func childIngest() int {
 	log := slog.New(slog.NewTextHandler(os.Stdout, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
@@ -55,11 +58,13 @@ func childIngest() int {
 	crashAfter, _ := strconv.Atoi(os.Getenv("CHILD_CRASH_AFTER"))
 	batches := 0
 	in := &iot.Ingest{
-		Client:    iot.ClientConfig{Broker: os.Getenv("CHILD_BROKER"), ClientID: "sillage-ingest-test"},
-		Processor: &iot.Processor{Catalog: iot.NewCatalog(n), Log: log},
-		Store:     st,
-		BatchSize: 7,
-		Log:       log,
+		Client: iot.ClientConfig{Broker: os.Getenv("CHILD_BROKER"), ClientID: cmp.Or(os.Getenv("CHILD_CLIENT_ID"), "sillage-ingest-test"),
+			CAFile: os.Getenv("CHILD_CA"), Username: os.Getenv("CHILD_USER"), Password: os.Getenv("CHILD_PASSWORD")},
+		ShareGroup: os.Getenv("CHILD_SHARE"),
+		Processor:  &iot.Processor{Catalog: iot.NewCatalog(n), Log: log},
+		Store:      st,
+		BatchSize:  7,
+		Log:        log,
 		OnBatch: func(s iot.Stats) {
 			batches++
 			fmt.Printf("batch %d messages %d\n", batches, s.Messages)
@@ -83,10 +88,13 @@ type child struct {
 	done    chan error
 }
 
-func startChild(t *testing.T, db, broker string, crashAfter int) *child {
+// startChild starts an ingest process (see childIngest); env adds
+// variables such as CHILD_SHARE=group.
+func startChild(t *testing.T, db, broker string, crashAfter int, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SILLAGE_INGEST_CHILD=1", "CHILD_DB="+db, "CHILD_BROKER="+broker, "CHILD_CRASH_AFTER="+strconv.Itoa(crashAfter))
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

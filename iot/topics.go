@@ -26,6 +26,21 @@ var Subscriptions = []string{
 	TopicPrefix + "+/" + KindAcks,
 }
 
+// SharedSubscriptions returns Subscriptions as MQTT shared subscriptions
+// of group: "$share/GROUP/" + filter. The broker delivers each message to
+// one subscriber of the group. The error wraps sillage.ErrInvalid when
+// group is empty or holds '/', '+', '#' or a space.
+func SharedSubscriptions(group string) ([]string, error) {
+	if group == "" || strings.ContainsAny(group, "/+#\x00 ") {
+		return nil, fmt.Errorf("%w: shared subscription group %q: want a name without '/', '+', '#' or spaces", sillage.ErrInvalid, group)
+	}
+	out := make([]string, len(Subscriptions))
+	for i, f := range Subscriptions {
+		out[i] = "$share/" + group + "/" + f
+	}
+	return out, nil
+}
+
 // SiteTopic returns the topic of one kind for a site, for example
 // SiteTopic("DC-PAR", KindStock) = "sillage/v1/sites/DC-PAR/stock".
 func SiteTopic(site, kind string) string { return TopicPrefix + site + "/" + kind }

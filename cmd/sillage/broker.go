@@ -20,13 +20,13 @@ one-machine setup without Mosquitto. It listens on 127.0.0.1 by default.
 
 Without --users any client may connect and use any topic. With --users (a
 file of "user:password" lines) clients must authenticate, and the rules of
-deploy/mosquitto/acl apply: a site (user name = site id) publishes only
+the ACL of "sillage mqtt-users" apply: a site (user name = site id) publishes only
 under sillage/v1/sites/<id>/ and reads its own commands, "ingest" reads
 all sites and writes commands and dead letters, "planner" writes commands,
 "ops" reads everything.
 
 Sessions live in memory: a restart of the broker loses queued messages.
-Use Mosquitto (deploy/mosquitto) in production.`,
+Use Mosquitto configured by "sillage mqtt-users" in production.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			listen := fs.String("listen", broker.DefaultAddr, "`address` to listen on")
 			users := fs.String("users", "", "`file` of user:password lines; enables authentication and the ACL")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"flag"
 	"io"
 	"net"
@@ -45,7 +44,9 @@ type composeService struct {
 	Deploy *struct {
 		Replicas int `yaml:"replicas"`
 	} `yaml:"deploy"`
-	Restart string `yaml:"restart"`
+	Restart  string   `yaml:"restart"`
+	User     string   `yaml:"user"`
+	Profiles []string `yaml:"profiles"`
 }
 
 type composeDepOn struct {
@@ -125,7 +126,8 @@ func checkArgs(t *testing.T, service string, args []string) *flag.FlagSet {
 
 func TestComposeServices(t *testing.T) {
 	f := loadCompose(t)
-	for _, name := range []string{"postgres", "temporal", "temporal-ui", "mosquitto", "searchattrs", "seed", "schedules", "worker", "ingest", "prometheus"} {
+	for _, name := range []string{"postgres", "temporal", "temporal-ui", "mqtt-users", "mosquitto", "searchattrs", "seed", "schedules",
+		"worker", "ingest-1", "ingest-2", "footprints", "pact-serve", "simulator", "warehouse", "prometheus"} {
 		if _, ok := f.Services[name]; !ok {
 			t.Errorf("no service %s", name)
 		}
@@ -170,7 +172,7 @@ func TestComposeServices(t *testing.T) {
 			}
 		}
 	}
-	for _, name := range []string{"postgres", "temporal", "mosquitto", "worker", "ingest"} {
+	for _, name := range []string{"postgres", "temporal", "mosquitto", "worker", "ingest-1", "ingest-2"} {
 		if f.Services[name].Healthcheck == nil {
 			t.Errorf("%s has no health check", name)
 		}
@@ -184,6 +186,16 @@ func TestComposeServices(t *testing.T) {
 	}
 	if len(f.Services["postgres"].Ports) > 0 {
 		t.Error("postgres publishes a port")
+	}
+	// MQTT leaves the host with TLS only.
+	if p := f.Services["mosquitto"].Ports; len(p) != 1 || p[0] != "8883:8883" {
+		t.Errorf("mosquitto publishes %v, want only the TLS port 8883:8883", p)
+	}
+	// The demo services run only with --profile demo.
+	for name, s := range f.Services {
+		if demo := name == "simulator" || name == "warehouse"; demo != contains(s.Profiles, "demo") {
+			t.Errorf("%s: profiles %v", name, s.Profiles)
+		}
 	}
 	if dependsCycle(f) {
 		t.Error("depends_on has a cycle")
@@ -230,11 +242,10 @@ func TestComposeSillageCommands(t *testing.T) {
 		}
 	}
 	sort.Strings(sillageServices)
-	if strings.Join(sillageServices, ",") != "ingest,schedules,searchattrs,seed,worker" {
+	if strings.Join(sillageServices, ",") != "footprints,ingest-1,ingest-2,mqtt-users,pact-serve,schedules,searchattrs,seed,simulator,warehouse,worker" {
 		t.Errorf("sillage services %v", sillageServices)
 	}
-	aclUsers := aclUsers(t)
-	mqttPort := mosquittoPort(t)
+	mq := generateComposeMQTT(t, f)
 	for _, name := range sillageServices {
 		s := f.Services[name]
 		if s.Entrypoint != nil {
@@ -245,32 +256,24 @@ func TestComposeSillageCommands(t *testing.T) {
 			continue
 		}
 		// The environment the flags default from.
-		db, err := url.Parse(s.Environment[envDB])
-		if _, perr := store.ParseURL(s.Environment[envDB]); err != nil || perr != nil || db.Scheme != "postgres" ||
-			db.Hostname() != "postgres" || db.Port() != "5432" || db.Path != "/sillage" || db.User.Username() != "sillage" {
-			t.Errorf("%s: %s=%q: want the sillage database of the postgres service", name, envDB, s.Environment[envDB])
-		} else if pw, _ := db.User.Password(); pw != f.Services["postgres"].Environment["SILLAGE_DB_PASSWORD"] {
-			t.Errorf("%s: the database password differs from the one init.sh gives the sillage role", name)
+		if fs.Lookup("db") != nil {
+			db, err := url.Parse(s.Environment[envDB])
+			if _, perr := store.ParseURL(s.Environment[envDB]); err != nil || perr != nil || db.Scheme != "postgres" ||
+				db.Hostname() != "postgres" || db.Port() != "5432" || db.Path != "/sillage" || db.User.Username() != "sillage" {
+				t.Errorf("%s: %s=%q: want the sillage database of the postgres service", name, envDB, s.Environment[envDB])
+			} else if pw, _ := db.User.Password(); pw != f.Services["postgres"].Environment["SILLAGE_DB_PASSWORD"] {
+				t.Errorf("%s: the database password differs from the one init.sh gives the sillage role", name)
+			}
 		}
-		if s.Environment[envTemporal] != "temporal:7233" {
+		if fs.Lookup("temporal") != nil && s.Environment[envTemporal] != "temporal:7233" {
 			t.Errorf("%s: %s=%q, want temporal:7233", name, envTemporal, s.Environment[envTemporal])
 		}
 		if fl := fs.Lookup("broker"); fl != nil && fl.Value.String() != fl.DefValue {
-			u, err := url.Parse(fl.Value.String())
-			if err != nil || u.Hostname() != "mosquitto" || u.Port() != mqttPort {
-				t.Errorf("%s: --broker %s, want the mosquitto service on port %s", name, fl.Value, mqttPort)
-			}
-			user := fs.Lookup("username").Value.String()
-			if !aclUsers[user] {
-				t.Errorf("%s: MQTT user %q has no rules in deploy/mosquitto/acl", name, user)
-			}
-			if s.Environment[envMQTTPassword] == "" {
-				t.Errorf("%s: no %s for MQTT user %s", name, envMQTTPassword, user)
-			}
+			checkComposeMQTTClient(t, name, s, fs, mq)
 		}
 		// Long-running services serve metrics where their health check
 		// and Prometheus look.
-		if fl := fs.Lookup("metrics"); fl != nil {
+		if fl := fs.Lookup("metrics"); fl != nil && fl.Value.String() != "" {
 			_, port, err := net.SplitHostPort(fl.Value.String())
 			if err != nil {
 				t.Errorf("%s: --metrics %q: %v", name, fl.Value, err)
@@ -295,8 +298,26 @@ func TestComposeSillageCommands(t *testing.T) {
 			t.Errorf("worker depends on %s with %q, want %s", dep, w.DependsOn[dep].Condition, cond)
 		}
 	}
-	if in := f.Services["ingest"]; in.Deploy != nil && in.Deploy.Replicas > 1 || in.ContainerName != "" {
-		t.Error("the ingest must run once (one persistent MQTT session)")
+	// Two ingests in one shared subscription group, each with its own
+	// persistent session: one process per client id.
+	groups, ids := map[string]bool{}, map[string]bool{}
+	for _, name := range []string{"ingest-1", "ingest-2"} {
+		in := f.Services[name]
+		if in.Deploy != nil && in.Deploy.Replicas > 1 || in.ContainerName != "" {
+			t.Errorf("%s must run once (one persistent MQTT session per client id)", name)
+		}
+		fs := checkArgs(t, name, in.Command)
+		if fs == nil {
+			continue
+		}
+		groups[fs.Lookup("share").Value.String()] = true
+		ids[fs.Lookup("client-id").Value.String()] = true
+		if in.Restart != "unless-stopped" {
+			t.Errorf("%s: restart %q: a stopped ingest's share of the messages waits for it", name, in.Restart)
+		}
+	}
+	if len(groups) != 1 || groups[""] || len(ids) != 2 || ids[""] {
+		t.Errorf("ingests: share groups %v, client ids %v; want one group and two client ids", groups, ids)
 	}
 	// The seed keeps the stock the ingest built, and seeds a file the
 	// image has.
@@ -304,19 +325,31 @@ func TestComposeSillageCommands(t *testing.T) {
 	if !contains(seed, "--if-absent") {
 		t.Errorf("seed %v: without --if-absent a restart would reset the stock", seed)
 	}
-	for i, a := range seed {
-		if a == "--network" && i+1 < len(seed) {
-			const inImage = "/usr/share/sillage/networks/"
-			if !strings.HasPrefix(seed[i+1], inImage) {
-				t.Errorf("seed --network %s: not in the image's %s", seed[i+1], inImage)
-			} else if _, err := os.Stat(filepath.Join(repoRoot, "testdata", "networks", strings.TrimPrefix(seed[i+1], inImage))); err != nil {
-				t.Errorf("seed --network %s: %v (the Dockerfile copies testdata/networks there)", seed[i+1], err)
+	for name, s := range f.Services {
+		for i, a := range s.Command {
+			if a == "--network" && i+1 < len(s.Command) && strings.Contains(s.Command[i+1], "/") {
+				const inImage = "/usr/share/sillage/networks/"
+				if !strings.HasPrefix(s.Command[i+1], inImage) {
+					t.Errorf("%s --network %s: not in the image's %s", name, s.Command[i+1], inImage)
+				} else if _, err := os.Stat(filepath.Join(repoRoot, "testdata", "networks", strings.TrimPrefix(s.Command[i+1], inImage))); err != nil {
+					t.Errorf("%s --network %s: %v (the Dockerfile copies testdata/networks there)", name, s.Command[i+1], err)
+				}
 			}
 		}
 	}
-	// The schedules and the ingest name the seeded network.
-	if !contains(f.Services["schedules"].Command, "maison") || !contains(f.Services["ingest"].Command, "maison") {
-		t.Error("the schedules and the ingest must name the seeded network maison")
+	// The schedules and the ingests name the seeded network maison.
+	for _, name := range []string{"schedules", "ingest-1", "ingest-2"} {
+		if !contains(f.Services[name].Command, "maison") {
+			t.Errorf("%s must name the seeded network maison", name)
+		}
+	}
+	// pact-serve serves what footprints wrote.
+	pfs, ffs := checkArgs(t, "pact-serve", f.Services["pact-serve"].Command), checkArgs(t, "footprints", f.Services["footprints"].Command)
+	if pfs != nil && ffs != nil && pfs.Lookup("dir").Value.String() != ffs.Lookup("pact").Value.String() {
+		t.Errorf("pact-serve --dir %s, footprints --pact %s", pfs.Lookup("dir").Value, ffs.Lookup("pact").Value)
+	}
+	if f.Services["pact-serve"].Environment[envPACTClients] == "" {
+		t.Errorf("pact-serve has no %s", envPACTClients)
 	}
 }
 
@@ -354,27 +387,6 @@ func TestComposeInfrastructure(t *testing.T) {
 	if ui := f.Services["temporal-ui"]; ui.Environment["TEMPORAL_ADDRESS"] != "temporal:7233" {
 		t.Errorf("temporal-ui: TEMPORAL_ADDRESS %q", ui.Environment["TEMPORAL_ADDRESS"])
 	}
-	// Mosquitto runs the docker variant of the config, which listens beyond
-	// loopback and names the mounted password file and ACL.
-	m := f.Services["mosquitto"]
-	if len(m.Command) < 3 || m.Command[len(m.Command)-1] != "/mosquitto/config/mosquitto-docker.conf" {
-		t.Fatalf("mosquitto command %v", m.Command)
-	}
-	if !contains(m.Volumes, "./deploy/mosquitto:/mosquitto/config:ro") {
-		t.Errorf("mosquitto volumes %v: deploy/mosquitto must be /mosquitto/config", m.Volumes)
-	}
-	conf := readRepoFile(t, "deploy/mosquitto/mosquitto-docker.conf")
-	for _, want := range []string{"allow_anonymous false", "password_file /mosquitto/config/passwd", "acl_file /mosquitto/config/acl", "persistence_location /mosquitto/data/"} {
-		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(want) + `$`).MatchString(conf) {
-			t.Errorf("mosquitto-docker.conf lacks %q", want)
-		}
-	}
-	if regexp.MustCompile(`(?m)^listener \d+ 127\.0\.0\.1$`).MatchString(conf) {
-		t.Error("mosquitto-docker.conf listens on loopback only: the other containers could not connect")
-	}
-	if !strings.Contains(strings.Join(m.Healthcheck.Test, " "), "-u ops") || !aclUsers(t)["ops"] {
-		t.Error("mosquitto's health check must log in as ops, which the ACL lets read")
-	}
 }
 
 // TestDockerfile checks that the image has what the compose file uses.
@@ -407,29 +419,6 @@ func readRepoFile(t *testing.T, rel string) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-// aclUsers returns the users that deploy/mosquitto/acl gives rules.
-func aclUsers(t *testing.T) map[string]bool {
-	t.Helper()
-	users := map[string]bool{}
-	sc := bufio.NewScanner(strings.NewReader(readRepoFile(t, "deploy/mosquitto/acl")))
-	for sc.Scan() {
-		if f := strings.Fields(sc.Text()); len(f) == 2 && f[0] == "user" {
-			users[f[1]] = true
-		}
-	}
-	return users
-}
-
-// mosquittoPort returns the port of the docker config's listener.
-func mosquittoPort(t *testing.T) string {
-	t.Helper()
-	m := regexp.MustCompile(`(?m)^listener (\d+)\s*$`).FindStringSubmatch(readRepoFile(t, "deploy/mosquitto/mosquitto-docker.conf"))
-	if m == nil {
-		t.Fatal("mosquitto-docker.conf: no listener on every interface")
-	}
-	return m[1]
 }
 
 func contains(list []string, s string) bool {

@@ -85,7 +85,7 @@ type devConfig struct {
 	simRate, dcStock                                  float64
 	simSeed                                           uint64
 	debounce, simDelay                                time.Duration
-	username, password, sitePassword                  string
+	username, password, sitePassword, caFile          string
 	log                                               *obs.LogOptions
 }
 
@@ -132,7 +132,10 @@ planner in the Temporal UI (or "sillage approve").
 
 Ctrl-C stops everything (press it again a second later to force it).
 --db, --broker and --temporal use services of your own instead of the
-embedded ones.`,
+embedded ones. The embedded broker listens on 127.0.0.1 only, without
+TLS; a --broker of your own carries MQTT in clear only on loopback
+(tcp://127.0.0.1:PORT), anything else must be TLS (ssl://HOST:PORT with
+--ca-file).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			cfg := &devConfig{}
 			fs.StringVar(&cfg.dir, "dir", devDefaultDir, "state `DIR`: databases, logs, reports, dev.json")
@@ -141,6 +144,7 @@ embedded ones.`,
 			fs.StringVar(&cfg.broker, "broker", "", "MQTT broker `URL` to use instead of the embedded one")
 			fs.StringVar(&cfg.username, "username", "", "MQTT user `name` for --broker")
 			fs.StringVar(&cfg.password, "password", os.Getenv(envMQTTPassword), "MQTT `password` for --broker (default from $"+envMQTTPassword+")")
+			fs.StringVar(&cfg.caFile, "ca-file", "", "PEM `file` of the CA of a TLS --broker (ssl://HOST:PORT); plaintext --broker URLs must be on loopback")
 			fs.StringVar(&cfg.sitePassword, "site-password", "", "simulator: one MQTT client per site with this password `FORMAT` (see simulate)")
 			fs.StringVar(&cfg.temporal, "temporal", "", "Temporal frontend `HOST:PORT` to use instead of starting a dev server")
 			fs.StringVar(&cfg.namespace, "namespace", "default", "Temporal `namespace`")
@@ -219,8 +223,10 @@ func (c *devConfig) check() error {
 			return usageErrorf("--db: %v", err)
 		}
 	}
-	if c.broker != "" && !strings.Contains(c.broker, "://") {
-		return usageErrorf("--broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", c.broker)
+	if c.broker != "" {
+		if err := checkDevBroker(c.broker); err != nil {
+			return err
+		}
 	}
 	if c.simRate <= 0 {
 		return usageErrorf("--sim-rate must be positive")
@@ -432,6 +438,9 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	}
 	if cfg.password != "" {
 		mqttArgs = append(mqttArgs, "--password", cfg.password)
+	}
+	if cfg.caFile != "" {
+		mqttArgs = append(mqttArgs, "--ca-file", cfg.caFile)
 	}
 	comps := []*component{
 		{name: "worker", args: append(append([]string{"worker", "--temporal", addr, "--namespace", cfg.namespace, "--db", db,

@@ -33,6 +33,9 @@ func TestDevUsage(t *testing.T) {
 		{[]string{"dev", "--temporal", "localhost"}, "HOST:PORT"},
 		{[]string{"dev", "--db", "mysql://x"}, "--db"},
 		{[]string{"dev", "--broker", "localhost:1883"}, "--broker"},
+		{[]string{"dev", "--broker", "tcp://10.0.0.5:1883"}, "plaintext MQTT only on loopback; for 10.0.0.5 use ssl://10.0.0.5:1883"},
+		{[]string{"dev", "--broker", "tcp://broker.example:1883"}, "plaintext MQTT only on loopback"},
+		{[]string{"dev", "--broker", "gopher://127.0.0.1:1883"}, "unknown scheme"},
 		{[]string{"dev", "--sim-rate", "0"}, "--sim-rate"},
 	} {
 		var out, errb bytes.Buffer

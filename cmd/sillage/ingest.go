@@ -12,6 +12,7 @@ import (
 
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/iot/mosquitto"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -22,31 +23,42 @@ const envMQTTPassword = "SILLAGE_MQTT_PASSWORD"
 
 // mqttFlags are the broker connection flags shared by ingest and simulate.
 type mqttFlags struct {
-	broker, username, password, clientID *string
-	caFile, certFile, keyFile            *string
+	broker, username, password, passwordFile, clientID *string
+	caFile, certFile, keyFile                          *string
 }
 
 func declareMQTTFlags(fs *flag.FlagSet, defaultClientID string) *mqttFlags {
 	return &mqttFlags{
-		broker:   fs.String("broker", "tcp://127.0.0.1:1883", "MQTT broker `URL`: tcp://HOST:PORT, or ssl://HOST:PORT for TLS"),
-		username: fs.String("username", "", "MQTT user `name`"),
-		password: fs.String("password", os.Getenv(envMQTTPassword), "MQTT `password` (default from $"+envMQTTPassword+")"),
-		clientID: fs.String("client-id", defaultClientID, "MQTT client `id` (ingest: fixed, default sillage-ingest-NETWORK)"),
-		caFile:   fs.String("ca-file", "", "PEM `file` of the CA that signs the broker's TLS certificate"),
-		certFile: fs.String("cert-file", "", "client TLS certificate PEM `file`, for brokers that require one"),
-		keyFile:  fs.String("key-file", "", "client TLS key PEM `file`"),
+		broker:       fs.String("broker", "tcp://127.0.0.1:1883", "MQTT broker `URL`: tcp://HOST:PORT, or ssl://HOST:PORT for TLS"),
+		username:     fs.String("username", "", "MQTT user `name`"),
+		password:     fs.String("password", os.Getenv(envMQTTPassword), "MQTT `password` (default from $"+envMQTTPassword+")"),
+		passwordFile: fs.String("password-file", "", "read the MQTT password from `FILE` (its first line), e.g. a credentials file of sillage mqtt-users; overrides --password"),
+		clientID:     fs.String("client-id", defaultClientID, "MQTT client `id` (ingest: fixed, default sillage-ingest-NETWORK)"),
+		caFile:       fs.String("ca-file", "", "PEM `file` of the CA that signs the broker's TLS certificate (with ssl://, tls:// or mqtts:// brokers)"),
+		certFile:     fs.String("cert-file", "", "client TLS certificate PEM `file`, for brokers that require one"),
+		keyFile:      fs.String("key-file", "", "client TLS key PEM `file`"),
 	}
 }
 
+// config returns the client configuration of the flags; check reads
+// --password-file first.
 func (m *mqttFlags) config() iot.ClientConfig {
 	return iot.ClientConfig{Broker: *m.broker, ClientID: *m.clientID, Username: *m.username, Password: *m.password,
 		CAFile: *m.caFile, CertFile: *m.certFile, KeyFile: *m.keyFile}
 }
 
-// check reports a usage error for inconsistent connection flags.
+// check reports a usage error for inconsistent connection flags, and
+// reads --password-file into the password.
 func (m *mqttFlags) check() error {
 	if !strings.Contains(*m.broker, "://") {
 		return usageErrorf("--broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", *m.broker)
+	}
+	if *m.passwordFile != "" {
+		pw, err := mosquitto.ReadPassword(*m.passwordFile)
+		if err != nil {
+			return usageErrorf("--password-file: %v", err)
+		}
+		*m.password = pw
 	}
 	if (*m.certFile == "") != (*m.keyFile == "") {
 		return usageErrorf("--cert-file and --key-file go together")
@@ -103,7 +115,7 @@ func init() {
 	register(&command{
 		name:  "ingest",
 		short: "apply RFID events and stock snapshots from MQTT to the stock",
-		usage: "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password P] [--client-id ID]",
+		usage: "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--share GROUP]",
 		long: `Ingest subscribes to every site's topics of a network at QoS 1 and applies
 what arrives to the stock in the database:
 
@@ -115,7 +127,13 @@ It keeps a persistent session (fixed --client-id, clean session off), so
 the broker holds what arrives while it is down, and it acknowledges each
 message only after the database transaction that applied it committed:
 killed at any point and restarted, it loses nothing and counts nothing
-twice. Messages it cannot apply (invalid, unknown GTIN or GLN, a location
+twice. With --share GROUP several ingests split the messages through an
+MQTT shared subscription ($share/GROUP/sillage/v1/sites/+/...), each with
+its own --client-id and persistent session, on one database: every
+message is applied once whichever ingest gets it. Mosquitto deals the
+messages round robin to the group's sessions, also to one that is down:
+its share waits in its session until it is started again (restart it, as
+compose and scripts/cluster do), while the others go on. Messages it cannot apply (invalid, unknown GTIN or GLN, a location
 of another site) go to the dead letters with their reason (see sillage
 deadletters) and to sillage/v1/deadletter.
 
@@ -135,6 +153,7 @@ committed and acknowledged first.`,
 			db := dbFlag(fs)
 			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
 			mf := declareMQTTFlags(fs, "")
+			share := fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)")
 			batch := fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most")
 			batchWait := fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill")
 			debounce := fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`")
@@ -152,6 +171,14 @@ committed and acknowledged first.`,
 				}
 				if err := mf.check(); err != nil {
 					return err
+				}
+				if *share != "" {
+					if _, err := iot.SharedSubscriptions(*share); err != nil {
+						return usageErrorf("--share: %v", err)
+					}
+					if *mf.clientID == "" {
+						return usageErrorf("--share needs a --client-id of its own for each ingest of the group (its persistent session)")
+					}
 				}
 				if *batch <= 0 || *batchWait <= 0 {
 					return usageErrorf("--batch and --batch-wait must be positive")
@@ -228,6 +255,7 @@ committed and acknowledged first.`,
 					Store:              st,
 					BatchSize:          *batch,
 					BatchWait:          *batchWait,
+					ShareGroup:         *share,
 					PublishDeadLetters: true,
 					OnBatch: func(s iot.Stats) {
 						total.Add(s)

@@ -15,7 +15,7 @@ func init() {
 	register(&command{
 		name:  "simulate",
 		short: "publish realistic RFID traffic for a network over MQTT",
-		usage: "simulate --broker URL --network FILE --rate N --duration D [--dup-rate X] [--bad-rate Y]",
+		usage: "simulate --broker URL --network FILE --rate N --duration D [--dup-rate X] [--bad-rate Y] [--site-credentials DIR]",
 		long: `Simulate publishes RFID traffic for the sites of a network file, as EPCIS 2.0
 documents on sillage/v1/sites/{site}/epcis at QoS 1: goods receipts of
 newly tagged items at distribution centres (with a purchase order),
@@ -29,10 +29,13 @@ another site's location).
 the end it prints the totals and the stock change the traffic makes per
 site and product, which an ingest started beforehand must end with.
 
-Under the shipped ACL each site publishes with its own credentials: give
---site-password FORMAT (for example "dev-%s" for deploy/mosquitto/passwd)
-to connect one client per site with the site id as user name; otherwise
-one client publishes for all sites with --username/--password.`,
+Under the ACL of sillage mqtt-users each site publishes with its own
+credentials: --site-credentials DIR (the --out of mqtt-users) connects one
+client per site with the site id as user name and the password of
+DIR/credentials/SITE (--site-password FORMAT makes the password from the
+site id instead, e.g. "dev-%s"); otherwise one client publishes for all
+sites with --username/--password-file, for example as the demo user
+"simulator" (mqtt-users --demo).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML); required")
 			mf := declareMQTTFlags(fs, "sillage-simulate")
@@ -44,7 +47,7 @@ one client publishes for all sites with --username/--password.`,
 			seed := fs.Uint64("seed", 1, "random seed")
 			raw := fs.Bool("raw-tags", false, "write a quarter of the EPCs as raw SGTIN-96 tags")
 			transit := fs.Duration("transit", 2*time.Second, "mean time from shipping to receiving")
-			sitePassword := fs.String("site-password", "", "connect one client per site, user = site id, password = fmt `FORMAT` of the site id")
+			sitePassword := declareSitePasswordFlags(fs)
 			serialBase := fs.Uint64("serial-base", 0, "number tag serials from `N`+1, so that runs against the same store do not reuse serials")
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
@@ -54,6 +57,10 @@ one client publishes for all sites with --username/--password.`,
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				if err := mf.check(); err != nil {
+					return err
+				}
+				passwords, err := sitePassword.passwords()
+				if err != nil {
 					return err
 				}
 				if *rate <= 0 || *duration <= 0 || *epcs <= 0 {
@@ -68,7 +75,7 @@ one client publishes for all sites with --username/--password.`,
 				}
 				base := mf.config()
 				base.CleanSession = true
-				conns := &siteClients{base: base, passwordFormat: *sitePassword}
+				conns := &siteClients{base: base, sitePassword: passwords}
 				defer conns.close()
 				publisherFor := func(site string) (iot.Publisher, error) {
 					pub, _, err := conns.dial(ctx, site)

@@ -2,22 +2,26 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"sync"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/iot/mosquitto"
 )
 
 // siteClients connects to the broker on behalf of sites, as the RFID
-// simulator and the simulated warehouses do. With a password format (e.g.
-// "dev-%s") each site gets its own connection, user name = site id and
-// password = the format applied to the id, so the broker's ACL sees the
-// site itself; without one, every site shares one connection.
+// simulator and the simulated warehouses do. With sitePassword each site
+// gets its own connection, user name = site id and the password it
+// returns, so the broker's ACL sees the site itself; without it, every
+// site shares one connection.
 type siteClients struct {
-	base           iot.ClientConfig
-	passwordFormat string
+	base         iot.ClientConfig
+	sitePassword func(site string) (string, error)
 
 	mu      sync.Mutex
 	shared  *siteConn
@@ -33,12 +37,16 @@ type siteConn struct {
 func (s *siteClients) dial(ctx context.Context, site string) (iot.MQTTPublisher, mqtt.Client, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.passwordFormat == "" && s.shared != nil {
+	if s.sitePassword == nil && s.shared != nil {
 		return s.shared.pub, s.shared.client, nil
 	}
 	cfg := s.base
-	if s.passwordFormat != "" {
-		cfg.Username, cfg.Password = site, fmt.Sprintf(s.passwordFormat, site)
+	if s.sitePassword != nil {
+		pw, err := s.sitePassword(site)
+		if err != nil {
+			return iot.MQTTPublisher{}, nil, fmt.Errorf("site %s: %w", site, err)
+		}
+		cfg.Username, cfg.Password = site, pw
 		cfg.ClientID = s.base.ClientID + "-" + site
 	}
 	pub, c, err := iot.Dial(ctx, cfg)
@@ -46,7 +54,7 @@ func (s *siteClients) dial(ctx context.Context, site string) (iot.MQTTPublisher,
 		return iot.MQTTPublisher{}, nil, err
 	}
 	s.clients = append(s.clients, c)
-	if s.passwordFormat == "" {
+	if s.sitePassword == nil {
 		s.shared = &siteConn{pub: pub, client: c}
 	}
 	return pub, c, nil
@@ -60,4 +68,34 @@ func (s *siteClients) close() {
 		c.Disconnect(250)
 	}
 	s.clients, s.shared = nil, nil
+}
+
+// sitePasswordFlags are --site-password and --site-credentials of the
+// simulator and the warehouses.
+type sitePasswordFlags struct{ format, dir *string }
+
+func declareSitePasswordFlags(fs *flag.FlagSet) sitePasswordFlags {
+	return sitePasswordFlags{
+		format: fs.String("site-password", "", "connect one client per site, user = site id, password = fmt `FORMAT` of the site id"),
+		dir:    fs.String("site-credentials", "", "connect one client per site, user = site id, password from `DIR`/credentials/SITE (the --out of sillage mqtt-users)"),
+	}
+}
+
+// passwords returns the per-site password function of the flags, nil
+// when neither is given.
+func (f sitePasswordFlags) passwords() (func(string) (string, error), error) {
+	switch {
+	case *f.format != "" && *f.dir != "":
+		return nil, usageErrorf("give --site-password or --site-credentials, not both")
+	case *f.format != "":
+		format := *f.format
+		return func(site string) (string, error) { return fmt.Sprintf(format, site), nil }, nil
+	case *f.dir != "":
+		if _, err := os.Stat(filepath.Join(*f.dir, mosquitto.DirCredentials)); err != nil {
+			return nil, usageErrorf("--site-credentials: %v", err)
+		}
+		dir := *f.dir
+		return func(site string) (string, error) { return mosquitto.ReadPassword(mosquitto.CredentialsFile(dir, site)) }, nil
+	}
+	return nil, nil
 }

@@ -16,7 +16,7 @@ func init() {
 	register(&command{
 		name:  "warehouse",
 		short: "simulate the warehouses of a network: ack commands, publish transfer receipts",
-		usage: "warehouse --broker URL --network FILE [--receipt-delay D] [--site-password FORMAT]",
+		usage: "warehouse --broker URL --network FILE [--receipt-delay D] [--site-credentials DIR | --site-password FORMAT]",
 		long: `Warehouse plays the warehouse systems of the distribution centres and
 boutiques of a network file until Ctrl-C. It subscribes to
 sillage/v1/sites/{site}/commands of every site and acks each command on
@@ -28,15 +28,17 @@ destination's GLN, one SGTIN per unit (serials derived from the command id,
 so a redelivered command reads the same tags) and the business transaction
 urn:sillage:order:{command id}, which closes the transfer's workflow.
 
-Under the shipped ACL each site uses its own credentials: give
---site-password FORMAT (for example "dev-%s") to connect one client per
-site with the site id as user name; otherwise one client serves all sites
-with --username/--password.`,
+Under the ACL of sillage mqtt-users each site uses its own credentials:
+--site-credentials DIR (the --out of mqtt-users) connects one client per
+site with the site id as user name and the password of DIR/credentials/SITE
+(--site-password FORMAT makes it from the site id, e.g. "dev-%s");
+otherwise one client serves all sites with --username/--password-file,
+for example as the demo user "warehouse" (mqtt-users --demo).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML); required")
 			mf := declareMQTTFlags(fs, "sillage-warehouse")
 			delay := fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination")
-			sitePassword := fs.String("site-password", "", "connect one client per site, user = site id, password = fmt `FORMAT` of the site id")
+			sitePassword := declareSitePasswordFlags(fs)
 			logOpts := obs.AddLogFlags(fs)
 			return func(ctx context.Context, e *env) error {
 				if *file == "" {
@@ -46,6 +48,10 @@ with --username/--password.`,
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				if err := mf.check(); err != nil {
+					return err
+				}
+				passwords, err := sitePassword.passwords()
+				if err != nil {
 					return err
 				}
 				if *delay < 0 {
@@ -59,7 +65,7 @@ with --username/--password.`,
 				}
 				base := mf.config()
 				base.CleanSession = true
-				conns := &siteClients{base: base, passwordFormat: *sitePassword}
+				conns := &siteClients{base: base, sitePassword: passwords}
 				defer conns.close()
 				clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
 					_, c, err := conns.dial(ctx, site)

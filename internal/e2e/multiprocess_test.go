@@ -26,7 +26,7 @@ import (
 
 // TestMultiProcess runs sillage as it is deployed, without Docker: the
 // Temporal dev server, PostgreSQL, Mosquitto with the deployment's
-// configuration and ACL, two `sillage worker` processes and one `sillage
+// configuration and ACL (sillage mqtt-users, over TLS), two `sillage worker` processes and one `sillage
 // ingest`. A stock drop published by a boutique over MQTT makes the
 // ingest trigger the network's planner; once the plan is making its
 // orders, one worker is killed with SIGKILL. The other must finish the
@@ -38,10 +38,10 @@ func TestMultiProcess(t *testing.T) {
 	}
 	db := postgresDatabase(t)
 	const site = "BTQ-PAR-MONTAIGNE"
-	brokerURL := startMosquitto(t, map[string]string{"ingest": "dev-ingest", "planner": "dev-planner", site: "dev-" + site})
+	bin := sillageBinary(t)
+	mq := startMosquitto(t, bin, filepath.Join(moduleRoot(t), "testdata", "networks", "maison.yaml"))
 	srv := temporaltest.Start(t)
 	c := temporaltest.Client(t, srv)
-	bin := sillageBinary(t)
 	dir := t.TempDir()
 	ctx := context.Background()
 
@@ -70,15 +70,15 @@ func TestMultiProcess(t *testing.T) {
 		t.Fatalf("sillage seed: %v\n%s", err, out)
 	}
 
-	common := []string{"--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", db, "--broker", brokerURL, "--log-format", "json"}
+	common := []string{"--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", db, "--broker", mq.URL, "--ca-file", mq.CA(), "--log-format", "json"}
 	worker := func(name string) *process {
-		return startProcess(t, dir, name, bin, []string{"SILLAGE_MQTT_PASSWORD=dev-planner"}, append([]string{"worker",
-			"--username", "planner", "--sim-delay", "1s", "--sim-confirm", "1", "--sim-partial", "0", "--debounce", "1s",
+		return startProcess(t, dir, name, bin, nil, append([]string{"worker",
+			"--username", "planner", "--password-file", mq.PasswordFile("planner"), "--sim-delay", "1s", "--sim-confirm", "1", "--sim-partial", "0", "--debounce", "1s",
 			"--metrics", "127.0.0.1:0"}, common...)...)
 	}
 	w1, w2 := worker("worker-1"), worker("worker-2")
-	ingest := startProcess(t, dir, "ingest", bin, []string{"SILLAGE_MQTT_PASSWORD=dev-ingest"}, append([]string{"ingest",
-		"--username", "ingest", "--network", "maison", "--planner-debounce", "1s", "--debounce", "1s"}, common...)...)
+	ingest := startProcess(t, dir, "ingest", bin, nil, append([]string{"ingest",
+		"--username", "ingest", "--password-file", mq.PasswordFile("ingest"), "--network", "maison", "--planner-debounce", "1s", "--debounce", "1s"}, common...)...)
 	for _, p := range []*process{w1, w2, ingest} {
 		eventually(t, time.Minute, p.name+" to start", func() bool {
 			if p.exited() {
@@ -103,7 +103,7 @@ func TestMultiProcess(t *testing.T) {
 	if sku == "" {
 		t.Fatalf("no position of %s above its reorder point", site)
 	}
-	pub, mc, err := iot.Dial(ctx, iot.ClientConfig{Broker: brokerURL, ClientID: "e2e-" + site, Username: site, Password: "dev-" + site, CleanSession: true})
+	pub, mc, err := iot.Dial(ctx, iot.ClientConfig{Broker: mq.URL, CAFile: mq.CA(), ClientID: "e2e-" + site, Username: site, Password: mq.Password(t, site), CleanSession: true})
 	if err != nil {
 		t.Fatal(err)
 	}

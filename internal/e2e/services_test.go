@@ -76,66 +76,58 @@ func freePort(t *testing.T) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// startMosquitto runs a real Mosquitto with the deployment's own
-// configuration (deploy/mosquitto/mosquitto-docker.conf, as
-// docker-compose.yml mounts it) and ACL, rewritten to listen on a free
-// loopback port and to keep its password file, data and log in a
-// temporary folder. users maps user names to passwords (made with
-// mosquitto_passwd). It returns the broker's URL; the broker stops when t
-// ends. It skips t when mosquitto is not installed.
-func startMosquitto(t *testing.T, users map[string]string) string {
+// mqttBroker is a running Mosquitto configured by `sillage mqtt-users`.
+type mqttBroker struct {
+	URL string // ssl://127.0.0.1:PORT
+	Dir string // the --out of mqtt-users
+}
+
+// CA returns the CA file clients trust.
+func (b mqttBroker) CA() string { return filepath.Join(b.Dir, "certs", "ca.crt") }
+
+// PasswordFile returns the credentials file of user.
+func (b mqttBroker) PasswordFile(user string) string {
+	return filepath.Join(b.Dir, "credentials", user)
+}
+
+// Password returns user's password.
+func (b mqttBroker) Password(t *testing.T, user string) string {
 	t.Helper()
-	for _, bin := range []string{"mosquitto", "mosquitto_passwd"} {
-		if _, err := exec.LookPath(bin); err != nil {
-			t.Skip("skipping: " + bin + " is not installed (apt-get install mosquitto mosquitto-clients)")
-		}
-	}
-	root := moduleRoot(t)
-	dir := t.TempDir()
-	conf, err := os.ReadFile(filepath.Join(root, "deploy", "mosquitto", "mosquitto-docker.conf"))
+	data, err := os.ReadFile(b.PasswordFile(user))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return strings.TrimSpace(string(data))
+}
+
+// startMosquitto runs a real Mosquitto with the deployment's own
+// configuration, as docker-compose.yml and scripts/cluster make it:
+// `sillage mqtt-users --tls` for network, listening with TLS on a free
+// loopback port. The broker stops when t ends. It skips t when mosquitto
+// is not installed.
+func startMosquitto(t *testing.T, bin, network string) mqttBroker {
+	t.Helper()
+	if _, err := exec.LookPath("mosquitto"); err != nil {
+		t.Skip("skipping: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)")
+	}
+	dir := t.TempDir()
 	port := freePort(t)
-	text := string(conf)
-	for _, r := range []struct{ old, new string }{
-		{"\nlistener 1883\n", fmt.Sprintf("\nlistener %d 127.0.0.1\n", port)},
-		{"/mosquitto/config/passwd", filepath.Join(dir, "passwd")},
-		{"/mosquitto/config/acl", filepath.Join(root, "deploy", "mosquitto", "acl")},
-		{"/mosquitto/data/", dir + "/"},
-		{"log_dest stdout", "log_dest file " + filepath.Join(dir, "mosquitto.log")},
-	} {
-		if !strings.Contains(text, r.old) {
-			t.Fatalf("deploy/mosquitto/mosquitto-docker.conf has no %q any more: update this test", r.old)
-		}
-		text = strings.Replace(text, r.old, r.new, 1)
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	if out, err := exec.Command(bin, "mqtt-users", "--network", network, "--out", dir, "--tls", "--tls-listen", addr).CombinedOutput(); err != nil {
+		t.Fatalf("sillage mqtt-users: %v\n%s", err, out)
 	}
-	if os.Geteuid() == 0 {
-		// As root, mosquitto would switch to user mosquitto, which cannot
-		// read the test's files.
-		text = "user root\n" + text
-	}
-	confFile := filepath.Join(dir, "mosquitto.conf")
-	if err := os.WriteFile(confFile, []byte(text), 0o600); err != nil {
+	logFile := filepath.Join(dir, "mosquitto.log")
+	log, err := os.Create(logFile)
+	if err != nil {
 		t.Fatal(err)
 	}
-	first := true
-	for user, pw := range users {
-		args := []string{"-b", filepath.Join(dir, "passwd"), user, pw}
-		if first {
-			args = append([]string{"-c"}, args...)
-			first = false
-		}
-		if out, err := exec.Command("mosquitto_passwd", args...).CombinedOutput(); err != nil {
-			t.Fatalf("mosquitto_passwd: %v: %s", err, out)
-		}
-	}
-	cmd := exec.Command("mosquitto", "-c", confFile)
+	cmd := exec.Command("mosquitto", "-c", filepath.Join(dir, "mosquitto.conf"))
+	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
+	go func() { _ = cmd.Wait(); log.Close(); close(done) }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Signal(syscall.SIGTERM)
 		select {
@@ -145,12 +137,11 @@ func startMosquitto(t *testing.T, users map[string]string) string {
 			<-done
 		}
 	})
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	eventually(t, 20*time.Second, "mosquitto on "+addr, func() bool {
 		select {
 		case <-done:
-			log, _ := os.ReadFile(filepath.Join(dir, "mosquitto.log"))
-			t.Fatalf("mosquitto exited:\n%s", log)
+			data, _ := os.ReadFile(logFile)
+			t.Fatalf("mosquitto exited:\n%s", data)
 		default:
 		}
 		c, err := net.DialTimeout("tcp", addr, time.Second)
@@ -159,7 +150,7 @@ func startMosquitto(t *testing.T, users map[string]string) string {
 		}
 		return err == nil
 	})
-	return "tcp://" + addr
+	return mqttBroker{URL: "ssl://" + addr, Dir: dir}
 }
 
 // process is a sillage subcommand running as a process of its own, its

@@ -14,6 +14,9 @@ import (
 	mqtt "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
+
+	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/iot/mosquitto"
 )
 
 // DefaultAddr is where the broker listens by default: loopback only.
@@ -107,36 +110,51 @@ func (h *aclHook) OnACLCheck(cl *mqtt.Client, topic string, write bool) bool {
 }
 
 // The roles of the ACL: fixed user names; every other user is a site.
+// They are those of package iot/mosquitto, which writes Mosquitto's ACL.
 const (
-	UserIngest  = "ingest"
-	UserPlanner = "planner"
-	UserOps     = "ops"
+	UserIngest  = mosquitto.UserIngest
+	UserPlanner = mosquitto.UserPlanner
+	UserOps     = mosquitto.UserOps
 )
 
-// Allowed reports whether user may publish on topic (write) or subscribe
-// to the topic filter topic (read), under the rules of
-// deploy/mosquitto/acl: a site (user name = site id) publishes on
-// sillage/v1/sites/<id>/{epcis,stock,acks} and reads its commands; the
-// ingest reads all sites' epcis, stock and acks and writes commands and
-// dead letters; the planner writes commands; ops reads everything.
-func Allowed(user, topic string, write bool) bool {
-	var rules []string
-	switch {
-	case user == UserIngest && write:
-		rules = []string{"sillage/v1/deadletter", "sillage/v1/sites/+/commands"}
-	case user == UserIngest:
-		rules = []string{"sillage/v1/sites/+/epcis", "sillage/v1/sites/+/stock", "sillage/v1/sites/+/acks"}
-	case user == UserPlanner && write:
-		rules = []string{"sillage/v1/sites/+/commands"}
-	case user == UserOps && !write:
-		rules = []string{"sillage/v1/#"}
+// services are the rules of the service users, by name (the demo users
+// simulator and warehouse included).
+var services = func() map[string]mosquitto.User {
+	m := map[string]mosquitto.User{}
+	for _, u := range mosquitto.ServiceUsers(true) {
+		m[u.Name] = u
 	}
-	if user != "" && !strings.ContainsAny(user, "/+#") {
-		if write {
-			rules = append(rules, "sillage/v1/sites/"+user+"/epcis", "sillage/v1/sites/"+user+"/stock", "sillage/v1/sites/"+user+"/acks")
-		} else {
-			rules = append(rules, "sillage/v1/sites/"+user+"/commands")
+	return m
+}()
+
+// Allowed reports whether user may publish on topic (write) or subscribe
+// to the topic filter topic (read), under the rules of the ACL that
+// sillage mqtt-users writes (package iot/mosquitto): a site (user name =
+// site id) publishes on sillage/v1/sites/<id>/{epcis,stock,acks} and
+// reads its commands; the ingest reads all sites' epcis, stock and acks
+// and writes commands and dead letters; the planner writes commands; ops
+// reads everything; the demo users simulator and warehouse write every
+// site's epcis and stock, and read every site's commands and write their
+// acks and epcis. A shared subscription $share/GROUP/FILTER is judged by
+// its FILTER.
+func Allowed(user, topic string, write bool) bool {
+	if rest, ok := strings.CutPrefix(topic, "$share/"); ok && !write {
+		_, filter, ok := strings.Cut(rest, "/")
+		if !ok {
+			return false
 		}
+		topic = filter
+	}
+	u, ok := services[user]
+	if !ok {
+		if !iot.ValidSiteID(user) {
+			return false
+		}
+		u = mosquitto.SiteUser(user)
+	}
+	rules := u.Read
+	if write {
+		rules = u.Write
 	}
 	for _, r := range rules {
 		if within(topic, r) {

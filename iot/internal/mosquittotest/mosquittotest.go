@@ -18,7 +18,7 @@ type Options struct {
 	Users map[string]string
 	// PasswordFile is a mosquitto_passwd file to use instead of Users.
 	PasswordFile string
-	// ACL is the content of the ACL file (see deploy/mosquitto/acl);
+	// ACL is the content of the ACL file (see package iot/mosquitto);
 	// empty means none.
 	ACL string
 	// ACLFile is a path to an ACL file to use instead of ACL.
@@ -38,6 +38,8 @@ type Broker struct {
 	Conf string // path of mosquitto.conf
 	cmd  *exec.Cmd
 	t    testing.TB
+	// stdout, when set, receives the broker's output (StartConf).
+	stdout string
 }
 
 // Available reports whether the mosquitto binary is installed.
@@ -135,8 +137,14 @@ func Start(t testing.TB, o Options) *Broker {
 func (b *Broker) start() {
 	b.t.Helper()
 	b.cmd = exec.Command("mosquitto", "-c", b.Conf)
-	b.cmd.Stdout = nil
-	b.cmd.Stderr = nil
+	if b.stdout != "" {
+		f, err := os.OpenFile(b.stdout, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		defer f.Close()
+		b.cmd.Stdout, b.cmd.Stderr = f, f
+	}
 	if err := b.cmd.Start(); err != nil {
 		b.t.Fatalf("start mosquitto: %v", err)
 	}
@@ -148,7 +156,7 @@ func (b *Broker) start() {
 			return
 		}
 		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(b.Dir, "mosquitto.log"))
+			log := b.Log()
 			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s", b.Addr, err, log)
 		}
 		time.Sleep(20 * time.Millisecond)
@@ -182,6 +190,25 @@ func (b *Broker) Restart() {
 
 // Log returns the broker's log file.
 func (b *Broker) Log() string {
-	data, _ := os.ReadFile(filepath.Join(b.Dir, "mosquitto.log"))
+	f := filepath.Join(b.Dir, "mosquitto.log")
+	if b.stdout != "" {
+		f = b.stdout
+	}
+	data, _ := os.ReadFile(f)
 	return string(data)
+}
+
+// StartConf starts mosquitto with a configuration file of its own (for
+// example one written by package iot/mosquitto), its output going to a
+// file of the test's temporary directory, and waits until addr
+// (HOST:PORT, one of its listeners) accepts connections. url is what
+// Broker.URL reports. The broker is stopped when the test ends.
+func StartConf(t testing.TB, conf, addr, url string) *Broker {
+	t.Helper()
+	Require(t)
+	b := &Broker{URL: url, Addr: addr, Dir: filepath.Dir(conf), Conf: conf, t: t,
+		stdout: filepath.Join(t.TempDir(), "mosquitto.log")}
+	b.start()
+	t.Cleanup(b.Stop)
+	return b
 }

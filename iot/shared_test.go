@@ -1,0 +1,150 @@
+package iot_test
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/store/storetest"
+)
+
+// TestSharedSubscriptionKill runs two ingest processes in one shared
+// subscription group ($share/ingest/...) on one database, through the
+// generated broker configuration over TLS. The stream of the kill test is
+// published; ingest A is SIGKILLed mid-stream while B goes on, then A is
+// started again. Every distinct message is applied once (zero lost), the
+// final stock is exactly the expected one and the one of the stream
+// applied directly (zero counted twice), and both ingests took part.
+// Runs on SQLite and, with $SILLAGE_TEST_POSTGRES, on PostgreSQL.
+func TestSharedSubscriptionKill(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts processes; skipped with -short")
+	}
+	storetest.ForEach(t, func(t *testing.T, dbURL string) {
+		broker, client := generatedBroker(t)
+		st := seedTiny(t, dbURL)
+		ctx := context.Background()
+		msgs, distinct, want := stream(t, time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
+
+		ingest := client("ingest", "")
+		env := func(id string) []string {
+			return []string{"CHILD_CLIENT_ID=" + id, "CHILD_SHARE=ingest", "CHILD_CA=" + ingest.CAFile,
+				"CHILD_USER=ingest", "CHILD_PASSWORD=" + ingest.Password}
+		}
+		a := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-a")...)
+		b := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-b")...)
+		within(t, a.ready, "ingest A to subscribe")
+		within(t, b.ready, "ingest B to subscribe")
+
+		pub, c, err := iot.Dial(ctx, client("simulator", "shared-publisher"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Disconnect(100)
+		half := len(msgs) / 2
+		for _, m := range msgs[:half] {
+			if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A dies mid-stream, after a few batches of its own.
+		for i := 0; i < 3; i++ {
+			within(t, a.batches, "ingest A to commit batches")
+		}
+		if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		within(t, a.done, "ingest A to die")
+		seenKill, _ := st.SeenCount(ctx, "tiny")
+		for _, m := range msgs[half:] {
+			if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// B goes on alone while A is down; A's share waits for it.
+		for {
+			n, err := st.SeenCount(ctx, "tiny")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n > seenKill {
+				break
+			}
+			select {
+			case <-b.done:
+				t.Fatal("ingest B stopped")
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+		seenDown, _ := st.SeenCount(ctx, "tiny")
+		if seenDown >= int64(distinct) {
+			t.Fatalf("all %d messages applied while A was down: its share of the group was not waiting for it", distinct)
+		}
+
+		// A comes back with its session and applies its share.
+		a2 := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-a")...)
+		waitSeen(t, st, distinct)
+		if len(a2.batches) == 0 {
+			t.Error("restarted ingest A applied nothing: its share did not wait for it")
+		}
+
+		got := positionsOf(t, st)
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%v: on hand, in transit = %v, want %v", k, got[k], w)
+			}
+		}
+		dl, err := st.DeadLetters(ctx, "tiny", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dl) != 10 {
+			t.Errorf("%d dead letters, want the 10 malformed messages", len(dl))
+		}
+		ref := seedTiny(t, "sqlite://"+t.TempDir()+"/ref.db")
+		n, _ := ref.LoadNetwork(ctx, "tiny")
+		n.Name = "tiny"
+		p := &iot.Processor{Catalog: iot.NewCatalog(n)}
+		for _, m := range msgs {
+			if _, err := p.Process(ctx, ref, []iot.Message{m}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if r := positionsOf(t, ref); fmt.Sprint(r) != fmt.Sprint(got) {
+			t.Errorf("stock through two ingests with a kill\n%v\ndiffers from the stock applied directly\n%v", got, r)
+		}
+		for _, ch := range []*child{b, a2} {
+			_ = ch.cmd.Process.Signal(syscall.SIGTERM)
+			if err := within(t, ch.done, "ingest to stop"); err != nil {
+				t.Errorf("ingest: %v", err)
+			}
+		}
+	})
+}
+
+// waitSeen waits until n distinct messages of network tiny are applied or
+// dead-lettered.
+func waitSeen(t *testing.T, st *store.Store, n int) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		got, err := st.SeenCount(context.Background(), "tiny")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got == int64(n) {
+			return
+		}
+		if got > int64(n) {
+			t.Fatalf("%d messages recorded, more than the %d distinct ones", got, n)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d messages applied", got, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
