@@ -54,6 +54,8 @@ func TestTableMatchesModel(t *testing.T) {
 				ok = ft.Kind() == reflect.Int
 			case kindNumberList:
 				ok = ft == reflect.TypeOf([]float64(nil))
+			case kindRecordList:
+				ok = ft.Kind() == reflect.Slice && f.sub != nil && ft.Elem() == f.sub.goType
 			}
 			if !ok {
 				t.Errorf("%s.%s is a %s in the table but %s in Go", s.key, f.name, f.kind, ft)
@@ -401,8 +403,8 @@ func TestSuggest(t *testing.T) {
 		"mass":       `"mass"; did you mean "mass_kg"?`,
 		"sku_":       `"sku_"; did you mean "sku"?`,
 		"gtn":        `"gtn"; did you mean "gtin"?`,
-		"colour":     `"colour" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days)`,
-		"cost_e_kg":  `"cost_e_kg" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days)`,
+		"colour":     `"colour" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials, manufacturing_share)`,
+		"cost_e_kg":  `"cost_e_kg" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials, manufacturing_share)`,
 		"max_transi": `"max_transi"; did you mean "max_transit_days"?`,
 	} {
 		if got := suggest(name, sectionByKey["products"].fieldNames()); got != want {
