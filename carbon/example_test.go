@@ -104,5 +104,5 @@ func ExampleCalculator_Footprints() {
 	fmt.Printf("%s at %s: %.2f + %.4f + %.5f = %.4f kgCO2e per unit\n", d.SKU, d.Site,
 		d.CradleToGateKgCO2e, d.TransportKgCO2e, d.StorageKgCO2e, d.TotalKgCO2e)
 	// Output:
-	// BAG-01 at BTQ-LON: 40.00 + 0.1252 + 0.00392 = 40.1291 kgCO2e per unit
+	// BAG-01 at BTQ-LON: 40.00 + 0.1264 + 0.00392 = 40.1303 kgCO2e per unit
 }
