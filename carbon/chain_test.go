@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage"
 )
@@ -208,5 +209,30 @@ func TestCradleToGateOverride(t *testing.T) {
 	p.Materials, p.ManufacturingShare = nil, nil
 	if cg, _ := ProductCradleToGate(p, nil); cg.Basis != BasisMasterData || cg.KgCO2e != 1.5 {
 		t.Errorf("master data: %+v", cg)
+	}
+}
+
+// TestDwellFromVisits: three bottles left DC-PAR after 20, 30 and 40
+// days (mean 30); a fourth is still there and a fifth has its times
+// reversed: both are left out.
+func TestDwellFromVisits(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2025, 5, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d) }
+	visits := []ItemVisit{
+		{EPC: "a", Site: "DC-PAR", SKU: "EDP-01", Arrived: day(0), Left: day(20)},
+		{EPC: "b", Site: "DC-PAR", SKU: "EDP-01", Arrived: day(0), Left: day(30)},
+		{EPC: "c", Site: "DC-PAR", SKU: "EDP-01", Arrived: day(5), Left: day(45)},
+		{EPC: "d", Site: "DC-PAR", SKU: "EDP-01", Arrived: day(5)},
+		{EPC: "e", Site: "DC-PAR", SKU: "EDP-01", Arrived: day(9), Left: day(3)},
+		{EPC: "f", Site: "DC-PAR", SKU: "BAG-01", Arrived: day(0), Left: day(1).Add(12 * time.Hour)},
+	}
+	got := DwellFromVisits(visits)
+	want := []Dwell{{Site: "DC-PAR", SKU: "BAG-01", Days: 1.5, Items: 1}, {Site: "DC-PAR", SKU: "EDP-01", Days: 30, Items: 3}}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i].Site != want[i].Site || got[i].SKU != want[i].SKU || !near(got[i].Days, want[i].Days) || got[i].Items != want[i].Items {
+			t.Errorf("dwell[%d] = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }
