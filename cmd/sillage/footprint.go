@@ -186,17 +186,6 @@ transport_kgco2e = outbound + inbound legs + hub handling.`,
 	})
 }
 
-// jsonFootprint is one footprint of the --json output: the domain
-// footprint and the parts of its transport chain, kgCO2e per unit.
-type jsonFootprint struct {
-	sillage.Footprint
-	Basis          string   `json:"cradle_to_gate_basis"`
-	Outbound       float64  `json:"outbound_legs_kgco2e"`
-	Inbound        float64  `json:"inbound_legs_kgco2e"`
-	Hub            float64  `json:"hub_kgco2e"`
-	InboundMissing []string `json:"inbound_missing,omitempty"`
-}
-
 // planForFootprints returns the plan whose paths the footprints follow:
 // the replenishment LP (kind "lp") or the cheapest path of every demand
 // (kind "routed", routedDemandPlan). The plan gets an id and a creation
