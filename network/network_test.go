@@ -426,3 +426,32 @@ func TestFieldReference(t *testing.T) {
 		}
 	}
 }
+
+// TestMaterialsRoundTrip: a bill of materials is written as a flow list
+// and read back unchanged; the scalar cradle-to-gate, 0 beside materials,
+// is left out.
+func TestMaterialsRoundTrip(t *testing.T) {
+	n, err := Load(tinyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	share := 0.25
+	n.Products[1].CradleToGateKgCO2e = 0
+	n.Products[1].Materials = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}, {Material: "paper-board", MassKG: 0.1}}
+	n.Products[1].ManufacturingShare = &share
+	data, err := Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "materials: [{material: glass, mass_kg: 0.3}, {material: paper-board, mass_kg: 0.1}]") ||
+		strings.Count(string(data), "cradle_to_gate_kgco2e") != 1 {
+		t.Errorf("written:\n%s", data)
+	}
+	got, err := Parse("rt.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Products, n.Products) {
+		t.Errorf("products:\n got %+v\nwant %+v", got.Products, n.Products)
+	}
+}
