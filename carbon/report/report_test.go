@@ -171,6 +171,8 @@ func TestParsePeriod(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	in := tinyInput(t)
+	in.Actual, in.ActualMethod = in.Current, "Test: everything planned moved."
+	in.ActualNotes = []string{"Test: one order line had no path."}
 	dir := t.TempDir()
 	files, err := Write(dir, in)
 	if err != nil {
@@ -182,7 +184,8 @@ func TestWrite(t *testing.T) {
 	}
 	s := string(html)
 	for _, want := range []string{"chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving",
-		"Unit:", "Method:", "@media print", "UK DESNZ", "chosen: 100 EUR/tCO2e", "20.0 %"} {
+		"Unit:", "Method:", "@media print", "UK DESNZ", "chosen: 100 EUR/tCO2e", "20.0 %",
+		"Planned against actual", "Test: everything planned moved.", "Test: one order line had no path.", "Year on year", "product class"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
