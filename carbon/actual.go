@@ -53,7 +53,8 @@ func Released(s sillage.OrderStatus) bool {
 // lines' quantities. A movement is dated by its plan's creation time (the
 // plan's orders are its week-0 departures). Orders of plans not in plans
 // are an error wrapping sillage.ErrInvalid; an order line its plan has no
-// path for is left out and named in the notes. The result is sorted by
+// path for is left out and named in the notes, and so is a partially
+// confirmed order, counted at its full quantity. The result is sorted by
 // order id, then line. O(orders × lines + plan lines).
 func ReleasedMovements(plans []*sillage.Plan, orders []sillage.Order) ([]Movement, []string, error) {
 	type key struct{ plan, source, site, sku string }
@@ -79,6 +80,9 @@ func ReleasedMovements(plans []*sillage.Plan, orders []sillage.Order) ([]Movemen
 		at, ok := created[o.PlanID]
 		if !ok {
 			return nil, nil, fmt.Errorf("order %s: %w: its plan %q is not among the plans given", o.ID, sillage.ErrInvalid, o.PlanID)
+		}
+		if o.Status == sillage.OrderPartial {
+			notes = append(notes, fmt.Sprintf("order %s is partially confirmed: its full ordered quantity is counted (the store keeps the order's lines as ordered until receipts are recorded)", o.ID))
 		}
 		for _, ol := range o.Lines {
 			if ol.Quantity <= 0 {
