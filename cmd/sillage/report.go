@@ -27,14 +27,16 @@ func init() {
 
   report.html   a self-contained page (no script, no external file) with
                 charts drawn as inline SVG: emissions by mode, by lane and by
-                site, the top products by footprint, the cost–carbon Pareto
-                frontier with the chosen point, the change against the
-                previous month and the saving against a cost-only plan,
-                (E_cost_only − E_plan) / E_cost_only. Every figure states its
-                unit and method; the page prints to PDF (A4).
+                site, the top products by footprint, planned against
+                actual, year on year, the cost–carbon Pareto frontier with
+                the chosen point, the change against the previous month and
+                the saving against a cost-only plan, (E_cost_only − E_plan)
+                / E_cost_only. Every figure states its unit and method; the
+                page prints to PDF (A4).
   *.csv         one file per table (emissions by mode, lane and site,
                 footprints, top products, Pareto points, change, saving,
-                plans, factors, grid intensities).
+                plans, factors, grid intensities, planned against actual,
+                year on year).
   pact/*.json   one PACT v2.3 ProductFootprint per product.
 
 It reads the plans of the network stored in --db whose creation time falls
@@ -45,9 +47,9 @@ else the file's "name".
 Planned and actual. Planned emissions are the lines of the period's plans,
 as solved. Actual emissions are what moved: until shipping and receiving
 events are recorded, the released order lines (orders submitted,
-confirmed, shipped, received or closed; not those waiting for approval,
-rejected, cancelled or expired) of the period's plans, each on its plan's
-path, dated by its plan. The report sets them side by side per month,
+confirmed, partially confirmed, shipped, received or closed; not those
+waiting for approval, rejected, cancelled or expired) of the period's
+plans, each on its plan's path, dated by its plan. The report sets them side by side per month,
 mode, lane, site and product class, and against the same month a year
 earlier.
 
@@ -67,7 +69,7 @@ A period without any stored plan is an error (exit status 1).`,
 			periodFlag := fs.String("period", "", "reporting month `YYYY-MM` (UTC)")
 			out := fs.String("out", "", "output `DIR` (created when needed)")
 			name := fs.String("name", "", "network `NAME` in the database (default: the file's name)")
-			factors := fs.String("factors", "", "company factor `FILE` (YAML) applied on top of the shipped factors")
+			factors := fs.String("factors", "", "company factor `FILE` (YAML) applied on top of the shipped factors (freight, grid, materials, hubs)")
 			company := fs.String("company", "", "company `NAME` for the report and PACT (default: the products' maison)")
 			companyID := fs.String("company-id", "", "company `URN` for PACT")
 			cpc := fs.String("cpc", "", "UN CPC codes for product classes without a default, `CLASS=CODE,...`")
