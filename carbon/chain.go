@@ -303,7 +303,8 @@ func newChain(e *env, lines []sillage.PlanLine, figs []lineFigure, more []sillag
 
 // inbound returns the mean inbound chain of sku into dc. A flow from
 // another DC carries that DC's own inbound mean; a cycle of DCs is cut
-// where it closes (the DC reached again counts as missing).
+// where it closes (the DC reached again counts as missing). Memoised: all
+// calls together cost O(flows into DCs) plus sorting the names.
 func (ch *chain) inbound(dc, sku string) *Inbound {
 	k := [2]string{dc, sku}
 	if in, ok := ch.memo[k]; ok {
