@@ -49,15 +49,36 @@ type Site struct {
 
 // Product is a stock-keeping unit.
 type Product struct {
-	SKU                string  `json:"sku" yaml:"sku"`
-	GTIN               string  `json:"gtin" yaml:"gtin"` // GTIN-14 with check digit
-	Name               string  `json:"name" yaml:"name"`
-	Maison             string  `json:"maison" yaml:"maison"`
-	Class              string  `json:"class" yaml:"class"` // leather, fragrance, watch, ready-to-wear, ...
-	MassKG             float64 `json:"mass_kg" yaml:"mass_kg"`
-	UnitCostEUR        float64 `json:"unit_cost_eur" yaml:"unit_cost_eur"`
-	CradleToGateKgCO2e float64 `json:"cradle_to_gate_kgco2e" yaml:"cradle_to_gate_kgco2e"` // per unit
-	MaxTransitDays     float64 `json:"max_transit_days" yaml:"max_transit_days"`           // longest allowed transit; 0 means no limit
+	SKU         string  `json:"sku" yaml:"sku"`
+	GTIN        string  `json:"gtin" yaml:"gtin"` // GTIN-14 with check digit
+	Name        string  `json:"name" yaml:"name"`
+	Maison      string  `json:"maison" yaml:"maison"`
+	Class       string  `json:"class" yaml:"class"` // leather, fragrance, watch, ready-to-wear, ...
+	MassKG      float64 `json:"mass_kg" yaml:"mass_kg"`
+	UnitCostEUR float64 `json:"unit_cost_eur" yaml:"unit_cost_eur"`
+	// CradleToGateKgCO2e is the cradle-to-gate footprint of one unit, in
+	// kgCO2e. Without Materials it is the product's cradle-to-gate. With
+	// Materials, 0 means "computed from the bill of materials" (package
+	// carbon) and a value > 0 is an explicit override of that computation,
+	// reported as such.
+	CradleToGateKgCO2e float64 `json:"cradle_to_gate_kgco2e" yaml:"cradle_to_gate_kgco2e"`
+	MaxTransitDays     float64 `json:"max_transit_days" yaml:"max_transit_days"` // longest allowed transit; 0 means no limit
+	// Materials is the bill of materials of one unit, packaging included;
+	// optional.
+	Materials []MaterialMass `json:"materials,omitempty" yaml:"materials,omitempty"`
+	// ManufacturingShare is the emissions of making the product at the
+	// supplier (cutting, sewing, assembly, filling), as a share of the
+	// emissions of its materials: 0.25 adds 25 %. Required with Materials
+	// (0 is a valid, explicit answer); nil otherwise.
+	ManufacturingShare *float64 `json:"manufacturing_share,omitempty" yaml:"manufacturing_share,omitempty"`
+}
+
+// MaterialMass is one line of a product's bill of materials: MassKG kg of
+// Material in one unit. Material names a row of a material factor table
+// (package carbon), such as "glass" or "paper-board".
+type MaterialMass struct {
+	Material string  `json:"material" yaml:"material"`
+	MassKG   float64 `json:"mass_kg" yaml:"mass_kg"`
 }
 
 // Lane is a directed transport link between two sites.

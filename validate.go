@@ -79,6 +79,21 @@ func (n *Network) Validate() error {
 		checkNonNegative(&c, at+".unit_cost_eur", p.UnitCostEUR)
 		checkNonNegative(&c, at+".cradle_to_gate_kgco2e", p.CradleToGateKgCO2e)
 		checkNonNegative(&c, at+".max_transit_days", p.MaxTransitDays)
+		for j, m := range p.Materials {
+			mat := fmt.Sprintf("%s.materials[%d]", at, j)
+			if m.Material == "" {
+				c.add(mat+".material", "is required")
+			}
+			checkPositive(&c, mat+".mass_kg", m.MassKG)
+		}
+		switch {
+		case len(p.Materials) > 0 && p.ManufacturingShare == nil:
+			c.add(at+".manufacturing_share", "is required with materials (a share of the materials' emissions, such as 0.2; 0 when making the product emits nothing worth counting)")
+		case len(p.Materials) == 0 && p.ManufacturingShare != nil:
+			c.add(at+".manufacturing_share", "applies to materials, and the product lists none")
+		case p.ManufacturingShare != nil:
+			checkNonNegative(&c, at+".manufacturing_share", *p.ManufacturingShare)
+		}
 	}
 
 	type laneKey struct {

@@ -128,3 +128,43 @@ func TestErrorsListIsBounded(t *testing.T) {
 		t.Errorf("error message does not count the omitted errors:\n%s", msg)
 	}
 }
+
+func TestValidateMaterials(t *testing.T) {
+	share, neg := 0.2, -0.1
+	base := func() sillage.Product {
+		return sillage.Product{SKU: "EDP-01", GTIN: "03760123400022", Class: "fragrance", MassKG: 0.5, UnitCostEUR: 60}
+	}
+	cases := []struct {
+		name string
+		edit func(p *sillage.Product)
+		path string // "" when valid
+	}{
+		{"materials and share", func(p *sillage.Product) {
+			p.Materials, p.ManufacturingShare = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}}, &share
+		}, ""},
+		{"no share", func(p *sillage.Product) { p.Materials = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}} }, "products[0].manufacturing_share"},
+		{"share without materials", func(p *sillage.Product) { p.ManufacturingShare = &share }, "products[0].manufacturing_share"},
+		{"negative share", func(p *sillage.Product) {
+			p.Materials, p.ManufacturingShare = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}}, &neg
+		}, "products[0].manufacturing_share"},
+		{"empty material", func(p *sillage.Product) {
+			p.Materials, p.ManufacturingShare = []sillage.MaterialMass{{MassKG: 0.3}}, &share
+		}, "products[0].materials[0].material"},
+		{"zero mass", func(p *sillage.Product) {
+			p.Materials, p.ManufacturingShare = []sillage.MaterialMass{{Material: "glass"}}, &share
+		}, "products[0].materials[0].mass_kg"},
+	}
+	for _, c := range cases {
+		p := base()
+		c.edit(&p)
+		n := &sillage.Network{Sites: []sillage.Site{{ID: "S", Name: "S", Kind: sillage.KindSupplier, GLN: "3760123450003", Country: "IT"}}, Products: []sillage.Product{p}}
+		n.ApplyDefaults()
+		err := n.Validate()
+		switch {
+		case c.path == "" && err != nil:
+			t.Errorf("%s: %v", c.name, err)
+		case c.path != "" && (err == nil || !strings.Contains(err.Error(), c.path)):
+			t.Errorf("%s: err = %v, want one at %s", c.name, err, c.path)
+		}
+	}
+}

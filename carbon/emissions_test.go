@@ -2,69 +2,63 @@ package carbon
 
 import (
 	"errors"
-	"fmt"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/sillage/sillage"
 )
 
-// TestAllocationConservesTotal checks on random shipments that the
-// allocations to the consignments add up to the shipment's emissions:
-// nothing is lost or counted twice.
-func TestAllocationConservesTotal(t *testing.T) {
-	rng := rand.New(rand.NewPCG(14083, 2023))
-	tab := Default()
-	for trial := 0; trial < 500; trial++ {
-		var s Shipment
-		s.ID = fmt.Sprint(trial)
-		for i, nl := 0, 1+rng.IntN(5); i < nl; i++ {
-			m := sillage.Modes[rng.IntN(len(sillage.Modes))]
-			l := sillage.Lane{From: fmt.Sprint(i), To: fmt.Sprint(i + 1), Mode: m, DistanceKM: rng.Float64() * 12000}
-			f, err := tab.LaneFactor(l)
-			if err != nil {
-				t.Fatal(err)
-			}
-			s.Legs = append(s.Legs, ShipmentLeg{Lane: l, Factor: f})
+// TestAllocationSharedConsignmentsByMass compares the project with a
+// computation done by hand: three products share a truck from the tannery
+// to the DC (1200 km of road), and two of them a second truck from the DC
+// to the boutique (30 km); the third stays at the DC. On each leg the
+// vehicle's emissions are split by the mass each product has on board.
+//
+// HGV average laden, WTW 0.10163 + 0.02359 = 0.12522 kgCO2e per t·km.
+//
+//	leg 1: bags 10 × 2 kg = 20 kg, bottles 40 × 0.5 kg = 20 kg,
+//	       belts 100 × 0.4 kg = 40 kg; 80 kg in all
+//	       vehicle: 0.08 t × 1200 km × 0.12522 = 12.02112 kgCO2e
+//	       bags 20/80 = 3.00528, bottles 20/80 = 3.00528, belts 40/80 = 6.01056
+//	leg 2: bags 20 kg, bottles 20 kg; 40 kg in all
+//	       vehicle: 0.04 t × 30 km × 0.12522 = 0.150264 kgCO2e
+//	       bags 20/40 = 0.075132, bottles 20/40 = 0.075132
+//	per unit: bags (3.00528 + 0.075132) / 10 = 0.3080412
+//	          bottles (3.00528 + 0.075132) / 40 = 0.0770103
+//	          belts 6.01056 / 100 = 0.0601056
+func TestAllocationSharedConsignmentsByMass(t *testing.T) {
+	n := loadTiny(t)
+	n.Products = append(n.Products, sillage.Product{SKU: "BELT-01", GTIN: "03760123400039", Name: "Belt", Class: "leather", MassKG: 0.4, CradleToGateKgCO2e: 5})
+	road := func(from, to string, km float64) sillage.Leg {
+		return sillage.Leg{From: from, To: to, Mode: sillage.ModeRoad, DistanceKM: km}
+	}
+	toBTQ := []sillage.Leg{road("SUP-FLR", "DC-PAR", 1200), road("DC-PAR", "BTQ-PAR", 30)}
+	lines := []sillage.PlanLine{
+		{Source: "SUP-FLR", Site: "BTQ-PAR", SKU: "BAG-01", Quantity: 10, Legs: toBTQ},
+		{Source: "SUP-FLR", Site: "BTQ-PAR", SKU: "EDP-01", Quantity: 40, Legs: toBTQ},
+		{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BELT-01", Quantity: 100, Legs: toBTQ[:1]},
+	}
+	res, err := Calculator{Network: n}.Footprints(lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLine := []float64{3.00528 + 0.075132, 3.00528 + 0.075132, 6.01056}
+	for i, w := range wantLine {
+		if got := res.LineTransportKgCO2e[i]; math.Abs(got-w) > 1e-9 {
+			t.Errorf("line %d (%s): %.12g kgCO2e, want %.12g", i, lines[i].SKU, got, w)
 		}
-		for i, nc := 0, 1+rng.IntN(20); i < nc; i++ {
-			units := float64(rng.IntN(500))
-			mass := units * rng.Float64() * 5
-			if rng.IntN(10) == 0 {
-				mass = 0 // weightless consignments take no share
-			}
-			s.Consignments = append(s.Consignments, Consignment{Key: fmt.Sprint(i), SKU: fmt.Sprint("P", i%4), Units: units, MassKG: mass})
+	}
+	wantLeg := map[string]float64{"SUP-FLR→DC-PAR": 12.02112, "DC-PAR→BTQ-PAR": 0.150264}
+	for _, e := range res.Elements {
+		k := e.Lane.From + "→" + e.Lane.To
+		if math.Abs(e.KgCO2e-wantLeg[k]) > 1e-9 {
+			t.Errorf("leg %s: %.12g kgCO2e, want %.12g", k, e.KgCO2e, wantLeg[k])
 		}
-		as, err := s.Allocate()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var sum, sumTKM, wantTKM float64
-		for i, a := range as {
-			if a.KgCO2e < 0 {
-				t.Fatalf("trial %d: negative allocation %+v", trial, a)
-			}
-			if s.Consignments[i].MassKG == 0 && a.KgCO2e != 0 {
-				t.Fatalf("trial %d: weightless consignment got %v kgCO2e", trial, a.KgCO2e)
-			}
-			if a.Units > 0 && !relEq(a.KgCO2ePerUnit*a.Units, a.KgCO2e) {
-				t.Fatalf("trial %d: per unit %v × %v != %v", trial, a.KgCO2ePerUnit, a.Units, a.KgCO2e)
-			}
-			sum += a.KgCO2e
-			sumTKM += a.TonneKM
-		}
-		total := s.KgCO2e()
-		for _, l := range s.Legs {
-			for _, c := range s.Consignments {
-				wantTKM += c.MassKG / 1000 * l.Lane.DistanceKM
-			}
-		}
-		if math.Abs(sum-total) > 1e-9*math.Max(1, total) {
-			t.Fatalf("trial %d: allocations sum to %.12g, shipment emits %.12g", trial, sum, total)
-		}
-		if math.Abs(sumTKM-wantTKM) > 1e-9*math.Max(1, wantTKM) {
-			t.Fatalf("trial %d: t·km %.12g, want %.12g", trial, sumTKM, wantTKM)
+	}
+	wantUnit := map[string]float64{"BAG-01": 0.3080412, "EDP-01": 0.0770103, "BELT-01": 0.0601056}
+	for _, d := range res.Details {
+		if math.Abs(d.OutboundLegsKgCO2e-wantUnit[d.SKU]) > 1e-9 {
+			t.Errorf("%s at %s: %.12g kgCO2e per unit of legs, want %.12g", d.SKU, d.Site, d.OutboundLegsKgCO2e, wantUnit[d.SKU])
 		}
 	}
 }

@@ -84,9 +84,11 @@ type fileFactor struct {
 }
 
 var (
-	fileTopKeys    = []string{"name", "factors", "grid"}
-	fileFactorKeys = []string{"mode", "vehicle", "label", "ttw_kgco2e_per_tkm", "wtt_kgco2e_per_tkm", "wtw_kgco2e_per_tkm", "source", "year", "note", "default", "max_distance_km", "radiative_forcing"}
-	fileGridKeys   = []string{"country", "kgco2e_per_kwh", "source", "year"}
+	fileTopKeys      = []string{"name", "factors", "grid", "materials", "hubs"}
+	fileMaterialKeys = []string{"material", "label", "kgco2e_per_kg", "source", "year", "region", "note"}
+	fileHubKeys      = []string{"hub_type", "label", "kgco2e_per_t", "source", "year", "note"}
+	fileFactorKeys   = []string{"mode", "vehicle", "label", "ttw_kgco2e_per_tkm", "wtt_kgco2e_per_tkm", "wtw_kgco2e_per_tkm", "source", "year", "note", "default", "max_distance_km", "radiative_forcing"}
+	fileGridKeys     = []string{"country", "kgco2e_per_kwh", "source", "year"}
 )
 
 // LoadFactorFile reads a company factor file (primary data) and applies it
@@ -141,8 +143,50 @@ func yamlLine(err error) int {
 
 // ParseFactorFile is LoadFactorFile on data already read; name is used in
 // error messages. Nothing is applied to t or g unless the whole file is
-// valid.
+// valid. A file with materials or hubs lists needs ParseFactorFileAll.
 func ParseFactorFile(name string, data []byte, t *Table, g *GridTable) error {
+	return ParseFactorFileAll(name, data, FactorTables{Freight: t, Grid: g})
+}
+
+// FactorTables are the tables a factor file can change; a nil table
+// refuses records of its kind.
+type FactorTables struct {
+	Freight   *Table
+	Grid      *GridTable
+	Materials *MaterialTable
+	Hubs      *HubTable
+}
+
+// LoadFactorFileAll is LoadFactorFile for every kind of factor: besides
+// factors and grid, a file may list materials (kgCO2e per kg of material,
+// cradle to gate) and hubs (kgCO2e per tonne handled):
+//
+//	materials:
+//	  - {material: leather-calf, kgco2e_per_kg: 17.0, source: Tannery X LCA 2024, year: 2024, region: IT}
+//	hubs:
+//	  - {hub_type: dc-paris, kgco2e_per_t: 1.1, source: DC Paris metering 2025, year: 2025}
+//
+// Every record needs a source and a year.
+func LoadFactorFileAll(path string, ts FactorTables) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("open factor file: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFactorFileBytes+1))
+	if err != nil {
+		return &FileError{File: path, Err: fmt.Errorf("read: %w", err)}
+	}
+	if len(data) > MaxFactorFileBytes {
+		return &FileError{File: path, Err: fmt.Errorf("%w: more than %d bytes", sillage.ErrInvalid, MaxFactorFileBytes)}
+	}
+	return ParseFactorFileAll(path, data, ts)
+}
+
+// ParseFactorFileAll is LoadFactorFileAll on data already read. Nothing
+// is applied unless the whole file is valid.
+func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
+	t, g := ts.Freight, ts.Grid
 	fail := func(line int, path string, err error) error {
 		return FileErrors{{File: name, Line: line, Path: path, Err: err}}
 	}
@@ -269,8 +313,49 @@ func ParseFactorFile(name string, data []byte, t *Table, g *GridTable) error {
 			}
 		}
 	}
+	materials := parseList(root, "materials", fileMaterialKeys, add, func(item *yaml.Node, at string) (MaterialFactor, bool) {
+		var mf MaterialFactor
+		if err := item.Decode(&mf); err != nil {
+			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+			return mf, false
+		}
+		mf.Primary = true
+		if err := (&MaterialTable{}).Add(mf); err != nil {
+			add(item.Line, at, err)
+			return mf, false
+		}
+		return mf, true
+	})
+	hubs := parseList(root, "hubs", fileHubKeys, add, func(item *yaml.Node, at string) (HubFactor, bool) {
+		var hf HubFactor
+		if err := item.Decode(&hf); err != nil {
+			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+			return hf, false
+		}
+		if err := (&HubTable{}).Add(hf); err != nil {
+			add(item.Line, at, err)
+			return hf, false
+		}
+		return hf, true
+	})
 	if len(es) > 0 {
 		return es
+	}
+	if len(materials) > 0 && ts.Materials == nil {
+		return fail(0, "materials", errors.New("no material table to apply the materials to"))
+	}
+	if len(hubs) > 0 && ts.Hubs == nil {
+		return fail(0, "hubs", errors.New("no hub table to apply the hub factors to"))
+	}
+	for _, m := range materials {
+		if err := ts.Materials.Add(m); err != nil {
+			return fail(0, "", err)
+		}
+	}
+	for _, h := range hubs {
+		if err := ts.Hubs.Add(h); err != nil {
+			return fail(0, "", err)
+		}
 	}
 	if len(factors) > 0 && t == nil {
 		return fail(0, "factors", errors.New("no factor table to apply the factors to"))
@@ -303,6 +388,32 @@ func ParseFactorFile(name string, data []byte, t *Table, g *GridTable) error {
 		}
 	}
 	return nil
+}
+
+// parseList reads the list under key of root, each record a mapping with
+// keys from allowed, decoded by one; bad records are reported through add.
+func parseList[T any](root *yaml.Node, key string, allowed []string, add func(int, string, error), one func(*yaml.Node, string) (T, bool)) []T {
+	n := mapValue(root, key)
+	if n == nil {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		add(n.Line, key, fmt.Errorf("%w: must be a list", sillage.ErrInvalid))
+		return nil
+	}
+	var out []T
+	for i, item := range n.Content {
+		at := fmt.Sprintf("%s[%d]", key, i)
+		if item.Kind != yaml.MappingNode {
+			add(item.Line, at, fmt.Errorf("%w: must be a mapping", sillage.ErrInvalid))
+			continue
+		}
+		checkKeys(item, at, allowed, add)
+		if v, ok := one(item, at); ok {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // mapValue returns the value node of key in mapping m, or nil.

@@ -90,3 +90,37 @@ func TestParseFactorFileMisc(t *testing.T) {
 		}
 	}
 }
+
+func TestFactorFileMaterialsAndHubs(t *testing.T) {
+	good := []byte(`name: Maison data
+materials:
+  - {material: leather-calf, label: Calf leather, kgco2e_per_kg: 17.5, source: Tannery X LCA, year: 2024, region: IT}
+hubs:
+  - {hub_type: dc-paris, kgco2e_per_t: 1.1, source: DC Paris metering, year: 2025}
+`)
+	ts := FactorTables{Materials: DefaultMaterials(), Hubs: DefaultHubs()}
+	if err := ParseFactorFileAll("good.yaml", good, ts); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ts.Materials.Factor("leather-calf")
+	if err != nil || m.KgCO2ePerKG != 17.5 || !m.Primary || m.Region != "IT" {
+		t.Errorf("leather-calf = %+v, %v", m, err)
+	}
+	if h, err := ts.Hubs.Factor("dc-paris"); err != nil || h.KgCO2ePerT != 1.1 {
+		t.Errorf("dc-paris = %+v, %v", h, err)
+	}
+	for name, bad := range map[string]string{
+		"no source":   "materials:\n  - {material: x, kgco2e_per_kg: 1, year: 2024}\n",
+		"no year":     "hubs:\n  - {hub_type: x, kgco2e_per_t: 1, source: s}\n",
+		"negative":    "materials:\n  - {material: x, kgco2e_per_kg: -1, source: s, year: 2024}\n",
+		"unknown key": "materials:\n  - {material: x, kgco2e_per_kg: 1, source: s, year: 2024, colour: red}\n",
+	} {
+		if err := ParseFactorFileAll(name, []byte(bad), FactorTables{Materials: DefaultMaterials(), Hubs: DefaultHubs()}); !errors.Is(err, sillage.ErrInvalid) {
+			t.Errorf("%s: err = %v, want ErrInvalid", name, err)
+		}
+	}
+	// The old entry point has no material table: it refuses materials.
+	if err := ParseFactorFile("good.yaml", good, Default(), DefaultGrid()); err == nil {
+		t.Error("ParseFactorFile applied materials to no table")
+	}
+}

@@ -1,8 +1,6 @@
 package carbon
 
 import (
-	"fmt"
-	"math"
 	"sort"
 
 	"github.com/sillage/sillage"
@@ -10,10 +8,39 @@ import (
 
 // Calculator computes product footprints for one network.
 type Calculator struct {
-	Network *sillage.Network // after ApplyDefaults and Validate
-	Factors *Table           // nil: Default()
-	Grid    *GridTable       // nil: DefaultGrid()
+	Network   *sillage.Network // after ApplyDefaults and Validate
+	Factors   *Table           // nil: Default()
+	Grid      *GridTable       // nil: DefaultGrid()
+	Materials *MaterialTable   // nil: DefaultMaterials()
+	Hubs      *HubTable        // nil: DefaultHubs()
+	// HubTypes maps a site id to its hub type (a key of Hubs); a hub not
+	// listed is DefaultHubType.
+	HubTypes map[string]string
+	// Dwell is the measured dwell time of products at hubs, from the RFID
+	// history of their items. A hub and product without an entry get the
+	// policy's storage_days_per_hub, and the footprint says so.
+	Dwell []Dwell
+	// Inbound are further flows into distribution centres, such as the
+	// receipts of earlier periods, that enter the mean of a DC's inbound
+	// legs (see Footprints) beside the input lines. Their emissions are
+	// not part of the Result's elements.
+	Inbound []sillage.PlanLine
 }
+
+// Dwell is how long units of one product stay at one hub, measured from
+// the RFID history of its items (arrival to departure), in days.
+type Dwell struct {
+	Site  string  `json:"site"`
+	SKU   string  `json:"sku"`
+	Days  float64 `json:"days"`  // mean dwell time, days
+	Items int     `json:"items"` // items measured
+}
+
+// Storage bases: where a hub's dwell time comes from.
+const (
+	DwellRFID   = "RFID dwell time"
+	DwellPolicy = "policy default (storage_days_per_hub)"
+)
 
 // LegDetail is one leg of a path with the factor that was used for it.
 type LegDetail struct {
@@ -29,16 +56,27 @@ type LegDetail struct {
 	DistanceMethod string  `json:"distance_method"`
 }
 
-// HubStorage is the storage of one unit at one hub of a path.
+// HubStorage is what one unit costs at one hub of a path: handling
+// (GLEC hub operation category, per tonne handled) and storage (energy per
+// unit-day × dwell days × the grid intensity of the hub's country).
 type HubStorage struct {
 	Site          string  `json:"site"`
 	Country       string  `json:"country"`
-	KWhPerUnit    float64 `json:"kwh_per_unit"`        // StorageKWhPerUnitDay × StorageDaysPerHub
+	DwellDays     float64 `json:"dwell_days"`
+	DwellBasis    string  `json:"dwell_basis"`         // DwellRFID or DwellPolicy
+	DwellItems    int     `json:"dwell_items"`         // items measured, for DwellRFID
+	KWhPerUnit    float64 `json:"kwh_per_unit"`        // StorageKWhPerUnitDay × DwellDays
 	GridKgPerKWh  float64 `json:"grid_kgco2e_per_kwh"` // grid intensity of the hub's country
 	GridSource    string  `json:"grid_source"`
 	GridYear      int     `json:"grid_year"`
 	GridFallback  bool    `json:"grid_fallback,omitempty"`
-	KgCO2ePerUnit float64 `json:"kgco2e_per_unit"`
+	KgCO2ePerUnit float64 `json:"kgco2e_per_unit"` // storage: KWhPerUnit × GridKgPerKWh
+
+	HubType               string  `json:"hub_type"`
+	HandlingKgCO2ePerT    float64 `json:"handling_kgco2e_per_t"`
+	HandlingSource        string  `json:"handling_source"`
+	HandlingYear          int     `json:"handling_year"`
+	HandlingKgCO2ePerUnit float64 `json:"handling_kgco2e_per_unit"` // mass t × HandlingKgCO2ePerT
 }
 
 // PathDetail is one path by which a product reaches a site in the plan.
@@ -47,18 +85,36 @@ type PathDetail struct {
 	Units                  float64      `json:"units"`
 	Legs                   []LegDetail  `json:"legs"`
 	Hubs                   []HubStorage `json:"hubs"`
-	TransportKgCO2ePerUnit float64      `json:"transport_kgco2e_per_unit"` // allocated by tonne-km
+	TransportKgCO2ePerUnit float64      `json:"transport_kgco2e_per_unit"` // the legs, allocated by tonne-km
+	HubKgCO2ePerUnit       float64      `json:"hub_kgco2e_per_unit"`       // handling at the hubs
 	StorageKgCO2ePerUnit   float64      `json:"storage_kgco2e_per_unit"`
+	// Inbound is the mean chain that brought the product to Source when
+	// Source is a distribution centre; nil otherwise.
+	Inbound *Inbound `json:"inbound,omitempty"`
 }
 
 // FootprintDetail is the footprint of one unit of a product at a site
-// (sillage.Footprint) with everything needed to explain it.
+// (sillage.Footprint) with everything needed to explain it. All figures
+// are per unit, in kgCO2e.
+//
+// sillage.Footprint.TransportKgCO2e is the whole transport chain (ISO
+// 14083: vehicle and hub operations): OutboundLegsKgCO2e +
+// InboundLegsKgCO2e + HubKgCO2e. StorageKgCO2e covers the hubs of the
+// outbound path and of the inbound chain.
 type FootprintDetail struct {
 	sillage.Footprint
 	Units              float64      `json:"units"`                // units delivered to the site by the plan
-	TransportTTWKgCO2e float64      `json:"transport_ttw_kgco2e"` // per unit
-	TransportWTTKgCO2e float64      `json:"transport_wtt_kgco2e"` // per unit
-	Paths              []PathDetail `json:"paths"`
+	CradleToGate       CradleToGate `json:"cradle_to_gate"`       // its breakdown
+	OutboundLegsKgCO2e float64      `json:"outbound_legs_kgco2e"` // legs from the source to the site
+	InboundLegsKgCO2e  float64      `json:"inbound_legs_kgco2e"`  // legs that brought it to its source DC
+	HubKgCO2e          float64      `json:"hub_kgco2e"`           // handling at every hub, outbound and inbound
+	TransportTTWKgCO2e float64      `json:"transport_ttw_kgco2e"` // legs only (hub factors are well-to-wheel)
+	TransportWTTKgCO2e float64      `json:"transport_wtt_kgco2e"` // legs only
+	// InboundMissing lists the source DCs whose inbound legs are unknown
+	// (no flow into them in the input or in Calculator.Inbound): those
+	// legs are left out, not guessed.
+	InboundMissing []string     `json:"inbound_missing,omitempty"`
+	Paths          []PathDetail `json:"paths"`
 }
 
 // ElementResult is one transport chain element of the plan: a lane with
@@ -104,140 +160,52 @@ func (r *Result) TransportKgCO2e() float64 {
 // Footprints computes, for every (site, product) that the plan lines
 // deliver, the footprint of one unit:
 //
-//   - cradle-to-gate: the product's CradleToGateKgCO2e (master data);
-//   - transport: the plan's goods are grouped per lane into transport chain
-//     elements; each element's emissions (t × km × WTW) are allocated to
-//     the lines by tonne-km (ISO 14083) and divided by the units; with
-//     several paths to a site the result is weighted by units;
-//   - storage: at every hub of the path (each site the goods pass through
-//     except the destination, and except the origin when it is a supplier,
-//     whose storage is part of cradle-to-gate),
-//     StorageKWhPerUnitDay × StorageDaysPerHub × the grid intensity of the
-//     hub's country.
+//   - cradle-to-gate: ProductCradleToGate (bill of materials, override or
+//     master data);
+//   - outbound legs: the plan's goods are grouped per lane into transport
+//     chain elements; each element's emissions (t × km × WTW) are
+//     allocated to the lines by tonne-km (ISO 14083) and divided by the
+//     units; with several paths to a site the result is weighted by units;
+//   - inbound legs: when a line's source is a distribution centre, the
+//     legs that brought the product there: the mean, weighted by units
+//     received, over every flow of the product into that DC (the input
+//     lines that end at it and Calculator.Inbound), each flow's own
+//     per-unit legs, hub handling and storage, recursively when it comes
+//     from another DC. This is the inventory-weighted mean of the DC's
+//     inbound legs: the DC's stock of the product is made of what those
+//     flows delivered, in those proportions. A DC with no known inbound
+//     flow is listed in InboundMissing and contributes nothing;
+//   - hub handling: at every hub of the path (each site the goods pass
+//     through except the destination, and except the origin when it is a
+//     supplier, whose operations are part of cradle-to-gate), unit mass in
+//     t × the hub type's kgCO2e per tonne (GLEC);
+//   - storage: at the same hubs, StorageKWhPerUnitDay × dwell days × the
+//     grid intensity of the hub's country, the dwell days from
+//     Calculator.Dwell (RFID) when known, else StorageDaysPerHub.
 //
 // Every leg of a line must match a lane of the network (same from, to and
 // mode). Lines with zero quantity are skipped. Errors wrap sillage.ErrInvalid
-// (unknown site, product or lane, negative quantity) or the factor errors.
-// O(L + Σ legs) plus sorting.
+// (unknown site, product or lane, negative quantity or dwell), the factor
+// errors, ErrUnknownMaterial or ErrUnknownHubType. O(L + Σ legs) plus
+// sorting, and O(flows into DCs) for the inbound means.
 func (c Calculator) Footprints(lines []sillage.PlanLine) (*Result, error) {
-	n := c.Network
-	if n == nil {
-		return nil, fmt.Errorf("%w: nil network", sillage.ErrInvalid)
+	e, err := c.env()
+	if err != nil {
+		return nil, err
 	}
-	tab, grid := c.Factors, c.Grid
-	if tab == nil {
-		tab = Default()
+	figs, elems, err := e.figures(lines, "plan line")
+	if err != nil {
+		return nil, err
 	}
-	if grid == nil {
-		grid = DefaultGrid()
+	res := &Result{Elements: elems, LineTransportKgCO2e: make([]float64, len(lines))}
+	for li := range lines {
+		res.LineTransportKgCO2e[li] = figs[li].legs
 	}
-	sites := n.SiteIndex()
-	products := n.ProductIndex()
-	type laneKey struct {
-		from, to string
-		mode     sillage.Mode
+	inbound, _, err := e.figures(c.Inbound, "inbound flow")
+	if err != nil {
+		return nil, err
 	}
-	laneIdx := map[laneKey][]int{}
-	for i, l := range n.Lanes {
-		k := laneKey{l.From, l.To, l.Mode}
-		laneIdx[k] = append(laneIdx[k], i)
-	}
-	factors := make(map[int]Factor)
-	laneFactor := func(i int) (Factor, error) {
-		if f, ok := factors[i]; ok {
-			return f, nil
-		}
-		f, err := tab.LaneFactor(n.Lanes[i])
-		if err != nil {
-			return Factor{}, err
-		}
-		factors[i] = f
-		return f, nil
-	}
-
-	// Resolve every line's legs to lanes and build the elements.
-	lineLanes := make([][]int, len(lines))
-	elems := map[int]*TCE{}
-	elemLines := map[int][]int{} // plan line of each consignment of an element
-	for li, line := range lines {
-		at := fmt.Sprintf("plan line %d (%s→%s %s)", li, line.Source, line.Site, line.SKU)
-		if line.Quantity < 0 || math.IsNaN(line.Quantity) || math.IsInf(line.Quantity, 0) {
-			return nil, fmt.Errorf("%s: %w: quantity %v must be a finite number >= 0", at, sillage.ErrInvalid, line.Quantity)
-		}
-		if _, ok := sites[line.Site]; !ok {
-			return nil, fmt.Errorf("%s: %w: unknown site %q", at, sillage.ErrInvalid, line.Site)
-		}
-		pi, ok := products[line.SKU]
-		if !ok {
-			return nil, fmt.Errorf("%s: %w: unknown product %q", at, sillage.ErrInvalid, line.SKU)
-		}
-		if line.Quantity == 0 {
-			continue
-		}
-		prev := line.Source
-		for j, leg := range line.Legs {
-			if leg.From != prev {
-				return nil, fmt.Errorf("%s: legs[%d]: %w: leg starts at %s, want %s", at, j, sillage.ErrInvalid, leg.From, prev)
-			}
-			prev = leg.To
-			cands := laneIdx[laneKey{leg.From, leg.To, leg.Mode}]
-			if len(cands) == 0 {
-				return nil, fmt.Errorf("%s: legs[%d]: %w: no %s lane %s→%s in the network", at, j, sillage.ErrInvalid, leg.Mode, leg.From, leg.To)
-			}
-			best := cands[0]
-			for _, c := range cands { // several lanes of one mode: the one with the leg's distance
-				if n.Lanes[c].DistanceKM == leg.DistanceKM {
-					best = c
-					break
-				}
-			}
-			f, err := laneFactor(best)
-			if err != nil {
-				return nil, fmt.Errorf("%s: legs[%d]: %w", at, j, err)
-			}
-			e := elems[best]
-			if e == nil {
-				e = &TCE{Lane: n.Lanes[best], Factor: f}
-				elems[best] = e
-			}
-			e.Consignments = append(e.Consignments, Consignment{
-				Key: fmt.Sprintf("line %d", li), SKU: line.SKU, Units: line.Quantity,
-				MassKG: line.Quantity * n.Products[pi].MassKG,
-			})
-			elemLines[best] = append(elemLines[best], li)
-			lineLanes[li] = append(lineLanes[li], best)
-		}
-		if len(line.Legs) > 0 && prev != line.Site {
-			return nil, fmt.Errorf("%s: %w: the legs end at %s, not at the site", at, sillage.ErrInvalid, prev)
-		}
-	}
-
-	res := &Result{LineTransportKgCO2e: make([]float64, len(lines))}
-	lineTTW := make([]float64, len(lines))
-	lineWTT := make([]float64, len(lines))
-	order := make([]int, 0, len(elems))
-	for i := range elems {
-		order = append(order, i)
-	}
-	sort.Ints(order)
-	for _, i := range order {
-		e := elems[i]
-		as, err := e.Allocate()
-		if err != nil {
-			return nil, err
-		}
-		ttw, wtt := e.Emissions()
-		res.Elements = append(res.Elements, ElementResult{
-			Lane: e.Lane, Factor: e.Factor, DistanceMethod: DistanceMethod(e.Lane),
-			TonneKM: e.TonneKM(), TTWKgCO2e: ttw, WTTKgCO2e: wtt, KgCO2e: ttw + wtt, Allocations: as,
-		})
-		for ai, a := range as {
-			li := elemLines[i][ai]
-			res.LineTransportKgCO2e[li] += a.KgCO2e
-			lineTTW[li] += a.TTWKgCO2e
-			lineWTT[li] += a.WTTKgCO2e
-		}
-	}
+	ch := newChain(e, lines, figs, c.Inbound, inbound)
 
 	// Group the lines by (site, sku).
 	type pairKey struct{ site, sku string }
@@ -259,47 +227,56 @@ func (c Calculator) Footprints(lines []sillage.PlanLine) (*Result, error) {
 		}
 		return keys[i].sku < keys[j].sku
 	})
-	kwhPerUnit := n.Policy.StorageKWhPerUnitDay * n.Policy.StorageDaysPerHub
+	c2g := map[string]CradleToGate{}
 	for _, k := range keys {
-		p := n.Products[products[k.sku]]
-		d := FootprintDetail{Footprint: sillage.Footprint{Site: k.site, SKU: k.sku, CradleToGateKgCO2e: p.CradleToGateKgCO2e}}
-		var units, transport, storage, ttw, wtt float64
+		cg, ok := c2g[k.sku]
+		if !ok {
+			if cg, err = ProductCradleToGate(e.n.Products[e.products[k.sku]], e.mats); err != nil {
+				return nil, err
+			}
+			c2g[k.sku] = cg
+		}
+		d := FootprintDetail{Footprint: sillage.Footprint{Site: k.site, SKU: k.sku, CradleToGateKgCO2e: cg.KgCO2e}, CradleToGate: cg}
+		var units, outbound, inboundLegs, hub, storage, ttw, wtt float64
 		best := -1
+		missing := map[string]bool{}
 		for _, li := range groups[k] {
 			line := lines[li]
-			path := PathDetail{Source: line.Source, Units: line.Quantity}
-			for j, laneI := range lineLanes[li] {
-				l := n.Lanes[laneI]
-				f := factors[laneI]
-				leg := line.Legs[j]
-				leg.DistanceKM = l.DistanceKM
-				leg.KgCO2ePerKG = LegKgCO2ePerKG(l, f)
-				path.Legs = append(path.Legs, LegDetail{
-					Leg: leg, Vehicle: f.Vehicle, FactorLabel: f.Label, TTW: f.TTW, WTT: f.WTT, WTW: f.WTW(),
-					FactorSource: f.Source, FactorYear: f.Year, Primary: f.Primary, DistanceMethod: DistanceMethod(l),
-				})
+			f := figs[li]
+			path := f.path
+			q := line.Quantity
+			units += q
+			outbound += f.legs
+			ttw += f.ttw
+			wtt += f.wtt
+			hub += path.HubKgCO2ePerUnit * q
+			storage += path.StorageKgCO2ePerUnit * q
+			if e.isDC(line.Source) {
+				in := ch.inbound(line.Source, k.sku)
+				path.Inbound = in
+				inboundLegs += in.LegsKgCO2ePerUnit * q
+				ttw += in.LegsTTWKgCO2ePerUnit * q
+				wtt += in.LegsWTTKgCO2ePerUnit * q
+				hub += in.HubKgCO2ePerUnit * q
+				storage += in.StorageKgCO2ePerUnit * q
+				for _, m := range in.Missing {
+					missing[m] = true
+				}
 			}
-			for _, hub := range hubs(n, sites, line) {
-				s := n.Sites[sites[hub]]
-				g := grid.Intensity(s.Country)
-				h := HubStorage{Site: hub, Country: s.Country, KWhPerUnit: kwhPerUnit, GridKgPerKWh: g.KgPerKWh,
-					GridSource: g.Source, GridYear: g.Year, GridFallback: g.Fallback, KgCO2ePerUnit: kwhPerUnit * g.KgPerKWh}
-				path.Hubs = append(path.Hubs, h)
-				path.StorageKgCO2ePerUnit += h.KgCO2ePerUnit
-			}
-			path.TransportKgCO2ePerUnit = res.LineTransportKgCO2e[li] / line.Quantity
-			units += line.Quantity
-			transport += res.LineTransportKgCO2e[li]
-			ttw += lineTTW[li]
-			wtt += lineWTT[li]
-			storage += path.StorageKgCO2ePerUnit * line.Quantity
-			if best < 0 || line.Quantity > d.Paths[best].Units {
+			if best < 0 || q > d.Paths[best].Units {
 				best = len(d.Paths)
 			}
 			d.Paths = append(d.Paths, path)
 		}
+		for m := range missing {
+			d.InboundMissing = append(d.InboundMissing, m)
+		}
+		sort.Strings(d.InboundMissing)
 		d.Units = units
-		d.TransportKgCO2e = transport / units
+		d.OutboundLegsKgCO2e = outbound / units
+		d.InboundLegsKgCO2e = inboundLegs / units
+		d.HubKgCO2e = hub / units
+		d.TransportKgCO2e = d.OutboundLegsKgCO2e + d.InboundLegsKgCO2e + d.HubKgCO2e
 		d.TransportTTWKgCO2e = ttw / units
 		d.TransportWTTKgCO2e = wtt / units
 		d.StorageKgCO2e = storage / units
@@ -311,21 +288,4 @@ func (c Calculator) Footprints(lines []sillage.PlanLine) (*Result, error) {
 		res.Details = append(res.Details, d)
 	}
 	return res, nil
-}
-
-// hubs returns the sites where a line's goods are stored on the way: every
-// site of the path but the destination, and but the origin when it is a
-// supplier (its storage belongs to cradle-to-gate).
-func hubs(n *sillage.Network, sites map[string]int, line sillage.PlanLine) []string {
-	var out []string
-	if len(line.Legs) == 0 {
-		return nil
-	}
-	if i, ok := sites[line.Source]; ok && n.Sites[i].Kind != sillage.KindSupplier {
-		out = append(out, line.Source)
-	}
-	for _, l := range line.Legs[:len(line.Legs)-1] {
-		out = append(out, l.To)
-	}
-	return out
 }

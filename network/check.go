@@ -147,6 +147,12 @@ func (c *checker) record(s *sectionSpec, rec *yaml.Node, path string) {
 		if _, ok := seen[f.name]; f.required && !ok {
 			c.add(rec.Line, path+"."+f.name, "missing required field")
 		}
+		if f.requiredUnless != "" {
+			_, ok := seen[f.name]
+			if _, other := seen[f.requiredUnless]; !ok && !other {
+				c.add(rec.Line, path+"."+f.name, "missing field: give %s or %s", f.name, f.requiredUnless)
+			}
+		}
 	}
 }
 
@@ -177,6 +183,16 @@ func (c *checker) value(f *fieldSpec, v *yaml.Node, path string) {
 		var i int
 		if v.Kind != yaml.ScalarNode || v.ShortTag() != tagInt || v.Decode(&i) != nil {
 			c.add(v.Line, path, "want a whole number, got %s", describe(v))
+		}
+	case kindRecordList:
+		if v.Kind != yaml.SequenceNode {
+			c.add(v.Line, path, "want a list of %s records such as [{%s}], got %s", f.sub.record, strings.Join(f.sub.fieldNames(), ": ..., ")+": ...", describe(v))
+			return
+		}
+		for i, raw := range v.Content {
+			if e := c.deref(raw); c.once(e, raw.Kind == yaml.AliasNode) {
+				c.record(f.sub, e, path+"["+strconv.Itoa(i)+"]")
+			}
 		}
 	case kindNumberList:
 		if v.Kind != yaml.SequenceNode {

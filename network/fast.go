@@ -320,8 +320,8 @@ func parseRecord(l []byte, spec *sectionSpec, rec reflect.Value) bool {
 		}
 	}
 	for i, f := range spec.fields {
-		if f.required && have&(1<<i) == 0 {
-			return false
+		if (f.required || f.requiredUnless != "") && have&(1<<i) == 0 {
+			return false // a missing field, or one that depends on another: yaml.v3 explains
 		}
 	}
 	return true

@@ -22,6 +22,7 @@ const (
 	kindNumber                      // an integer or a decimal number
 	kindInteger                     // a whole number
 	kindNumberList                  // a sequence of numbers
+	kindRecordList                  // a sequence of mappings, each described by fieldSpec.sub
 )
 
 func (k valueKind) String() string {
@@ -34,6 +35,8 @@ func (k valueKind) String() string {
 		return "whole number"
 	case kindNumberList:
 		return "list of numbers"
+	case kindRecordList:
+		return "list of records"
 	}
 	return "?"
 }
@@ -52,6 +55,11 @@ type fieldSpec struct {
 	min, max  *float64 // inclusive bounds
 	exclMin   *float64 // exclusive lower bound
 	defaultOf any      // the default applied when the field is absent or zero
+	// requiredUnless names another field of the record: this field is
+	// required unless that one is present.
+	requiredUnless string
+	// sub describes the records of a kindRecordList field.
+	sub *sectionSpec
 	// index is the position of the field in the Go struct, set by init.
 	index int
 }
@@ -81,6 +89,19 @@ type sectionSpec struct {
 func num(v float64) *float64 { return &v }
 
 var zero = num(0)
+
+// materialSpec describes one line of a product's bill of materials.
+var materialSpec = &sectionSpec{
+	key: "materials", record: "material",
+	doc:    "One material of a product's bill of materials.",
+	goType: reflect.TypeOf(sillage.MaterialMass{}),
+	fields: []fieldSpec{
+		{name: "material", kind: kindString, required: true,
+			doc: "Material key of the material factor table, such as glass, textile-clothing, aluminium or paper-board (sillage footprint --materials lists them)."},
+		{name: "mass_kg", kind: kindNumber, required: true, unit: "kg per unit of product", exclMin: zero,
+			doc: "Mass of the material in one unit of the product."},
+	},
+}
 
 // sections lists the top-level keys of a network file, in the order the
 // writer emits them.
@@ -126,10 +147,14 @@ var sections = []*sectionSpec{
 				doc: "Shipping mass of one unit, packaging included; transport cost and emissions are per kg."},
 			{name: "unit_cost_eur", kind: kindNumber, required: true, unit: "EUR", min: zero,
 				doc: "Cost of one unit, the base of holding costs and order values."},
-			{name: "cradle_to_gate_kgco2e", kind: kindNumber, required: true, unit: "kgCO2e per unit", min: zero,
-				doc: "Cradle-to-gate carbon footprint of one unit: materials and manufacturing up to the supplier's gate."},
+			{name: "cradle_to_gate_kgco2e", kind: kindNumber, requiredUnless: "materials", unit: "kgCO2e per unit", min: zero,
+				doc: "Cradle-to-gate carbon footprint of one unit: materials and manufacturing up to the supplier's gate. Required unless materials are given; with materials, a value above 0 overrides the footprint computed from them and is reported as an override."},
 			{name: "max_transit_days", kind: kindNumber, unit: "days", min: zero, defaultOf: 0,
 				doc: "Longest allowed transit from source to boutique; 0 or absent means no limit."},
+			{name: "materials", kind: kindRecordList, sub: materialSpec,
+				doc: "Bill of materials of one unit, packaging included: each material with its mass. Cradle-to-gate is then the sum of mass × the material's factor, plus the manufacturing share."},
+			{name: "manufacturing_share", kind: kindNumber, unit: "share of the materials' kgCO2e", min: zero,
+				doc: "Emissions of making the product at the supplier, as a share of its materials' emissions (0.25 adds 25 %). Required with materials; 0 is an explicit answer."},
 		},
 	},
 	{
@@ -218,8 +243,10 @@ var sections = []*sectionSpec{
 var sectionByKey = map[string]*sectionSpec{}
 
 func init() {
-	for _, s := range sections {
-		sectionByKey[s.key] = s
+	for _, s := range append(sections, materialSpec) {
+		if s != materialSpec {
+			sectionByKey[s.key] = s
+		}
 		if s.goType == nil {
 			continue
 		}

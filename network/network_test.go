@@ -54,6 +54,8 @@ func TestTableMatchesModel(t *testing.T) {
 				ok = ft.Kind() == reflect.Int
 			case kindNumberList:
 				ok = ft == reflect.TypeOf([]float64(nil))
+			case kindRecordList:
+				ok = ft.Kind() == reflect.Slice && f.sub != nil && ft.Elem() == f.sub.goType
 			}
 			if !ok {
 				t.Errorf("%s.%s is a %s in the table but %s in Go", s.key, f.name, f.kind, ft)
@@ -401,8 +403,8 @@ func TestSuggest(t *testing.T) {
 		"mass":       `"mass"; did you mean "mass_kg"?`,
 		"sku_":       `"sku_"; did you mean "sku"?`,
 		"gtn":        `"gtn"; did you mean "gtin"?`,
-		"colour":     `"colour" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days)`,
-		"cost_e_kg":  `"cost_e_kg" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days)`,
+		"colour":     `"colour" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials, manufacturing_share)`,
+		"cost_e_kg":  `"cost_e_kg" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials, manufacturing_share)`,
 		"max_transi": `"max_transi"; did you mean "max_transit_days"?`,
 	} {
 		if got := suggest(name, sectionByKey["products"].fieldNames()); got != want {
@@ -422,5 +424,34 @@ func TestFieldReference(t *testing.T) {
 				t.Errorf("reference lacks %s.%s", s.key, f.name)
 			}
 		}
+	}
+}
+
+// TestMaterialsRoundTrip: a bill of materials is written as a flow list
+// and read back unchanged; the scalar cradle-to-gate, 0 beside materials,
+// is left out.
+func TestMaterialsRoundTrip(t *testing.T) {
+	n, err := Load(tinyPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	share := 0.25
+	n.Products[1].CradleToGateKgCO2e = 0
+	n.Products[1].Materials = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}, {Material: "paper-board", MassKG: 0.1}}
+	n.Products[1].ManufacturingShare = &share
+	data, err := Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "materials: [{material: glass, mass_kg: 0.3}, {material: paper-board, mass_kg: 0.1}]") ||
+		strings.Count(string(data), "cradle_to_gate_kgco2e") != 1 {
+		t.Errorf("written:\n%s", data)
+	}
+	got, err := Parse("rt.yaml", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Products, n.Products) {
+		t.Errorf("products:\n got %+v\nwant %+v", got.Products, n.Products)
 	}
 }

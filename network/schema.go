@@ -73,6 +73,11 @@ func recordSchema(s *sectionSpec) obj {
 	if len(required) > 0 {
 		o = append(o, kv{"required", required})
 	}
+	for _, f := range s.fields {
+		if f.requiredUnless != "" {
+			o = append(o, kv{"anyOf", []obj{{{"required", []string{f.name}}}, {{"required", []string{f.requiredUnless}}}}})
+		}
+	}
 	return append(o, kv{"additionalProperties", false}, kv{"properties", props})
 }
 
@@ -86,7 +91,7 @@ func fieldSchema(f *fieldSpec) obj {
 		typ = "number"
 	case kindInteger:
 		typ = "integer"
-	case kindNumberList:
+	case kindNumberList, kindRecordList:
 		typ = "array"
 	}
 	if f.required {
@@ -113,7 +118,9 @@ func fieldSchema(f *fieldSpec) obj {
 	if f.max != nil {
 		bounds = append(bounds, kv{"maximum", *f.max})
 	}
-	if f.kind == kindNumberList {
+	if f.kind == kindRecordList {
+		o = append(o, kv{"items", recordSchema(f.sub)})
+	} else if f.kind == kindNumberList {
 		o = append(o, kv{"items", append(obj{{"type", "number"}}, bounds...)})
 	} else {
 		o = append(o, bounds...)

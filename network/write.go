@@ -158,6 +158,10 @@ func skip(s *sectionSpec, f *fieldSpec, v reflect.Value, rec reflect.Value) bool
 	if s.key == "lanes" && f.name == "distance_km" && rec.Interface().(sillage.Lane).DistanceEstimated {
 		return true
 	}
+	if f.requiredUnless != "" && v.IsZero() {
+		// Left out only when the field it depends on is present.
+		return !rec.Field(s.field(f.requiredUnless).index).IsZero()
+	}
 	return !f.required && v.IsZero()
 }
 
@@ -215,6 +219,9 @@ func appendValue(b []byte, f *fieldSpec, v reflect.Value, flow bool) []byte {
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return strconv.AppendInt(b, v.Int(), 10)
 	case reflect.Slice:
+		if f.kind == kindRecordList {
+			return appendRecords(b, f.sub, v)
+		}
 		b = append(b, '[')
 		for i := 0; i < v.Len(); i++ {
 			if i > 0 {
@@ -226,6 +233,36 @@ func appendValue(b []byte, f *fieldSpec, v reflect.Value, flow bool) []byte {
 	}
 	// Unreachable while the table matches the model (a test checks it).
 	return fmt.Appendf(b, "%q", fmt.Sprint(v.Interface()))
+}
+
+// appendRecords appends the records of v, described by sub, as a flow
+// list of flow mappings: [{material: glass, mass_kg: 0.3}].
+func appendRecords(b []byte, sub *sectionSpec, v reflect.Value) []byte {
+	b = append(b, '[')
+	for i := 0; i < v.Len(); i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, '{')
+		rec := v.Index(i)
+		first := true
+		for j := range sub.fields {
+			f := &sub.fields[j]
+			fv := rec.Field(f.index)
+			if !f.required && fv.IsZero() {
+				continue
+			}
+			if !first {
+				b = append(b, ", "...)
+			}
+			first = false
+			b = append(b, f.name...)
+			b = append(b, ": "...)
+			b = appendValue(b, f, fv, true)
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
 }
 
 // appendNumber appends x in a form yaml.v3 reads back exactly: decimal

@@ -66,7 +66,8 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 		{name: "sites", keys: []string{"id"},
 			cols: []string{"seq", "name", "kind", "gln", "latitude", "longitude", "country", "capacity_units"}},
 		{name: "products", keys: []string{"sku"},
-			cols: []string{"seq", "gtin", "name", "maison", "class", "mass_kg", "unit_cost_eur", "cradle_to_gate_kgco2e", "max_transit_days"}},
+			cols: []string{"seq", "gtin", "name", "maison", "class", "mass_kg", "unit_cost_eur", "cradle_to_gate_kgco2e", "max_transit_days",
+				"materials_json", "manufacturing_share"}},
 		{name: "lanes", keys: []string{"from_site", "to_site", "mode"},
 			cols: []string{"seq", "distance_km", "distance_estimated", "cost_eur_per_kg", "transit_days", "capacity_kg", "intensity_kgco2e_per_tkm"}},
 		{name: "stock_positions", keys: []string{"site", "sku"}, cols: []string{"seq", "on_hand", "in_transit", "reserved"}},
@@ -80,7 +81,20 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 		add(1, []any{s.ID}, int64(i), s.Name, string(s.Kind), s.GLN, s.Latitude, s.Longitude, s.Country, s.CapacityUnits)
 	}
 	for i, p := range n.Products {
-		add(2, []any{p.SKU}, int64(i), p.GTIN, p.Name, p.Maison, p.Class, p.MassKG, p.UnitCostEUR, p.CradleToGateKgCO2e, p.MaxTransitDays)
+		var materials string
+		if len(p.Materials) > 0 {
+			b, err := json.Marshal(p.Materials)
+			if err != nil {
+				return nil, fmt.Errorf("products[%d]: encode materials: %w", i, err)
+			}
+			materials = string(b)
+		}
+		var share any
+		if p.ManufacturingShare != nil {
+			share = *p.ManufacturingShare
+		}
+		add(2, []any{p.SKU}, int64(i), p.GTIN, p.Name, p.Maison, p.Class, p.MassKG, p.UnitCostEUR, p.CradleToGateKgCO2e, p.MaxTransitDays,
+			materials, share)
 	}
 	for i, l := range n.Lanes {
 		var intensity any
@@ -374,11 +388,22 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		}
 		var products []productRow
 		if err := tx.SelectContext(ctx, &products, tx.Rebind(`SELECT sku, gtin, name, maison, class, mass_kg,
-			unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days FROM products WHERE network = ? ORDER BY seq`), name); err != nil {
+			unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials_json, manufacturing_share FROM products WHERE network = ? ORDER BY seq`), name); err != nil {
 			return fmt.Errorf("%s: products: %w", what, err)
 		}
 		for _, r := range products {
-			n.Products = append(n.Products, sillage.Product(r))
+			p := sillage.Product{SKU: r.SKU, GTIN: r.GTIN, Name: r.Name, Maison: r.Maison, Class: r.Class, MassKG: r.MassKG,
+				UnitCostEUR: r.UnitCostEUR, CradleToGateKgCO2e: r.CradleToGateKgCO2e, MaxTransitDays: r.MaxTransitDays}
+			if r.Materials != "" {
+				if err := json.Unmarshal([]byte(r.Materials), &p.Materials); err != nil {
+					return fmt.Errorf("%s: product %s: materials: %w", what, r.SKU, err)
+				}
+			}
+			if r.ManufacturingShare.Valid {
+				v := r.ManufacturingShare.Float64
+				p.ManufacturingShare = &v
+			}
+			n.Products = append(n.Products, p)
 		}
 		var lanes []laneRow
 		if err := tx.SelectContext(ctx, &lanes, tx.Rebind(`SELECT from_site, to_site, mode, distance_km, distance_estimated,
@@ -460,15 +485,17 @@ type siteRow struct {
 }
 
 type productRow struct {
-	SKU                string  `db:"sku"`
-	GTIN               string  `db:"gtin"`
-	Name               string  `db:"name"`
-	Maison             string  `db:"maison"`
-	Class              string  `db:"class"`
-	MassKG             float64 `db:"mass_kg"`
-	UnitCostEUR        float64 `db:"unit_cost_eur"`
-	CradleToGateKgCO2e float64 `db:"cradle_to_gate_kgco2e"`
-	MaxTransitDays     float64 `db:"max_transit_days"`
+	SKU                string          `db:"sku"`
+	GTIN               string          `db:"gtin"`
+	Name               string          `db:"name"`
+	Maison             string          `db:"maison"`
+	Class              string          `db:"class"`
+	MassKG             float64         `db:"mass_kg"`
+	UnitCostEUR        float64         `db:"unit_cost_eur"`
+	CradleToGateKgCO2e float64         `db:"cradle_to_gate_kgco2e"`
+	MaxTransitDays     float64         `db:"max_transit_days"`
+	Materials          string          `db:"materials_json"`
+	ManufacturingShare sql.NullFloat64 `db:"manufacturing_share"`
 }
 
 type laneRow struct {

@@ -307,3 +307,30 @@ func TestMaisonRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestProductMaterialsRoundTrip: a bill of materials and its
+// manufacturing share survive the store; saving again changes nothing.
+func TestProductMaterialsRoundTrip(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		n := loadTiny(t)
+		share := 0.25
+		n.Products[1].CradleToGateKgCO2e = 0
+		n.Products[1].Materials = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}, {Material: "paper-board", MassKG: 0.1}}
+		n.Products[1].ManufacturingShare = &share
+		if _, err := s.SaveNetwork(ctx, "tiny", n); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LoadNetwork(ctx, "tiny")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Products, n.Products) {
+			t.Errorf("products:\n got %+v\nwant %+v", got.Products, n.Products)
+		}
+		c, err := s.SaveNetwork(ctx, "tiny", got)
+		if err != nil || c.Changed() {
+			t.Errorf("second save: changed %v, %v", c.Changed(), err)
+		}
+	})
+}

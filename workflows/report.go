@@ -44,11 +44,17 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) (ReportResult, error) 
 	}
 	var b strings.Builder
 	printf(&b, "## Report of %s for %s\n\n", res.Network, res.Period)
-	kv(&b,
-		"Folder", "`"+res.Dir+"`",
+	rows := []string{
+		"Folder", "`" + res.Dir + "`",
 		"Plans in the period", fmt.Sprint(res.Plans),
 		"Planned transport carbon", kgCO2e(res.KgCO2e),
-	)
+	}
+	if res.ActualKgCO2e > 0 {
+		rows = append(rows, "Actual transport carbon (released orders)", kgCO2e(res.ActualKgCO2e))
+	} else if res.ActualKgCO2e < 0 {
+		rows = append(rows, "Actual transport carbon (released orders)", "no order released")
+	}
+	kv(&b, rows...)
 	if len(res.Files) > 0 {
 		b.WriteString("\n### Files\n\n")
 		for _, f := range res.Files {

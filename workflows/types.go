@@ -617,4 +617,8 @@ type ReportResult struct {
 	Files   []string `json:"files"`
 	KgCO2e  float64  `json:"kgco2e"` // planned transport emissions of the period
 	Plans   int      `json:"plans"`
+	// ActualKgCO2e is the transport emissions of what moved in the period
+	// (released order lines until shipping events are recorded); -1 when
+	// no order was released. Absent in results of older workers (0).
+	ActualKgCO2e float64 `json:"actual_kgco2e,omitempty"`
 }

@@ -73,6 +73,18 @@ type Input struct {
 	// Previous is the same for the previous period; nil when it has no plan.
 	Previous *carbon.Result
 
+	// Actual is the carbon result of what moved in the period (until
+	// shipping events are recorded: the released order lines of the
+	// period's plans, see carbon.ReleasedMovements); nil when unknown.
+	Actual *carbon.Result
+	// PreviousActual is Actual for the previous month; nil when unknown.
+	PreviousActual *carbon.Result
+	// LastYear and LastYearActual are the planned and actual results of
+	// the same month a year earlier; nil when unknown.
+	LastYear, LastYearActual *carbon.Result
+	ActualMethod             string   // how the actual was obtained, shown with it
+	ActualNotes              []string // what the actual leaves out, and why
+
 	// CostOnlyKgCO2e is the transport emissions of a cost-only plan (carbon
 	// price 0) for the same demand; negative when unknown.
 	CostOnlyKgCO2e float64
@@ -162,6 +174,11 @@ type Tables struct {
 	SavingKgCO2e         float64 // E_cost_only − E_plan
 	SavingPct            float64 // (E_cost_only − E_plan) / E_cost_only × 100; NaN when unknown
 	Grid                 []carbon.HubStorage
+
+	ActualAvailable       bool
+	ActualTransportKgCO2e float64      // legs that moved in the period, kgCO2e
+	PlanVsActual          []CompareRow // by month, mode, lane, site and product class
+	YearOnYear            []YearRow    // planned and actual, by mode and in total
 }
 
 // Compute derives the report's tables from the input. It returns ErrNoData
@@ -211,7 +228,9 @@ func Compute(in Input) (*Tables, error) {
 			siteOrder = append(siteOrder, d.Site)
 		}
 		sr.Units += d.Units
-		sr.TransportKgCO2e += d.TransportKgCO2e * d.Units
+		// The legs and hubs of the goods delivered here; their inbound legs
+		// count at the DC they came through, so that the sites add up.
+		sr.TransportKgCO2e += (d.OutboundLegsKgCO2e + d.HubKgCO2e) * d.Units
 		sr.StorageKgCO2e += d.StorageKgCO2e * d.Units
 		pr := prods[d.SKU]
 		if pr == nil {
@@ -272,6 +291,8 @@ func Compute(in Input) (*Tables, error) {
 		t.Change = append(t.Change, change(string(m), prev[m], cur[m], in.Previous != nil))
 	}
 	t.Change = append(t.Change, change("total", prevTotal, t.TotalTransportKgCO2e, in.Previous != nil))
+
+	compare(in, t)
 
 	t.SavingPct = math.NaN()
 	t.SavingPlanKgCO2e = in.SavingPlanKgCO2e

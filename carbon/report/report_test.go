@@ -116,8 +116,11 @@ func TestCompute(t *testing.T) {
 	for _, s := range tb.Sites {
 		sites += s.TransportKgCO2e
 	}
-	if math.Abs(sites-want) > 1e-9*want {
-		t.Errorf("by site %v, want %v", sites, want)
+	// Plus hub handling at DC-PAR, GLEC 0.6 kgCO2e/t: bags 2 kg, 12 + 3
+	// units, 15 × 0.0012 = 0.018; bottles 0.5 kg, 60 + 90 units,
+	// 150 × 0.0003 = 0.045; 0.063 in all.
+	if math.Abs(sites-(want+0.063)) > 1e-9*want {
+		t.Errorf("by site %v, want %v", sites, want+0.063)
 	}
 	if got := tb.SavingPct; math.Abs(got-20) > 1e-9 {
 		t.Errorf("saving = %v %%, want 20 %% (E_cost_only = 1.25 E_plan)", got)
@@ -168,6 +171,8 @@ func TestParsePeriod(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	in := tinyInput(t)
+	in.Actual, in.ActualMethod = in.Current, "Test: everything planned moved."
+	in.ActualNotes = []string{"Test: one order line had no path."}
 	dir := t.TempDir()
 	files, err := Write(dir, in)
 	if err != nil {
@@ -179,7 +184,8 @@ func TestWrite(t *testing.T) {
 	}
 	s := string(html)
 	for _, want := range []string{"chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving",
-		"Unit:", "Method:", "@media print", "UK DESNZ", "chosen: 100 EUR/tCO2e", "20.0 %"} {
+		"Unit:", "Method:", "@media print", "UK DESNZ", "chosen: 100 EUR/tCO2e", "20.0 %",
+		"Planned against actual", "Test: everything planned moved.", "Test: one order line had no path.", "Year on year", "product class"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
@@ -192,7 +198,7 @@ func TestWrite(t *testing.T) {
 	if strings.Count(s, "<figcaption>") != 7 || strings.Count(s, "<b>Unit:</b>") != 7 {
 		t.Errorf("every figure needs a caption with its unit and method")
 	}
-	if len(files.CSV) != 11 || len(files.PACT) != 2 {
+	if len(files.CSV) != 13 || len(files.PACT) != 2 {
 		t.Errorf("files: %d CSV, %d PACT", len(files.CSV), len(files.PACT))
 	}
 	byMode, err := os.ReadFile(filepath.Join(dir, "emissions_by_mode.csv"))
@@ -212,6 +218,78 @@ func TestNiceTicksAndFormat(t *testing.T) {
 	for v, want := range map[float64]string{0: "0", 1234567: "1\u202f234\u202f567", 12.34: "12.3", 0.0456: "0.0456", 0.0001234: "0.00012", 150: "150"} {
 		if got := fmtNum(v); got != want {
 			t.Errorf("fmtNum(%v) = %q, want %q", v, got, want)
+		}
+	}
+}
+
+// TestActualSumsLegsShipped: the month's actual is exactly the legs of
+// what moved. The plan sends 20 bags to Paris (road, 30 km), and 10 bags
+// and 40 bottles to London (road 500 km and air); the London transfer is
+// cancelled, so only the Paris bags move:
+//
+//	actual  0.04 t × 30 km × 0.12522 = 0.150264 kgCO2e
+//	planned adds 0.02 t × 500 km × 0.12522 = 1.2522 for the London bags.
+func TestActualSumsLegsShipped(t *testing.T) {
+	n := loadTiny(t)
+	air := sillage.Leg{From: "DC-PAR", To: "BTQ-LON", Mode: sillage.ModeAir}
+	for _, l := range n.Lanes {
+		if l.Mode == sillage.ModeAir {
+			air.DistanceKM = l.DistanceKM
+		}
+	}
+	plan := &sillage.Plan{ID: "p", CreatedAt: time.Date(2025, 6, 2, 2, 0, 0, 0, time.UTC), Lines: []sillage.PlanLine{
+		{Source: "DC-PAR", Site: "BTQ-PAR", SKU: "BAG-01", Quantity: 20, Legs: []sillage.Leg{road("DC-PAR", "BTQ-PAR", 30)}},
+		{Source: "DC-PAR", Site: "BTQ-LON", SKU: "BAG-01", Quantity: 10, Legs: []sillage.Leg{road("DC-PAR", "BTQ-LON", 500)}},
+		{Source: "DC-PAR", Site: "BTQ-LON", SKU: "EDP-01", Quantity: 40, Legs: []sillage.Leg{air}},
+	}}
+	orders := []sillage.Order{
+		{ID: "to:p:DC-PAR:BTQ-PAR", PlanID: "p", Kind: sillage.OrderTransfer, Source: "DC-PAR", Site: "BTQ-PAR", Status: sillage.OrderClosed,
+			Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 20}}},
+		{ID: "to:p:DC-PAR:BTQ-LON", PlanID: "p", Kind: sillage.OrderTransfer, Source: "DC-PAR", Site: "BTQ-LON", Status: sillage.OrderCancelled,
+			Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 10}, {SKU: "EDP-01", Quantity: 40}}},
+	}
+	ms, _, err := carbon.ReleasedMovements([]*sillage.Plan{plan}, orders)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calc := carbon.Calculator{Network: n}
+	planned, err := calc.Footprints(plan.Lines)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual, err := calc.Footprints(carbon.MovementLines(ms))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := ParsePeriod("2025-06")
+	in := Input{Network: "tiny", Period: p, Products: n.Products, Sites: n.Sites, Plans: []PlanSummary{{ID: "p"}},
+		Current: planned, Actual: actual, CostOnlyKgCO2e: -1}
+	tb, err := Compute(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var month, road CompareRow
+	for _, r := range tb.PlanVsActual {
+		if r.Dimension == DimMonth && r.Key == "2025-06" {
+			month = r
+		}
+		if r.Dimension == DimMode && r.Key == "road" {
+			road = r
+		}
+	}
+	if math.Abs(month.ActualKgCO2e-0.150264) > 1e-12 || math.Abs(tb.ActualTransportKgCO2e-0.150264) > 1e-12 {
+		t.Errorf("actual = %.15g (month row %.15g), want 0.150264", tb.ActualTransportKgCO2e, month.ActualKgCO2e)
+	}
+	if math.Abs(road.PlannedKgCO2e-(0.150264+1.2522)) > 1e-12 || math.Abs(road.ActualKgCO2e-0.150264) > 1e-12 {
+		t.Errorf("road: planned %.15g, actual %.15g; want 1.402464 and 0.150264", road.PlannedKgCO2e, road.ActualKgCO2e)
+	}
+	if !month.PlannedAvailable || !month.ActualAvailable {
+		t.Errorf("month row %+v", month)
+	}
+	// Last year unknown: year-on-year says so instead of showing 0 → x.
+	for _, y := range tb.YearOnYear {
+		if y.LastYearAvailable || !math.IsNaN(y.ChangePct) {
+			t.Errorf("year-on-year %+v claims a last year", y)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/sillage/sillage/carbon/pact"
 )
@@ -125,7 +126,7 @@ func csvTables(in Input, t *Tables) []csvTable {
 	for _, g := range t.Grid {
 		grid = append(grid, []string{g.Country, f(g.GridKgPerKWh), g.GridSource, strconv.Itoa(g.GridYear), strconv.FormatBool(g.GridFallback)})
 	}
-	return []csvTable{
+	return append([]csvTable{
 		{"emissions_by_mode.csv", modes},
 		{"emissions_by_lane.csv", lanes},
 		{"emissions_by_site.csv", sites},
@@ -137,7 +138,7 @@ func csvTables(in Input, t *Tables) []csvTable {
 		{"plans.csv", plans},
 		{"factors.csv", factors},
 		{"grid_intensity.csv", grid},
-	}
+	}, compareCSV(t)...)
 }
 
 func writeCSV(path string, rows [][]string) error {
@@ -204,7 +205,7 @@ func Render(in Input, t *Tables) ([]byte, error) {
 	}
 	figs = append(figs, figure{ID: "by-site", Title: "Emissions of the goods delivered to each site", SVG: BarChart("chart-by-site", "Transport and storage emissions by destination site, kgCO2e", "kgCO2e", siteBars),
 		Unit: "kgCO2e: transport (well-to-wheel) + hub storage electricity", CSV: "emissions_by_site.csv",
-		Method: "Transport emissions allocated to each plan line by tonne-km (ISO 14083), plus storage at the hubs on its path (kWh per unit-day × days × grid intensity of the hub's country), summed over the units delivered to the site. Cradle-to-gate is excluded here."})
+		Method: "Transport emissions allocated to each plan line by tonne-km (ISO 14083), plus handling at the hubs on its path (GLEC default per tonne of the hub's type) and storage there (kWh per unit-day × dwell days × grid intensity of the hub's country), summed over the units delivered to the site. Legs that brought goods to a DC count at that DC, so that the sites add up to the total. Cradle-to-gate is excluded here."})
 
 	var prodBars []Bar
 	for i, p := range t.Products {
@@ -219,7 +220,7 @@ func Render(in Input, t *Tables) ([]byte, error) {
 	}
 	figs = append(figs, figure{ID: "top-products", Title: fmt.Sprintf("Top %d products by footprint per unit", topN), SVG: BarChart("chart-top-products", "Product footprint per unit delivered, kgCO2e", "kgCO2e per unit", prodBars),
 		Unit: "kgCO2e per unit delivered to a site", CSV: "top_products.csv",
-		Method: "Cradle-to-gate (product master data) + inbound transport (allocated by tonne-km) + hub storage, averaged over the sites weighted by units delivered. Per-site values are in footprints.csv and in the PACT files."})
+		Method: "Cradle-to-gate (bill of materials, or product master data) + the transport chain to the site (legs allocated by tonne-km, the inbound legs of a DC source as the units-weighted mean of its inbound flows, hub handling) + hub storage, averaged over the sites weighted by units delivered. Per-site values are in footprints.csv and in the PACT files."})
 
 	var pts []Point
 	maxPareto := 0.0
@@ -316,7 +317,7 @@ var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return fmtNum(kg) + " kgCO2e"
 	},
 	"date": func(tm interface{ Format(string) string }) string { return tm.Format("2006-01-02 15:04 MST") },
-}).Parse(pageHTML))
+}).Parse(strings.Replace(pageHTML, "{{/* compare */}}", compareHTML, 1)))
 
 const pageHTML = `<!DOCTYPE html>
 <html lang="en">
@@ -364,7 +365,8 @@ code { font-size: .85em; }
 </header>
 
 <section class="kpis" aria-label="Key figures">
-<div class="kpi"><b>{{mass .T.TotalTransportKgCO2e}}</b><span>transport, well-to-wheel (ISO 14083)</span></div>
+<div class="kpi"><b>{{mass .T.TotalTransportKgCO2e}}</b><span>planned transport legs, well-to-wheel (ISO 14083)</span></div>
+<div class="kpi"><b>{{if .T.ActualAvailable}}{{mass .T.ActualTransportKgCO2e}}{{else}}n/a{{end}}</b><span>actual transport legs: what moved (<a href="#planned-vs-actual">method</a>)</span></div>
 <div class="kpi"><b>{{num .T.TotalStorageKgCO2e}} kgCO2e</b><span>hub storage electricity</span></div>
 <div class="kpi"><b>{{.Saving}}</b><span>saving against a cost-only plan, (E<sub>cost-only</sub> − E<sub>plan</sub>) / E<sub>cost-only</sub></span></div>
 <div class="kpi"><b>{{.TotalChange}}</b><span>transport emissions against {{.Prev}}</span></div>
@@ -378,6 +380,7 @@ code { font-size: .85em; }
 </figure>
 {{end}}
 
+{{/* compare */}}
 <h2 id="lanes-table">Lanes and the factors used</h2>
 <table>
 <thead><tr><th>Lane</th><th>Mode</th><th class="n">km</th><th>Distance</th><th>Factor</th><th class="n">kgCO2e/t·km (WTW)</th><th>Source</th><th class="n">t·km</th><th class="n">kgCO2e</th></tr></thead>

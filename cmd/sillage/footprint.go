@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"math"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/sillage/sillage"
@@ -23,18 +21,28 @@ func init() {
 	register(&command{
 		name:  "footprint",
 		short: "compute the carbon footprint of every product at every site",
-		usage: "footprint --network FILE [--carbon-price P] [--plan lp|routed] [--factors FILE] [--json] [--pact DIR] [--db URL]",
+		usage: "footprint --network FILE [--carbon-price P] [--plan lp|routed] [--factors FILE] [--explain SKU] [--json] [--pact DIR] [--db URL] | footprint --materials [--factors FILE]",
 		long: `Footprint computes, for every product the plan delivers to a site, the
 footprint of one unit in kgCO2e:
 
-  cradle-to-gate   from the product master data (cradle_to_gate_kgco2e);
-  transport        along the plan's paths: each lane's goods are one transport
-                   chain element, tonnes × km × intensity (well-to-wheel,
-                   UK DESNZ 2025 factors or the lane's own
-                   intensity_kgco2e_per_tkm), allocated to the products by
-                   tonne-km (ISO 14083), then divided by the units;
+  cradle-to-gate   from the product's materials: Σ mass_kg × the material's
+                   kgCO2e per kg (BEIS 2021 material factors, or a factor
+                   file's), plus manufacturing_share of that sum; or the
+                   product's cradle_to_gate_kgco2e, which overrides the
+                   materials when both are given (marked as an override);
+  transport        the transport chain (ISO 14083: vehicles and hubs):
+                   the plan's legs, each lane's goods one transport chain
+                   element, tonnes × km × intensity (well-to-wheel, UK DESNZ
+                   2025 factors or the lane's own intensity_kgco2e_per_tkm),
+                   allocated to the products by tonne-km, divided by the
+                   units; for goods sent from a distribution centre, the
+                   legs that brought them there (the units-weighted mean of
+                   the plan's flows of the product into that DC); and hub
+                   handling, unit mass × the GLEC default per tonne of the
+                   hub's type (transhipment, ambient);
   storage          at every hub on the path: policy storage_kwh_per_unit_day ×
-                   storage_days_per_hub × the grid intensity of the hub's
+                   dwell days (storage_days_per_hub: no RFID history is
+                   given to this command) × the grid intensity of the hub's
                    country (Ember 2023; world average for countries not in
                    the table).
 
@@ -43,19 +51,27 @@ linear program of "sillage plan" at the carbon price), or, with --plan
 routed, every boutique's demand over the horizon (mean weekly demand ×
 policy forecast_horizon_weeks) sent from the source with the cheapest path
 at the carbon price within the product's max_transit_days (a supplier with
-supply of the product or a distribution centre with stock of it). Stock a
-plan takes from a distribution centre carries the transport from there on:
-its earlier inbound leg belongs to the plan that moved it. The carbon price
-defaults to the network's policy.
+supply of the product or a distribution centre with stock of it). A DC
+that no flow of the plan feeds is named in the output: its inbound legs are
+unknown and left out, not guessed. The carbon price defaults to the
+network's policy.
+
+--explain SKU prints the breakdown of one product at every site: each
+material, manufacturing, each leg with its factor, the inbound legs, each
+hub's handling and storage (with the basis of its dwell time), and the
+total. --materials lists the material factor table (with --factors
+applied) and exits.
 
 --factors loads a company factor file (primary data; YAML, see the README)
-on top of the shipped table. --pact DIR writes one PACT v2.3 ProductFootprint
+on top of the shipped tables (freight, grid, materials, hubs). --pact DIR writes one PACT v2.3 ProductFootprint
 JSON per product (per kg of product, reference period --period, default the
 current month). --db stores the plan and its footprints (only when given).
 
 Output: a table with the factor of every leg, or with --json
 [{"site","sku","cradle_to_gate_kgco2e","transport_kgco2e","storage_kgco2e",
-"total_kgco2e","legs"}].`,
+"total_kgco2e","legs","cradle_to_gate_basis","outbound_legs_kgco2e",
+"inbound_legs_kgco2e","hub_kgco2e","inbound_missing"}], per unit;
+transport_kgco2e = outbound + inbound legs + hub handling.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML)")
 			price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
@@ -68,7 +84,16 @@ Output: a table with the factor of every leg, or with --json
 			period := fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)")
 			cpc := fs.String("cpc", "", "UN CPC codes for product classes without a default, `CLASS=CODE,...`")
 			planKind := fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)")
+			explain := fs.String("explain", "", "print the breakdown of product `SKU` instead of the table")
+			materials := fs.Bool("materials", false, "list the material factor table and exit")
 			return func(ctx context.Context, e *env) error {
+				if *materials {
+					ts, err := loadFactorTables(*factors)
+					if err != nil {
+						return err
+					}
+					return carbon.WriteMaterials(e.stdout, ts.Materials)
+				}
 				if *file == "" {
 					return usageErrorf("--network is required")
 				}
@@ -89,10 +114,11 @@ Output: a table with the factor of every leg, or with --json
 				if err != nil {
 					return err
 				}
-				tab, grid, err := loadFactors(*factors)
+				ts, err := loadFactorTables(*factors)
 				if err != nil {
 					return err
 				}
+				tab := ts.Freight
 				p := n.Policy.CarbonPriceEURPerT
 				if optimizeFlagGiven(fs, "carbon-price") {
 					p = *price
@@ -105,7 +131,7 @@ Output: a table with the factor of every leg, or with --json
 				for _, s := range notes {
 					fmt.Fprintln(e.stderr, "note:", s)
 				}
-				res, err := carbon.Calculator{Network: n, Factors: tab, Grid: grid}.Footprints(plan.Lines)
+				res, err := calculator(n, ts).Footprints(plan.Lines)
 				if err != nil {
 					return fmt.Errorf("footprints: %w", err)
 				}
@@ -139,36 +165,25 @@ Output: a table with the factor of every leg, or with --json
 					fmt.Fprintf(e.stderr, "stored plan %s with %d footprints\n", plan.ID, len(res.Details))
 				}
 				if *asJSON {
-					fps := res.Footprints()
-					for i := range fps {
+					fps := make([]jsonFootprint, len(res.Details))
+					for i, d := range res.Details {
+						fps[i] = jsonFootprint{Footprint: d.Footprint, Basis: d.CradleToGate.Basis, Outbound: d.OutboundLegsKgCO2e,
+							Inbound: d.InboundLegsKgCO2e, Hub: d.HubKgCO2e, InboundMissing: d.InboundMissing}
 						if fps[i].Legs == nil {
 							fps[i].Legs = []sillage.Leg{}
 						}
-					}
-					if fps == nil {
-						fps = []sillage.Footprint{}
 					}
 					enc := json.NewEncoder(e.stdout)
 					enc.SetIndent("", "  ")
 					return enc.Encode(fps)
 				}
-				return printFootprints(e.stdout, n, p, tab, res)
+				if *explain != "" {
+					return carbon.Explain(e.stdout, n, ts.Materials, res, *explain)
+				}
+				return carbon.WriteTable(e.stdout, fmt.Sprintf("Footprints of %s at %g EUR/tCO2e, kgCO2e per unit (factors: %s)", n.Name, p, tab.Name), res)
 			}
 		},
 	})
-}
-
-// loadFactors returns the shipped factor and grid tables with the company
-// factor file applied on top, when given.
-func loadFactors(path string) (*carbon.Table, *carbon.GridTable, error) {
-	tab, grid := carbon.Default(), carbon.DefaultGrid()
-	if path == "" {
-		return tab, grid, nil
-	}
-	if err := carbon.LoadFactorFile(path, tab, grid); err != nil {
-		return nil, nil, err
-	}
-	return tab, grid, nil
 }
 
 // planForFootprints returns the plan whose paths the footprints follow:
@@ -373,63 +388,4 @@ func buildPACT(n *sillage.Network, res *carbon.Result, opt pact.Options) ([]pact
 		skus = append(skus, p.SKU)
 	}
 	return pfs, skus, nil
-}
-
-// printFootprints writes the footprints as a table, then the factor used
-// on every lane and the grid intensity of every hub.
-func printFootprints(w io.Writer, n *sillage.Network, price float64, tab *carbon.Table, res *carbon.Result) error {
-	fmt.Fprintf(w, "Footprints of %s at %g EUR/tCO2e, kgCO2e per unit (factors: %s)\n\n", n.Name, price, tab.Name)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "site\tsku\tunits\tcradle-to-gate\ttransport\tstorage\ttotal\tpath\t")
-	for _, d := range res.Details {
-		var path []string
-		for _, l := range d.Legs {
-			path = append(path, fmt.Sprintf("%s→%s %s", l.From, l.To, l.Mode))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t\n", d.Site, d.SKU, d.Units, d.CradleToGateKgCO2e,
-			d.TransportKgCO2e, d.StorageKgCO2e, d.TotalKgCO2e, strings.Join(path, ", "))
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nLanes (transport chain elements), total %.3f kgCO2e well-to-wheel:\n", res.TransportKgCO2e())
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  lane\tkm\tdistance\tfactor\tkgCO2e/t·km TTW+WTT\tsource\tt·km\tkgCO2e")
-	for _, el := range res.Elements {
-		f := el.Factor
-		src := fmt.Sprintf("%s %d", f.Source, f.Year)
-		if f.Primary {
-			src = f.Source
-		}
-		fmt.Fprintf(tw, "  %s→%s %s\t%.0f\t%s\t%s\t%.5f+%.5f\t%s\t%.3f\t%.4f\n", el.Lane.From, el.Lane.To, el.Lane.Mode, el.Lane.DistanceKM,
-			el.DistanceMethod, f.Vehicle, f.TTW, f.WTT, src, el.TonneKM, el.KgCO2e)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	hubs := map[string]carbon.HubStorage{}
-	for _, d := range res.Details {
-		for _, p := range d.Paths {
-			for _, h := range p.Hubs {
-				hubs[h.Site] = h
-			}
-		}
-	}
-	if len(hubs) > 0 {
-		ids := make([]string, 0, len(hubs))
-		for id := range hubs {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		fmt.Fprintln(w, "\nHub storage (kWh per unit × grid intensity):")
-		for _, id := range ids {
-			h := hubs[id]
-			fb := ""
-			if h.GridFallback {
-				fb = " (world average: country not in the table)"
-			}
-			fmt.Fprintf(w, "  %s (%s): %.3f kWh × %.3f kgCO2e/kWh = %.5f kgCO2e per unit; %s %d%s\n", id, h.Country, h.KWhPerUnit, h.GridKgPerKWh, h.KgCO2ePerUnit, h.GridSource, h.GridYear, fb)
-		}
-	}
-	return nil
 }

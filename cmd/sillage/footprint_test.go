@@ -27,7 +27,9 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // by road (the DC holds both products; its paths are the cheapest at 100
 // EUR/t). Hand-computed: BAG-01 to London = 2 kg × 500 km × (0.10163 +
 // 0.02359) / 1000 (DESNZ 2025 HGV average laden, TTW + WTT), plus storage
-// 0.01 × 7 × 0.056 at DC-PAR.
+// 0.01 × 7 × 0.056 at DC-PAR, plus handling at DC-PAR: unit mass in t ×
+// 0.6 kgCO2e/t (GLEC transhipment, ambient). No flow of the routed plan
+// feeds DC-PAR: its inbound legs are unknown, and the output says so.
 func TestFootprintJSONTiny(t *testing.T) {
 	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--plan", "routed")
 	if code != 0 {
@@ -40,7 +42,8 @@ func TestFootprintJSONTiny(t *testing.T) {
 	if len(fps) != 4 {
 		t.Fatalf("%d footprints, want 4 (2 boutiques × 2 products)", len(fps))
 	}
-	keys := []string{"site", "sku", "cradle_to_gate_kgco2e", "transport_kgco2e", "storage_kgco2e", "total_kgco2e", "legs"}
+	keys := []string{"site", "sku", "cradle_to_gate_kgco2e", "transport_kgco2e", "storage_kgco2e", "total_kgco2e", "legs",
+		"cradle_to_gate_basis", "outbound_legs_kgco2e", "inbound_legs_kgco2e", "hub_kgco2e", "inbound_missing"}
 	for _, fp := range fps {
 		if len(fp) != len(keys) {
 			t.Errorf("keys %v, want exactly %v", fp, keys)
@@ -56,10 +59,10 @@ func TestFootprintJSONTiny(t *testing.T) {
 	hgv := 0.10163 + 0.02359
 	storage := 0.01 * 7 * 0.056
 	want := map[string]float64{
-		"BTQ-LON/BAG-01": 40 + 0.002*500*hgv + storage,
-		"BTQ-LON/EDP-01": 3 + 0.0005*500*hgv + storage,
-		"BTQ-PAR/BAG-01": 40 + 0.002*30*hgv + storage,
-		"BTQ-PAR/EDP-01": 3 + 0.0005*30*hgv + storage,
+		"BTQ-LON/BAG-01": 40 + 0.002*500*hgv + storage + 0.0012,
+		"BTQ-LON/EDP-01": 3 + 0.0005*500*hgv + storage + 0.0003,
+		"BTQ-PAR/BAG-01": 40 + 0.002*30*hgv + storage + 0.0012,
+		"BTQ-PAR/EDP-01": 3 + 0.0005*30*hgv + storage + 0.0003,
 	}
 	for _, f := range typed {
 		w, ok := want[f.Site+"/"+f.SKU]
@@ -77,7 +80,7 @@ func TestFootprintJSONTiny(t *testing.T) {
 }
 
 // With the replenishment LP, every plan line's pair has a footprint and the
-// transport of the footprints adds up to the plan's transport emissions
+// outbound legs of the footprints add up to the plan's transport emissions
 // (the LP prices emissions with the same factors).
 func TestFootprintLP(t *testing.T) {
 	code, out, errs := runCmd(t, "plan", "--network", tinyFile, "--json")
@@ -95,7 +98,10 @@ func TestFootprintLP(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("footprint: exit %d: %s", code, errs)
 	}
-	var fps []sillage.Footprint
+	var fps []struct {
+		sillage.Footprint
+		Outbound float64 `json:"outbound_legs_kgco2e"`
+	}
 	if err := json.Unmarshal([]byte(out), &fps); err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +118,7 @@ func TestFootprintLP(t *testing.T) {
 		if !ok {
 			t.Errorf("footprint %s %s is not in the plan", f.Site, f.SKU)
 		}
-		transport += f.TransportKgCO2e * u
+		transport += f.Outbound * u // the legs; inbound legs and hubs are beside them
 		if f.TotalKgCO2e < f.CradleToGateKgCO2e || f.StorageKgCO2e <= 0 {
 			t.Errorf("%s %s: %+v", f.Site, f.SKU, f)
 		}
@@ -170,7 +176,7 @@ func TestFootprintFactorFileAndErrors(t *testing.T) {
 	_ = json.Unmarshal([]byte(out), &fps)
 	for _, f := range fps {
 		if f.Site == "BTQ-LON" && f.SKU == "BAG-01" {
-			if want := 40 + 0.002*500*0.02 + 0.01*7*0.056; math.Abs(f.TotalKgCO2e-want) > 1e-9*want {
+			if want := 40 + 0.002*500*0.02 + 0.01*7*0.056 + 0.002*0.6; math.Abs(f.TotalKgCO2e-want) > 1e-9*want {
 				t.Errorf("with the company factor, total = %v, want %v", f.TotalKgCO2e, want)
 			}
 		}

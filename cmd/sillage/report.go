@@ -27,27 +27,40 @@ func init() {
 
   report.html   a self-contained page (no script, no external file) with
                 charts drawn as inline SVG: emissions by mode, by lane and by
-                site, the top products by footprint, the cost–carbon Pareto
-                frontier with the chosen point, the change against the
-                previous month and the saving against a cost-only plan,
-                (E_cost_only − E_plan) / E_cost_only. Every figure states its
-                unit and method; the page prints to PDF (A4).
+                site, the top products by footprint, planned against
+                actual, year on year, the cost–carbon Pareto frontier with
+                the chosen point, the change against the previous month and
+                the saving against a cost-only plan, (E_cost_only − E_plan)
+                / E_cost_only. Every figure states its unit and method; the
+                page prints to PDF (A4).
   *.csv         one file per table (emissions by mode, lane and site,
                 footprints, top products, Pareto points, change, saving,
-                plans, factors, grid intensities).
+                plans, factors, grid intensities, planned against actual,
+                year on year).
   pact/*.json   one PACT v2.3 ProductFootprint per product.
 
 It reads the plans of the network stored in --db whose creation time falls
-in --period (UTC), and those of the month before for the comparison. The
-network is looked up under --name, else the file's "name".
+in --period (UTC), those of the month before and those of the same month a
+year earlier, for the comparisons. The network is looked up under --name,
+else the file's "name".
 
-The Pareto frontier and the cost-only comparison re-plan the network (the
-replenishment LP of "sillage plan", on the demand and stock of --network)
-at carbon prices from 0 to 500 EUR/tCO2e and at the price of the period's
-latest plan, which is the chosen point; the saving is (E(0) − E(chosen)) /
-E(0) of that sweep. When the LP cannot be solved, both fall back to routing
-the period's flows over their cheapest paths at each price; the figures say
-which was used.
+Planned and actual. Planned emissions are the lines of the period's plans,
+as solved. Actual emissions are what moved: until shipping and receiving
+events are recorded, the released order lines (orders submitted,
+confirmed, partially confirmed, shipped, received or closed; not those
+waiting for approval, rejected, cancelled or expired) of the period's
+plans, each on its plan's path, dated by its plan. The report sets them side by side per month,
+mode, lane, site and product class, and against the same month a year
+earlier.
+
+Saving against cost-only. Both figures route the same flows, the period's
+own: its released order lines (or, when none was released, its plan
+lines), each with its source, site, product and units, over the cheapest
+path within the product's transit limit, once at 0 EUR/tCO2e (E_cost_only)
+and once at the carbon price of the period's latest plan (E_plan); the
+saving is (E_cost_only − E_plan) / E_cost_only. Only the paths differ:
+sources and quantities are the period's. The Pareto frontier routes the
+same flows at carbon prices from 0 to 500 EUR/tCO2e.
 
 A period without any stored plan is an error (exit status 1).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -56,7 +69,7 @@ A period without any stored plan is an error (exit status 1).`,
 			periodFlag := fs.String("period", "", "reporting month `YYYY-MM` (UTC)")
 			out := fs.String("out", "", "output `DIR` (created when needed)")
 			name := fs.String("name", "", "network `NAME` in the database (default: the file's name)")
-			factors := fs.String("factors", "", "company factor `FILE` (YAML) applied on top of the shipped factors")
+			factors := fs.String("factors", "", "company factor `FILE` (YAML) applied on top of the shipped factors (freight, grid, materials, hubs)")
 			company := fs.String("company", "", "company `NAME` for the report and PACT (default: the products' maison)")
 			companyID := fs.String("company-id", "", "company `URN` for PACT")
 			cpc := fs.String("cpc", "", "UN CPC codes for product classes without a default, `CLASS=CODE,...`")
@@ -86,10 +99,11 @@ A period without any stored plan is an error (exit status 1).`,
 				if netName == "" {
 					return usageErrorf("the network file has no name: give --name")
 				}
-				tab, grid, err := loadFactors(*factors)
+				ts, err := loadFactorTables(*factors)
 				if err != nil {
 					return err
 				}
+				tab := ts.Freight
 				s, err := openStore(ctx, *db)
 				if err != nil {
 					return err
@@ -103,29 +117,36 @@ A period without any stored plan is an error (exit status 1).`,
 					return fmt.Errorf("report %s: %w: no plan of network %q was stored with a creation time in %s (UTC) in %s",
 						period.Label, report.ErrNoData, netName, period.Label, redactURL(*db))
 				}
-				calc := carbon.Calculator{Network: n, Factors: tab, Grid: grid}
-				cur, err := calc.Footprints(allLines(plans))
+				calc := calculator(n, ts)
+				cur, act, notes, err := monthResults(ctx, s, calc, plans)
 				if err != nil {
 					return fmt.Errorf("report %s: %w", period.Label, err)
 				}
-				prev := period.Previous()
+				prev, lastYear := period.Previous(), period.Start.AddDate(-1, 0, 0)
 				prevPlans, err := plansOf(ctx, s, netName, prev.Start, prev.End)
 				if err != nil {
 					return err
 				}
-				var prevRes *carbon.Result
-				if len(prevPlans) > 0 {
-					if prevRes, err = calc.Footprints(allLines(prevPlans)); err != nil {
-						return fmt.Errorf("report %s: previous period %s: %w", period.Label, prev.Label, err)
-					}
+				prevRes, prevAct, _, err := monthResults(ctx, s, calc, prevPlans)
+				if err != nil {
+					return fmt.Errorf("report %s: previous period %s: %w", period.Label, prev.Label, err)
 				}
-				chosen := plans[len(plans)-1].CarbonPriceEURPerT
-				to, err := tradeOff(ctx, n, tab, allLines(plans), chosen)
+				lyPlans, err := plansOf(ctx, s, netName, lastYear, lastYear.AddDate(0, 1, 0))
 				if err != nil {
 					return err
 				}
-				if to.note != "" {
-					fmt.Fprintln(e.stderr, "note:", to.note)
+				lyRes, lyAct, _, err := monthResults(ctx, s, calc, lyPlans)
+				if err != nil {
+					return fmt.Errorf("report %s: %s: %w", period.Label, lastYear.Format("2006-01"), err)
+				}
+				flows, flowsOf := act.lines, "released order lines"
+				if len(flows) == 0 {
+					flows, flowsOf = allLines(plans), "plan lines (no order of the period was released)"
+				}
+				chosen := plans[len(plans)-1].CarbonPriceEURPerT
+				points, costOnly, planKg, err := routedSweep(n, tab, flows, chosen)
+				if err != nil {
+					return err
 				}
 				opt := pact.Options{CompanyName: companyName(*company, n), ReferencePeriodStart: period.Start, ReferencePeriodEnd: period.End,
 					Created: time.Now().UTC(), CPC: cpcMap}
@@ -139,9 +160,14 @@ A period without any stored plan is an error (exit status 1).`,
 				in := report.Input{
 					Network: netName, Company: opt.CompanyName, Period: period, Generated: time.Now().UTC(),
 					Sites: n.Sites, Products: n.Products, Current: cur, Previous: prevRes,
-					CostOnlyKgCO2e: to.costOnly, SavingPlanKgCO2e: to.planKg, CostOnlyMethod: to.savingMethod,
-					Pareto: to.points, ParetoMethod: to.paretoMethod,
-					Factors: tab.Factors(), PACT: pfs,
+					Actual: act.result, PreviousActual: prevAct.result, LastYear: lyRes, LastYearActual: lyAct.result,
+					ActualMethod:   "the released order lines of the period's plans (orders submitted, confirmed, shipped, received or closed), each on its plan's path and dated by its plan; shipping and receiving events will replace them once recorded.",
+					ActualNotes:    notes,
+					CostOnlyKgCO2e: costOnly, SavingPlanKgCO2e: planKg,
+					CostOnlyMethod: "The period's own flows (" + flowsOf + ": source, site, product and units) routed over their cheapest path within each product's transit limit, at 0 EUR/tCO2e (E_cost_only) and at the carbon price of the period's latest plan (E_plan): both on the same inputs, only the paths differ.",
+					Pareto:         points,
+					ParetoMethod:   "The period's own flows (" + flowsOf + ") routed over their cheapest paths at carbon prices from 0 to 500 EUR/tCO2e and at the plans' price; each point is one price's transport cost and emissions.",
+					Factors:        tab.Factors(), PACT: pfs,
 				}
 				for _, p := range plans {
 					in.Plans = append(in.Plans, report.PlanSummary{ID: p.ID, CreatedAt: p.CreatedAt, Status: p.Status,
@@ -151,8 +177,12 @@ A period without any stored plan is an error (exit status 1).`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(e.stdout, "wrote %s, %d CSV files and %d PACT files for %s %s (%d plans, %.3f kgCO2e transport)\n",
-					files.HTML, len(files.CSV), len(files.PACT), netName, period.Label, len(plans), cur.TransportKgCO2e())
+				actual := "no order released"
+				if act.result != nil {
+					actual = fmt.Sprintf("%.3f kgCO2e actual", act.result.TransportKgCO2e())
+				}
+				fmt.Fprintf(e.stdout, "wrote %s, %d CSV files and %d PACT files for %s %s (%d plans, %.3f kgCO2e planned transport, %s)\n",
+					files.HTML, len(files.CSV), len(files.PACT), netName, period.Label, len(plans), cur.TransportKgCO2e(), actual)
 				return nil
 			}
 		},
@@ -184,52 +214,45 @@ func allLines(plans []*sillage.Plan) []sillage.PlanLine {
 	return lines
 }
 
-// tradeOffs is the cost–carbon comparison of a report.
-type tradeOffs struct {
-	points                     []report.ParetoPoint
-	costOnly, planKg           float64 // E(0) and E(chosen), kgCO2e; costOnly < 0 when unknown
-	paretoMethod, savingMethod string
-	note                       string // why the routed fallback was used
+// monthActual is what moved in one month: the movements' lines and
+// their carbon result (nil when no order was released).
+type monthActual struct {
+	lines  []sillage.PlanLine
+	result *carbon.Result
 }
 
-// tradeOff sweeps the carbon price with the replenishment LP
-// (optimize.Pareto) over sweepPrices and the chosen price, and falls back
-// to routing the period's flows (routedSweep) when the LP fails.
-func tradeOff(ctx context.Context, n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine, chosen float64) (tradeOffs, error) {
-	prices := append([]float64(nil), sweepPrices...)
-	if chosen >= 0 && !math.IsNaN(chosen) && !math.IsInf(chosen, 0) {
-		prices = append(prices, chosen)
+// monthResults returns the planned and actual carbon results of a month's
+// plans (nil planned result when there is no plan), and the notes on
+// released order lines that could not be placed on a path.
+func monthResults(ctx context.Context, s *store.Store, calc carbon.Calculator, plans []*sillage.Plan) (*carbon.Result, monthActual, []string, error) {
+	if len(plans) == 0 {
+		return nil, monthActual{}, nil, nil
 	}
-	res, err := optimize.Pareto(ctx, n, prices, optimize.Options{Factors: tab})
-	if err == nil {
-		to := tradeOffs{costOnly: -1,
-			paretoMethod: "The network (demand and stock of the network file) re-planned with the replenishment LP at each carbon price from 0 to 500 EUR/tCO2e and at the chosen price; each point is one plan's cost (transport, holding and shortfall penalty, without the carbon charge) and transport emissions.",
-			savingMethod: "The same LP sweep: E_cost_only is the plan at 0 EUR/tCO2e, E_plan the plan at the chosen price.",
+	planned, err := calc.Footprints(allLines(plans))
+	if err != nil {
+		return nil, monthActual{}, nil, err
+	}
+	var orders []sillage.Order
+	for _, p := range plans {
+		os, err := s.ListOrders(ctx, store.OrderFilter{PlanID: p.ID})
+		if err != nil {
+			return nil, monthActual{}, nil, err
 		}
-		for _, p := range res.Points {
-			to.points = append(to.points, report.ParetoPoint{CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e, Chosen: p.CarbonPriceEURPerT == chosen})
-			if p.CarbonPriceEURPerT == 0 {
-				to.costOnly = p.KgCO2e
-			}
-			if p.CarbonPriceEURPerT == chosen {
-				to.planKg = p.KgCO2e
-			}
-		}
-		return to, nil
+		orders = append(orders, os...)
 	}
-	if ctx.Err() != nil {
-		return tradeOffs{}, ctx.Err()
+	ms, notes, err := carbon.ReleasedMovements(plans, orders)
+	if err != nil {
+		return nil, monthActual{}, nil, err
 	}
-	points, costOnly, rerr := routedSweep(n, tab, lines, chosen)
-	if rerr != nil {
-		return tradeOffs{}, rerr
+	if len(ms) == 0 {
+		return planned, monthActual{}, notes, nil
 	}
-	to := tradeOffs{points: points, costOnly: costOnly,
-		paretoMethod: "The period's flows (same sources, sites and quantities) routed over their cheapest paths at carbon prices from 0 to 500 EUR/tCO2e and at the plans' price (the replenishment LP could not be solved); each point is one price's transport cost and emissions.",
-		savingMethod: "The period's flows each routed over its cheapest path at 0 EUR/tCO2e (E_cost_only), against the period's planned transport emissions (E_plan); the plans are not re-solved.",
-		note:         "the replenishment LP failed (" + err.Error() + "); the Pareto and cost-only figures route the period's flows instead",
+	lines := carbon.MovementLines(ms)
+	actual, err := calc.Footprints(lines)
+	if err != nil {
+		return nil, monthActual{}, nil, fmt.Errorf("actual: %w", err)
 	}
-	return to, nil
+	return planned, monthActual{lines: lines, result: actual}, notes, nil
 }
 
 // sweepPrices are the carbon prices of the Pareto sweep, EUR/tCO2e.
@@ -238,13 +261,13 @@ var sweepPrices = []float64{0, 25, 50, 100, 150, 200, 300, 500}
 // routedSweep routes every flow of lines (source, site, product, quantity)
 // over its cheapest path at each carbon price of sweepPrices and at chosen,
 // and returns the Pareto points (transport cost, emissions) with the chosen
-// price marked, and the emissions at price 0 (the cost-only comparison,
-// -1 when a flow has no path). It is the stand-in for the LP's Pareto
-// sweep: the plans are not re-solved.
-func routedSweep(n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine, chosen float64) ([]report.ParetoPoint, float64, error) {
+// price marked, the emissions at price 0 (the cost-only comparison) and at
+// the chosen price, both -1 when a flow has no path. Both are solved on the
+// same flows: only the paths differ.
+func routedSweep(n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine, chosen float64) ([]report.ParetoPoint, float64, float64, error) {
 	r, err := optimize.NewRouter(n, optimize.RouterOptions{Factors: tab})
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, 0, err
 	}
 	products := n.ProductIndex()
 	prices := append([]float64(nil), sweepPrices...)
@@ -253,14 +276,14 @@ func routedSweep(n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine
 	}
 	sort.Float64s(prices)
 	var points []report.ParetoPoint
-	costOnly := -1.0
+	costOnly, planKg := -1.0, -1.0
 	for i, price := range prices {
 		if i > 0 && price == prices[i-1] {
 			continue
 		}
 		rp, err := r.WithCarbonPrice(price)
 		if err != nil {
-			return nil, 0, err
+			return nil, 0, 0, err
 		}
 		var cost, kg float64
 		ok := true
@@ -276,7 +299,7 @@ func routedSweep(n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine
 				break
 			}
 			if err != nil {
-				return nil, 0, err
+				return nil, 0, 0, err
 			}
 			mass := l.Quantity * p.MassKG
 			cost += mass * rt.CostEURPerKG
@@ -289,6 +312,12 @@ func routedSweep(n *sillage.Network, tab *carbon.Table, lines []sillage.PlanLine
 		if price == 0 {
 			costOnly = kg
 		}
+		if price == chosen {
+			planKg = kg
+		}
 	}
-	return points, costOnly, nil
+	if planKg < 0 {
+		costOnly = -1 // no comparison without both
+	}
+	return points, costOnly, planKg, nil
 }

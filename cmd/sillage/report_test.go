@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -44,6 +46,18 @@ func storeTinyPlans(t *testing.T, url string) {
 			t.Fatal(err)
 		}
 	}
+	// Of p-jun-1's orders, the transfer to London was confirmed and moves;
+	// the purchase order was cancelled and does not.
+	for _, o := range []sillage.Order{
+		{ID: "to:p-jun-1:DC-PAR:BTQ-LON", PlanID: "p-jun-1", Kind: sillage.OrderTransfer, Source: "DC-PAR", Site: "BTQ-LON", Status: sillage.OrderConfirmed,
+			Lines: []sillage.OrderLine{{SKU: "EDP-01", Quantity: 30}}},
+		{ID: "po:p-jun-1:SUP-FLR:1", PlanID: "p-jun-1", Kind: sillage.OrderPurchase, Source: "SUP-FLR", Site: "BTQ-PAR", Status: sillage.OrderCancelled,
+			Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 8}}},
+	} {
+		if _, err := s.SaveOrder(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 func TestReportCommand(t *testing.T) {
@@ -77,6 +91,25 @@ func TestReportCommand(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(out, f)); err != nil {
 				t.Error(err)
 			}
+		}
+
+		// Actual: the 30 bottles to London only, 0.015 t × 500 km ×
+		// 0.12522 kgCO2e/t·km = 0.93915 kgCO2e.
+		pva, err := os.ReadFile(filepath.Join(out, "planned_vs_actual.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var actual float64 = -1
+		for _, line := range strings.Split(string(pva), "\n") {
+			if f := strings.Split(line, ","); len(f) > 3 && f[0] == "month" && f[1] == "2025-06" {
+				actual, _ = strconv.ParseFloat(f[3], 64)
+			}
+		}
+		if math.Abs(actual-0.93915) > 1e-12 {
+			t.Errorf("actual of 2025-06 = %v, want 0.93915:\n%s", actual, pva)
+		}
+		if !strings.Contains(stdout, "kgCO2e actual") {
+			t.Errorf("stdout: %s", stdout)
 		}
 
 		// A month without plans is an error that says so.

@@ -20,6 +20,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
@@ -296,13 +297,14 @@ func (r *reportWriter) WriteReport(ctx context.Context, in workflows.ReportInput
 	})
 	sort.Strings(res.Files)
 	start, _ := time.Parse("2006-01", in.Period)
-	ids, err := st.PlansCreatedBetween(ctx, in.Network, start, start.AddDate(0, 1, 0))
-	if err == nil {
-		res.Plans = len(ids)
-		for _, id := range ids {
-			if p, err := st.LoadPlan(ctx, id); err == nil {
-				res.KgCO2e += p.KgCO2e
-			}
+	if plans, err := plansOf(ctx, st, in.Network, start, start.AddDate(0, 1, 0)); err == nil {
+		res.Plans = len(plans)
+		for _, p := range plans {
+			res.KgCO2e += p.KgCO2e
+		}
+		res.ActualKgCO2e = -1
+		if _, act, _, err := monthResults(ctx, st, carbon.Calculator{Network: n}, plans); err == nil && act.result != nil {
+			res.ActualKgCO2e = act.result.TransportKgCO2e()
 		}
 	}
 	r.log.Info("report written", "network", in.Network, "period", in.Period, "dir", abs, "files", len(res.Files))
