@@ -120,6 +120,20 @@ func PurchaseOrderID(planID, supplier string, n int) string {
 	return purchasePrefix + planID + ":" + supplier + ":" + strconv.Itoa(n)
 }
 
+// SupplierOfPurchaseOrder returns the supplier named in a purchase order
+// id (see PurchaseOrderID), or false when id is not one.
+func SupplierOfPurchaseOrder(id string) (string, bool) {
+	rest, ok := strings.CutPrefix(id, purchasePrefix)
+	parts := strings.Split(rest, ":")
+	if !ok || len(parts) < 3 || parts[len(parts)-2] == "" {
+		return "", false
+	}
+	if _, err := strconv.Atoi(parts[len(parts)-1]); err != nil {
+		return "", false
+	}
+	return parts[len(parts)-2], true
+}
+
 // TransferOrderID is the id of the transfer from source to site in plan
 // planID; it is also its TransferWorkflow's id and its MQTT command id.
 func TransferOrderID(planID, source, site string) string {
