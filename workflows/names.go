@@ -84,6 +84,7 @@ const (
 	ActWriteReport         = "WriteReport"
 	ActAcquirePlanLease    = "AcquirePlanLease"
 	ActReleasePlanLease    = "ReleasePlanLease"
+	ActIdentifyApprover    = "IdentifyApprover"
 )
 
 // Id prefixes.

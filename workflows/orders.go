@@ -35,6 +35,13 @@ type orderRun struct {
 	replan        bool
 	reported      bool
 	wake          workflow.Channel // an update handler made a decision
+	// Approvals with identities (approval.go): the version in force, the
+	// approvals taken so far, the refused decisions, and the approve and
+	// reject signals received.
+	approvalVersion workflow.Version
+	approvers       []Approver
+	refusals        []string
+	signalsSeen     map[string]int
 }
 
 const maxEvents = 40
@@ -54,7 +61,9 @@ func (o *orderRun) view() OrderView {
 		OrderRef: o.in.OrderRef,
 		Status:   o.status,
 		Reason:   o.reason,
-		Decision: o.decision,
+		Decision:  o.decision,
+		Approvals: o.approvers,
+		Refusals:  o.refusals,
 		Lines:    o.lines,
 		Received: o.recvd,
 		Sends:    o.sends,
@@ -402,6 +411,14 @@ func (o *orderRun) render(ctx workflow.Context) {
 			printf(&b, ": %s", o.decision.Reason)
 		}
 		b.WriteString("\n")
+	} else if len(o.approvers) > 0 {
+		printf(&b, "\nApproved so far by %s; a second, different approver is needed.\n", o.approvers[0])
+	}
+	if len(o.refusals) > 0 {
+		b.WriteString("\n### Refused approvals\n\n")
+		for _, r := range o.refusals {
+			b.WriteString("- " + r + "\n")
+		}
 	}
 	if len(o.lines) > 0 {
 		b.WriteString("\n### Lines\n\n")

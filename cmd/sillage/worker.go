@@ -62,7 +62,16 @@ replayed or tampered callbacks get 401 and change nothing.
 
 Transfers are published on the MQTT broker --broker (sillage/v1/sites/{dc}/
 commands); --broker "" runs without, and transfers then fail with a clear
-reason. The worker checks at start that the namespace has sillage's search
+reason.
+
+Approvals: the approver of a purchase order is the Temporal client
+identity of whoever sends the approve update (or signal), read from the
+workflow's history; --approvers FILE gives each identity its approval
+limit and the value above which two different approvers are needed:
+  four_eyes_above_eur: 100000
+  approvers:
+    alice@maison.example: 250000
+Without it any identity may approve any order, alone. The worker checks at start that the namespace has sillage's search
 attributes (see sillage searchattrs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr, ns := temporalFlags(fs)
@@ -73,6 +82,7 @@ attributes (see sillage searchattrs).`,
 			supplierToken := fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)")
 			supplierPoll := fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)")
 			callback := fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)")
+			approvers := fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)")
 			secrets := fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)")
 			simSeed := fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes")
 			simDelay := fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`")
@@ -114,6 +124,12 @@ attributes (see sillage searchattrs).`,
 					}
 					verifier = &webhook.Verifier{Secrets: sec}
 				}
+				var policy *activities.Approvers
+				if *approvers != "" {
+					if policy, err = activities.LoadApprovers(*approvers); err != nil {
+						return usageErrorf("--approvers: %v", err)
+					}
+				}
 				if err := logOpts.Check(); err != nil {
 					return usageErrorf("%v", err)
 				}
@@ -148,7 +164,10 @@ attributes (see sillage searchattrs).`,
 					Log: log,
 				}
 				tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *debounce}, Log: log}
-				acts.Replanner, acts.Plans = tc, tc
+				acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
+				if policy == nil {
+					log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
+				}
 				switch {
 				case *supplier == "sim":
 					acts.Supplier = &activities.SimulatedSupplier{Seed: *simSeed, Delay: *simDelay,
