@@ -58,16 +58,16 @@ func newOrderRun(ctx workflow.Context, in OrderInput) *orderRun {
 // view is the answer to the order query.
 func (o *orderRun) view() OrderView {
 	return OrderView{
-		OrderRef: o.in.OrderRef,
-		Status:   o.status,
-		Reason:   o.reason,
+		OrderRef:  o.in.OrderRef,
+		Status:    o.status,
+		Reason:    o.reason,
 		Decision:  o.decision,
 		Approvals: o.approvers,
 		Refusals:  o.refusals,
-		Lines:    o.lines,
-		Received: o.recvd,
-		Sends:    o.sends,
-		Events:   o.events,
+		Lines:     o.lines,
+		Received:  o.recvd,
+		Sends:     o.sends,
+		Events:    o.events,
 	}
 }
 

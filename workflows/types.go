@@ -587,7 +587,7 @@ type OrderView struct {
 	// identity and label (two are needed above the four-eyes threshold).
 	Approvals []Approver `json:"approvals,omitempty"`
 	// Refusals are the approvals and rejections refused, with why.
-	Refusals []string `json:"refusals,omitempty"`
+	Refusals []string            `json:"refusals,omitempty"`
 	Lines    []sillage.OrderLine `json:"order_lines,omitempty"`
 	Received float64             `json:"received_units"`
 	Sends    int                 `json:"sends,omitempty"` // transfer command sends
