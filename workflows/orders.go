@@ -384,7 +384,7 @@ func (o *orderRun) render(ctx workflow.Context) {
 	if o.status == sillage.OrderAwaitingApproval {
 		printf(&b, "This order is worth %s, above the approval threshold of %s. ", eur(o.in.ValueEUR), eur(o.in.ApprovalThresholdEUR))
 		printf(&b, "Approve or reject it: in the UI, send the signal (or update) `approve` with `{\"by\":\"your name\"}`, "+
-			"or `reject` with `{\"by\":\"your name\",\"reason\":\"why\"}`; or run `sillage approve %s` / `sillage reject %s --reason \"...\"`. ", o.in.OrderID, o.in.OrderID)
+			"or `reject` with `{\"by\":\"your name\",\"reason\":\"why\"}`; or run `sillage approve %s` / `sillage reject %s --reason \"...\"`. The approver is the Temporal identity that sends it; \"by\" is a label. ", o.in.OrderID, o.in.OrderID)
 		printf(&b, "Reminder after %s, escalation after %s, expiry after %s.\n\n",
 			duration(o.t.ApprovalReminder), duration(o.t.ApprovalEscalation), duration(o.t.ApprovalExpiry))
 	}
