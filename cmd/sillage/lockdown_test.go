@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,6 +28,7 @@ import (
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
+	"github.com/sillage/sillage/store/storetest"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -51,6 +53,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 		mqttPassword   = "mqtt-password-51bd0e77"
 		supplierSecret = "supplier-hmac-secret-7f3a9c11"
 		supplierToken  = "supplier-api-token-0e5b7142"
+		dbPassword     = "db-password-c44e12a9"
 	)
 	srv := temporaltest.Start(t)
 	c := temporaltest.Client(t, srv)
@@ -72,7 +75,14 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	}
 	n.Name = "tiny"
 	netFile := writeFile(t, dir, "tiny.yaml", string(must(network.Marshal(n))), 0o644)
+	// PostgreSQL with a password in its URL when the tests have a server
+	// (a trusting test server ignores the password), else SQLite.
 	dbURL := "sqlite://" + filepath.Join(dir, "sillage.db")
+	if os.Getenv(storetest.EnvPostgres) != "" {
+		u := must(url.Parse(storetest.PostgresURL(t)))
+		u.User = url.UserPassword(u.User.Username(), dbPassword)
+		dbURL = u.String()
+	}
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
 		t.Fatal(err)
@@ -111,6 +121,19 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	}
 	callbackAddr := l.Addr().String()
 	l.Close()
+
+	// A wrong MQTT password: the worker keeps trying to connect (paho
+	// retries) until stopped; what it prints meanwhile has no password.
+	const wrongPassword = "wrong-mqtt-password-9d02"
+	var refused syncBuffer
+	wctx, wcancel := context.WithTimeout(ctx, 3*time.Second)
+	code := run(wctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
+		"--broker", b.URL(false), "--username", broker.UserPlanner, "--password", wrongPassword, "--log-level", "debug"}, &refused, &refused)
+	wcancel()
+	if code == 0 {
+		t.Errorf("worker with a wrong MQTT password: exit 0:\n%s", refused.String())
+	}
+	checkNoSecrets(t, "the refused worker's output", []byte(refused.String()), []string{wrongPassword, dbPassword})
 
 	var workerLog syncBuffer
 	workerDone := make(chan int, 1)
@@ -213,7 +236,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 
 	// No secret in the worker's log or in any history.
 	stopWorker()
-	secrets := []string{mqttPassword, supplierSecret, supplierToken}
+	secrets := []string{mqttPassword, supplierSecret, supplierToken, dbPassword}
 	checkNoSecrets(t, "the worker's log", []byte(workerLog.String()), secrets)
 	ids := listWorkflows(t, c, "")
 	if len(ids) < 3 {
