@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/temporalproto"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/proto"
 
@@ -233,6 +235,20 @@ func TestLockedDownOrderFlow(t *testing.T) {
 		o, err := st.GetOrder(ctx, po)
 		return err == nil && o.Status == sillage.OrderConfirmed
 	})
+
+	// The order's history, with approvals by identity, for the replay test.
+	if os.Getenv(envRecordHistories) != "" {
+		var h historypb.History
+		it := c.GetWorkflowHistory(ctx, po, "", false, enums.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			h.Events = append(h.Events, must(it.Next()))
+		}
+		data := must(temporalproto.CustomJSONMarshalOptions{Indent: "  "}.Marshal(&h))
+		file := filepath.Join("..", "..", "testdata", "histories", "ProcurementWorkflow-approvers.json")
+		if err := os.WriteFile(file, append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	// No secret in the worker's log or in any history.
 	stopWorker()
