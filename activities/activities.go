@@ -111,7 +111,12 @@ type Activities struct {
 	Plans    PlanChecker
 	Notifier Notifier
 	Reporter Reporter
-	Log      *slog.Logger
+	// Callers identifies who sent an approve or reject (IdentifyApprover
+	// fails without it); Approvers is the approvers policy, nil for none
+	// (any identity may approve any order, alone).
+	Callers   CallerIdentifier
+	Approvers *Approvers
+	Log       *slog.Logger
 	// Heartbeat is how often the long plan steps heartbeat; default 5s.
 	Heartbeat time.Duration
 

@@ -12,6 +12,14 @@
 //	Replanner  Temporal: SignalWithStart of the network's NetworkPlanner
 //	Notifier   LogNotifier: notices to planners (reminders, escalations)
 //	Reporter   the monthly report writer (package carbon/report)
+//	Callers    Temporal: the identity of whoever sent an approve or reject,
+//	           read from the workflow's history
+//	Approvers  the approvers policy (LoadApprovers): limits per identity,
+//	           four-eyes threshold
+//
+// Supplier callbacks come in through ConfirmationHandler, which accepts
+// only requests signed by the supplier's secret (package internal/webhook);
+// CallbackClient sends them signed.
 //
 // # Plan steps
 //

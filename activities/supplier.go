@@ -11,11 +11,8 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
-
-	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/workflows"
@@ -278,49 +275,4 @@ func (h *HTTPSupplier) Status(ctx context.Context, po sillage.Order, sub workflo
 func (h *HTTPSupplier) Cancel(ctx context.Context, po sillage.Order, reason string) error {
 	return h.do(ctx, http.MethodPost, "/orders/"+url.PathEscape(po.ID)+"/cancel", po.ID+":cancel",
 		map[string]string{"reason": reason}, nil)
-}
-
-// Signaller sends a signal to a workflow; client.Client implements it.
-type Signaller interface {
-	SignalWorkflow(ctx context.Context, workflowID, runID, signalName string, arg any) error
-}
-
-var _ Signaller = client.Client(nil)
-
-// ConfirmationHandler serves supplier callbacks: a POST of an HTTPStatus
-// (with its order id, a purchase order id) becomes the
-// supplier_confirmation signal of that order's workflow. It answers 202
-// once signalled, 400 for a bad body and 404 for an unknown order.
-func ConfirmationHandler(c Signaller) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", "POST")
-			http.Error(w, "POST an order status", http.StatusMethodNotAllowed)
-			return
-		}
-		var st HTTPStatus
-		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
-		if err := dec.Decode(&st); err != nil {
-			http.Error(w, "bad order status: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		conf, err := st.Confirmation()
-		if err == nil && !strings.HasPrefix(st.OrderID, "po:") {
-			err = fmt.Errorf("order_id %q is not a purchase order id (po:...)", st.OrderID)
-		}
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		if err := c.SignalWorkflow(r.Context(), st.OrderID, "", workflows.SignalConfirmation, conf); err != nil {
-			code := http.StatusBadGateway
-			if IsNotFound(err) {
-				code = http.StatusNotFound
-			}
-			http.Error(w, "signal "+st.OrderID+": "+err.Error(), code)
-			return
-		}
-		w.WriteHeader(http.StatusAccepted)
-		_, _ = w.Write([]byte(strconv.Quote(st.OrderID) + "\n"))
-	})
 }

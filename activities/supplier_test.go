@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -173,29 +175,112 @@ func (s *signals) SignalWorkflow(ctx context.Context, id, run, name string, arg 
 	return s.err
 }
 
+// TestConfirmationHandler posts supplier callbacks, signed or not, and
+// checks the answer and that only a good one signals the order.
 func TestConfirmationHandler(t *testing.T) {
 	sig := &signals{}
-	h := ConfirmationHandler(sig)
-	post := func(body string) int {
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/supplier/confirmations", strings.NewReader(body)))
-		return rec.Code
+	t0 := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	now := t0
+	secrets := map[string][]byte{"SUP-FLR": []byte("flr-secret-0123456789"), "SUP-TUS": []byte("tus-secret-0123456789")}
+	v := &webhook.Verifier{Secrets: secrets, Now: func() time.Time { return now }}
+	srv := httptest.NewServer(ConfirmationHandler(sig, v))
+	defer srv.Close()
+	const good = `{"order_id":"po:tiny:1:SUP-FLR:1","status":"partially_confirmed","lines":[{"sku":"BAG-01","quantity":4}]}`
+
+	// send posts body signed by supplier with secret at time at, then
+	// lets mod change the request; it returns the status and the body.
+	send := func(supplier, secret string, at time.Time, body string, mod func(*http.Request)) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, srv.URL+"/supplier/confirmations", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		webhook.Sign(req.Header, supplier, []byte(secret), at, []byte(body))
+		if mod != nil {
+			mod(req)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(msg)
 	}
-	if code := post(`{"order_id":"po:tiny:1:SUP-FLR:1","status":"partially_confirmed","lines":[{"sku":"BAG-01","quantity":4}]}`); code != http.StatusAccepted {
-		t.Errorf("good callback: %d", code)
-	}
-	if len(sig.calls) != 1 || sig.calls[0] != "po:tiny:1:SUP-FLR:1 supplier_confirmation partially_confirmed" {
-		t.Errorf("signals %v", sig.calls)
-	}
-	for _, bad := range []string{`{`, `{"order_id":"po:x","status":"maybe"}`, `{"order_id":"plan:x","status":"confirmed"}`} {
-		if code := post(bad); code != http.StatusBadRequest {
-			t.Errorf("%s: %d, want 400", bad, code)
+	flr := string(secrets["SUP-FLR"])
+	for _, c := range []struct {
+		name             string
+		supplier, secret string
+		at               time.Time
+		body             string
+		mod              func(*http.Request)
+		code             int
+		reason           string
+	}{
+		{"good", "SUP-FLR", flr, t0.Add(-time.Minute), good, nil, http.StatusAccepted, ""},
+		{"replayed", "SUP-FLR", flr, t0.Add(-time.Minute), good, nil, http.StatusUnauthorized, "replayed signature"},
+		{"stale", "SUP-FLR", flr, t0.Add(-6 * time.Minute), good, nil, http.StatusUnauthorized, "6m0s away from the server's clock"},
+		{"tampered", "SUP-FLR", flr, t0, good, func(r *http.Request) {
+			r.Body = io.NopCloser(strings.NewReader(strings.Replace(good, `"quantity":4`, `"quantity":40`, 1)))
+			r.ContentLength = -1
+		}, http.StatusUnauthorized, "bad signature"},
+		{"wrong secret", "SUP-FLR", "guessed-secret-0123456789", t0, good, nil, http.StatusUnauthorized, "bad signature"},
+		{"unknown supplier", "SUP-XYZ", flr, t0, good, nil, http.StatusUnauthorized, `unknown sender "SUP-XYZ"`},
+		{"missing headers", "SUP-FLR", flr, t0, good, func(r *http.Request) {
+			r.Header.Del(webhook.HeaderTimestamp)
+			r.Header.Del(webhook.HeaderSignature)
+		}, http.StatusUnauthorized, "missing header Sillage-Timestamp, Sillage-Signature"},
+		{"another supplier's order", "SUP-TUS", string(secrets["SUP-TUS"]), t0, good, nil, http.StatusForbidden,
+			`supplier "SUP-TUS" may not answer for po:tiny:1:SUP-FLR:1`},
+		{"signed but bad status", "SUP-FLR", flr, t0, `{"order_id":"po:tiny:1:SUP-FLR:1","status":"maybe"}`, nil, http.StatusBadRequest, "supplier status"},
+		{"signed but not an order", "SUP-FLR", flr, t0, `{"order_id":"plan:x","status":"confirmed"}`, nil, http.StatusBadRequest, "not a purchase order id"},
+		{"signed but not JSON", "SUP-FLR", flr, t0, `{`, nil, http.StatusBadRequest, "bad order status"},
+	} {
+		code, msg := send(c.supplier, c.secret, c.at, c.body, c.mod)
+		if code != c.code || !strings.Contains(msg, c.reason) {
+			t.Errorf("%s: %d %q, want %d with %q", c.name, code, msg, c.code, c.reason)
+		}
+		if strings.Contains(msg, flr) {
+			t.Errorf("%s: the answer shows the secret", c.name)
 		}
 	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
-	if rec.Code != http.StatusMethodNotAllowed {
-		t.Errorf("GET: %d", rec.Code)
+	if len(sig.calls) != 1 || sig.calls[0] != "po:tiny:1:SUP-FLR:1 supplier_confirmation partially_confirmed" {
+		t.Errorf("signals %v, want only the good callback's", sig.calls)
+	}
+
+	// A callback that could not be delivered may be sent again as is.
+	sig.err = errors.New("temporal down")
+	body := `{"order_id":"po:tiny:1:SUP-FLR:2","status":"confirmed"}`
+	if code, _ := send("SUP-FLR", flr, t0, body, nil); code != http.StatusBadGateway {
+		t.Errorf("signal failure: %d, want 502", code)
+	}
+	sig.err = nil
+	if code, msg := send("SUP-FLR", flr, t0, body, nil); code != http.StatusAccepted {
+		t.Errorf("the same callback after a failed signal: %d %s, want 202", code, msg)
+	}
+
+	// The CallbackClient signs the same way.
+	cc := &CallbackClient{URL: srv.URL + "/supplier/confirmations", Supplier: "SUP-FLR", Secret: secrets["SUP-FLR"], Now: func() time.Time { return now }}
+	if err := cc.Post(context.Background(), HTTPStatus{OrderID: "po:tiny:1:SUP-FLR:3", Status: "rejected", Reason: "closed"}); err != nil {
+		t.Errorf("callback client: %v", err)
+	}
+	cc.Secret = []byte("not-the-secret-0123456")
+	if err := cc.Post(context.Background(), HTTPStatus{OrderID: "po:tiny:1:SUP-FLR:4", Status: "rejected"}); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("callback client with a wrong secret: %v, want a 401", err)
+	}
+	// Signals tried: the good one, the failed one and its re-send, and the
+	// callback client's first.
+	if n := len(sig.calls); n != 4 || sig.calls[3] != "po:tiny:1:SUP-FLR:3 supplier_confirmation rejected" {
+		t.Errorf("%d signals, want 4: %v", n, sig.calls)
+	}
+
+	resp, err := http.Get(srv.URL + "/supplier/confirmations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %d", resp.StatusCode)
 	}
 }
 

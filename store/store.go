@@ -77,7 +77,7 @@ type Target struct {
 func ParseURL(raw string) (Target, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || scheme == "" {
-		return Target{}, fmt.Errorf("%w %q: want sqlite://PATH or postgres://USER@HOST:PORT/DB", ErrBadURL, raw)
+		return Target{}, fmt.Errorf("%w %q: want sqlite://PATH or postgres://USER@HOST:PORT/DB", ErrBadURL, redact(raw))
 	}
 	switch strings.ToLower(scheme) {
 	case "sqlite", "sqlite3":
@@ -91,7 +91,12 @@ func ParseURL(raw string) (Target, error) {
 	case "postgres", "postgresql":
 		u, err := url.Parse(raw)
 		if err != nil {
-			return Target{}, fmt.Errorf("%w: %v", ErrBadURL, err)
+			// Not err itself: it quotes the URL with its password.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
+			return Target{}, fmt.Errorf("%w %q: %v", ErrBadURL, redact(raw), err)
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
 			return Target{}, fmt.Errorf("%w %q: no host; want postgres://USER@HOST:PORT/DB", ErrBadURL, redact(raw))
@@ -105,13 +110,34 @@ func ParseURL(raw string) (Target, error) {
 	}
 }
 
-// redact hides the password of a URL for error messages.
+// redact hides the password of a URL for error messages, also in a URL
+// that does not parse: whatever lies between the first ":" after the
+// scheme and the last "@" of the authority becomes xxxxx.
 func redact(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	authority, path := rest, ""
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		authority, path = rest[:i], rest[i:]
+	}
+	at := strings.LastIndex(authority, "@")
+	if at < 0 {
 		return raw
 	}
-	return u.Redacted()
+	user, _, hasPassword := strings.Cut(authority[:at], ":")
+	if !hasPassword {
+		return raw
+	}
+	out := user + ":xxxxx" + authority[at:] + path
+	if ok {
+		out = scheme + "://" + out
+	}
+	return out
 }
 
 // Open parses rawURL (see ParseURL), connects, applies the pending

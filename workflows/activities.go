@@ -65,6 +65,10 @@ type Activities interface {
 	ReceiveOrder(ctx context.Context, in ReceiptProgress) error
 	// PublishTransfer publishes a transfer command over MQTT.
 	PublishTransfer(ctx context.Context, in TransferCommand) error
+	// IdentifyApprover returns the Temporal client identity of the caller
+	// of an approve or reject (read from the workflow's history) and what
+	// the approvers policy lets that identity approve.
+	IdentifyApprover(ctx context.Context, in IdentifyApproverInput) (IdentifyApproverResult, error)
 	// Notify tells the planners about an order.
 	Notify(ctx context.Context, in Notice) error
 	// RequestReplan signals (or starts) the network's planner.

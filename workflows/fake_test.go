@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -31,6 +32,13 @@ type fakeActivities struct {
 	publishErr   error                  // returned by PublishTransfer
 	pending      int                    // AwaitConfirmation answers Pending this many times first
 	leaseBusy    int                    // AcquirePlanLease says "other-plan" holds the lease this many times first
+	// callers maps an update id, or "<signal>#<n>" for the n-th signal,
+	// to its caller's identity; unmapped callers are "planner@test".
+	callers map[string]string
+	// approverLimits, when not nil, is the approvers policy: identity ->
+	// limit, EUR; fourEyes its four-eyes threshold, EUR.
+	approverLimits map[string]float64
+	fourEyes       float64
 
 	// Records.
 	calls     []string
@@ -258,6 +266,23 @@ func (f *fakeActivities) ReleasePlanLease(ctx context.Context, in workflows.Step
 		delete(f.leases, in.Network)
 	}
 	return nil
+}
+
+func (f *fakeActivities) IdentifyApprover(ctx context.Context, in workflows.IdentifyApproverInput) (workflows.IdentifyApproverResult, error) {
+	f.record(workflows.ActIdentifyApprover)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := in.UpdateID
+	if key == "" {
+		key = fmt.Sprintf("%s#%d", in.Signal, in.SignalIndex)
+	}
+	id, ok := f.callers[key]
+	if !ok {
+		id = "planner@test"
+	}
+	limit, listed := f.approverLimits[id]
+	return workflows.IdentifyApproverResult{Identity: id, Limits: f.approverLimits != nil, Listed: listed, LimitEUR: limit,
+		FourEyesAboveEUR: f.fourEyes}, nil
 }
 
 func (f *fakeActivities) RequestReplan(ctx context.Context, in workflows.ReplanRequest) error {

@@ -84,6 +84,7 @@ const (
 	ActWriteReport         = "WriteReport"
 	ActAcquirePlanLease    = "AcquirePlanLease"
 	ActReleasePlanLease    = "ReleasePlanLease"
+	ActIdentifyApprover    = "IdentifyApprover"
 )
 
 // Id prefixes.
@@ -118,6 +119,20 @@ func PlanIDFromWorkflowID(workflowID string) string {
 // supplier in plan planID; it is also its ProcurementWorkflow's id.
 func PurchaseOrderID(planID, supplier string, n int) string {
 	return purchasePrefix + planID + ":" + supplier + ":" + strconv.Itoa(n)
+}
+
+// SupplierOfPurchaseOrder returns the supplier named in a purchase order
+// id (see PurchaseOrderID), or false when id is not one.
+func SupplierOfPurchaseOrder(id string) (string, bool) {
+	rest, ok := strings.CutPrefix(id, purchasePrefix)
+	parts := strings.Split(rest, ":")
+	if !ok || len(parts) < 3 || parts[len(parts)-2] == "" {
+		return "", false
+	}
+	if _, err := strconv.Atoi(parts[len(parts)-1]); err != nil {
+		return "", false
+	}
+	return parts[len(parts)-2], true
 }
 
 // TransferOrderID is the id of the transfer from source to site in plan

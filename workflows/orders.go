@@ -35,6 +35,13 @@ type orderRun struct {
 	replan        bool
 	reported      bool
 	wake          workflow.Channel // an update handler made a decision
+	// Approvals with identities (approval.go): the version in force, the
+	// approvals taken so far, the refused decisions, and the approve and
+	// reject signals received.
+	approvalVersion workflow.Version
+	approvers       []Approver
+	refusals        []string
+	signalsSeen     map[string]int
 }
 
 const maxEvents = 40
@@ -51,14 +58,16 @@ func newOrderRun(ctx workflow.Context, in OrderInput) *orderRun {
 // view is the answer to the order query.
 func (o *orderRun) view() OrderView {
 	return OrderView{
-		OrderRef: o.in.OrderRef,
-		Status:   o.status,
-		Reason:   o.reason,
-		Decision: o.decision,
-		Lines:    o.lines,
-		Received: o.recvd,
-		Sends:    o.sends,
-		Events:   o.events,
+		OrderRef:  o.in.OrderRef,
+		Status:    o.status,
+		Reason:    o.reason,
+		Decision:  o.decision,
+		Approvals: o.approvers,
+		Refusals:  o.refusals,
+		Lines:     o.lines,
+		Received:  o.recvd,
+		Sends:     o.sends,
+		Events:    o.events,
 	}
 }
 
@@ -375,7 +384,7 @@ func (o *orderRun) render(ctx workflow.Context) {
 	if o.status == sillage.OrderAwaitingApproval {
 		printf(&b, "This order is worth %s, above the approval threshold of %s. ", eur(o.in.ValueEUR), eur(o.in.ApprovalThresholdEUR))
 		printf(&b, "Approve or reject it: in the UI, send the signal (or update) `approve` with `{\"by\":\"your name\"}`, "+
-			"or `reject` with `{\"by\":\"your name\",\"reason\":\"why\"}`; or run `sillage approve %s` / `sillage reject %s --reason \"...\"`. ", o.in.OrderID, o.in.OrderID)
+			"or `reject` with `{\"by\":\"your name\",\"reason\":\"why\"}`; or run `sillage approve %s` / `sillage reject %s --reason \"...\"`. The approver is the Temporal identity that sends it; \"by\" is a label. ", o.in.OrderID, o.in.OrderID)
 		printf(&b, "Reminder after %s, escalation after %s, expiry after %s.\n\n",
 			duration(o.t.ApprovalReminder), duration(o.t.ApprovalEscalation), duration(o.t.ApprovalExpiry))
 	}
@@ -402,6 +411,14 @@ func (o *orderRun) render(ctx workflow.Context) {
 			printf(&b, ": %s", o.decision.Reason)
 		}
 		b.WriteString("\n")
+	} else if len(o.approvers) > 0 {
+		printf(&b, "\nApproved so far by %s; a second, different approver is needed.\n", o.approvers[0])
+	}
+	if len(o.refusals) > 0 {
+		b.WriteString("\n### Refused approvals\n\n")
+		for _, r := range o.refusals {
+			b.WriteString("- " + r + "\n")
+		}
 	}
 	if len(o.lines) > 0 {
 		b.WriteString("\n### Lines\n\n")

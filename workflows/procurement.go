@@ -20,7 +20,9 @@ const maxReasonBytes = 2000
 //     workflow id), which puts its units in transit to the site;
 //  2. if it is worth more than the approval threshold, wait for a planner's
 //     approve or reject (signal or update), with a reminder, an escalation
-//     and an expiry;
+//     and an expiry; the approver is the caller's Temporal identity, within
+//     its approval limit, and two different approvers are needed above the
+//     four-eyes threshold (see approval.go);
 //  3. submit it to the supplier;
 //  4. wait for the supplier's confirmation (polled, or signalled by a
 //     callback); on timeout, cancel it at the supplier;
@@ -53,6 +55,7 @@ func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, erro
 	// 2. Approval.
 	if o.status == sillage.OrderCreated || o.status == sillage.OrderAwaitingApproval {
 		if o.in.NeedsApproval() {
+			o.approvalVersion = workflow.GetVersion(ctx, approvalIdentityChange, workflow.DefaultVersion, 1)
 			if err := o.setStatus(ctx, sillage.OrderAwaitingApproval, "", ""); err != nil {
 				return o.result(), err
 			}
@@ -132,14 +135,13 @@ func (o *orderRun) registerHandlers(ctx workflow.Context) error {
 		}
 		err := workflow.SetUpdateHandlerWithOptions(ctx, name,
 			func(ctx workflow.Context, d Decision) (OrderView, error) {
-				o.decide(approve, d)
-				o.wake.SendAsync(true)
-				v := o.view()
-				v.Status = sillage.OrderRejected
-				if approve {
-					v.Status = sillage.OrderApproved
+				if o.approvalVersion == workflow.DefaultVersion {
+					o.decide(approve, d)
+					o.wake.SendAsync(true)
+					return o.decisionView(approve), nil
 				}
-				return v, nil
+				err := o.decideAs(ctx, approve, d, IdentifyApproverInput{UpdateID: workflow.GetCurrentUpdateInfo(ctx).ID})
+				return o.decisionView(approve), err
 			},
 			workflow.UpdateHandlerOptions{
 				Validator: func(ctx workflow.Context, d Decision) error { return o.checkDecision(approve, d) },
@@ -198,6 +200,15 @@ func (o *orderRun) awaitApproval(ctx workflow.Context) (done bool, err error) {
 			sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
 				var d Decision
 				c.Receive(ctx, &d)
+				if o.approvalVersion != workflow.DefaultVersion {
+					name := map[bool]string{true: SignalApprove, false: SignalReject}[approve]
+					if o.signalsSeen == nil {
+						o.signalsSeen = map[string]int{}
+					}
+					o.signalsSeen[name]++
+					_ = o.decideAs(ctx, approve, d, IdentifyApproverInput{Signal: name, SignalIndex: o.signalsSeen[name]})
+					return
+				}
 				if err := o.checkDecision(approve, d); err != nil {
 					o.event(ctx, "%s signal ignored: %v", map[bool]string{true: "approve", false: "reject"}[approve], err)
 					return

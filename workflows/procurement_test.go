@@ -65,7 +65,9 @@ func TestProcurementApprovedByUpdateAboveThreshold(t *testing.T) {
 	if approveErr != nil {
 		t.Fatalf("approve update: %v", approveErr)
 	}
-	if approvedView.Status != sillage.OrderApproved || approvedView.Decision == nil || approvedView.Decision.By != "alice" {
+	// The approver is the caller's identity; "alice" is only its label.
+	if approvedView.Status != sillage.OrderApproved || approvedView.Decision == nil || approvedView.Decision.By != `planner@test (as "alice")` ||
+		!slices.Equal(approvedView.Approvals, []workflows.Approver{{Identity: "planner@test", By: "alice"}}) {
 		t.Errorf("approve update returned %+v", approvedView)
 	}
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 50 || res.Replanned {

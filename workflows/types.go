@@ -583,6 +583,11 @@ type OrderView struct {
 	Status   sillage.OrderStatus `json:"status"`
 	Reason   string              `json:"reason,omitempty"`
 	Decision *Decision           `json:"decision,omitempty"`
+	// Approvals are the approvals taken so far, by Temporal client
+	// identity and label (two are needed above the four-eyes threshold).
+	Approvals []Approver `json:"approvals,omitempty"`
+	// Refusals are the approvals and rejections refused, with why.
+	Refusals []string            `json:"refusals,omitempty"`
 	Lines    []sillage.OrderLine `json:"order_lines,omitempty"`
 	Received float64             `json:"received_units"`
 	Sends    int                 `json:"sends,omitempty"` // transfer command sends

@@ -20,7 +20,7 @@ func init() {
 	register(&command{
 		name:  "approve",
 		short: "approve a purchase order that awaits approval",
-		usage: "approve PO-ID [--by NAME] [--reason TEXT] [--signal] [--temporal HOST:PORT] [--namespace NS]",
+		usage: "approve PO-ID [--identity ID] [--by NAME] [--reason TEXT] [--signal] [--temporal HOST:PORT] [--namespace NS]",
 		long: `Approve approves a purchase order awaiting a planner's approval (one worth
 more than the network's approval threshold). PO-ID is the order id, which
 is also its workflow id, e.g. po:maison:20260301T060000:SUP-TUS:1; find
@@ -32,7 +32,15 @@ not awaiting approval, and prints the order's state. When the server does
 not accept updates it sends the signal "approve" instead (--signal forces
 that); a signal is not checked at once: the order's details say whether it
 was taken. The same can be done in the Temporal UI: on the workflow's
-page, send the update or signal "approve" with {"by": "your name"}.`,
+page, send the update or signal "approve" with {"by": "your name"}.
+
+The approver is the Temporal client identity this command connects with
+(--identity, default $SILLAGE_IDENTITY or USER@HOST), which the server
+records with the update; --by is only a label, and both are recorded.
+The workers' approvers file sets each identity's approval limit, and the
+value above which two different identities must approve (the first
+approval is then recorded and the order keeps waiting). A refused
+approval says why.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			return decisionFlags(fs, true)
 		},
@@ -42,7 +50,8 @@ page, send the update or signal "approve" with {"by": "your name"}.`,
 // decisionFlags declares the flags of approve and reject.
 func decisionFlags(fs *flag.FlagSet, approve bool) func(context.Context, *env) error {
 	addr, ns := temporalFlags(fs)
-	by := fs.String("by", defaultPlanner(), "`NAME` of who decides (default: $USER)")
+	by := fs.String("by", defaultPlanner(), "`NAME` of who decides, a label (default: $USER)")
+	identity := fs.String("identity", defaultIdentity(), "Temporal client `identity` to act as: the approver (default $SILLAGE_IDENTITY or USER@HOST)")
 	reason := fs.String("reason", "", "`TEXT` explaining the decision (required to reject)")
 	signal := fs.Bool("signal", false, "send a signal rather than an update")
 	return func(ctx context.Context, e *env) error {
@@ -60,7 +69,10 @@ func decisionFlags(fs *flag.FlagSet, approve bool) func(context.Context, *env) e
 		if !approve && strings.TrimSpace(*reason) == "" {
 			return usageErrorf("--reason is required to reject")
 		}
-		c, err := dialTemporal(ctx, *addr, *ns, nil, 0)
+		if strings.TrimSpace(*identity) == "" {
+			return usageErrorf("--identity is empty")
+		}
+		c, err := dialTemporalAs(ctx, *addr, *ns, *identity, nil, 0)
 		if err != nil {
 			return err
 		}
@@ -101,6 +113,16 @@ func defaultPlanner() string {
 	return ""
 }
 
+// defaultIdentity is the Temporal client identity of approve and reject:
+// $SILLAGE_IDENTITY, or USER@HOST.
+func defaultIdentity() string {
+	if id := os.Getenv("SILLAGE_IDENTITY"); id != "" {
+		return id
+	}
+	host, _ := os.Hostname()
+	return defaultPlanner() + "@" + host
+}
+
 // decide sends the decision by update, or by signal when forced or when
 // the server refuses updates.
 func decide(ctx context.Context, e *env, c client.Client, id string, approve bool, d workflows.Decision, forceSignal bool) error {
@@ -117,8 +139,16 @@ func decide(ctx context.Context, e *env, c client.Client, id string, approve boo
 			err = h.Get(ctx, &view)
 		}
 		switch {
+		case err == nil && approve && view.Decision == nil:
+			fmt.Fprintf(e.stdout, "approval of %s (%.2f EUR) recorded by %s; it needs a second, different approver\n",
+				id, view.ValueEUR, approvers(view.Approvals))
+			return nil
 		case err == nil:
-			fmt.Fprintf(e.stdout, "%s %s (%s, %.2f EUR) by %s\n", verb, id, view.Status, view.ValueEUR, orNobody(d.By))
+			who := orNobody(d.By)
+			if view.Decision != nil {
+				who = view.Decision.By
+			}
+			fmt.Fprintf(e.stdout, "%s %s (%s, %.2f EUR) by %s\n", verb, id, view.Status, view.ValueEUR, who)
 			return nil
 		case activities.IsNotFound(err):
 			return fmt.Errorf("no running workflow %s: the order does not exist or is finished", id)
@@ -139,6 +169,15 @@ func decide(ctx context.Context, e *env, c client.Client, id string, approve boo
 	}
 	fmt.Fprintf(e.stdout, "sent %s to %s; its details in the Temporal UI show whether it was taken\n", name, id)
 	return nil
+}
+
+// approvers lists the approvals taken so far.
+func approvers(as []workflows.Approver) string {
+	names := make([]string, len(as))
+	for i, a := range as {
+		names[i] = a.String()
+	}
+	return strings.Join(names, " and ")
 }
 
 func orNobody(s string) string {

@@ -67,10 +67,11 @@ and runs until interrupted.`,
 					all = append(all, strings.Split(v, ",")...)
 				}
 				cm := map[string]string{}
-				for _, c := range all {
+				for i, c := range all {
 					id, secret, ok := strings.Cut(strings.TrimSpace(c), ":")
 					if !ok || id == "" || secret == "" {
-						return usageErrorf("client %q is not ID:SECRET", c)
+						// Not quoted: a malformed entry may hold a secret.
+						return usageErrorf("client %d of %d (--client, then $%s) is not ID:SECRET", i+1, len(all), envPACTClients)
 					}
 					cm[id] = secret
 				}

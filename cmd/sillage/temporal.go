@@ -56,13 +56,19 @@ func checkTemporalAddr(addr string) error {
 // server is not up yet (0: one attempt). Temporal's own log goes to log
 // at warning level and above.
 func dialTemporal(ctx context.Context, addr, namespace string, log *slog.Logger, wait time.Duration) (client.Client, error) {
+	return dialTemporalAs(ctx, addr, namespace, "", log, wait)
+}
+
+// dialTemporalAs is dialTemporal with the client identity the server
+// records for every request ("" for the SDK's default, pid@host).
+func dialTemporalAs(ctx context.Context, addr, namespace, identity string, log *slog.Logger, wait time.Duration) (client.Client, error) {
 	if err := checkTemporalAddr(addr); err != nil {
 		return nil, err
 	}
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	opts := client.Options{HostPort: addr, Namespace: namespace, Logger: tlog.NewStructuredLogger(log),
+	opts := client.Options{HostPort: addr, Namespace: namespace, Identity: identity, Logger: tlog.NewStructuredLogger(log),
 		MetricsHandler: obs.FromContext(ctx).Temporal()}
 	deadline := time.Now().Add(wait)
 	for {

@@ -22,6 +22,7 @@ import (
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/internal/obs"
+	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -54,11 +55,24 @@ confirming or rejecting it by the shares given (drawn from the order id and
 --sim-seed: the same on every run). --supplier URL uses a supplier's HTTP
 API (POST URL/orders, GET URL/orders/{id} when --supplier-poll, POST
 URL/orders/{id}/cancel); a supplier that calls back POSTs its answer to
---supplier-callback ADDR, path /supplier/confirmations.
+--supplier-callback ADDR, path /supplier/confirmations, signed with
+HMAC-SHA256 by its secret from --supplier-secrets FILE (lines
+"supplier_id: secret", a file only its owner may read; see the README for
+the headers and the signed string). Unsigned, stale (over 5 minutes),
+replayed or tampered callbacks get 401 and change nothing.
 
 Transfers are published on the MQTT broker --broker (sillage/v1/sites/{dc}/
 commands); --broker "" runs without, and transfers then fail with a clear
-reason. The worker checks at start that the namespace has sillage's search
+reason.
+
+Approvals: the approver of a purchase order is the Temporal client
+identity of whoever sends the approve update (or signal), read from the
+workflow's history; --approvers FILE gives each identity its approval
+limit and the value above which two different approvers are needed:
+  four_eyes_above_eur: 100000
+  approvers:
+    alice@maison.example: 250000
+Without it any identity may approve any order, alone. The worker checks at start that the namespace has sillage's search
 attributes (see sillage searchattrs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr, ns := temporalFlags(fs)
@@ -69,6 +83,8 @@ attributes (see sillage searchattrs).`,
 			supplierToken := fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)")
 			supplierPoll := fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)")
 			callback := fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)")
+			approvers := fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)")
+			secrets := fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)")
 			simSeed := fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes")
 			simDelay := fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`")
 			simConfirm := fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms")
@@ -96,6 +112,23 @@ attributes (see sillage searchattrs).`,
 				if *mf.broker != "" {
 					if err := mf.check(); err != nil {
 						return err
+					}
+				}
+				var verifier *webhook.Verifier
+				if *callback != "" {
+					if *secrets == "" {
+						return usageErrorf("--supplier-callback needs --supplier-secrets FILE: callbacks are accepted only signed")
+					}
+					sec, err := webhook.LoadSecrets(*secrets)
+					if err != nil {
+						return usageErrorf("--supplier-secrets: %v", err)
+					}
+					verifier = &webhook.Verifier{Secrets: sec}
+				}
+				var policy *activities.Approvers
+				if *approvers != "" {
+					if policy, err = activities.LoadApprovers(*approvers); err != nil {
+						return usageErrorf("--approvers: %v", err)
 					}
 				}
 				if err := logOpts.Check(); err != nil {
@@ -132,7 +165,10 @@ attributes (see sillage searchattrs).`,
 					Log: log,
 				}
 				tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *debounce}, Log: log}
-				acts.Replanner, acts.Plans = tc, tc
+				acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
+				if policy == nil {
+					log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
+				}
 				switch {
 				case *supplier == "sim":
 					acts.Supplier = &activities.SimulatedSupplier{Seed: *simSeed, Delay: *simDelay,
@@ -157,7 +193,7 @@ attributes (see sillage searchattrs).`,
 					acts.Commands = activities.IoTCommands{Store: st, Publisher: pub}
 				}
 				if *callback != "" {
-					stop, err := serveCallbacks(ctx, *callback, c, log)
+					stop, err := serveCallbacks(ctx, *callback, c, verifier, log)
 					if err != nil {
 						return err
 					}
@@ -220,20 +256,20 @@ func runWorkers(ctx context.Context, c client.Client, acts *activities.Activitie
 }
 
 // serveCallbacks serves supplier callbacks on addr until stop is called.
-func serveCallbacks(ctx context.Context, addr string, c client.Client, log *slog.Logger) (stop func(), err error) {
+func serveCallbacks(ctx context.Context, addr string, c client.Client, v *webhook.Verifier, log *slog.Logger) (stop func(), err error) {
 	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("--supplier-callback: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/supplier/confirmations", activities.ConfirmationHandler(c))
+	mux.Handle("/supplier/confirmations", activities.ConfirmationHandler(c, v))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			log.Error("supplier callback server", "error", err)
 		}
 	}()
-	log.Info("serving supplier callbacks", "url", "http://"+l.Addr().String()+"/supplier/confirmations")
+	log.Info("serving supplier callbacks", "url", "http://"+l.Addr().String()+"/supplier/confirmations", "suppliers", len(v.Secrets))
 	return func() {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
