@@ -11,6 +11,8 @@ import (
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/sillage/sillage"
 )
 
 // Ingest defaults.
@@ -121,7 +123,7 @@ func (in *Ingest) Run(ctx context.Context) error {
 		}
 		tok := c.SubscribeMultiple(filters, handler)
 		if tok.WaitTimeout(30*time.Second) && tok.Error() == nil {
-			in.log().Info("ingest connected and subscribed", "broker", cfg.Broker, "client_id", cfg.ClientID, "filters", subs)
+			in.log().Info("ingest connected and subscribed", "broker", sillage.RedactURL(cfg.Broker), "client_id", cfg.ClientID, "filters", subs)
 			return
 		}
 		in.log().Error("ingest: subscribe failed; reconnecting", "err", tok.Error())

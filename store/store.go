@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/sillage/sillage"
+
 	// Database drivers: "pgx" for PostgreSQL, "sqlite3" for SQLite (cgo).
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "github.com/mattn/go-sqlite3"
@@ -77,7 +79,7 @@ type Target struct {
 func ParseURL(raw string) (Target, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || scheme == "" {
-		return Target{}, fmt.Errorf("%w %q: want sqlite://PATH or postgres://USER@HOST:PORT/DB", ErrBadURL, redact(raw))
+		return Target{}, fmt.Errorf("%w %q: want sqlite://PATH or postgres://USER@HOST:PORT/DB", ErrBadURL, sillage.RedactURL(raw))
 	}
 	switch strings.ToLower(scheme) {
 	case "sqlite", "sqlite3":
@@ -96,48 +98,18 @@ func ParseURL(raw string) (Target, error) {
 			if errors.As(err, &ue) {
 				err = ue.Err
 			}
-			return Target{}, fmt.Errorf("%w %q: %v", ErrBadURL, redact(raw), err)
+			return Target{}, fmt.Errorf("%w %q: %v", ErrBadURL, sillage.RedactURL(raw), err)
 		}
 		if u.Host == "" && u.Query().Get("host") == "" {
-			return Target{}, fmt.Errorf("%w %q: no host; want postgres://USER@HOST:PORT/DB", ErrBadURL, redact(raw))
+			return Target{}, fmt.Errorf("%w %q: no host; want postgres://USER@HOST:PORT/DB", ErrBadURL, sillage.RedactURL(raw))
 		}
 		if _, err := pgconn.ParseConfig(raw); err != nil {
 			return Target{}, fmt.Errorf("%w: %v", ErrBadURL, err)
 		}
 		return Target{Engine: Postgres, DSN: raw}, nil
 	default:
-		return Target{}, fmt.Errorf("%w %q: unknown scheme %q (known: sqlite, postgres, postgresql)", ErrBadURL, redact(raw), scheme)
+		return Target{}, fmt.Errorf("%w %q: unknown scheme %q (known: sqlite, postgres, postgresql)", ErrBadURL, sillage.RedactURL(raw), scheme)
 	}
-}
-
-// redact hides the password of a URL for error messages, also in a URL
-// that does not parse: whatever lies between the first ":" after the
-// scheme and the last "@" of the authority becomes xxxxx.
-func redact(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
-		scheme, rest = "", raw
-	}
-	authority, path := rest, ""
-	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
-		authority, path = rest[:i], rest[i:]
-	}
-	at := strings.LastIndex(authority, "@")
-	if at < 0 {
-		return raw
-	}
-	user, _, hasPassword := strings.Cut(authority[:at], ":")
-	if !hasPassword {
-		return raw
-	}
-	out := user + ":xxxxx" + authority[at:] + path
-	if ok {
-		out = scheme + "://" + out
-	}
-	return out
 }
 
 // Open parses rawURL (see ParseURL), connects, applies the pending
@@ -206,14 +178,14 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 func openPostgres(ctx context.Context, dsn string) (*Store, error) {
 	db, err := sqlx.Open("pgx", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open postgres %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("open postgres %s: %w", sillage.RedactURL(dsn), err)
 	}
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(4)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to postgres %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("connect to postgres %s: %w", sillage.RedactURL(dsn), err)
 	}
 	return &Store{engine: Postgres, read: db, write: db, now: time.Now}, nil
 }

@@ -385,7 +385,7 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	}
 
 	// 3. The database.
-	p.step("database %s", redactURL(db))
+	p.step("database %s", sillage.RedactURL(db))
 	seeded, err := devSeed(ctx, db, name, n, share)
 	if err != nil {
 		return err
@@ -526,7 +526,7 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	p.step("%s", msg)
 
 	st := devState{PID: os.Getpid(), Started: time.Now().UTC(), Temporal: addr, Namespace: cfg.namespace, UI: ui, Broker: brokerURL,
-		Metrics: metricsURL, DB: redactURL(db), Network: name, NetworkFile: file, Reports: reports, Logs: logs}
+		Metrics: metricsURL, DB: sillage.RedactURL(db), Network: name, NetworkFile: file, Reports: reports, Logs: logs}
 	if srv != nil {
 		st.TemporalPID = srv.PID()
 	}

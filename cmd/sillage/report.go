@@ -115,7 +115,7 @@ A period without any stored plan is an error (exit status 1).`,
 				}
 				if len(plans) == 0 {
 					return fmt.Errorf("report %s: %w: no plan of network %q was stored with a creation time in %s (UTC) in %s",
-						period.Label, report.ErrNoData, netName, period.Label, redactURL(*db))
+						period.Label, report.ErrNoData, netName, period.Label, sillage.RedactURL(*db))
 				}
 				calc := calculator(n, ts)
 				cur, act, notes, err := monthResults(ctx, s, calc, plans)

@@ -99,7 +99,7 @@ deployment's setup job uses it, so that restarting it resets nothing.`,
 				defer s.Close()
 				if *ifAbsent {
 					if _, err := s.LoadNetwork(ctx, netName); err == nil {
-						_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, redactURL(*db))
+						_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, sillage.RedactURL(*db))
 						return err
 					} else if !errors.Is(err, sillage.ErrNotFound) {
 						return err
@@ -125,7 +125,7 @@ deployment's setup job uses it, so that restarting it resets nothing.`,
 
 // printSeed reports what seed did: one line per table, then a summary.
 func printSeed(e *env, name, file, db string, changes store.Changes, counts map[string]int64) error {
-	fmt.Fprintf(e.stdout, "network %q from %s into %s\n\n", name, file, redactURL(db))
+	fmt.Fprintf(e.stdout, "network %q from %s into %s\n\n", name, file, sillage.RedactURL(db))
 	fmt.Fprintf(e.stdout, "%-16s %8s %9s %8s %8s\n", "table", "rows", "inserted", "updated", "deleted")
 	var ins, upd, del int64
 	for _, c := range changes {
@@ -140,15 +140,3 @@ func printSeed(e *env, name, file, db string, changes store.Changes, counts map[
 	return err
 }
 
-// redactURL hides the password of a database URL.
-func redactURL(raw string) string {
-	if i := strings.Index(raw, "://"); i >= 0 {
-		rest := raw[i+3:]
-		if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
-			if user, _, ok := strings.Cut(rest[:at], ":"); ok {
-				return raw[:i+3] + user + ":xxxxx" + rest[at:]
-			}
-		}
-	}
-	return raw
-}
