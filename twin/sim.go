@@ -1,0 +1,415 @@
+package twin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon"
+)
+
+// ErrBadOrder marks an order a policy returned that the network cannot
+// carry out: an unknown site or product, a path that does not join its
+// source to its site over the network's lanes, a non-positive quantity.
+// It is a bug of the policy, not of the input.
+var ErrBadOrder = errors.New("bad order")
+
+// DefaultMarkup is the retail price of a product over its unit cost: a
+// gross margin of 2/3, near the ~68 % the large luxury groups report.
+const DefaultMarkup = 3.0
+
+// Config sets up a run.
+type Config struct {
+	Weeks  int     // weeks to simulate, >= 1
+	Seed   uint64  // of every random draw
+	Shocks []Shock // demand shocks
+	// Supply is the supply noise; nil means DefaultSupply().
+	Supply *Supply
+	// Markup is the retail price over the unit cost, for the lost
+	// margin; 0 means DefaultMarkup.
+	Markup float64
+	// Progress, when not nil, is called after every simulated week of
+	// every policy.
+	Progress func(Progress)
+	// Factors gives the lanes' emission intensities; nil means
+	// carbon.Default().
+	Factors *carbon.Table
+	// KeepLog keeps the daily totals and the order log in the result.
+	KeepLog bool
+}
+
+// Progress reports how far a run has come.
+type Progress struct {
+	Policy  string
+	Week    int // weeks done
+	Weeks   int
+	Seconds float64 // since the run started
+}
+
+// series is a demand series of a boutique.
+type series struct {
+	site, sku int
+	hist      []float64
+}
+
+// world is what every policy shares in a run: the network, the demand
+// drawn for every series and week, and the indexes.
+type world struct {
+	net          *sillage.Network
+	cfg          Config
+	sup          Supply
+	nS, nP       int
+	siteIdx      map[string]int
+	skuIdx       map[string]int
+	kind         []sillage.SiteKind
+	mass, cost   []float64 // per product: kg, EUR
+	laneIdx      map[laneKey]int
+	laneKgCO2e   []float64 // per lane: kgCO2e per kg carried, well-to-wheel
+	series       []series
+	procs        []Process
+	demand       [][]float64 // [series][week] units
+	supplyCap    []float64   // [supplier*nP+sku] units per review period
+	review, days int
+	firstArrival []int // per site: the day the opening in-transit stock arrives
+}
+
+type laneKey struct {
+	from, to string
+	mode     sillage.Mode
+}
+
+// Run simulates the network day by day over cfg.Weeks weeks under each
+// policy in turn, on the same demand and supply noise (see the package
+// documentation), and returns the KPIs. n must have passed ApplyDefaults
+// and Validate (network.Load does both). Errors wrap sillage.ErrInvalid for a bad configuration
+// or shock, ErrBadOrder for a policy's bad order, the policy's own
+// errors, or the context's.
+func Run(ctx context.Context, n *sillage.Network, policies []Policy, cfg Config) (*Result, error) {
+	start := time.Now()
+	w, err := newWorld(n, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Network: n.Name, Seed: cfg.Seed, Weeks: cfg.Weeks, Processes: w.procs}
+	for _, p := range policies {
+		r, err := w.run(ctx, p, start)
+		if err != nil {
+			return nil, fmt.Errorf("twin: policy %s: %w", p.Name(), err)
+		}
+		res.Policies = append(res.Policies, *r)
+	}
+	res.Seconds = time.Since(start).Seconds()
+	return res, nil
+}
+
+// newWorld indexes the network, fits the demand processes and draws the
+// demand of every series and week.
+func newWorld(n *sillage.Network, cfg Config) (*world, error) {
+	if cfg.Weeks < 1 {
+		return nil, fmt.Errorf("%w: weeks must be at least 1, is %d", sillage.ErrInvalid, cfg.Weeks)
+	}
+	tab := cfg.Factors
+	if tab == nil {
+		tab = carbon.Default()
+	}
+	laneKg := make([]float64, len(n.Lanes))
+	for i, l := range n.Lanes {
+		leg, _, err := tab.Leg(l)
+		if err != nil {
+			return nil, fmt.Errorf("lanes[%d] (%s to %s by %s): %w", i, l.From, l.To, l.Mode, err)
+		}
+		laneKg[i] = leg.KgCO2ePerKG
+	}
+	if cfg.Markup == 0 {
+		cfg.Markup = DefaultMarkup
+	}
+	if !(cfg.Markup >= 1) || math.IsInf(cfg.Markup, 0) {
+		return nil, fmt.Errorf("%w: markup %v must be a finite number >= 1", sillage.ErrInvalid, cfg.Markup)
+	}
+	w := &world{net: n, cfg: cfg, nS: len(n.Sites), nP: len(n.Products),
+		siteIdx: n.SiteIndex(), skuIdx: n.ProductIndex(), laneIdx: map[laneKey]int{}, laneKgCO2e: laneKg}
+	if cfg.Supply != nil {
+		w.sup = *cfg.Supply
+	} else {
+		w.sup = DefaultSupply()
+	}
+	if w.sup.LeadDays < 0 || w.sup.FillMin < 0 || w.sup.FillMin > 1 || w.sup.FillComplete < 0 || w.sup.FillComplete > 1 {
+		return nil, fmt.Errorf("%w: supply noise: lead days %d must be >= 0 and fill shares within 0 to 1", sillage.ErrInvalid, w.sup.LeadDays)
+	}
+	w.review = max(1, int(math.Round(n.Policy.ReviewPeriodDays)))
+	w.days = 7 * cfg.Weeks
+	w.kind = make([]sillage.SiteKind, w.nS)
+	for i, s := range n.Sites {
+		w.kind[i] = s.Kind
+	}
+	w.mass = make([]float64, w.nP)
+	w.cost = make([]float64, w.nP)
+	for i, p := range n.Products {
+		w.mass[i], w.cost[i] = p.MassKG, p.UnitCostEUR
+	}
+	inbound := make([]float64, w.nS)
+	for i := range inbound {
+		inbound[i] = math.Inf(1)
+	}
+	for i, l := range n.Lanes {
+		k := laneKey{l.From, l.To, l.Mode}
+		if _, dup := w.laneIdx[k]; !dup {
+			w.laneIdx[k] = i
+		}
+		to := w.siteIdx[l.To]
+		inbound[to] = math.Min(inbound[to], l.TransitDays)
+	}
+	w.firstArrival = make([]int, w.nS)
+	for i, d := range inbound {
+		w.firstArrival[i] = 1
+		if !math.IsInf(d, 1) {
+			w.firstArrival[i] = max(1, int(math.Ceil(d)))
+		}
+	}
+	w.supplyCap = make([]float64, w.nS*w.nP)
+	for _, s := range n.Supply {
+		w.supplyCap[w.siteIdx[s.Supplier]*w.nP+w.skuIdx[s.SKU]] += s.CapacityUnits
+	}
+	for _, d := range n.Demand {
+		site, sku := w.siteIdx[d.Site], w.skuIdx[d.SKU]
+		if w.kind[site] != sillage.KindBoutique {
+			continue // demand is simulated at boutiques, as it is planned
+		}
+		w.series = append(w.series, series{site: site, sku: sku, hist: d.Weekly})
+	}
+	shock := map[[3]int]float64{}
+	for _, s := range cfg.Shocks {
+		site, ok := w.siteIdx[s.Site]
+		if !ok || w.kind[site] != sillage.KindBoutique {
+			return nil, fmt.Errorf("%w: shock %s:%s:%d: %q is not a boutique of network %s", sillage.ErrInvalid, s.Site, s.SKU, s.Week, s.Site, n.Name)
+		}
+		sku, ok := w.skuIdx[s.SKU]
+		if !ok {
+			return nil, fmt.Errorf("%w: shock %s:%s:%d: unknown product %q", sillage.ErrInvalid, s.Site, s.SKU, s.Week, s.SKU)
+		}
+		if s.Week < 1 || s.Week > cfg.Weeks {
+			return nil, fmt.Errorf("%w: shock %s:%s:%d: week must be within 1 to %d", sillage.ErrInvalid, s.Site, s.SKU, s.Week, cfg.Weeks)
+		}
+		f, seen := shock[[3]int{site, sku, s.Week - 1}]
+		if !seen {
+			f = 1
+		}
+		shock[[3]int{site, sku, s.Week - 1}] = f * s.Factor
+	}
+	shocked := map[[2]int]bool{}
+	w.procs = make([]Process, len(w.series))
+	w.demand = make([][]float64, len(w.series))
+	for i, se := range w.series {
+		w.procs[i] = Fit(n.Sites[se.site].ID, n.Products[se.sku].SKU, se.hist)
+		w.demand[i] = make([]float64, cfg.Weeks)
+		for wk := range w.demand[i] {
+			u := w.procs[i].Draw(stream(cfg.Seed, streamDemand, i, wk, 0), wk)
+			if f, ok := shock[[3]int{se.site, se.sku, wk}]; ok {
+				u = math.Round(u * f)
+				shocked[[2]int{se.site, se.sku}] = true
+			}
+			w.demand[i][wk] = u
+		}
+	}
+	for k := range shock {
+		if !shocked[[2]int{k[0], k[1]}] {
+			return nil, fmt.Errorf("%w: shock at %s on %s: the boutique has no demand series for the product", sillage.ErrInvalid, n.Sites[k[0]].ID, n.Products[k[1]].SKU)
+		}
+	}
+	return w, nil
+}
+
+// state is one policy's network as the days go by. Arrays are indexed
+// site*nP+sku.
+type state struct {
+	onHand, inTransit, onOrder []float64
+	siteUnits                  []float64 // per site: on hand + in transit + on order
+	events                     map[int][]event
+	capLeft                    []float64 // supplier capacity left in the review period
+	laneUsed                   []float64 // kg on each lane in the review period
+	sales                      [][]float64
+	weekSold                   []float64 // per series, this week
+	cycleDemand, cycleLost     []bool    // per series, this review period
+	supplied, sold             float64
+	k                          kpis
+}
+
+// event is a departure from a supplier (goods confirmed become goods in
+// transit) or an arrival at a site.
+type event struct {
+	arrive    bool
+	site, sku int
+	units     float64
+}
+
+func (w *world) newState() *state {
+	nn := w.nS * w.nP
+	s := &state{onHand: make([]float64, nn), inTransit: make([]float64, nn), onOrder: make([]float64, nn),
+		siteUnits: make([]float64, w.nS), events: map[int][]event{}, capLeft: make([]float64, nn),
+		laneUsed: make([]float64, len(w.net.Lanes)), sales: make([][]float64, len(w.series)),
+		weekSold: make([]float64, len(w.series)), cycleDemand: make([]bool, len(w.series)), cycleLost: make([]bool, len(w.series))}
+	for _, p := range w.net.Stock {
+		site, sku := w.siteIdx[p.Site], w.skuIdx[p.SKU]
+		if w.kind[site] == sillage.KindSupplier {
+			continue // a supplier's stock is its capacity's business
+		}
+		i := site*w.nP + sku
+		s.onHand[i] += p.OnHand
+		s.siteUnits[site] += p.OnHand + p.InTransit
+		if p.InTransit > 0 {
+			s.inTransit[i] += p.InTransit
+			d := w.firstArrival[site]
+			s.events[d] = append(s.events[d], event{arrive: true, site: site, sku: sku, units: p.InTransit})
+		}
+	}
+	s.k.weekKg = make([]float64, w.cfg.Weeks)
+	for i, se := range w.series {
+		s.sales[i] = append(make([]float64, 0, len(se.hist)+w.cfg.Weeks), se.hist...)
+	}
+	return s
+}
+
+// run simulates one policy.
+func (w *world) run(ctx context.Context, p Policy, start time.Time) (*PolicyResult, error) {
+	s := w.newState()
+	var log []LogLine
+	var days []DayTotals
+	var reviewSeconds float64
+	pol := &w.net.Policy
+	holdPerDay := pol.HoldingRatePerYear / 365
+	for d := 0; d < w.days; d++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		wk := d / 7
+		for _, e := range s.events[d] {
+			i := e.site*w.nP + e.sku
+			if e.arrive {
+				s.inTransit[i] -= e.units
+				s.onHand[i] += e.units
+			} else {
+				s.onOrder[i] -= e.units
+				s.inTransit[i] += e.units
+				s.supplied += e.units
+			}
+		}
+		delete(s.events, d)
+		if d%w.review == 0 {
+			w.closeCycles(s)
+			copy(s.capLeft, w.supplyCap)
+			clear(s.laneUsed)
+			t := time.Now()
+			orders, err := p.Review(ctx, &View{Day: d, Network: w.net, w: w, s: s})
+			reviewSeconds += time.Since(t).Seconds()
+			if err != nil {
+				return nil, fmt.Errorf("review of day %d: %w", d, err)
+			}
+			lines, err := w.release(s, d, orders)
+			if err != nil {
+				return nil, fmt.Errorf("review of day %d: %w", d, err)
+			}
+			if w.cfg.KeepLog {
+				log = append(log, lines...)
+			}
+		}
+		// Demand at the boutiques, served from stock on hand or lost.
+		for i, se := range w.series {
+			u := dailyShare(w.demand[i][wk], d%7)
+			if u <= 0 {
+				continue
+			}
+			j := se.site*w.nP + se.sku
+			served := math.Min(u, s.onHand[j])
+			s.onHand[j] -= served
+			s.siteUnits[se.site] -= served
+			s.weekSold[i] += served
+			s.sold += served
+			lost := u - served
+			s.k.demand += u
+			s.k.sold += served
+			s.k.cogs += served * w.cost[se.sku]
+			s.k.week.DemandUnits += u
+			s.cycleDemand[i] = true
+			if lost > 0 {
+				s.k.lost += lost
+				s.k.lostEUR += lost * w.cost[se.sku] * (w.cfg.Markup - 1)
+				s.k.week.LostUnits += lost
+				s.cycleLost[i] = true
+			}
+		}
+		// End of day: inventory and holding.
+		var units, eur, onHandUnits, transitUnits float64
+		for site := 0; site < w.nS; site++ {
+			if w.kind[site] == sillage.KindSupplier {
+				continue
+			}
+			base := site * w.nP
+			for sku := 0; sku < w.nP; sku++ {
+				oh, it := s.onHand[base+sku], s.inTransit[base+sku]
+				if oh == 0 && it == 0 {
+					continue
+				}
+				units += oh
+				eur += oh * w.cost[sku]
+				s.k.holding += (oh + it) * w.cost[sku] * holdPerDay
+				onHandUnits += oh
+				transitUnits += it
+			}
+		}
+		s.k.invUnits += units
+		s.k.invEUR += eur
+		s.k.week.InventoryUnits += units
+		s.k.week.InventoryEUR += eur
+		s.k.weekDays++
+		if w.cfg.KeepLog {
+			days = append(days, DayTotals{Day: d, OnHand: onHandUnits, InTransit: transitUnits, Supplied: s.supplied, Sold: s.sold})
+		}
+		if d%7 == 6 {
+			w.closeWeek(s, wk)
+			if w.cfg.Progress != nil {
+				w.cfg.Progress(Progress{Policy: p.Name(), Week: wk + 1, Weeks: w.cfg.Weeks, Seconds: time.Since(start).Seconds()})
+			}
+		}
+	}
+	w.closeCycles(s)
+	r := s.k.finish(p.Name(), w.days)
+	r.ReviewSeconds = reviewSeconds
+	r.Days, r.Log = days, log
+	return &r, nil
+}
+
+// closeWeek appends the week's sales to the histories and its figures to
+// the weekly series.
+func (w *world) closeWeek(s *state, wk int) {
+	for i := range s.sales {
+		s.sales[i] = append(s.sales[i], s.weekSold[i])
+		s.weekSold[i] = 0
+	}
+	wkr := s.k.week
+	wkr.KgCO2e = s.k.weekKg[wk]
+	wkr.Week = wk + 1
+	if s.k.weekDays > 0 {
+		wkr.InventoryUnits /= float64(s.k.weekDays)
+		wkr.InventoryEUR /= float64(s.k.weekDays)
+	}
+	wkr.FillRate = ratio(wkr.DemandUnits-wkr.LostUnits, wkr.DemandUnits, 1)
+	s.k.weekly = append(s.k.weekly, wkr)
+	s.k.week, s.k.weekDays = Week{}, 0
+}
+
+// closeCycles counts the review period that ends for the cycle service
+// level: a series with demand in it is served when it lost nothing.
+func (w *world) closeCycles(s *state) {
+	for i := range s.cycleDemand {
+		if s.cycleDemand[i] {
+			s.k.cycles++
+			if !s.cycleLost[i] {
+				s.k.cyclesOK++
+			}
+		}
+		s.cycleDemand[i], s.cycleLost[i] = false, false
+	}
+}
