@@ -39,24 +39,22 @@ func lineChart(id, title, unit string, lines []line, percent bool) template.HTML
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="#888">No data.</text></svg>`, left, top+16)
 		return template.HTML(b.String())
 	}
-	if lo > 0 && !percent {
-		lo = 0
+	if !percent {
+		lo = math.Min(lo, 0)
 	}
 	if percent {
-		hi = math.Max(hi, 1)
-		lo = math.Min(lo, math.Floor(lo*20)/20)
+		hi = 1
+		lo = math.Min(math.Floor(lo*10)/10, 0.9)
 	}
-	if hi <= lo {
-		hi = lo + 1
-	}
+	ticks := roundTicks(lo, hi, 5)
+	lo, hi = ticks[0], ticks[len(ticks)-1]
 	plotW, plotH := float64(w-left-right), float64(h-top-bottom)
 	x := func(i int) float64 { return float64(left) + plotW*float64(i)/float64(max(n-1, 1)) }
 	y := func(v float64) float64 { return float64(top) + plotH*(1-(v-lo)/(hi-lo)) }
-	for k := 0; k <= 4; k++ {
-		v := lo + (hi-lo)*float64(k)/4
+	for _, v := range ticks {
 		label := fmtNum(v)
 		if percent {
-			label = fmt.Sprintf("%.1f %%", 100*v)
+			label = fmt.Sprintf("%.0f %%", 100*v)
 		}
 		fmt.Fprintf(&b, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/><text x="%d" y="%.1f" text-anchor="end" fill="#444">%s</text>`,
 			left, y(v), w-right, y(v), left-6, y(v)+4, html.EscapeString(label))
@@ -66,7 +64,7 @@ func lineChart(id, title, unit string, lines []line, percent bool) template.HTML
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" fill="#444">%d</text>`, x(i), h-bottom+16, i+1)
 	}
 	fmt.Fprintf(&b, `<text x="%.1f" y="%d" text-anchor="middle" fill="#444">week</text>`, float64(left)+plotW/2, h-6)
-	fmt.Fprintf(&b, `<text x="12" y="%d" fill="#444">%s</text>`, top-14, html.EscapeString(unit))
+	fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="#444">%s</text>`, w-right, top-14, html.EscapeString(unit))
 	for k, l := range lines {
 		c := palette[k%len(palette)]
 		var d strings.Builder
@@ -88,12 +86,38 @@ func lineChart(id, title, unit string, lines []line, percent bool) template.HTML
 	return template.HTML(b.String())
 }
 
+// roundTicks returns round values from at or below lo to at or above hi,
+// about n steps apart.
+func roundTicks(lo, hi float64, n int) []float64 {
+	if !(hi > lo) {
+		hi = lo + 1
+	}
+	raw := (hi - lo) / float64(n)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	var out []float64
+	for v := math.Floor(lo/step) * step; v < hi+step*0.999; v += step {
+		out = append(out, math.Round(v/step)*step)
+	}
+	return out
+}
+
 // fmtNum formats a value with about 3 significant digits.
 func fmtNum(v float64) string {
 	a := math.Abs(v)
 	switch {
 	case a == 0:
 		return "0"
+	case a >= 1e6:
+		return fmt.Sprintf("%.3g M", v/1e6)
+	case a >= 1e4:
+		return fmt.Sprintf("%.3g k", v/1e3)
 	case a >= 100:
 		return fmt.Sprintf("%.0f", v)
 	case a >= 10:
@@ -135,8 +159,15 @@ func Render(r *Result, cfg Config) ([]byte, error) {
 	for _, p := range r.Processes {
 		kinds[p.Kind]++
 	}
+	var classes []string
+	if len(r.Policies) > 0 {
+		for _, c := range r.Policies[0].ByClass {
+			classes = append(classes, c.Key)
+		}
+	}
 	data := map[string]any{
-		"R": r, "Supply": sup, "Markup": markup, "Shocks": cfg.Shocks, "Kinds": kinds,
+		"Classes": classes,
+		"R":       r, "Supply": sup, "Markup": markup, "Shocks": cfg.Shocks, "Kinds": kinds,
 		"Inventory": lineChart("chart-inventory", "Inventory on hand per week, EUR at unit cost", "EUR", series(func(w Week) float64 { return w.InventoryEUR }), false),
 		"Fill":      lineChart("chart-fill", "Fill rate per week", "share of demand served", series(func(w Week) float64 { return w.FillRate }), true),
 		"Emissions": lineChart("chart-emissions", "Transport emissions per week (well-to-wheel)", "kgCO2e", series(func(w Week) float64 { return w.KgCO2e }), false),
@@ -191,9 +222,15 @@ thead th { background: #f4f4f4; }
 
 <h2>Comparison</h2>
 <table id="kpis">
-<thead><tr><th>policy</th><th class="n">fill rate</th><th class="n">cycle service level</th><th class="n">lost units</th><th class="n">lost margin EUR</th><th class="n">avg inventory units</th><th class="n">avg inventory EUR</th><th class="n">turns</th><th class="n">transport EUR</th><th class="n">holding EUR</th><th class="n">total cost EUR</th><th class="n">kgCO2e</th><th class="n">kgCO2e / unit sold</th><th class="n">air share of t·km</th><th class="n">orders</th><th class="n">over threshold</th></tr></thead>
+<thead><tr><th>policy</th><th class="n">fill rate</th><th class="n">cycle service level</th><th class="n">lost units</th><th class="n">avg inventory units</th><th class="n">avg inventory EUR</th><th class="n">turns</th><th class="n">orders</th><th class="n">over approval threshold</th></tr></thead>
 <tbody>
-{{range .R.Policies}}<tr><td>{{.Policy}}</td><td class="n">{{pct .FillRate}}</td><td class="n">{{pct .CycleServiceLevel}}</td><td class="n">{{eur .LostUnits}}</td><td class="n">{{eur .LostEUR}}</td><td class="n">{{eur .AvgInventoryUnits}}</td><td class="n">{{eur .AvgInventoryEUR}}</td><td class="n">{{printf "%.2f" .Turns}}</td><td class="n">{{eur .TransportEUR}}</td><td class="n">{{eur .HoldingEUR}}</td><td class="n">{{eur .TotalCostEUR}}</td><td class="n">{{eur .KgCO2e}}</td><td class="n">{{printf "%.4f" .KgCO2ePerUnitSold}}</td><td class="n">{{pct .AirShareTKM}}</td><td class="n">{{.Orders}}</td><td class="n">{{.OrdersOverThresh}}</td></tr>
+{{range .R.Policies}}<tr><td>{{.Policy}}</td><td class="n">{{pct .FillRate}}</td><td class="n">{{pct .CycleServiceLevel}}</td><td class="n">{{eur .LostUnits}}</td><td class="n">{{eur .AvgInventoryUnits}}</td><td class="n">{{eur .AvgInventoryEUR}}</td><td class="n">{{printf "%.2f" .Turns}}</td><td class="n">{{.Orders}}</td><td class="n">{{.OrdersOverThresh}}</td></tr>
+{{end}}</tbody>
+</table>
+<table id="costs">
+<thead><tr><th>policy</th><th class="n">transport EUR</th><th class="n">holding EUR</th><th class="n">lost margin EUR</th><th class="n">total cost EUR</th><th class="n">kgCO2e</th><th class="n">kgCO2e / unit sold</th><th class="n">air share of t·km</th></tr></thead>
+<tbody>
+{{range .R.Policies}}<tr><td>{{.Policy}}</td><td class="n">{{eur .TransportEUR}}</td><td class="n">{{eur .HoldingEUR}}</td><td class="n">{{eur .LostEUR}}</td><td class="n">{{eur .TotalCostEUR}}</td><td class="n">{{eur .KgCO2e}}</td><td class="n">{{printf "%.4f" .KgCO2ePerUnitSold}}</td><td class="n">{{pct .AirShareTKM}}</td></tr>
 {{end}}</tbody>
 </table>
 <p class="small">Fill rate: units served / units demanded at boutiques. Cycle service level: share of (boutique, product, review period) with demand that lost no unit. Inventory: end-of-day on hand at distribution centres and boutiques, at unit cost. Turns: cost of goods sold per year / average inventory. Holding: the network's holding rate × unit cost × (on hand + in transit), per day. Lost margin: ({{printf "%.3g" .Markup}} − 1) × unit cost per unit lost. Emissions: transport, well-to-wheel, of every departure.</p>
@@ -206,6 +243,15 @@ thead th { background: #f4f4f4; }
 
 <h2>Service</h2>
 <figure>{{.Fill}}<figcaption>Units served / units demanded in each week, all boutiques.</figcaption></figure>
+
+<h2>Service by product class</h2>
+<table id="classes">
+<thead><tr><th>class</th>{{range .R.Policies}}<th class="n">{{.Policy}} fill rate</th>{{end}}<th class="n">demand units</th></tr></thead>
+<tbody>
+{{range $i, $c := .Classes}}<tr><td>{{$c}}</td>{{range $.R.Policies}}<td class="n">{{pct (index .ByClass $i).FillRate}}</td>{{end}}<td class="n">{{eur (index (index $.R.Policies 0).ByClass $i).DemandUnits}}</td></tr>
+{{end}}</tbody>
+</table>
+<p class="small">Fill rate by boutique: service.csv.</p>
 
 <h2>Emissions</h2>
 <figure>{{.Emissions}}<figcaption>kgCO2e (well-to-wheel) of the shipments that depart in each week.</figcaption></figure>

@@ -44,6 +44,10 @@ type PolicyResult struct {
 	UnfilledUnits float64 `json:"-"`
 	// ReviewSeconds is the wall clock spent in the policy's Review.
 	ReviewSeconds float64 `json:"-"`
+	// ByClass and BySite split the service by product class and by
+	// boutique, in the order of first appearance in the network.
+	ByClass []Slice `json:"-"`
+	BySite  []Slice `json:"-"`
 	// Days and Log are kept with Config.KeepLog.
 	Days []DayTotals `json:"-"`
 	Log  []LogLine   `json:"-"`
@@ -61,6 +65,15 @@ type Week struct {
 	DemandUnits    float64 `json:"demand_units"`
 	LostUnits      float64 `json:"lost_units"`
 	KgCO2e         float64 `json:"kgco2e"` // of the departures of the week
+}
+
+// Slice is the service of a part of the network: a product class or a
+// boutique.
+type Slice struct {
+	Key         string  `json:"key"`
+	DemandUnits float64 `json:"demand_units"`
+	LostUnits   float64 `json:"lost_units"`
+	FillRate    float64 `json:"fill_rate"`
 }
 
 // DayTotals are the network's totals at the end of a day, in units: the

@@ -24,10 +24,11 @@ const DefaultWindowWeeks = 13
 //
 // When the inventory position (on hand + in transit + ordered) is below
 // min, it orders max − position, rounded up to whole units, from the
-// usual source over its cheapest path: for a boutique, the distribution
-// centre it is cheapest to ship from (per kg, no carbon price); for a
-// distribution centre, the supplier of the product it is cheapest to
-// ship from. Average daily demand: at a boutique, its sales over the last
+// usual source over its cheapest path within the product's transit limit
+// (sillage.Product.MaxTransitDays, applied to each path): for a boutique,
+// the distribution centre it is cheapest to ship from (per kg, no carbon
+// price); for a distribution centre, the supplier of the product it is
+// cheapest to ship from. Average daily demand: at a boutique, its sales over the last
 // WindowWeeks weeks / days; at a distribution centre, the sum of those of
 // the boutiques it is the usual source of. Lead time: the transit days of
 // the path, plus the suppliers' lead time for a supplier. Safety stock:
@@ -117,13 +118,18 @@ func (m *MinMax) build(v *View) error {
 	if err != nil {
 		return fmt.Errorf("minmax: %w", err)
 	}
-	trees := map[string]*optimize.Tree{}
-	tree := func(id string) (*optimize.Tree, error) {
-		if t, ok := trees[id]; ok {
+	type treeKey struct {
+		source string
+		limit  float64
+	}
+	trees := map[treeKey]*optimize.Tree{}
+	tree := func(id string, limit float64) (*optimize.Tree, error) {
+		k := treeKey{id, limit}
+		if t, ok := trees[k]; ok {
 			return t, nil
 		}
-		t, err := r.From(id, 0)
-		trees[id] = t
+		t, err := r.From(id, limit)
+		trees[k] = t
 		return t, err
 	}
 	skuIdx := n.ProductIndex()
@@ -141,11 +147,12 @@ func (m *MinMax) build(v *View) error {
 			dcs = append(dcs, s.ID)
 		}
 	}
-	// cheapest returns the cheapest path to site from the candidates.
-	cheapest := func(cands []string, site string) (*optimize.Route, error) {
+	// cheapest returns the cheapest path to site from the candidates
+	// within a transit limit (days, 0: none).
+	cheapest := func(cands []string, site string, limit float64) (*optimize.Route, error) {
 		var best *optimize.Route
 		for _, c := range cands {
-			t, err := tree(c)
+			t, err := tree(c, limit)
 			if err != nil {
 				return nil, err
 			}
@@ -168,13 +175,14 @@ func (m *MinMax) build(v *View) error {
 	var bRules []rule
 	for i, d := range v.Sales() {
 		site, sku := siteIdx[d.Site], skuIdx[d.SKU]
-		rt, err := cheapest(dcs, d.Site)
+		limit := n.Products[sku].MaxTransitDays
+		rt, err := cheapest(dcs, d.Site, limit)
 		if err != nil {
 			return fmt.Errorf("minmax: %w", err)
 		}
 		lead := 0.0
 		if rt == nil {
-			if rt, err = cheapest(suppliers[sku], d.Site); err != nil {
+			if rt, err = cheapest(suppliers[sku], d.Site, limit); err != nil {
 				return fmt.Errorf("minmax: %w", err)
 			}
 			if rt == nil {
@@ -187,7 +195,7 @@ func (m *MinMax) build(v *View) error {
 			if j, ok := dcRules[k]; ok {
 				m.rules[j].feeds = append(m.rules[j].feeds, i)
 			} else {
-				up, err := cheapest(suppliers[sku], rt.From)
+				up, err := cheapest(suppliers[sku], rt.From, limit)
 				if err != nil {
 					return fmt.Errorf("minmax: %w", err)
 				}

@@ -32,7 +32,7 @@ func handNet(t *testing.T, dcOnHand float64) *sillage.Network {
 			{From: "SUP", To: "DC", Mode: sillage.ModeRoad, DistanceKM: 200, CostEURPerKG: 0.2, TransitDays: 2, IntensityKgCO2ePerTKM: &intensity},
 			{From: "DC", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 100, CostEURPerKG: 0.1, TransitDays: 1, IntensityKgCO2ePerTKM: &intensity},
 		},
-		Stock: []sillage.Position{{Site: "DC", SKU: "P", OnHand: dcOnHand}, {Site: "BTQ", SKU: "P", OnHand: 9}},
+		Stock:  []sillage.Position{{Site: "DC", SKU: "P", OnHand: dcOnHand}, {Site: "BTQ", SKU: "P", OnHand: 9}},
 		Demand: []sillage.Demand{{Site: "BTQ", SKU: "P", Weekly: hist}},
 		Supply: []sillage.Supply{{Supplier: "SUP", SKU: "P", CapacityUnits: 1000}},
 		Policy: sillage.Policy{SafetyStockDays: 2, ReviewPeriodDays: 7, ApprovalThresholdEUR: 500, HoldingRatePerYear: 0.365},

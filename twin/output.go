@@ -27,7 +27,8 @@ func WriteTable(w io.Writer, r *Result) error {
 	return err
 }
 
-// WriteFiles writes twin.html, kpis.csv, weekly.csv and processes.csv to
+// WriteFiles writes twin.html, kpis.csv, weekly.csv, service.csv (fill
+// rate by product class and by boutique) and processes.csv to
 // dir (created if needed) and returns their paths.
 func WriteFiles(dir string, r *Result, cfg Config) ([]string, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -49,6 +50,16 @@ func WriteFiles(dir string, r *Result, cfg Config) ([]string, error) {
 				f(wk.DemandUnits), f(wk.LostUnits), f(wk.KgCO2e)})
 		}
 	}
+	service := [][]string{{"policy", "by", "key", "demand_units", "lost_units", "fill_rate"}}
+	for i := range r.Policies {
+		p := &r.Policies[i]
+		for _, sl := range p.ByClass {
+			service = append(service, []string{p.Policy, "class", sl.Key, f(sl.DemandUnits), f(sl.LostUnits), f(sl.FillRate)})
+		}
+		for _, sl := range p.BySite {
+			service = append(service, []string{p.Policy, "site", sl.Key, f(sl.DemandUnits), f(sl.LostUnits), f(sl.FillRate)})
+		}
+	}
 	procs := [][]string{{"site", "sku", "kind", "occurrence", "log_mean", "log_sd", "level", "dispersion", "seasonal"}}
 	for _, p := range r.Processes {
 		procs = append(procs, []string{p.Site, p.SKU, p.Kind, f(p.Occurrence), f(p.LogMean), f(p.LogSD), f(p.Level), f(p.Dispersion),
@@ -58,7 +69,7 @@ func WriteFiles(dir string, r *Result, cfg Config) ([]string, error) {
 	for _, t := range []struct {
 		name string
 		rows [][]string
-	}{{"kpis.csv", kpis}, {"weekly.csv", weekly}, {"processes.csv", procs}} {
+	}{{"kpis.csv", kpis}, {"weekly.csv", weekly}, {"service.csv", service}, {"processes.csv", procs}} {
 		p := filepath.Join(dir, t.name)
 		if err := writeCSV(p, t.rows); err != nil {
 			return nil, err

@@ -233,6 +233,7 @@ type state struct {
 	sales                      [][]float64
 	weekSold                   []float64 // per series, this week
 	cycleDemand, cycleLost     []bool    // per series, this review period
+	demand, lost               []float64 // per series, over the run
 	supplied, sold             float64
 	k                          kpis
 }
@@ -250,7 +251,8 @@ func (w *world) newState() *state {
 	s := &state{onHand: make([]float64, nn), inTransit: make([]float64, nn), onOrder: make([]float64, nn),
 		siteUnits: make([]float64, w.nS), events: map[int][]event{}, capLeft: make([]float64, nn),
 		laneUsed: make([]float64, len(w.net.Lanes)), sales: make([][]float64, len(w.series)),
-		weekSold: make([]float64, len(w.series)), cycleDemand: make([]bool, len(w.series)), cycleLost: make([]bool, len(w.series))}
+		weekSold: make([]float64, len(w.series)), cycleDemand: make([]bool, len(w.series)), cycleLost: make([]bool, len(w.series)),
+		demand: make([]float64, len(w.series)), lost: make([]float64, len(w.series))}
 	for _, p := range w.net.Stock {
 		site, sku := w.siteIdx[p.Site], w.skuIdx[p.SKU]
 		if w.kind[site] == sillage.KindSupplier {
@@ -333,7 +335,9 @@ func (w *world) run(ctx context.Context, p Policy, start time.Time) (*PolicyResu
 			s.k.cogs += served * w.cost[se.sku]
 			s.k.week.DemandUnits += u
 			s.cycleDemand[i] = true
+			s.demand[i] += u
 			if lost > 0 {
+				s.lost[i] += lost
 				s.k.lost += lost
 				s.k.lostEUR += lost * w.cost[se.sku] * (w.cfg.Markup - 1)
 				s.k.week.LostUnits += lost
@@ -378,7 +382,30 @@ func (w *world) run(ctx context.Context, p Policy, start time.Time) (*PolicyResu
 	r := s.k.finish(p.Name(), w.days)
 	r.ReviewSeconds = reviewSeconds
 	r.Days, r.Log = days, log
+	r.ByClass = w.slices(s, func(se series) string { return w.net.Products[se.sku].Class })
+	r.BySite = w.slices(s, func(se series) string { return w.net.Sites[se.site].ID })
 	return &r, nil
+}
+
+// slices sums the demand and the lost units of the series by key.
+func (w *world) slices(s *state, key func(series) string) []Slice {
+	at := map[string]int{}
+	var out []Slice
+	for i, se := range w.series {
+		k := key(se)
+		j, ok := at[k]
+		if !ok {
+			j = len(out)
+			at[k] = j
+			out = append(out, Slice{Key: k})
+		}
+		out[j].DemandUnits += s.demand[i]
+		out[j].LostUnits += s.lost[i]
+	}
+	for j := range out {
+		out[j].FillRate = ratio(out[j].DemandUnits-out[j].LostUnits, out[j].DemandUnits, 1)
+	}
+	return out
 }
 
 // closeWeek appends the week's sales to the histories and its figures to

@@ -51,7 +51,8 @@ It prints a comparison table (or with --json {"policies":[{"policy",
 "orders_over_threshold","weekly":[...]}],"seed","weeks","seconds"});
 lost_eur is the margin lost ((3 − 1) × unit cost per unit). With --out DIR
 it writes twin.html (charts and tables, self-contained), kpis.csv,
-weekly.csv and processes.csv. Progress goes to standard error.
+weekly.csv, service.csv (by product class and boutique) and
+processes.csv (the fitted demand). Progress goes to standard error.
 
 The same flags give the same figures (only "seconds" differs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
