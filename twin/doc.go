@@ -81,7 +81,7 @@
 //
 // # Policies
 //
-// Planner ("sillage", "cost-only") runs optimize.Plan, the planning entry
+// PlanPolicy ("sillage", "cost-only") runs optimize.Plan, the planning entry
 // point of the PlanWorkflow, at every review on the network as simulated;
 // MinMax ("minmax") is the ERP rule. A new policy is a type implementing
 // Policy, in one file.

@@ -10,7 +10,7 @@ import (
 	"github.com/sillage/sillage/optimize"
 )
 
-// Planner is the policy of sillage's own planner: at every review it
+// PlanPolicy is the policy of sillage's own planner: at every review it
 // calls optimize.Plan — the entry point of the PlanWorkflow's solve step
 // (activities.OptimizePlanner.Solve) — on the network as the twin knows
 // it that day: master data, lanes, supply and policy unchanged; the stock
@@ -18,7 +18,7 @@ import (
 // sales (View.Sales). Its week-0 lines are released as orders, each
 // quantity rounded up to whole units as activities.OrdersFromPlan does
 // (a quantity within 1e-6 of a whole number is that number).
-type Planner struct {
+type PlanPolicy struct {
 	// PolicyName names the policy: "sillage" or "cost-only".
 	PolicyName string
 	// CarbonPriceEURPerT overrides the network's carbon price when not
@@ -33,19 +33,19 @@ type Planner struct {
 }
 
 // NewSillage returns the planner at the network's carbon price.
-func NewSillage(f *carbon.Table) *Planner { return &Planner{PolicyName: "sillage", Factors: f} }
+func NewSillage(f *carbon.Table) *PlanPolicy { return &PlanPolicy{PolicyName: "sillage", Factors: f} }
 
 // NewCostOnly returns the planner with a carbon price of 0.
-func NewCostOnly(f *carbon.Table) *Planner {
+func NewCostOnly(f *carbon.Table) *PlanPolicy {
 	zero := 0.0
-	return &Planner{PolicyName: "cost-only", CarbonPriceEURPerT: &zero, Factors: f}
+	return &PlanPolicy{PolicyName: "cost-only", CarbonPriceEURPerT: &zero, Factors: f}
 }
 
 // Name returns PolicyName.
-func (p *Planner) Name() string { return p.PolicyName }
+func (p *PlanPolicy) Name() string { return p.PolicyName }
 
 // Review plans and returns the plan's lines as orders.
-func (p *Planner) Review(ctx context.Context, v *View) ([]Order, error) {
+func (p *PlanPolicy) Review(ctx context.Context, v *View) ([]Order, error) {
 	n := *v.Network
 	n.Stock = v.Stock()
 	n.Demand = v.Sales()
