@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/twin"
+)
+
+func init() {
+	register(&command{
+		name:  "twin",
+		short: "simulate a year closed loop under sillage's planner and ERP min/max",
+		usage: "twin --network FILE [--weeks 52] [--policy sillage|cost-only|minmax ...] [--seed S] [--shock site:sku:week:factor ...] [--supplier-lead-days D] [--json] [--out DIR]",
+		long: `Twin simulates the network day by day over --weeks weeks, closed loop,
+under each policy in turn, on the same realised demand and supply noise
+(common random numbers: the draws depend on the seed only, never on what a
+policy did).
+
+Demand is drawn at every boutique from a process fitted to each series'
+history, which no policy sees: intermittent series (more than 1.32 weeks
+per week with a sale) as a Bernoulli occurrence × a lognormal size, smooth
+series as a negative binomial with the series' 52-week seasonality (when
+it has two years of life). Each week's units are spread evenly over its
+7 days. Unmet demand is lost. --shock site:sku:week:factor multiplies the
+demand of one product at one boutique in one week (weeks from 1); repeat
+it for several.
+
+Supply: suppliers ship what they confirm --supplier-lead-days days later
+(default 7) and fill 85 % of confirmations completely, the rest at 50 to
+100 %; every lane's departures are late on some days (sea with a heavier
+tail); supplier, lane and storage capacities cut orders as in the network.
+
+Policies (default: all three):
+  sillage    the real planner (optimize.Plan, as the PlanWorkflow calls it)
+             on the simulated stock and the sales as realised, every review
+             period; its week-0 lines are released as orders
+  cost-only  the same with a carbon price of 0
+  minmax     ERP min/max: min = average daily demand × lead time + safety
+             stock, max = min + demand over the review period, ordered from
+             the usual source (DC for boutiques, cheapest supplier for DCs)
+
+It prints a comparison table (or with --json {"policies":[{"policy",
+"fill_rate","cycle_service_level","lost_units","lost_eur",
+"avg_inventory_units","avg_inventory_eur","turns","transport_eur",
+"holding_eur","kgco2e","kgco2e_per_unit_sold","air_share_tkm","orders",
+"orders_over_threshold","weekly":[...]}],"seed","weeks","seconds"});
+lost_eur is the margin lost ((3 − 1) × unit cost per unit). With --out DIR
+it writes twin.html (charts and tables, self-contained), kpis.csv,
+weekly.csv, service.csv (by product class and boutique) and
+processes.csv (the fitted demand). Progress goes to standard error.
+
+The same flags give the same figures (only "seconds" differs).`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			file := fs.String("network", "", "network `FILE` (YAML)")
+			weeks := fs.Int("weeks", 52, "`WEEKS` to simulate")
+			seed := fs.Uint64("seed", 1, "`SEED` of every random draw")
+			var policies, shocks twinList
+			fs.Var(&policies, "policy", "`POLICY` to run: sillage, cost-only or minmax (repeat; default all three)")
+			fs.Var(&shocks, "shock", "demand shock `site:sku:week:factor` (repeat)")
+			lead := fs.Int("supplier-lead-days", twin.DefaultSupply().LeadDays, "`DAYS` between a supplier's confirmation and its shipment")
+			asJSON := fs.Bool("json", false, "print the result as JSON")
+			out := fs.String("out", "", "write twin.html and the CSV files to `DIR`")
+			return func(ctx context.Context, e *env) error {
+				if *file == "" {
+					return usageErrorf("--network is required")
+				}
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected arguments %q", e.args)
+				}
+				if *weeks < 1 || *weeks > 520 {
+					return usageErrorf("--weeks must be within 1 to 520, is %d", *weeks)
+				}
+				if *lead < 0 {
+					return usageErrorf("--supplier-lead-days must not be negative, is %d", *lead)
+				}
+				if len(policies) == 0 {
+					policies = twinList{"sillage", "cost-only", "minmax"}
+				}
+				cfg := twin.Config{Weeks: *weeks, Seed: *seed}
+				for _, s := range shocks {
+					sh, err := twin.ParseShock(s)
+					if err != nil {
+						return usageErrorf("--shock: %v", err)
+					}
+					cfg.Shocks = append(cfg.Shocks, sh)
+				}
+				sup := twin.DefaultSupply()
+				sup.LeadDays = *lead
+				cfg.Supply = &sup
+				var ps []twin.Policy
+				for _, name := range policies {
+					p, err := twin.NewPolicy(name, sup.LeadDays, nil)
+					if err != nil {
+						return usageErrorf("--policy: %v", err)
+					}
+					ps = append(ps, p)
+				}
+				n, err := network.Load(*file)
+				if err != nil {
+					return err
+				}
+				cfg.Progress = func(p twin.Progress) {
+					if p.Week%4 == 0 || p.Week == p.Weeks {
+						fmt.Fprintf(e.stderr, "twin: %-9s week %3d of %d (%.0f s)\n", p.Policy, p.Week, p.Weeks, p.Seconds)
+					}
+				}
+				fmt.Fprintf(e.stderr, "twin: %s, %d weeks, seed %d, policies %s\n", *file, *weeks, *seed, strings.Join(policies, ", "))
+				res, err := twin.Run(ctx, n, ps, cfg)
+				if err != nil {
+					return err
+				}
+				if *out != "" {
+					files, err := twin.WriteFiles(*out, res, cfg)
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stderr, "twin: wrote %s\n", strings.Join(files, ", "))
+				}
+				if *asJSON {
+					data, err := json.Marshal(res)
+					if err != nil {
+						return fmt.Errorf("encode result: %w", err)
+					}
+					fmt.Fprintf(e.stdout, "%s\n", data)
+					return nil
+				}
+				return twin.WriteTable(e.stdout, res)
+			}
+		},
+	})
+}
+
+// twinList is a repeatable string flag of twin.
+type twinList []string
+
+func (l *twinList) String() string { return strings.Join(*l, ",") }
+
+func (l *twinList) Set(s string) error {
+	*l = append(*l, s)
+	return nil
+}

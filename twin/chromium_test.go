@@ -1,0 +1,83 @@
+package twin
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/sillage/sillage/internal/browsertest"
+	"github.com/sillage/sillage/network"
+)
+
+// TestPageRendersInChromium runs the three policies on the tiny network,
+// writes the page and opens it in headless Chromium: every chart is laid
+// out with a size and has its lines and points, the comparison table has
+// a row per policy, and a screenshot is kept in testdata/artifacts/.
+func TestPageRendersInChromium(t *testing.T) {
+	ctx := browsertest.New(t, browsertest.Options{Width: 1200, Height: 900, Timeout: 90 * time.Second})
+	n, err := network.Load("../testdata/networks/tiny.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ps []Policy
+	for _, name := range PolicyNames {
+		p, err := NewPolicy(name, 7, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	cfg := Config{Weeks: 6, Seed: 3}
+	res, err := Run(context.Background(), n, ps, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := WriteFiles(t.TempDir(), res, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+files[0]), chromedp.WaitVisible(chromedp.CSS("#chart-emissions"))); err != nil {
+		t.Fatalf("chromium: open the page: %v", err)
+	}
+	charts, err := browsertest.Charts(ctx)
+	if err != nil {
+		t.Fatalf("chromium: probe the charts: %v", err)
+	}
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#kpis tbody tr").length`))
+	if err != nil {
+		t.Fatalf("chromium: count the table rows: %v", err)
+	}
+	lines, err := chromedp.Run(ctx, chromedp.Evaluate[int](`Array.from(document.querySelectorAll("path.line")).filter(e => e.getBoundingClientRect().width > 0).length`))
+	if err != nil {
+		t.Fatalf("chromium: count the lines: %v", err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	if err != nil {
+		t.Fatalf("chromium: screenshot: %v", err)
+	}
+	want := map[string]bool{"chart-inventory": true, "chart-fill": true, "chart-emissions": true, "chart-costs": true}
+	for _, c := range charts {
+		if !want[c.ID] {
+			continue
+		}
+		delete(want, c.ID)
+		if c.Width < 100 || c.Height < 50 {
+			t.Errorf("%s laid out at %.0f×%.0f px", c.ID, c.Width, c.Height)
+		}
+		if c.Paths == 0 || c.Marks == 0 {
+			t.Errorf("%s has %d paths and %d visible marks: nothing drawn", c.ID, c.Paths, c.Marks)
+		}
+	}
+	for id := range want {
+		t.Errorf("chart %s not found in the page", id)
+	}
+	if rows != len(PolicyNames) {
+		t.Errorf("the comparison table has %d rows, want %d", rows, len(PolicyNames))
+	}
+	if lines != 3*len(PolicyNames) {
+		t.Errorf("%d visible lines, want one per policy in each of the 3 weekly charts (%d)", lines, 3*len(PolicyNames))
+	}
+	browsertest.SaveArtifact(t, "twin-chromium.jpg", shot)
+}

@@ -1,0 +1,75 @@
+package twin
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/sillage/sillage/network"
+)
+
+// TestConservation runs the sample network under every policy with the
+// default noise and checks the books of stock every day: the opening
+// stock plus what suppliers shipped equals what was sold plus what is on
+// hand plus what is in transit. The supplier shipments are summed again
+// from the order log, independently of the simulator's own counter.
+func TestConservation(t *testing.T) {
+	n, err := network.Load("../testdata/networks/maison.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var opening float64
+	for _, p := range n.Stock {
+		if s, _ := n.Site(p.Site); s.Kind != "supplier" {
+			opening += p.OnHand + p.InTransit
+		}
+	}
+	const weeks = 6
+	var ps []Policy
+	for _, name := range PolicyNames {
+		p, err := NewPolicy(name, 7, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps = append(ps, p)
+	}
+	res, err := Run(context.Background(), n, ps, Config{Weeks: weeks, Seed: 7, KeepLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.Policies {
+		if len(p.Days) != 7*weeks {
+			t.Fatalf("%s: %d days of totals, want %d", p.Policy, len(p.Days), 7*weeks)
+		}
+		// Supplier shipments by departure day, from the log.
+		fromLog := make([]float64, 7*weeks)
+		for _, l := range p.Log {
+			src, _ := n.Site(l.Source)
+			if src.Kind == "supplier" && l.Shipped > 0 && l.Departs < 7*weeks {
+				fromLog[l.Departs] += l.Shipped
+			}
+		}
+		var supplied float64
+		for d, day := range p.Days {
+			supplied += fromLog[d]
+			if math.Abs(day.Supplied-supplied) > 1e-6 {
+				t.Fatalf("%s day %d: simulator counts %v units supplied, the log %v", p.Policy, d, day.Supplied, supplied)
+			}
+			in := opening + supplied
+			out := day.Sold + day.OnHand + day.InTransit
+			if math.Abs(in-out) > 1e-6*math.Max(1, in) {
+				t.Fatalf("%s day %d: opening %v + supplied %v = %v, but sold %v + on hand %v + in transit %v = %v",
+					p.Policy, d, opening, supplied, in, day.Sold, day.OnHand, day.InTransit, out)
+			}
+			if day.OnHand < 0 || day.InTransit < -1e-9 {
+				t.Fatalf("%s day %d: negative stock %+v", p.Policy, d, day)
+			}
+		}
+		if p.SoldUnits == 0 || supplied == 0 {
+			t.Errorf("%s: sold %v, supplied %v: the run did nothing", p.Policy, p.SoldUnits, supplied)
+		}
+		if math.Abs(p.Days[len(p.Days)-1].Sold-p.SoldUnits) > 1e-6 {
+			t.Errorf("%s: daily books sold %v, KPIs %v", p.Policy, p.Days[len(p.Days)-1].Sold, p.SoldUnits)
+		}
+	}
+}
