@@ -47,12 +47,20 @@ func (d Decimal) Float() float64 {
 // ProductFootprint is the PACT v2.3 ProductFootprint data type, with the
 // properties this project fills.
 type ProductFootprint struct {
-	ID                 string          `json:"id"`
-	SpecVersion        string          `json:"specVersion"`
-	Version            int             `json:"version"`
-	Created            time.Time       `json:"created"`
-	Status             string          `json:"status"`
-	StatusComment      string          `json:"statusComment,omitempty"`
+	ID            string     `json:"id"`
+	SpecVersion   string     `json:"specVersion"`
+	Version       int        `json:"version"`
+	Created       time.Time  `json:"created"`
+	Updated       *time.Time `json:"updated,omitempty"`
+	Status        string     `json:"status"`
+	StatusComment string     `json:"statusComment,omitempty"`
+	// ValidityPeriodStart (inclusive) and ValidityPeriodEnd (exclusive)
+	// bound the time in which the footprint may be used.
+	ValidityPeriodStart *time.Time `json:"validityPeriodStart,omitempty"`
+	ValidityPeriodEnd   *time.Time `json:"validityPeriodEnd,omitempty"`
+	// PrecedingPfIDs are the ids of the earlier versions of this
+	// footprint, oldest first.
+	PrecedingPfIDs     []string        `json:"precedingPfIds,omitempty"`
 	CompanyName        string          `json:"companyName"`
 	CompanyIDs         []string        `json:"companyIds"`
 	ProductDescription string          `json:"productDescription"`
@@ -359,7 +367,12 @@ func slug(s string) string {
 // the company, product, reference period and version, so that exporting the
 // same footprint twice gives the same id.
 func footprintID(company, sku string, start time.Time, version int) string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("sillage-pact\x00%s\x00%s\x00%s\x00%d", company, sku, start.UTC().Format(time.RFC3339), version)))
+	return uuidFromHash(sha256.Sum256([]byte(fmt.Sprintf("sillage-pact\x00%s\x00%s\x00%s\x00%d", company, sku, start.UTC().Format(time.RFC3339), version))))
+}
+
+// uuidFromHash lays out the first 16 bytes of h as a UUID (version 4
+// layout).
+func uuidFromHash(h [32]byte) string {
 	h[6] = h[6]&0x0f | 0x40
 	h[8] = h[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
@@ -439,6 +452,46 @@ func WriteDir(dir string, pfs []ProductFootprint, skus []string) ([]string, erro
 			return nil, fmt.Errorf("pact: write %s: %w", p, err)
 		}
 		out = append(out, p)
+	}
+	return out, nil
+}
+
+// ReadDir reads every *.json file of dir (and of dir/pact, where "sillage
+// report" writes them) as a ProductFootprint, sorted by file name. A file
+// that is not a ProductFootprint, or two files with one id, are errors
+// naming the files.
+func ReadDir(dir string) ([]ProductFootprint, error) {
+	var files []string
+	for _, d := range []string{dir, filepath.Join(dir, "pact")} {
+		m, err := filepath.Glob(filepath.Join(d, "*.json"))
+		if err != nil {
+			return nil, fmt.Errorf("pact: %w", err)
+		}
+		files = append(files, m...)
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, fmt.Errorf("pact: no *.json file in %s or %s", dir, filepath.Join(dir, "pact"))
+	}
+	var out []ProductFootprint
+	seen := map[string]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("pact: %w", err)
+		}
+		var pf ProductFootprint
+		if err := json.Unmarshal(data, &pf); err != nil {
+			return nil, fmt.Errorf("pact: %s: not a ProductFootprint: %w", f, err)
+		}
+		if pf.ID == "" || pf.SpecVersion == "" {
+			return nil, fmt.Errorf("pact: %s: not a ProductFootprint (no id or specVersion)", f)
+		}
+		if prev, dup := seen[pf.ID]; dup {
+			return nil, fmt.Errorf("pact: %s and %s have the same id %s", prev, f, pf.ID)
+		}
+		seen[pf.ID] = f
+		out = append(out, pf)
 	}
 	return out, nil
 }
