@@ -128,10 +128,10 @@ type Options struct {
 	// CPC maps a product class to its UN CPC Ver. 2.1 code; it extends
 	// DefaultCPC.
 	CPC map[string]string
-	// CradleToGateSecondary marks product master data as secondary data
-	// (e.g. taken from a database) rather than supplier-specific primary
-	// data, for primaryDataShare.
-	CradleToGateSecondary bool
+	// CradleToGatePrimary marks the products' cradle-to-gate emissions as
+	// the company's (or its supplier's) own measurement, primary data for
+	// primaryDataShare and the DQI. By default they are secondary.
+	CradleToGatePrimary bool
 }
 
 // DefaultCPC holds UN CPC Ver. 2.1 subclasses for the product classes of
@@ -198,9 +198,10 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 		created = opt.ReferencePeriodEnd
 	}
 
-	// Unit-weighted averages per unit of product, kgCO2e.
-	var units, transport, storage, air, primary float64
-	sources := map[EmissionFactorDB]bool{}
+	// Unit-weighted averages per unit of product, kgCO2e, and the
+	// provenance of every input (quality.go).
+	var units, transport, storage, air float64
+	q := newQuality(opt.ReferencePeriodStart.UTC().Year())
 	countries := map[string]bool{}
 	modes := map[sillage.Mode]bool{}
 	for _, d := range in.Footprints {
@@ -214,21 +215,16 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			countries[c] = true
 		}
 		for _, path := range d.Paths {
-			share := path.Units // this path's units
 			for _, l := range path.Legs {
 				modes[l.Mode] = true
-				legKg := p.MassKG * l.KgCO2ePerKG * share
+				legKg := p.MassKG * l.KgCO2ePerKG * path.Units
 				if l.Mode == sillage.ModeAir {
 					air += legKg
 				}
-				if l.Primary {
-					primary += legKg
-				} else {
-					sources[factorDB(l.FactorSource, l.FactorYear)] = true
-				}
+				q.leg(legKg, l)
 			}
 			for _, h := range path.Hubs {
-				sources[factorDB(h.GridSource, h.GridYear)] = true
+				q.hub(h.KgCO2ePerUnit*path.Units, h)
 			}
 		}
 	}
@@ -236,30 +232,29 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 		transport /= units
 		storage /= units
 		air /= units
-		primary /= units
+		// q holds totals over the units; scale the cradle-to-gate alike.
 	}
+	q.cradle(p.CradleToGateKgCO2e*math.Max(units, 1), opt.CradleToGatePrimary)
 	total := p.CradleToGateKgCO2e + transport + storage
-	if !opt.CradleToGateSecondary {
-		primary += p.CradleToGateKgCO2e
-	}
-	share := 0.0
-	if total > 0 {
-		share = math.Min(100, math.Round(primary/total*1e4)/100)
-	}
 	perKG := func(v float64) Decimal { return Dec(v / p.MassKG) }
+	charFactors, charSources := q.characterization()
+	validStart := opt.ReferencePeriodEnd.UTC()
+	validEnd := validStart.AddDate(3, 0, 0)
 
 	pf := ProductFootprint{
-		ID:                 footprintID(opt.CompanyName, p.SKU, opt.ReferencePeriodStart, version),
-		SpecVersion:        SpecVersion,
-		Version:            version,
-		Created:            created.UTC(),
-		Status:             "Active",
-		CompanyName:        opt.CompanyName,
-		CompanyIDs:         ids,
-		ProductDescription: describe(p),
-		ProductIDs:         productIDs(p),
-		ProductCategoryCpc: cpc,
-		ProductNameCompany: p.Name,
+		ID:                  footprintID(opt.CompanyName, p.SKU, opt.ReferencePeriodStart, version),
+		SpecVersion:         SpecVersion,
+		Version:             version,
+		Created:             created.UTC(),
+		Status:              "Active",
+		ValidityPeriodStart: &validStart,
+		ValidityPeriodEnd:   &validEnd,
+		CompanyName:         opt.CompanyName,
+		CompanyIDs:          ids,
+		ProductDescription:  describe(p),
+		ProductIDs:          productIDs(p),
+		ProductCategoryCpc:  cpc,
+		ProductNameCompany:  p.Name,
 		PCF: CarbonFootprint{
 			DeclaredUnit:                      "kilogram",
 			UnitaryProductAmount:              Dec(p.MassKG),
@@ -268,8 +263,8 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			FossilGhgEmissions:                perKG(total),
 			FossilCarbonContent:               "0",
 			BiogenicCarbonContent:             "0",
-			CharacterizationFactors:           "AR6",
-			IPCCCharacterizationFactorSources: []string{"AR5", "AR6"},
+			CharacterizationFactors:           charFactors,
+			IPCCCharacterizationFactorSources: charSources,
 			CrossSectoralStandardsUsed:        []string{"GHG Protocol Product standard", "ISO Standard 14067"},
 			CrossSectoralStandards:            []string{"ISO14067", "ISO14083", "GHGP-Product"},
 			BoundaryProcessesDescription:      "Cradle-to-gate emissions of the product from product master data; inbound transport from the source to the site along the planned paths (ISO 14083, well-to-wheel, tonne-km allocation); electricity for storage at each hub on the path (kWh per unit-day × days × grid intensity of the hub's country). Retail, use and end of life are outside the boundary.",
@@ -279,17 +274,15 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			ExemptedEmissionsDescription:      "",
 			PackagingEmissionsIncluded:        false,
 			AllocationRulesDescription:        "Transport chain element emissions are allocated to products by tonne-km (ISO 14083), then divided by the units carried; several paths to sites are weighted by units.",
-			PrimaryDataShare:                  share,
-			DQI: DataQualityIndicators{
-				CoveragePercent: 100, TechnologicalDQR: 2, TemporalDQR: 2, GeographicalDQR: 2, CompletenessDQR: 2, ReliabilityDQR: 2,
-			},
+			PrimaryDataShare:                  q.share(),
+			DQI:                               q.dqi(units > 0),
 		},
 	}
 	if air > 0 {
 		a := perKG(air)
 		pf.PCF.AircraftGhgEmissions = &a
 	}
-	for db := range sources {
+	for db := range q.sources {
 		pf.PCF.SecondaryEmissionFactorSources = append(pf.PCF.SecondaryEmissionFactorSources, db)
 	}
 	sort.Slice(pf.PCF.SecondaryEmissionFactorSources, func(i, j int) bool {
@@ -309,9 +302,10 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			ms = append(ms, string(m))
 		}
 		sort.Strings(ms)
-		fmt.Fprintf(&c, "Averaged over %g units delivered to %d site(s) by %s. ", units, len(countries), strings.Join(ms, ", "))
+		fmt.Fprintf(&c, "Averaged over %g units delivered to %d site(s) by %s; transport factors well-to-wheel, distances by GLEC Framework v3 rules. ", units, len(countries), strings.Join(ms, ", "))
 	}
-	c.WriteString("Transport factors: UK DESNZ 2025 freighting goods, tank-to-wheel and well-to-tank as published (GWP100 AR5), a KiM/CE Delft inland-waterway average where DESNZ gives none, and company primary data where given; distances by GLEC Framework v3 rules; air without radiative forcing. Biogenic and fossil carbon content not assessed (reported as 0).")
+	c.WriteString(q.describeSources())
+	fmt.Fprintf(&c, "Primary data (the company's own measurements) make %.4g %% of the footprint; default factors and master data are secondary. Biogenic and fossil carbon content not assessed (reported as 0).", q.share())
 	pf.Comment = c.String()
 	return pf, nil
 }
