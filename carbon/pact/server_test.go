@@ -136,7 +136,9 @@ func TestServerErrorTable(t *testing.T) {
 	acme := bearer(t, ts.URL, "acme", "s3cret:&")
 	bob := bearer(t, ts.URL, "bob", "pw")
 	event := `{"specversion":"1.0","id":"e1","source":"https://r.example","time":"2025-07-02T10:00:00Z","type":"%s","data":%s}`
-	ev := func(typ, data string) io.Reader { return strings.NewReader(strings.Replace(strings.Replace(event, "%s", typ, 1), "%s", data, 1)) }
+	ev := func(typ, data string) io.Reader {
+		return strings.NewReader(strings.Replace(strings.Replace(event, "%s", typ, 1), "%s", data, 1))
+	}
 	cases := []struct {
 		name         string
 		method, path string
