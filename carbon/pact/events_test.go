@@ -180,7 +180,9 @@ func TestEventCallbacks(t *testing.T) {
 func TestEventPublished(t *testing.T) {
 	ts, s, _, pfs := newTestServer(t, 3)
 	var got []string
-	s.OnPublished = func(client, source string, ids []string) { got = append(got, client+" "+source+" "+strings.Join(ids, ",")) }
+	s.OnPublished = func(client, source string, ids []string) {
+		got = append(got, client+" "+source+" "+strings.Join(ids, ","))
+	}
 	acme := bearer(t, ts.URL, "acme", "s3cret:&")
 	if code, body := postEvent(t, ts.URL, acme, EventPublished, "p1", "https://owner.example", `{"pfIds":["`+pfs[0].ID+`"]}`); code != 200 {
 		t.Fatalf("POST Published: %d %s", code, body)

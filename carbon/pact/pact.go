@@ -2,11 +2,8 @@ package pact
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -370,122 +367,4 @@ func uuidFromHash(h [32]byte) string {
 	h[6] = h[6]&0x0f | 0x40
 	h[8] = h[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
-}
-
-// m49 maps ISO countries to their UN M49 sub-region and region, for the
-// countries of the sample networks and the main luxury markets.
-var m49 = map[string][2]string{
-	"FR": {"Western Europe", "Europe"}, "DE": {"Western Europe", "Europe"}, "CH": {"Western Europe", "Europe"},
-	"BE": {"Western Europe", "Europe"}, "NL": {"Western Europe", "Europe"}, "AT": {"Western Europe", "Europe"},
-	"LU": {"Western Europe", "Europe"}, "MC": {"Western Europe", "Europe"},
-	"GB": {"Northern Europe", "Europe"}, "IE": {"Northern Europe", "Europe"}, "SE": {"Northern Europe", "Europe"},
-	"NO": {"Northern Europe", "Europe"}, "DK": {"Northern Europe", "Europe"}, "FI": {"Northern Europe", "Europe"},
-	"IT": {"Southern Europe", "Europe"}, "ES": {"Southern Europe", "Europe"}, "PT": {"Southern Europe", "Europe"},
-	"GR": {"Southern Europe", "Europe"},
-	"PL": {"Eastern Europe", "Europe"}, "CZ": {"Eastern Europe", "Europe"}, "HU": {"Eastern Europe", "Europe"},
-	"US": {"Northern America", "Americas"}, "CA": {"Northern America", "Americas"},
-	"BR": {"Latin America and the Caribbean", "Americas"}, "MX": {"Latin America and the Caribbean", "Americas"},
-	"CN": {"Eastern Asia", "Asia"}, "JP": {"Eastern Asia", "Asia"}, "KR": {"Eastern Asia", "Asia"}, "HK": {"Eastern Asia", "Asia"},
-	"SG": {"South-eastern Asia", "Asia"}, "TH": {"South-eastern Asia", "Asia"}, "IN": {"Southern Asia", "Asia"},
-	"AE": {"Western Asia", "Asia"}, "SA": {"Western Asia", "Asia"},
-	"AU": {"Australia and New Zealand", "Oceania"}, "NZ": {"Australia and New Zealand", "Oceania"},
-}
-
-// geography returns the most specific common geography of countries: the
-// country itself, else a shared sub-region, else a shared region, else
-// none (global).
-func geography(countries map[string]bool) (country, region string) {
-	if len(countries) == 0 {
-		return "", ""
-	}
-	if len(countries) == 1 {
-		for c := range countries {
-			return c, ""
-		}
-	}
-	var sub, reg string
-	subOK, regOK := true, true
-	for c := range countries {
-		g, ok := m49[c]
-		if !ok {
-			return "", ""
-		}
-		if sub == "" {
-			sub, reg = g[0], g[1]
-		}
-		subOK = subOK && g[0] == sub
-		regOK = regOK && g[1] == reg
-	}
-	switch {
-	case subOK:
-		return "", sub
-	case regOK:
-		return "", reg
-	}
-	return "", ""
-}
-
-// WriteDir writes one JSON file per footprint to dir, named
-// <sku slug>.json (indented), creating dir when needed. It returns the
-// paths written.
-func WriteDir(dir string, pfs []ProductFootprint, skus []string) ([]string, error) {
-	if len(pfs) != len(skus) {
-		return nil, fmt.Errorf("pact: %d footprints but %d skus", len(pfs), len(skus))
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("pact: create %s: %w", dir, err)
-	}
-	var out []string
-	for i, pf := range pfs {
-		data, err := json.MarshalIndent(pf, "", "  ")
-		if err != nil {
-			return nil, fmt.Errorf("pact: encode %s: %w", skus[i], err)
-		}
-		p := filepath.Join(dir, slug(skus[i])+".json")
-		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
-			return nil, fmt.Errorf("pact: write %s: %w", p, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
-}
-
-// ReadDir reads every *.json file of dir (and of dir/pact, where "sillage
-// report" writes them) as a ProductFootprint, sorted by file name. A file
-// that is not a ProductFootprint, or two files with one id, are errors
-// naming the files.
-func ReadDir(dir string) ([]ProductFootprint, error) {
-	var files []string
-	for _, d := range []string{dir, filepath.Join(dir, "pact")} {
-		m, err := filepath.Glob(filepath.Join(d, "*.json"))
-		if err != nil {
-			return nil, fmt.Errorf("pact: %w", err)
-		}
-		files = append(files, m...)
-	}
-	sort.Strings(files)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("pact: no *.json file in %s or %s", dir, filepath.Join(dir, "pact"))
-	}
-	var out []ProductFootprint
-	seen := map[string]string{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("pact: %w", err)
-		}
-		var pf ProductFootprint
-		if err := json.Unmarshal(data, &pf); err != nil {
-			return nil, fmt.Errorf("pact: %s: not a ProductFootprint: %w", f, err)
-		}
-		if pf.ID == "" || pf.SpecVersion == "" {
-			return nil, fmt.Errorf("pact: %s: not a ProductFootprint (no id or specVersion)", f)
-		}
-		if prev, dup := seen[pf.ID]; dup {
-			return nil, fmt.Errorf("pact: %s and %s have the same id %s", prev, f, pf.ID)
-		}
-		seen[pf.ID] = f
-		out = append(out, pf)
-	}
-	return out, nil
 }
