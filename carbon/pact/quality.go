@@ -25,11 +25,11 @@ type quality struct {
 	sources          map[EmissionFactorDB]bool // secondary sources used
 	primarySources   map[string]bool           // the company's own sources used
 	gwp              map[string]bool           // IPCC reports behind the factors used
-	unknownGWP       bool                      // a factor whose GWP basis is not known
+	unstated         map[string]bool           // inputs whose GWP basis is not known
 }
 
 func newQuality(refYear int) *quality {
-	return &quality{refYear: refYear, sources: map[EmissionFactorDB]bool{}, primarySources: map[string]bool{}, gwp: map[string]bool{}}
+	return &quality{refYear: refYear, sources: map[EmissionFactorDB]bool{}, primarySources: map[string]bool{}, gwp: map[string]bool{}, unstated: map[string]bool{}}
 }
 
 // temporalDQR scores the age of a factor against the reference year:
@@ -90,7 +90,7 @@ func (q *quality) add(kg float64, primary bool, source string, year int, r ratin
 	if g := gwpOf(source); g != "" {
 		q.gwp[g] = true
 	} else {
-		q.unknownGWP = true
+		q.unstated[source] = true
 	}
 }
 
@@ -146,7 +146,7 @@ func (q *quality) cradle(kg float64, primary bool) {
 	q.temp += kg * r.temporal
 	q.geo += kg * r.geo
 	q.reliability += kg * r.reliability
-	q.unknownGWP = true // master data do not state their GWP basis
+	q.unstated["cradle-to-gate master data"] = true
 }
 
 // share returns the primary data share in percent, to two decimals.
@@ -209,8 +209,8 @@ func (q *quality) describeSources() string {
 	b.WriteString(strings.Join(parts, "; "))
 	b.WriteString(". ")
 	ch, ars := q.characterization()
-	if q.unknownGWP {
-		fmt.Fprintf(&b, "GWP100 %s as published by the factor sources that state it (%s); the other inputs (master data, company factors) are taken as given, their GWP basis unstated. ", ch, strings.Join(ars, ", "))
+	if len(q.unstated) > 0 {
+		fmt.Fprintf(&b, "GWP100 %s as published by the factor sources that state it (%s); taken as given, their GWP basis unstated: %s. ", ch, strings.Join(ars, ", "), strings.Join(sortedKeys(q.unstated), "; "))
 	} else {
 		fmt.Fprintf(&b, "GWP100 %s, as published by every factor source. ", ch)
 	}
