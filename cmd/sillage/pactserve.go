@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/carbon/pact"
-	"github.com/sillage/sillage/store"
 )
 
 // envPACTClients names the environment variable with the OAuth2 clients of
@@ -23,9 +22,9 @@ func init() {
 	register(&command{
 		name:  "pact-serve",
 		short: "serve PACT v2.3 product footprints over the PACT REST API",
-		usage: "pact-serve --db URL [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
-		long: `Pact-serve serves the PACT v2.3 ProductFootprints of the database --db over
-the PACT REST API (Technical Specifications v2.3):
+		usage: "pact-serve [--db URL] [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
+		long: `Pact-serve serves the PACT v2.3 ProductFootprints of the database --db
+(default $` + envDB + `) over the PACT REST API (Technical Specifications v2.3):
 
   POST /auth/token          OAuth2 client credentials grant; the client id and
                             secret by HTTP Basic; returns a bearer token
@@ -68,7 +67,7 @@ Forwarded or X-Forwarded-Proto/-Host headers make the Link header and event
 sources carry the public https URL. It prints "listening on URL" and runs
 until interrupted, then waits for the event answers under way.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := fs.String("db", "", "database `URL` with the footprints (sqlite://PATH or postgres://...)")
+			db := dbFlag(fs)
 			publish := fs.String("publish", "", "store the ProductFootprint JSON files of `DIR` as new versions first")
 			addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS` (host:port; port 0 picks a free port)")
 			var clients, shares, callbacks, subscribers multiFlag
@@ -81,9 +80,6 @@ until interrupted, then waits for the event answers under way.`,
 			ttl := fs.Duration("token-ttl", time.Hour, "access token lifetime `DURATION`")
 			limit := fs.Int("limit", 100, "default page `SIZE` of GET /2/footprints")
 			return func(ctx context.Context, e *env) error {
-				if *db == "" {
-					return usageErrorf("--db is required")
-				}
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
@@ -97,12 +93,9 @@ until interrupted, then waits for the event answers under way.`,
 				if err != nil {
 					return err
 				}
-				if _, err := store.ParseURL(*db); err != nil {
-					return usageErrorf("--db: %v", err)
-				}
-				st, err := store.Open(ctx, *db)
+				st, err := openStore(ctx, *db)
 				if err != nil {
-					return fmt.Errorf("pact-serve: open database: %w", err)
+					return err
 				}
 				defer st.Close()
 				for c, ids := range cfg.shares {

@@ -141,7 +141,7 @@ func TestPACTServeUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"pact-serve"}, 2, "--db is required"},
+		{[]string{"pact-serve", "--db", "mysql://x"}, 2, "--db"},
 		{[]string{"pact-serve", "--db", db}, 2, "no client"},
 		{[]string{"pact-serve", "--db", db, "--client", "nocolon"}, 2, "ID:SECRET"},
 		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--share", "z=*"}, 2, `unknown client "z"`},
