@@ -26,3 +26,20 @@ func ExampleBuild() {
 	// Output:
 	// urn:gtin:03760123400022 35323 kilogram 0.5 6
 }
+
+// A $filter of GET /2/footprints: footprints created since June 2025 of
+// one product.
+func ExampleParseFilter() {
+	f, err := pact.ParseFilter("created ge '2025-06-01T00:00:00Z' and productIds/any(p:(p eq 'urn:gtin:03760123400022'))")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	doc := map[string]any{"created": "2025-07-01T00:00:00Z", "productIds": []any{"urn:gtin:03760123400022"}}
+	fmt.Println(f.Match(doc))
+	_, err = pact.ParseFilter("status ne 'Deprecated'")
+	fmt.Println(err)
+	// Output:
+	// true
+	// $filter outside the PACT OData subset: operator "ne" is not in the PACT subset (eq, lt, le, gt, ge) (at offset 7)
+}

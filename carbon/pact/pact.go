@@ -2,11 +2,8 @@ package pact
 
 import (
 	"crypto/sha256"
-	"encoding/json"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
@@ -47,12 +44,20 @@ func (d Decimal) Float() float64 {
 // ProductFootprint is the PACT v2.3 ProductFootprint data type, with the
 // properties this project fills.
 type ProductFootprint struct {
-	ID                 string          `json:"id"`
-	SpecVersion        string          `json:"specVersion"`
-	Version            int             `json:"version"`
-	Created            time.Time       `json:"created"`
-	Status             string          `json:"status"`
-	StatusComment      string          `json:"statusComment,omitempty"`
+	ID            string     `json:"id"`
+	SpecVersion   string     `json:"specVersion"`
+	Version       int        `json:"version"`
+	Created       time.Time  `json:"created"`
+	Updated       *time.Time `json:"updated,omitempty"`
+	Status        string     `json:"status"`
+	StatusComment string     `json:"statusComment,omitempty"`
+	// ValidityPeriodStart (inclusive) and ValidityPeriodEnd (exclusive)
+	// bound the time in which the footprint may be used.
+	ValidityPeriodStart *time.Time `json:"validityPeriodStart,omitempty"`
+	ValidityPeriodEnd   *time.Time `json:"validityPeriodEnd,omitempty"`
+	// PrecedingPfIDs are the ids of the earlier versions of this
+	// footprint, oldest first.
+	PrecedingPfIDs     []string        `json:"precedingPfIds,omitempty"`
 	CompanyName        string          `json:"companyName"`
 	CompanyIDs         []string        `json:"companyIds"`
 	ProductDescription string          `json:"productDescription"`
@@ -120,10 +125,10 @@ type Options struct {
 	// CPC maps a product class to its UN CPC Ver. 2.1 code; it extends
 	// DefaultCPC.
 	CPC map[string]string
-	// CradleToGateSecondary marks product master data as secondary data
-	// (e.g. taken from a database) rather than supplier-specific primary
-	// data, for primaryDataShare.
-	CradleToGateSecondary bool
+	// CradleToGatePrimary marks the products' cradle-to-gate emissions as
+	// the company's (or its supplier's) own measurement, primary data for
+	// primaryDataShare and the DQI. By default they are secondary.
+	CradleToGatePrimary bool
 }
 
 // DefaultCPC holds UN CPC Ver. 2.1 subclasses for the product classes of
@@ -190,9 +195,29 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 		created = opt.ReferencePeriodEnd
 	}
 
-	// Unit-weighted averages per unit of product, kgCO2e.
-	var units, transport, storage, air, primary float64
-	sources := map[EmissionFactorDB]bool{}
+	// Cradle-to-gate per unit: the value the footprints were computed with
+	// (from the bill of materials, or the master data's override); without
+	// footprints, the product's own, from its materials when it has them.
+	cradle := p.CradleToGateKgCO2e
+	found := false
+	for _, d := range in.Footprints {
+		if d.SKU == p.SKU {
+			cradle, found = d.CradleToGateKgCO2e, true
+			break
+		}
+	}
+	if !found && len(p.Materials) > 0 {
+		cg, err := carbon.ProductCradleToGate(p, nil)
+		if err != nil {
+			return ProductFootprint{}, fmt.Errorf("PACT export of %s: %w", p.SKU, err)
+		}
+		cradle = cg.KgCO2e
+	}
+
+	// Unit-weighted averages per unit of product, kgCO2e, and the
+	// provenance of every input (quality.go).
+	var units, transport, storage, air float64
+	q := newQuality(opt.ReferencePeriodStart.UTC().Year())
 	countries := map[string]bool{}
 	modes := map[sillage.Mode]bool{}
 	for _, d := range in.Footprints {
@@ -206,21 +231,16 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			countries[c] = true
 		}
 		for _, path := range d.Paths {
-			share := path.Units // this path's units
 			for _, l := range path.Legs {
 				modes[l.Mode] = true
-				legKg := p.MassKG * l.KgCO2ePerKG * share
+				legKg := p.MassKG * l.KgCO2ePerKG * path.Units
 				if l.Mode == sillage.ModeAir {
 					air += legKg
 				}
-				if l.Primary {
-					primary += legKg
-				} else {
-					sources[factorDB(l.FactorSource, l.FactorYear)] = true
-				}
+				q.leg(legKg, l)
 			}
 			for _, h := range path.Hubs {
-				sources[factorDB(h.GridSource, h.GridYear)] = true
+				q.hub(h.KgCO2ePerUnit*path.Units, h)
 			}
 		}
 	}
@@ -228,30 +248,29 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 		transport /= units
 		storage /= units
 		air /= units
-		primary /= units
+		// q holds totals over the units; scale the cradle-to-gate alike.
 	}
-	total := p.CradleToGateKgCO2e + transport + storage
-	if !opt.CradleToGateSecondary {
-		primary += p.CradleToGateKgCO2e
-	}
-	share := 0.0
-	if total > 0 {
-		share = math.Min(100, math.Round(primary/total*1e4)/100)
-	}
+	q.cradle(cradle*math.Max(units, 1), opt.CradleToGatePrimary)
+	total := cradle + transport + storage
 	perKG := func(v float64) Decimal { return Dec(v / p.MassKG) }
+	charFactors, charSources := q.characterization()
+	validStart := opt.ReferencePeriodEnd.UTC()
+	validEnd := validStart.AddDate(3, 0, 0)
 
 	pf := ProductFootprint{
-		ID:                 footprintID(opt.CompanyName, p.SKU, opt.ReferencePeriodStart, version),
-		SpecVersion:        SpecVersion,
-		Version:            version,
-		Created:            created.UTC(),
-		Status:             "Active",
-		CompanyName:        opt.CompanyName,
-		CompanyIDs:         ids,
-		ProductDescription: describe(p),
-		ProductIDs:         productIDs(p),
-		ProductCategoryCpc: cpc,
-		ProductNameCompany: p.Name,
+		ID:                  footprintID(opt.CompanyName, p.SKU, opt.ReferencePeriodStart, version),
+		SpecVersion:         SpecVersion,
+		Version:             version,
+		Created:             created.UTC(),
+		Status:              "Active",
+		ValidityPeriodStart: &validStart,
+		ValidityPeriodEnd:   &validEnd,
+		CompanyName:         opt.CompanyName,
+		CompanyIDs:          ids,
+		ProductDescription:  describe(p),
+		ProductIDs:          productIDs(p),
+		ProductCategoryCpc:  cpc,
+		ProductNameCompany:  p.Name,
 		PCF: CarbonFootprint{
 			DeclaredUnit:                      "kilogram",
 			UnitaryProductAmount:              Dec(p.MassKG),
@@ -260,28 +279,26 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			FossilGhgEmissions:                perKG(total),
 			FossilCarbonContent:               "0",
 			BiogenicCarbonContent:             "0",
-			CharacterizationFactors:           "AR6",
-			IPCCCharacterizationFactorSources: []string{"AR5", "AR6"},
+			CharacterizationFactors:           charFactors,
+			IPCCCharacterizationFactorSources: charSources,
 			CrossSectoralStandardsUsed:        []string{"GHG Protocol Product standard", "ISO Standard 14067"},
 			CrossSectoralStandards:            []string{"ISO14067", "ISO14083", "GHGP-Product"},
-			BoundaryProcessesDescription:      "Cradle-to-gate emissions of the product from product master data; inbound transport from the source to the site along the planned paths (ISO 14083, well-to-wheel, tonne-km allocation); electricity for storage at each hub on the path (kWh per unit-day × days × grid intensity of the hub's country). Retail, use and end of life are outside the boundary.",
+			BoundaryProcessesDescription:      "Cradle-to-gate emissions of the product from its bill of materials plus a manufacturing share, or from product master data; transport from the source to the site along the planned paths, including the legs that brought the product into its distribution centre (ISO 14083, well-to-wheel, tonne-km allocation) and handling at hubs (GLEC default hub factors); electricity for storage at each hub on the path (kWh per unit-day × days × grid intensity of the hub's country). Retail, use and end of life are outside the boundary.",
 			ReferencePeriodStart:              opt.ReferencePeriodStart.UTC(),
 			ReferencePeriodEnd:                opt.ReferencePeriodEnd.UTC(),
 			ExemptedEmissionsPercent:          0,
 			ExemptedEmissionsDescription:      "",
 			PackagingEmissionsIncluded:        false,
 			AllocationRulesDescription:        "Transport chain element emissions are allocated to products by tonne-km (ISO 14083), then divided by the units carried; several paths to sites are weighted by units.",
-			PrimaryDataShare:                  share,
-			DQI: DataQualityIndicators{
-				CoveragePercent: 100, TechnologicalDQR: 2, TemporalDQR: 2, GeographicalDQR: 2, CompletenessDQR: 2, ReliabilityDQR: 2,
-			},
+			PrimaryDataShare:                  q.share(),
+			DQI:                               q.dqi(units > 0),
 		},
 	}
 	if air > 0 {
 		a := perKG(air)
 		pf.PCF.AircraftGhgEmissions = &a
 	}
-	for db := range sources {
+	for db := range q.sources {
 		pf.PCF.SecondaryEmissionFactorSources = append(pf.PCF.SecondaryEmissionFactorSources, db)
 	}
 	sort.Slice(pf.PCF.SecondaryEmissionFactorSources, func(i, j int) bool {
@@ -292,7 +309,7 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 
 	var c strings.Builder
 	fmt.Fprintf(&c, "Per unit of %.4g kg: cradle-to-gate %.6g kgCO2e, transport %.6g kgCO2e, storage %.6g kgCO2e, total %.6g kgCO2e. ",
-		p.MassKG, p.CradleToGateKgCO2e, transport, storage, total)
+		p.MassKG, cradle, transport, storage, total)
 	if units == 0 {
 		c.WriteString("The plan delivers no units of this product in the reference period: transport and storage are not included. ")
 	} else {
@@ -301,9 +318,10 @@ func Build(in ProductPCF, opt Options) (ProductFootprint, error) {
 			ms = append(ms, string(m))
 		}
 		sort.Strings(ms)
-		fmt.Fprintf(&c, "Averaged over %g units delivered to %d site(s) by %s. ", units, len(countries), strings.Join(ms, ", "))
+		fmt.Fprintf(&c, "Averaged over %g units delivered to %d site(s) by %s; transport factors well-to-wheel, distances by GLEC Framework v3 rules. ", units, len(countries), strings.Join(ms, ", "))
 	}
-	c.WriteString("Transport factors: UK DESNZ 2025 freighting goods, tank-to-wheel and well-to-tank as published (GWP100 AR5), a KiM/CE Delft inland-waterway average where DESNZ gives none, and company primary data where given; distances by GLEC Framework v3 rules; air without radiative forcing. Biogenic and fossil carbon content not assessed (reported as 0).")
+	c.WriteString(q.describeSources())
+	fmt.Fprintf(&c, "Primary data (the company's own measurements) make %.4g %% of the footprint; default factors and master data are secondary. Biogenic and fossil carbon content not assessed (reported as 0).", q.share())
 	pf.Comment = c.String()
 	return pf, nil
 }
@@ -359,86 +377,13 @@ func slug(s string) string {
 // the company, product, reference period and version, so that exporting the
 // same footprint twice gives the same id.
 func footprintID(company, sku string, start time.Time, version int) string {
-	h := sha256.Sum256([]byte(fmt.Sprintf("sillage-pact\x00%s\x00%s\x00%s\x00%d", company, sku, start.UTC().Format(time.RFC3339), version)))
+	return uuidFromHash(sha256.Sum256([]byte(fmt.Sprintf("sillage-pact\x00%s\x00%s\x00%s\x00%d", company, sku, start.UTC().Format(time.RFC3339), version))))
+}
+
+// uuidFromHash lays out the first 16 bytes of h as a UUID (version 4
+// layout).
+func uuidFromHash(h [32]byte) string {
 	h[6] = h[6]&0x0f | 0x40
 	h[8] = h[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", h[0:4], h[4:6], h[6:8], h[8:10], h[10:16])
-}
-
-// m49 maps ISO countries to their UN M49 sub-region and region, for the
-// countries of the sample networks and the main luxury markets.
-var m49 = map[string][2]string{
-	"FR": {"Western Europe", "Europe"}, "DE": {"Western Europe", "Europe"}, "CH": {"Western Europe", "Europe"},
-	"BE": {"Western Europe", "Europe"}, "NL": {"Western Europe", "Europe"}, "AT": {"Western Europe", "Europe"},
-	"LU": {"Western Europe", "Europe"}, "MC": {"Western Europe", "Europe"},
-	"GB": {"Northern Europe", "Europe"}, "IE": {"Northern Europe", "Europe"}, "SE": {"Northern Europe", "Europe"},
-	"NO": {"Northern Europe", "Europe"}, "DK": {"Northern Europe", "Europe"}, "FI": {"Northern Europe", "Europe"},
-	"IT": {"Southern Europe", "Europe"}, "ES": {"Southern Europe", "Europe"}, "PT": {"Southern Europe", "Europe"},
-	"GR": {"Southern Europe", "Europe"},
-	"PL": {"Eastern Europe", "Europe"}, "CZ": {"Eastern Europe", "Europe"}, "HU": {"Eastern Europe", "Europe"},
-	"US": {"Northern America", "Americas"}, "CA": {"Northern America", "Americas"},
-	"BR": {"Latin America and the Caribbean", "Americas"}, "MX": {"Latin America and the Caribbean", "Americas"},
-	"CN": {"Eastern Asia", "Asia"}, "JP": {"Eastern Asia", "Asia"}, "KR": {"Eastern Asia", "Asia"}, "HK": {"Eastern Asia", "Asia"},
-	"SG": {"South-eastern Asia", "Asia"}, "TH": {"South-eastern Asia", "Asia"}, "IN": {"Southern Asia", "Asia"},
-	"AE": {"Western Asia", "Asia"}, "SA": {"Western Asia", "Asia"},
-	"AU": {"Australia and New Zealand", "Oceania"}, "NZ": {"Australia and New Zealand", "Oceania"},
-}
-
-// geography returns the most specific common geography of countries: the
-// country itself, else a shared sub-region, else a shared region, else
-// none (global).
-func geography(countries map[string]bool) (country, region string) {
-	if len(countries) == 0 {
-		return "", ""
-	}
-	if len(countries) == 1 {
-		for c := range countries {
-			return c, ""
-		}
-	}
-	var sub, reg string
-	subOK, regOK := true, true
-	for c := range countries {
-		g, ok := m49[c]
-		if !ok {
-			return "", ""
-		}
-		if sub == "" {
-			sub, reg = g[0], g[1]
-		}
-		subOK = subOK && g[0] == sub
-		regOK = regOK && g[1] == reg
-	}
-	switch {
-	case subOK:
-		return "", sub
-	case regOK:
-		return "", reg
-	}
-	return "", ""
-}
-
-// WriteDir writes one JSON file per footprint to dir, named
-// <sku slug>.json (indented), creating dir when needed. It returns the
-// paths written.
-func WriteDir(dir string, pfs []ProductFootprint, skus []string) ([]string, error) {
-	if len(pfs) != len(skus) {
-		return nil, fmt.Errorf("pact: %d footprints but %d skus", len(pfs), len(skus))
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("pact: create %s: %w", dir, err)
-	}
-	var out []string
-	for i, pf := range pfs {
-		data, err := json.MarshalIndent(pf, "", "  ")
-		if err != nil {
-			return nil, fmt.Errorf("pact: encode %s: %w", skus[i], err)
-		}
-		p := filepath.Join(dir, slug(skus[i])+".json")
-		if err := os.WriteFile(p, append(data, '\n'), 0o644); err != nil {
-			return nil, fmt.Errorf("pact: write %s: %w", p, err)
-		}
-		out = append(out, p)
-	}
-	return out, nil
 }

@@ -226,3 +226,23 @@ func TestDec(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildCradleFromMaterials checks a product whose cradle-to-gate comes
+// from its bill of materials (no master-data value) and that the plan does
+// not deliver: its PACT footprint is the materials plus the manufacturing
+// share, not zero. By hand: 0.4 kg of glass at 1.40277 kgCO2e/kg (UK BEIS
+// 2021, 1,402.77 kgCO2e/t) = 0.561108; × (1 + 0.5) = 0.841662 kgCO2e per
+// unit of 0.5 kg = 1.683324 kgCO2e/kg.
+func TestBuildCradleFromMaterials(t *testing.T) {
+	share := 0.5
+	p := sillage.Product{SKU: "EDP-GLASS", Name: "Eau de parfum", Class: "fragrance", MassKG: 0.5, GTIN: "03614272049529",
+		Materials: []sillage.MaterialMass{{Material: "glass", MassKG: 0.4}}, ManufacturingShare: &share}
+	start := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
+	pf, err := Build(ProductPCF{Product: p}, Options{CompanyName: "Maison Sillage", ReferencePeriodStart: start, ReferencePeriodEnd: start.AddDate(0, 1, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := pf.PCF.PCfExcludingBiogenic.Float(), 1.683324; math.Abs(got-want) > 1e-6 {
+		t.Errorf("pcf = %v kgCO2e/kg, want %v (materials + manufacturing share)", got, want)
+	}
+}

@@ -1,11 +1,9 @@
 package pact
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/base64"
-	"encoding/hex"
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,16 +11,31 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sillage/sillage"
 )
 
-// Error codes of the PACT API (components.schemas.Error.code).
+// Error codes of the PACT API, with the HTTP status of each (Tech Specs
+// v2.3, "Error codes"):
+//
+//	situation                                         status  code
+//	malformed request, bad limit, bad $filter or event  400   BadRequest
+//	missing, malformed or unknown access token          400   BadRequest
+//	expired access token                                401   TokenExpired
+//	footprint exists but is not shared with the client  403   AccessDenied
+//	no footprint with this id                           404   NoSuchFootprint
+//	unsupported $filter feature or event type           400   NotImplemented
+//	failure of the host (store)                         500   InternalError
+//
+// A path the API does not have is 404 NotFound (the OpenAPI enum's name).
 const (
-	CodeBadRequest     = "BadRequest"     // 400
-	CodeAccessDenied   = "AccessDenied"   // 403
-	CodeTokenExpired   = "TokenExpired"   // 401
-	CodeNotFound       = "NotFound"       // 404 (the Tech Specs call it NoSuchFootprint)
-	CodeInternalError  = "InternalError"  // 500
-	CodeNotImplemented = "NotImplemented" // 400 for the unsupported events API
+	CodeBadRequest      = "BadRequest"
+	CodeAccessDenied    = "AccessDenied"
+	CodeTokenExpired    = "TokenExpired"
+	CodeNoSuchFootprint = "NoSuchFootprint"
+	CodeNotFound        = "NotFound"
+	CodeNotImplemented  = "NotImplemented"
+	CodeInternalError   = "InternalError"
 )
 
 // APIError is the body of a PACT error response.
@@ -31,11 +44,42 @@ type APIError struct {
 	Message string `json:"message"`
 }
 
+// Store is where a Server reads its footprints: every stored version, and
+// which product ids each client may read (package store implements it).
+type Store interface {
+	ListPACTFootprints(ctx context.Context) ([]sillage.PACTRecord, error)
+	PACTShares(ctx context.Context) (map[string][]string, error)
+}
+
+// Credentials are an OAuth2 client id and secret.
+type Credentials struct {
+	ID, Secret string
+}
+
 // Server serves ProductFootprints over the PACT v2 REST API. Set the
 // fields, then use it as an http.Handler; it is safe for concurrent use.
+// Call Wait before exiting to let pending event callbacks finish.
 type Server struct {
 	// Clients maps OAuth2 client ids to their secrets.
 	Clients map[string]string
+	// Store holds the footprints and the shares; required.
+	Store Store
+	// Callbacks maps a client id to the credentials this host uses at
+	// that client's own token endpoint, to send it events (answers to its
+	// requests, Published notifications). A client without an entry gets
+	// no events.
+	Callbacks map[string]Credentials
+	// Subscribers maps a client id to the base URL of its PACT API, where
+	// Notify sends Published events.
+	Subscribers map[string]string
+	// HTTPClient sends events; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// OnPublished is called with the footprint ids of a Published event
+	// that a client posted; nil ignores them.
+	OnPublished func(client, source string, pfIDs []string)
+	// Logf reports what happens to events sent asynchronously; nil
+	// discards.
+	Logf func(format string, args ...any)
 	// TokenTTL is the lifetime of an access token; 0 means one hour.
 	TokenTTL time.Duration
 	// DefaultLimit and MaxLimit bound the page size of GET /2/footprints;
@@ -44,26 +88,14 @@ type Server struct {
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 
-	mu         sync.RWMutex
-	footprints []ProductFootprint
-	byID       map[string]int
-	tokens     map[string]token
+	mu     sync.Mutex
+	tokens map[string]token
+	wg     sync.WaitGroup
 }
 
 type token struct {
 	client  string
 	expires time.Time
-}
-
-// SetFootprints replaces the footprints served, in the order given.
-func (s *Server) SetFootprints(pfs []ProductFootprint) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.footprints = append([]ProductFootprint(nil), pfs...)
-	s.byID = make(map[string]int, len(pfs))
-	for i, pf := range pfs {
-		s.byID[pf.ID] = i
-	}
 }
 
 func (s *Server) now() time.Time {
@@ -73,142 +105,107 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
+func (s *Server) logf(format string, args ...any) {
+	if s.Logf != nil {
+		s.Logf(format, args...)
+	}
+}
+
+// Wait blocks until every event callback started so far has been sent or
+// has failed.
+func (s *Server) Wait() { s.wg.Wait() }
+
 // ServeHTTP routes POST /auth/token, GET /2/footprints,
 // GET /2/footprints/{id} and POST /2/events.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p := r.URL.Path
 	switch {
 	case p == "/auth/token":
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, http.StatusMethodNotAllowed, CodeBadRequest, "use POST for /auth/token")
+		if !method(w, r, http.MethodPost) {
 			return
 		}
 		s.token(w, r)
 	case p == "/2/footprints":
-		if !s.get(w, r) || !s.authorized(w, r) {
+		if !method(w, r, http.MethodGet) {
 			return
 		}
-		s.list(w, r)
+		if client, ok := s.authorized(w, r); ok {
+			s.list(w, r, client)
+		}
 	case strings.HasPrefix(p, "/2/footprints/"):
-		if !s.get(w, r) || !s.authorized(w, r) {
+		if !method(w, r, http.MethodGet) {
 			return
 		}
-		s.one(w, strings.TrimPrefix(p, "/2/footprints/"))
+		if client, ok := s.authorized(w, r); ok {
+			s.one(w, r, client, strings.TrimPrefix(p, "/2/footprints/"))
+		}
 	case p == "/2/events":
-		if !s.authorized(w, r) {
+		if !method(w, r, http.MethodPost) {
 			return
 		}
-		writeError(w, http.StatusBadRequest, CodeNotImplemented, "the events API is not implemented by this host")
+		if client, ok := s.authorized(w, r); ok {
+			s.event(w, r, client)
+		}
 	default:
 		writeError(w, http.StatusNotFound, CodeNotFound, "no such resource: "+p)
 	}
 }
 
-func (s *Server) get(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method == http.MethodGet {
+func method(w http.ResponseWriter, r *http.Request, m string) bool {
+	if r.Method == m {
 		return true
 	}
-	w.Header().Set("Allow", http.MethodGet)
-	writeError(w, http.StatusMethodNotAllowed, CodeBadRequest, "use GET for "+r.URL.Path)
+	w.Header().Set("Allow", m)
+	writeError(w, http.StatusMethodNotAllowed, CodeBadRequest, "use "+m+" for "+r.URL.Path)
 	return false
 }
 
-// token implements the OAuth2 client credentials grant (RFC 6749 §4.4)
-// with client authentication by HTTP Basic (§2.3.1).
-func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	oauthError := func(status int, code, desc string) {
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Basic realm="pact"`)
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+// visible returns the footprints the client may read (every version),
+// ordered by created time then id: those with a product id shared with
+// the client, or all when sillage.PACTShareAll is shared. Time O(n) in
+// the stored footprints.
+func (s *Server) visible(ctx context.Context, client string) ([]sillage.PACTRecord, error) {
+	if s.Store == nil {
+		return nil, errors.New("pact: Server.Store is not set")
 	}
-	if err := r.ParseForm(); err != nil {
-		oauthError(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
-		return
+	shares, err := s.Store.PACTShares(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
-		oauthError(http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q is not supported; use client_credentials", gt))
-		return
+	all, err := s.Store.ListPACTFootprints(ctx)
+	if err != nil {
+		return nil, err
 	}
-	id, secret, ok := r.BasicAuth()
-	if ok { // RFC 6749 §2.3.1: both are form-urlencoded before Basic encoding
-		var err1, err2 error
-		id, err1 = url.QueryUnescape(id)
-		secret, err2 = url.QueryUnescape(secret)
-		ok = err1 == nil && err2 == nil
+	allowed := map[string]bool{}
+	for _, p := range shares[client] {
+		allowed[p] = true
 	}
-	if !ok {
-		oauthError(http.StatusUnauthorized, "invalid_client", "client authentication by HTTP Basic is required")
-		return
-	}
-	want, known := s.Clients[id]
-	// Compare even for unknown clients so that timing does not tell them apart.
-	match := subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1
-	if !known || !match {
-		oauthError(http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
-		return
-	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		writeError(w, http.StatusInternalServerError, CodeInternalError, "cannot create a token")
-		return
-	}
-	tok := hex.EncodeToString(b[:])
-	ttl := s.TokenTTL
-	if ttl <= 0 {
-		ttl = time.Hour
-	}
-	s.mu.Lock()
-	if s.tokens == nil {
-		s.tokens = map[string]token{}
-	}
-	now := s.now()
-	for k, t := range s.tokens { // drop expired tokens
-		if !now.Before(t.expires) {
-			delete(s.tokens, k)
+	var out []sillage.PACTRecord
+	for _, rec := range all {
+		if sharedWith(rec, allowed) {
+			out = append(out, rec)
 		}
 	}
-	s.tokens[tok] = token{client: id, expires: now.Add(ttl)}
-	s.mu.Unlock()
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{
-		"access_token": tok,
-		"token_type":   "bearer",
-		"expires_in":   int(ttl / time.Second),
-		"scope":        "footprint:list footprint:read",
-	})
+	return out, nil
 }
 
-// authorized checks the bearer token: 403 AccessDenied when missing or
-// unknown, 401 TokenExpired when expired.
-func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	const prefix = "bearer "
-	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
-		writeError(w, http.StatusForbidden, CodeAccessDenied, "a bearer token from POST /auth/token is required")
-		return false
+func sharedWith(rec sillage.PACTRecord, allowed map[string]bool) bool {
+	if allowed[sillage.PACTShareAll] {
+		return true
 	}
-	tok := strings.TrimSpace(h[len(prefix):])
-	s.mu.RLock()
-	t, ok := s.tokens[tok]
-	s.mu.RUnlock()
-	if !ok {
-		writeError(w, http.StatusForbidden, CodeAccessDenied, "invalid access token")
-		return false
+	for _, p := range rec.ProductIDs {
+		if allowed[p] {
+			return true
+		}
 	}
-	if !s.now().Before(t.expires) {
-		writeError(w, http.StatusUnauthorized, CodeTokenExpired, "the access token has expired; request a new one")
-		return false
-	}
-	return true
+	return false
 }
 
-// list serves one page of footprints. The page is chosen by limit (page
-// size) and offset (set by the Link header of the previous page); the Link
-// header points at the next page when there is one.
-func (s *Server) list(w http.ResponseWriter, r *http.Request) {
+// list serves one page of the footprints shared with the client that
+// match $filter. The page is chosen by limit (page size) and offset (set
+// by the Link header of the previous page); the Link header points at the
+// next page when there is one.
+func (s *Server) list(w http.ResponseWriter, r *http.Request, client string) {
 	q := r.URL.Query()
 	def, max := s.DefaultLimit, s.MaxLimit
 	if def <= 0 {
@@ -235,48 +232,128 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 		}
 		offset = n
 	}
-	// $filter is optional in PACT v2; this host does not filter and
-	// returns every footprint.
-	s.mu.RLock()
-	all := s.footprints
-	end := min(offset+limit, len(all))
-	page := []ProductFootprint{}
-	if offset < len(all) {
-		page = append(page, all[offset:end]...)
+	filter, err := ParseFilter(q.Get("$filter"))
+	if errors.Is(err, ErrFilterUnsupported) {
+		writeError(w, http.StatusBadRequest, CodeNotImplemented, err.Error())
+		return
 	}
-	more := end < len(all)
-	s.mu.RUnlock()
-	if more {
+	if err != nil {
+		writeError(w, http.StatusBadRequest, CodeBadRequest, err.Error())
+		return
+	}
+	recs, err := s.visible(r.Context(), client)
+	if err != nil {
+		s.logf("pact: list footprints for %s: %v", client, err)
+		writeError(w, http.StatusInternalServerError, CodeInternalError, "cannot read the footprints")
+		return
+	}
+	var docs []json.RawMessage
+	for _, rec := range recs {
+		if len(filter.conds) > 0 {
+			var m map[string]any
+			if err := json.Unmarshal(rec.Document, &m); err != nil || !filter.Match(m) {
+				continue
+			}
+		}
+		docs = append(docs, json.RawMessage(rec.Document))
+	}
+	end := min(offset+limit, len(docs))
+	page := []json.RawMessage{}
+	if offset < len(docs) {
+		page = docs[offset:end]
+	}
+	if end < len(docs) {
 		next := url.Values{}
 		next.Set("limit", strconv.Itoa(limit))
 		next.Set("offset", strconv.Itoa(end))
-		w.Header().Set("Link", fmt.Sprintf(`<%s/2/footprints?%s>; rel="next"`, baseURL(r), next.Encode()))
+		if f := q.Get("$filter"); f != "" {
+			next.Set("$filter", f)
+		}
+		w.Header().Set("Link", fmt.Sprintf(`<%s/2/footprints?%s>; rel="next"`, BaseURL(r), next.Encode()))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"data": page})
 }
 
-func (s *Server) one(w http.ResponseWriter, id string) {
-	s.mu.RLock()
-	i, ok := s.byID[id]
-	var pf ProductFootprint
-	if ok {
-		pf = s.footprints[i]
-	}
-	s.mu.RUnlock()
-	if !ok {
-		writeError(w, http.StatusNotFound, CodeNotFound, fmt.Sprintf("no such footprint: %q", id))
+// one serves one footprint: 404 NoSuchFootprint when no version has this
+// id, 403 AccessDenied when it is not shared with the client.
+func (s *Server) one(w http.ResponseWriter, r *http.Request, client, id string) {
+	if s.Store == nil {
+		writeError(w, http.StatusInternalServerError, CodeInternalError, "no store")
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"data": pf})
+	all, err := s.Store.ListPACTFootprints(r.Context())
+	var shares map[string][]string
+	if err == nil {
+		shares, err = s.Store.PACTShares(r.Context())
+	}
+	if err != nil {
+		s.logf("pact: get footprint %s for %s: %v", id, client, err)
+		writeError(w, http.StatusInternalServerError, CodeInternalError, "cannot read the footprints")
+		return
+	}
+	allowed := map[string]bool{}
+	for _, p := range shares[client] {
+		allowed[p] = true
+	}
+	for _, rec := range all {
+		if rec.ID != id {
+			continue
+		}
+		if !sharedWith(rec, allowed) {
+			writeError(w, http.StatusForbidden, CodeAccessDenied, fmt.Sprintf("footprint %q is not shared with client %q", id, client))
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"data": json.RawMessage(rec.Document)})
+		return
+	}
+	writeError(w, http.StatusNotFound, CodeNoSuchFootprint, fmt.Sprintf("no such footprint: %q", id))
 }
 
-// baseURL returns scheme://host of the request, for Link headers.
-func baseURL(r *http.Request) string {
-	scheme := "http"
+// BaseURL returns scheme://host under which the client reached this
+// host, for Link headers and the source of events: the first element of
+// a Forwarded header (RFC 7239, proto= and host=) or else
+// X-Forwarded-Proto and X-Forwarded-Host, as a reverse proxy sets them;
+// otherwise the request's own TLS state and Host.
+func BaseURL(r *http.Request) string {
+	scheme, host := "http", r.Host
 	if r.TLS != nil {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	if f := r.Header.Get("Forwarded"); f != "" {
+		first, _, _ := strings.Cut(f, ",")
+		for _, kv := range strings.Split(first, ";") {
+			k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, `"`)
+			switch strings.ToLower(k) {
+			case "proto":
+				scheme = strings.ToLower(v)
+			case "host":
+				host = v
+			}
+		}
+	} else {
+		if v := firstValue(r.Header.Get("X-Forwarded-Proto")); v != "" {
+			scheme = strings.ToLower(v)
+		}
+		if v := firstValue(r.Header.Get("X-Forwarded-Host")); v != "" {
+			host = v
+		}
+	}
+	if scheme != "http" && scheme != "https" {
+		scheme = "https"
+	}
+	if host == "" || strings.ContainsAny(host, " /\\<>\"") {
+		host = r.Host
+	}
+	return scheme + "://" + host
+}
+
+func firstValue(h string) string {
+	v, _, _ := strings.Cut(h, ",")
+	return strings.TrimSpace(v)
 }
 
 func writeError(w http.ResponseWriter, status int, code, msg string) {
@@ -288,10 +365,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	// A failed write means the client went away; there is no one to tell.
 	_ = json.NewEncoder(w).Encode(v)
-}
-
-// BasicAuth returns the value of an Authorization header for HTTP Basic
-// with the given client id and secret, for clients of the token endpoint.
-func BasicAuth(id, secret string) string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(id)+":"+url.QueryEscape(secret)))
 }

@@ -345,11 +345,15 @@ func TestComposeSillageCommands(t *testing.T) {
 	}
 	// pact-serve serves what footprints wrote.
 	pfs, ffs := checkArgs(t, "pact-serve", f.Services["pact-serve"].Command), checkArgs(t, "footprints", f.Services["footprints"].Command)
-	if pfs != nil && ffs != nil && pfs.Lookup("dir").Value.String() != ffs.Lookup("pact").Value.String() {
-		t.Errorf("pact-serve --dir %s, footprints --pact %s", pfs.Lookup("dir").Value, ffs.Lookup("pact").Value)
+	if pfs != nil && ffs != nil && pfs.Lookup("publish").Value.String() != ffs.Lookup("pact").Value.String() {
+		t.Errorf("pact-serve --publish %s, footprints --pact %s", pfs.Lookup("publish").Value, ffs.Lookup("pact").Value)
 	}
 	if f.Services["pact-serve"].Environment[envPACTClients] == "" {
 		t.Errorf("pact-serve has no %s", envPACTClients)
+	}
+	// pact-serve keeps its footprints in the database ($SILLAGE_DB).
+	if db := f.Services["pact-serve"].Environment["SILLAGE_DB"]; !strings.HasPrefix(db, "postgres://") {
+		t.Errorf("pact-serve: SILLAGE_DB = %q, want the PostgreSQL URL the other services use", db)
 	}
 }
 

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -25,73 +22,132 @@ func init() {
 	register(&command{
 		name:  "pact-serve",
 		short: "serve PACT v2.3 product footprints over the PACT REST API",
-		usage: "pact-serve --dir DIR [--addr HOST:PORT] [--client ID:SECRET ...]",
-		long: `Pact-serve serves the PACT v2.3 ProductFootprint files of --dir (written by
-"sillage footprint --pact DIR" or "sillage report", in pact/) over the PACT
-REST API (Technical Specifications v2):
+		usage: "pact-serve [--db URL] [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
+		long: `Pact-serve serves the PACT v2.3 ProductFootprints of the database --db
+(default $` + envDB + `) over the PACT REST API (Technical Specifications v2.3):
 
   POST /auth/token          OAuth2 client credentials grant; the client id and
                             secret by HTTP Basic; returns a bearer token
                             (expires after --token-ttl)
-  GET  /2/footprints        list, ?limit=N pages, the Link header (rel="next")
-                            points at the next page
+  GET  /2/footprints        the footprints shared with the client, every
+                            version; ?limit=N pages (the Link header,
+                            rel="next", points at the next page); $filter in
+                            the PACT OData subset (eq lt le gt ge, and,
+                            companyIds/any, productIds/any)
   GET  /2/footprints/{id}   one footprint
+  POST /2/events            CloudEvents: a RequestCreated event is answered
+                            asynchronously with a Fulfilled or Rejected event,
+                            posted to {source}/2/events with a token from the
+                            requester's token endpoint (its
+                            .well-known/openid-configuration, else
+                            {source}/auth/token) got with --callback
+                            credentials; Published events are accepted and
+                            logged
 
-Errors have the spec's bodies {"code","message"}: 400 BadRequest, 401
-TokenExpired, 403 AccessDenied (no or unknown token), 404 NotFound; a bad
-client id or secret gets the OAuth2 error 401 invalid_client.
+Errors have the spec's bodies {"code","message"}: 400 BadRequest (also for a
+missing or unknown token), 401 TokenExpired, 403 AccessDenied (a footprint
+not shared with the client), 404 NoSuchFootprint, 400 NotImplemented, 500
+InternalError; a bad client id or secret gets the OAuth2 error 401
+invalid_client.
+
+--publish DIR stores the ProductFootprint files of DIR (written by "sillage
+footprint --pact DIR" or "sillage report") before serving: a footprint whose
+content changed becomes the next version of its product and period (new id,
+version + 1, precedingPfIds; the previous version is kept, Deprecated), and
+the subscribers (--subscriber) with whom it is shared get a Published event.
 
 Clients come from --client ID:SECRET (repeatable) and $` + envPACTClients + `
-("ID:SECRET,ID:SECRET"). It listens on 127.0.0.1:8080 by default; put it
-behind a TLS-terminating proxy to expose it. It prints "listening on URL"
-and runs until interrupted.`,
+("ID:SECRET,ID:SECRET"). A client sees only the footprints shared with it:
+--share CLIENT=URN[,URN] shares the footprints carrying one of these product
+ids, --share CLIENT='*' shares every footprint; shares are stored in --db.
+
+With --tls-cert and --tls-key it serves HTTPS itself (PACT requires HTTPS);
+without, plain HTTP, to be put behind a TLS-terminating proxy, whose
+Forwarded or X-Forwarded-Proto/-Host headers make the Link header and event
+sources carry the public https URL. It prints "listening on URL" and runs
+until interrupted, then waits for the event answers under way.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			dir := fs.String("dir", "", "`DIR` of PACT ProductFootprint JSON files")
+			db := dbFlag(fs)
+			publish := fs.String("publish", "", "store the ProductFootprint JSON files of `DIR` as new versions first")
 			addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS` (host:port; port 0 picks a free port)")
-			var clients multiFlag
+			var clients, shares, callbacks, subscribers multiFlag
 			fs.Var(&clients, "client", "OAuth2 client `ID:SECRET` (repeatable)")
+			fs.Var(&shares, "share", "share footprints with a client: `CLIENT=PRODUCT_ID[,PRODUCT_ID]` or CLIENT=* (repeatable, stored)")
+			fs.Var(&callbacks, "callback", "credentials at a client's token endpoint for events sent to it: `CLIENT=ID:SECRET` (repeatable)")
+			fs.Var(&subscribers, "subscriber", "send Published events to a client's PACT API: `CLIENT=URL` (repeatable)")
+			certFile := fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key")
+			keyFile := fs.String("tls-key", "", "TLS private key `FILE` (PEM)")
 			ttl := fs.Duration("token-ttl", time.Hour, "access token lifetime `DURATION`")
 			limit := fs.Int("limit", 100, "default page `SIZE` of GET /2/footprints")
 			return func(ctx context.Context, e *env) error {
-				if *dir == "" {
-					return usageErrorf("--dir is required")
-				}
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				if *ttl <= 0 || *limit <= 0 {
 					return usageErrorf("--token-ttl and --limit must be positive")
 				}
-				all := append([]string(nil), clients...)
-				if v := os.Getenv(envPACTClients); v != "" {
-					all = append(all, strings.Split(v, ",")...)
+				if (*certFile == "") != (*keyFile == "") {
+					return usageErrorf("--tls-cert and --tls-key go together")
 				}
-				cm := map[string]string{}
-				for i, c := range all {
-					id, secret, ok := strings.Cut(strings.TrimSpace(c), ":")
-					if !ok || id == "" || secret == "" {
-						// Not quoted: a malformed entry may hold a secret.
-						return usageErrorf("client %d of %d (--client, then $%s) is not ID:SECRET", i+1, len(all), envPACTClients)
-					}
-					cm[id] = secret
-				}
-				if len(cm) == 0 {
-					return usageErrorf("no client: give --client ID:SECRET or set $%s", envPACTClients)
-				}
-				pfs, err := readPACTDir(*dir)
+				cfg, err := pactServeConfig(clients, os.Getenv(envPACTClients), shares, callbacks, subscribers)
 				if err != nil {
 					return err
 				}
-				srv := &pact.Server{Clients: cm, TokenTTL: *ttl, DefaultLimit: *limit}
-				srv.SetFootprints(pfs)
+				st, err := openStore(ctx, *db)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				for c, ids := range cfg.shares {
+					if err := st.SharePACT(ctx, c, ids); err != nil {
+						return fmt.Errorf("pact-serve: %w", err)
+					}
+				}
+				srv := &pact.Server{Clients: cfg.clients, Store: st, Callbacks: cfg.callbacks, Subscribers: cfg.subscribers,
+					TokenTTL: *ttl, DefaultLimit: *limit,
+					Logf: func(f string, a ...any) { fmt.Fprintf(e.stderr, f+"\n", a...) },
+					OnPublished: func(client, source string, ids []string) {
+						fmt.Fprintf(e.stderr, "pact-serve: %s (%s) published %s\n", client, source, strings.Join(ids, ", "))
+					}}
+				if *certFile != "" {
+					if err := checkKeyPair(*certFile, *keyFile); err != nil {
+						return err
+					}
+				}
 				ln, err := net.Listen("tcp", *addr)
 				if err != nil {
 					return fmt.Errorf("pact-serve: listen on %s: %w", *addr, err)
 				}
+				scheme := "http"
+				if *certFile != "" {
+					scheme = "https"
+				}
+				self := scheme + "://" + ln.Addr().String()
+				published, err := publishDir(ctx, st, *publish, time.Now())
+				if err != nil {
+					ln.Close()
+					return err
+				}
+				all, err := st.ListPACTFootprints(ctx)
+				if err != nil {
+					ln.Close()
+					return fmt.Errorf("pact-serve: %w", err)
+				}
+				if len(published) > 0 {
+					if err := srv.Notify(ctx, self, published); err != nil {
+						fmt.Fprintf(e.stderr, "pact-serve: %v\n", err)
+					}
+				}
 				hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-				fmt.Fprintf(e.stdout, "listening on http://%s (%d footprints, %d clients)\n", ln.Addr(), len(pfs), len(cm))
+				fmt.Fprintf(e.stdout, "listening on %s (%d footprints, %d new, %d clients)\n", self, len(all), len(published), len(cfg.clients))
 				done := make(chan error, 1)
-				go func() { done <- hs.Serve(ln) }()
+				go func() {
+					if *certFile != "" {
+						done <- hs.ServeTLS(ln, *certFile, *keyFile)
+					} else {
+						done <- hs.Serve(ln)
+					}
+				}()
 				select {
 				case err := <-done:
 					return fmt.Errorf("pact-serve: %w", err)
@@ -102,6 +158,7 @@ and runs until interrupted.`,
 				if err := hs.Shutdown(sctx); err != nil {
 					return fmt.Errorf("pact-serve: shut down: %w", err)
 				}
+				srv.Wait()
 				if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 					return fmt.Errorf("pact-serve: %w", err)
 				}
@@ -109,49 +166,4 @@ and runs until interrupted.`,
 			}
 		},
 	})
-}
-
-// multiFlag collects the values of a repeatable flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
-// readPACTDir reads every *.json file of dir (and of dir/pact) as a
-// ProductFootprint, sorted by file name. Files that are not
-// ProductFootprints are errors naming the file.
-func readPACTDir(dir string) ([]pact.ProductFootprint, error) {
-	var files []string
-	for _, d := range []string{dir, filepath.Join(dir, "pact")} {
-		m, err := filepath.Glob(filepath.Join(d, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, m...)
-	}
-	sort.Strings(files)
-	if len(files) == 0 {
-		return nil, fmt.Errorf("pact-serve: no *.json file in %s or %s", dir, filepath.Join(dir, "pact"))
-	}
-	var out []pact.ProductFootprint
-	seen := map[string]string{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("pact-serve: %w", err)
-		}
-		var pf pact.ProductFootprint
-		if err := json.Unmarshal(data, &pf); err != nil {
-			return nil, fmt.Errorf("pact-serve: %s: not a ProductFootprint: %w", f, err)
-		}
-		if pf.ID == "" || pf.SpecVersion == "" {
-			return nil, fmt.Errorf("pact-serve: %s: not a ProductFootprint (no id or specVersion)", f)
-		}
-		if prev, dup := seen[pf.ID]; dup {
-			return nil, fmt.Errorf("pact-serve: %s and %s have the same id %s", prev, f, pf.ID)
-		}
-		seen[pf.ID] = f
-		out = append(out, pf)
-	}
-	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,6 +28,7 @@ func TestSecretsNotInOutput(t *testing.T) {
 	dir := t.TempDir()
 	wide := writeFile(t, dir, "wide", "SUP-FLR: "+supplierSecret+"\n", 0o644)
 	malformed := writeFile(t, dir, "malformed", "SUP-FLR "+supplierSecret+"\n", 0o600)
+	pactDB := "sqlite://" + filepath.Join(t.TempDir(), "pact.db")
 	for _, c := range []struct {
 		name string
 		args []string
@@ -38,7 +40,7 @@ func TestSecretsNotInOutput(t *testing.T) {
 			"invalid port"},
 		{"database URL without scheme", []string{"seed", "--network", tinyFile, "--db", "sillage:" + dbPassword + "@127.0.0.1/sillage"},
 			"want sqlite://PATH"},
-		{"PACT client malformed", []string{"pact-serve", "--dir", dir, "--client", "acme " + pactSecret},
+		{"PACT client malformed", []string{"pact-serve", "--publish", dir, "--db", pactDB, "--client", "acme " + pactSecret},
 			"client 1 of 1 (--client, then $SILLAGE_PACT_CLIENTS) is not ID:SECRET"},
 		{"supplier secrets readable by others", []string{"worker", "--supplier-callback", "127.0.0.1:0", "--supplier-secrets", wide},
 			"mode 0644 lets others read it"},
@@ -63,7 +65,7 @@ func TestSecretsNotInOutput(t *testing.T) {
 	var log syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"pact-serve", "--dir", dir, "--addr", "127.0.0.1:0", "--client", "acme:" + pactSecret}, pw, &log)
+		done <- run(ctx, []string{"pact-serve", "--publish", dir, "--db", pactDB, "--addr", "127.0.0.1:0", "--client", "acme:" + pactSecret}, pw, &log)
 		pw.Close()
 	}()
 	line, err := bufio.NewReader(pr).ReadString('\n')

@@ -139,4 +139,3 @@ func printSeed(e *env, name, file, db string, changes store.Changes, counts map[
 	_, err := fmt.Fprintf(e.stdout, "\nseeded: %d rows inserted, %d updated, %d deleted\n", ins, upd, del)
 	return err
 }
-
