@@ -3,6 +3,7 @@ package cbc
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/sillage/sillage/optimize/clp"
@@ -94,10 +95,15 @@ func (m *Model) ColumnName(j int) string {
 }
 
 // WriteMPS writes the problem to an MPS file in free format with CLP's
-// full-precision writer (read it with `cbc FILE -solve` or ReadMPS),
-// integer columns marked by UI bounds, the objective constant as the
-// right-hand side of the objective row, and the names of SetNames or
-// ReadMPS. A path ending in ".gz" is gzip-compressed. MPS has no objective
+// writer (values with 16 significant digits, which read back within a
+// relative 1e-15; read it with `cbc FILE -solve` or ReadMPS), the objective
+// constant as the right-hand side of the objective row, and the names of
+// SetNames or ReadMPS. Integer columns are marked by their bounds (UI),
+// rounded inwards to the same integer values; an integer column fixed at
+// one value is written as a fixed (FX) column, continuous in the file but
+// with the same single value. CLP's writer leaves out a column that has no
+// matrix entry and a zero cost: such a column is missing when the file is
+// read back. A path ending in ".gz" is gzip-compressed. MPS has no objective
 // direction, so a maximisation is written as the equivalent minimisation:
 // its objective and constant are negated, and so is the optimal value of
 // the file.
@@ -106,6 +112,7 @@ func (m *Model) WriteMPS(path string) error {
 		return ErrClosed
 	}
 	p := m.p.Problem
+	p.ColLower, p.ColUpper = integerBounds(m.p)
 	constant := m.p.ObjectiveConstant
 	if m.maximize {
 		p.Objective = make([]float64, p.NumCols)
@@ -137,4 +144,36 @@ func (m *Model) WriteMPS(path string) error {
 		return fmt.Errorf("cbc: %w", err)
 	}
 	return nil
+}
+
+// integerBounds returns p's column bounds with those of integer columns
+// rounded inwards (a lower bound up, an upper bound down), the same set of
+// integer values. CLP's writer marks an integer column by its bounds (UI,
+// or BV) and writes a fixed column as FX, without marker; rounding first
+// keeps the file equivalent even for an integer column fixed at a
+// fraction (which makes the MIP infeasible). Nil vectors stay nil: their
+// defaults, 0 and +Inf, are integral. It takes O(NumCols) time.
+func integerBounds(p Problem) (lower, upper []float64) {
+	lower, upper = p.ColLower, p.ColUpper
+	if p.NumIntegers() == 0 {
+		return lower, upper
+	}
+	if lower != nil {
+		lower = slices.Clone(lower)
+	}
+	if upper != nil {
+		upper = slices.Clone(upper)
+	}
+	for j, isInt := range p.Integer {
+		if !isInt {
+			continue
+		}
+		if lower != nil && !math.IsInf(lower[j], 0) {
+			lower[j] = math.Ceil(lower[j])
+		}
+		if upper != nil && !math.IsInf(upper[j], 0) {
+			upper[j] = math.Floor(upper[j])
+		}
+	}
+	return lower, upper
 }
