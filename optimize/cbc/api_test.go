@@ -3,6 +3,7 @@ package cbc
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -252,5 +253,32 @@ func TestInvalid(t *testing.T) {
 	m.SetMaximize(true)
 	if m.Maximize() || m.NumRows() != 0 || !math.IsNaN(m.ObjectiveValue()) {
 		t.Error("accessors after Close: want zero values")
+	}
+}
+
+// TestThreads solves a knapsack with one thread and with two: the same
+// optimum (the solutions may differ among equally good ones).
+func TestThreads(t *testing.T) {
+	p := multiKnapsack(rand.New(rand.NewPCG(6, 6)), 4, 20)
+	var values []float64
+	for _, threads := range []int{1, 2} {
+		m := New()
+		if err := m.LoadProblem(p); err != nil {
+			t.Fatal(err)
+		}
+		m.SetMaximize(true)
+		m.SetThreads(threads)
+		if err := m.SetGap(0); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Solve(); err != nil {
+			t.Fatalf("%d threads: %v", threads, err)
+		}
+		values = append(values, m.ObjectiveValue())
+		t.Logf("%d threads: %v in %.3f s, %d nodes", threads, m.ObjectiveValue(), m.Seconds(), m.Nodes())
+		m.Close()
+	}
+	if values[0] != values[1] {
+		t.Errorf("optimum %v with one thread, %v with two", values[0], values[1])
 	}
 }

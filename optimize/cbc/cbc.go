@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unsafe"
@@ -23,6 +24,13 @@ import (
 // liveModels counts CBC models allocated and not yet freed (tests use it to
 // check that every call frees what it allocates).
 var liveModels atomic.Int64
+
+// cbcMain serialises CBC's solves in the process: Cbc_solve runs CBC's
+// command-line driver (CbcMain0 and CbcMain1), which keeps its parameters
+// and input state in globals. Two solves at once corrupted each other in
+// TestConcurrentModels (one returned "numerical difficulties" on a MIP
+// solved alone in a millisecond).
+var cbcMain sync.Mutex
 
 // DefaultGap is the relative gap of a new Model: 1 %.
 const DefaultGap = 0.01
@@ -268,6 +276,8 @@ func (m *Model) Solve() error {
 // result out; the C model is freed before it returns. Building takes
 // O(NumRows + NumCols + NumElements) time.
 func (m *Model) solveMIP() result {
+	cbcMain.Lock()
+	defer cbcMain.Unlock()
 	c := newCModel()
 	defer c.free()
 	p := &m.p
