@@ -17,8 +17,8 @@ import (
 // 30 per order, 0.5 per unit held a week, 25 per unit lost.
 func lotSizing(rng *rand.Rand, products, weeks int) Problem {
 	const (
-		pack, moq, ceiling       = 12.0, 36.0, 240.0
-		unit, order, hold, lost  = 4.0, 30.0, 0.5, 25.0
+		pack, moq, ceiling      = 12.0, 36.0, 240.0
+		unit, order, hold, lost = 4.0, 30.0, 0.5, 25.0
 	)
 	// Columns per (product, week): k, y, I, s.
 	col := func(p, t, v int) int { return 4*(p*weeks+t) + v }
