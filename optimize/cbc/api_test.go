@@ -282,3 +282,34 @@ func TestThreads(t *testing.T) {
 		t.Errorf("optimum %v with one thread, %v with two", values[0], values[1])
 	}
 }
+
+// TestKnownCBCError solves the smallest MIP of "Known CBC errors" in the
+// package documentation: minimise 4a − 2b subject to 2b ≤ 2,
+// −1 ≤ 5a − 5b ≤ 1, a in [0, 2] and b in [0, 4] integers. The rows force
+// a = b ≤ 1, so the optimum is a = b = 0 (0); CBC 2.10.8 reports a = b = 1
+// (2). The test checks what must hold either way — a feasible solution
+// no better than the optimum — and logs whether CBC is still wrong.
+func TestKnownCBCError(t *testing.T) {
+	p := dense([][]float64{{0, 2}, {5, -5}}, nil, []float64{2, 4}, []float64{4, -2},
+		[]float64{-inf, -1}, []float64{2, 1}, all(2, true))
+	m := New()
+	defer m.Close()
+	if err := m.LoadProblem(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.SetGap(0); err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Solve(); err != nil {
+		t.Fatal(err)
+	}
+	x := m.Primal()
+	if x[0] != x[1] || x[1] > 1 || x[0] < 0 || m.ObjectiveValue() != 2*x[0] {
+		t.Errorf("solution %v, value %v: want a = b in {0, 1} and value 2a", x, m.ObjectiveValue())
+	}
+	if m.ObjectiveValue() != 0 {
+		t.Logf("CBC %s still reports %v (a = b = %v) instead of the optimum 0", Version(), m.ObjectiveValue(), x[0])
+	} else {
+		t.Logf("CBC %s now finds the optimum 0: update the package documentation", Version())
+	}
+}

@@ -364,6 +364,9 @@ func objectiveOf(p *Problem, x []float64) float64 {
 	return v
 }
 
+// Version returns the version of the CBC library in use, such as "2.10.8".
+func Version() string { return C.GoString(C.Cbc_getVersion()) }
+
 // cModel is a Cbc_Model* that exists for the length of one call.
 type cModel struct{ p unsafe.Pointer } // Cbc_Model*, a void* in the C header
 
