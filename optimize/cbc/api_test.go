@@ -313,3 +313,25 @@ func TestKnownCBCError(t *testing.T) {
 		t.Logf("CBC %s now finds the optimum 0: update the package documentation", Version())
 	}
 }
+
+// TestNoRows solves MIPs without rows, or without any matrix entry: the
+// bounds alone decide. Minimise x − 2y with x in [0.5, 3], y in [−1, 2.5],
+// both integer: x = 1, y = 2, value −3.
+func TestNoRows(t *testing.T) {
+	for _, rows := range []int{0, 2} {
+		p := Problem{Problem: clp.Problem{NumRows: rows, NumCols: 2, ColStart: []int{0, 0, 0},
+			ColLower: []float64{0.5, -1}, ColUpper: []float64{3, 2.5}, Objective: []float64{1, -2}},
+			Integer: []bool{true, true}}
+		m := New()
+		if err := m.LoadProblem(p); err != nil {
+			t.Fatal(err)
+		}
+		if err := m.Solve(); err != nil {
+			t.Fatalf("%d empty rows: %v", rows, err)
+		}
+		if x := m.Primal(); m.ObjectiveValue() != -3 || x[0] != 1 || x[1] != 2 {
+			t.Errorf("%d empty rows: %v at %v, want -3 at [1 2]", rows, m.ObjectiveValue(), x)
+		}
+		m.Close()
+	}
+}
