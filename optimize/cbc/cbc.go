@@ -258,13 +258,17 @@ func (m *Model) Solve() error {
 	if m.Closed() {
 		return ErrClosed
 	}
-	start := time.Now()
 	if m.p.NumIntegers() == 0 {
+		start := time.Now()
 		m.res = m.solveLP()
+		m.res.seconds = time.Since(start).Seconds()
 	} else {
+		cbcMain.Lock()
+		start := time.Now() // not counting the wait for another solve
 		m.res = m.solveMIP()
+		m.res.seconds = time.Since(start).Seconds()
+		cbcMain.Unlock()
 	}
-	m.res.seconds = time.Since(start).Seconds()
 	if err := m.res.status.Err(); err != nil {
 		return fmt.Errorf("%w (CBC secondary status %d: %s; %d nodes, %.3f s)",
 			err, m.res.secondary, SecondaryStatusText(m.res.secondary), m.res.nodes, m.res.seconds)
@@ -275,9 +279,8 @@ func (m *Model) Solve() error {
 // solveMIP builds a CBC model from the problem, solves it and copies the
 // result out; the C model is freed before it returns. Building takes
 // O(NumRows + NumCols + NumElements) time.
+// The caller holds cbcMain.
 func (m *Model) solveMIP() result {
-	cbcMain.Lock()
-	defer cbcMain.Unlock()
 	c := newCModel()
 	defer c.free()
 	p := &m.p

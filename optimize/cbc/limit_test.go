@@ -124,3 +124,50 @@ func TestTimeLimit(t *testing.T) {
 		t.Logf("after %.2f s: bound %v, %d nodes", m.Seconds(), m.BestBound(), m.Nodes())
 	})
 }
+
+// TestMIPStartUnderTimeLimit plants a solution in a market-split problem
+// and gives it to CBC as a MIP start under a 0.1 s limit: CBC returns a
+// solution of the equalities (Optimal: every solution has the objective 0,
+// the bound). The same solve without the start is logged for comparison
+// (it usually ends without a solution).
+func TestMIPStartUnderTimeLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	p := marketSplit(rng, 6)
+	planted := make([]float64, p.NumCols)
+	for j := range planted {
+		planted[j] = float64(rng.IntN(2))
+	}
+	act := make([]float64, p.NumRows)
+	for j := 0; j < p.NumCols; j++ {
+		for k := p.ColStart[j]; k < p.ColStart[j+1]; k++ {
+			act[p.RowIndex[k]] += p.Values[k] * planted[j]
+		}
+	}
+	p.RowLower, p.RowUpper = act, act
+	for _, withStart := range []bool{false, true} {
+		m := New()
+		if err := m.LoadProblem(p); err != nil {
+			t.Fatal(err)
+		}
+		m.SetTimeLimit(0.1)
+		if withStart {
+			if err := m.SetMIPStart(planted); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := m.Solve()
+		t.Logf("MIP start %v: %v, %v", withStart, m.Status(), err)
+		if withStart {
+			if err != nil {
+				t.Fatalf("with the planted solution as MIP start: %v", err)
+			}
+			got := m.RowActivity()
+			for i := range act {
+				if got[i] != act[i] {
+					t.Errorf("row %d = %v, want %v", i, got[i], act[i])
+				}
+			}
+		}
+		m.Close()
+	}
+}

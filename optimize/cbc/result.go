@@ -159,7 +159,8 @@ func (m *Model) Iterations() int {
 }
 
 // Seconds returns the wall-clock seconds of the last Solve, building the
-// C model included.
+// C model included, waiting for another Model's solve (see Concurrency in
+// the package documentation) excluded.
 func (m *Model) Seconds() float64 {
 	if m.Closed() {
 		return 0
