@@ -119,6 +119,9 @@ func TestHandCases(t *testing.T) {
 			if got := m.Primal(); !slices.EqualFunc(got, c.x, func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }) || len(got) != len(c.x) {
 				t.Errorf("Primal = %v, want %v", got, c.x)
 			}
+			if c.status == Unbounded && (!math.IsNaN(m.BestBound()) || !math.IsNaN(m.Gap())) {
+				t.Errorf("unbounded: bound %v, gap %v, want NaN", m.BestBound(), m.Gap())
+			}
 			if c.status == Optimal {
 				if m.Gap() > 1e-12 || math.Abs(m.BestBound()-c.obj) > 1e-9 {
 					t.Errorf("bound %v gap %v, want %v and 0", m.BestBound(), m.Gap(), c.obj)

@@ -349,7 +349,6 @@ func (m *Model) solveMIP() result {
 		r.bound = fromCOIN(float64(C.Cbc_getBestPossibleObjValue(c.p))) + p.ObjectiveConstant
 	case Unbounded:
 		r.objective = math.Inf(-int(sense))
-		r.bound = r.objective
 	}
 	return r
 }

@@ -35,7 +35,6 @@ func (m *Model) solveLP() result {
 		if !m.maximize {
 			r.objective = math.Inf(-1)
 		}
-		r.bound = r.objective
 	case clp.Limit:
 		r.status, r.secondary = TimeLimitNoSolution, 4
 		if lp.PrimalFeasible() {
@@ -81,8 +80,8 @@ func (m *Model) ObjectiveValue() float64 {
 // BestBound returns the best bound on the optimal objective that the
 // search proved: a lower bound for a minimisation, an upper bound for a
 // maximisation, ObjectiveConstant included. It is NaN when the problem is
-// infeasible or was not solved, and may be ±Inf when the time limit
-// stopped CBC before it solved the LP relaxation.
+// infeasible or unbounded or was not solved, and may be ±Inf when the time
+// limit stopped CBC before it solved the LP relaxation.
 func (m *Model) BestBound() float64 {
 	if m.Closed() {
 		return math.NaN()
@@ -92,7 +91,7 @@ func (m *Model) BestBound() float64 {
 
 // Gap returns the relative gap reached: |ObjectiveValue − BestBound| /
 // max(|ObjectiveValue|, |BestBound|), 0 when both are equal, +Inf when the
-// bound is infinite, NaN without a solution. It is at most the gap set with
+// bound is infinite, NaN without a solution or a bound. It is at most the gap set with
 // SetGap when the status is Optimal.
 func (m *Model) Gap() float64 {
 	if m.Closed() {
