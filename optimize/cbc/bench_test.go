@@ -1,6 +1,8 @@
 package cbc
 
 import (
+	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -72,5 +74,33 @@ func TestWriteBenchMPS(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.Close()
+	}
+}
+
+// BenchmarkLotSizingGap solves larger lot-sizing MIPs under a 20 s
+// wall-clock limit and reports the gap reached (in %) and the nodes: with
+// case packs and MOQs as general integers and big-M binaries, CBC's bound
+// closes slowly. Run it with -benchtime 1x.
+func BenchmarkLotSizingGap(b *testing.B) {
+	for _, size := range [][2]int{{3, 8}, {5, 8}, {20, 13}} {
+		p := lotSizing(rand.New(rand.NewPCG(1, 13)), size[0], size[1])
+		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
+			var gap float64
+			nodes := 0
+			for b.Loop() {
+				m := New()
+				if err := m.LoadProblem(p); err != nil {
+					b.Fatal(err)
+				}
+				m.SetTimeLimit(20)
+				if err := m.Solve(); err != nil && !errors.Is(err, ErrTimeLimit) {
+					b.Fatal(err)
+				}
+				gap, nodes = m.Gap(), m.Nodes()
+				m.Close()
+			}
+			b.ReportMetric(100*gap, "gap%")
+			b.ReportMetric(float64(nodes), "nodes")
+		})
 	}
 }

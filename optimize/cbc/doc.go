@@ -53,7 +53,7 @@
 //
 // CBC 2.10's Cbc_readMps asserts that the file parsed, so a broken file
 // would abort the whole process, and Cbc_writeMps drops the objective
-// direction and rounds values to 12 digits. ReadMPS and WriteMPS therefore
+// direction and writes values in 12-character fields. ReadMPS and WriteMPS therefore
 // use CLP's reader and writer, which keep integrality markers and the
 // objective constant (see [clp.Model.IntegerColumns]).
 //
