@@ -46,8 +46,8 @@
 // finalizer to free, and Solve can be called again (with another time
 // limit or MIP start) on the problem as loaded. [Model.Close] releases the
 // Go memory at once and makes later calls return [ErrClosed]. Building the
-// C model costs O(NumRows + NumCols + NumElements) per Solve, negligible
-// against branch and bound; memory holds both copies during a Solve.
+// C model is one pass over the problem, O(NumRows + NumCols + NumElements)
+// per Solve; memory holds both copies during a Solve.
 //
 // # MPS files
 //
