@@ -50,7 +50,8 @@ the branch-and-bound nodes and the wall-clock seconds of the solve. With
 --json: {"status":…,"objective":…,"bound":…,"gap":…,"nodes":…,"seconds":…},
 null where there is no value. --gap is the relative gap at which the search
 stops (default 0.01, 1 %; 0 for a proven optimum), --threads the threads of
-the branch and bound, and --time-limit counts wall-clock seconds. --method and
+the branch and bound, and --time-limit counts wall-clock seconds (CPU seconds
+when CLP solves a file without integer columns). --method and
 --iteration-limit do not apply.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			asJSON := fs.Bool("json", false, "print the result as JSON")
