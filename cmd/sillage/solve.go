@@ -56,9 +56,9 @@ when CLP solves a file without integer columns). --method and
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			asJSON := fs.Bool("json", false, "print the result as JSON")
 			method := fs.String("method", "dual", "`ALGORITHM`: dual, primal or barrier")
-			timeLimit := fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time (0: no limit)")
+			timeLimit := fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time, wall-clock with --mip (0: no limit)")
 			iterLimit := fs.Int("iteration-limit", 0, "stop after `N` iterations (0: no limit)")
-			logLevel := fs.Int("log-level", 0, "CLP's log on standard output, `N` from 0 (none) to 4 (verbose)")
+			logLevel := fs.Int("log-level", 0, "CLP's (CBC's with --mip) log on standard output, `N` from 0 (none) to 4 (verbose)")
 			mip := fs.Bool("mip", false, "solve the mixed-integer program with CBC")
 			gap := fs.Float64("gap", cbc.DefaultGap, "with --mip: stop at this relative gap, a `FRACTION` (0: proven optimum)")
 			threads := fs.Int("threads", 1, "with --mip: `N` threads for the branch and bound")
