@@ -2,12 +2,12 @@
 # docker-compose.yml (searchattrs, seed, schedule).
 #   docker build -t sillage .
 #   docker run --rm sillage help
-# The binary links COIN-OR CLP through cgo, so both stages use Debian
-# bookworm, where coinor-libclp is packaged.
+# The binary links COIN-OR CLP and CBC through cgo, so both stages use Debian
+# bookworm, where coinor-libclp and coinor-libcbc are packaged.
 
 FROM golang:1.26-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends coinor-libclp-dev pkg-config \
+ && apt-get install -y --no-install-recommends coinor-libclp-dev coinor-libcbc-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -19,10 +19,11 @@ RUN --mount=type=cache,target=/root/.cache/go-build \
  && /out/sillage version
 
 FROM debian:bookworm-slim
-# coinor-libclp1: the LP solver; curl: health checks (GET /healthz on the
-# --metrics port); ca-certificates: TLS to brokers, suppliers, Temporal Cloud.
+# coinor-libclp1 and coinor-libcbc3: the LP and MIP solvers; curl: health
+# checks (GET /healthz on the --metrics port); ca-certificates: TLS to
+# brokers, suppliers, Temporal Cloud.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends coinor-libclp1 ca-certificates curl tzdata \
+ && apt-get install -y --no-install-recommends coinor-libclp1 coinor-libcbc3 ca-certificates curl tzdata \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /var/lib/sillage --create-home sillage \
  && install -d -o sillage -g sillage /var/lib/sillage/reports

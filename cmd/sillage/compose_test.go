@@ -399,7 +399,7 @@ func TestDockerfile(t *testing.T) {
 	for _, want := range []string{
 		"go build", "./cmd/sillage", `ENTRYPOINT ["/usr/local/bin/sillage"]`,
 		"COPY testdata/networks /usr/share/sillage/networks",
-		"/var/lib/sillage/reports", "coinor-libclp", "curl", "USER sillage",
+		"/var/lib/sillage/reports", "coinor-libclp", "coinor-libcbc", "curl", "USER sillage",
 	} {
 		if !strings.Contains(d, want) {
 			t.Errorf("Dockerfile lacks %q", want)

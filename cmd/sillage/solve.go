@@ -9,19 +9,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage/optimize/cbc"
 	"github.com/sillage/sillage/optimize/clp"
 )
 
 func init() {
 	register(&command{
 		name:  "solve",
-		short: "solve a linear program in an MPS file with CLP",
-		usage: "solve FILE.mps [--json] [--method dual|primal|barrier] [--time-limit SECONDS] [--iteration-limit N] [--log-level N]",
+		short: "solve a linear program in an MPS file with CLP, or a MIP with CBC (--mip)",
+		usage: "solve FILE.mps [--json] [--method dual|primal|barrier] [--time-limit SECONDS] [--iteration-limit N] [--log-level N] [--mip [--gap FRACTION] [--threads N]]",
 		long: `Solve reads a linear program from an MPS file (fixed or free format,
 plain or compressed with gzip or bzip2) and solves it with COIN-OR CLP through
 sillage's own binding (optimize/clp). The problem is a minimisation: MPS has no
-objective direction. Integrality markers are ignored (the LP relaxation is
-solved). Flags may come before or after the file.
+objective direction. Without --mip, integrality markers are ignored (the LP
+relaxation is solved). Flags may come before or after the file.
 
 It prints the status (optimal, infeasible, unbounded, limit or error), the
 objective value, the number of iterations and the wall-clock seconds of the
@@ -37,13 +38,30 @@ Methods: dual (the default) and primal simplex, and barrier (interior point
 with crossover). Use barrier only on problems known to have an optimum: on
 an infeasible or unbounded problem CLP's barrier can abort the process.
 The time limit counts CPU seconds of the process. --log-level 1 to 4 shows
-CLP's own log on standard output, so it cannot be combined with --json.`,
+CLP's own log on standard output, so it cannot be combined with --json.
+
+With --mip the integrality markers are kept and the mixed-integer program is
+solved with COIN-OR CBC through sillage's own binding (optimize/cbc); a file
+without integer columns is then solved by CLP. It prints the status (optimal
+within the gap, infeasible, unbounded, "time limit" with a feasible solution,
+"no solution" when the time limit struck before any, or abandoned), the
+objective of the best solution, the best bound, the relative gap between them,
+the branch-and-bound nodes and the wall-clock seconds of the solve. With
+--json: {"status":…,"objective":…,"bound":…,"gap":…,"nodes":…,"seconds":…},
+null where there is no value. --gap is the relative gap at which the search
+stops (default 0.01, 1 %; 0 for a proven optimum), --threads the threads of
+the branch and bound, and --time-limit counts wall-clock seconds (CPU seconds
+when CLP solves a file without integer columns). --method and
+--iteration-limit do not apply.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			asJSON := fs.Bool("json", false, "print the result as JSON")
 			method := fs.String("method", "dual", "`ALGORITHM`: dual, primal or barrier")
-			timeLimit := fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time (0: no limit)")
+			timeLimit := fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time, wall-clock with --mip (0: no limit)")
 			iterLimit := fs.Int("iteration-limit", 0, "stop after `N` iterations (0: no limit)")
-			logLevel := fs.Int("log-level", 0, "CLP's log on standard output, `N` from 0 (none) to 4 (verbose)")
+			logLevel := fs.Int("log-level", 0, "CLP's (CBC's with --mip) log on standard output, `N` from 0 (none) to 4 (verbose)")
+			mip := fs.Bool("mip", false, "solve the mixed-integer program with CBC")
+			gap := fs.Float64("gap", cbc.DefaultGap, "with --mip: stop at this relative gap, a `FRACTION` (0: proven optimum)")
+			threads := fs.Int("threads", 1, "with --mip: `N` threads for the branch and bound")
 			return func(ctx context.Context, e *env) error {
 				// Flags may follow the file: parse what remains again.
 				var files []string
@@ -76,6 +94,18 @@ CLP's own log on standard output, so it cannot be combined with --json.`,
 				}
 				if *asJSON && *logLevel > 0 {
 					return usageErrorf("--log-level writes CLP's log to standard output and cannot be combined with --json")
+				}
+				if *mip {
+					if *method != "dual" || *iterLimit != 0 {
+						return usageErrorf("--method and --iteration-limit do not apply to --mip")
+					}
+					if *gap < 0 || math.IsNaN(*gap) || math.IsInf(*gap, 0) {
+						return usageErrorf("--gap must be a fraction ≥ 0, is %g", *gap)
+					}
+					if *threads < 1 {
+						return usageErrorf("--threads must be at least 1, is %d", *threads)
+					}
+					return solveMIPFile(e, files[0], mipSettings{*timeLimit, *gap, *threads, *logLevel}, *asJSON)
 				}
 				return solveFile(e, files[0], m, *timeLimit, *iterLimit, *logLevel, *asJSON)
 			}
@@ -145,4 +175,77 @@ func statusWord(s clp.Status) string {
 		return s.String()
 	}
 	return "error"
+}
+
+// mipSettings are the flags of solve --mip.
+type mipSettings struct {
+	timeLimit float64 // wall-clock seconds, 0 for none
+	gap       float64 // relative gap at which CBC stops
+	threads   int
+	logLevel  int
+}
+
+// mipResult is the JSON printed by solve --mip --json; null where the
+// value does not exist (no solution, no bound).
+type mipResult struct {
+	Status    string   `json:"status"`    // optimal, infeasible, unbounded, time limit, no solution or abandoned
+	Objective *float64 `json:"objective"` // of the best solution
+	Bound     *float64 `json:"bound"`     // best bound proved
+	Gap       *float64 `json:"gap"`       // relative gap between them
+	Nodes     int      `json:"nodes"`     // branch-and-bound nodes
+	Seconds   float64  `json:"seconds"`   // wall clock of the solve
+}
+
+// solveMIPFile reads an MPS file with its integrality markers, solves it
+// with CBC and prints the result. A status other than optimal returns
+// exitError{1} after printing.
+func solveMIPFile(e *env, path string, s mipSettings, asJSON bool) error {
+	m := cbc.New()
+	defer m.Close()
+	m.SetTimeLimit(s.timeLimit)
+	m.SetThreads(s.threads)
+	m.SetLogLevel(s.logLevel)
+	if err := m.SetGap(s.gap); err != nil {
+		return usageErrorf("--gap: %v", err)
+	}
+	if err := m.ReadMPS(path); err != nil {
+		return err
+	}
+	solveErr := m.Solve()
+	finite := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	res := mipResult{Status: m.Status().String(), Objective: finite(m.ObjectiveValue()),
+		Bound: finite(m.BestBound()), Gap: finite(m.Gap()), Nodes: m.Nodes(), Seconds: m.Seconds()}
+	if asJSON {
+		data, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("encode result: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "%s\n", data)
+	} else {
+		fmt.Fprintf(e.stdout, "file        %s (%d rows, %d columns, %d integer; CBC %s)\n", path, m.NumRows(), m.NumCols(), m.NumIntegers(), cbc.Version())
+		fmt.Fprintf(e.stdout, "status      %s\n", res.Status)
+		if res.Objective != nil {
+			fmt.Fprintf(e.stdout, "objective   %.10g\n", *res.Objective)
+		}
+		if res.Bound != nil {
+			fmt.Fprintf(e.stdout, "bound       %.10g\n", *res.Bound)
+		}
+		if res.Gap != nil {
+			fmt.Fprintf(e.stdout, "gap         %.4g%%\n", 100**res.Gap)
+		}
+		fmt.Fprintf(e.stdout, "nodes       %d\n", res.Nodes)
+		fmt.Fprintf(e.stdout, "seconds     %.3f\n", res.Seconds)
+		if solveErr != nil {
+			fmt.Fprintf(e.stderr, "sillage solve: %v\n", solveErr)
+		}
+	}
+	if m.Status() != cbc.Optimal {
+		return exitError{1}
+	}
+	return nil
 }

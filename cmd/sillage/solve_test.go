@@ -176,3 +176,73 @@ func TestSolveErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSolveMIP solves MIPs with --mip: the order of testdata/solve/order.mps
+// (242 EUR by hand, 212.5 for its LP relaxation without --mip), an LP
+// without integer columns, and a market-split problem stopped by the time
+// limit before any solution.
+func TestSolveMIP(t *testing.T) {
+	code, out, errs := runSolve(t, "--mip", "testdata/solve/order.mps", "--gap", "0")
+	if code != 0 {
+		t.Fatalf("solve --mip order.mps: exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"4 rows, 4 columns, 2 integer; CBC ", "status      optimal", "objective   242\n", "bound       242\n", "gap         0%", "nodes       ", "seconds     "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("solve --mip order.mps: output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := runSolve(t, "testdata/solve/order.mps"); code != 0 || !strings.Contains(out, "objective   212.5\n") {
+		t.Errorf("solve order.mps (LP relaxation): exit %d\n%s", code, out)
+	}
+
+	tests := []struct {
+		name      string
+		args      []string
+		status    string
+		code      int
+		objective any // float64, or nil for null
+	}{
+		{"optimal", []string{"--mip", "--json", "--gap", "0", "testdata/solve/order.mps"}, "optimal", 0, 242.0},
+		{"LP infeasible", []string{"testdata/solve/infeasible.mps", "--mip", "--json"}, "infeasible", 1, nil},
+		{"no solution", []string{"--mip", "--json", "--time-limit", "0.2", "testdata/solve/marketsplit.mps"}, "no solution", 1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := runSolve(t, tt.args...)
+			if code != tt.code {
+				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out, errs)
+			}
+			var res map[string]any
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatalf("output is not one JSON object: %v\n%s", err, out)
+			}
+			keys := make([]string, 0, len(res))
+			for k := range res {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			if want := []string{"bound", "gap", "nodes", "objective", "seconds", "status"}; !reflect.DeepEqual(keys, want) {
+				t.Errorf("keys %v, want %v", keys, want)
+			}
+			if res["status"] != tt.status || res["objective"] != tt.objective {
+				t.Errorf("status %v, objective %v; want %v, %v", res["status"], res["objective"], tt.status, tt.objective)
+			}
+		})
+	}
+}
+
+func TestSolveMIPUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"--mip", "--method", "primal", "testdata/solve/order.mps"},
+		{"--mip", "--iteration-limit", "5", "testdata/solve/order.mps"},
+		{"--mip", "--gap", "-0.1", "testdata/solve/order.mps"},
+		{"--mip", "--threads", "0", "testdata/solve/order.mps"},
+	} {
+		if code, out, errs := runSolve(t, args...); code != 2 {
+			t.Errorf("solve %v: exit %d, want 2\n%s%s", args, code, out, errs)
+		}
+	}
+	if code, _, errs := runSolve(t, "--mip", "testdata/solve/missing.mps"); code != 1 || !strings.Contains(errs, "missing.mps") {
+		t.Errorf("solve --mip on a missing file: exit %d, stderr %q", code, errs)
+	}
+}
