@@ -206,4 +206,3 @@ func classify(y []float64) (adi, cv2 float64, c Class) {
 	}
 	return adi, cv2, c
 }
-

@@ -124,7 +124,7 @@ func (s *crostonModel) update(v float64) {
 		s.q = 0
 	}
 }
-func (s *crostonModel) params() Params { return Params{Alpha: s.alpha} }
+func (s *crostonModel) params() Params  { return Params{Alpha: s.alpha} }
 func (s *crostonModel) set(x []float64) { s.alpha = x[0] }
 
 func (s *crostonModel) sse(y []float64) float64 {
