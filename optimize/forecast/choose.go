@@ -9,9 +9,14 @@ type score struct {
 	method Method
 	sse    [2]float64 // squared errors at horizons 1..hs, units²
 	cnt    [2]int
-	sse1   float64 // squared one-step errors over both windows
-	n1     int
 	abs1   float64 // absolute one-step errors over the test window
+	// vsum is Σ v_k over the errors of sse, v_k = 1 + Σ_{j<k} ψ_j² the
+	// variance of a k-step error in one-step variances (see DemandOver).
+	vsum float64
+	// cross is the sum of the products e_j·e_k (j < k) of the errors of
+	// one origin, over the origins; pairs counts them.
+	cross float64
+	pairs int
 }
 
 func (s *score) rmse(w ...int) float64 {
@@ -81,7 +86,11 @@ func (r *Result) forecast(y []float64, forced Method, horizon, m int) {
 		r.Method = final.method
 		r.ValidationWeeks = hv
 		r.ValidationRMSE = final.rmse(0, 1)
-		r.Sigma = math.Sqrt(final.sse1 / float64(final.n1))
+		r.Sigma = math.Sqrt((final.sse[0] + final.sse[1]) / final.vsum)
+		r.ErrorRMS = final.rmse(0, 1)
+		if final.pairs > 0 {
+			r.ErrorCovariance = math.Max(0, final.cross/float64(final.pairs))
+		}
 		if hv > 0 {
 			// The error reported: the method the validation window chose,
 			// refitted on the weeks before the test window.
@@ -128,19 +137,29 @@ func backtest(method Method, y []float64, aEnd, vEnd, hs, m int) score {
 		hw.forecasting = true
 		runThrough(mod, y[:aEnd])
 	}
+	v := make([]float64, hs+1)
+	model := Result{Method: method, Params: mod.params(), SeasonWeeks: m}
+	v[1] = 1
+	for k := 2; k <= hs; k++ {
+		psi := model.psi(k - 1)
+		v[k] = v[k-1] + psi*psi
+	}
 	n := len(y)
 	for t := aEnd; t < n; t++ {
 		w, end := 0, vEnd
 		if t >= vEnd {
 			w, end = 1, n
 		}
+		var sum float64
 		for k := 1; k <= hs && t+k-1 < end; k++ {
 			e := y[t+k-1] - math.Max(0, mod.predict(k))
+			s.cross += e * sum
+			s.pairs += k - 1
+			sum += e
 			s.sse[w] += e * e
 			s.cnt[w]++
+			s.vsum += v[k]
 			if k == 1 {
-				s.sse1 += e * e
-				s.n1++
 				if w == 1 {
 					s.abs1 += math.Abs(e)
 				}

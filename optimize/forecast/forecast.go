@@ -109,6 +109,14 @@ type Result struct {
 	// Sigma is the root mean squared one-step error out of sample, in
 	// units per week: the spread that DemandOver scales to a lead time.
 	Sigma float64 `json:"sigma"`
+	// ErrorRMS is the root mean squared error of the backtest over every
+	// horizon (units per week; equal to ValidationRMSE when the method
+	// was chosen), and ErrorCovariance the mean product of two errors of
+	// the same origin at different horizons (units², at least 0): what
+	// makes the errors of a lead time add up more than independent ones
+	// would (a level estimated too high stays too high for weeks).
+	ErrorRMS        float64 `json:"error_rms"`
+	ErrorCovariance float64 `json:"error_covariance"`
 }
 
 // Forecast forecasts the next opt.HorizonWeeks weeks of a weekly history

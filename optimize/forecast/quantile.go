@@ -69,7 +69,13 @@ func (r *Result) DemandOver(days float64) Distribution {
 		v += c * c
 	}
 	v *= r.Sigma * r.Sigma
-	return newDistribution(mean, v)
+	var sw, sw2 float64
+	for _, x := range w {
+		sw += x
+		sw2 += x * x
+	}
+	emp := r.ErrorRMS*r.ErrorRMS*sw2 + r.ErrorCovariance*(sw*sw-sw2)
+	return newDistribution(mean, math.Max(v, emp))
 }
 
 // newDistribution returns the distribution of that mean and variance in
@@ -152,6 +158,42 @@ func (d Distribution) CDF(x float64) float64 {
 		pmf *= (float64(k) + r) / float64(k+1) * (1 - p)
 	}
 	return math.Min(1, cdf)
+}
+
+// CDFBelow is the probability that demand is strictly below x units.
+func (d Distribution) CDFBelow(x float64) float64 {
+	switch {
+	case x <= 0:
+		return 0
+	case d.Family == Point:
+		if x > d.Mean {
+			return 1
+		}
+		return 0
+	case d.Family == Normal:
+		return d.CDF(x)
+	}
+	return d.CDF(math.Ceil(x) - 1)
+}
+
+// Coverage scores one actual demand y against the q-quantile x of d: 1
+// when y < x, 0 when y > x, and (q − P(D < x))/P(D = x) when y = x. Its
+// mean over many forecasts is q when they are calibrated, also for
+// discrete demand, whose q-quantile is reached with a jump (the
+// non-randomised PIT of Czado, Gneiting and Held 2009). The plain share
+// of actuals at or below the quantile exceeds q there by up to P(D = x).
+func (d Distribution) Coverage(y, x, q float64) float64 {
+	switch {
+	case y < x:
+		return 1
+	case y > x:
+		return 0
+	}
+	below, at := d.CDFBelow(x), d.CDF(x)
+	if at <= below {
+		return 1
+	}
+	return math.Min(1, math.Max(0, (q-below)/(at-below)))
 }
 
 // Quantile returns the smallest demand x (units) with CDF(x) >= q, for q
