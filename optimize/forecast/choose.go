@@ -2,6 +2,12 @@ package forecast
 
 import "math"
 
+// Margin is the share by which a candidate's validation RMSE must beat
+// that of every candidate before it in the order of preference to be
+// chosen: differences of a few percent over a few dozen errors are noise,
+// and the simpler or the class's method is then kept.
+const Margin = 0.02
+
 // score is the rolling-origin backtest of one method: errors of the model
 // fitted on the training part, over the validation window (index 0) and
 // the test window (index 1).
@@ -76,10 +82,10 @@ func (r *Result) forecast(y []float64, forced Method, horizon, m int) {
 		test, final = &scores[0], &scores[0]
 		for i := range scores {
 			s := &scores[i]
-			if hv > 0 && s.rmse(0) < test.rmse(0) {
+			if hv > 0 && s.rmse(0) < (1-Margin)*test.rmse(0) {
 				test = s
 			}
-			if s.rmse(0, 1) < final.rmse(0, 1) {
+			if s.rmse(0, 1) < (1-Margin)*final.rmse(0, 1) {
 				final = s
 			}
 		}
@@ -255,8 +261,9 @@ func preferred(c Class) []Method {
 func minSeasonalTrain(m int) int { return m + max(4, m/4) }
 
 // eligible reports whether method may compete on training part a: SES
-// needs 2 weeks, Holt 4, Croston, SBA and TSB a sale, Holt–Winters a
-// season plus a quarter of one (at least 4 weeks) to fit its parameters.
+// needs 2 weeks, Holt 4, Croston, SBA and TSB a week with a sale and one
+// without, Holt–Winters a season plus a quarter of one (at least 4
+// weeks) to fit its parameters.
 func eligible(method Method, a []float64, m int) bool {
 	switch method {
 	case SES:
@@ -266,12 +273,14 @@ func eligible(method Method, a []float64, m int) bool {
 	case HoltWinters:
 		return m >= 2 && len(a) >= minSeasonalTrain(m)
 	case Croston, SBA, TSB:
+		// They need a sale to start, and a week without one to differ
+		// from SES (Croston and TSB are SES then; SBA is SES biased low).
+		sale, none := false, false
 		for _, v := range a {
-			if v > 0 {
-				return true
-			}
+			sale = sale || v > 0
+			none = none || v == 0
 		}
-		return false
+		return sale && none
 	}
 	return len(a) >= 1
 }
