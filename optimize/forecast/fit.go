@@ -31,10 +31,11 @@ var (
 
 // Refinement: rounds of coordinate-wise golden-section search after the
 // grid, each with goldenSteps shrinking steps (a bracket shrinks to
-// 0.618^8 ≈ 2% of its width).
+// 0.618^6 ≈ 6% of its width; the second round's bracket is half the
+// first's).
 const (
 	refineRounds = 2
-	goldenSteps  = 8
+	goldenSteps  = 6
 )
 
 // newModel returns an unfitted model of method, and its parameter space
@@ -78,6 +79,12 @@ func fit(method Method, y []float64, m int) (mod model, onBound []string, ok boo
 	if sp == nil {
 		runThrough(mod, y)
 		return mod, nil, true
+	}
+	if hw, isHW := mod.(*hwModel); isHW {
+		// The initial state depends on y only: compute it once.
+		hw.init = &hwModel{m: m}
+		hw.init.next = hw.init.reset(y)
+		defer func() { hw.init = nil }()
 	}
 	f := mod.(fitter)
 	d := len(sp.names)

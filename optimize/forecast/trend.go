@@ -117,6 +117,10 @@ type hwModel struct {
 	season                  []float64
 	next                    int  // index of the next week
 	forecasting             bool // see above
+	// init, when not nil, is the initial state that sse starts from
+	// instead of calling reset: fit computes it once for all the
+	// parameters it tries.
+	init *hwModel
 }
 
 func (s *hwModel) reset(y []float64) int {
@@ -194,7 +198,13 @@ func (s *hwModel) params() Params {
 func (s *hwModel) set(x []float64) { s.alpha, s.beta, s.gamma, s.phi = x[0], x[1], x[2], x[3] }
 
 func (s *hwModel) sse(y []float64) float64 {
-	start := s.reset(y)
+	var start int
+	if s.init != nil {
+		s.level, s.trend, start = s.init.level, s.init.trend, s.init.next
+		s.season = append(s.season[:0], s.init.season...)
+	} else {
+		start = s.reset(y)
+	}
 	if start > len(y) {
 		return 0
 	}
