@@ -3,7 +3,6 @@ package forecast
 import (
 	"errors"
 	"math"
-	"math/rand/v2"
 	"testing"
 
 	"github.com/sillage/sillage"
@@ -15,29 +14,6 @@ func series(n int, f func(t int) float64) []float64 {
 		y[t] = math.Max(0, f(t))
 	}
 	return y
-}
-
-// oracleMASE is the MASE, by the package's definition, of forecasting each
-// holdout week with the true mean of the process: the best a method can
-// expect.
-func oracleMASE(y []float64, truth func(int) float64) float64 {
-	n := len(y)
-	h := min(MaxHoldoutWeeks, n/4)
-	var q, e float64
-	for i := 1; i < n-h; i++ {
-		q += math.Abs(y[i] - y[i-1])
-	}
-	q /= float64(n - h - 1)
-	for i := n - h; i < n; i++ {
-		e += math.Abs(y[i] - truth(i))
-	}
-	return e / float64(h) / q
-}
-
-func exact(_ *rand.Rand, mean float64) float64 { return mean }
-
-func normal(sd float64) func(*rand.Rand, float64) float64 {
-	return func(rng *rand.Rand, mean float64) float64 { return mean + sd*rng.NormFloat64() }
 }
 
 // MASE on hand-computed cases, including the zero-denominator rules.

@@ -25,7 +25,8 @@ var (
 //
 //   - long: columns "series", a period ("week", "period" or "date") and a
 //     value ("units", "demand", "sales" or "value"), and optionally
-//     "kind"; one row per series and week, in any order. A series' weeks
+//     "kind"; one row per series and week, in any order (the series in
+//     the order of their first row). A series' weeks
 //     are ordered by the period, numerically when every period of the
 //     series is a number, as text otherwise (ISO dates sort so); every
 //     week must be present, a week without sale as 0.
