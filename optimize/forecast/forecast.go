@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/sillage/sillage"
 )
@@ -213,4 +214,22 @@ func classify(y []float64) (adi, cv2 float64, c Class) {
 		c = ClassSmooth
 	}
 	return adi, cv2, c
+}
+
+// String writes the parameters the method uses, as "α=0.12 β=0.05
+// φ=0.98", or "–" when it has none.
+func (p Params) String() string {
+	var parts []string
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"α", p.Alpha}, {"β", p.Beta}, {"γ", p.Gamma}, {"φ", p.Phi}} {
+		if f.v != 0 {
+			parts = append(parts, fmt.Sprintf("%s=%.3g", f.name, f.v))
+		}
+	}
+	if len(parts) == 0 {
+		return "–"
+	}
+	return strings.Join(parts, " ")
 }
