@@ -2,10 +2,11 @@ package forecast
 
 import "math"
 
-// Margin is the share by which a candidate's validation RMSE must beat
-// that of every candidate before it in the order of preference to be
-// chosen: differences of a few percent over a few dozen errors are noise,
-// and the simpler or the class's method is then kept.
+// Margin is the share by which a candidate's validation RMSE must be
+// below that of the choice so far (the candidates are taken in order of
+// preference) to replace it: differences of a few percent over a few
+// dozen errors are noise, and the simpler or the class's method is then
+// kept.
 const Margin = 0.02
 
 // score is the rolling-origin backtest of one method: errors of the model
@@ -110,11 +111,12 @@ func (r *Result) forecast(y []float64, forced Method, horizon, m int) {
 
 	// Fit the chosen method on the whole history and forecast.
 	r.Weekly = make([]float64, horizon)
-	mod, onBound, ok := fit(r.Method, y, m)
+	mod, ok := fit(r.Method, y, m)
 	if !ok {
 		return // Croston, SBA or TSB without a sale: forecast 0
 	}
-	r.Params, r.OnBound = mod.params(), onBound
+	r.Params = mod.params()
+	r.OnBound = onBound(r.Method, r.Params)
 	if hw, isHW := mod.(*hwModel); isHW {
 		hw.forecasting = true
 		runThrough(mod, y)
@@ -135,7 +137,7 @@ func (r *Result) forecast(y []float64, forced Method, horizon, m int) {
 // forecasts 0. Forecasts are clipped at 0. Cost O(E·aEnd + hs·(n−aEnd)).
 func backtest(method Method, y []float64, aEnd, vEnd, hs, m int) score {
 	s := score{method: method}
-	mod, _, ok := fit(method, y[:aEnd], m)
+	mod, ok := fit(method, y[:aEnd], m)
 	if !ok {
 		mod = &zeroModel{}
 	}
@@ -205,7 +207,7 @@ func (r *Result) setMASE(train []float64, mae float64, h int) {
 // on y over y itself: the spread of histories too short to backtest (under
 // 4 weeks). With a single week, or none, it is √(mean): Poisson's.
 func inSampleRMSE(method Method, y []float64, m int) float64 {
-	mod, _, ok := fit(method, y, m)
+	mod, ok := fit(method, y, m)
 	var sse float64
 	var k int
 	if ok && len(y) > 1 {

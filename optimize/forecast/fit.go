@@ -62,7 +62,7 @@ func newModel(method Method, m int) (mod model, sp *space, ok bool) {
 
 // fit returns the model of method whose smoothing parameters minimise the
 // sum of squared one-step errors over y (from the model's first forecast
-// week), with the parameters that sit on a bound of their range; ok is
+// week) (onBound says which sit on a bound of their range); ok is
 // false when y cannot start the method (too short, or no sale for
 // Croston, SBA and TSB). The state of the model is left at the end of y.
 //
@@ -71,14 +71,14 @@ func newModel(method Method, m int) (mod model, sp *space, ok bool) {
 // each parameter, within a bracket around it that halves every round and
 // includes the bounds it reaches. Cost O(E·n), E ≈ 10 + 20·d evaluations
 // for d parameters beyond a grid of at most 36 points (HoltWinters).
-func fit(method Method, y []float64, m int) (mod model, onBound []string, ok bool) {
+func fit(method Method, y []float64, m int) (mod model, ok bool) {
 	mod, sp, ok := newModel(method, m)
 	if !ok || mod.reset(y) > len(y) {
-		return nil, nil, false
+		return nil, false
 	}
 	if sp == nil {
 		runThrough(mod, y)
-		return mod, nil, true
+		return mod, true
 	}
 	if hw, isHW := mod.(*hwModel); isHW {
 		// The initial state depends on y only: compute it once.
@@ -145,16 +145,28 @@ func fit(method Method, y []float64, m int) (mod model, onBound []string, ok boo
 	}
 	f.set(best)
 	f.sse(y)
-	for i, v := range best {
+	return mod, true
+}
+
+// onBound names the parameters of a model of method fitted to p that sit
+// on a bound of their range ("alpha at its lower bound 0.01").
+func onBound(method Method, p Params) []string {
+	_, sp, ok := newModel(method, 2)
+	if !ok || sp == nil {
+		return nil
+	}
+	var out []string
+	for i, name := range sp.names {
+		v := map[string]float64{"alpha": p.Alpha, "beta": p.Beta, "gamma": p.Gamma, "phi": p.Phi}[name]
 		switch {
 		case sp.lo[i] == sp.hi[i]:
 		case v == sp.lo[i]:
-			onBound = append(onBound, fmt.Sprintf("%s at its lower bound %g", sp.names[i], v))
+			out = append(out, fmt.Sprintf("%s at its lower bound %g", name, v))
 		case v == sp.hi[i]:
-			onBound = append(onBound, fmt.Sprintf("%s at its upper bound %g", sp.names[i], v))
+			out = append(out, fmt.Sprintf("%s at its upper bound %g", name, v))
 		}
 	}
-	return mod, onBound, true
+	return out
 }
 
 // golden runs goldenSteps steps of golden-section search for a minimum of

@@ -100,7 +100,7 @@ func TestFitReachesTheOptimumAndBounds(t *testing.T) {
 				best, bestA = s, a
 			}
 		}
-		mod, onBound, ok := fit(SES, tc.y, 1)
+		mod, ok := fit(SES, tc.y, 1)
 		if !ok {
 			t.Fatalf("%v: no fit", tc.y)
 		}
@@ -108,8 +108,8 @@ func TestFitReachesTheOptimumAndBounds(t *testing.T) {
 		if s := (&sesModel{alpha: got}).sse(tc.y); s > best*(1+1e-3)+1e-9 {
 			t.Errorf("%v: α %.4f gives SSE %.6f, scan's α %.4f gives %.6f", tc.y, got, s, bestA, best)
 		}
-		if (len(onBound) > 0) != tc.onBound {
-			t.Errorf("%v: α %.4f, on bound %v, want on bound: %v", tc.y, got, onBound, tc.onBound)
+		if b := onBound(SES, mod.params()); (len(b) > 0) != tc.onBound {
+			t.Errorf("%v: α %.4f, on bound %v, want on bound: %v", tc.y, got, b, tc.onBound)
 		}
 	}
 }
