@@ -24,6 +24,23 @@ type score struct {
 	// one origin, over the origins; pairs counts them.
 	cross float64
 	pairs int
+	// wsse and wcnt weigh the squared errors of both windows by recency
+	// (halved every RecencyHalfLifeWeeks before the last week).
+	wsse, wcnt float64
+}
+
+// RecencyHalfLifeWeeks is the age, in weeks, at which an error weighs half
+// as much as one of the last week in the choice of the method: an item
+// whose sales change (a collection that ends) is judged on its recent
+// weeks.
+const RecencyHalfLifeWeeks = 13
+
+// wrmse is the recency-weighted RMSE over both windows.
+func (s *score) wrmse() float64 {
+	if s.wcnt == 0 {
+		return math.Inf(1)
+	}
+	return math.Sqrt(s.wsse / s.wcnt)
 }
 
 func (s *score) rmse(w ...int) float64 {
@@ -86,17 +103,23 @@ func (r *Result) forecast(y []float64, forced Method, horizon, m int) {
 			if hv > 0 && s.rmse(0) < (1-Margin)*test.rmse(0) {
 				test = s
 			}
-			if s.rmse(0, 1) < (1-Margin)*final.rmse(0, 1) {
+			if s.wrmse() < (1-Margin)*final.wrmse() {
 				final = s
 			}
 		}
 		r.Method = final.method
 		r.ValidationWeeks = hv
 		r.ValidationRMSE = final.rmse(0, 1)
-		r.Sigma = math.Sqrt((final.sse[0] + final.sse[1]) / final.vsum)
-		r.ErrorRMS = final.rmse(0, 1)
+		// Spread from few errors: scaled to the variance of a Student t
+		// with ν = origins − 1 degrees of freedom, ν/(ν−2).
+		t := 1.0
+		if nu := float64(n-aEnd) - 1; nu > 2 {
+			t = nu / (nu - 2)
+		}
+		r.Sigma = math.Sqrt(t * (final.sse[0] + final.sse[1]) / final.vsum)
+		r.ErrorRMS = math.Sqrt(t) * final.rmse(0, 1)
 		if final.pairs > 0 {
-			r.ErrorCovariance = math.Max(0, final.cross/float64(final.pairs))
+			r.ErrorCovariance = t * math.Max(0, final.cross/float64(final.pairs))
 		}
 		if hv > 0 {
 			// The error reported: the method the validation window chose,
@@ -166,6 +189,9 @@ func backtest(method Method, y []float64, aEnd, vEnd, hs, m int) score {
 			sum += e
 			s.sse[w] += e * e
 			s.cnt[w]++
+			rw := math.Exp2(-float64(n-(t+k)) / RecencyHalfLifeWeeks)
+			s.wsse += rw * e * e
+			s.wcnt += rw
 			s.vsum += v[k]
 			if k == 1 {
 				if w == 1 {

@@ -37,8 +37,10 @@
 // windows with its parameters kept, its state taking in each week as it
 // passes; from every origin it forecasts up to min(Options.HorizonWeeks,
 // H) weeks ahead within the origin's window. The candidate with the least
-// root mean squared error over both windows is chosen
-// (Result.ValidationRMSE); going through the candidates in order of
+// root mean squared error over both windows is chosen, each error weighed
+// by its recency (halved every RecencyHalfLifeWeeks, 13, before the last
+// week: an item whose sales die out is judged on its last weeks);
+// Result.ValidationRMSE is its plain RMSE. Going through the candidates in order of
 // preference, one replaces the choice so far only when its error is
 // lower by more than Margin (2%). The order puts the method of the
 // series' demand class first:
@@ -84,7 +86,9 @@
 // window; its variance the larger of the method's innovations-model
 // variance (one-step σ from the backtest errors, scaled by the model's
 // error weights) and an empirical one from the backtest errors (their
-// mean square and the mean product of two errors of the same origin).
+// mean square and the mean product of two errors of the same origin),
+// both scaled by ν/(ν−2), ν = the number of backtest origins − 1 (the
+// variance of a Student t: the spread is estimated from few errors).
 // Over-dispersed demand (variance above the mean, as intermittent demand
 // is) is negative binomial, with mass at zero; the rest normal clipped at
 // 0. Result.SafetyUnits gives the safety stock at a service level.

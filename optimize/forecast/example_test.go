@@ -26,5 +26,5 @@ func ExampleForecast() {
 		d.Mean, d.ProbZero(), q95, safety)
 	// Output:
 	// ses (intermittent, ADI 3.33): 0.41 units/week, MASE 0.60 over 5 weeks
-	// 21 days: mean 1.22 units, P(no sale) 0.37, 95% quantile 4, safety stock 2.78 units
+	// 21 days: mean 1.22 units, P(no sale) 0.42, 95% quantile 4, safety stock 2.78 units
 }
