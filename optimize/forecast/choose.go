@@ -35,6 +35,24 @@ type score struct {
 // weeks.
 const RecencyHalfLifeWeeks = 13
 
+// recencyWeights[a] is the weight of an error a weeks before the last
+// week, 2^(−a/RecencyHalfLifeWeeks), for the ages the windows span.
+var recencyWeights = func() []float64 {
+	w := make([]float64, 2*MaxHoldoutWeeks+DefaultSeasonWeeks)
+	for a := range w {
+		w[a] = math.Exp2(-float64(a) / RecencyHalfLifeWeeks)
+	}
+	return w
+}()
+
+// recency is the weight of an error age weeks before the last week.
+func recency(age int) float64 {
+	if age < len(recencyWeights) {
+		return recencyWeights[age]
+	}
+	return math.Exp2(-float64(age) / RecencyHalfLifeWeeks)
+}
+
 // wrmse is the recency-weighted RMSE over both windows.
 func (s *score) wrmse() float64 {
 	if s.wcnt == 0 {
@@ -189,7 +207,7 @@ func backtest(method Method, y []float64, aEnd, vEnd, hs, m int) score {
 			sum += e
 			s.sse[w] += e * e
 			s.cnt[w]++
-			rw := math.Exp2(-float64(n-(t+k)) / RecencyHalfLifeWeeks)
+			rw := recency(n - (t + k))
 			s.wsse += rw * e * e
 			s.wcnt += rw
 			s.vsum += v[k]
