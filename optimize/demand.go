@@ -17,11 +17,17 @@ import (
 // within the product's transit limit: the earliest a replenishment ordered
 // now can arrive. DemandUnits is the forecast demand over the window (the
 // weekly forecast spread evenly over the days of each week), SafetyUnits
-// the policy's safety_stock_days of the window's mean daily demand, and
+// the policy's safety_stock_days of the window's mean daily demand, or,
+// with Options.ServiceLevel, the ServiceLevel quantile of the demand over
+// the window minus DemandUnits (forecast.Result.SafetyUnits), and
 //
 //	NeedUnits = max(0, DemandUnits + SafetyUnits − AvailableUnits)
 //
 // with AvailableUnits = on hand + in transit − reserved at the site.
+// QuantileUnits = DemandUnits + SafetyUnits is the ServiceLevel quantile
+// of the demand over the window: ServiceLevel is the one asked, or, with
+// the days rule, the probability that the forecast's distribution
+// (forecast.Result.DemandOver) gives to demand at most QuantileUnits.
 type Requirement struct {
 	Site           string          `json:"site"`
 	SKU            string          `json:"sku"`
@@ -31,8 +37,12 @@ type Requirement struct {
 	AvailableUnits float64         `json:"available_units"`
 	NeedUnits      float64         `json:"need_units"`
 	Method         forecast.Method `json:"method"`
+	Params         forecast.Params `json:"params"` // the method's fitted smoothing parameters
 	MASE           float64         `json:"mase"`
 	Backtested     bool            `json:"backtested"`
+	ValidationRMSE float64         `json:"validation_rmse"` // units per week, the error that chose the method
+	ServiceLevel   float64         `json:"service_level"`   // see above
+	QuantileUnits  float64         `json:"quantile_units"`  // units, see above
 	// Reachable is false when no source can deliver within the product's
 	// transit limit: all of the need is then shortfall.
 	Reachable bool `json:"reachable"`

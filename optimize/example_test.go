@@ -54,10 +54,10 @@ func ExamplePlan() {
 	}
 	// Output:
 	// optimal shortfall 0
-	// DC-PAR -> BTQ-PAR BAG-01: 5.0 units by road
-	// DC-PAR -> BTQ-PAR EDP-01: 46.4 units by road
+	// DC-PAR -> BTQ-PAR BAG-01: 4.9 units by road
+	// DC-PAR -> BTQ-PAR EDP-01: 46.1 units by road
 	// DC-PAR -> BTQ-LON BAG-01: 2.0 units by road
-	// DC-PAR -> BTQ-LON EDP-01: 24.2 units by road
+	// DC-PAR -> BTQ-LON EDP-01: 24.4 units by road
 }
 
 // Sweep the carbon price over one warm-started model.
@@ -74,9 +74,9 @@ func ExamplePareto() {
 		fmt.Printf("%g EUR/t: %.2f EUR, frontier %v\n", p.CarbonPriceEURPerT, p.CostEUR, p.OnFrontier)
 	}
 	// Output:
-	// 0 EUR/t: 12.71 EUR, frontier true
-	// 100 EUR/t: 12.71 EUR, frontier true
-	// 800 EUR/t: 12.71 EUR, frontier true
+	// 0 EUR/t: 12.70 EUR, frontier true
+	// 100 EUR/t: 12.70 EUR, frontier true
+	// 800 EUR/t: 12.70 EUR, frontier true
 }
 
 // Every route from the Paris distribution centre, built in one pass.

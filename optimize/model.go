@@ -30,6 +30,11 @@ type Options struct {
 	TimeLimit time.Duration
 	// Factors gives lane emission intensities; nil means carbon.Default().
 	Factors *carbon.Table
+	// ServiceLevel, when above 0, sets each requirement's safety stock at
+	// the ServiceLevel quantile of its demand over lead time + review
+	// period (forecast.Result.SafetyUnits) instead of the policy's
+	// safety_stock_days of demand; it must be below 1.
+	ServiceLevel float64
 	// Progress, when not nil, is called at every stage and every 1024
 	// forecasts: a hook for heartbeats of long-running activities. It runs
 	// on the planning goroutine and must return quickly.
@@ -141,6 +146,9 @@ func build(ctx context.Context, in *sillage.Network, opt *Options) (*model, erro
 		if !finiteNonNeg(p) {
 			return nil, fmt.Errorf("%w: path price %v EUR/t must be a finite number >= 0", sillage.ErrInvalid, p)
 		}
+	}
+	if !(opt.ServiceLevel >= 0 && opt.ServiceLevel < 1) {
+		return nil, fmt.Errorf("%w: service level %v must be 0 (safety stock in days) or strictly between 0 and 1", sillage.ErrInvalid, opt.ServiceLevel)
 	}
 	if opt.TimeLimit < 0 {
 		return nil, fmt.Errorf("%w: time limit %v must not be negative", sillage.ErrInvalid, opt.TimeLimit)
@@ -279,21 +287,30 @@ func (m *model) requirements(ctx context.Context, opt *Options) error {
 	for i, d := range dems {
 		window := lead[i] + review
 		demand := demandOver(fc[i].Weekly, window)
+		dist := fc[i].DemandOver(window)
 		var safety float64
-		if window > 0 {
+		switch {
+		case opt.ServiceLevel > 0 && window > 0:
+			safety, _ = fc[i].SafetyUnits(window, opt.ServiceLevel) // the level is checked above
+		case window > 0:
 			safety = n.Policy.SafetyStockDays * demand / window
-		} else {
+		default:
 			safety = n.Policy.SafetyStockDays * fc[i].Weekly[0] / 7
 		}
 		if demand+safety <= 0 {
 			continue // nothing to cover, whatever the stock
 		}
 		a := avail[[2]int32{int32(d.site), int32(d.sku)}]
+		level := opt.ServiceLevel
+		if level == 0 || window <= 0 {
+			level = dist.CDF(demand + safety)
+		}
 		m.reqs = append(m.reqs, Requirement{
 			Site: n.Sites[d.site].ID, SKU: n.Products[d.sku].SKU,
 			LeadTimeDays: lead[i], DemandUnits: demand, SafetyUnits: safety,
 			AvailableUnits: a, NeedUnits: math.Max(0, demand+safety-a),
-			Method: fc[i].Method, MASE: fc[i].MASE, Backtested: fc[i].Backtested,
+			Method: fc[i].Method, Params: fc[i].Params, MASE: fc[i].MASE, Backtested: fc[i].Backtested,
+			ValidationRMSE: fc[i].ValidationRMSE, ServiceLevel: level, QuantileUnits: demand + safety,
 			Reachable: reach[i],
 		})
 		m.reqSite = append(m.reqSite, int32(d.site))

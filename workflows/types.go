@@ -201,7 +201,7 @@ type SnapshotResult struct {
 // ForecastResult summarises the demand forecast over the horizon.
 type ForecastResult struct {
 	Series       int     `json:"series"`
-	Intermittent int     `json:"intermittent"` // series forecast with Croston/SBA
+	Intermittent int     `json:"intermittent"` // series forecast with Croston/SBA/TSB
 	DemandUnits  float64 `json:"demand_units"` // forecast demand over the horizon, all series
 	MeanMASE     float64 `json:"mean_mase"`    // mean backtest MASE over series that have one
 	Method       string  `json:"method,omitempty"`

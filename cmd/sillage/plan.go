@@ -21,7 +21,7 @@ func init() {
 	register(&command{
 		name:  "plan",
 		short: "solve the replenishment plan of a network (linear program)",
-		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements]\n       sillage plan --remote --network FILE [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--db URL] [--name NAME] [--wait-orders]",
+		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements] [--service-level Q]\n       sillage plan --remote --network FILE [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--db URL] [--name NAME] [--wait-orders]",
 		long: `Plan forecasts the demand of every boutique and product, routes every
 source to every boutique over the carbon-priced cheapest paths, and solves
 the replenishment linear program with COIN-OR CLP:
@@ -49,15 +49,23 @@ With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
 "shortfalls","binding":[{"constraint","shadow_price"}],"variables",
 "constraints","build_seconds","solve_seconds",...}; --requirements adds
 "requirements" (per boutique and product: lead time, forecast demand,
-safety stock, available, need, forecast method and its backtest MASE).
+safety stock, available, need, the forecast method, its fitted
+parameters, its validation RMSE and backtest MASE, and the service level
+and quantile of demand that the safety stock covers).
+
+With --service-level Q (0 < Q < 1) the safety stock of every boutique and
+product is the Q-quantile of its demand over lead time + review period
+minus the forecast demand, instead of the policy's safety_stock_days; the
+quantiles come from the forecast's backtest errors (negative binomial,
+with mass at zero, for intermittent demand).
 
 With --remote the plan runs on the Temporal workers instead: a
 PlanWorkflow is started for the network (stored under --name, else the
 file's name; seeded from the file into --db when it is not stored yet),
 and its outcome is printed as a local plan is. Give --db (or $SILLAGE_DB)
 as the workers' database to get every line back; otherwise the largest
-lines are shown. --export-mps, --time-limit, --method and --requirements
-are local only.`,
+lines are shown. --export-mps, --time-limit, --method, --requirements and
+--service-level are local only.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			file := fs.String("network", "", "network `FILE` (YAML)")
 			price := fs.Float64("carbon-price", 0, "carbon price `P` in EUR per tonne CO2e (default: the network's policy)")
@@ -65,7 +73,8 @@ are local only.`,
 			mps := fs.String("export-mps", "", "also write the LP to MPS file `F`")
 			limit := fs.Float64("time-limit", 0, "stop the solve after `S` seconds of CPU time (0: no limit)")
 			method := fs.String("method", "dual", "CLP `algorithm`: dual, primal or barrier")
-			reqs := fs.Bool("requirements", false, "also print the requirement of every boutique and product (forecast, safety stock, need, method, MASE)")
+			reqs := fs.Bool("requirements", false, "also print the requirement of every boutique and product (forecast, safety stock, need, method, parameters, errors, service level)")
+			level := fs.Float64("service-level", 0, "safety stock at the `Q` quantile of demand over lead time + review period (0: the policy's safety_stock_days)")
 			remote := fs.Bool("remote", false, "plan on the Temporal workers (a PlanWorkflow) instead of in this process")
 			addr, ns := temporalFlags(fs)
 			db := dbFlag(fs)
@@ -85,7 +94,10 @@ are local only.`,
 				if err != nil {
 					return usageErrorf("--method: %v", err)
 				}
-				opt := optimize.Options{Method: m, TimeLimit: time.Duration(*limit * float64(time.Second))}
+				if !(*level >= 0 && *level < 1) {
+					return usageErrorf("--service-level must be strictly between 0 and 1, is %g", *level)
+				}
+				opt := optimize.Options{Method: m, TimeLimit: time.Duration(*limit * float64(time.Second)), ServiceLevel: *level}
 				if optimizeFlagGiven(fs, "carbon-price") {
 					if *price < 0 {
 						return usageErrorf("--carbon-price must not be negative, is %g", *price)
@@ -93,7 +105,7 @@ are local only.`,
 					opt.CarbonPriceEURPerT = price
 				}
 				if *remote {
-					for _, f := range []string{"export-mps", "time-limit", "method", "requirements"} {
+					for _, f := range []string{"export-mps", "time-limit", "method", "requirements", "service-level"} {
 						if optimizeFlagGiven(fs, f) {
 							return usageErrorf("--%s does not go with --remote", f)
 						}
@@ -246,13 +258,14 @@ func printPlan(w io.Writer, res *optimize.Result, withRequirements bool) {
 	if withRequirements && len(res.Requirements) > 0 {
 		fmt.Fprintln(w, "\nrequirements (units; forecast over lead time + review period):")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  site\tsku\tlead days\tdemand\tsafety\tavailable\tneed\tmethod\tMASE")
+		fmt.Fprintln(tw, "  site\tsku\tlead days\tdemand\tsafety\tavailable\tneed\tmethod\tparameters\tval RMSE\tMASE\tlevel\tquantile")
 		for _, q := range res.Requirements {
 			mase := "–"
 			if q.Backtested {
 				mase = fmt.Sprintf("%.2f", q.MASE)
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%g\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\n", q.Site, q.SKU, q.LeadTimeDays, q.DemandUnits, q.SafetyUnits, q.AvailableUnits, q.NeedUnits, q.Method, mase)
+			fmt.Fprintf(tw, "  %s\t%s\t%g\t%.2f\t%.2f\t%.2f\t%.2f\t%s\t%s\t%.2f\t%s\t%.3f\t%.2f\n", q.Site, q.SKU, q.LeadTimeDays, q.DemandUnits, q.SafetyUnits,
+				q.AvailableUnits, q.NeedUnits, q.Method, q.Params, q.ValidationRMSE, mase, q.ServiceLevel, q.QuantileUnits)
 		}
 		tw.Flush()
 	}

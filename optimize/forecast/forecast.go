@@ -3,6 +3,7 @@ package forecast
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/sillage/sillage"
 )
@@ -12,14 +13,19 @@ type Method string
 
 // Methods.
 const (
-	Zero        Method = "zero"         // no sale in the history: forecast 0
-	Naive       Method = "naive"        // one week of history: repeat it
+	Zero        Method = "zero"         // forecast 0
+	Naive       Method = "naive"        // repeat the last week
 	SES         Method = "ses"          // simple exponential smoothing
-	Holt        Method = "holt"         // Holt's linear trend
-	HoltWinters Method = "holt-winters" // additive Holt–Winters, trend and season
 	Croston     Method = "croston"      // Croston's method for intermittent demand
-	SBA         Method = "sba"          // Syntetos–Boylan approximation
+	SBA         Method = "sba"          // Syntetos–Boylan approximation (Croston corrected for bias)
+	TSB         Method = "tsb"          // Teunter–Syntetos–Babai: smoothed probability of a sale times size
+	Holt        Method = "holt"         // Holt's linear trend, damped
+	HoltWinters Method = "holt-winters" // additive Holt–Winters, damped trend and season
 )
+
+// Methods lists every method, in the order the choice prefers them on
+// equal validation error for a smooth or erratic series.
+var Methods = []Method{SES, Holt, HoltWinters, TSB, SBA, Croston, Naive, Zero}
 
 // Class is the demand class of a series after Syntetos, Boylan and Croston.
 type Class string
@@ -56,6 +62,10 @@ const (
 	ScaleUnit  Scale = "unit"       // 1 unit, when the training part is all zeros
 )
 
+// MinChoiceWeeks is the shortest history whose method is chosen by
+// backtest; a shorter one gets the method of its demand class.
+const MinChoiceWeeks = 16
+
 // Options configures Forecast.
 type Options struct {
 	HorizonWeeks int    // weeks to forecast, >= 1
@@ -66,32 +76,61 @@ type Options struct {
 // Params holds the smoothing parameters of a fitted model (those the
 // method does not use are 0).
 type Params struct {
-	Alpha float64 `json:"alpha,omitempty"` // level (or size and interval, Croston and SBA)
-	Beta  float64 `json:"beta,omitempty"`  // trend
+	Alpha float64 `json:"alpha,omitempty"` // level; size (TSB); size and interval (Croston, SBA)
+	Beta  float64 `json:"beta,omitempty"`  // trend; probability of a sale (TSB)
 	Gamma float64 `json:"gamma,omitempty"` // season
+	Phi   float64 `json:"phi,omitempty"`   // damping of the trend
 }
 
 // Result is the forecast of one series.
 type Result struct {
-	Method Method    `json:"method"`
-	Class  Class     `json:"class"`
-	ADI    float64   `json:"adi"`    // average inter-demand interval, weeks; +Inf is reported as 0 for a series with no sale
-	CV2    float64   `json:"cv2"`    // squared coefficient of variation of the non-zero weeks
-	Params Params    `json:"params"` // fitted on the whole history
-	Weekly []float64 `json:"weekly"` // forecast units for each of the next HorizonWeeks weeks
-	// MASE is the mean absolute scaled error of the rolling-origin
-	// backtest (see the package documentation); 0 when not Backtested.
+	Method Method  `json:"method"`
+	Class  Class   `json:"class"`
+	ADI    float64 `json:"adi"` // average inter-demand interval, weeks; 0 for a series with no sale
+	CV2    float64 `json:"cv2"` // squared coefficient of variation of the non-zero weeks
+	Params Params  `json:"params"`
+	// OnBound names the fitted parameters that sit on a bound of their
+	// admissible range ("alpha at its lower bound 0.01"): the best fit
+	// may lie beyond the range.
+	OnBound     []string  `json:"on_bound,omitempty"`
+	SeasonWeeks int       `json:"season_weeks"` // season length the forecast used, weeks
+	Weekly      []float64 `json:"weekly"`       // forecast units for each of the next HorizonWeeks weeks
+	// MASE is the mean absolute scaled error of the rolling-origin test
+	// (see the package documentation); 0 when not Backtested.
 	MASE       float64 `json:"mase"`
 	Backtested bool    `json:"backtested"`
-	Holdout    int     `json:"holdout_weeks"` // weeks held out, H
+	Holdout    int     `json:"holdout_weeks"` // weeks of the test window, H
 	Scale      Scale   `json:"scale,omitempty"`
+	// ValidationWeeks is the length of the validation window (0 when the
+	// method was not chosen by backtest) and ValidationRMSE the root mean
+	// squared error, in units, that chose the method: over the rolling
+	// origins of the validation and test windows.
+	ValidationWeeks int     `json:"validation_weeks"`
+	ValidationRMSE  float64 `json:"validation_rmse"`
+	// Sigma is the root mean squared one-step error out of sample, in
+	// units per week: the spread that DemandOver scales to a lead time.
+	Sigma float64 `json:"sigma"`
+	// ErrorRMS is the root mean squared error of the backtest over every
+	// horizon (units per week; equal to ValidationRMSE when the method
+	// was chosen), and ErrorCovariance the mean product of two errors of
+	// the same origin at different horizons (units², at least 0): what
+	// makes the errors of a lead time add up more than independent ones
+	// would (a level estimated too high stays too high for weeks).
+	ErrorRMS        float64 `json:"error_rms"`
+	ErrorCovariance float64 `json:"error_covariance"`
 }
 
 // Forecast forecasts the next opt.HorizonWeeks weeks of a weekly history
-// (units, oldest first). It returns an error wrapping sillage.ErrInvalid for
-// a negative or non-finite value, a horizon below 1, a negative season or
-// an unknown or unusable forced method. Cost: O(G·n) for n weeks and a
-// parameter grid of G points (at most 80).
+// (units, oldest first), choosing the method by rolling-origin backtest
+// unless opt.Method forces one. It returns an error wrapping
+// sillage.ErrInvalid for a negative or non-finite value, a horizon below
+// 1, a negative season or an unknown or unusable forced method. Cost:
+// O(C·E·n) for n weeks, C candidate methods and E ≈ 100 evaluations per
+// fit (see fit); about 0.1 ms for two years of weekly history.
+//
+// Forecast is the entry point for re-fitting from sales: give it the
+// latest weekly sales of a product at a site; it keeps no state between
+// calls.
 func Forecast(history []float64, opt Options) (Result, error) {
 	if opt.HorizonWeeks < 1 {
 		return Result{}, fmt.Errorf("%w: forecast horizon %d weeks, want at least 1", sillage.ErrInvalid, opt.HorizonWeeks)
@@ -108,32 +147,41 @@ func Forecast(history []float64, opt Options) (Result, error) {
 			return Result{}, fmt.Errorf("%w: week %d of the history is %v, want a finite number >= 0", sillage.ErrInvalid, i, v)
 		}
 	}
-	var res Result
-	res.ADI, res.CV2, res.Class = classify(history)
-	method := opt.Method
-	var mod model
-	ok := false
-	if method == "" {
-		method, mod = choose(history, res.Class, m)
-		ok = mod != nil
-	} else if err := usable(method, history, m); err != nil {
-		return Result{}, err
-	}
-	if !ok {
-		mod, ok = fit(method, history, m)
-	}
-	res.Method = method
-	res.Weekly = make([]float64, opt.HorizonWeeks)
-	if ok {
-		res.Params = mod.params()
-		forecasting(mod)
-		runThrough(mod, history)
-		for h := range res.Weekly {
-			res.Weekly[h] = math.Max(0, mod.predict(h+1))
+	if opt.Method != "" {
+		if err := usable(opt.Method, history, m); err != nil {
+			return Result{}, err
 		}
 	}
-	res.backtest(history, method, m)
+	var res Result
+	res.ADI, res.CV2, res.Class = classify(history)
+	res.SeasonWeeks = m
+	res.forecast(history, opt.Method, opt.HorizonWeeks, m)
 	return res, nil
+}
+
+// usable checks that a forced method exists and fits the history length.
+func usable(method Method, y []float64, m int) error {
+	need := 0
+	switch method {
+	case Zero:
+	case Naive, Croston, SBA, TSB:
+		need = 1
+	case SES:
+		need = 2
+	case Holt:
+		need = 3
+	case HoltWinters:
+		if m < 2 {
+			return fmt.Errorf("%w: method %s needs a season of at least 2 weeks", sillage.ErrInvalid, method)
+		}
+		need = m + 1
+	default:
+		return fmt.Errorf("%w: unknown forecast method %q", sillage.ErrInvalid, method)
+	}
+	if len(y) < need {
+		return fmt.Errorf("%w: method %s needs at least %d weeks of history, has %d", sillage.ErrInvalid, method, need, len(y))
+	}
+	return nil
 }
 
 // classify returns ADI, CV² and the class of a series. ADI is the number of
@@ -168,133 +216,20 @@ func classify(y []float64) (adi, cv2 float64, c Class) {
 	return adi, cv2, c
 }
 
-// choose picks the method of a series (see the package documentation) and
-// returns its fitted model when it fitted one on the way (nil otherwise).
-func choose(y []float64, c Class, m int) (Method, model) {
-	switch {
-	case c == ClassNone:
-		return Zero, nil
-	case c == ClassIntermittent || c == ClassLumpy:
-		return SBA, nil
-	case len(y) == 1:
-		return Naive, nil
-	}
-	type cand struct {
-		method Method
-		k      int // smoothing parameters
-	}
-	cands := []cand{{SES, 1}}
-	window := 1
-	if len(y) >= 4 {
-		cands = append(cands, cand{Holt, 2})
-		window = 2
-	}
-	if m >= 2 && len(y) >= 2*m {
-		cands = append(cands, cand{HoltWinters, 3})
-		window = m
-		if len(y) >= 3*m {
-			window = 2 * m // where Holt–Winters starts (see hwModel)
+// String writes the parameters the method uses, as "α=0.12 β=0.05
+// φ=0.98", or "–" when it has none.
+func (p Params) String() string {
+	var parts []string
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"α", p.Alpha}, {"β", p.Beta}, {"γ", p.Gamma}, {"φ", p.Phi}} {
+		if f.v != 0 {
+			parts = append(parts, fmt.Sprintf("%s=%.3g", f.name, f.v))
 		}
 	}
-	best, bestScore := SES, math.Inf(1)
-	var bestMod model
-	nw := float64(len(y) - window)
-	for _, c := range cands {
-		mod, ok := fit(c.method, y, m)
-		if !ok {
-			continue
-		}
-		sse := sseFrom(mod, y, window)
-		// Floor the error so that exact fits compare by the penalty alone.
-		score := nw*math.Log(math.Max(sse/nw, 1e-12)) + 2*float64(c.k)
-		if score < bestScore {
-			best, bestScore, bestMod = c.method, score, mod
-		}
+	if len(parts) == 0 {
+		return "–"
 	}
-	return best, bestMod
-}
-
-// usable checks that a forced method exists and fits the history length.
-func usable(method Method, y []float64, m int) error {
-	need := 0
-	switch method {
-	case Zero:
-	case Naive, Croston, SBA:
-		need = 1
-	case SES:
-		need = 2
-	case Holt:
-		need = 3
-	case HoltWinters:
-		if m < 2 {
-			return fmt.Errorf("%w: method %s needs a season of at least 2 weeks", sillage.ErrInvalid, method)
-		}
-		need = m + 1
-	default:
-		return fmt.Errorf("%w: unknown forecast method %q", sillage.ErrInvalid, method)
-	}
-	if len(y) < need {
-		return fmt.Errorf("%w: method %s needs at least %d weeks of history, has %d", sillage.ErrInvalid, method, need, len(y))
-	}
-	return nil
-}
-
-// backtest fills MASE, Backtested, Holdout and Scale.
-func (r *Result) backtest(y []float64, method Method, m int) {
-	n := len(y)
-	h := min(MaxHoldoutWeeks, n/4)
-	if n < 4 || h < 1 {
-		return
-	}
-	train := y[:n-h]
-	mod, ok := fit(method, train, m)
-	if !ok {
-		// The training part is too short or, for Croston and SBA, has
-		// no sale yet: those forecast 0 until the first sale.
-		mod = nil
-	}
-	if mod != nil {
-		forecasting(mod)
-		runThrough(mod, train)
-	}
-	var absErr float64
-	for t := n - h; t < n; t++ {
-		pred := 0.0
-		if mod != nil {
-			pred = math.Max(0, mod.predict(1))
-		}
-		absErr += math.Abs(y[t] - pred)
-		if mod != nil {
-			mod.update(y[t])
-		}
-	}
-	mae := absErr / float64(h)
-	var q, level float64
-	for i := 1; i < len(train); i++ {
-		q += math.Abs(train[i] - train[i-1])
-	}
-	q /= float64(len(train) - 1)
-	for _, v := range train {
-		level += v
-	}
-	level /= float64(len(train))
-	r.Backtested, r.Holdout = true, h
-	switch {
-	case q > 0:
-		r.Scale, r.MASE = ScaleNaive, mae/q
-	case mae == 0:
-		r.Scale, r.MASE = ScaleNaive, 0
-	case level > 0:
-		r.Scale, r.MASE = ScaleLevel, mae/level
-	default:
-		r.Scale, r.MASE = ScaleUnit, mae
-	}
-}
-
-// forecasting switches a fitted model to the initial state it uses to
-// forecast beyond the data it is run through (see hwModel).
-func forecasting(mod model) {
-	if hw, ok := mod.(*hwModel); ok {
-		hw.forecasting = true
-	}
+	return strings.Join(parts, " ")
 }
