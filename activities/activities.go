@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
@@ -72,7 +71,7 @@ type Footprints interface {
 type Commands interface {
 	// Publish sends cmd to its site's command topic at QoS 1. A re-send
 	// carries the same command id; the warehouse applies an id once.
-	Publish(ctx context.Context, network string, cmd iot.Command) error
+	Publish(ctx context.Context, network string, cmd sillage.Command) error
 }
 
 // Replanner asks a network's planner for a new plan (see Temporal).

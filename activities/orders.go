@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -383,8 +382,8 @@ func (a *Activities) PublishTransfer(ctx context.Context, c workflows.TransferCo
 	if err != nil {
 		return classify(err)
 	}
-	cmd := iot.Command{
-		ID: c.CommandID, Kind: iot.KindTransferOrder, Site: o.Source, From: o.Source, To: o.Site,
+	cmd := sillage.Command{
+		ID: c.CommandID, Kind: sillage.CommandTransferOrder, Site: o.Source, From: o.Source, To: o.Site,
 		Reference: o.PlanID, IssuedAt: a.clock().UTC(), Deadline: c.Deadline.UTC(), Attempt: c.Attempt,
 	}
 	for _, l := range o.Lines {
@@ -392,7 +391,7 @@ func (a *Activities) PublishTransfer(ctx context.Context, c workflows.TransferCo
 		if p, ok := n.Product(l.SKU); ok {
 			gtin = p.GTIN
 		}
-		cmd.Lines = append(cmd.Lines, iot.CommandLine{SKU: l.SKU, GTIN: gtin, Quantity: l.Quantity})
+		cmd.Lines = append(cmd.Lines, sillage.CommandLine{SKU: l.SKU, GTIN: gtin, Quantity: l.Quantity})
 	}
 	if err := a.Commands.Publish(ctx, c.Network, cmd); err != nil {
 		return classify(fmt.Errorf("publish transfer %s to %s: %w", o.ID, o.Source, err))

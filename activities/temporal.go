@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/workflows"
 )
@@ -136,9 +137,9 @@ func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
 	}
 	status := workflows.AckAccepted
 	switch a.Status {
-	case iot.CommandRejected:
+	case sillage.CommandRejected:
 		status = workflows.AckRejected
-	case iot.CommandAccepted, iot.CommandDone:
+	case sillage.CommandAccepted, sillage.CommandDone:
 	default:
 		return nil // expired and pending are not answers of the warehouse
 	}

@@ -87,7 +87,7 @@ func newFixture(t *testing.T, url string) *fixture {
 		proc: &iot.Processor{Catalog: iot.NewCatalog(n), Trigger: trig, Now: func() time.Time { return t0.Add(time.Hour) }}}
 }
 
-func (f *fixture) process(msgs ...iot.Message) iot.Stats {
+func (f *fixture) process(msgs ...iot.Message) sillage.IngestStats {
 	f.t.Helper()
 	st, err := f.proc.Process(f.ctx, f.st, msgs)
 	if err != nil {
@@ -268,7 +268,7 @@ func TestDeadLetters(t *testing.T) {
 		if len(dl) != len(tests) {
 			t.Fatalf("%d dead letters, want %d", len(dl), len(tests))
 		}
-		reasons := map[string]iot.DeadLetter{}
+		reasons := map[string]sillage.DeadLetter{}
 		for _, d := range dl {
 			reasons[d.Key] = d
 		}

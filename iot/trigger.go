@@ -66,7 +66,7 @@ type CommandAck struct {
 	Network   string
 	Site      string
 	CommandID string
-	Status    CommandStatus
+	Status    sillage.CommandStatus
 	Reason    string
 	At        time.Time
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/mosquitto"
@@ -248,7 +249,7 @@ committed and acknowledged first.`,
 				if *retention > 0 {
 					go pruneSeen(ctx, st, name, *retention, log)
 				}
-				var total iot.Stats
+				var total sillage.IngestStats
 				in := &iot.Ingest{
 					Client:             cfg,
 					Processor:          &iot.Processor{Catalog: cat, Trigger: trig, MaxFutureSkew: *skew, Log: log},
@@ -257,7 +258,7 @@ committed and acknowledged first.`,
 					BatchWait:          *batchWait,
 					ShareGroup:         *share,
 					PublishDeadLetters: true,
-					OnBatch: func(s iot.Stats) {
+					OnBatch: func(s sillage.IngestStats) {
 						total.Add(s)
 						metrics.IngestBatch(name, s)
 					},

@@ -20,7 +20,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdktally "go.temporal.io/sdk/contrib/tally"
 
-	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage"
 )
 
 // Metric names of sillage's own series. The Temporal SDK's series start
@@ -149,7 +149,7 @@ func (m *Metrics) Registry() *prometheus.Registry {
 }
 
 // IngestBatch counts one batch of the ingest of network.
-func (m *Metrics) IngestBatch(network string, s iot.Stats) {
+func (m *Metrics) IngestBatch(network string, s sillage.IngestStats) {
 	if m == nil {
 		return
 	}

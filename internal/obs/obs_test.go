@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs/obstest"
-	"github.com/sillage/sillage/iot"
 )
 
 func TestNewLogger(t *testing.T) {
@@ -85,8 +85,8 @@ func TestLogFlags(t *testing.T) {
 func TestMetricsEndpoint(t *testing.T) {
 	m := New("v1.2.3")
 	defer m.Close()
-	m.IngestBatch("maison", iot.Stats{Messages: 10, Events: 8, Reads: 160, Duplicates: 1, DeadLetters: 1, Snapshots: 1})
-	m.IngestBatch("maison", iot.Stats{Messages: 5, Events: 5, Reads: 100})
+	m.IngestBatch("maison", sillage.IngestStats{Messages: 10, Events: 8, Reads: 160, Duplicates: 1, DeadLetters: 1, Snapshots: 1})
+	m.IngestBatch("maison", sillage.IngestStats{Messages: 5, Events: 5, Reads: 100})
 	m.PlanSolved("maison", "optimal", 0.25, 3275.06, 3993.53)
 	m.PlanSolved("maison", "optimal", 0.5, 100, 50)
 	// A Temporal SDK series goes through tally to the same registry.
@@ -166,7 +166,7 @@ func TestIngestRate(t *testing.T) {
 
 func TestNilMetrics(t *testing.T) {
 	var m *Metrics
-	m.IngestBatch("n", iot.Stats{Messages: 1})
+	m.IngestBatch("n", sillage.IngestStats{Messages: 1})
 	m.PlanSolved("n", "optimal", 1, 1, 1)
 	if m.Temporal() != nil || m.Registry() != nil || m.Close() != nil {
 		t.Error("nil metrics are not inert")
