@@ -12,26 +12,16 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
-// Store is what the activities need from the system of record;
+// Records is what the activities need from the system of record;
 // *store.Store implements it.
-type Store interface {
-	LoadNetwork(ctx context.Context, name string) (*sillage.Network, error)
-	SavePlan(ctx context.Context, p *sillage.Plan) error
-	LoadPlan(ctx context.Context, id string) (*sillage.Plan, error)
-	SaveFootprints(ctx context.Context, planID string, fs []sillage.Footprint) error
-	SaveOrder(ctx context.Context, o sillage.Order) (inserted bool, err error)
-	GetOrder(ctx context.Context, id string) (sillage.Order, error)
-	UpdateOrderStatus(ctx context.Context, id string, status sillage.OrderStatus, reason string) error
-	ApplyOrderEffect(ctx context.Context, e store.OrderEffect) (applied bool, err error)
-	AcquirePlanLease(ctx context.Context, network, planID string, now time.Time, ttl time.Duration) (store.PlanLease, bool, error)
-	ReleasePlanLease(ctx context.Context, network, planID string) (bool, error)
+type Records interface {
+	sillage.NetworkStore
+	sillage.PlanStore
+	sillage.OrderStore
 }
-
-var _ Store = (*store.Store)(nil)
 
 // Planner forecasts, routes and solves (package optimize; see
 // OptimizePlanner).
@@ -99,7 +89,7 @@ type Reporter interface {
 // fail their activities (non-retryably, with a readable message) when
 // they are nil.
 type Activities struct {
-	Store     Store
+	Store     Records
 	Planner   Planner
 	Carbon    Footprints
 	Supplier  Supplier

@@ -377,7 +377,7 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 func TestNegativeStockPlannedAsZero(t *testing.T) {
 	s, _ := seeded(t)
 	ctx := context.Background()
-	if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", store.Delta{OnHand: -50}); err != nil {
+	if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", sillage.PositionDelta{OnHand: -50}); err != nil {
 		t.Fatal(err)
 	}
 	a := newActivities(s)

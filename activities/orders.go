@@ -12,7 +12,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -110,16 +109,16 @@ func OrdersFromPlan(n *sillage.Network, p *sillage.Plan) ([]sillage.Order, error
 
 // holdChanges are the stock changes of creating an order: its units are
 // in transit to its site and, for a transfer, reserved at its source.
-func holdChanges(o sillage.Order, lines []sillage.OrderLine, sign float64) []store.PositionChange {
-	var out []store.PositionChange
+func holdChanges(o sillage.Order, lines []sillage.OrderLine, sign float64) []sillage.PositionChange {
+	var out []sillage.PositionChange
 	for _, l := range lines {
 		q := sign * l.Quantity
 		if q == 0 {
 			continue
 		}
-		out = append(out, store.PositionChange{Site: o.Site, SKU: l.SKU, Delta: store.Delta{InTransit: q}})
+		out = append(out, sillage.PositionChange{Site: o.Site, SKU: l.SKU, Delta: sillage.PositionDelta{InTransit: q}})
 		if o.Kind == sillage.OrderTransfer {
-			out = append(out, store.PositionChange{Site: o.Source, SKU: l.SKU, Delta: store.Delta{Reserved: q}})
+			out = append(out, sillage.PositionChange{Site: o.Source, SKU: l.SKU, Delta: sillage.PositionDelta{Reserved: q}})
 		}
 	}
 	return out
@@ -155,7 +154,7 @@ func (a *Activities) CreateOrder(ctx context.Context, ref workflows.OrderRef) (w
 	if err != nil {
 		return workflows.OrderState{}, classify(err)
 	}
-	applied, err := a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	applied, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "hold", Network: ref.Network, Changes: holdChanges(o, o.Lines, +1),
 	})
 	if err != nil {
@@ -217,7 +216,7 @@ func (a *Activities) ReleaseOrder(ctx context.Context, r workflows.Release) (wor
 			units += q
 		}
 	}
-	_, err = a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	_, err = a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "release:" + string(r.Status), Network: r.Network,
 		Changes: holdChanges(o, rel, -1), Status: r.Status, Reason: r.Reason,
 	})
@@ -344,7 +343,7 @@ func (a *Activities) ReceiveOrder(ctx context.Context, p workflows.ReceiptProgre
 			consumed = append(consumed, sillage.OrderLine{SKU: l.SKU, Quantity: q})
 		}
 	}
-	if _, err := a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	if _, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "receipt:" + strconv.Itoa(p.Seq), Network: p.Network, Changes: holdChanges(o, consumed, -1),
 	}); err != nil {
 		return classify(fmt.Errorf("receipt %d of order %s: %w", p.Seq, o.ID, err))
@@ -359,7 +358,7 @@ func (a *Activities) ReceiveOrder(ctx context.Context, p workflows.ReceiptProgre
 		}
 	}
 	reason := fmt.Sprintf("received %g units", p.TotalUnits)
-	if _, err := a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	if _, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "final", Network: p.Network, Changes: holdChanges(o, rest, -1),
 		Status: sillage.OrderReceived, Reason: reason,
 	}); err != nil {

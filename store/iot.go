@@ -14,14 +14,10 @@ import (
 	"github.com/sillage/sillage"
 )
 
-// The methods of this file implement sillage.ItemStore and sillage.CommandStore on
-// the tables of migration 0002_iot.
+// The methods of this file implement sillage.ItemStore and
+// sillage.CommandStore on the tables of migration 0002_iot.
 
-var (
-	_ sillage.ItemStore      = (*Store)(nil)
-	_ sillage.CommandStore   = (*Store)(nil)
-	_ sillage.ItemPrefetcher = (*iotTx)(nil)
-)
+var _ sillage.ItemPrefetcher = (*iotTx)(nil)
 
 // iotChunk is how many rows one multi-row statement writes into iot_items
 // when the item log is folded (6 parameters a row: well below SQLite's
