@@ -23,9 +23,9 @@ type Records interface {
 	sillage.OrderStore
 }
 
-// Planner forecasts, routes and solves (package optimize; see
-// OptimizePlanner).
-type Planner interface {
+// Optimizer forecasts, routes and solves (package optimize; see
+// LocalOptimizer).
+type Optimizer interface {
 	// Forecast summarises the demand forecast of n over its policy's
 	// horizon.
 	Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error)
@@ -84,13 +84,13 @@ type Reporter interface {
 	WriteReport(ctx context.Context, in workflows.ReportInput) (workflows.ReportResult, error)
 }
 
-// Activities implements workflows.Activities. Store, Planner, Carbon
+// Activities implements workflows.Activities. Store, Optimizer, Carbon
 // and Supplier are required; Commands, Replanner, Notifier and Reporter
 // fail their activities (non-retryably, with a readable message) when
 // they are nil.
 type Activities struct {
 	Store     Records
-	Planner   Planner
+	Optimizer Optimizer
 	Carbon    Footprints
 	Supplier  Supplier
 	Commands  Commands

@@ -47,7 +47,7 @@ func seeded(t *testing.T) (*store.Store, *sillage.Network) {
 // newActivities returns activities over the store with the real planner
 // and footprints.
 func newActivities(s *store.Store) *Activities {
-	return &Activities{Store: s, Planner: OptimizePlanner{}, Carbon: CarbonFootprints{}, Supplier: &SimulatedSupplier{}}
+	return &Activities{Store: s, Optimizer: LocalOptimizer{}, Carbon: CarbonFootprints{}, Supplier: &SimulatedSupplier{}}
 }
 
 func position(t *testing.T, s *store.Store, site, sku string) sillage.Position {
@@ -329,7 +329,7 @@ func TestOrdersFromPlan(t *testing.T) {
 
 // failingPlanner returns an error from Solve.
 type failingPlanner struct {
-	OptimizePlanner
+	LocalOptimizer
 	err error
 }
 
@@ -350,7 +350,7 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 		{errors.New("connection reset"), "", true},
 	} {
 		a := newActivities(s)
-		a.Planner = failingPlanner{err: c.err}
+		a.Optimizer = failingPlanner{err: c.err}
 		in := workflows.StepInput{PlanID: "tiny:e", Network: "tiny"}
 		_, err := a.Solve(ctx, in)
 		var app *temporal.ApplicationError

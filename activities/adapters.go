@@ -14,18 +14,19 @@ import (
 	"github.com/sillage/sillage/workflows"
 )
 
-// OptimizePlanner is the Planner of package optimize.
-type OptimizePlanner struct {
+// LocalOptimizer is the Optimizer of package optimize, run in the
+// activity's process.
+type LocalOptimizer struct {
 	// Options are passed to optimize.Plan (time limit, method, factors);
 	// the carbon price and progress are set per call.
 	Options optimize.Options
 }
 
-var _ Planner = OptimizePlanner{}
+var _ Optimizer = LocalOptimizer{}
 
 // Forecast forecasts every demand series of n over the policy's horizon
 // with optimize/forecast (the method is chosen per series) and sums up.
-func (p OptimizePlanner) Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error) {
+func (p LocalOptimizer) Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error) {
 	var res workflows.ForecastResult
 	horizon := n.Policy.ForecastHorizonWeeks
 	if horizon < 1 {
@@ -63,7 +64,7 @@ func (p OptimizePlanner) Forecast(ctx context.Context, n *sillage.Network) (work
 
 // Route counts the source–site pairs that have a path at the carbon price
 // (within no transit limit) and those that have none.
-func (p OptimizePlanner) Route(ctx context.Context, n *sillage.Network, price float64) (workflows.RouteResult, error) {
+func (p LocalOptimizer) Route(ctx context.Context, n *sillage.Network, price float64) (workflows.RouteResult, error) {
 	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: price, Factors: p.Options.Factors})
 	if err != nil {
 		return workflows.RouteResult{}, err
@@ -92,7 +93,7 @@ func (p OptimizePlanner) Route(ctx context.Context, n *sillage.Network, price fl
 }
 
 // Solve runs optimize.Plan.
-func (p OptimizePlanner) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*Solved, error) {
+func (p LocalOptimizer) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*Solved, error) {
 	opt := p.Options
 	opt.CarbonPriceEURPerT = price
 	if beat != nil {

@@ -6,7 +6,7 @@
 //
 //	Store      Records, the root's NetworkStore, PlanStore and OrderStore;
 //	           *store.Store (SQLite or PostgreSQL) implements them
-//	Planner    OptimizePlanner: forecasting, routing and the LP (package optimize)
+//	Optimizer  LocalOptimizer: forecasting, routing and the LP (package optimize)
 //	Carbon     CarbonFootprints: product footprints (package carbon)
 //	Supplier   SimulatedSupplier (built in) or HTTPSupplier: purchase orders to suppliers
 //	Commands   the MQTT command publisher (package iot): transfer orders to warehouses

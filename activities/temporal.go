@@ -23,7 +23,7 @@ import (
 //   - as a Replanner, it signals a network's NetworkPlanner with a trigger,
 //     starting the planner if it is not running (SignalWithStart);
 //   - as a PlanChecker, it tells whether a plan's workflow still runs;
-//   - as an iot.Trigger, it turns what the ingest notices into signals: a
+//   - as an iot.Listener, it turns what the ingest notices into signals: a
 //     reorder-point crossing becomes a planner trigger, a goods receipt the
 //     goods_receipt signal of the order its business transaction names, an
 //     ack the ack signal of the transfer whose command it acknowledges.
@@ -36,9 +36,9 @@ type Temporal struct {
 }
 
 var (
-	_ Replanner   = (*Temporal)(nil)
-	_ PlanChecker = (*Temporal)(nil)
-	_ iot.Trigger = (*Temporal)(nil)
+	_ Replanner    = (*Temporal)(nil)
+	_ PlanChecker  = (*Temporal)(nil)
+	_ iot.Listener = (*Temporal)(nil)
 )
 
 func (t *Temporal) log() *slog.Logger {
@@ -135,15 +135,15 @@ func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
 		t.log().InfoContext(ctx, "ack of a command that is no order", "command", a.CommandID)
 		return nil
 	}
-	status := workflows.AckAccepted
+	status := workflows.TransferAckAccepted
 	switch a.Status {
 	case sillage.CommandRejected:
-		status = workflows.AckRejected
+		status = workflows.TransferAckRejected
 	case sillage.CommandAccepted, sillage.CommandDone:
 	default:
 		return nil // expired and pending are not answers of the warehouse
 	}
-	err := t.Client.SignalWorkflow(ctx, a.CommandID, "", workflows.SignalAck, workflows.Ack{
+	err := t.Client.SignalWorkflow(ctx, a.CommandID, "", workflows.SignalAck, workflows.TransferAck{
 		CommandID: a.CommandID, OrderID: a.CommandID, Site: a.Site, Status: status, Reason: a.Reason, At: a.At,
 	})
 	if IsNotFound(err) {

@@ -113,8 +113,8 @@ type prepared struct {
 // the package (see the package comment). Prepare is pure and safe for
 // concurrent use; apply runs inside one store transaction.
 type Processor struct {
-	Catalog *Catalog
-	Trigger Trigger // nil: no triggers
+	Catalog  *Catalog
+	Listener Listener // nil: no triggers
 	// MaxFutureSkew bounds eventTime ahead of the clock; 0 means
 	// DefaultMaxFutureSkew.
 	MaxFutureSkew time.Duration
@@ -783,7 +783,7 @@ func (b *batchState) applyAck(pr *prepared) error {
 
 // after runs the triggers of a committed batch.
 func (p *Processor) after(ctx context.Context, eff *effects) {
-	if p.Trigger == nil {
+	if p.Listener == nil {
 		return
 	}
 	for _, k := range eff.order {
@@ -794,18 +794,18 @@ func (p *Processor) after(ctx context.Context, eff *effects) {
 		}
 		if pc.before.Available() >= rop && pc.after.Available() < rop {
 			c := ReorderCrossing{Network: p.Catalog.Network, Position: pc.after, ReorderPoint: rop, At: p.now()}
-			if err := p.Trigger.ReorderPointCrossed(ctx, c); err != nil {
+			if err := p.Listener.ReorderPointCrossed(ctx, c); err != nil {
 				p.log().Warn("reorder trigger failed", "site", k.site, "sku", k.sku, "err", err)
 			}
 		}
 	}
 	for _, r := range eff.receipts {
-		if err := p.Trigger.GoodsReceived(ctx, r); err != nil {
+		if err := p.Listener.GoodsReceived(ctx, r); err != nil {
 			p.log().Warn("receipt trigger failed", "site", r.Site, "event", r.EventID, "err", err)
 		}
 	}
 	for _, a := range eff.acks {
-		if err := p.Trigger.CommandAcked(ctx, a); err != nil {
+		if err := p.Listener.CommandAcked(ctx, a); err != nil {
 			p.log().Warn("ack trigger failed", "command", a.CommandID, "err", err)
 		}
 	}

@@ -23,10 +23,10 @@ const (
 // content while no ack arrived by its deadline, up to MaxAttempts sends;
 // the warehouse side applies an id once. Acks arrive through the ingest,
 // which updates the state in the same store (sillage.IngestTx.AckCommand) and reports
-// them to the Trigger.
+// them to the Processor's Listener.
 //
 // Typical use from a workflow activity: Send, then AwaitAck (or a signal
-// from Trigger.CommandAcked). Run the resend loop (Run) in one process per
+// from Listener.CommandAcked). Run the resend loop (Run) in one process per
 // network, for example beside the ingest.
 type Commands struct {
 	Network     string

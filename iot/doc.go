@@ -72,7 +72,7 @@
 // and, split between ingests, may be applied out of publication order.
 // Commands
 // publishes outbound commands and sends them again, with the same id,
-// until acked. Trigger receives reorder point crossings (Debounce), goods
+// until acked. A Listener receives reorder point crossings (Debounce), goods
 // receipts and command acks after the commit. Simulator generates
 // realistic traffic.
 //

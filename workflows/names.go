@@ -55,7 +55,7 @@ const (
 	SignalConfirmation = "supplier_confirmation"
 	// SignalGoodsReceipt carries a Receipt reported by the ingest.
 	SignalGoodsReceipt = "goods_receipt"
-	// SignalAck carries a warehouse's Ack of a transfer command.
+	// SignalAck carries a warehouse's TransferAck of a transfer command.
 	SignalAck = "ack"
 	// QueryOrder returns an order workflow's OrderView.
 	QueryOrder = "order"

@@ -215,7 +215,7 @@ committed and acknowledged first.`,
 				n.Name = name
 				cat := iot.NewCatalog(n)
 				log.Info("ingest starting", "catalog", cat.String())
-				var trig iot.Trigger
+				var trig iot.Listener
 				if *temporalAddr != "" {
 					t, closeTrig, err := temporalTrigger(ctx, *temporalAddr, *namespace, log.With("component", "temporal"), *debounce,
 						workflows.PlannerInput{Debounce: *plannerDebounce})
@@ -226,7 +226,7 @@ committed and acknowledged first.`,
 					trig = t
 					log.Info("signalling workflows", "temporal", *temporalAddr, "namespace", *namespace)
 				} else {
-					d := iot.Debounce(iot.LogTrigger{Log: log}, *debounce)
+					d := iot.Debounce(iot.LogListener{Log: log}, *debounce)
 					defer d.Close()
 					trig = d
 				}
@@ -252,7 +252,7 @@ committed and acknowledged first.`,
 				var total sillage.IngestStats
 				in := &iot.Ingest{
 					Client:             cfg,
-					Processor:          &iot.Processor{Catalog: cat, Trigger: trig, MaxFutureSkew: *skew, Log: log},
+					Processor:          &iot.Processor{Catalog: cat, Listener: trig, MaxFutureSkew: *skew, Log: log},
 					Store:              st,
 					BatchSize:          *batch,
 					BatchWait:          *batchWait,

@@ -138,12 +138,12 @@ func errSearchAttributes(addr, namespace string, missing []workflows.SearchAttri
 		"(or start the dev server with %s)", namespace, strings.Join(names, ", "), addr, namespace, strings.Join(workflows.DevServerFlags(), " "))
 }
 
-// temporalTrigger returns an iot.Trigger that signals the workflows on the
+// temporalTrigger returns an iot.Listener that signals the workflows on the
 // Temporal cluster at addr (reorder points to the network's planner, goods
 // receipts and acks to the orders), debounced per position over window,
 // and a function that closes it. The ingest wires it when it is given
 // --temporal.
-func temporalTrigger(ctx context.Context, addr, namespace string, log *slog.Logger, window time.Duration, planner workflows.PlannerInput) (iot.Trigger, func(), error) {
+func temporalTrigger(ctx context.Context, addr, namespace string, log *slog.Logger, window time.Duration, planner workflows.PlannerInput) (iot.Listener, func(), error) {
 	c, err := dialTemporal(ctx, addr, namespace, log, 30*time.Second)
 	if err != nil {
 		return nil, nil, err
