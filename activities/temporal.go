@@ -175,3 +175,8 @@ func (t *Temporal) PlanRunning(ctx context.Context, planID string) (bool, error)
 	}
 	return d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
 }
+
+// sillageLine converts a receipt line of the ingest.
+func sillageLine(l iot.ReceiptLine) sillage.OrderLine {
+	return sillage.OrderLine{SKU: l.SKU, Quantity: l.Units}
+}

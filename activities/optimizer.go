@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/carbon"
-	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/optimize/forecast"
 	"github.com/sillage/sillage/workflows"
@@ -107,39 +104,4 @@ func (p LocalOptimizer) Solve(ctx context.Context, n *sillage.Network, price *fl
 		BuildSeconds: r.BuildSeconds, SolveSeconds: r.SolveSeconds, Notes: r.Notes,
 		TransportEUR: r.TransportEUR, CarbonEUR: r.CarbonEUR, HoldingEUR: r.HoldingEUR, PenaltyEUR: r.PenaltyEUR,
 		Iterations: r.Iterations, Method: r.Method}, nil
-}
-
-// CarbonFootprints is the Footprints of package carbon.
-type CarbonFootprints struct {
-	Factors *carbon.Table     // nil: carbon.Default()
-	Grid    *carbon.GridTable // nil: carbon.DefaultGrid()
-}
-
-var _ Footprints = CarbonFootprints{}
-
-// Footprints computes the footprints of the plan lines.
-func (c CarbonFootprints) Footprints(n *sillage.Network, lines []sillage.PlanLine) ([]sillage.Footprint, error) {
-	r, err := carbon.Calculator{Network: n, Factors: c.Factors, Grid: c.Grid}.Footprints(lines)
-	if err != nil {
-		return nil, err
-	}
-	return r.Footprints(), nil
-}
-
-// LogNotifier writes notices to a structured log.
-type LogNotifier struct{ Log *slog.Logger }
-
-// Notify logs the notice.
-func (l LogNotifier) Notify(ctx context.Context, n workflows.Notice) error {
-	log := l.Log
-	if log == nil {
-		log = slog.Default()
-	}
-	log.InfoContext(ctx, "notice to planners", "order", n.OrderID, "kind", n.Kind, "message", n.Message)
-	return nil
-}
-
-// sillageLine converts a receipt line of the ingest.
-func sillageLine(l iot.ReceiptLine) sillage.OrderLine {
-	return sillage.OrderLine{SKU: l.SKU, Quantity: l.Units}
 }
