@@ -19,6 +19,7 @@ import (
 
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/obs"
+	"github.com/sillage/sillage/internal/obs/temporalobs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/workflows"
 )
@@ -69,7 +70,7 @@ func dialTemporalAs(ctx context.Context, addr, namespace, identity string, log *
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	opts := client.Options{HostPort: addr, Namespace: namespace, Identity: identity, Logger: tlog.NewStructuredLogger(log),
-		MetricsHandler: obs.FromContext(ctx).Temporal()}
+		MetricsHandler: temporalobs.Handler(obs.FromContext(ctx))}
 	deadline := time.Now().Add(wait)
 	for {
 		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)

@@ -7,7 +7,7 @@ import (
 	"github.com/sillage/sillage/internal/obs"
 )
 
-// A process creates one Metrics, gives Temporal clients m.Temporal(),
+// A process creates one Metrics, gives Temporal clients temporalobs.Handler(m),
 // records what it does, and serves m.Handler() on --metrics.
 func ExampleMetrics() {
 	m := obs.New("v1.0.0")
