@@ -57,8 +57,9 @@ type Footprints interface {
 	Footprints(n *sillage.Network, lines []sillage.PlanLine) ([]sillage.Footprint, error)
 }
 
-// Commands publishes commands to warehouses over MQTT (package iot).
-type Commands interface {
+// CommandPublisher publishes commands to warehouses over MQTT (package
+// iot; see IoTCommands).
+type CommandPublisher interface {
 	// Publish sends cmd to its site's command topic at QoS 1. A re-send
 	// carries the same command id; the warehouse applies an id once.
 	Publish(ctx context.Context, network string, cmd sillage.Command) error
@@ -93,7 +94,7 @@ type Activities struct {
 	Optimizer Optimizer
 	Carbon    Footprints
 	Supplier  Supplier
-	Commands  Commands
+	Commands  CommandPublisher
 	Replanner Replanner
 	// Plans, when set, lets AcquirePlanLease take over the lease of a
 	// plan whose workflow has ended without giving it back.

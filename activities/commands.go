@@ -21,7 +21,7 @@ type IoTCommands struct {
 	Publisher iot.Publisher
 }
 
-var _ Commands = IoTCommands{}
+var _ CommandPublisher = IoTCommands{}
 
 // Publish sends or re-sends cmd.
 func (c IoTCommands) Publish(ctx context.Context, network string, cmd sillage.Command) error {

@@ -101,7 +101,7 @@ func OrderIDFromBizTransaction(id string) (string, bool) {
 // business transactions. A receipt that names no order is logged: it
 // changed the stock, which the next plan reads.
 func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
-	rec := workflows.Receipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
+	rec := workflows.OrderReceipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
 	for _, l := range r.Lines {
 		rec.Lines = append(rec.Lines, sillageLine(l))
 		rec.Units += l.Units

@@ -53,7 +53,7 @@ const (
 	UpdateReject = "reject"
 	// SignalConfirmation carries a supplier's Confirmation (callback path).
 	SignalConfirmation = "supplier_confirmation"
-	// SignalGoodsReceipt carries a Receipt reported by the ingest.
+	// SignalGoodsReceipt carries an OrderReceipt reported by the ingest.
 	SignalGoodsReceipt = "goods_receipt"
 	// SignalAck carries a warehouse's TransferAck of a transfer command.
 	SignalAck = "ack"

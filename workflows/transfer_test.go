@@ -24,7 +24,7 @@ func TestTransferResendsSameCommandOnAckTimeout(t *testing.T) {
 		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted, Site: "DC-PAR"})
 	}, 35*time.Minute)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
 	}, 3*24*time.Hour)
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 50 {
@@ -85,10 +85,10 @@ func TestTransferReceiptAtWrongSiteIgnored(t *testing.T) {
 		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
 	}, time.Hour)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
 	}, 15*24*time.Hour)
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 20 {

@@ -501,9 +501,10 @@ type SupplierCancel struct {
 	Reason  string `json:"reason"`
 }
 
-// Receipt is goods received at a site against an order, reported by the
-// ingest from RFID receiving events.
-type Receipt struct {
+// OrderReceipt is goods received at a site against an order, reported by
+// the ingest from RFID receiving events (iot.Receipt, matched to the order
+// by activities.Temporal).
+type OrderReceipt struct {
 	OrderID string              `json:"order_id"`
 	Site    string              `json:"site"`
 	EventID string              `json:"event_id,omitempty"` // the EPCIS event, for deduplication
