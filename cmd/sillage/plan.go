@@ -123,7 +123,7 @@ are local only.`,
 				if err != nil {
 					return err
 				}
-				p, err := optimize.NewPlanner(ctx, n, opt)
+				p, err := optimize.NewLP(ctx, n, opt)
 				if err != nil {
 					return err
 				}
