@@ -21,16 +21,17 @@ const (
 	SBA         Method = "sba"          // Syntetos–Boylan approximation
 )
 
-// Class is the demand class of a series after Syntetos, Boylan and Croston.
-type Class string
+// DemandClass is the demand class of a series after Syntetos, Boylan and
+// Croston.
+type DemandClass string
 
 // Demand classes.
 const (
-	ClassNone         Class = "none"         // no sale
-	ClassSmooth       Class = "smooth"       // ADI <= 1.32, CV² <= 0.49
-	ClassErratic      Class = "erratic"      // ADI <= 1.32, CV² > 0.49
-	ClassIntermittent Class = "intermittent" // ADI > 1.32, CV² <= 0.49
-	ClassLumpy        Class = "lumpy"        // ADI > 1.32, CV² > 0.49
+	ClassNone         DemandClass = "none"         // no sale
+	ClassSmooth       DemandClass = "smooth"       // ADI <= 1.32, CV² <= 0.49
+	ClassErratic      DemandClass = "erratic"      // ADI <= 1.32, CV² > 0.49
+	ClassIntermittent DemandClass = "intermittent" // ADI > 1.32, CV² <= 0.49
+	ClassLumpy        DemandClass = "lumpy"        // ADI > 1.32, CV² > 0.49
 )
 
 // Cut-off values of the Syntetos–Boylan–Croston classification.
@@ -73,12 +74,12 @@ type Params struct {
 
 // Result is the forecast of one series.
 type Result struct {
-	Method Method    `json:"method"`
-	Class  Class     `json:"class"`
-	ADI    float64   `json:"adi"`    // average inter-demand interval, weeks; +Inf is reported as 0 for a series with no sale
-	CV2    float64   `json:"cv2"`    // squared coefficient of variation of the non-zero weeks
-	Params Params    `json:"params"` // fitted on the whole history
-	Weekly []float64 `json:"weekly"` // forecast units for each of the next HorizonWeeks weeks
+	Method Method      `json:"method"`
+	Class  DemandClass `json:"class"`
+	ADI    float64     `json:"adi"`    // average inter-demand interval, weeks; +Inf is reported as 0 for a series with no sale
+	CV2    float64     `json:"cv2"`    // squared coefficient of variation of the non-zero weeks
+	Params Params      `json:"params"` // fitted on the whole history
+	Weekly []float64   `json:"weekly"` // forecast units for each of the next HorizonWeeks weeks
 	// MASE is the mean absolute scaled error of the rolling-origin
 	// backtest (see the package documentation); 0 when not Backtested.
 	MASE       float64 `json:"mase"`
@@ -139,7 +140,7 @@ func Forecast(history []float64, opt Options) (Result, error) {
 // classify returns ADI, CV² and the class of a series. ADI is the number of
 // weeks over the number of weeks with a sale; CV² the squared coefficient
 // of variation (population) of the non-zero weeks.
-func classify(y []float64) (adi, cv2 float64, c Class) {
+func classify(y []float64) (adi, cv2 float64, c DemandClass) {
 	var k int
 	var sum, sum2 float64
 	for _, v := range y {
@@ -170,7 +171,7 @@ func classify(y []float64) (adi, cv2 float64, c Class) {
 
 // choose picks the method of a series (see the package documentation) and
 // returns its fitted model when it fitted one on the way (nil otherwise).
-func choose(y []float64, c Class, m int) (Method, model) {
+func choose(y []float64, c DemandClass, m int) (Method, model) {
 	switch {
 	case c == ClassNone:
 		return Zero, nil

@@ -49,7 +49,7 @@ func TestForecastChoosesMethod(t *testing.T) {
 		truth  func(t int) float64                        // mean of week t
 		draw   func(rng *rand.Rand, mean float64) float64 // a sale around the mean
 		method Method
-		class  Class
+		class  DemandClass
 		tol    float64 // allowed mean |forecast − truth| over the horizon and the seeds, units
 	}{
 		{"constant", 60, func(int) float64 { return 10 }, exact, SES, ClassSmooth, 1e-9},
