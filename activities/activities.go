@@ -11,32 +11,21 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/optimize"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
-// Store is what the activities need from the system of record;
+// Records is what the activities need from the system of record;
 // *store.Store implements it.
-type Store interface {
-	LoadNetwork(ctx context.Context, name string) (*sillage.Network, error)
-	SavePlan(ctx context.Context, p *sillage.Plan) error
-	LoadPlan(ctx context.Context, id string) (*sillage.Plan, error)
-	SaveFootprints(ctx context.Context, planID string, fs []sillage.Footprint) error
-	SaveOrder(ctx context.Context, o sillage.Order) (inserted bool, err error)
-	GetOrder(ctx context.Context, id string) (sillage.Order, error)
-	UpdateOrderStatus(ctx context.Context, id string, status sillage.OrderStatus, reason string) error
-	ApplyOrderEffect(ctx context.Context, e store.OrderEffect) (applied bool, err error)
-	AcquirePlanLease(ctx context.Context, network, planID string, now time.Time, ttl time.Duration) (store.PlanLease, bool, error)
-	ReleasePlanLease(ctx context.Context, network, planID string) (bool, error)
+type Records interface {
+	sillage.NetworkStore
+	sillage.PlanStore
+	sillage.OrderStore
 }
 
-var _ Store = (*store.Store)(nil)
-
-// Planner forecasts, routes and solves (package optimize; see
-// OptimizePlanner).
-type Planner interface {
+// Optimizer forecasts, routes and solves (package optimize; see
+// LocalOptimizer).
+type Optimizer interface {
 	// Forecast summarises the demand forecast of n over its policy's
 	// horizon.
 	Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error)
@@ -68,11 +57,12 @@ type Footprints interface {
 	Footprints(n *sillage.Network, lines []sillage.PlanLine) ([]sillage.Footprint, error)
 }
 
-// Commands publishes commands to warehouses over MQTT (package iot).
-type Commands interface {
+// CommandPublisher publishes commands to warehouses over MQTT (package
+// iot; see IoTCommands).
+type CommandPublisher interface {
 	// Publish sends cmd to its site's command topic at QoS 1. A re-send
 	// carries the same command id; the warehouse applies an id once.
-	Publish(ctx context.Context, network string, cmd iot.Command) error
+	Publish(ctx context.Context, network string, cmd sillage.Command) error
 }
 
 // Replanner asks a network's planner for a new plan (see Temporal).
@@ -95,16 +85,16 @@ type Reporter interface {
 	WriteReport(ctx context.Context, in workflows.ReportInput) (workflows.ReportResult, error)
 }
 
-// Activities implements workflows.Activities. Store, Planner, Carbon
+// Activities implements workflows.Activities. Store, Optimizer, Carbon
 // and Supplier are required; Commands, Replanner, Notifier and Reporter
 // fail their activities (non-retryably, with a readable message) when
 // they are nil.
 type Activities struct {
-	Store     Store
-	Planner   Planner
+	Store     Records
+	Optimizer Optimizer
 	Carbon    Footprints
 	Supplier  Supplier
-	Commands  Commands
+	Commands  CommandPublisher
 	Replanner Replanner
 	// Plans, when set, lets AcquirePlanLease take over the lease of a
 	// plan whose workflow has ended without giving it back.

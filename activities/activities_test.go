@@ -47,7 +47,7 @@ func seeded(t *testing.T) (*store.Store, *sillage.Network) {
 // newActivities returns activities over the store with the real planner
 // and footprints.
 func newActivities(s *store.Store) *Activities {
-	return &Activities{Store: s, Planner: OptimizePlanner{}, Carbon: CarbonFootprints{}, Supplier: &SimulatedSupplier{}}
+	return &Activities{Store: s, Optimizer: LocalOptimizer{}, Carbon: CarbonFootprints{}, Supplier: &SimulatedSupplier{}}
 }
 
 func position(t *testing.T, s *store.Store, site, sku string) sillage.Position {
@@ -329,7 +329,7 @@ func TestOrdersFromPlan(t *testing.T) {
 
 // failingPlanner returns an error from Solve.
 type failingPlanner struct {
-	OptimizePlanner
+	LocalOptimizer
 	err error
 }
 
@@ -350,7 +350,7 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 		{errors.New("connection reset"), "", true},
 	} {
 		a := newActivities(s)
-		a.Planner = failingPlanner{err: c.err}
+		a.Optimizer = failingPlanner{err: c.err}
 		in := workflows.StepInput{PlanID: "tiny:e", Network: "tiny"}
 		_, err := a.Solve(ctx, in)
 		var app *temporal.ApplicationError
@@ -377,7 +377,7 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 func TestNegativeStockPlannedAsZero(t *testing.T) {
 	s, _ := seeded(t)
 	ctx := context.Background()
-	if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", store.Delta{OnHand: -50}); err != nil {
+	if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", sillage.PositionDelta{OnHand: -50}); err != nil {
 		t.Fatal(err)
 	}
 	a := newActivities(s)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 )
 
@@ -16,14 +17,14 @@ import (
 // same id and records the send, unless an ack has made it final. The
 // warehouse side applies a command id once.
 type IoTCommands struct {
-	Store     iot.CommandStore
+	Store     sillage.CommandStore
 	Publisher iot.Publisher
 }
 
-var _ Commands = IoTCommands{}
+var _ CommandPublisher = IoTCommands{}
 
 // Publish sends or re-sends cmd.
-func (c IoTCommands) Publish(ctx context.Context, network string, cmd iot.Command) error {
+func (c IoTCommands) Publish(ctx context.Context, network string, cmd sillage.Command) error {
 	if cmd.Attempt <= 1 {
 		ic := &iot.Commands{Network: network, Store: c.Store, Publisher: c.Publisher}
 		if cmd.Deadline.After(cmd.IssuedAt) {

@@ -4,8 +4,9 @@
 // Activities is a struct of small interfaces, each satisfied by a real
 // package:
 //
-//	Store      *store.Store (SQLite or PostgreSQL): networks, stock, plans, orders, footprints
-//	Planner    OptimizePlanner: forecasting, routing and the LP (package optimize)
+//	Store      Records, the root's NetworkStore, PlanStore and OrderStore;
+//	           *store.Store (SQLite or PostgreSQL) implements them
+//	Optimizer  LocalOptimizer: forecasting, routing and the LP (package optimize)
 //	Carbon     CarbonFootprints: product footprints (package carbon)
 //	Supplier   SimulatedSupplier (built in) or HTTPSupplier: purchase orders to suppliers
 //	Commands   the MQTT command publisher (package iot): transfer orders to warehouses
@@ -37,7 +38,7 @@
 // id is absent. Every stock effect of an order (holding units in transit
 // at its site and reserved at a distribution centre, releasing them when
 // the order is rejected, cut or cancelled, consuming them when goods
-// arrive) is applied through store.ApplyOrderEffect under a name unique
+// arrive) is applied through OrderStore.ApplyOrderEffect under a name unique
 // per order, so no retry or replay applies one twice.
 //
 // # Errors

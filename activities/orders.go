@@ -12,8 +12,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/iot"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -111,16 +109,16 @@ func OrdersFromPlan(n *sillage.Network, p *sillage.Plan) ([]sillage.Order, error
 
 // holdChanges are the stock changes of creating an order: its units are
 // in transit to its site and, for a transfer, reserved at its source.
-func holdChanges(o sillage.Order, lines []sillage.OrderLine, sign float64) []store.PositionChange {
-	var out []store.PositionChange
+func holdChanges(o sillage.Order, lines []sillage.OrderLine, sign float64) []sillage.PositionChange {
+	var out []sillage.PositionChange
 	for _, l := range lines {
 		q := sign * l.Quantity
 		if q == 0 {
 			continue
 		}
-		out = append(out, store.PositionChange{Site: o.Site, SKU: l.SKU, Delta: store.Delta{InTransit: q}})
+		out = append(out, sillage.PositionChange{Site: o.Site, SKU: l.SKU, Delta: sillage.PositionDelta{InTransit: q}})
 		if o.Kind == sillage.OrderTransfer {
-			out = append(out, store.PositionChange{Site: o.Source, SKU: l.SKU, Delta: store.Delta{Reserved: q}})
+			out = append(out, sillage.PositionChange{Site: o.Source, SKU: l.SKU, Delta: sillage.PositionDelta{Reserved: q}})
 		}
 	}
 	return out
@@ -156,7 +154,7 @@ func (a *Activities) CreateOrder(ctx context.Context, ref workflows.OrderRef) (w
 	if err != nil {
 		return workflows.OrderState{}, classify(err)
 	}
-	applied, err := a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	applied, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "hold", Network: ref.Network, Changes: holdChanges(o, o.Lines, +1),
 	})
 	if err != nil {
@@ -218,7 +216,7 @@ func (a *Activities) ReleaseOrder(ctx context.Context, r workflows.Release) (wor
 			units += q
 		}
 	}
-	_, err = a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	_, err = a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "release:" + string(r.Status), Network: r.Network,
 		Changes: holdChanges(o, rel, -1), Status: r.Status, Reason: r.Reason,
 	})
@@ -345,7 +343,7 @@ func (a *Activities) ReceiveOrder(ctx context.Context, p workflows.ReceiptProgre
 			consumed = append(consumed, sillage.OrderLine{SKU: l.SKU, Quantity: q})
 		}
 	}
-	if _, err := a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	if _, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "receipt:" + strconv.Itoa(p.Seq), Network: p.Network, Changes: holdChanges(o, consumed, -1),
 	}); err != nil {
 		return classify(fmt.Errorf("receipt %d of order %s: %w", p.Seq, o.ID, err))
@@ -360,7 +358,7 @@ func (a *Activities) ReceiveOrder(ctx context.Context, p workflows.ReceiptProgre
 		}
 	}
 	reason := fmt.Sprintf("received %g units", p.TotalUnits)
-	if _, err := a.Store.ApplyOrderEffect(ctx, store.OrderEffect{
+	if _, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
 		OrderID: o.ID, Name: "final", Network: p.Network, Changes: holdChanges(o, rest, -1),
 		Status: sillage.OrderReceived, Reason: reason,
 	}); err != nil {
@@ -383,8 +381,8 @@ func (a *Activities) PublishTransfer(ctx context.Context, c workflows.TransferCo
 	if err != nil {
 		return classify(err)
 	}
-	cmd := iot.Command{
-		ID: c.CommandID, Kind: iot.KindTransferOrder, Site: o.Source, From: o.Source, To: o.Site,
+	cmd := sillage.Command{
+		ID: c.CommandID, Kind: sillage.CommandTransferOrder, Site: o.Source, From: o.Source, To: o.Site,
 		Reference: o.PlanID, IssuedAt: a.clock().UTC(), Deadline: c.Deadline.UTC(), Attempt: c.Attempt,
 	}
 	for _, l := range o.Lines {
@@ -392,7 +390,7 @@ func (a *Activities) PublishTransfer(ctx context.Context, c workflows.TransferCo
 		if p, ok := n.Product(l.SKU); ok {
 			gtin = p.GTIN
 		}
-		cmd.Lines = append(cmd.Lines, iot.CommandLine{SKU: l.SKU, GTIN: gtin, Quantity: l.Quantity})
+		cmd.Lines = append(cmd.Lines, sillage.CommandLine{SKU: l.SKU, GTIN: gtin, Quantity: l.Quantity})
 	}
 	if err := a.Commands.Publish(ctx, c.Network, cmd); err != nil {
 		return classify(fmt.Errorf("publish transfer %s to %s: %w", o.ID, o.Source, err))

@@ -159,7 +159,7 @@ func (a *Activities) Forecast(ctx context.Context, in workflows.StepInput) (work
 	defer e.mu.Unlock()
 	stop := a.heartbeat(ctx, "forecast")
 	defer stop()
-	res, err := a.Planner.Forecast(ctx, e.net)
+	res, err := a.Optimizer.Forecast(ctx, e.net)
 	return res, classify(err)
 }
 
@@ -170,7 +170,7 @@ func (a *Activities) Route(ctx context.Context, in workflows.StepInput) (workflo
 		return workflows.RouteResult{}, err
 	}
 	defer e.mu.Unlock()
-	res, err := a.Planner.Route(ctx, e.net, carbonPrice(in, e.net))
+	res, err := a.Optimizer.Route(ctx, e.net, carbonPrice(in, e.net))
 	return res, classify(err)
 }
 
@@ -201,7 +201,7 @@ func (a *Activities) solve(ctx context.Context, e *planEntry, in workflows.StepI
 			activity.RecordHeartbeat(ctx, stage)
 		}
 	}
-	s, err := a.Planner.Solve(ctx, e.net, in.CarbonPriceEURPerT, beat)
+	s, err := a.Optimizer.Solve(ctx, e.net, in.CarbonPriceEURPerT, beat)
 	if err != nil {
 		return classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}

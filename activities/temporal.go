@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/workflows"
 )
@@ -22,7 +23,7 @@ import (
 //   - as a Replanner, it signals a network's NetworkPlanner with a trigger,
 //     starting the planner if it is not running (SignalWithStart);
 //   - as a PlanChecker, it tells whether a plan's workflow still runs;
-//   - as an iot.Trigger, it turns what the ingest notices into signals: a
+//   - as an iot.Listener, it turns what the ingest notices into signals: a
 //     reorder-point crossing becomes a planner trigger, a goods receipt the
 //     goods_receipt signal of the order its business transaction names, an
 //     ack the ack signal of the transfer whose command it acknowledges.
@@ -35,9 +36,9 @@ type Temporal struct {
 }
 
 var (
-	_ Replanner   = (*Temporal)(nil)
-	_ PlanChecker = (*Temporal)(nil)
-	_ iot.Trigger = (*Temporal)(nil)
+	_ Replanner    = (*Temporal)(nil)
+	_ PlanChecker  = (*Temporal)(nil)
+	_ iot.Listener = (*Temporal)(nil)
 )
 
 func (t *Temporal) log() *slog.Logger {
@@ -100,7 +101,7 @@ func OrderIDFromBizTransaction(id string) (string, bool) {
 // business transactions. A receipt that names no order is logged: it
 // changed the stock, which the next plan reads.
 func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
-	rec := workflows.Receipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
+	rec := workflows.OrderReceipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
 	for _, l := range r.Lines {
 		rec.Lines = append(rec.Lines, sillageLine(l))
 		rec.Units += l.Units
@@ -134,15 +135,15 @@ func (t *Temporal) CommandAcked(ctx context.Context, a iot.CommandAck) error {
 		t.log().InfoContext(ctx, "ack of a command that is no order", "command", a.CommandID)
 		return nil
 	}
-	status := workflows.AckAccepted
+	status := workflows.TransferAckAccepted
 	switch a.Status {
-	case iot.CommandRejected:
-		status = workflows.AckRejected
-	case iot.CommandAccepted, iot.CommandDone:
+	case sillage.CommandRejected:
+		status = workflows.TransferAckRejected
+	case sillage.CommandAccepted, sillage.CommandDone:
 	default:
 		return nil // expired and pending are not answers of the warehouse
 	}
-	err := t.Client.SignalWorkflow(ctx, a.CommandID, "", workflows.SignalAck, workflows.Ack{
+	err := t.Client.SignalWorkflow(ctx, a.CommandID, "", workflows.SignalAck, workflows.TransferAck{
 		CommandID: a.CommandID, OrderID: a.CommandID, Site: a.Site, Status: status, Reason: a.Reason, At: a.At,
 	})
 	if IsNotFound(err) {
@@ -173,4 +174,9 @@ func (t *Temporal) PlanRunning(ctx context.Context, planID string) (bool, error)
 		return false, fmt.Errorf("describe the workflow of plan %s: %w", planID, err)
 	}
 	return d.GetWorkflowExecutionInfo().GetStatus() == enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING, nil
+}
+
+// sillageLine converts a receipt line of the ingest.
+func sillageLine(l iot.ReceiptLine) sillage.OrderLine {
+	return sillage.OrderLine{SKU: l.SKU, Quantity: l.Units}
 }

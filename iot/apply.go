@@ -104,7 +104,7 @@ type prepared struct {
 	kind   string
 	events []resolvedEvent
 	snap   *resolvedSnapshot
-	ack    *Ack
+	ack    *sillage.Ack
 	reject string // non-empty: a dead letter with this reason
 	dup    bool   // known duplicate (in-memory cache): no store work
 }
@@ -113,8 +113,8 @@ type prepared struct {
 // the package (see the package comment). Prepare is pure and safe for
 // concurrent use; apply runs inside one store transaction.
 type Processor struct {
-	Catalog *Catalog
-	Trigger Trigger // nil: no triggers
+	Catalog  *Catalog
+	Listener Listener // nil: no triggers
 	// MaxFutureSkew bounds eventTime ahead of the clock; 0 means
 	// DefaultMaxFutureSkew.
 	MaxFutureSkew time.Duration
@@ -358,34 +358,6 @@ func (p *Processor) qtyRefs(qs []epcis.Quantity) ([]qtyRef, string) {
 	return out, ""
 }
 
-// Stats counts what a batch did.
-type Stats struct {
-	Messages    int // messages in the batch
-	Duplicates  int // messages already applied (redeliveries, repeats)
-	DeadLetters int // messages rejected
-	Events      int // EPCIS events applied
-	DupEvents   int // events skipped because their eventID was applied before
-	Reads       int // EPCs listed in applied events
-	ItemChanges int // items whose state changed
-	StaleReads  int // EPCs skipped: their event is not newer than the recorded one
-	Snapshots   int
-	Acks        int
-}
-
-// Add adds o to s.
-func (s *Stats) Add(o Stats) {
-	s.Messages += o.Messages
-	s.Duplicates += o.Duplicates
-	s.DeadLetters += o.DeadLetters
-	s.Events += o.Events
-	s.DupEvents += o.DupEvents
-	s.Reads += o.Reads
-	s.ItemChanges += o.ItemChanges
-	s.StaleReads += o.StaleReads
-	s.Snapshots += o.Snapshots
-	s.Acks += o.Acks
-}
-
 // posChange tracks a position across the flushes of one batch.
 type posChange struct {
 	before, after sillage.Position
@@ -394,12 +366,12 @@ type posChange struct {
 // effects is what a batch did, for triggers and the dead-letter topic
 // after the commit.
 type effects struct {
-	stats       Stats
+	stats       sillage.IngestStats
 	positions   map[posKey]*posChange
 	order       []posKey
 	receipts    []Receipt
 	acks        []CommandAck
-	deadLetters []DeadLetter
+	deadLetters []sillage.DeadLetter
 	seenKeys    []string // message keys applied or rejected in this batch
 }
 
@@ -407,17 +379,17 @@ type effects struct {
 type batchState struct {
 	p       *Processor
 	ctx     context.Context
-	tx      Tx
+	tx      sillage.IngestTx
 	now     time.Time
-	deltas  map[posKey]*StockDelta
-	classes map[posKey]*StockDelta
+	deltas  map[posKey]*sillage.StockDelta
+	classes map[posKey]*sillage.StockDelta
 	dorder  []posKey
 	corder  []posKey
 	eff     *effects
-	last    *StockDelta    // the delta changed last: most items of an event share it
-	pf      ItemPrefetcher // tx, when it implements it
-	keys    []ItemKey      // buffer for pf
-	gtin    string         // the GTIN skuOf looked up last, and its sku
+	last    *sillage.StockDelta    // the delta changed last: most items of an event share it
+	pf      sillage.ItemPrefetcher // tx, when it implements it
+	keys    []sillage.ItemKey      // buffer for pf
+	gtin    string                 // the GTIN skuOf looked up last, and its sku
 	sku     string
 }
 
@@ -436,7 +408,7 @@ func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
 		k := posKey{site, sku}
 		d = b.deltas[k]
 		if d == nil {
-			d = &StockDelta{Site: site, SKU: sku}
+			d = &sillage.StockDelta{Site: site, SKU: sku}
 			b.deltas[k] = d
 			b.dorder = append(b.dorder, k)
 		}
@@ -451,7 +423,7 @@ func (b *batchState) classDelta(site, sku string, onHand, inTransit float64) {
 	k := posKey{site, sku}
 	d := b.classes[k]
 	if d == nil {
-		d = &StockDelta{Site: site, SKU: sku}
+		d = &sillage.StockDelta{Site: site, SKU: sku}
 		b.classes[k] = d
 		b.corder = append(b.corder, k)
 	}
@@ -462,7 +434,7 @@ func (b *batchState) classDelta(site, sku string, onHand, inTransit float64) {
 // flush writes the pending stock and class deltas.
 func (b *batchState) flush() error {
 	if len(b.dorder) > 0 {
-		ds := make([]StockDelta, 0, len(b.dorder))
+		ds := make([]sillage.StockDelta, 0, len(b.dorder))
 		for _, k := range b.dorder {
 			if d := b.deltas[k]; d.OnHand != 0 || d.InTransit != 0 {
 				ds = append(ds, *d)
@@ -485,12 +457,12 @@ func (b *batchState) flush() error {
 			}
 			pc.after = pos
 		}
-		b.deltas = map[posKey]*StockDelta{}
+		b.deltas = map[posKey]*sillage.StockDelta{}
 		b.dorder = b.dorder[:0]
 		b.last = nil
 	}
 	if len(b.corder) > 0 {
-		ds := make([]StockDelta, 0, len(b.corder))
+		ds := make([]sillage.StockDelta, 0, len(b.corder))
 		for _, k := range b.corder {
 			if d := b.classes[k]; d.OnHand != 0 || d.InTransit != 0 {
 				ds = append(ds, *d)
@@ -499,14 +471,14 @@ func (b *batchState) flush() error {
 		if err := b.tx.AdjustClass(ds); err != nil {
 			return err
 		}
-		b.classes = map[posKey]*StockDelta{}
+		b.classes = map[posKey]*sillage.StockDelta{}
 		b.corder = b.corder[:0]
 	}
 	return nil
 }
 
 func (b *batchState) deadLetter(pr *prepared, reason string) error {
-	d := DeadLetter{Key: pr.key, Topic: pr.msg.Topic, Reason: reason, ReceivedAt: pr.msg.ReceivedAt, Payload: payloadText(pr.msg.Payload)}
+	d := sillage.DeadLetter{Key: pr.key, Topic: pr.msg.Topic, Reason: reason, ReceivedAt: pr.msg.ReceivedAt, Payload: payloadText(pr.msg.Payload)}
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = b.now
 	}
@@ -532,11 +504,11 @@ func payloadText(b []byte) string {
 }
 
 // apply runs a batch of prepared messages inside tx.
-func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effects, error) {
+func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*prepared) (*effects, error) {
 	eff := &effects{positions: map[posKey]*posChange{}}
 	b := &batchState{p: p, ctx: ctx, tx: tx, now: p.now(),
-		deltas: map[posKey]*StockDelta{}, classes: map[posKey]*StockDelta{}, eff: eff}
-	b.pf, _ = tx.(ItemPrefetcher)
+		deltas: map[posKey]*sillage.StockDelta{}, classes: map[posKey]*sillage.StockDelta{}, eff: eff}
+	b.pf, _ = tx.(sillage.ItemPrefetcher)
 	eff.stats.Messages = len(batch)
 	fresh := make([]bool, len(batch))
 	for i, pr := range batch {
@@ -591,7 +563,7 @@ func (p *Processor) apply(ctx context.Context, tx Tx, batch []*prepared) (*effec
 // applyItem applies one event to one item; it reports whether the item
 // was placed at a site where it was not.
 func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at string) (bool, error) {
-	key, sku := ItemKey{GTIN: item.GTIN, Serial: item.Serial}, b.skuOf(item.GTIN)
+	key, sku := sillage.ItemKey{GTIN: item.GTIN, Serial: item.Serial}, b.skuOf(item.GTIN)
 	st, known, err := b.tx.Item(key)
 	if err != nil {
 		return false, err
@@ -609,37 +581,37 @@ func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at s
 			return
 		}
 		switch st.Status {
-		case ItemPresent:
+		case sillage.ItemPresent:
 			b.delta(st.Site, st.SKU, -1, 0)
-		case ItemInTransit:
+		case sillage.ItemInTransit:
 			b.delta(st.Site, st.SKU, 0, -1)
 		}
 	}
-	next := ItemState{Key: key, SKU: sku, EventTime: ev.t}
+	next := sillage.ItemState{Key: key, SKU: sku, EventTime: ev.t}
 	moved := true
 	switch op {
 	case opPlace:
-		if known && st.Status == ItemPresent && st.Site == at && st.SKU == sku {
+		if known && st.Status == sillage.ItemPresent && st.Site == at && st.SKU == sku {
 			moved = false
 		} else {
 			leave()
 			b.delta(at, sku, 1, 0)
 		}
-		next.Site, next.Status = at, ItemPresent
+		next.Site, next.Status = at, sillage.ItemPresent
 	case opRemove:
 		leave()
-		next.Site, next.Status = at, ItemGone
+		next.Site, next.Status = at, sillage.ItemGone
 		if known && at == "" {
 			next.Site = st.Site
 		}
-		moved = !known || st.Status != ItemGone
+		moved = !known || st.Status != sillage.ItemGone
 	case opShip:
 		leave()
 		if ev.dest != "" {
 			b.delta(ev.dest, sku, 0, 1)
-			next.Site, next.Status = ev.dest, ItemInTransit
+			next.Site, next.Status = ev.dest, sillage.ItemInTransit
 		} else {
-			next.Site, next.Status = ev.origin, ItemGone
+			next.Site, next.Status = ev.origin, sillage.ItemGone
 		}
 	}
 	if err := b.tx.SetItem(next); err != nil {
@@ -687,7 +659,7 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 	if b.pf != nil && len(ev.items) >= 16 {
 		b.keys = b.keys[:0]
 		for _, it := range ev.items {
-			b.keys = append(b.keys, ItemKey{GTIN: it.GTIN, Serial: it.Serial})
+			b.keys = append(b.keys, sillage.ItemKey{GTIN: it.GTIN, Serial: it.Serial})
 		}
 		b.pf.PrefetchItems(b.keys)
 	}
@@ -773,14 +745,14 @@ func (b *batchState) applySnapshot(pr *prepared) error {
 		skus = append(skus, sku)
 	}
 	sort.Strings(skus)
-	var ds []Discrepancy
+	var ds []sillage.Discrepancy
 	for _, sku := range skus {
 		diff := reported[sku] - system[sku]
 		if diff == 0 {
 			continue
 		}
 		b.classDelta(pr.site, sku, diff, 0)
-		ds = append(ds, Discrepancy{Site: pr.site, SKU: sku, SnapshotKey: pr.key, SnapshotID: rs.snap.ID,
+		ds = append(ds, sillage.Discrepancy{Site: pr.site, SKU: sku, SnapshotKey: pr.key, SnapshotID: rs.snap.ID,
 			SnapshotTime: rs.snap.Time, RecordedAt: b.now, SystemOnHand: system[sku], ReportedOnHand: reported[sku]})
 	}
 	if len(ds) > 0 {
@@ -811,7 +783,7 @@ func (b *batchState) applyAck(pr *prepared) error {
 
 // after runs the triggers of a committed batch.
 func (p *Processor) after(ctx context.Context, eff *effects) {
-	if p.Trigger == nil {
+	if p.Listener == nil {
 		return
 	}
 	for _, k := range eff.order {
@@ -822,18 +794,18 @@ func (p *Processor) after(ctx context.Context, eff *effects) {
 		}
 		if pc.before.Available() >= rop && pc.after.Available() < rop {
 			c := ReorderCrossing{Network: p.Catalog.Network, Position: pc.after, ReorderPoint: rop, At: p.now()}
-			if err := p.Trigger.ReorderPointCrossed(ctx, c); err != nil {
+			if err := p.Listener.ReorderPointCrossed(ctx, c); err != nil {
 				p.log().Warn("reorder trigger failed", "site", k.site, "sku", k.sku, "err", err)
 			}
 		}
 	}
 	for _, r := range eff.receipts {
-		if err := p.Trigger.GoodsReceived(ctx, r); err != nil {
+		if err := p.Listener.GoodsReceived(ctx, r); err != nil {
 			p.log().Warn("receipt trigger failed", "site", r.Site, "event", r.EventID, "err", err)
 		}
 	}
 	for _, a := range eff.acks {
-		if err := p.Trigger.CommandAcked(ctx, a); err != nil {
+		if err := p.Listener.CommandAcked(ctx, a); err != nil {
 			p.log().Warn("ack trigger failed", "command", a.CommandID, "err", err)
 		}
 	}
@@ -842,9 +814,9 @@ func (p *Processor) after(ctx context.Context, eff *effects) {
 // Process applies messages as one batch in one transaction of st and then
 // runs the triggers. It is the whole ingest without MQTT: the subscriber
 // calls it for each batch, tests and tools may call it directly.
-func (p *Processor) Process(ctx context.Context, st Store, msgs []Message) (Stats, error) {
+func (p *Processor) Process(ctx context.Context, st sillage.ItemStore, msgs []Message) (sillage.IngestStats, error) {
 	if p.Catalog == nil {
-		return Stats{}, errors.New("iot: processor without a catalog")
+		return sillage.IngestStats{}, errors.New("iot: processor without a catalog")
 	}
 	batch := make([]*prepared, len(msgs))
 	for i, m := range msgs {
@@ -852,16 +824,16 @@ func (p *Processor) Process(ctx context.Context, st Store, msgs []Message) (Stat
 	}
 	eff, err := p.commit(ctx, st, batch)
 	if err != nil {
-		return Stats{}, err
+		return sillage.IngestStats{}, err
 	}
 	p.after(ctx, eff)
 	return eff.stats, nil
 }
 
 // commit applies a prepared batch in one transaction.
-func (p *Processor) commit(ctx context.Context, st Store, batch []*prepared) (*effects, error) {
+func (p *Processor) commit(ctx context.Context, st sillage.ItemStore, batch []*prepared) (*effects, error) {
 	var eff *effects
-	err := st.IoTBatch(ctx, p.Catalog.Network, func(tx Tx) error {
+	err := st.IoTBatch(ctx, p.Catalog.Network, func(tx sillage.IngestTx) error {
 		var err error
 		eff, err = p.apply(ctx, tx, batch)
 		return err

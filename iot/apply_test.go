@@ -25,7 +25,7 @@ const (
 	gtinEDP   = "03760123400022"
 )
 
-// recorder is a Trigger that records every call.
+// recorder is a Listener that records every call.
 type recorder struct {
 	mu        sync.Mutex
 	crossings []iot.ReorderCrossing
@@ -84,10 +84,10 @@ func newFixture(t *testing.T, url string) *fixture {
 	trig := &recorder{}
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.FixedZone("CET", 3600))
 	return &fixture{t: t, ctx: ctx, st: st, net: n, trig: trig, t0: t0,
-		proc: &iot.Processor{Catalog: iot.NewCatalog(n), Trigger: trig, Now: func() time.Time { return t0.Add(time.Hour) }}}
+		proc: &iot.Processor{Catalog: iot.NewCatalog(n), Listener: trig, Now: func() time.Time { return t0.Add(time.Hour) }}}
 }
 
-func (f *fixture) process(msgs ...iot.Message) iot.Stats {
+func (f *fixture) process(msgs ...iot.Message) sillage.IngestStats {
 	f.t.Helper()
 	st, err := f.proc.Process(f.ctx, f.st, msgs)
 	if err != nil {
@@ -268,7 +268,7 @@ func TestDeadLetters(t *testing.T) {
 		if len(dl) != len(tests) {
 			t.Fatalf("%d dead letters, want %d", len(dl), len(tests))
 		}
-		reasons := map[string]iot.DeadLetter{}
+		reasons := map[string]sillage.DeadLetter{}
 		for _, d := range dl {
 			reasons[d.Key] = d
 		}

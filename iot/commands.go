@@ -22,15 +22,15 @@ const (
 // sillage/v1/sites/{site}/commands, and sent again with the same id and
 // content while no ack arrived by its deadline, up to MaxAttempts sends;
 // the warehouse side applies an id once. Acks arrive through the ingest,
-// which updates the state in the same store (Tx.AckCommand) and reports
-// them to the Trigger.
+// which updates the state in the same store (sillage.IngestTx.AckCommand) and reports
+// them to the Processor's Listener.
 //
 // Typical use from a workflow activity: Send, then AwaitAck (or a signal
-// from Trigger.CommandAcked). Run the resend loop (Run) in one process per
+// from Listener.CommandAcked). Run the resend loop (Run) in one process per
 // network, for example beside the ingest.
 type Commands struct {
 	Network     string
-	Store       CommandStore
+	Store       sillage.CommandStore
 	Publisher   Publisher
 	AckTimeout  time.Duration    // 0: DefaultAckTimeout
 	MaxAttempts int              // 0: DefaultMaxAttempts
@@ -57,14 +57,14 @@ func (c *Commands) log() *slog.Logger {
 var ErrNotSent = errors.New("command stored, not yet published")
 
 // validate checks a command before it is stored.
-func validateCommand(cmd Command) error {
+func validateCommand(cmd sillage.Command) error {
 	switch {
 	case cmd.ID == "":
 		return fmt.Errorf("%w: command without an id", sillage.ErrInvalid)
 	case !ValidSiteID(cmd.Site):
 		return fmt.Errorf("%w: command %q: site %q cannot be a topic level", sillage.ErrInvalid, cmd.ID, cmd.Site)
-	case cmd.Kind != KindTransferOrder && cmd.Kind != KindPickList:
-		return fmt.Errorf("%w: command %q: kind %q must be %s or %s", sillage.ErrInvalid, cmd.ID, cmd.Kind, KindTransferOrder, KindPickList)
+	case cmd.Kind != sillage.CommandTransferOrder && cmd.Kind != sillage.CommandPickList:
+		return fmt.Errorf("%w: command %q: kind %q must be %s or %s", sillage.ErrInvalid, cmd.ID, cmd.Kind, sillage.CommandTransferOrder, sillage.CommandPickList)
 	case len(cmd.Lines) == 0:
 		return fmt.Errorf("%w: command %q has no lines", sillage.ErrInvalid, cmd.ID)
 	}
@@ -82,23 +82,23 @@ func validateCommand(cmd Command) error {
 // error wrapping sillage.ErrConflict. When the broker cannot be reached
 // the command stays stored and the error wraps ErrNotSent; Run publishes
 // it later.
-func (c *Commands) Send(ctx context.Context, cmd Command) (CommandRecord, error) {
+func (c *Commands) Send(ctx context.Context, cmd sillage.Command) (sillage.CommandRecord, error) {
 	if err := validateCommand(cmd); err != nil {
-		return CommandRecord{}, err
+		return sillage.CommandRecord{}, err
 	}
 	cmd.Attempt, cmd.IssuedAt, cmd.Deadline = 0, time.Time{}, time.Time{}
-	rec, err := c.Store.PutCommand(ctx, c.Network, CommandRecord{Command: cmd, Status: CommandPending})
+	rec, err := c.Store.PutCommand(ctx, c.Network, sillage.CommandRecord{Command: cmd, Status: sillage.CommandPending})
 	if err != nil {
-		return CommandRecord{}, err
+		return sillage.CommandRecord{}, err
 	}
-	if rec.Status != CommandPending {
+	if rec.Status != sillage.CommandPending {
 		return rec, nil
 	}
 	return c.publish(ctx, rec)
 }
 
 // publish sends the next attempt of a stored command and records it.
-func (c *Commands) publish(ctx context.Context, rec CommandRecord) (CommandRecord, error) {
+func (c *Commands) publish(ctx context.Context, rec sillage.CommandRecord) (sillage.CommandRecord, error) {
 	cmd := rec.Command
 	now := c.now()
 	timeout := c.AckTimeout
@@ -118,7 +118,7 @@ func (c *Commands) publish(ctx context.Context, rec CommandRecord) (CommandRecor
 	if err := c.Store.MarkCommandSent(ctx, c.Network, cmd); err != nil {
 		return rec, err
 	}
-	rec.Command, rec.Attempts, rec.Deadline, rec.Status = cmd, cmd.Attempt, cmd.Deadline, CommandSent
+	rec.Command, rec.Attempts, rec.Deadline, rec.Status = cmd, cmd.Attempt, cmd.Deadline, sillage.CommandSent
 	c.log().Info("command sent", "network", c.Network, "command", cmd.ID, "site", cmd.Site, "attempt", cmd.Attempt, "deadline", cmd.Deadline)
 	return rec, nil
 }
@@ -138,7 +138,7 @@ func (c *Commands) ResendDue(ctx context.Context) (int, error) {
 	sent := 0
 	var errs []error
 	for _, rec := range due {
-		if rec.Status == CommandSent && rec.Attempts >= maxAttempts {
+		if rec.Status == sillage.CommandSent && rec.Attempts >= maxAttempts {
 			if err := c.Store.ExpireCommand(ctx, c.Network, rec.Command.ID); err != nil {
 				errs = append(errs, err)
 				continue
@@ -173,13 +173,13 @@ func (c *Commands) Run(ctx context.Context, interval time.Duration) {
 }
 
 // Status returns the stored state of a command.
-func (c *Commands) Status(ctx context.Context, id string) (CommandRecord, error) {
+func (c *Commands) Status(ctx context.Context, id string) (sillage.CommandRecord, error) {
 	return c.Store.Command(ctx, c.Network, id)
 }
 
 // AwaitAck polls the command's state every poll interval until it is
 // final (accepted, done, rejected or expired) or ctx is done.
-func (c *Commands) AwaitAck(ctx context.Context, id string, poll time.Duration) (CommandRecord, error) {
+func (c *Commands) AwaitAck(ctx context.Context, id string, poll time.Duration) (sillage.CommandRecord, error) {
 	for {
 		rec, err := c.Store.Command(ctx, c.Network, id)
 		if err != nil {

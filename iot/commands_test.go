@@ -30,13 +30,13 @@ func (p *fakePublisher) Publish(_ context.Context, topic string, payload []byte)
 	return nil
 }
 
-func (p *fakePublisher) commands(t *testing.T) []iot.Command {
+func (p *fakePublisher) commands(t *testing.T) []sillage.Command {
 	t.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []iot.Command
+	var out []sillage.Command
 	for _, m := range p.msgs {
-		var c iot.Command
+		var c sillage.Command
 		if err := json.Unmarshal(m.Payload, &c); err != nil {
 			t.Fatal(err)
 		}
@@ -56,14 +56,14 @@ func TestCommands(t *testing.T) {
 		pub := &fakePublisher{}
 		cmds := &iot.Commands{Network: "tiny", Store: f.st, Publisher: pub, AckTimeout: time.Minute, MaxAttempts: 3, Now: clock}
 		f.proc.Now = clock
-		to := iot.Command{ID: "to:plan-1:DC-PAR:BTQ-LON", Kind: iot.KindTransferOrder, Site: "DC-PAR", From: "DC-PAR", To: "BTQ-LON",
-			Lines: []iot.CommandLine{{SKU: "BAG-01", GTIN: gtinBag, Quantity: 3}}, Reference: "plan-1"}
+		to := sillage.Command{ID: "to:plan-1:DC-PAR:BTQ-LON", Kind: sillage.CommandTransferOrder, Site: "DC-PAR", From: "DC-PAR", To: "BTQ-LON",
+			Lines: []sillage.CommandLine{{SKU: "BAG-01", GTIN: gtinBag, Quantity: 3}}, Reference: "plan-1"}
 
 		rec, err := cmds.Send(f.ctx, to)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.Status != iot.CommandSent || rec.Attempts != 1 || !rec.Deadline.Equal(now.Add(time.Minute)) {
+		if rec.Status != sillage.CommandSent || rec.Attempts != 1 || !rec.Deadline.Equal(now.Add(time.Minute)) {
 			t.Fatalf("after send: %+v", rec)
 		}
 		// A retried Send publishes nothing more; other content conflicts.
@@ -71,7 +71,7 @@ func TestCommands(t *testing.T) {
 			t.Fatal(err)
 		}
 		other := to
-		other.Lines = []iot.CommandLine{{SKU: "BAG-01", Quantity: 4}}
+		other.Lines = []sillage.CommandLine{{SKU: "BAG-01", Quantity: 4}}
 		if _, err := cmds.Send(f.ctx, other); !errors.Is(err, sillage.ErrConflict) {
 			t.Errorf("same id, other content: %v, want ErrConflict", err)
 		}
@@ -100,10 +100,10 @@ func TestCommands(t *testing.T) {
 			t.Errorf("ack: %+v", s)
 		}
 		rec, err = cmds.AwaitAck(f.ctx, to.ID, time.Millisecond)
-		if err != nil || rec.Status != iot.CommandAccepted {
+		if err != nil || rec.Status != sillage.CommandAccepted {
 			t.Fatalf("await ack: %+v, %v", rec, err)
 		}
-		if len(f.trig.acks) != 1 || f.trig.acks[0].CommandID != to.ID || f.trig.acks[0].Status != iot.CommandAccepted {
+		if len(f.trig.acks) != 1 || f.trig.acks[0].CommandID != to.ID || f.trig.acks[0].Status != sillage.CommandAccepted {
 			t.Errorf("trigger acks %+v", f.trig.acks)
 		}
 		now = now.Add(time.Hour)
@@ -112,13 +112,13 @@ func TestCommands(t *testing.T) {
 		}
 		done := []byte(`{"command_id":"to:plan-1:DC-PAR:BTQ-LON","status":"done","time":"2026-03-01T10:00:00Z"}`)
 		f.process(iot.Message{Topic: iot.SiteTopic("DC-PAR", iot.KindAcks), Payload: done})
-		if rec, _ := cmds.Status(f.ctx, to.ID); rec.Status != iot.CommandDone {
+		if rec, _ := cmds.Status(f.ctx, to.ID); rec.Status != sillage.CommandDone {
 			t.Errorf("after done: %+v", rec)
 		}
 
 		// A pick list sent while the broker is down stays pending, is
 		// published by the resend loop, and expires after 3 unacked sends.
-		pl := iot.Command{ID: "pl:1", Kind: iot.KindPickList, Site: "BTQ-PAR", Lines: []iot.CommandLine{{SKU: "EDP-01", Quantity: 1}}}
+		pl := sillage.Command{ID: "pl:1", Kind: sillage.CommandPickList, Site: "BTQ-PAR", Lines: []sillage.CommandLine{{SKU: "EDP-01", Quantity: 1}}}
 		pub.down = true
 		if _, err := cmds.Send(f.ctx, pl); !errors.Is(err, iot.ErrNotSent) {
 			t.Fatalf("send while down: %v", err)
@@ -133,10 +133,10 @@ func TestCommands(t *testing.T) {
 		if n, _ := cmds.ResendDue(f.ctx); n != 0 {
 			t.Errorf("sent a fourth time")
 		}
-		if rec, _ := cmds.Status(f.ctx, pl.ID); rec.Status != iot.CommandExpired || rec.Attempts != 3 {
+		if rec, _ := cmds.Status(f.ctx, pl.ID); rec.Status != sillage.CommandExpired || rec.Attempts != 3 {
 			t.Errorf("pick list %+v, want expired after 3 attempts", rec)
 		}
-		if _, err := cmds.Send(f.ctx, iot.Command{ID: "x", Kind: "teleport", Site: "DC-PAR"}); !errors.Is(err, sillage.ErrInvalid) {
+		if _, err := cmds.Send(f.ctx, sillage.Command{ID: "x", Kind: "teleport", Site: "DC-PAR"}); !errors.Is(err, sillage.ErrInvalid) {
 			t.Errorf("bad command: %v", err)
 		}
 	})

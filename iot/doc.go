@@ -16,7 +16,8 @@
 //
 // # Stock semantics
 //
-// Processor applies messages to a Store (store.Store implements it):
+// Processor applies messages to a sillage.ItemStore (store.Store
+// implements it):
 //
 //   - Presence is item-level: one EPC (GTIN-14 + serial, whatever form it
 //     was read in) is at one site at a time. ADD or OBSERVE at a
@@ -39,7 +40,7 @@
 //     another document has the same eventID, and a read of an item that
 //     is not newer (eventTime, compared as instants with their offsets)
 //     than the last event applied to that item changes nothing.
-//   - The item states live where the Store keeps them. store.Store holds
+//   - The item states live where the ItemStore keeps them. store.Store holds
 //     every item state of a network in memory (32 to 64 bytes an item)
 //     and writes, per batch that changed items, one compact record of the
 //     new states to an item log, in the batch's transaction; iot_items
@@ -71,7 +72,7 @@
 // and, split between ingests, may be applied out of publication order.
 // Commands
 // publishes outbound commands and sends them again, with the same id,
-// until acked. Trigger receives reorder point crossings (Debounce), goods
+// until acked. A Listener receives reorder point crossings (Debounce), goods
 // receipts and command acks after the commit. Simulator generates
 // realistic traffic.
 //

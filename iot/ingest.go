@@ -45,7 +45,7 @@ const (
 type Ingest struct {
 	Client    ClientConfig // ClientID must be fixed; CleanSession is forced off
 	Processor *Processor
-	Store     Store
+	Store     sillage.ItemStore
 	BatchSize int           // 0: DefaultBatchSize
 	BatchWait time.Duration // 0: DefaultBatchWait
 	IdleWait  time.Duration // 0: DefaultIdleWait
@@ -68,7 +68,7 @@ type Ingest struct {
 	// OnBatch, when set, is called after each batch committed, before its
 	// messages are acknowledged, with its statistics (from the batch
 	// goroutine).
-	OnBatch func(Stats)
+	OnBatch func(sillage.IngestStats)
 	Log     *slog.Logger
 }
 
@@ -190,7 +190,7 @@ func (in *Ingest) pipeline(ctx context.Context, inbox <-chan mqtt.Message, clien
 			prepared <- b
 		}
 	}()
-	var total Stats
+	var total sillage.IngestStats
 	lastLog := time.Now()
 	for b := range prepared {
 		stats, ok := in.commitBatch(ctx, b, client, cache)
@@ -279,7 +279,7 @@ func (in *Ingest) prepareBatch(b []received, workers int, cache *keyCache) {
 // commitBatch applies a prepared batch, runs the triggers, publishes the
 // dead letters and acknowledges the messages. It reports false when ctx
 // ended before the batch could be committed.
-func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Client, cache *keyCache) (Stats, bool) {
+func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Client, cache *keyCache) (sillage.IngestStats, bool) {
 	// The commit runs to its end even when ctx is done, so that what was
 	// committed is also acknowledged.
 	cctx := context.WithoutCancel(ctx)
@@ -322,12 +322,12 @@ func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Cli
 			select {
 			case <-time.After(backoff):
 			case <-ctx.Done():
-				return Stats{}, false
+				return sillage.IngestStats{}, false
 			}
 			backoff = min(2*backoff, 10*time.Second)
 		}
 	}
-	var stats Stats
+	var stats sillage.IngestStats
 	for _, e := range effs {
 		stats.Add(e.stats)
 		for _, k := range e.seenKeys {

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/iot/internal/mosquittotest"
@@ -65,7 +66,7 @@ func childIngest() int {
 		Store:      st,
 		BatchSize:  7,
 		Log:        log,
-		OnBatch: func(s iot.Stats) {
+		OnBatch: func(s sillage.IngestStats) {
 			batches++
 			fmt.Printf("batch %d messages %d\n", batches, s.Messages)
 			if batches == crashAfter {

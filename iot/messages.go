@@ -80,65 +80,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	return &s, nil
 }
 
-// CommandKind is the kind of an outbound command.
-type CommandKind string
-
-// Command kinds.
-const (
-	KindTransferOrder CommandKind = "transfer_order" // ship goods from the site to another site
-	KindPickList      CommandKind = "pick_list"      // pick goods at the site
-)
-
-// Command is the payload of sillage/v1/sites/{site}/commands. The id is
-// the idempotency key: the warehouse side applies a command id once, and
-// a resend (Attempt > 1) carries the same id and content.
-//
-//	{"command_id": "to:plan-7:DC-PAR:BTQ-LON", "kind": "transfer_order", "site": "DC-PAR",
-//	 "from": "DC-PAR", "to": "BTQ-LON", "lines": [{"sku": "BAG-01", "gtin": "03760123400015", "quantity": 3}],
-//	 "reference": "plan-7", "issued_at": "2026-03-01T06:00:00Z", "deadline": "2026-03-01T06:15:00Z", "attempt": 1}
-type Command struct {
-	ID        string        `json:"command_id"`
-	Kind      CommandKind   `json:"kind"`
-	Site      string        `json:"site"` // the site that executes it
-	From      string        `json:"from,omitempty"`
-	To        string        `json:"to,omitempty"`
-	Lines     []CommandLine `json:"lines"`
-	Reference string        `json:"reference,omitempty"` // order or plan id
-	IssuedAt  time.Time     `json:"issued_at"`
-	Deadline  time.Time     `json:"deadline"` // the ack is due by then; later it is sent again
-	Attempt   int           `json:"attempt"`  // 1 for the first send
-}
-
-// CommandLine is one product of a command.
-type CommandLine struct {
-	SKU      string  `json:"sku"`
-	GTIN     string  `json:"gtin,omitempty"`
-	Quantity float64 `json:"quantity"` // units
-}
-
-// AckStatus is what a site says about a command.
-type AckStatus string
-
-// Ack statuses. Accepted and done are positive; rejected is final.
-const (
-	AckAccepted AckStatus = "accepted" // received and will be executed
-	AckDone     AckStatus = "done"     // executed (shipped, picked)
-	AckRejected AckStatus = "rejected" // will not be executed; Reason says why
-)
-
-// Ack is the payload of sillage/v1/sites/{site}/acks.
-//
-//	{"command_id": "to:plan-7:DC-PAR:BTQ-LON", "status": "accepted", "time": "2026-03-01T06:00:04Z"}
-type Ack struct {
-	CommandID string    `json:"command_id"`
-	Status    AckStatus `json:"status"`
-	Reason    string    `json:"reason,omitempty"`
-	Time      time.Time `json:"time,omitempty"`
-}
-
 // DecodeAck parses and checks an ack payload.
-func DecodeAck(data []byte) (*Ack, error) {
-	var a Ack
+func DecodeAck(data []byte) (*sillage.Ack, error) {
+	var a sillage.Ack
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&a); err != nil {
@@ -151,24 +95,11 @@ func DecodeAck(data []byte) (*Ack, error) {
 		return nil, fmt.Errorf("%w: ack: command_id is required", sillage.ErrInvalid)
 	}
 	switch a.Status {
-	case AckAccepted, AckDone, AckRejected:
+	case sillage.AckAccepted, sillage.AckDone, sillage.AckRejected:
 	default:
 		return nil, fmt.Errorf("%w: ack: status %q must be accepted, done or rejected", sillage.ErrInvalid, a.Status)
 	}
 	return &a, nil
-}
-
-// DeadLetter is a rejected message with the reason, as stored and as
-// published on sillage/v1/deadletter.
-type DeadLetter struct {
-	Key        string    `json:"key"` // the message key (see MessageKey)
-	Topic      string    `json:"topic"`
-	Reason     string    `json:"reason"`
-	ReceivedAt time.Time `json:"received_at"`
-	// Payload is the message as received when it is valid UTF-8 without
-	// NUL bytes, else "base64:" and its base64 encoding; cut to
-	// MaxDeadLetterPayload bytes.
-	Payload string `json:"payload"`
 }
 
 // MaxDeadLetterPayload is how much of a rejected payload is kept, in bytes.

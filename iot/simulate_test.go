@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 )
 
@@ -12,7 +13,7 @@ import (
 // would.
 type processPublisher struct {
 	f     *fixture
-	stats iot.Stats
+	stats sillage.IngestStats
 }
 
 func (p *processPublisher) Publish(ctx context.Context, topic string, payload []byte) error {

@@ -171,7 +171,7 @@ func (w *Warehouse) Start(ctx context.Context) error {
 
 // handle acks one delivered command and applies it the first time.
 func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, site string, payload []byte) {
-	var cmd Command
+	var cmd sillage.Command
 	if err := json.Unmarshal(payload, &cmd); err != nil || validateCommand(cmd) != nil || cmd.Site != site {
 		w.mu.Lock()
 		w.stats.Rejected++
@@ -190,8 +190,8 @@ func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, 
 	pub := MQTTPublisher{clients[site]}
 	pctx, done := graceful(ctx)
 	defer done()
-	for _, st := range []AckStatus{AckAccepted, AckDone} {
-		b, err := jsonMarshal(Ack{CommandID: cmd.ID, Status: st, Time: time.Now().UTC()})
+	for _, st := range []sillage.AckStatus{sillage.AckAccepted, sillage.AckDone} {
+		b, err := jsonMarshal(sillage.Ack{CommandID: cmd.ID, Status: st, Time: time.Now().UTC()})
 		if err == nil {
 			err = pub.Publish(pctx, SiteTopic(site, KindAcks), b)
 		}
@@ -204,7 +204,7 @@ func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, 
 		w.mu.Unlock()
 	}
 	w.log().Info("warehouse: command acked", "command", cmd.ID, "site", site, "attempt", cmd.Attempt, "first", first)
-	if !first || cmd.Kind != KindTransferOrder {
+	if !first || cmd.Kind != sillage.CommandTransferOrder {
 		return
 	}
 	dest, ok := clients[cmd.To]
@@ -245,7 +245,7 @@ func graceful(ctx context.Context) (c context.Context, done func()) {
 }
 
 // publishReceipt publishes the receipt of a transfer at its destination.
-func (w *Warehouse) publishReceipt(ctx context.Context, pub Publisher, cmd Command) error {
+func (w *Warehouse) publishReceipt(ctx context.Context, pub Publisher, cmd sillage.Command) error {
 	ev, err := w.ReceiptEvent(cmd, time.Now().UTC().Truncate(time.Millisecond))
 	if err != nil {
 		return err
@@ -267,7 +267,7 @@ func (w *Warehouse) publishReceipt(ctx context.Context, pub Publisher, cmd Comma
 // ReceiptEvent returns the receipt of a transfer order at its destination,
 // stamped t: the same event id and EPCs for the same command id. Units are
 // rounded up to whole items; a line of a product without a GTIN is an error.
-func (w *Warehouse) ReceiptEvent(cmd Command, t time.Time) (ObjectEvent, error) {
+func (w *Warehouse) ReceiptEvent(cmd sillage.Command, t time.Time) (ObjectEvent, error) {
 	site, ok := w.Network.Site(cmd.To)
 	if !ok || site.GLN == "" {
 		return ObjectEvent{}, fmt.Errorf("%w: command %q: destination %q is no site with a GLN", sillage.ErrInvalid, cmd.ID, cmd.To)

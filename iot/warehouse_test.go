@@ -31,9 +31,9 @@ func tinyNetwork(t *testing.T) *sillage.Network {
 
 // transferCommand is a transfer of 2 BAG-01 and 3 EDP-01 from DC-PAR to
 // BTQ-LON, as PublishTransfer sends it.
-func transferCommand(attempt int) iot.Command {
-	return iot.Command{ID: "to:plan-7:DC-PAR:BTQ-LON", Kind: iot.KindTransferOrder, Site: "DC-PAR", From: "DC-PAR", To: "BTQ-LON",
-		Lines:     []iot.CommandLine{{SKU: "BAG-01", GTIN: "03760123400015", Quantity: 2}, {SKU: "EDP-01", Quantity: 3}},
+func transferCommand(attempt int) sillage.Command {
+	return sillage.Command{ID: "to:plan-7:DC-PAR:BTQ-LON", Kind: sillage.CommandTransferOrder, Site: "DC-PAR", From: "DC-PAR", To: "BTQ-LON",
+		Lines:     []sillage.CommandLine{{SKU: "BAG-01", GTIN: "03760123400015", Quantity: 2}, {SKU: "EDP-01", Quantity: 3}},
 		Reference: "plan-7", IssuedAt: time.Now().UTC(), Deadline: time.Now().Add(time.Minute).UTC(), Attempt: attempt}
 }
 
@@ -122,7 +122,7 @@ func TestSimulateWarehouseAcksAndReceipt(t *testing.T) {
 	}
 
 	planner := iot.MQTTPublisher{Client: dial(ctx, broker.UserPlanner, "wh-planner")}
-	send := func(cmd iot.Command) {
+	send := func(cmd sillage.Command) {
 		t.Helper()
 		payload, err := json.Marshal(cmd)
 		if err != nil {

@@ -22,7 +22,7 @@
 // tree. Large list sections written one flow record per line, as Write
 // emits them, skip the YAML tree altogether: a strict line reader decodes
 // them about ten times faster and with a tenth of the memory, and anything
-// outside its grammar goes to yaml.v3 (see fast.go; tests and FuzzParse
+// outside its grammar goes to yaml.v3 (see flow_reader.go; tests and FuzzParse
 // check that both roads agree). Finally the domain model validates the
 // network and each failure is located in the file.
 //

@@ -45,7 +45,7 @@
 //
 // # Replenishment model
 //
-// Plan (or a Planner) builds one linear program per network:
+// Plan (or an LP) builds one linear program per network:
 //
 // Requirements. Demand is planned at boutiques (demand given at suppliers
 // or distribution centres is ignored with a note: DCs and suppliers are
@@ -97,16 +97,16 @@
 // dual binds; its shadow price (sillage.Binding) is minus its dual: the
 // EUR one more unit of capacity (kg for lanes) would save.
 //
-// Warm starts. A Planner keeps the CLP model. SetStock changes right-hand
+// Warm starts. An LP keeps the CLP model. SetStock changes right-hand
 // sides only (dual simplex from the previous basis); SetCarbonPrice
 // changes objective coefficients only (primal simplex). After its cold
-// solve a Planner has CLP factorize the optimal basis and keep its work
+// solve an LP has CLP factorize the optimal basis and keep its work
 // areas (clp.Model.PrepareWarm, counted in the cold solve's time; Plan,
 // which solves once, skips it), so that each re-solve only updates what
 // changed. Pareto uses one model with the cheapest paths at every price of
 // the sweep as columns, so that one model serves all prices.
 //
-// MPS export. Planner.WriteMPS names rows and columns after what they
+// MPS export. LP.WriteMPS names rows and columns after what they
 // stand for (cover:SITE:SKU, supply:SUPPLIER:SKU, stock:DC:SKU,
 // lane:FROM>TO:MODE, storage:SITE; ship:SOURCE>SITE:SKU, short:SITE:SKU);
 // the names are built for the export only. WriteMPSUnnamed keeps CLP's

@@ -45,7 +45,7 @@ func TestPlanContextCancelled(t *testing.T) {
 // A model the solver finds infeasible (only corrupt input can make one)
 // gives ErrInfeasible with an explanation.
 func TestPlanInfeasibleIsAnError(t *testing.T) {
-	p, err := NewPlanner(context.Background(), handNetwork(10, 100), Options{})
+	p, err := NewLP(context.Background(), handNetwork(10, 100), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

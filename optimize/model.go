@@ -12,7 +12,7 @@ import (
 	"github.com/sillage/sillage/optimize/clp"
 )
 
-// Options configures Plan, NewPlanner and Pareto. The zero value plans at
+// Options configures Plan, NewLP and Pareto. The zero value plans at
 // the network's carbon price with CLP's dual simplex and no time limit.
 type Options struct {
 	// CarbonPriceEURPerT overrides the network's

@@ -8,7 +8,7 @@ import (
 )
 
 // Readable names of the rows and columns of the model, for MPS exports
-// (Planner.WriteMPS). They are built only on export, never for a solve:
+// (LP.WriteMPS). They are built only on export, never for a solve:
 //
 //	cover:SITE:SKU          coverage of a requirement
 //	supply:SUPPLIER:SKU     supplier capacity

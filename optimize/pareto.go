@@ -81,7 +81,7 @@ func Pareto(ctx context.Context, n *sillage.Network, prices []float64, opt Optio
 	opt.PathPrices = append(append([]float64(nil), ps...), opt.PathPrices...)
 	first := ps[0]
 	opt.CarbonPriceEURPerT = &first
-	planner, err := NewPlanner(ctx, n, opt)
+	planner, err := NewLP(ctx, n, opt)
 	if err != nil {
 		return nil, err
 	}

@@ -59,14 +59,14 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
-// Plan builds and solves the replenishment plan of network n: a Planner
+// Plan builds and solves the replenishment plan of network n: an LP
 // used once. Errors wrap sillage.ErrInvalid for bad input (with the record
 // and field), context errors, ErrInfeasible or ErrUnbounded (which only
 // corrupt input can cause) or the CLP error. A solve stopped by the time
 // limit is not an error: the Result has status "limit" and the best plan
-// known (see Planner.Solve).
+// known (see LP.Solve).
 func Plan(ctx context.Context, n *sillage.Network, opt Options) (*Result, error) {
-	p, err := NewPlanner(ctx, n, opt)
+	p, err := NewLP(ctx, n, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -75,10 +75,10 @@ func Plan(ctx context.Context, n *sillage.Network, opt Options) (*Result, error)
 	return p.Solve(ctx)
 }
 
-// Planner holds a built replenishment model and its CLP model between
+// LP holds a built replenishment model and its CLP model between
 // solves, for warm re-solves after a change of carbon price or of stock.
 // It is not safe for concurrent use; Close it when done.
-type Planner struct {
+type LP struct {
 	in           *sillage.Network // the caller's network, for rebuilds
 	opt          Options
 	m            *model
@@ -95,18 +95,18 @@ type Planner struct {
 	x            []float64          // the primal solution, reused between solves
 }
 
-// NewPlanner validates n, forecasts its demand, routes it and builds the
+// NewLP validates n, forecasts its demand, routes it and builds the
 // replenishment LP (see the package documentation of the model). The
 // network is not modified. Errors are those of Plan.
-func NewPlanner(ctx context.Context, n *sillage.Network, opt Options) (*Planner, error) {
-	p := &Planner{in: n, opt: opt}
+func NewLP(ctx context.Context, n *sillage.Network, opt Options) (*LP, error) {
+	p := &LP{in: n, opt: opt}
 	if err := p.build(ctx); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-func (p *Planner) build(ctx context.Context) error {
+func (p *LP) build(ctx context.Context) error {
 	start := time.Now()
 	net := p.in
 	if len(p.stockEdits) > 0 {
@@ -148,8 +148,8 @@ func applyStock(stock, edits []sillage.Position) []sillage.Position {
 	return out
 }
 
-// Close frees the CLP model. The Planner must not be used afterwards.
-func (p *Planner) Close() {
+// Close frees the CLP model. The LP must not be used afterwards.
+func (p *LP) Close() {
 	if p.lp != nil {
 		p.lp.Close()
 		p.lp = nil
@@ -158,22 +158,22 @@ func (p *Planner) Close() {
 
 // Requirements returns the needs of the model, one per boutique and
 // product with demand.
-func (p *Planner) Requirements() []Requirement { return p.m.reqs }
+func (p *LP) Requirements() []Requirement { return p.m.reqs }
 
 // Size returns the number of variables, constraints and nonzeros of the
 // LP.
-func (p *Planner) Size() (variables, constraints, nonzeros int) {
+func (p *LP) Size() (variables, constraints, nonzeros int) {
 	return p.m.prob.NumCols, p.m.prob.NumRows, len(p.m.prob.Values)
 }
 
 // CarbonPrice returns the carbon price of the objective, EUR per tCO2e.
-func (p *Planner) CarbonPrice() float64 { return p.m.price }
+func (p *LP) CarbonPrice() float64 { return p.m.price }
 
 // SetCarbonPrice changes the carbon price of the objective, in EUR per
 // tCO2e. Only objective coefficients change: the columns keep their paths
 // (add the prices to Options.PathPrices so that their cheapest paths are
 // columns too), and the next Solve warm-starts with the primal simplex.
-func (p *Planner) SetCarbonPrice(price float64) error {
+func (p *LP) SetCarbonPrice(price float64) error {
 	if !finiteNonNeg(price) {
 		return fmt.Errorf("%w: carbon price %v EUR/t must be a finite number >= 0", sillage.ErrInvalid, price)
 	}
@@ -200,7 +200,7 @@ func (p *Planner) SetCarbonPrice(price float64) error {
 // rebuilds the model. Errors wrap
 // sillage.ErrInvalid for an unknown site or product or a negative or
 // non-finite quantity.
-func (p *Planner) SetStock(pos sillage.Position) error {
+func (p *LP) SetStock(pos sillage.Position) error {
 	m := p.m
 	n := m.net
 	site, ok := m.router.index[pos.Site]
@@ -287,7 +287,7 @@ func (p *Planner) SetStock(pos sillage.Position) error {
 // readable row and column names such as cover:BTQ-PAR:BAG-01,
 // lane:DC-PAR>BTQ-LON:road or ship:DC-PAR>BTQ-PAR:BAG-01 (see
 // mpsnames.go); the names are built for the export only.
-func (p *Planner) WriteMPS(path string) error {
+func (p *LP) WriteMPS(path string) error {
 	if err := p.load(); err != nil {
 		return err
 	}
@@ -303,7 +303,7 @@ func (p *Planner) WriteMPS(path string) error {
 
 // WriteMPSUnnamed writes the LP like WriteMPS, with CLP's generic names
 // (R0000000, C0000000): a smaller file, faster to write and to read.
-func (p *Planner) WriteMPSUnnamed(path string) error {
+func (p *LP) WriteMPSUnnamed(path string) error {
 	if err := p.load(); err != nil {
 		return err
 	}
@@ -314,7 +314,7 @@ func (p *Planner) WriteMPSUnnamed(path string) error {
 }
 
 // load gives the problem to CLP once.
-func (p *Planner) load() error {
+func (p *LP) load() error {
 	if p.loaded {
 		return nil
 	}
@@ -335,7 +335,7 @@ func (p *Planner) load() error {
 // the plan that ships nothing and records every need as shortfall (always
 // feasible); Notes say which. Other errors: context errors, ErrInfeasible,
 // ErrUnbounded, or the CLP error.
-func (p *Planner) Solve(ctx context.Context) (*Result, error) {
+func (p *LP) Solve(ctx context.Context) (*Result, error) {
 	if p.lp == nil {
 		return nil, fmt.Errorf("plan: %w", clp.ErrClosed)
 	}

@@ -108,7 +108,7 @@ func randomPlanNetwork(rng *rand.Rand, loose bool) *sillage.Network {
 // 1e-7, the duals are feasible, the primal objective equals the dual
 // objective, the plan's figures match the solution, and every shortfall is
 // explained by a binding capacity on each of its columns.
-func checkOptimal(t *testing.T, where string, p *Planner, res *Result) {
+func checkOptimal(t *testing.T, where string, p *LP, res *Result) {
 	t.Helper()
 	m := p.m
 	pr := &m.prob
@@ -223,7 +223,7 @@ func TestPlanPropertiesRandom(t *testing.T) {
 	for trial := 0; trial < 150; trial++ {
 		n := randomPlanNetwork(rng, false)
 		where := fmt.Sprintf("trial %d", trial)
-		p, err := NewPlanner(context.Background(), n, Options{})
+		p, err := NewLP(context.Background(), n, Options{})
 		if err != nil {
 			t.Fatalf("%s: %v", where, err)
 		}
@@ -298,7 +298,7 @@ func TestPlanShortfallIsMaxFlowGap(t *testing.T) {
 	checked := 0
 	for trial := 0; trial < 120; trial++ {
 		n := randomPlanNetwork(rng, true)
-		p, err := NewPlanner(context.Background(), n, Options{})
+		p, err := NewLP(context.Background(), n, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,14 +18,14 @@ func closeTo(a, b float64) bool { return math.Abs(a-b) <= 1e-7*math.Max(1, math.
 
 // A warm re-solve after a change of stock or of carbon price reaches the
 // same optimum as planning the changed network from scratch.
-func TestPlannerWarmEqualsCold(t *testing.T) {
+func TestLPWarmEqualsCold(t *testing.T) {
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(21, 3))
 	warmStock, warmPrice, rebuilds := 0, 0, 0
 	for trial := 0; trial < 60; trial++ {
 		n := randomPlanNetwork(rng, false)
 		prices := []float64{0, 50, 400}
-		p, err := NewPlanner(ctx, n, Options{PathPrices: prices})
+		p, err := NewLP(ctx, n, Options{PathPrices: prices})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,8 +88,8 @@ func TestPlannerWarmEqualsCold(t *testing.T) {
 	}
 }
 
-func TestPlannerSetStockErrors(t *testing.T) {
-	p, err := NewPlanner(context.Background(), handNetwork(10, 100), Options{})
+func TestLPSetStockErrors(t *testing.T) {
+	p, err := NewLP(context.Background(), handNetwork(10, 100), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,9 +108,9 @@ func TestPlannerSetStockErrors(t *testing.T) {
 
 // The exported MPS file holds the same LP: CLP reading it back finds the
 // same optimum.
-func TestPlannerWriteMPS(t *testing.T) {
+func TestLPWriteMPS(t *testing.T) {
 	n := loadTiny(t)
-	p, err := NewPlanner(context.Background(), n, Options{})
+	p, err := NewLP(context.Background(), n, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

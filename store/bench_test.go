@@ -106,7 +106,7 @@ func BenchmarkAdjustPosition(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				if _, err := s.AdjustPosition(context.Background(), "synth", "S0006", "P0001", Delta{OnHand: 1}); err != nil {
+				if _, err := s.AdjustPosition(context.Background(), "synth", "S0006", "P0001", sillage.PositionDelta{OnHand: 1}); err != nil {
 					b.Fatal(err)
 				}
 			}

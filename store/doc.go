@@ -67,7 +67,7 @@
 // # Adding methods
 //
 // Methods live in one file per area (network.go, stock.go, plans.go,
-// orders.go, footprints.go; other packages' areas such as iot in iot*.go).
+// orders.go, footprints.go; the ingest's items and commands in iot*.go).
 // Read with s.read, or inside s.readTx for several queries that must see
 // one snapshot; write inside s.withTx (never touch s.write inside the
 // function given to withTx: the SQLite write pool has one connection).
@@ -82,7 +82,7 @@
 //
 // # Item states of the ingest
 //
-// IoTBatch (package iot's store interface) does not read and write one
+// IoTBatch (sillage.ItemStore, used by the ingest) does not read and write one
 // iot_items row per EPC read. The store keeps the state of every item of
 // a network (sku, site, status, event time) in an in-memory index, loaded
 // once from iot_items and the item log (migration 0003), 32 to 64 bytes

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
@@ -29,7 +30,7 @@ func Example() {
 		fmt.Println("changed:", changes.Changed())
 	}
 
-	p, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", store.Delta{OnHand: 2, InTransit: -2})
+	p, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", sillage.PositionDelta{OnHand: 2, InTransit: -2})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -12,24 +12,19 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/iot"
 )
 
-// The methods of this file implement iot.Store and iot.CommandStore on
-// the tables of migration 0002_iot.
+// The methods of this file implement sillage.ItemStore and
+// sillage.CommandStore on the tables of migration 0002_iot.
 
-var (
-	_ iot.Store          = (*Store)(nil)
-	_ iot.CommandStore   = (*Store)(nil)
-	_ iot.ItemPrefetcher = (*iotTx)(nil)
-)
+var _ sillage.ItemPrefetcher = (*iotTx)(nil)
 
 // iotChunk is how many rows one multi-row statement writes into iot_items
 // when the item log is folded (6 parameters a row: well below SQLite's
 // limit).
 const iotChunk = 500
 
-// IoTBatch runs fn in one write transaction of network (see iot.Store).
+// IoTBatch runs fn in one write transaction of network (see sillage.ItemStore).
 // The item states fn reads and sets are those of the network's item index
 // (iot_log.go): the transaction first replays the records other processes
 // appended to the item log, and writes the items fn changed as one new
@@ -37,7 +32,7 @@ const iotChunk = 500
 // forgets them when it rolls back. Transactions of one network are
 // serialised, in this process by the index and between processes by the
 // lock on the network's row of iot_item_heads.
-func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx) error) error {
+func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx sillage.IngestTx) error) error {
 	x := s.index(network)
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -96,7 +91,7 @@ func (s *Store) IoTBatch(ctx context.Context, network string, fn func(tx iot.Tx)
 	return nil
 }
 
-// iotTx implements iot.Tx on one transaction, with the statements it runs
+// iotTx implements sillage.IngestTx on one transaction, with the statements it runs
 // per row prepared once per transaction.
 type iotTx struct {
 	ctx     context.Context
@@ -156,25 +151,25 @@ func (t *iotTx) MarkSeen(key string, at time.Time) (bool, error) {
 }
 
 // Item returns the state of an item from the network's item index.
-func (t *iotTx) Item(k iot.ItemKey) (iot.ItemState, bool, error) {
+func (t *iotTx) Item(k sillage.ItemKey) (sillage.ItemState, bool, error) {
 	v, ok := t.idx.get(k)
 	if !ok {
-		return iot.ItemState{}, false, nil
+		return sillage.ItemState{}, false, nil
 	}
 	return t.idx.state(k, v), true, nil
 }
 
 // PrefetchItems loads the index slots of keys into the CPU cache (see
-// iot.ItemPrefetcher).
-func (t *iotTx) PrefetchItems(keys []iot.ItemKey) { t.idx.prefetch(keys) }
+// sillage.ItemPrefetcher).
+func (t *iotTx) PrefetchItems(keys []sillage.ItemKey) { t.idx.prefetch(keys) }
 
 // SetItem changes an item in the index; the change is written to the item
 // log at commit and undone at rollback.
-func (t *iotTx) SetItem(st iot.ItemState) error {
+func (t *iotTx) SetItem(st sillage.ItemState) error {
 	return t.idx.set(st)
 }
 
-func (t *iotTx) AdjustStock(deltas []iot.StockDelta) ([]sillage.Position, error) {
+func (t *iotTx) AdjustStock(deltas []sillage.StockDelta) ([]sillage.Position, error) {
 	// An UPDATE by primary key first: the insert's seq subquery scans the
 	// network's positions, and positions almost always exist.
 	upd, err := t.stmt(`UPDATE stock_positions SET on_hand = on_hand + ?, in_transit = in_transit + ?
@@ -207,23 +202,23 @@ func (t *iotTx) AdjustStock(deltas []iot.StockDelta) ([]sillage.Position, error)
 	return out, nil
 }
 
-func (t *iotTx) Class(site, sku string) (iot.ClassStock, error) {
+func (t *iotTx) Class(site, sku string) (sillage.ClassStock, error) {
 	st, err := t.stmt(`SELECT on_hand, in_transit FROM iot_class_stock WHERE network = ? AND site = ? AND sku = ?`)
 	if err != nil {
-		return iot.ClassStock{}, err
+		return sillage.ClassStock{}, err
 	}
-	var c iot.ClassStock
+	var c sillage.ClassStock
 	err = st.QueryRowxContext(t.ctx, t.network, site, sku).Scan(&c.OnHand, &c.InTransit)
 	if errors.Is(err, sql.ErrNoRows) {
-		return iot.ClassStock{}, nil
+		return sillage.ClassStock{}, nil
 	}
 	if err != nil {
-		return iot.ClassStock{}, fmt.Errorf("class stock of %q at %q: %w", sku, site, err)
+		return sillage.ClassStock{}, fmt.Errorf("class stock of %q at %q: %w", sku, site, err)
 	}
 	return c, nil
 }
 
-func (t *iotTx) AdjustClass(deltas []iot.StockDelta) error {
+func (t *iotTx) AdjustClass(deltas []sillage.StockDelta) error {
 	st, err := t.stmt(`INSERT INTO iot_class_stock AS c (network, site, sku, on_hand, in_transit) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (network, site, sku) DO UPDATE SET on_hand = c.on_hand + excluded.on_hand, in_transit = c.in_transit + excluded.in_transit`)
 	if err != nil {
@@ -241,7 +236,7 @@ func (t *iotTx) Positions(site string) ([]sillage.Position, error) {
 	return positions(t.ctx, t.tx, t.network, site)
 }
 
-func (t *iotTx) RecordDiscrepancies(ds []iot.Discrepancy) error {
+func (t *iotTx) RecordDiscrepancies(ds []sillage.Discrepancy) error {
 	st, err := t.stmt(`INSERT INTO iot_discrepancies (network, snapshot_key, site, sku, snapshot_id, snapshot_time, recorded_at, system_on_hand, reported_on_hand)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (network, snapshot_key, site, sku) DO NOTHING`)
 	if err != nil {
@@ -256,7 +251,7 @@ func (t *iotTx) RecordDiscrepancies(ds []iot.Discrepancy) error {
 	return nil
 }
 
-func (t *iotTx) DeadLetter(d iot.DeadLetter) error {
+func (t *iotTx) DeadLetter(d sillage.DeadLetter) error {
 	st, err := t.stmt(`INSERT INTO iot_dead_letters (network, msg_key, topic, reason, received_at, payload) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (network, msg_key) DO NOTHING`)
 	if err != nil {
@@ -291,8 +286,8 @@ type commandRow struct {
 
 const commandCols = `id, site, kind, payload, content, status, attempts, deadline, ack_reason, created_at, updated_at`
 
-func (r commandRow) record() (iot.CommandRecord, error) {
-	var rec iot.CommandRecord
+func (r commandRow) record() (sillage.CommandRecord, error) {
+	var rec sillage.CommandRecord
 	if err := json.Unmarshal([]byte(r.Payload), &rec.Command); err != nil {
 		return rec, fmt.Errorf("command %q: bad stored payload: %w", r.ID, err)
 	}
@@ -303,7 +298,7 @@ func (r commandRow) record() (iot.CommandRecord, error) {
 	if rec.UpdatedAt, err = parseTime(r.UpdatedAt); err != nil {
 		return rec, err
 	}
-	rec.Status = iot.CommandStatus(r.Status)
+	rec.Status = sillage.CommandStatus(r.Status)
 	rec.Attempts = r.Attempts
 	rec.AckReason = r.AckReason
 	return rec, nil
@@ -311,7 +306,7 @@ func (r commandRow) record() (iot.CommandRecord, error) {
 
 // commandContent is the part of a command that identifies its content:
 // everything but the attempt, the issue time and the deadline.
-func commandContent(c iot.Command) (string, error) {
+func commandContent(c sillage.Command) (string, error) {
 	c.Attempt, c.IssuedAt, c.Deadline = 0, time.Time{}, time.Time{}
 	b, err := json.Marshal(c)
 	if err != nil {
@@ -332,50 +327,50 @@ func getCommand(ctx context.Context, q sqlx.QueryerContext, rebind func(string) 
 	return r, nil
 }
 
-func (t *iotTx) AckCommand(site string, a iot.Ack, at time.Time) (iot.CommandRecord, error) {
+func (t *iotTx) AckCommand(site string, a sillage.Ack, at time.Time) (sillage.CommandRecord, error) {
 	r, err := getCommand(t.ctx, t.tx, t.tx.Rebind, t.network, a.CommandID)
 	if err != nil {
-		return iot.CommandRecord{}, fmt.Errorf("ack: %w", err)
+		return sillage.CommandRecord{}, fmt.Errorf("ack: %w", err)
 	}
 	if r.Site != site {
-		return iot.CommandRecord{}, fmt.Errorf("ack of command %q from site %q: %w: the command was sent to site %q", a.CommandID, site, sillage.ErrConflict, r.Site)
+		return sillage.CommandRecord{}, fmt.Errorf("ack of command %q from site %q: %w: the command was sent to site %q", a.CommandID, site, sillage.ErrConflict, r.Site)
 	}
-	status := iot.CommandStatus(r.Status)
+	status := sillage.CommandStatus(r.Status)
 	reason := r.AckReason
 	switch a.Status {
-	case iot.AckAccepted:
-		if status == iot.CommandPending || status == iot.CommandSent || status == iot.CommandExpired {
-			status = iot.CommandAccepted
+	case sillage.AckAccepted:
+		if status == sillage.CommandPending || status == sillage.CommandSent || status == sillage.CommandExpired {
+			status = sillage.CommandAccepted
 		}
-	case iot.AckDone:
-		if status != iot.CommandRejected {
-			status = iot.CommandDone
+	case sillage.AckDone:
+		if status != sillage.CommandRejected {
+			status = sillage.CommandDone
 		}
-	case iot.AckRejected:
-		if status != iot.CommandDone {
-			status, reason = iot.CommandRejected, a.Reason
+	case sillage.AckRejected:
+		if status != sillage.CommandDone {
+			status, reason = sillage.CommandRejected, a.Reason
 		}
 	}
 	r.Status, r.AckReason, r.UpdatedAt = string(status), reason, formatTime(at)
 	if _, err := t.tx.ExecContext(t.ctx, t.tx.Rebind(`UPDATE iot_commands SET status = ?, ack_reason = ?, updated_at = ? WHERE network = ? AND id = ?`),
 		r.Status, r.AckReason, r.UpdatedAt, t.network, r.ID); err != nil {
-		return iot.CommandRecord{}, fmt.Errorf("ack of command %q: %w", a.CommandID, err)
+		return sillage.CommandRecord{}, fmt.Errorf("ack of command %q: %w", a.CommandID, err)
 	}
 	return r.record()
 }
 
-// PutCommand stores a new command (see iot.CommandStore).
-func (s *Store) PutCommand(ctx context.Context, network string, rec iot.CommandRecord) (iot.CommandRecord, error) {
+// PutCommand stores a new command (see sillage.CommandStore).
+func (s *Store) PutCommand(ctx context.Context, network string, rec sillage.CommandRecord) (sillage.CommandRecord, error) {
 	c := rec.Command
 	content, err := commandContent(c)
 	if err != nil {
-		return iot.CommandRecord{}, err
+		return sillage.CommandRecord{}, err
 	}
 	payload, err := json.Marshal(c)
 	if err != nil {
-		return iot.CommandRecord{}, fmt.Errorf("command %q: %w", c.ID, err)
+		return sillage.CommandRecord{}, fmt.Errorf("command %q: %w", c.ID, err)
 	}
-	var out iot.CommandRecord
+	var out sillage.CommandRecord
 	err = s.withTx(ctx, fmt.Sprintf("store command %q", c.ID), func(tx *sqlx.Tx) error {
 		now := formatTime(s.now())
 		res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO iot_commands (`+commandCols+`, network) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -398,8 +393,8 @@ func (s *Store) PutCommand(ctx context.Context, network string, rec iot.CommandR
 	return out, err
 }
 
-// MarkCommandSent records a send of c (see iot.CommandStore).
-func (s *Store) MarkCommandSent(ctx context.Context, network string, c iot.Command) error {
+// MarkCommandSent records a send of c (see sillage.CommandStore).
+func (s *Store) MarkCommandSent(ctx context.Context, network string, c sillage.Command) error {
 	payload, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("command %q: %w", c.ID, err)
@@ -432,17 +427,17 @@ func (s *Store) ExpireCommand(ctx context.Context, network, id string) error {
 }
 
 // Command returns one command; the error wraps sillage.ErrNotFound.
-func (s *Store) Command(ctx context.Context, network, id string) (iot.CommandRecord, error) {
+func (s *Store) Command(ctx context.Context, network, id string) (sillage.CommandRecord, error) {
 	r, err := getCommand(ctx, s.read, s.read.Rebind, network, id)
 	if err != nil {
-		return iot.CommandRecord{}, err
+		return sillage.CommandRecord{}, err
 	}
 	return r.record()
 }
 
 // CommandsDue returns pending commands and sent ones past their deadline,
 // oldest deadline first.
-func (s *Store) CommandsDue(ctx context.Context, network string, now time.Time, limit int) ([]iot.CommandRecord, error) {
+func (s *Store) CommandsDue(ctx context.Context, network string, now time.Time, limit int) ([]sillage.CommandRecord, error) {
 	var rows []commandRow
 	err := s.read.SelectContext(ctx, &rows, s.read.Rebind(`SELECT `+commandCols+` FROM iot_commands
 		WHERE network = ? AND (status = 'pending' OR (status = 'sent' AND deadline < ?)) ORDER BY deadline, id LIMIT ?`),
@@ -450,7 +445,7 @@ func (s *Store) CommandsDue(ctx context.Context, network string, now time.Time, 
 	if err != nil {
 		return nil, fmt.Errorf("commands due in network %q: %w", network, err)
 	}
-	out := make([]iot.CommandRecord, 0, len(rows))
+	out := make([]sillage.CommandRecord, 0, len(rows))
 	for _, r := range rows {
 		rec, err := r.record()
 		if err != nil {
@@ -463,7 +458,7 @@ func (s *Store) CommandsDue(ctx context.Context, network string, now time.Time, 
 
 // DeadLetters returns the dead letters of a network (of every network when
 // network is empty), oldest first, at most limit of them (0: all).
-func (s *Store) DeadLetters(ctx context.Context, network string, limit int) ([]iot.DeadLetter, error) {
+func (s *Store) DeadLetters(ctx context.Context, network string, limit int) ([]sillage.DeadLetter, error) {
 	q := `SELECT msg_key, topic, reason, received_at, payload FROM iot_dead_letters`
 	var args []any
 	if network != "" {
@@ -480,9 +475,9 @@ func (s *Store) DeadLetters(ctx context.Context, network string, limit int) ([]i
 		return nil, fmt.Errorf("dead letters: %w", err)
 	}
 	defer rows.Close()
-	var out []iot.DeadLetter
+	var out []sillage.DeadLetter
 	for rows.Next() {
-		var d iot.DeadLetter
+		var d sillage.DeadLetter
 		var at string
 		if err := rows.Scan(&d.Key, &d.Topic, &d.Reason, &at, &d.Payload); err != nil {
 			return nil, fmt.Errorf("dead letters: %w", err)
@@ -497,16 +492,16 @@ func (s *Store) DeadLetters(ctx context.Context, network string, limit int) ([]i
 
 // Discrepancies returns the snapshot discrepancies of a network, oldest
 // first.
-func (s *Store) Discrepancies(ctx context.Context, network string) ([]iot.Discrepancy, error) {
+func (s *Store) Discrepancies(ctx context.Context, network string) ([]sillage.Discrepancy, error) {
 	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT snapshot_key, site, sku, snapshot_id, snapshot_time, recorded_at, system_on_hand, reported_on_hand
 		FROM iot_discrepancies WHERE network = ? ORDER BY recorded_at, snapshot_key, site, sku`), network)
 	if err != nil {
 		return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
 	}
 	defer rows.Close()
-	var out []iot.Discrepancy
+	var out []sillage.Discrepancy
 	for rows.Next() {
-		var d iot.Discrepancy
+		var d sillage.Discrepancy
 		var st, rt string
 		if err := rows.Scan(&d.SnapshotKey, &d.Site, &d.SKU, &d.SnapshotID, &st, &rt, &d.SystemOnHand, &d.ReportedOnHand); err != nil {
 			return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
@@ -553,7 +548,7 @@ func (s *Store) ItemCounts(ctx context.Context, network string) ([]ItemCount, er
 		if len(out) == 0 || out[len(out)-1].Site != r.Site || out[len(out)-1].SKU != r.SKU {
 			out = append(out, ItemCount{Site: r.Site, SKU: r.SKU})
 		}
-		if r.Status == string(iot.ItemPresent) {
+		if r.Status == string(sillage.ItemPresent) {
 			out[len(out)-1].Present = r.N
 		} else {
 			out[len(out)-1].InTransit = r.N
@@ -563,16 +558,16 @@ func (s *Store) ItemCounts(ctx context.Context, network string) ([]ItemCount, er
 }
 
 // ClassStocks returns the class-level stock of a network by site and sku.
-func (s *Store) ClassStocks(ctx context.Context, network string) (map[[2]string]iot.ClassStock, error) {
+func (s *Store) ClassStocks(ctx context.Context, network string) (map[[2]string]sillage.ClassStock, error) {
 	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT site, sku, on_hand, in_transit FROM iot_class_stock WHERE network = ?`), network)
 	if err != nil {
 		return nil, fmt.Errorf("class stock of network %q: %w", network, err)
 	}
 	defer rows.Close()
-	out := map[[2]string]iot.ClassStock{}
+	out := map[[2]string]sillage.ClassStock{}
 	for rows.Next() {
 		var site, sku string
-		var c iot.ClassStock
+		var c sillage.ClassStock
 		if err := rows.Scan(&site, &sku, &c.OnHand, &c.InTransit); err != nil {
 			return nil, fmt.Errorf("class stock of network %q: %w", network, err)
 		}

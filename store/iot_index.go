@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage"
 )
 
 // The item index: the state of every serialised item (EPC) of a network,
@@ -45,19 +45,19 @@ const (
 	codeGone      = 3
 )
 
-func statusCode(s iot.ItemStatus) (uint32, bool) {
+func statusCode(s sillage.ItemStatus) (uint32, bool) {
 	switch s {
-	case iot.ItemPresent:
+	case sillage.ItemPresent:
 		return codePresent, true
-	case iot.ItemInTransit:
+	case sillage.ItemInTransit:
 		return codeInTransit, true
-	case iot.ItemGone:
+	case sillage.ItemGone:
 		return codeGone, true
 	}
 	return 0, false
 }
 
-var codeStatus = [4]iot.ItemStatus{"", iot.ItemPresent, iot.ItemInTransit, iot.ItemGone}
+var codeStatus = [4]sillage.ItemStatus{"", sillage.ItemPresent, sillage.ItemInTransit, sillage.ItemGone}
 
 // maxNames bounds the name table: site ids are stored in 30 bits.
 const maxNames = 1 << 30
@@ -86,7 +86,7 @@ func packKey[T ~string | ~[]byte](gtin, serial T) (itemKey, bool) {
 	return itemKey{gtin: g, serial: s}, true
 }
 
-// keyString renders a packed key as iot.ItemKey.String does.
+// keyString renders a packed key as sillage.ItemKey.String does.
 func (k itemKey) String() string {
 	var b [14 + 1 + 20]byte
 	n := len(b)
@@ -147,7 +147,7 @@ type itemIndex struct {
 // lastItem caches the last item looked up.
 type lastItem struct {
 	valid  bool
-	key    iot.ItemKey
+	key    sillage.ItemKey
 	packed bool
 	pk     itemKey
 	ref    slotRef // of pk in items
@@ -203,13 +203,13 @@ func (x *itemIndex) nameID(s string) (uint32, error) {
 func (x *itemIndex) Len() int { return x.items.Len() + len(x.other) }
 
 // get returns the state of k.
-func (x *itemIndex) get(k iot.ItemKey) (itemVal, bool) {
+func (x *itemIndex) get(k sillage.ItemKey) (itemVal, bool) {
 	x.find(k)
 	return x.last.val, x.last.exists
 }
 
 // find looks k up into x.last.
-func (x *itemIndex) find(k iot.ItemKey) {
+func (x *itemIndex) find(k sillage.ItemKey) {
 	if x.last.valid && x.last.key == k {
 		return
 	}
@@ -229,7 +229,7 @@ func (x *itemIndex) find(k iot.ItemKey) {
 // prefetch reads the home slot of every key, in a loop whose loads do not
 // depend on each other, so that the CPU overlaps their cache misses; the
 // lookups that follow then find the slots in the cache.
-func (x *itemIndex) prefetch(keys []iot.ItemKey) {
+func (x *itemIndex) prefetch(keys []sillage.ItemKey) {
 	var sum uint64
 	for _, k := range keys {
 		if pk, ok := packKey(k.GTIN, k.Serial); ok {
@@ -240,13 +240,13 @@ func (x *itemIndex) prefetch(keys []iot.ItemKey) {
 }
 
 // state renders a packed value.
-func (x *itemIndex) state(k iot.ItemKey, v itemVal) iot.ItemState {
-	return iot.ItemState{Key: k, SKU: x.names[v.sku], Site: x.names[v.site>>2], Status: codeStatus[v.site&3],
+func (x *itemIndex) state(k sillage.ItemKey, v itemVal) sillage.ItemState {
+	return sillage.ItemState{Key: k, SKU: x.names[v.sku], Site: x.names[v.site>>2], Status: codeStatus[v.site&3],
 		EventTime: time.Unix(0, v.timeNS).UTC()}
 }
 
 // pack packs a state.
-func (x *itemIndex) pack(st iot.ItemState) (itemVal, error) {
+func (x *itemIndex) pack(st sillage.ItemState) (itemVal, error) {
 	code, ok := statusCode(st.Status)
 	if !ok {
 		return itemVal{}, fmt.Errorf("item %s: unknown status %q", st.Key, st.Status)
@@ -277,7 +277,7 @@ func (x *itemIndex) pack(st iot.ItemState) (itemVal, error) {
 
 // set changes one item inside the open transaction: the change is undone
 // by rollback and written to the log by commit.
-func (x *itemIndex) set(st iot.ItemState) error {
+func (x *itemIndex) set(st sillage.ItemState) error {
 	v, err := x.pack(st)
 	if err != nil {
 		return err

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/store/storetest"
 )
 
@@ -27,7 +27,7 @@ const gtinA, gtinB = "03760123400015", "03760123400022"
 var t0Items = time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 
 // itemModel is the expected item states by key string.
-type itemModel map[string]iot.ItemState
+type itemModel map[string]sillage.ItemState
 
 // openNoFold opens a store whose end is a crash: its connections are
 // closed without folding the item log.
@@ -52,8 +52,8 @@ func crash(s *Store) {
 
 // testKeys returns n item keys, packable (numeric serials) and not
 // (letters, leading zeros, 20 digits).
-func testKeys(n int) []iot.ItemKey {
-	keys := make([]iot.ItemKey, n)
+func testKeys(n int) []sillage.ItemKey {
+	keys := make([]sillage.ItemKey, n)
 	for i := range keys {
 		g := gtinA
 		if i%3 == 1 {
@@ -68,7 +68,7 @@ func testKeys(n int) []iot.ItemKey {
 		case 9:
 			serial = "9" + strings.Repeat("1", 19)[:19-len(serial)] + serial
 		}
-		keys[i] = iot.ItemKey{GTIN: g, Serial: serial}
+		keys[i] = sillage.ItemKey{GTIN: g, Serial: serial}
 	}
 	return keys
 }
@@ -76,19 +76,19 @@ func testKeys(n int) []iot.ItemKey {
 var (
 	testSites  = []string{"DC-PAR", "BTQ-PAR", "BTQ-LON"}
 	testSKUs   = []string{"BAG-01", "EDP-01"}
-	testStatus = []iot.ItemStatus{iot.ItemPresent, iot.ItemInTransit, iot.ItemGone}
+	testStatus = []sillage.ItemStatus{sillage.ItemPresent, sillage.ItemInTransit, sillage.ItemGone}
 )
 
 // randomState returns a state for k.
-func randomState(r *rand.Rand, k iot.ItemKey) iot.ItemState {
-	return iot.ItemState{Key: k, SKU: testSKUs[r.IntN(len(testSKUs))], Site: testSites[r.IntN(len(testSites))],
+func randomState(r *rand.Rand, k sillage.ItemKey) sillage.ItemState {
+	return sillage.ItemState{Key: k, SKU: testSKUs[r.IntN(len(testSKUs))], Site: testSites[r.IntN(len(testSites))],
 		Status: testStatus[r.IntN(len(testStatus))], EventTime: t0Items.Add(time.Duration(r.Int64N(1e15)))}
 }
 
 // put writes states in one batch and records them in m.
-func put(t *testing.T, s *Store, network string, m itemModel, states ...iot.ItemState) {
+func put(t *testing.T, s *Store, network string, m itemModel, states ...sillage.ItemState) {
 	t.Helper()
-	err := s.IoTBatch(context.Background(), network, func(tx iot.Tx) error {
+	err := s.IoTBatch(context.Background(), network, func(tx sillage.IngestTx) error {
 		for _, st := range states {
 			if err := tx.SetItem(st); err != nil {
 				return err
@@ -105,10 +105,10 @@ func put(t *testing.T, s *Store, network string, m itemModel, states ...iot.Item
 }
 
 // read returns the states of keys as a batch of s sees them.
-func read(t *testing.T, s *Store, network string, keys []iot.ItemKey) itemModel {
+func read(t *testing.T, s *Store, network string, keys []sillage.ItemKey) itemModel {
 	t.Helper()
 	out := itemModel{}
-	err := s.IoTBatch(context.Background(), network, func(tx iot.Tx) error {
+	err := s.IoTBatch(context.Background(), network, func(tx sillage.IngestTx) error {
 		for _, k := range keys {
 			st, ok, err := tx.Item(k)
 			if err != nil {
@@ -136,7 +136,7 @@ func indexContents(s *Store, network string) itemModel {
 	defer x.mu.Unlock()
 	out := itemModel{}
 	add := func(key string, v itemVal) {
-		k := iot.ItemKey{GTIN: key[:14], Serial: key[15:]}
+		k := sillage.ItemKey{GTIN: key[:14], Serial: key[15:]}
 		out[key] = x.state(k, v)
 	}
 	x.items.each(func(k itemKey, v itemVal) { add(k.String(), v) })
@@ -161,7 +161,7 @@ func tableContents(t *testing.T, s *Store, network string) itemModel {
 		if err := rows.Scan(&epc, &sku, &site, &status, &ns); err != nil {
 			t.Fatal(err)
 		}
-		out[epc] = iot.ItemState{Key: iot.ItemKey{GTIN: epc[:14], Serial: epc[15:]}, SKU: sku, Site: site, Status: iot.ItemStatus(status), EventTime: time.Unix(0, ns).UTC()}
+		out[epc] = sillage.ItemState{Key: sillage.ItemKey{GTIN: epc[:14], Serial: epc[15:]}, SKU: sku, Site: site, Status: sillage.ItemStatus(status), EventTime: time.Unix(0, ns).UTC()}
 	}
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
@@ -222,7 +222,7 @@ func TestItemIndexRestart(t *testing.T) {
 		s1 := openNoFold(t, url)
 		s1.SetItemLogLimits(500, 200)
 		for b := 0; b < 12; b++ {
-			var states []iot.ItemState
+			var states []sillage.ItemState
 			for i := 0; i < 100; i++ {
 				states = append(states, randomState(r, keys[r.IntN(len(keys))]))
 			}
@@ -267,7 +267,7 @@ func TestItemIndexRollback(t *testing.T) {
 		}
 		before := head(t, s, "net")
 		boom := errors.New("boom")
-		err := s.IoTBatch(ctx, "net", func(tx iot.Tx) error {
+		err := s.IoTBatch(ctx, "net", func(tx sillage.IngestTx) error {
 			for _, k := range keys { // changes 30 items, adds 20
 				if err := tx.SetItem(randomState(r, k)); err != nil {
 					return err
@@ -288,7 +288,7 @@ func TestItemIndexRollback(t *testing.T) {
 					t.Error("the panic did not come through")
 				}
 			}()
-			_ = s.IoTBatch(ctx, "net", func(tx iot.Tx) error {
+			_ = s.IoTBatch(ctx, "net", func(tx sillage.IngestTx) error {
 				for _, k := range keys {
 					_ = tx.SetItem(randomState(r, k))
 				}
@@ -301,11 +301,11 @@ func TestItemIndexRollback(t *testing.T) {
 			t.Errorf("head %+v after the rollbacks, want %+v", h, before)
 		}
 		// A bad state is refused and rolls the batch back too.
-		err = s.IoTBatch(ctx, "net", func(tx iot.Tx) error {
+		err = s.IoTBatch(ctx, "net", func(tx sillage.IngestTx) error {
 			if err := tx.SetItem(randomState(r, keys[0])); err != nil {
 				return err
 			}
-			return tx.SetItem(iot.ItemState{Key: keys[1], Status: "lost"})
+			return tx.SetItem(sillage.ItemState{Key: keys[1], Status: "lost"})
 		})
 		if err == nil || !strings.Contains(err.Error(), `unknown status "lost"`) {
 			t.Errorf("bad status: %v", err)
@@ -330,7 +330,7 @@ func TestItemIndexTwoStores(t *testing.T) {
 			if i%2 == 1 {
 				w = b
 			}
-			var states []iot.ItemState
+			var states []sillage.ItemState
 			for j := 0; j < 15; j++ {
 				states = append(states, randomState(r, keys[r.IntN(len(keys))]))
 			}
@@ -344,7 +344,7 @@ func TestItemIndexTwoStores(t *testing.T) {
 		counters := keys[:5]
 		start := itemModel{}
 		for _, k := range counters {
-			put(t, a, "net", start, iot.ItemState{Key: k, SKU: "BAG-01", Site: "DC-PAR", Status: iot.ItemPresent, EventTime: t0Items})
+			put(t, a, "net", start, sillage.ItemState{Key: k, SKU: "BAG-01", Site: "DC-PAR", Status: sillage.ItemPresent, EventTime: t0Items})
 		}
 		const perStore, workers = 25, 2
 		var wg sync.WaitGroup
@@ -355,7 +355,7 @@ func TestItemIndexTwoStores(t *testing.T) {
 				go func(s *Store) {
 					defer wg.Done()
 					for i := 0; i < perStore; i++ {
-						err := s.IoTBatch(ctx, "net", func(tx iot.Tx) error {
+						err := s.IoTBatch(ctx, "net", func(tx sillage.IngestTx) error {
 							for _, k := range counters {
 								st, ok, err := tx.Item(k)
 								if err != nil || !ok {
@@ -419,14 +419,14 @@ var itemCounters = testKeys(3)
 func bumpCounters(s *Store, n int, pause time.Duration) error {
 	for i := 0; i < n; i++ {
 		time.Sleep(pause)
-		err := s.IoTBatch(context.Background(), "net", func(tx iot.Tx) error {
+		err := s.IoTBatch(context.Background(), "net", func(tx sillage.IngestTx) error {
 			for _, k := range itemCounters {
 				st, ok, err := tx.Item(k)
 				if err != nil {
 					return err
 				}
 				if !ok {
-					st = iot.ItemState{Key: k, SKU: "BAG-01", Site: "DC-PAR", Status: iot.ItemPresent, EventTime: t0Items}
+					st = sillage.ItemState{Key: k, SKU: "BAG-01", Site: "DC-PAR", Status: sillage.ItemPresent, EventTime: t0Items}
 				}
 				st.EventTime = st.EventTime.Add(time.Nanosecond)
 				if err := tx.SetItem(st); err != nil {
@@ -507,7 +507,7 @@ func TestFoldProperty(t *testing.T) {
 				s.SetItemLogLimits(int64(1+r.IntN(300)), int64(1+r.IntN(100)))
 				m := itemModel{}
 				for b := 0; b < 20+r.IntN(20); b++ {
-					var states []iot.ItemState
+					var states []sillage.ItemState
 					for i := r.IntN(60); i > 0; i-- {
 						states = append(states, randomState(r, keys[r.IntN(len(keys))]))
 					}
@@ -546,9 +546,9 @@ func TestFoldProperty(t *testing.T) {
 				for _, st := range m {
 					c := wantCounts[[2]string{st.Site, st.SKU}]
 					switch st.Status {
-					case iot.ItemPresent:
+					case sillage.ItemPresent:
 						c[0]++
-					case iot.ItemInTransit:
+					case sillage.ItemInTransit:
 						c[1]++
 					default:
 						continue
@@ -593,7 +593,7 @@ func TestDamagedItemLog(t *testing.T) {
 		if _, err := s2.write.ExecContext(ctx, s2.write.Rebind(`UPDATE iot_item_log SET record = ? WHERE network = ? AND seq = 2`), bad, "net"); err != nil {
 			t.Fatal(err)
 		}
-		err := s2.IoTBatch(ctx, "net", func(tx iot.Tx) error { return tx.SetItem(randomState(r, keys[19])) })
+		err := s2.IoTBatch(ctx, "net", func(tx sillage.IngestTx) error { return tx.SetItem(randomState(r, keys[19])) })
 		if !errors.Is(err, ErrItemLogDamaged) || !strings.Contains(err.Error(), `network "net", sequence 2`) {
 			t.Fatalf("batch over a damaged record: %v", err)
 		}
@@ -612,7 +612,7 @@ func TestDamagedItemLog(t *testing.T) {
 		if _, err := s3.write.ExecContext(ctx, s3.write.Rebind(`DELETE FROM iot_item_log WHERE network = ? AND seq = 2`), "net"); err != nil {
 			t.Fatal(err)
 		}
-		err = s3.IoTBatch(ctx, "net", func(tx iot.Tx) error { return nil })
+		err = s3.IoTBatch(ctx, "net", func(tx sillage.IngestTx) error { return nil })
 		if err == nil || !strings.Contains(err.Error(), `item log of network "net": record 2 is missing`) {
 			t.Fatalf("batch over a missing record: %v", err)
 		}
@@ -629,7 +629,7 @@ func TestLogCodec(t *testing.T) {
 	x := newItemIndex("net")
 	r := rand.New(rand.NewPCG(9, 10))
 	keys := testKeys(40)
-	var states []iot.ItemState
+	var states []sillage.ItemState
 	for _, k := range keys {
 		st := randomState(r, k)
 		if err := x.set(st); err != nil {

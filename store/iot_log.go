@@ -12,7 +12,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
-	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage"
 )
 
 // How the item states of the ingest are stored (migration 0003):
@@ -170,7 +170,7 @@ func (s *Store) loadItems(ctx context.Context, tx *sqlx.Tx, x *itemIndex) error 
 		if err := rows.Scan(&epc, &sku, &site, &status, &ns); err != nil {
 			return fmt.Errorf("load item states of network %q: %w", x.network, err)
 		}
-		code, ok := statusCode(iot.ItemStatus(iotStatus(status)))
+		code, ok := statusCode(sillage.ItemStatus(iotStatus(status)))
 		if !ok {
 			return fmt.Errorf("load item states of network %q: item %s has unknown status %q", x.network, epc, status)
 		}

@@ -14,24 +14,6 @@ import (
 // Temporal order workflows (package activities): stock changes caused by
 // an order, applied exactly once however often an activity is retried.
 
-// PositionChange is a change of one stock position, in units.
-type PositionChange struct {
-	Site  string `json:"site"`
-	SKU   string `json:"sku"`
-	Delta Delta  `json:"delta"`
-}
-
-// OrderEffect is a named change an order makes once: position changes in
-// a network and, optionally, a new status and reason for the order.
-type OrderEffect struct {
-	OrderID string
-	Name    string // unique per order, e.g. "hold", "release:rejected", "receipt:2"
-	Network string
-	Changes []PositionChange
-	Status  sillage.OrderStatus // empty: leave the status alone
-	Reason  string              // with Status
-}
-
 // ApplyOrderEffect applies e in one transaction: it records (order, name)
 // and, when that pair was not recorded before, adds every change to its
 // position (creating missing positions at zero) and sets the status. It
@@ -39,7 +21,7 @@ type OrderEffect struct {
 // changed. The error wraps sillage.ErrInvalid for an empty order id or
 // name, and sillage.ErrNotFound for an unknown order (when a status is
 // set) or an unknown site or product.
-func (s *Store) ApplyOrderEffect(ctx context.Context, e OrderEffect) (applied bool, err error) {
+func (s *Store) ApplyOrderEffect(ctx context.Context, e sillage.OrderEffect) (applied bool, err error) {
 	if e.OrderID == "" || e.Name == "" {
 		return false, fmt.Errorf("apply order effect: %w: empty order id or effect name", sillage.ErrInvalid)
 	}

@@ -21,9 +21,9 @@ func TestApplyOrderEffectOnce(t *testing.T) {
 		if _, err := s.SaveOrder(ctx, o); err != nil {
 			t.Fatal(err)
 		}
-		hold := OrderEffect{OrderID: o.ID, Name: "hold", Network: "tiny", Changes: []PositionChange{
-			{Site: "BTQ-LON", SKU: "BAG-01", Delta: Delta{InTransit: 4}},
-			{Site: "DC-PAR", SKU: "BAG-01", Delta: Delta{Reserved: 4}},
+		hold := sillage.OrderEffect{OrderID: o.ID, Name: "hold", Network: "tiny", Changes: []sillage.PositionChange{
+			{Site: "BTQ-LON", SKU: "BAG-01", Delta: sillage.PositionDelta{InTransit: 4}},
+			{Site: "DC-PAR", SKU: "BAG-01", Delta: sillage.PositionDelta{Reserved: 4}},
 		}}
 		// Concurrent retries of the same effect apply it once.
 		var wg sync.WaitGroup
@@ -58,8 +58,8 @@ func TestApplyOrderEffectOnce(t *testing.T) {
 			t.Fatalf("DC-PAR BAG-01 %+v, %v; want 20 on hand, 4 reserved", dc, err)
 		}
 
-		rel := OrderEffect{OrderID: o.ID, Name: "release:rejected", Network: "tiny", Status: sillage.OrderRejected, Reason: "dock closed",
-			Changes: []PositionChange{{Site: "BTQ-LON", SKU: "BAG-01", Delta: Delta{InTransit: -4}}, {Site: "DC-PAR", SKU: "BAG-01", Delta: Delta{Reserved: -4}}}}
+		rel := sillage.OrderEffect{OrderID: o.ID, Name: "release:rejected", Network: "tiny", Status: sillage.OrderRejected, Reason: "dock closed",
+			Changes: []sillage.PositionChange{{Site: "BTQ-LON", SKU: "BAG-01", Delta: sillage.PositionDelta{InTransit: -4}}, {Site: "DC-PAR", SKU: "BAG-01", Delta: sillage.PositionDelta{Reserved: -4}}}}
 		for range 2 {
 			if _, err := s.ApplyOrderEffect(ctx, rel); err != nil {
 				t.Fatal(err)
@@ -78,19 +78,19 @@ func TestApplyOrderEffectOnce(t *testing.T) {
 		}
 
 		// Errors: unknown order with a status, unknown product, empty name.
-		_, err = s.ApplyOrderEffect(ctx, OrderEffect{OrderID: "po:none", Name: "x", Network: "tiny", Status: sillage.OrderClosed})
+		_, err = s.ApplyOrderEffect(ctx, sillage.OrderEffect{OrderID: "po:none", Name: "x", Network: "tiny", Status: sillage.OrderClosed})
 		if !errors.Is(err, sillage.ErrNotFound) {
 			t.Errorf("unknown order: %v, want ErrNotFound", err)
 		}
-		_, err = s.ApplyOrderEffect(ctx, OrderEffect{OrderID: o.ID, Name: "y", Network: "tiny",
-			Changes: []PositionChange{{Site: "BTQ-LON", SKU: "NOPE", Delta: Delta{InTransit: 1}}}})
+		_, err = s.ApplyOrderEffect(ctx, sillage.OrderEffect{OrderID: o.ID, Name: "y", Network: "tiny",
+			Changes: []sillage.PositionChange{{Site: "BTQ-LON", SKU: "NOPE", Delta: sillage.PositionDelta{InTransit: 1}}}})
 		if !errors.Is(err, sillage.ErrNotFound) {
 			t.Errorf("unknown product: %v, want ErrNotFound", err)
 		}
 		if names, _ := s.OrderEffects(ctx, o.ID); len(names) != 2 {
 			t.Errorf("a failed effect was recorded: %v", names)
 		}
-		if _, err := s.ApplyOrderEffect(ctx, OrderEffect{OrderID: o.ID}); !errors.Is(err, sillage.ErrInvalid) {
+		if _, err := s.ApplyOrderEffect(ctx, sillage.OrderEffect{OrderID: o.ID}); !errors.Is(err, sillage.ErrInvalid) {
 			t.Errorf("empty name: %v, want ErrInvalid", err)
 		}
 	})

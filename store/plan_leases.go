@@ -10,27 +10,17 @@ import (
 	"github.com/sillage/sillage"
 )
 
-// PlanLease is a network's planning held by one plan (migration
-// 0051_plan_leases): while a plan holds it, no other plan of the network
-// reads the stock, so two plans never order the same units.
-type PlanLease struct {
-	Network    string    `db:"network"`
-	PlanID     string    `db:"plan_id"`
-	AcquiredAt time.Time `db:"-"`
-	ExpiresAt  time.Time `db:"-"`
-}
-
 // AcquirePlanLease gives network's lease to planID until now+ttl when it is
 // free, expired at now, or already held by planID (then it is extended).
 // It returns the lease as it stands after the call and whether planID
 // holds it; when it does not, the lease names the plan that does.
-func (s *Store) AcquirePlanLease(ctx context.Context, network, planID string, now time.Time, ttl time.Duration) (PlanLease, bool, error) {
+func (s *Store) AcquirePlanLease(ctx context.Context, network, planID string, now time.Time, ttl time.Duration) (sillage.PlanLease, bool, error) {
 	what := fmt.Sprintf("acquire the plan lease of network %q for plan %q", network, planID)
 	if network == "" || planID == "" {
-		return PlanLease{}, false, fmt.Errorf("%s: %w: empty network or plan id", what, sillage.ErrInvalid)
+		return sillage.PlanLease{}, false, fmt.Errorf("%s: %w: empty network or plan id", what, sillage.ErrInvalid)
 	}
 	if ttl <= 0 {
-		return PlanLease{}, false, fmt.Errorf("%s: %w: lease time %v is not positive", what, sillage.ErrInvalid, ttl)
+		return sillage.PlanLease{}, false, fmt.Errorf("%s: %w: lease time %v is not positive", what, sillage.ErrInvalid, ttl)
 	}
 	at, until := formatTime(now), formatTime(now.Add(ttl))
 	// One statement, so two plans racing for a free lease cannot both win.
@@ -41,11 +31,11 @@ func (s *Store) AcquirePlanLease(ctx context.Context, network, planID string, no
 			expires_at = excluded.expires_at
 		WHERE plan_leases.plan_id = excluded.plan_id OR plan_leases.expires_at <= ?`), network, planID, at, until, at)
 	if err != nil {
-		return PlanLease{}, false, fmt.Errorf("%s: %w", what, err)
+		return sillage.PlanLease{}, false, fmt.Errorf("%s: %w", what, err)
 	}
 	l, err := s.PlanLease(ctx, network)
 	if err != nil {
-		return PlanLease{}, false, fmt.Errorf("%s: %w", what, err)
+		return sillage.PlanLease{}, false, fmt.Errorf("%s: %w", what, err)
 	}
 	return l, l.PlanID == planID, nil
 }
@@ -67,25 +57,26 @@ func (s *Store) ReleasePlanLease(ctx context.Context, network, planID string) (b
 
 // PlanLease returns network's lease; the error wraps sillage.ErrNotFound
 // when no plan holds it.
-func (s *Store) PlanLease(ctx context.Context, network string) (PlanLease, error) {
+func (s *Store) PlanLease(ctx context.Context, network string) (sillage.PlanLease, error) {
 	var r struct {
-		PlanLease
+		Network  string `db:"network"`
+		PlanID   string `db:"plan_id"`
 		Acquired string `db:"acquired_at"`
 		Expires  string `db:"expires_at"`
 	}
 	err := s.write.GetContext(ctx, &r, s.write.Rebind(`SELECT network, plan_id, acquired_at, expires_at FROM plan_leases WHERE network = ?`), network)
 	if errors.Is(err, sql.ErrNoRows) {
-		return PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, sillage.ErrNotFound)
+		return sillage.PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, sillage.ErrNotFound)
 	}
 	if err != nil {
-		return PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, err)
+		return sillage.PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, err)
 	}
-	l := r.PlanLease
+	l := sillage.PlanLease{Network: r.Network, PlanID: r.PlanID}
 	if l.AcquiredAt, err = parseTime(r.Acquired); err == nil {
 		l.ExpiresAt, err = parseTime(r.Expires)
 	}
 	if err != nil {
-		return PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, err)
+		return sillage.PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, err)
 	}
 	return l, nil
 }

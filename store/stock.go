@@ -11,14 +11,6 @@ import (
 	"github.com/sillage/sillage"
 )
 
-// Delta is a change of a stock position, in units; each field is added to
-// the stored value.
-type Delta struct {
-	OnHand    float64
-	InTransit float64
-	Reserved  float64
-}
-
 type positionRow struct {
 	Site      string  `db:"site"`
 	SKU       string  `db:"sku"`
@@ -119,7 +111,7 @@ func positionErr(what string, err error) error {
 // site and the product must exist in the network; otherwise the error wraps
 // sillage.ErrNotFound. Results may be negative: the store records what it
 // is told, and callers that must not oversell check the result.
-func (s *Store) AdjustPosition(ctx context.Context, network, site, sku string, d Delta) (sillage.Position, error) {
+func (s *Store) AdjustPosition(ctx context.Context, network, site, sku string, d sillage.PositionDelta) (sillage.Position, error) {
 	what := fmt.Sprintf("adjust stock of %q at %q in network %q", sku, site, network)
 	var r positionRow
 	err := s.withTx(ctx, what, func(tx *sqlx.Tx) error {

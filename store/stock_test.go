@@ -50,14 +50,14 @@ func TestPositions(t *testing.T) {
 		if err := s.SetPosition(ctx, "tiny", sillage.Position{Site: "BTQ-LON", SKU: "BAG-01", OnHand: 1, InTransit: 2}); err != nil {
 			t.Fatal(err)
 		}
-		p, err := s.AdjustPosition(ctx, "tiny", "BTQ-LON", "BAG-01", Delta{OnHand: 2, InTransit: -2, Reserved: 1})
+		p, err := s.AdjustPosition(ctx, "tiny", "BTQ-LON", "BAG-01", sillage.PositionDelta{OnHand: 2, InTransit: -2, Reserved: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if want := (sillage.Position{Site: "BTQ-LON", SKU: "BAG-01", OnHand: 3, InTransit: 0, Reserved: 1}); p != want {
 			t.Fatalf("AdjustPosition = %+v, want %+v", p, want)
 		}
-		p, err = s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "EDP-01", Delta{OnHand: 5})
+		p, err = s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "EDP-01", sillage.PositionDelta{OnHand: 5})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestPositionErrors(t *testing.T) {
 			if err := s.SetPosition(ctx, tc.network, sillage.Position{Site: tc.site, SKU: tc.sku, OnHand: 1}); !errors.Is(err, sillage.ErrNotFound) {
 				t.Errorf("SetPosition(%v) error %v, want ErrNotFound", tc, err)
 			}
-			if _, err := s.AdjustPosition(ctx, tc.network, tc.site, tc.sku, Delta{OnHand: 1}); !errors.Is(err, sillage.ErrNotFound) {
+			if _, err := s.AdjustPosition(ctx, tc.network, tc.site, tc.sku, sillage.PositionDelta{OnHand: 1}); !errors.Is(err, sillage.ErrNotFound) {
 				t.Errorf("AdjustPosition(%v) error %v, want ErrNotFound", tc, err)
 			}
 		}
@@ -116,7 +116,7 @@ func adjustMany(ctx context.Context, s *Store, workers, n int) error {
 	for range workers {
 		wg.Go(func() {
 			for range n {
-				if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", Delta{OnHand: 1}); err != nil {
+				if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", sillage.PositionDelta{OnHand: 1}); err != nil {
 					errs <- err
 					return
 				}

@@ -18,6 +18,15 @@ import (
 	_ "github.com/mattn/go-sqlite3"
 )
 
+// Store implements the root package's service interfaces.
+var (
+	_ sillage.NetworkStore = (*Store)(nil)
+	_ sillage.PlanStore    = (*Store)(nil)
+	_ sillage.OrderStore   = (*Store)(nil)
+	_ sillage.ItemStore    = (*Store)(nil)
+	_ sillage.CommandStore = (*Store)(nil)
+)
+
 // Engine names the database engine behind a Store.
 type Engine string
 

@@ -53,9 +53,9 @@ const (
 	UpdateReject = "reject"
 	// SignalConfirmation carries a supplier's Confirmation (callback path).
 	SignalConfirmation = "supplier_confirmation"
-	// SignalGoodsReceipt carries a Receipt reported by the ingest.
+	// SignalGoodsReceipt carries an OrderReceipt reported by the ingest.
 	SignalGoodsReceipt = "goods_receipt"
-	// SignalAck carries a warehouse's Ack of a transfer command.
+	// SignalAck carries a warehouse's TransferAck of a transfer command.
 	SignalAck = "ack"
 	// QueryOrder returns an order workflow's OrderView.
 	QueryOrder = "order"

@@ -234,11 +234,11 @@ func (o *orderRun) awaitReceipt(ctx workflow.Context) error {
 	for !complete && o.recvd+1e-9 < o.expected {
 		tctx, cancel := workflow.WithCancel(ctx)
 		timer := workflow.NewTimerWithOptions(tctx, o.t.ReceiptReminder, workflow.TimerOptions{Summary: "goods receipt overdue"})
-		var r *Receipt
+		var r *OrderReceipt
 		overdue := false
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
-			var x Receipt
+			var x OrderReceipt
 			c.Receive(ctx, &x)
 			r = &x
 		})
@@ -272,7 +272,7 @@ func (o *orderRun) awaitReceipt(ctx workflow.Context) error {
 // acceptReceipt checks a receipt and adds it to what was received. It
 // returns false for a receipt of another order, another site, or one
 // already counted.
-func (o *orderRun) acceptReceipt(ctx workflow.Context, r *Receipt) bool {
+func (o *orderRun) acceptReceipt(ctx workflow.Context, r *OrderReceipt) bool {
 	if r.OrderID != "" && r.OrderID != o.in.OrderID {
 		o.event(ctx, "receipt for %s ignored", r.OrderID)
 		return false

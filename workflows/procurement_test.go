@@ -13,8 +13,8 @@ import (
 )
 
 // fullReceipt is a receipt of every unit of the fake's order lines.
-func fullReceipt(id string) workflows.Receipt {
-	return workflows.Receipt{OrderID: id, Site: "DC-PAR", EventID: "evt-1", Units: 50}
+func fullReceipt(id string) workflows.OrderReceipt {
+	return workflows.OrderReceipt{OrderID: id, Site: "DC-PAR", EventID: "evt-1", Units: 50}
 }
 
 func runOrder(t *testing.T, env *testsuite.TestWorkflowEnvironment, wf string, in workflows.OrderInput) workflows.OrderResult {
@@ -188,11 +188,11 @@ func TestProcurementPartialConfirmation(t *testing.T) {
 	env := newEnv(&s, f)
 	in := purchase(9000)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, EventID: "e1",
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, EventID: "e1",
 			Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 4}}})
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, EventID: "e1",
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, EventID: "e1",
 			Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 4}}}) // a duplicate, ignored
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, EventID: "e2",
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, EventID: "e2",
 			Lines: []sillage.OrderLine{{SKU: "EDP-01", Quantity: 40}}})
 	}, 4*24*time.Hour)
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)

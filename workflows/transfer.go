@@ -41,7 +41,7 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 	}
 
 	acks := workflow.GetSignalChannel(ctx, SignalAck)
-	var ack *Ack
+	var ack *TransferAck
 	for ack == nil && o.sends < o.t.MaxSends {
 		o.sends++
 		cmd := TransferCommand{OrderID: o.in.OrderID, Network: o.in.Network, CommandID: o.in.OrderID, Attempt: o.sends,
@@ -63,7 +63,7 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 		reason := fmt.Sprintf("%s never acked the command (%d sends, %s apart)", o.in.Source, o.sends, duration(o.t.AckTimeout))
 		return o.abandon(o.compensate(ctx, sillage.OrderCancelled, reason, nil))
 	}
-	if ack.Status == AckRejected {
+	if ack.Status == TransferAckRejected {
 		return o.abandon(o.compensate(ctx, sillage.OrderRejected, "rejected by the warehouse: "+orDefault(ack.Reason, "no reason given"), nil))
 	}
 	if err := o.setStatus(ctx, sillage.OrderConfirmed, "", ""); err != nil {
@@ -79,16 +79,16 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 
 // awaitAck waits up to AckTimeout for an ack of this order's command and
 // returns it, or nil on timeout. Acks of other commands are ignored.
-func (o *orderRun) awaitAck(ctx workflow.Context, acks workflow.ReceiveChannel) *Ack {
+func (o *orderRun) awaitAck(ctx workflow.Context, acks workflow.ReceiveChannel) *TransferAck {
 	tctx, cancel := workflow.WithCancel(ctx)
 	defer cancel()
 	timer := workflow.NewTimerWithOptions(tctx, o.t.AckTimeout, workflow.TimerOptions{Summary: "command ack timeout"})
 	for {
-		var got *Ack
+		var got *TransferAck
 		timedOut := false
 		sel := workflow.NewSelector(ctx)
 		sel.AddReceive(acks, func(c workflow.ReceiveChannel, _ bool) {
-			var a Ack
+			var a TransferAck
 			c.Receive(ctx, &a)
 			got = &a
 		})
@@ -100,7 +100,7 @@ func (o *orderRun) awaitAck(ctx workflow.Context, acks workflow.ReceiveChannel) 
 		switch {
 		case got.CommandID != "" && got.CommandID != o.in.OrderID:
 			o.event(ctx, "ack of command %s ignored", got.CommandID)
-		case got.Status != AckAccepted && got.Status != AckRejected:
+		case got.Status != TransferAckAccepted && got.Status != TransferAckRejected:
 			o.event(ctx, "ack with status %q ignored", got.Status)
 		default:
 			return got

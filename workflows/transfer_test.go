@@ -20,11 +20,11 @@ func TestTransferResendsSameCommandOnAckTimeout(t *testing.T) {
 	// The default ack timeout is 15m: sends at 0, 15m and 30m; the ack
 	// comes at 35m, after the third send.
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: "to:other", Status: workflows.AckAccepted})
-		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: in.OrderID, Status: workflows.AckAccepted, Site: "DC-PAR"})
+		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: "to:other", Status: workflows.TransferAckAccepted})
+		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted, Site: "DC-PAR"})
 	}, 35*time.Minute)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
 	}, 3*24*time.Hour)
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 50 {
@@ -68,7 +68,7 @@ func TestTransferRejectedAck(t *testing.T) {
 	env := newEnv(&s, f)
 	in := transfer()
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: in.OrderID, Status: workflows.AckRejected, Reason: "dock closed"})
+		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckRejected, Reason: "dock closed"})
 	}, time.Minute)
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderRejected || !strings.Contains(res.Reason, "dock closed") || !res.Replanned {
@@ -82,13 +82,13 @@ func TestTransferReceiptAtWrongSiteIgnored(t *testing.T) {
 	env := newEnv(&s, f)
 	in := transfer()
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalAck, workflows.Ack{CommandID: in.OrderID, Status: workflows.AckAccepted})
+		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
 	}, time.Minute)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
 	}, time.Hour)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.Receipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
 	}, 15*24*time.Hour)
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 20 {

@@ -501,9 +501,10 @@ type SupplierCancel struct {
 	Reason  string `json:"reason"`
 }
 
-// Receipt is goods received at a site against an order, reported by the
-// ingest from RFID receiving events.
-type Receipt struct {
+// OrderReceipt is goods received at a site against an order, reported by
+// the ingest from RFID receiving events (iot.Receipt, matched to the order
+// by activities.Temporal).
+type OrderReceipt struct {
 	OrderID string              `json:"order_id"`
 	Site    string              `json:"site"`
 	EventID string              `json:"event_id,omitempty"` // the EPCIS event, for deduplication
@@ -524,23 +525,24 @@ type TransferCommand struct {
 	Deadline  time.Time `json:"deadline"`   // the ack is due by then
 }
 
-// AckStatus is a warehouse's answer to a command.
-type AckStatus string
+// TransferAckStatus is a warehouse's answer to a transfer command.
+type TransferAckStatus string
 
-// Ack statuses.
+// TransferAck statuses.
 const (
-	AckAccepted AckStatus = "accepted"
-	AckRejected AckStatus = "rejected"
+	TransferAckAccepted TransferAckStatus = "accepted"
+	TransferAckRejected TransferAckStatus = "rejected"
 )
 
-// Ack is a warehouse's acknowledgement of a command.
-type Ack struct {
-	CommandID string    `json:"command_id"`
-	OrderID   string    `json:"order_id"`
-	Site      string    `json:"site,omitempty"`
-	Status    AckStatus `json:"status"`
-	Reason    string    `json:"reason,omitempty"`
-	At        time.Time `json:"at"`
+// TransferAck is a warehouse's acknowledgement of a transfer command, as
+// signalled to its TransferWorkflow (the MQTT payload is sillage.Ack).
+type TransferAck struct {
+	CommandID string            `json:"command_id"`
+	OrderID   string            `json:"order_id"`
+	Site      string            `json:"site,omitempty"`
+	Status    TransferAckStatus `json:"status"`
+	Reason    string            `json:"reason,omitempty"`
+	At        time.Time         `json:"at"`
 }
 
 // NoticeKind says what a notice is about.

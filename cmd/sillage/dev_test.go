@@ -135,7 +135,7 @@ func TestDevSeed(t *testing.T) {
 		t.Fatal("the sample has no stock")
 	}
 	// The ingest changes the stock; a second run keeps it.
-	if _, err := st.AdjustPosition(ctx, n.Name, shop.Site, shop.SKU, store.Delta{OnHand: -1}); err != nil {
+	if _, err := st.AdjustPosition(ctx, n.Name, shop.Site, shop.SKU, sillage.PositionDelta{OnHand: -1}); err != nil {
 		t.Fatal(err)
 	}
 	seeded, err = devSeed(ctx, db, n.Name, n, 0.25)

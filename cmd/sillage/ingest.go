@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/mosquitto"
@@ -214,7 +215,7 @@ committed and acknowledged first.`,
 				n.Name = name
 				cat := iot.NewCatalog(n)
 				log.Info("ingest starting", "catalog", cat.String())
-				var trig iot.Trigger
+				var trig iot.Listener
 				if *temporalAddr != "" {
 					t, closeTrig, err := temporalTrigger(ctx, *temporalAddr, *namespace, log.With("component", "temporal"), *debounce,
 						workflows.PlannerInput{Debounce: *plannerDebounce})
@@ -225,7 +226,7 @@ committed and acknowledged first.`,
 					trig = t
 					log.Info("signalling workflows", "temporal", *temporalAddr, "namespace", *namespace)
 				} else {
-					d := iot.Debounce(iot.LogTrigger{Log: log}, *debounce)
+					d := iot.Debounce(iot.LogListener{Log: log}, *debounce)
 					defer d.Close()
 					trig = d
 				}
@@ -248,16 +249,16 @@ committed and acknowledged first.`,
 				if *retention > 0 {
 					go pruneSeen(ctx, st, name, *retention, log)
 				}
-				var total iot.Stats
+				var total sillage.IngestStats
 				in := &iot.Ingest{
 					Client:             cfg,
-					Processor:          &iot.Processor{Catalog: cat, Trigger: trig, MaxFutureSkew: *skew, Log: log},
+					Processor:          &iot.Processor{Catalog: cat, Listener: trig, MaxFutureSkew: *skew, Log: log},
 					Store:              st,
 					BatchSize:          *batch,
 					BatchWait:          *batchWait,
 					ShareGroup:         *share,
 					PublishDeadLetters: true,
-					OnBatch: func(s iot.Stats) {
+					OnBatch: func(s sillage.IngestStats) {
 						total.Add(s)
 						metrics.IngestBatch(name, s)
 					},

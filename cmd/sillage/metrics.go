@@ -50,13 +50,13 @@ func versionString() string {
 // meteredPlanner records every solve in the metrics: its seconds, status,
 // kgCO2e and cost.
 type meteredPlanner struct {
-	activities.Planner
+	activities.Optimizer
 	m *obs.Metrics
 }
 
 // Solve solves with the wrapped planner and records the outcome.
 func (p meteredPlanner) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*activities.Solved, error) {
-	s, err := p.Planner.Solve(ctx, n, price, beat)
+	s, err := p.Optimizer.Solve(ctx, n, price, beat)
 	if err == nil && s != nil {
 		p.m.PlanSolved(n.Name, string(s.Plan.Status), s.SolveSeconds, s.Plan.KgCO2e, s.Plan.CostEUR)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/store"
 )
@@ -108,7 +109,7 @@ func TestSeedIfAbsent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", store.Delta{OnHand: 5}); err != nil {
+	if _, err := st.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", sillage.PositionDelta{OnHand: 5}); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()

@@ -144,7 +144,7 @@ func TestPACTServeUsage(t *testing.T) {
 		{[]string{"pact-serve", "--db", "mysql://x"}, 2, "--db"},
 		{[]string{"pact-serve", "--db", db}, 2, "no client"},
 		{[]string{"pact-serve", "--db", db, "--client", "nocolon"}, 2, "ID:SECRET"},
-		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--share", "z=*"}, 2, `unknown client "z"`},
+		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--share", "z=*"}, 2, `client "z": unknown client`},
 		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--callback", "a=nocolon"}, 2, "not ID:SECRET"},
 		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--subscriber", "a=ftp://x"}, 2, "not an http(s) URL"},
 		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--tls-cert", "c.pem"}, 2, "go together"},

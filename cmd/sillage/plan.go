@@ -135,7 +135,7 @@ lines are shown. --export-mps, --time-limit, --method, --requirements and
 				if err != nil {
 					return err
 				}
-				p, err := optimize.NewPlanner(ctx, n, opt)
+				p, err := optimize.NewLP(ctx, n, opt)
 				if err != nil {
 					return err
 				}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/obs"
+	"github.com/sillage/sillage/internal/obs/temporalobs"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/workflows"
 )
@@ -69,7 +70,7 @@ func dialTemporalAs(ctx context.Context, addr, namespace, identity string, log *
 		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	opts := client.Options{HostPort: addr, Namespace: namespace, Identity: identity, Logger: tlog.NewStructuredLogger(log),
-		MetricsHandler: obs.FromContext(ctx).Temporal()}
+		MetricsHandler: temporalobs.Handler(obs.FromContext(ctx))}
 	deadline := time.Now().Add(wait)
 	for {
 		dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
@@ -138,12 +139,12 @@ func errSearchAttributes(addr, namespace string, missing []workflows.SearchAttri
 		"(or start the dev server with %s)", namespace, strings.Join(names, ", "), addr, namespace, strings.Join(workflows.DevServerFlags(), " "))
 }
 
-// temporalTrigger returns an iot.Trigger that signals the workflows on the
+// temporalTrigger returns an iot.Listener that signals the workflows on the
 // Temporal cluster at addr (reorder points to the network's planner, goods
 // receipts and acks to the orders), debounced per position over window,
 // and a function that closes it. The ingest wires it when it is given
 // --temporal.
-func temporalTrigger(ctx context.Context, addr, namespace string, log *slog.Logger, window time.Duration, planner workflows.PlannerInput) (iot.Trigger, func(), error) {
+func temporalTrigger(ctx context.Context, addr, namespace string, log *slog.Logger, window time.Duration, planner workflows.PlannerInput) (iot.Listener, func(), error) {
 	c, err := dialTemporal(ctx, addr, namespace, log, 30*time.Second)
 	if err != nil {
 		return nil, nil, err

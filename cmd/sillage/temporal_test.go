@@ -134,7 +134,7 @@ func TestTemporalFlow(t *testing.T) {
 	ingestDone := make(chan error, 1)
 	go func() {
 		in := &iot.Ingest{Client: iot.ClientConfig{Broker: b.URL(false), ClientID: "test-ingest"},
-			Processor: &iot.Processor{Catalog: cat, Trigger: trig}, Store: st}
+			Processor: &iot.Processor{Catalog: cat, Listener: trig}, Store: st}
 		ingestDone <- in.Run(ctx)
 	}()
 	pub, mc, err := iot.Dial(ctx, iot.ClientConfig{Broker: b.URL(false), ClientID: "test-warehouse", CleanSession: true})

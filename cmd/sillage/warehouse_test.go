@@ -12,6 +12,7 @@ import (
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
 )
@@ -64,8 +65,8 @@ func TestIoTWarehouseCommand(t *testing.T) {
 			"--receipt-delay", "1ms", "--site-password", "dev-%s", "--client-id", "cli-warehouse"}, &wout, &werr)
 	}()
 	planner := dial(broker.UserPlanner)
-	cmd := iot.Command{ID: "to:plan-1:DC-PAR:BTQ-PAR", Kind: iot.KindTransferOrder, Site: "DC-PAR", From: "DC-PAR", To: "BTQ-PAR",
-		Lines: []iot.CommandLine{{SKU: "EDP-01", Quantity: 4}}, Attempt: 1}
+	cmd := sillage.Command{ID: "to:plan-1:DC-PAR:BTQ-PAR", Kind: sillage.CommandTransferOrder, Site: "DC-PAR", From: "DC-PAR", To: "BTQ-PAR",
+		Lines: []sillage.CommandLine{{SKU: "EDP-01", Quantity: 4}}, Attempt: 1}
 	payload, err := json.Marshal(cmd)
 	if err != nil {
 		t.Fatal(err)

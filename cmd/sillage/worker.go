@@ -160,7 +160,7 @@ attributes (see sillage searchattrs).`,
 				}
 
 				acts := &activities.Activities{
-					Store: st, Planner: meteredPlanner{activities.OptimizePlanner{}, metrics}, Carbon: activities.CarbonFootprints{},
+					Store: st, Optimizer: meteredPlanner{activities.LocalOptimizer{}, metrics}, Carbon: activities.CarbonFootprints{},
 					Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *db, dir: *reportDir, log: log},
 					Log: log,
 				}

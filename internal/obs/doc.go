@@ -1,6 +1,8 @@
 // Package obs is sillage's observability: structured logs (log/slog, as
 // text or JSON, with a level) and a Prometheus endpoint that carries the
-// Temporal SDK's metrics (through tally) and sillage's own: the ingest's
+// Temporal SDK's metrics (through tally; the SDK's handler is made by
+// package internal/obs/temporalobs, so that obs imports no Temporal
+// package) and sillage's own: the ingest's
 // message, event and dead-letter counts, the seconds each plan's linear
 // program took to solve, and the planned transport emissions in kgCO2e.
 //

@@ -3,16 +3,16 @@ package obs_test
 import (
 	"fmt"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs"
-	"github.com/sillage/sillage/iot"
 )
 
-// A process creates one Metrics, gives Temporal clients m.Temporal(),
+// A process creates one Metrics, gives Temporal clients temporalobs.Handler(m),
 // records what it does, and serves m.Handler() on --metrics.
 func ExampleMetrics() {
 	m := obs.New("v1.0.0")
 	defer m.Close()
-	m.IngestBatch("maison", iot.Stats{Messages: 500, Events: 480, Reads: 9600, DeadLetters: 3})
+	m.IngestBatch("maison", sillage.IngestStats{Messages: 500, Events: 480, Reads: 9600, DeadLetters: 3})
 	m.PlanSolved("maison", "optimal", 0.42, 3275.1, 3993.5)
 
 	families, _ := m.Registry().Gather()

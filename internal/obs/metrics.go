@@ -17,14 +17,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/uber-go/tally/v4"
 	tallyprom "github.com/uber-go/tally/v4/prometheus"
-	"go.temporal.io/sdk/client"
-	sdktally "go.temporal.io/sdk/contrib/tally"
 
-	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage"
 )
 
-// Metric names of sillage's own series. The Temporal SDK's series start
-// with temporal_ (for example temporal_request_total,
+// Metric names of sillage's own series. The Temporal SDK's series (see
+// Tally and package internal/obs/temporalobs) start with temporal_ (for example temporal_request_total,
 // temporal_workflow_task_execution_latency_seconds, temporal_num_pollers).
 const (
 	MetricIngestMessages   = "sillage_ingest_messages_total"             // counter, label network
@@ -49,14 +47,14 @@ const (
 	defaultSolveBucketsBase = 0.01        // s, first bucket of MetricPlanSolveSeconds
 )
 
-// Metrics is a process's Prometheus registry with the Temporal SDK's
-// metrics and sillage's own. Its methods are safe for concurrent use, and
+// Metrics is a process's Prometheus registry with sillage's own metrics
+// and a tally scope for the Temporal SDK's. Its methods are safe for concurrent use, and
 // do nothing on a nil *Metrics, so that callers need not check whether
 // metrics are on.
 type Metrics struct {
-	reg      *prometheus.Registry
-	closer   io.Closer
-	temporal client.MetricsHandler
+	reg    *prometheus.Registry
+	closer io.Closer
+	tally  tally.Scope
 
 	ingestMessages, ingestEvents, ingestReads *prometheus.CounterVec
 	ingestDuplicates, ingestSnapshots         *prometheus.CounterVec
@@ -70,8 +68,8 @@ type Metrics struct {
 }
 
 // New returns the metrics of a process of the given version, with the Go
-// runtime and process collectors, and the handler the Temporal clients
-// report to (see Temporal). Close it when done.
+// runtime and process collectors, and the tally scope the Temporal
+// clients report to (see Tally). Close it when done.
 func New(version string) *Metrics {
 	reg := prometheus.NewRegistry()
 	m := &Metrics{reg: reg}
@@ -123,21 +121,21 @@ func New(version string) *Metrics {
 	scope, closer := tally.NewRootScope(tally.ScopeOptions{
 		CachedReporter:  reporter,
 		Separator:       tallyprom.DefaultSeparator,
-		SanitizeOptions: &sdktally.PrometheusSanitizeOptions,
+		SanitizeOptions: &tallyprom.DefaultSanitizerOpts,
 	}, time.Second)
 	m.closer = closer
-	m.temporal = sdktally.NewMetricsHandler(sdktally.NewPrometheusNamingScope(scope))
+	m.tally = scope
 	return m
 }
 
-// Temporal returns the handler to give Temporal clients
-// (client.Options.MetricsHandler); nil for a nil *Metrics, which the SDK
-// takes as no metrics.
-func (m *Metrics) Temporal() client.MetricsHandler {
+// Tally returns the tally root scope that reports to the registry every
+// second; temporalobs.Handler turns it into the handler to give Temporal
+// clients. Nil for a nil *Metrics.
+func (m *Metrics) Tally() tally.Scope {
 	if m == nil {
 		return nil
 	}
-	return m.temporal
+	return m.tally
 }
 
 // Registry returns the Prometheus registry, to add collectors to.
@@ -149,7 +147,7 @@ func (m *Metrics) Registry() *prometheus.Registry {
 }
 
 // IngestBatch counts one batch of the ingest of network.
-func (m *Metrics) IngestBatch(network string, s iot.Stats) {
+func (m *Metrics) IngestBatch(network string, s sillage.IngestStats) {
 	if m == nil {
 		return
 	}

@@ -277,7 +277,7 @@ func inSampleRMSE(method Method, y []float64, m int) float64 {
 
 // classMethod is the method of the demand class, for histories too short
 // to choose by backtest.
-func classMethod(c Class, n int) Method {
+func classMethod(c DemandClass, n int) Method {
 	switch {
 	case c == ClassNone:
 		return Zero
@@ -292,7 +292,7 @@ func classMethod(c Class, n int) Method {
 // preferred lists the candidates of a series with at least MinChoiceWeeks
 // weeks, the method of its class first: on equal validation error the
 // earlier one is kept.
-func preferred(c Class) []Method {
+func preferred(c DemandClass) []Method {
 	switch c {
 	case ClassNone:
 		return []Method{Zero, Naive, SES, SBA, TSB, Croston, Holt, HoltWinters}

@@ -27,16 +27,17 @@ const (
 // equal validation error for a smooth or erratic series.
 var Methods = []Method{SES, Holt, HoltWinters, TSB, SBA, Croston, Naive, Zero}
 
-// Class is the demand class of a series after Syntetos, Boylan and Croston.
-type Class string
+// DemandClass is the demand class of a series after Syntetos, Boylan and
+// Croston.
+type DemandClass string
 
 // Demand classes.
 const (
-	ClassNone         Class = "none"         // no sale
-	ClassSmooth       Class = "smooth"       // ADI <= 1.32, CV² <= 0.49
-	ClassErratic      Class = "erratic"      // ADI <= 1.32, CV² > 0.49
-	ClassIntermittent Class = "intermittent" // ADI > 1.32, CV² <= 0.49
-	ClassLumpy        Class = "lumpy"        // ADI > 1.32, CV² > 0.49
+	ClassNone         DemandClass = "none"         // no sale
+	ClassSmooth       DemandClass = "smooth"       // ADI <= 1.32, CV² <= 0.49
+	ClassErratic      DemandClass = "erratic"      // ADI <= 1.32, CV² > 0.49
+	ClassIntermittent DemandClass = "intermittent" // ADI > 1.32, CV² <= 0.49
+	ClassLumpy        DemandClass = "lumpy"        // ADI > 1.32, CV² > 0.49
 )
 
 // Cut-off values of the Syntetos–Boylan–Croston classification.
@@ -84,11 +85,11 @@ type Params struct {
 
 // Result is the forecast of one series.
 type Result struct {
-	Method Method  `json:"method"`
-	Class  Class   `json:"class"`
-	ADI    float64 `json:"adi"` // average inter-demand interval, weeks; 0 for a series with no sale
-	CV2    float64 `json:"cv2"` // squared coefficient of variation of the non-zero weeks
-	Params Params  `json:"params"`
+	Method Method      `json:"method"`
+	Class  DemandClass `json:"class"`
+	ADI    float64     `json:"adi"` // average inter-demand interval, weeks; 0 for a series with no sale
+	CV2    float64     `json:"cv2"` // squared coefficient of variation of the non-zero weeks
+	Params Params      `json:"params"`
 	// OnBound names the fitted parameters that sit on a bound of their
 	// admissible range ("alpha at its lower bound 0.01"): the best fit
 	// may lie beyond the range.
@@ -187,7 +188,7 @@ func usable(method Method, y []float64, m int) error {
 // classify returns ADI, CV² and the class of a series. ADI is the number of
 // weeks over the number of weeks with a sale; CV² the squared coefficient
 // of variation (population) of the non-zero weeks.
-func classify(y []float64) (adi, cv2 float64, c Class) {
+func classify(y []float64) (adi, cv2 float64, c DemandClass) {
 	var k int
 	var sum, sum2 float64
 	for _, v := range y {

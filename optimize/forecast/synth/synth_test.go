@@ -12,7 +12,7 @@ import (
 // 104 weeks, at least 90% of them, 75% for lumpy), obsolescent series end with sales
 // rarer than they started, and the same seed draws the same series.
 func TestKinds(t *testing.T) {
-	class := map[Kind][]forecast.Class{
+	class := map[Kind][]forecast.DemandClass{
 		Smooth:       {forecast.ClassSmooth},
 		Seasonal:     {forecast.ClassSmooth, forecast.ClassErratic},
 		Trending:     {forecast.ClassSmooth, forecast.ClassErratic},

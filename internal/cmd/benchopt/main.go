@@ -169,7 +169,7 @@ func benchLP(dir string, sites, products, weeks int, glpTimeout time.Duration) (
 	}
 	// The cold build and solve, repeat times on fresh planners; the run
 	// of least CPU time counts. The last planner serves the warm runs.
-	var p *optimize.Planner
+	var p *optimize.LP
 	var res *optimize.Result
 	for k := range repeat {
 		if p != nil {
@@ -177,7 +177,7 @@ func benchLP(dir string, sites, products, weeks int, glpTimeout time.Duration) (
 		}
 		runtime.GC()
 		start := now()
-		p, err = optimize.NewPlanner(ctx, n, optimize.Options{})
+		p, err = optimize.NewLP(ctx, n, optimize.Options{})
 		if err != nil {
 			return row, err
 		}
@@ -546,11 +546,11 @@ func ratio(a, b float64) string {
 func printTables(lps []lpRow, routes []routeRow) {
 	if len(lps) > 0 {
 		fmt.Printf("Replenishment LP (seconds, wall / CPU; best CPU of %d runs, glpsol once). forecast+lead times and\n", repeat)
-		fmt.Println("matrix = NewPlanner; load+solve = Planner.Solve: load into CLP, dual simplex with presolve, read the plan")
+		fmt.Println("matrix = NewLP; load+solve = LP.Solve: load into CLP, dual simplex with presolve, read the plan")
 		fmt.Println("and its duals, and factorize the optimal basis for warm re-solves (clp.Model.PrepareWarm);")
 		fmt.Println("project = matrix + load+solve. clp = `clp FILE.mps -dualsimplex` (read + presolve + dual);")
 		fmt.Println("glpsol = `glpsol --freemps FILE.mps --dual`, on the same MPS file (CLP's generic names).")
-		fmt.Println("warm = Planner.SetStock then Solve (dual simplex from the kept basis and factorization), plan read")
+		fmt.Println("warm = LP.SetStock then Solve (dual simplex from the kept basis and factorization), plan read")
 		fmt.Println("included: a boutique loses the stock of a product it needs; the DC shipping most of one product")
 		fmt.Println("keeps half of it (each from the cold optimum: changed, timed, restored). warm/cold = warm / load+solve.")
 		fmt.Println()

@@ -1,11 +1,13 @@
-package iot
+package sillage
 
 import (
 	"context"
 	"time"
-
-	"github.com/sillage/sillage"
 )
+
+// This file holds the contract between the RFID ingest (package iot) and
+// the system of record (package store): the state of serialised items,
+// the stock changes the ingest makes, and the transaction it makes them in.
 
 // ItemStatus is where a serialised item is, as far as the events tell.
 type ItemStatus string
@@ -69,38 +71,23 @@ type Discrepancy struct {
 // site has more than the system thought.
 func (d Discrepancy) Difference() float64 { return d.ReportedOnHand - d.SystemOnHand }
 
-// CommandStatus is the state of an outbound command.
-type CommandStatus string
-
-// Command statuses. Accepted, done, rejected and expired end the resends.
-const (
-	CommandPending  CommandStatus = "pending"  // stored, not yet published
-	CommandSent     CommandStatus = "sent"     // published, ack due by Deadline
-	CommandAccepted CommandStatus = "accepted" // acked "accepted"
-	CommandDone     CommandStatus = "done"     // acked "done"
-	CommandRejected CommandStatus = "rejected" // acked "rejected"
-	CommandExpired  CommandStatus = "expired"  // MaxAttempts sends without an ack
-)
-
-// Final reports whether no more sends will happen.
-func (s CommandStatus) Final() bool {
-	return s == CommandAccepted || s == CommandDone || s == CommandRejected || s == CommandExpired
+// DeadLetter is a rejected message with the reason, as stored and as
+// published on sillage/v1/deadletter.
+type DeadLetter struct {
+	Key        string    `json:"key"` // the message key (see iot.MessageKey)
+	Topic      string    `json:"topic"`
+	Reason     string    `json:"reason"`
+	ReceivedAt time.Time `json:"received_at"`
+	// Payload is the message as received when it is valid UTF-8 without
+	// NUL bytes, else "base64:" and its base64 encoding; cut to
+	// iot.MaxDeadLetterPayload bytes.
+	Payload string `json:"payload"`
 }
 
-// CommandRecord is a command with its delivery state.
-type CommandRecord struct {
-	Command   Command // as last published (Attempt and Deadline of the last send)
-	Status    CommandStatus
-	Attempts  int       // sends so far
-	Deadline  time.Time // ack due by then (zero while pending)
-	AckReason string    // reason given by a rejecting ack
-	UpdatedAt time.Time
-}
-
-// Tx is one write transaction of the ingest, bound to one network. Its
-// methods must be called from one goroutine. Every write is committed or
-// rolled back together with the others of the batch.
-type Tx interface {
+// IngestTx is one write transaction of the ingest (package iot), bound to
+// one network. Its methods must be called from one goroutine. Every write
+// is committed or rolled back together with the others of the batch.
+type IngestTx interface {
 	// MarkSeen records a message or event key and reports whether it was
 	// new (false: already recorded, skip it).
 	MarkSeen(key string, at time.Time) (fresh bool, err error)
@@ -114,13 +101,13 @@ type Tx interface {
 	// AdjustStock adds each delta to stock_positions (creating missing
 	// positions at zero) and returns the positions after the change, in the
 	// order of deltas.
-	AdjustStock(deltas []StockDelta) ([]sillage.Position, error)
+	AdjustStock(deltas []StockDelta) ([]Position, error)
 	// Class returns the class-level stock of a position (zero when none).
 	Class(site, sku string) (ClassStock, error)
 	// AdjustClass adds each delta to the class-level stock.
 	AdjustClass(deltas []StockDelta) error
 	// Positions returns the stock positions of one site.
-	Positions(site string) ([]sillage.Position, error)
+	Positions(site string) ([]Position, error)
 	// RecordDiscrepancies stores snapshot discrepancies.
 	RecordDiscrepancies(ds []Discrepancy) error
 	// DeadLetter stores a rejected message; a second one with the same key
@@ -133,7 +120,7 @@ type Tx interface {
 	AckCommand(site string, a Ack, at time.Time) (CommandRecord, error)
 }
 
-// ItemPrefetcher is implemented by a Tx whose Item is faster when told
+// ItemPrefetcher is implemented by an IngestTx whose Item is faster when told
 // the items it will be asked for next: store.Store's item index loads
 // their slots into the CPU cache all at once, instead of one cache miss
 // after the other. The ingest calls it with the items of each event.
@@ -141,28 +128,38 @@ type ItemPrefetcher interface {
 	PrefetchItems(keys []ItemKey)
 }
 
-// Store is what the ingest needs from the system of record; store.Store
-// implements it for SQLite and PostgreSQL (store/iot.go).
-type Store interface {
+// ItemStore is what the ingest needs from the system of record;
+// store.Store implements it for SQLite and PostgreSQL (store/iot.go).
+type ItemStore interface {
 	// IoTBatch runs fn in one write transaction of network and commits it
 	// when fn returns nil; otherwise it rolls back and returns fn's error.
-	IoTBatch(ctx context.Context, network string, fn func(tx Tx) error) error
+	IoTBatch(ctx context.Context, network string, fn func(tx IngestTx) error) error
 }
 
-// CommandStore keeps outbound commands; store.Store implements it.
-type CommandStore interface {
-	// PutCommand stores a new command record. When the id exists with the
-	// same content it returns the stored record unchanged; with other
-	// content the error wraps sillage.ErrConflict.
-	PutCommand(ctx context.Context, network string, rec CommandRecord) (CommandRecord, error)
-	// MarkCommandSent records a send: attempts, the command as published,
-	// status sent (unless already final) and the new deadline.
-	MarkCommandSent(ctx context.Context, network string, c Command) error
-	// ExpireCommand sets a command that is still sent to expired.
-	ExpireCommand(ctx context.Context, network, id string) error
-	// Command returns one command; the error wraps sillage.ErrNotFound.
-	Command(ctx context.Context, network, id string) (CommandRecord, error)
-	// CommandsDue returns up to limit commands that are pending, or sent
-	// with a deadline before now, oldest deadline first.
-	CommandsDue(ctx context.Context, network string, now time.Time, limit int) ([]CommandRecord, error)
+// IngestStats counts what a batch of the ingest did.
+type IngestStats struct {
+	Messages    int // messages in the batch
+	Duplicates  int // messages already applied (redeliveries, repeats)
+	DeadLetters int // messages rejected
+	Events      int // EPCIS events applied
+	DupEvents   int // events skipped because their eventID was applied before
+	Reads       int // EPCs listed in applied events
+	ItemChanges int // items whose state changed
+	StaleReads  int // EPCs skipped: their event is not newer than the recorded one
+	Snapshots   int
+	Acks        int
+}
+
+// Add adds o to s.
+func (s *IngestStats) Add(o IngestStats) {
+	s.Messages += o.Messages
+	s.Duplicates += o.Duplicates
+	s.DeadLetters += o.DeadLetters
+	s.Events += o.Events
+	s.DupEvents += o.DupEvents
+	s.Reads += o.Reads
+	s.ItemChanges += o.ItemChanges
+	s.StaleReads += o.StaleReads
+	s.Snapshots += o.Snapshots
+	s.Acks += o.Acks
 }

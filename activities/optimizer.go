@@ -4,28 +4,26 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/carbon"
-	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/optimize/forecast"
 	"github.com/sillage/sillage/workflows"
 )
 
-// OptimizePlanner is the Planner of package optimize.
-type OptimizePlanner struct {
+// LocalOptimizer is the Optimizer of package optimize, run in the
+// activity's process.
+type LocalOptimizer struct {
 	// Options are passed to optimize.Plan (time limit, method, factors);
 	// the carbon price and progress are set per call.
 	Options optimize.Options
 }
 
-var _ Planner = OptimizePlanner{}
+var _ Optimizer = LocalOptimizer{}
 
 // Forecast forecasts every demand series of n over the policy's horizon
 // with optimize/forecast (the method is chosen per series) and sums up.
-func (p OptimizePlanner) Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error) {
+func (p LocalOptimizer) Forecast(ctx context.Context, n *sillage.Network) (workflows.ForecastResult, error) {
 	var res workflows.ForecastResult
 	horizon := n.Policy.ForecastHorizonWeeks
 	if horizon < 1 {
@@ -63,7 +61,7 @@ func (p OptimizePlanner) Forecast(ctx context.Context, n *sillage.Network) (work
 
 // Route counts the source–site pairs that have a path at the carbon price
 // (within no transit limit) and those that have none.
-func (p OptimizePlanner) Route(ctx context.Context, n *sillage.Network, price float64) (workflows.RouteResult, error) {
+func (p LocalOptimizer) Route(ctx context.Context, n *sillage.Network, price float64) (workflows.RouteResult, error) {
 	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: price, Factors: p.Options.Factors})
 	if err != nil {
 		return workflows.RouteResult{}, err
@@ -92,7 +90,7 @@ func (p OptimizePlanner) Route(ctx context.Context, n *sillage.Network, price fl
 }
 
 // Solve runs optimize.Plan.
-func (p OptimizePlanner) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*Solved, error) {
+func (p LocalOptimizer) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*Solved, error) {
 	opt := p.Options
 	opt.CarbonPriceEURPerT = price
 	if beat != nil {
@@ -106,39 +104,4 @@ func (p OptimizePlanner) Solve(ctx context.Context, n *sillage.Network, price *f
 		BuildSeconds: r.BuildSeconds, SolveSeconds: r.SolveSeconds, Notes: r.Notes,
 		TransportEUR: r.TransportEUR, CarbonEUR: r.CarbonEUR, HoldingEUR: r.HoldingEUR, PenaltyEUR: r.PenaltyEUR,
 		Iterations: r.Iterations, Method: r.Method}, nil
-}
-
-// CarbonFootprints is the Footprints of package carbon.
-type CarbonFootprints struct {
-	Factors *carbon.Table     // nil: carbon.Default()
-	Grid    *carbon.GridTable // nil: carbon.DefaultGrid()
-}
-
-var _ Footprints = CarbonFootprints{}
-
-// Footprints computes the footprints of the plan lines.
-func (c CarbonFootprints) Footprints(n *sillage.Network, lines []sillage.PlanLine) ([]sillage.Footprint, error) {
-	r, err := carbon.Calculator{Network: n, Factors: c.Factors, Grid: c.Grid}.Footprints(lines)
-	if err != nil {
-		return nil, err
-	}
-	return r.Footprints(), nil
-}
-
-// LogNotifier writes notices to a structured log.
-type LogNotifier struct{ Log *slog.Logger }
-
-// Notify logs the notice.
-func (l LogNotifier) Notify(ctx context.Context, n workflows.Notice) error {
-	log := l.Log
-	if log == nil {
-		log = slog.Default()
-	}
-	log.InfoContext(ctx, "notice to planners", "order", n.OrderID, "kind", n.Kind, "message", n.Message)
-	return nil
-}
-
-// sillageLine converts a receipt line of the ingest.
-func sillageLine(l iot.ReceiptLine) sillage.OrderLine {
-	return sillage.OrderLine{SKU: l.SKU, Quantity: l.Units}
 }

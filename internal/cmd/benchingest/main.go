@@ -525,7 +525,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile stri
 		return err
 	}
 	n.Name = netName
-	var total iot.Stats
+	var total sillage.IngestStats
 	var done atomic.Bool
 	start := time.Now()
 	var elapsed time.Duration
@@ -541,7 +541,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile stri
 		Store:     st,
 		BatchSize: batch,
 		Log:       log,
-		OnBatch: func(s iot.Stats) {
+		OnBatch: func(s sillage.IngestStats) {
 			if os.Getenv("BENCH_DEBUG") != "" {
 				fmt.Fprintf(os.Stderr, "%8.3fs batch of %d messages\n", time.Since(start).Seconds(), s.Messages)
 			}

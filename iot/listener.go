@@ -10,11 +10,12 @@ import (
 	"github.com/sillage/sillage/iot/epcis"
 )
 
-// Trigger receives what the ingest notices, after the store has committed
-// it: a position falling below its reorder point, a goods receipt, an ack
-// of a command. The workflows package implements it by signalling Temporal
-// workflows (the NetworkPlanner for reorder points, the TransferWorkflow of
-// a command or the order of a receipt).
+// Listener receives what the ingest notices, after the store has
+// committed it: a position falling below its reorder point, a goods
+// receipt, an ack of a command. activities.Temporal implements it by
+// signalling Temporal workflows (the NetworkPlanner for reorder points,
+// the TransferWorkflow of a command or the order of a receipt);
+// LogListener only logs.
 //
 // The ingest calls the methods from its one batch goroutine, after the
 // commit and before the acks to the broker; an implementation must return
@@ -23,10 +24,10 @@ import (
 // and the planner re-reads it. A call may repeat after a crash between
 // the commit and the call returning (at-least-once); receivers that must
 // not act twice key on Receipt.EventID / CommandAck.CommandID.
-type Trigger interface {
+type Listener interface {
 	// ReorderPointCrossed reports a position whose available stock (on hand
 	// + in transit − reserved) went from at or above its reorder point to
-	// below it. Wrap a Trigger in Debounce to receive at most one call per
+	// below it. Wrap a Listener in Debounce to receive at most one call per
 	// position and window.
 	ReorderPointCrossed(ctx context.Context, c ReorderCrossing) error
 	// GoodsReceived reports a receiving event (bizStep receiving) that
@@ -66,16 +67,16 @@ type CommandAck struct {
 	Network   string
 	Site      string
 	CommandID string
-	Status    CommandStatus
+	Status    sillage.CommandStatus
 	Reason    string
 	At        time.Time
 }
 
-// LogTrigger is a Trigger that logs each call; it is the default when no
+// LogListener is a Listener that logs each call; it is the default when no
 // orchestrator is wired.
-type LogTrigger struct{ Log *slog.Logger }
+type LogListener struct{ Log *slog.Logger }
 
-func (l LogTrigger) logger() *slog.Logger {
+func (l LogListener) logger() *slog.Logger {
 	if l.Log == nil {
 		return slog.Default()
 	}
@@ -83,14 +84,14 @@ func (l LogTrigger) logger() *slog.Logger {
 }
 
 // ReorderPointCrossed logs the crossing.
-func (l LogTrigger) ReorderPointCrossed(ctx context.Context, c ReorderCrossing) error {
+func (l LogListener) ReorderPointCrossed(ctx context.Context, c ReorderCrossing) error {
 	l.logger().InfoContext(ctx, "reorder point crossed", "network", c.Network, "site", c.Position.Site, "sku", c.Position.SKU,
 		"available", c.Position.Available(), "reorder_point", c.ReorderPoint)
 	return nil
 }
 
 // GoodsReceived logs the receipt.
-func (l LogTrigger) GoodsReceived(ctx context.Context, r Receipt) error {
+func (l LogListener) GoodsReceived(ctx context.Context, r Receipt) error {
 	units := 0.0
 	for _, x := range r.Lines {
 		units += x.Units
@@ -100,18 +101,18 @@ func (l LogTrigger) GoodsReceived(ctx context.Context, r Receipt) error {
 }
 
 // CommandAcked logs the ack.
-func (l LogTrigger) CommandAcked(ctx context.Context, a CommandAck) error {
+func (l LogListener) CommandAcked(ctx context.Context, a CommandAck) error {
 	l.logger().InfoContext(ctx, "command acked", "network", a.Network, "site", a.Site, "command", a.CommandID, "status", a.Status, "reason", a.Reason)
 	return nil
 }
 
-// Debounced wraps a Trigger so that each position's reorder crossing
+// Debounced wraps a Listener so that each position's reorder crossing
 // reaches it at most once per window: the first crossing at once, later
 // ones of the same window folded into one call at the end of the window
 // with the latest position (only if that is still below the reorder
 // point). Other calls pass straight through. Close stops the timers.
 type Debounced struct {
-	next   Trigger
+	next   Listener
 	window time.Duration
 	mu     sync.Mutex
 	keys   map[posKey]*debounceSlot
@@ -124,7 +125,7 @@ type debounceSlot struct {
 }
 
 // Debounce returns t debounced over window.
-func Debounce(t Trigger, window time.Duration) *Debounced {
+func Debounce(t Listener, window time.Duration) *Debounced {
 	return &Debounced{next: t, window: window, keys: map[posKey]*debounceSlot{}}
 }
 
