@@ -148,6 +148,10 @@ type IngestStats struct {
 	StaleReads  int // EPCs skipped: their event is not newer than the recorded one
 	Snapshots   int
 	Acks        int
+	// Skipped counts the identifiers of applied events that stock does not
+	// track (SSCC, GRAI, GIAI, ...), by reason ("sscc not tracked", "grai
+	// malformed"; see iot.SkipReason). Nil when there are none.
+	Skipped map[string]int
 }
 
 // Add adds o to s.
@@ -162,4 +166,10 @@ func (s *IngestStats) Add(o IngestStats) {
 	s.StaleReads += o.StaleReads
 	s.Snapshots += o.Snapshots
 	s.Acks += o.Acks
+	for r, n := range o.Skipped {
+		if s.Skipped == nil {
+			s.Skipped = map[string]int{}
+		}
+		s.Skipped[r] += n
+	}
 }

@@ -87,7 +87,8 @@ type resolvedEvent struct {
 	arriving  bool // a receiving step: class quantities leave in-transit
 	receiving bool // bizStep receiving: reported as a goods receipt
 	bizTx     []epcis.BizTransaction
-	reads     int // EPCs listed
+	reads     int      // EPCs listed
+	skipped   []string // reasons of the identifiers stock does not track (see SkipReason)
 }
 
 // resolvedSnapshot is a snapshot with skus resolved.
@@ -278,6 +279,9 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 			return nil, where + ": inputs: " + reason
 		}
 		re.reads = len(ev.EPCs) + len(ev.InputEPCs)
+		for _, o := range ev.Others {
+			re.skipped = append(re.skipped, SkipReason(o))
+		}
 		re.arriving = arrivingBizSteps[ev.BizStep]
 		re.receiving = ev.BizStep == "receiving" && re.loc != ""
 		removal := ev.Action == epcis.ActionDelete || removingBizSteps[ev.BizStep] || removingDispositions[ev.Disposition]
@@ -356,6 +360,21 @@ func (p *Processor) qtyRefs(qs []epcis.Quantity) ([]qtyRef, string) {
 		out[i] = qtyRef{sku: sku, units: q.Quantity}
 	}
 	return out, ""
+}
+
+// SkipReason is the reason an identifier of another scheme is skipped:
+// "<scheme> not tracked" (for example "sscc not tracked") for a valid
+// one, "<scheme> malformed" for one that does not decode ("unknown
+// malformed" when not even its scheme is known).
+func SkipReason(o epcis.Other) string {
+	sch := string(o.Scheme)
+	if sch == "" {
+		sch = "unknown"
+	}
+	if o.Err != nil {
+		return sch + " malformed"
+	}
+	return sch + " not tracked"
 }
 
 // posChange tracks a position across the flushes of one batch.
@@ -636,6 +655,12 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 	}
 	b.eff.stats.Events++
 	b.eff.stats.Reads += ev.reads
+	for _, r := range ev.skipped {
+		if b.eff.stats.Skipped == nil {
+			b.eff.stats.Skipped = map[string]int{}
+		}
+		b.eff.stats.Skipped[r]++
+	}
 	received := map[string]float64{}
 	var order []string
 	add := func(sku string, units float64) {
@@ -781,8 +806,12 @@ func (b *batchState) applyAck(pr *prepared) error {
 	return nil
 }
 
-// after runs the triggers of a committed batch.
+// after logs the dead letters of a committed batch, once each, and runs
+// its triggers.
 func (p *Processor) after(ctx context.Context, eff *effects) {
+	for _, d := range eff.deadLetters {
+		p.log().Warn("dead letter", "network", p.Catalog.Network, "topic", d.Topic, "key", d.Key, "reason", d.Reason)
+	}
 	if p.Listener == nil {
 		return
 	}

@@ -54,7 +54,13 @@
 //     invalid JSON, what the EPCIS 2.0 JSON Schema rejects, an unknown
 //     GTIN or GLN, a bizLocation or readPoint of another site than the
 //     topic's, a quantity in kilograms, an eventTime far in the future, an
-//     ack of an unknown command. Nothing is dropped silently.
+//     ack of an unknown command. Nothing is dropped silently: each dead
+//     letter is logged once, at warn level, with its reason.
+//   - Identifiers stock does not track (SSCC, GRAI, GIAI, ... in URN or
+//     GS1 Digital Link form, even malformed ones; see epcis.Other) never
+//     reject a message: they are skipped and counted by reason in
+//     Stats.Skipped ("sscc not tracked", "grai malformed"). A geo:
+//     readPoint or bizLocation names no site.
 //
 // # Delivery
 //

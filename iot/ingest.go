@@ -312,7 +312,7 @@ func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Cli
 				eff, err2 = p.commit(cctx, in.Store, []*prepared{bare})
 			}
 			if err2 == nil {
-				in.log().Error("ingest: message dead-lettered after a store error", "topic", dl.msg.Topic, "err", err)
+				// after logs the dead letter, with the store error as its reason.
 				effs = append(effs, eff)
 				i++
 				continue

@@ -32,6 +32,7 @@ const (
 	MetricIngestSnapshots  = "sillage_ingest_snapshots_total"            // counter, label network
 	MetricIngestAcks       = "sillage_ingest_acks_total"                 // counter, label network
 	MetricDeadLetters      = "sillage_ingest_dead_letters_total"         // counter, label network
+	MetricSkippedIDs       = "sillage_ingest_skipped_ids_total"          // counter, labels network, reason: identifiers stock does not track (sillage.IngestStats.Skipped)
 	MetricIngestRate       = "sillage_ingest_rate_messages_per_second"   // gauge, label network: over the last minute
 	MetricPlanSolveSeconds = "sillage_plan_solve_seconds"                // histogram, label network
 	MetricPlans            = "sillage_plans_solved_total"                // counter, labels network, status
@@ -59,6 +60,7 @@ type Metrics struct {
 	ingestMessages, ingestEvents, ingestReads *prometheus.CounterVec
 	ingestDuplicates, ingestSnapshots         *prometheus.CounterVec
 	ingestAcks, deadLetters                   *prometheus.CounterVec
+	skippedIDs                                *prometheus.CounterVec
 	rate                                      *rateCollector
 	solveSeconds                              *prometheus.HistogramVec
 	plans                                     *prometheus.CounterVec
@@ -90,6 +92,7 @@ func New(version string) *Metrics {
 	m.ingestSnapshots = counter(MetricIngestSnapshots, "Stock snapshots the ingest applied.", "network")
 	m.ingestAcks = counter(MetricIngestAcks, "Command acknowledgements the ingest applied.", "network")
 	m.deadLetters = counter(MetricDeadLetters, "MQTT messages the ingest rejected to the dead letters.", "network")
+	m.skippedIDs = counter(MetricSkippedIDs, "Identifiers in applied EPCIS events that stock does not track (SSCC, GRAI, ...), skipped, by reason (e.g. \"sscc not tracked\", \"grai malformed\").", "network", "reason")
 	m.rate = &rateCollector{desc: prometheus.NewDesc(MetricIngestRate,
 		"MQTT messages the ingest handled per second, over the last minute.", []string{"network"}, nil),
 		batches: map[string][]batchCount{}, now: time.Now}
@@ -158,6 +161,9 @@ func (m *Metrics) IngestBatch(network string, s sillage.IngestStats) {
 	m.ingestSnapshots.WithLabelValues(network).Add(float64(s.Snapshots))
 	m.ingestAcks.WithLabelValues(network).Add(float64(s.Acks))
 	m.deadLetters.WithLabelValues(network).Add(float64(s.DeadLetters))
+	for reason, n := range s.Skipped {
+		m.skippedIDs.WithLabelValues(network, reason).Add(float64(n))
+	}
 	m.rate.add(network, s.Messages)
 }
 

@@ -86,7 +86,8 @@ func TestMetricsEndpoint(t *testing.T) {
 	m := New("v1.2.3")
 	defer m.Close()
 	m.IngestBatch("maison", sillage.IngestStats{Messages: 10, Events: 8, Reads: 160, Duplicates: 1, DeadLetters: 1, Snapshots: 1})
-	m.IngestBatch("maison", sillage.IngestStats{Messages: 5, Events: 5, Reads: 100})
+	m.IngestBatch("maison", sillage.IngestStats{Messages: 5, Events: 5, Reads: 100, Skipped: map[string]int{"sscc not tracked": 2, "grai malformed": 1}})
+	m.IngestBatch("maison", sillage.IngestStats{Skipped: map[string]int{"sscc not tracked": 3}})
 	m.PlanSolved("maison", "optimal", 0.25, 3275.06, 3993.53)
 	m.PlanSolved("maison", "optimal", 0.5, 100, 50)
 
@@ -97,17 +98,19 @@ func TestMetricsEndpoint(t *testing.T) {
 	defer srv.Close()
 	got := obstest.Scrape(t, srv.URL())
 	for series, want := range map[string]float64{
-		`sillage_ingest_messages_total{network="maison"}`:               15,
-		`sillage_ingest_events_total{network="maison"}`:                 13,
-		`sillage_ingest_epc_reads_total{network="maison"}`:              260,
-		`sillage_ingest_dead_letters_total{network="maison"}`:           1,
-		`sillage_ingest_duplicates_total{network="maison"}`:             1,
-		`sillage_plan_solve_seconds_count{network="maison"}`:            2,
-		`sillage_plan_solve_seconds_sum{network="maison"}`:              0.75,
-		`sillage_plans_solved_total{network="maison",status="optimal"}`: 2,
-		`sillage_planned_kgco2e_total{network="maison"}`:                3375.06,
-		`sillage_plan_kgco2e{network="maison"}`:                         100,
-		`sillage_build_info{version="v1.2.3"}`:                          1,
+		`sillage_ingest_messages_total{network="maison"}`:                              15,
+		`sillage_ingest_events_total{network="maison"}`:                                13,
+		`sillage_ingest_epc_reads_total{network="maison"}`:                             260,
+		`sillage_ingest_dead_letters_total{network="maison"}`:                          1,
+		`sillage_ingest_skipped_ids_total{network="maison",reason="sscc not tracked"}`: 5,
+		`sillage_ingest_skipped_ids_total{network="maison",reason="grai malformed"}`:   1,
+		`sillage_ingest_duplicates_total{network="maison"}`:                            1,
+		`sillage_plan_solve_seconds_count{network="maison"}`:                           2,
+		`sillage_plan_solve_seconds_sum{network="maison"}`:                             0.75,
+		`sillage_plans_solved_total{network="maison",status="optimal"}`:                2,
+		`sillage_planned_kgco2e_total{network="maison"}`:                               3375.06,
+		`sillage_plan_kgco2e{network="maison"}`:                                        100,
+		`sillage_build_info{version="v1.2.3"}`:                                         1,
 	} {
 		if v, ok := got[series]; !ok || v < want-1e-9 || v > want+1e-9 {
 			t.Errorf("%s = %v (present %v), want %v", series, v, ok, want)

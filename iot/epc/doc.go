@@ -18,6 +18,14 @@
 // URIs and by the partition value in binary tags; the GTIN does not depend
 // on it.
 //
+// ParseKey recognises every other scheme of TDS 2.x as well (SSCC, GRAI,
+// GIAI, GSRN, GSRNP, GDTI, CPI, SGCN, GINC, GSIN, ITIP, UPUI, PGLN, GID,
+// USDOD, ADI, BIC, IMOVN) in URN, pattern and tag URI form, and every GS1
+// key in GS1 Digital Link form on any host, checking check digits where
+// the key has one. It maps both forms of a key to one canonical form, the
+// Digital Link URI on id.gs1.org. ParseGeo decodes geo: URIs (RFC 5870),
+// which EPCIS allows for read points and business locations.
+//
 // Decoders never panic. Malformed input yields an error wrapping
 // sillage.ErrInvalid; a well-formed identifier of another scheme (SSCC,
 // GIAI, ...) yields an error wrapping ErrUnsupported.

@@ -30,3 +30,26 @@ func ExampleParseLocation() {
 	fmt.Println(loc.GLN, loc.Extension, err)
 	// Output: 0614141073467 1234 <nil>
 }
+
+func ExampleParseKey() {
+	for _, s := range []string{
+		"urn:epc:id:sscc:0614141.1234567890",
+		"https://id.gs1.org/00/106141412345678908",      // the same SSCC
+		"https://id.example.com/8003/00614141123452400", // a GRAI on any host
+		"https://id.example.com/8003/00614141123453400", // its check digit is wrong
+		"urn:epc:id:pgln:1234567.89012",
+	} {
+		k, err := epc.ParseKey(s)
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		fmt.Println(k.Scheme, k.Canonical)
+	}
+	// Output:
+	// sscc https://id.gs1.org/00/106141412345678908
+	// sscc https://id.gs1.org/00/106141412345678908
+	// grai https://id.gs1.org/8003/00614141123452400
+	// GRAI "https://id.example.com/8003/00614141123453400": invalid input: GRAI "00614141123453" has check digit 3, want 2
+	// pgln https://id.gs1.org/417/1234567890128
+}

@@ -99,3 +99,60 @@ func FuzzParseClass(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParseKey checks that ParseKey never panics, that what it accepts
+// names a scheme SchemeOf agrees with (for identity URNs and Digital
+// Links), and that its canonical form parses back to the same canonical
+// form.
+func FuzzParseKey(f *testing.F) {
+	for _, s := range []string{
+		"urn:epc:id:sscc:0614141.1234567890",
+		"https://id.gs1.org/00/106141412345678908",
+		"https://id.example.com/8003/00614141123452400",
+		"urn:epc:id:grai:0614141.12345.400",
+		"urn:epc:id:giai:0614141.A%2FB",
+		"urn:epc:id:cpi:0614141.5PQ7%2FZ43.12345",
+		"urn:epc:id:itip:4012345.012345.01.02.987",
+		"urn:epc:idpat:grai:0614141.12345.*",
+		"urn:epc:tag:sscc-96:3.0614141.1234567890",
+		"https://a.example/8010/06141415PQ7%2FZ43/8011/12345",
+		"https://a.example/01/04012345123456/10/A%25B/21/x",
+		"urn:epc:id:bic:CSQU3054383",
+		"urn:epc:class:lgtin:4012345.012345.998877",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k, err := ParseKey(s)
+		if err != nil {
+			return
+		}
+		if k.Scheme == "" || k.Canonical == "" {
+			t.Fatalf("ParseKey(%q) = %+v: empty scheme or canonical form", s, k)
+		}
+		k2, err := ParseKey(k.Canonical)
+		if err != nil {
+			t.Fatalf("ParseKey(%q) = %+v, whose canonical form does not parse: %v", s, k, err)
+		}
+		if k2.Canonical != k.Canonical || k2.Class != k.Class {
+			t.Fatalf("ParseKey(%q) = %+v, canonical form parses to %+v", s, k, k2)
+		}
+	})
+}
+
+// FuzzParseGeo checks that ParseGeo never panics and that what it accepts
+// is within the coordinate ranges.
+func FuzzParseGeo(f *testing.F) {
+	for _, s := range []string{"geo:42.698334,23.319941", "geo:-33.8,151.2,12.5;crs=wgs84;u=30", "geo:0,0;crs=utm"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		g, err := ParseGeo(s)
+		if err != nil {
+			return
+		}
+		if !(g.Lat >= -90 && g.Lat <= 90 && g.Lon >= -180 && g.Lon <= 180) {
+			t.Fatalf("ParseGeo(%q) = %+v: out of range", s, g)
+		}
+	})
+}

@@ -70,8 +70,14 @@ type Event struct {
 	Action         Action // "" for TransformationEvent
 	BizStep        string // CBV 2.0 short form when a CBV value ("receiving"), else the URI; "" when absent
 	Disposition    string // CBV 2.0 short form when a CBV value ("in_transit"), else the URI; "" when absent
-	ReadPoint      *epc.Location
-	BizLocation    *epc.Location
+	// ReadPoint and BizLocation are the decoded SGLN or Digital Link
+	// locations; nil when absent or given as a geo: URI.
+	ReadPoint   *epc.Location
+	BizLocation *epc.Location
+	// ReadPointGeo and BizLocationGeo are the points of a readPoint or
+	// bizLocation given as a geo: URI (RFC 5870); nil otherwise.
+	ReadPointGeo   *epc.Geo
+	BizLocationGeo *epc.Geo
 	// EPCs are the serialised trade items the event is about: epcList,
 	// childEPCs, or outputEPCList of a TransformationEvent.
 	EPCs []epc.Item
@@ -85,9 +91,25 @@ type Event struct {
 	Sources         []Party
 	Destinations    []Party
 	BizTransactions []BizTransaction
-	// Ignored lists identifiers of other schemes (SSCC, GIAI, ...) found in
-	// the EPC and class lists: valid, but not trade items.
-	Ignored []string
+	// Others are the identifiers of the EPC and class lists that are not
+	// trade items (SSCC, GRAI, GIAI, GDTI, ...), in the order found.
+	Others []Other
+}
+
+// Other is an identifier of an EPC or class list that is not a trade item
+// or a trade item class: a logistic unit (SSCC), a returnable or
+// individual asset (GRAI, GIAI), a document (GDTI), a location (SGLN), ...
+// Stock does not track these. One that is malformed (a bad check digit, a
+// wrong length) is kept here with its error rather than rejecting the
+// message: it names nothing stock depends on.
+type Other struct {
+	ID   string // as given
+	Path string // where in the message, e.g. eventList[0].epcList[2]
+	// Scheme is the scheme the identifier claims by its form, also when
+	// it is malformed; "" when not even that is known.
+	Scheme epc.Scheme
+	Key    epc.Key // the decoded key, when Err is nil
+	Err    error   // why the identifier does not decode, nil when it does
 }
 
 // Document is a decoded message: the events of an EPCIS document, or the
@@ -233,10 +255,10 @@ func decodeEvent(m map[string]any, path string) (Event, error) {
 		return ev, err
 	}
 	ev.Disposition = ShortDisposition(ds)
-	if ev.ReadPoint, err = location(m, "readPoint", path); err != nil {
+	if ev.ReadPoint, ev.ReadPointGeo, err = location(m, "readPoint", path); err != nil {
 		return ev, err
 	}
-	if ev.BizLocation, err = location(m, "bizLocation", path); err != nil {
+	if ev.BizLocation, ev.BizLocationGeo, err = location(m, "bizLocation", path); err != nil {
 		return ev, err
 	}
 	epcKey, qtyKey := "epcList", "quantityList"
@@ -245,17 +267,17 @@ func decodeEvent(m map[string]any, path string) (Event, error) {
 		epcKey, qtyKey = "childEPCs", "childQuantityList"
 	case "TransformationEvent":
 		epcKey, qtyKey = "outputEPCList", "outputQuantityList"
-		if ev.InputEPCs, err = items(m, "inputEPCList", path, &ev.Ignored); err != nil {
+		if ev.InputEPCs, err = items(m, "inputEPCList", path, &ev.Others); err != nil {
 			return ev, err
 		}
-		if ev.InputQuantities, err = quantities(m, "inputQuantityList", path, &ev.Ignored); err != nil {
+		if ev.InputQuantities, err = quantities(m, "inputQuantityList", path, &ev.Others); err != nil {
 			return ev, err
 		}
 	}
-	if ev.EPCs, err = items(m, epcKey, path, &ev.Ignored); err != nil {
+	if ev.EPCs, err = items(m, epcKey, path, &ev.Others); err != nil {
 		return ev, err
 	}
-	if ev.Quantities, err = quantities(m, qtyKey, path, &ev.Ignored); err != nil {
+	if ev.Quantities, err = quantities(m, qtyKey, path, &ev.Others); err != nil {
 		return ev, err
 	}
 	if ev.Sources, err = parties(m, "sourceList", "source", path); err != nil {
@@ -288,26 +310,61 @@ func knownType(t string) bool {
 	return false
 }
 
-// location decodes m[key].id as a location; nil when absent.
-func location(m map[string]any, key, path string) (*epc.Location, error) {
+// location decodes m[key].id as a location (SGLN or Digital Link) or a
+// geo: URI; both nil when absent.
+func location(m map[string]any, key, path string) (*epc.Location, *epc.Geo, error) {
 	o, ok := m[key]
 	if !ok {
-		return nil, nil
+		return nil, nil, nil
 	}
 	id, err := str(obj(o), "id", path+"."+key)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if isGeo(id) {
+		g, err := epc.ParseGeo(id)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s.%s: %w", path, key, err)
+		}
+		return nil, &g, nil
 	}
 	loc, err := epc.ParseLocation(id)
 	if err != nil {
-		return nil, fmt.Errorf("%s.%s: %w", path, key, err)
+		return nil, nil, fmt.Errorf("%s.%s: %w", path, key, err)
 	}
-	return &loc, nil
+	return &loc, nil, nil
+}
+
+func isGeo(s string) bool { return len(s) >= 4 && strings.EqualFold(s[:4], "geo:") }
+
+// other classifies an identifier at path that did not decode as a trade
+// item or trade item class, with error err. It returns the Other when the
+// identifier is of another scheme, decoded or malformed (see Other), or
+// the error that rejects the message: a bad trade item, an unknown scheme,
+// no identifier at all.
+func other(s, path string, err error) (Other, error) {
+	o := Other{ID: s, Path: path, Scheme: epc.SchemeOf(s)}
+	tracked := o.Scheme == epc.SGTIN || o.Scheme == epc.LGTIN
+	k, kerr := epc.ParseKey(s)
+	switch {
+	case kerr == nil && k.Scheme != epc.SGTIN && k.Scheme != epc.LGTIN:
+		o.Scheme, o.Key = k.Scheme, k
+		return o, nil
+	case kerr != nil && o.Scheme != "" && !tracked:
+		o.Err = kerr
+		return o, nil
+	case errors.Is(kerr, epc.ErrUnsupported):
+		o.Err = kerr // a binary tag of another scheme, a pattern with several stars
+		return o, nil
+	case errors.Is(err, epc.ErrUnsupported) && kerr != nil:
+		return Other{}, fmt.Errorf("%s: %w", path, kerr)
+	}
+	return Other{}, fmt.Errorf("%s: %w", path, err)
 }
 
 // items decodes the list of EPCs at m[key]. Identifiers of schemes other
-// than SGTIN are appended to ignored.
-func items(m map[string]any, key, path string, ignored *[]string) ([]epc.Item, error) {
+// than SGTIN are appended to others.
+func items(m map[string]any, key, path string, others *[]Other) ([]epc.Item, error) {
 	list := arr(m[key])
 	if len(list) == 0 {
 		return nil, nil
@@ -320,12 +377,13 @@ func items(m map[string]any, key, path string, ignored *[]string) ([]epc.Item, e
 			return nil, fmt.Errorf("%w: %s.%s[%d]: not a string", sillage.ErrInvalid, path, key, i)
 		}
 		it, err := parser.Parse(s)
-		if errors.Is(err, epc.ErrUnsupported) {
-			*ignored = append(*ignored, s)
-			continue
-		}
 		if err != nil {
-			return nil, fmt.Errorf("%s.%s[%d]: %w", path, key, i, err)
+			o, err := other(s, path+"."+key+"["+strconv.Itoa(i)+"]", err)
+			if err != nil {
+				return nil, err
+			}
+			*others = append(*others, o)
+			continue
 		}
 		out = append(out, it)
 	}
@@ -333,7 +391,7 @@ func items(m map[string]any, key, path string, ignored *[]string) ([]epc.Item, e
 }
 
 // quantities decodes the quantity list at m[key].
-func quantities(m map[string]any, key, path string, ignored *[]string) ([]Quantity, error) {
+func quantities(m map[string]any, key, path string, others *[]Other) ([]Quantity, error) {
 	list := arr(m[key])
 	if len(list) == 0 {
 		return nil, nil
@@ -347,12 +405,13 @@ func quantities(m map[string]any, key, path string, ignored *[]string) ([]Quanti
 			return nil, err
 		}
 		c, err := epc.ParseClass(cs)
-		if errors.Is(err, epc.ErrUnsupported) {
-			*ignored = append(*ignored, cs)
-			continue
-		}
 		if err != nil {
-			return nil, fmt.Errorf("%s.epcClass: %w", p, err)
+			o, err := other(cs, p+".epcClass", err)
+			if err != nil {
+				return nil, err
+			}
+			*others = append(*others, o)
+			continue
 		}
 		q := Quantity{Class: c}
 		if q.UOM, err = str(qm, "uom", p); err != nil {
@@ -391,7 +450,7 @@ func parties(m map[string]any, key, idKey, path string) ([]Party, error) {
 		party := Party{Type: shortCBV(t, "SDT-"), ID: id}
 		if loc, err := epc.ParseLocation(id); err == nil {
 			party.Location = &loc
-		} else if party.Type == "location" && !errors.Is(err, epc.ErrUnsupported) {
+		} else if party.Type == "location" && !errors.Is(err, epc.ErrUnsupported) && !isGeo(id) {
 			return nil, fmt.Errorf("%s.%s: %w", p, idKey, err)
 		}
 		out = append(out, party)

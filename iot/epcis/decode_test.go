@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/iot/epc"
 )
 
 // exampleDirs are the GS1 examples: the copy in testdata and, when it is
@@ -139,12 +140,57 @@ func TestSingleEventAndCBVForms(t *testing.T) {
 		if len(ev.EPCs) != 2 || ev.EPCs[1].GTIN != "80614141123458" || ev.EPCs[1].Serial != "6789" {
 			t.Errorf("EPCs %+v", ev.EPCs)
 		}
-		if len(ev.Ignored) != 1 || !strings.Contains(ev.Ignored[0], "sscc") {
-			t.Errorf("ignored %v", ev.Ignored)
+		if len(ev.Others) != 1 || ev.Others[0].Key.Scheme != epc.SSCC || ev.Others[0].Err != nil {
+			t.Errorf("others %+v", ev.Others)
 		}
 		if ev.BizLocation.GLN != "3760123450027" {
 			t.Errorf("bizLocation %+v", ev.BizLocation)
 		}
+	}
+}
+
+// TestOtherKeys checks identifiers that are not trade items: decoded,
+// or, when malformed, kept with their error; the message is not rejected.
+func TestOtherKeys(t *testing.T) {
+	ok := strings.Replace(event, "BIZSTEP", "receiving", 1)
+	tests := []struct {
+		name, id string
+		scheme   epc.Scheme
+		want     string // canonical form, or a part of the error
+	}{
+		{"SSCC URN", "urn:epc:id:sscc:0614141.1234567890", epc.SSCC, "https://id.gs1.org/00/106141412345678908"},
+		{"SSCC Digital Link", "https://id.gs1.org/00/106141412345678908", epc.SSCC, "https://id.gs1.org/00/106141412345678908"},
+		{"SSCC bad check digit", "https://id.gs1.org/00/106141412345678901", epc.SSCC, "check digit 1, want 8"},
+		{"GRAI Digital Link", "https://x.example/8003/00614141123452400", epc.GRAI, "https://id.gs1.org/8003/00614141123452400"},
+		{"GIAI too long", "urn:epc:id:giai:0614141.12345678901234567890123456", epc.GIAI, "longer than 23"},
+		{"SGLN in an EPC list", "urn:epc:id:sgln:0614141.12345.400", epc.SGLN, "https://id.gs1.org/414/0614141123452/254/400"},
+	}
+	for _, tt := range tests {
+		doc, err := Decode([]byte(strings.Replace(ok, "urn:epc:id:sscc:0614141.1234567890", tt.id, 1)))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		ev := doc.Events[0]
+		if len(ev.EPCs) != 2 || len(ev.Others) != 1 {
+			t.Errorf("%s: EPCs %v, others %+v", tt.name, ev.EPCs, ev.Others)
+			continue
+		}
+		o := ev.Others[0]
+		got := o.Key.Canonical
+		if o.Err != nil {
+			got = o.Err.Error()
+		}
+		if o.ID != tt.id || o.Path != "event.epcList[2]" || o.Scheme != tt.scheme || !strings.Contains(got, tt.want) {
+			t.Errorf("%s: %+v (%s), want %s %q", tt.name, o, got, tt.scheme, tt.want)
+		}
+	}
+	doc, err := Decode([]byte(strings.Replace(ok, "urn:epc:id:sgln:376012.345002.0", "geo:48.8566,2.3522", 1)))
+	if err != nil {
+		t.Fatalf("geo bizLocation: %v", err)
+	}
+	if ev := doc.Events[0]; ev.BizLocation != nil || ev.BizLocationGeo == nil || ev.BizLocationGeo.Lat != 48.8566 || ev.BizLocationGeo.Lon != 2.3522 {
+		t.Errorf("geo bizLocation: %+v / %+v", ev.BizLocation, ev.BizLocationGeo)
 	}
 }
 
@@ -170,6 +216,9 @@ func TestRejections(t *testing.T) {
 		{"bad SGTIN", strings.Replace(ok, `376012.3400015.7`, `376012.340001.7`, 1), false, "epcList[0]"},
 		{"bad SGLN", strings.Replace(ok, `376012.345002.0`, `376012.34500.0`, 1), false, "bizLocation"},
 		{"bad quantity", strings.Replace(ok, `"epcList"`, `"quantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.1","quantity":-2}],"epcList"`, 1), false, "not negative"},
+		{"bad geo bizLocation", strings.Replace(ok, `urn:epc:id:sgln:376012.345002.0`, `geo:91,2`, 1), false, "event.bizLocation: invalid input: geo URI"},
+		{"unknown EPC scheme", strings.Replace(ok, `urn:epc:id:sscc:0614141.1234567890`, `urn:epc:id:foo:1.2`, 1), false, `event.epcList[2]: invalid input: "urn:epc:id:foo:1.2": unknown EPC scheme "foo"`},
+		{"class in an EPC list", strings.Replace(ok, `urn:epc:id:sscc:0614141.1234567890`, `https://id.gs1.org/01/04012345123456/10/7`, 1), false, "event.epcList[2]"},
 		{"quantity extra field", strings.Replace(ok, `"epcList"`, `"quantityList":[{"epcClass":"urn:epc:class:lgtin:4012345.012345.1","qty":2}],"epcList"`, 1), true, "quantityList/0"},
 	}
 	for _, tt := range tests {

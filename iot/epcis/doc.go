@@ -20,9 +20,13 @@
 // quantityList of ObjectEvent and TransactionEvent, childEPCs and
 // childQuantityList of AggregationEvent and AssociationEvent, the input
 // and output lists of TransformationEvent. Identifiers of schemes that do
-// not name a trade item (SSCC, GRAI, GIAI, ...) are listed in
-// Event.Ignored rather than dropped silently; a malformed identifier
-// rejects the whole message.
+// not name a trade item (SSCC, GRAI, GIAI, GDTI, ... in URN or GS1 Digital
+// Link form, see epc.ParseKey) are listed in Event.Others with their
+// canonical form and where they were found; one of these that is
+// malformed (a bad check digit) is listed there with its error rather
+// than rejecting the message. A malformed trade item or class, or an
+// identifier of no known scheme, rejects the whole message. A readPoint
+// or bizLocation may be a geo: URI (Event.ReadPointGeo, BizLocationGeo).
 //
 // Decode never panics on any input; FuzzDecode checks it.
 //
