@@ -331,6 +331,21 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 		say("drain: %v", err)
 	}
 	say("drained in %v", time.Since(drainStart).Round(time.Second))
+	if all, err := st.ListOrders(ctx, store.OrderFilter{}); err == nil {
+		statuses := map[string]int{}
+		for _, o := range all {
+			statuses[string(o.Kind)+" "+string(o.Status)]++
+		}
+		say("orders by kind and status: %v", statuses)
+	}
+	if v, err := tc.QueryWorkflow(ctx, workflows.PlannerWorkflowID(name), "", workflows.QueryState); err == nil {
+		var ps workflows.PlannerState
+		if v.Get(&ps) == nil {
+			for _, r := range ps.Recent {
+				say("recent plan %s: %d triggers: %s", r.PlanID, r.Triggers, r.Reason)
+			}
+		}
+	}
 
 	// Check.
 	var results []clustertest.Result
