@@ -327,7 +327,7 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 
 	// Drain.
 	drainStart := time.Now()
-	if err := drain(ctx, c, tc, st, db, name, keys, say); err != nil {
+	if err := clustertest.Drain(ctx, tc, st, db, name, keys, c.quiet, c.drainLimit, say); err != nil {
 		say("drain: %v", err)
 	}
 	say("drained in %v", time.Since(drainStart).Round(time.Second))
@@ -384,7 +384,7 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 	}
 	stock := clustertest.CheckStock(items, want)
 	results = append(results, stock)
-	pending, err := pendingTriggers(ctx, tc, name, triggers)
+	pending, err := clustertest.PendingTriggers(ctx, tc, name, triggers)
 	if err != nil {
 		return false, err
 	}
@@ -410,119 +410,4 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 	say("dead letters: %d; run %v in all", len(dead), time.Since(start).Round(time.Second))
 	fmt.Println(clustertest.Summary(plans.Count, orders.Count, msgs.Count, done, lost, dups))
 	return ok, nil
-}
-
-// pendingTriggers returns the on-demand trigger ids the planner still has
-// pending.
-func pendingTriggers(ctx context.Context, c client.Client, network string, ids []string) ([]string, error) {
-	v, err := c.QueryWorkflow(ctx, workflows.PlannerWorkflowID(network), "", workflows.QueryState)
-	if err != nil {
-		return nil, fmt.Errorf("planner state: %w", err)
-	}
-	var ps workflows.PlannerState
-	if err := v.Get(&ps); err != nil {
-		return nil, err
-	}
-	mine := map[string]bool{}
-	for _, id := range ids {
-		mine[id] = true
-	}
-	var out []string
-	for _, t := range ps.Pending {
-		if mine[t.ID] {
-			out = append(out, t.ID)
-		}
-	}
-	return out, nil
-}
-
-// waitingOrder says whether an order still waits for something the
-// cluster will do: a purchase order for its supplier's answer, a transfer
-// for its warehouse's ack and receipt.
-func waitingOrder(o sillage.Order) bool {
-	switch o.Status {
-	case sillage.OrderCreated, sillage.OrderApproved, sillage.OrderSubmitted, sillage.OrderAwaitingApproval:
-		return true
-	}
-	if o.Kind == sillage.OrderTransfer {
-		switch o.Status {
-		case sillage.OrderReceived, sillage.OrderClosed, sillage.OrderCancelled, sillage.OrderExpired, sillage.OrderRejected:
-			return false
-		}
-		return true
-	}
-	return false
-}
-
-// drain waits until every published message is in the store, no plan
-// runs, the planner is idle and no order waits; it gives up c.quiet after
-// the last progress or c.drainLimit after it started.
-func drain(ctx context.Context, c config, tc client.Client, st *store.Store, db *sql.DB, network string,
-	keys map[string]string, say func(string, ...any)) error {
-	start, last, lastState := time.Now(), time.Now(), ""
-	for {
-		state, idle, err := drainState(ctx, tc, st, db, network, keys)
-		if err != nil {
-			state = "unknown (" + err.Error() + ")"
-		}
-		if idle {
-			return nil
-		}
-		if state != lastState {
-			say("drain: %s", state)
-			lastState, last = state, time.Now()
-		}
-		if time.Since(last) > c.quiet || time.Since(start) > c.drainLimit {
-			return fmt.Errorf("gave up waiting: %s", state)
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(2 * time.Second):
-		}
-	}
-}
-
-func drainState(ctx context.Context, tc client.Client, st *store.Store, db *sql.DB, network string, keys map[string]string) (string, bool, error) {
-	seen, err := clustertest.SeenKeys(ctx, db, network)
-	if err != nil {
-		return "", false, err
-	}
-	missing := 0
-	for k := range keys {
-		if !seen[k] {
-			missing++
-		}
-	}
-	pages, err := clustertest.Executions(ctx, tc, fmt.Sprintf(`WorkflowType=%q AND ExecutionStatus="Running" AND SillageNetwork=%q`,
-		workflows.PlanWorkflowName, network))
-	if err != nil {
-		return "", false, err
-	}
-	running := 0
-	for _, p := range pages {
-		running += len(p.Executions)
-	}
-	v, err := tc.QueryWorkflow(ctx, workflows.PlannerWorkflowID(network), "", workflows.QueryState)
-	if err != nil {
-		return "", false, err
-	}
-	var ps workflows.PlannerState
-	if err := v.Get(&ps); err != nil {
-		return "", false, err
-	}
-	all, err := st.ListOrders(ctx, store.OrderFilter{})
-	if err != nil {
-		return "", false, err
-	}
-	waiting := 0
-	for _, o := range all {
-		if waitingOrder(o) {
-			waiting++
-		}
-	}
-	plannerBusy := ps.Running != nil || len(ps.Pending) > 0
-	state := fmt.Sprintf("%d messages not yet applied, %d plans running, planner busy %v, %d of %d orders waiting",
-		missing, running, plannerBusy, waiting, len(all))
-	return state, missing == 0 && running == 0 && !plannerBusy && waiting == 0, nil
 }
