@@ -101,12 +101,39 @@ func writeNetwork(args []string) error {
 
 // config is the flags of run.
 type config struct {
-	dir, script                              string
-	duration, planEvery, quiet, drainLimit   time.Duration
-	rate                                     float64
-	seed                                     uint64
-	workerKills, ingestKills                 int
-	temporalRestarts, pgRestarts, mqRestarts int
+	dir, script                                       string
+	duration, planEvery, dropEvery, quiet, drainLimit time.Duration
+	rate                                              float64
+	seed                                              uint64
+	workerKills, ingestKills                          int
+	temporalRestarts, pgRestarts, mqRestarts          int
+}
+
+// dropCandidates returns the boutique positions with a reorder point, in
+// random order; OnHand holds the reorder point (units).
+func dropCandidates(n *sillage.Network, rng *rand.Rand) []sillage.Position {
+	cat := iot.NewCatalog(n)
+	var out []sillage.Position
+	for _, d := range n.Demand {
+		s, ok := n.Site(d.Site)
+		if !ok || s.Kind != sillage.KindBoutique {
+			continue
+		}
+		if rop, ok := cat.ReorderPoint(d.Site, d.SKU); ok && rop > 0 {
+			out = append(out, sillage.Position{Site: d.Site, SKU: d.SKU, OnHand: rop})
+		}
+	}
+	rng.Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// dropSnapshot is a delta stock snapshot that sets a position's on hand to
+// 0, below its reorder point: the ingest reports the crossing to the
+// planner. It changes class-level stock only, not the items the stock
+// check counts.
+func dropSnapshot(p sillage.Position, i int) []byte {
+	return []byte(fmt.Sprintf(`{"snapshot_id":"clustertest-drop-%d","kind":"delta","time":%q,"positions":[{"sku":%q,"on_hand":0}]}`,
+		i+1, time.Now().UTC().Format(time.RFC3339Nano), p.SKU))
 }
 
 // readEnvFile reads the NAME=value lines of a file written by scripts/cluster.
@@ -162,6 +189,7 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 	fs.StringVar(&c.script, "script", "scripts/cluster", "`path` of scripts/cluster")
 	fs.DurationVar(&c.duration, "duration", 5*time.Minute, "how long the simulator publishes and faults happen")
 	fs.DurationVar(&c.planEvery, "plan-every", time.Minute, "ask the planner for a plan on demand every `interval`")
+	fs.DurationVar(&c.dropEvery, "drop-every", 40*time.Second, "publish a stock snapshot that drops a boutique position below its reorder point every `interval`")
 	fs.DurationVar(&c.quiet, "quiet", 3*time.Minute, "drain: give up this long after the last progress")
 	fs.DurationVar(&c.drainLimit, "drain-limit", 12*time.Minute, "drain: give up after this long in all")
 	fs.Float64Var(&c.rate, "rate", 2, "simulator `messages` per second")
@@ -289,13 +317,28 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 	}()
 	say("simulator: %g messages/s for %v on %s; seed %d", c.rate, c.duration, broker, c.seed)
 
-	// Faults and plans on demand, until the end of the run.
+	// Faults, plans on demand and stock drops, until the end of the run.
 	rng := rand.New(rand.NewPCG(c.seed, 0xfa17))
 	faults := schedule(c, rng)
-	done := 0
-	nextPlan := c.planEvery
+	done, drops := 0, 0
+	positions := dropCandidates(n, rng)
+	nextPlan, nextDrop := c.planEvery, c.dropEvery
 	for ctx.Err() == nil && time.Since(start) < c.duration {
 		now := time.Since(start)
+		if now >= nextDrop && drops < len(positions) {
+			p := positions[drops]
+			pub, err := sim.PublisherFor(p.Site)
+			if err != nil {
+				return false, err
+			}
+			if err := pub.Publish(ctx, iot.SiteTopic(p.Site, iot.KindStock), dropSnapshot(p, drops)); err != nil {
+				return false, err
+			}
+			drops++
+			say("stock drop %d: %s %s set to 0 on hand (reorder point %g)", drops, p.Site, p.SKU, p.OnHand)
+			nextDrop += c.dropEvery
+			continue
+		}
 		if done < len(faults) && now >= faults[done].at {
 			f := faults[done]
 			out, err := exec.CommandContext(ctx, c.script, f.how, f.name).CombinedOutput()
@@ -322,8 +365,8 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 		return false, fmt.Errorf("simulator: %w", err)
 	}
 	keys, retries := published()
-	say("simulator done: %d messages published (%d distinct, %d published twice, %d malformed, %d publishes retried); %d faults injected",
-		simStats.Messages, len(keys), simStats.Dups, simStats.Bad, retries, done)
+	say("simulator done: %d messages published (%d distinct, %d published twice, %d malformed, %d publishes retried); %d stock drops; %d faults injected",
+		simStats.Messages+drops, len(keys), simStats.Dups, simStats.Bad, retries, drops, done)
 
 	// Drain.
 	drainStart := time.Now()
