@@ -58,37 +58,40 @@ func WaitingOrder(o sillage.Order) bool {
 // Drain waits until every published message (keys) is in the store, no
 // plan runs, the planner is idle and no order waits (WaitingOrder). It
 // gives up quiet after the last progress or limit after it started, with
-// an error that says what was still waiting. say logs each new state.
+// the number of orders still waiting and an error that says what was. say
+// logs each new state.
 func Drain(ctx context.Context, tc client.Client, st *store.Store, db *sql.DB, network string,
-	keys map[string]string, quiet, limit time.Duration, say func(string, ...any)) error {
+	keys map[string]string, quiet, limit time.Duration, say func(string, ...any)) (waiting int, err error) {
 	start, last, lastState := time.Now(), time.Now(), ""
 	for {
-		state, idle, err := drainState(ctx, tc, st, db, network, keys)
+		state, w, idle, err := drainState(ctx, tc, st, db, network, keys)
 		if err != nil {
 			state = "unknown (" + err.Error() + ")"
+		} else {
+			waiting = w
 		}
 		if idle {
-			return nil
+			return 0, nil
 		}
 		if state != lastState {
 			say("drain: %s", state)
 			lastState, last = state, time.Now()
 		}
 		if time.Since(last) > quiet || time.Since(start) > limit {
-			return fmt.Errorf("gave up waiting: %s", state)
+			return waiting, fmt.Errorf("gave up waiting: %s", state)
 		}
 		select {
 		case <-ctx.Done():
-			return ctx.Err()
+			return waiting, ctx.Err()
 		case <-time.After(2 * time.Second):
 		}
 	}
 }
 
-func drainState(ctx context.Context, tc client.Client, st *store.Store, db *sql.DB, network string, keys map[string]string) (string, bool, error) {
+func drainState(ctx context.Context, tc client.Client, st *store.Store, db *sql.DB, network string, keys map[string]string) (state string, waiting int, idle bool, err error) {
 	seen, err := SeenKeys(ctx, db, network)
 	if err != nil {
-		return "", false, err
+		return "", 0, false, err
 	}
 	missing := 0
 	for k := range keys {
@@ -99,7 +102,7 @@ func drainState(ctx context.Context, tc client.Client, st *store.Store, db *sql.
 	pages, err := Executions(ctx, tc, fmt.Sprintf(`WorkflowType=%q AND ExecutionStatus="Running" AND SillageNetwork=%q`,
 		workflows.PlanWorkflowName, network))
 	if err != nil {
-		return "", false, err
+		return "", 0, false, err
 	}
 	running := 0
 	for _, p := range pages {
@@ -107,24 +110,23 @@ func drainState(ctx context.Context, tc client.Client, st *store.Store, db *sql.
 	}
 	v, err := tc.QueryWorkflow(ctx, workflows.PlannerWorkflowID(network), "", workflows.QueryState)
 	if err != nil {
-		return "", false, err
+		return "", 0, false, err
 	}
 	var ps workflows.PlannerState
 	if err := v.Get(&ps); err != nil {
-		return "", false, err
+		return "", 0, false, err
 	}
 	all, err := st.ListOrders(ctx, store.OrderFilter{})
 	if err != nil {
-		return "", false, err
+		return "", 0, false, err
 	}
-	waiting := 0
 	for _, o := range all {
 		if WaitingOrder(o) {
 			waiting++
 		}
 	}
 	plannerBusy := ps.Running != nil || len(ps.Pending) > 0
-	state := fmt.Sprintf("%d messages not yet applied, %d plans running, planner busy %v, %d of %d orders waiting",
+	state = fmt.Sprintf("%d messages not yet applied, %d plans running, planner busy %v, %d of %d orders waiting",
 		missing, running, plannerBusy, waiting, len(all))
-	return state, missing == 0 && running == 0 && !plannerBusy && waiting == 0, nil
+	return state, waiting, missing == 0 && running == 0 && !plannerBusy && waiting == 0, nil
 }

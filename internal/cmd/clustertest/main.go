@@ -256,7 +256,10 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 	// The planner, started by the first on-demand trigger with short
 	// timings (the ingest keeps it running after that).
 	planner := &activities.Temporal{Client: tc, Planner: workflows.PlannerInput{Debounce: 5 * time.Second,
-		Plan: workflows.PlanOptions{Timings: workflows.OrderTimings{ConfirmPoll: 5 * time.Second}}}}
+		Plan: workflows.PlanOptions{Timings: workflows.OrderTimings{ConfirmPoll: 5 * time.Second,
+			// A transfer command that a warehouse missed (it was reconnecting)
+			// is sent again after this, instead of the default 15 minutes.
+			AckTimeout: 30 * time.Second}}}}
 	var triggers []string
 	trigger := func(i int) error {
 		id := fmt.Sprintf("clustertest:%d:%d", c.seed, i)
@@ -370,8 +373,11 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 
 	// Drain.
 	drainStart := time.Now()
-	if err := clustertest.Drain(ctx, tc, st, db, name, keys, c.quiet, c.drainLimit, say); err != nil {
-		say("drain: %v", err)
+	drained := clustertest.Result{Name: "drain"}
+	if waiting, err := clustertest.Drain(ctx, tc, st, db, name, keys, c.quiet, c.drainLimit, say); err != nil {
+		// An order still waiting for its supplier or warehouse counts as lost.
+		drained.Lost = waiting
+		drained.Problems = append(drained.Problems, err.Error())
 	}
 	say("drained in %v", time.Since(drainStart).Round(time.Second))
 	if all, err := st.ListOrders(ctx, store.OrderFilter{}); err == nil {
@@ -391,7 +397,7 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 	}
 
 	// Check.
-	var results []clustertest.Result
+	results := []clustertest.Result{drained}
 	planIDs, plans, err := clustertest.CheckPlans(ctx, tc, name)
 	if err != nil {
 		return false, err
