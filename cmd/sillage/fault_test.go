@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"reflect"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,7 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/clustertest"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
@@ -254,65 +253,20 @@ func TestFaultKillWorker(t *testing.T) {
 	}
 	t.Logf("%d plans completed (%d started by the planner after rejections)", len(seen), len(seen)-plans)
 
-	// The store holds each plan once and exactly the orders it implies.
-	total := 0
+	// The store holds each plan once and exactly the orders it implies,
+	// each held once (the check scripts/cluster-test makes too).
+	var planIDs []string
 	for id := range seen {
-		planID := workflows.PlanIDFromWorkflowID(id)
-		p, err := st.LoadPlan(ctx, planID)
-		if err != nil {
-			t.Errorf("plan %s: %v", planID, err)
-			continue
-		}
-		want, err := activities.OrdersFromPlan(n, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := st.ListOrders(ctx, store.OrderFilter{PlanID: planID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(got) != len(want) {
-			t.Errorf("plan %s: %d orders stored, %d implied", planID, len(got), len(want))
-			continue
-		}
-		byID := map[string]int{}
-		for i, g := range got {
-			byID[g.ID] = i
-		}
-		for _, w := range want {
-			i, ok := byID[w.ID]
-			if !ok {
-				t.Errorf("plan %s: order %s not stored", planID, w.ID)
-				continue
-			}
-			g := got[i]
-			if g.ValueEUR != w.ValueEUR || !reflect.DeepEqual(g.Lines, w.Lines) || g.Source != w.Source || g.Site != w.Site {
-				t.Errorf("plan %s: stored order %s %v %v, implied %v %v", planID, g.ID, g.ValueEUR, g.Lines, w.ValueEUR, w.Lines)
-			}
-			names, err := st.OrderEffects(ctx, g.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			holds := 0
-			for _, nm := range names {
-				if nm == "hold" {
-					holds++
-				}
-			}
-			if holds != 1 {
-				t.Errorf("order %s: %d holds (effects %v), want 1", g.ID, holds, names)
-			}
-		}
-		total += len(got)
+		planIDs = append(planIDs, workflows.PlanIDFromWorkflowID(id))
 	}
-	all, err := st.ListOrders(ctx, store.OrderFilter{})
+	res, err := clustertest.CheckOrders(ctx, st, n, planIDs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all) != total {
-		t.Errorf("%d orders in the store, %d belong to the completed plans", len(all), total)
+	for _, p := range res.Problems {
+		t.Error(p)
 	}
-	t.Logf("%d orders, each stored and held once", total)
+	t.Logf("%d orders, each stored and held once", res.Count)
 }
 
 // startedActivities returns the activities running now (started, not

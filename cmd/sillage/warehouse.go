@@ -63,8 +63,13 @@ for example as the demo user "warehouse" (mqtt-users --demo).`,
 				if err != nil {
 					return err
 				}
+				// A persistent session (fixed client ids, clean session
+				// off): the broker keeps the warehouse's subscriptions and
+				// queues the commands while it reconnects or restarts. A
+				// clean session would lose its subscriptions at the first
+				// broker restart (found by scripts/cluster-test).
 				base := mf.config()
-				base.CleanSession = true
+				base.CleanSession = false
 				conns := &siteClients{base: base, sitePassword: passwords}
 				defer conns.close()
 				clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
