@@ -14,7 +14,6 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
-	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -205,7 +204,7 @@ func SeenKeys(ctx context.Context, db *sql.DB, network string) (map[string]bool,
 
 // CheckMessages checks that every published message (key to topic) was
 // applied (its key seen) or dead-lettered with a reason.
-func CheckMessages(published map[string]string, seen map[string]bool, dead []iot.DeadLetter) Result {
+func CheckMessages(published map[string]string, seen map[string]bool, dead []sillage.DeadLetter) Result {
 	r := Result{Name: "messages", Count: len(published)}
 	reasons := map[string]string{}
 	for _, d := range dead {
@@ -316,7 +315,7 @@ func SimulatorItems(ctx context.Context, st *store.Store, db *sql.DB, network st
 		if err := rows.Scan(&p.Site, &p.SKU, &status, &n); err != nil {
 			return nil, err
 		}
-		if status == string(iot.ItemPresent) {
+		if status == string(sillage.ItemPresent) {
 			p.OnHand = float64(n)
 		} else {
 			p.InTransit = float64(n)

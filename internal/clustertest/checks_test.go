@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 )
 
@@ -40,14 +41,14 @@ func TestCheckMessages(t *testing.T) {
 	tests := []struct {
 		name     string
 		seen     map[string]bool
-		dead     []iot.DeadLetter
+		dead     []sillage.DeadLetter
 		lost     int
 		problems int
 	}{
 		{"all applied", map[string]bool{"k1": true, "k2": true, "k3": true, "k4": true}, nil, 0, 0},
-		{"applied or dead", map[string]bool{"k1": true, "k2": true}, []iot.DeadLetter{{Key: "k3", Reason: "unknown GTIN"}, {Key: "k4", Reason: "bad JSON"}}, 0, 0},
+		{"applied or dead", map[string]bool{"k1": true, "k2": true}, []sillage.DeadLetter{{Key: "k3", Reason: "unknown GTIN"}, {Key: "k4", Reason: "bad JSON"}}, 0, 0},
 		{"one lost", map[string]bool{"k1": true, "k2": true, "k3": true}, nil, 1, 1},
-		{"dead without reason", map[string]bool{"k1": true, "k2": true, "k3": true}, []iot.DeadLetter{{Key: "k4", Reason: " "}}, 0, 1},
+		{"dead without reason", map[string]bool{"k1": true, "k2": true, "k3": true}, []sillage.DeadLetter{{Key: "k4", Reason: " "}}, 0, 1},
 		// Keys seen that the publisher did not send (the warehouses') do not count.
 		{"others seen", map[string]bool{"k1": true, "k2": true, "k3": true, "k4": true, "w1": true}, nil, 0, 0},
 	}
