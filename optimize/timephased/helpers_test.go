@@ -43,7 +43,9 @@ func ready(t testing.TB, n *sillage.Network) *sillage.Network {
 	return n
 }
 
-func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol*math.Max(1, math.Max(math.Abs(a), math.Abs(b))) }
+func near(a, b, tol float64) bool {
+	return math.Abs(a-b) <= tol*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
 
 // hold is the holding cost of a unit worth v EUR for days at 20 %/year.
 func hold(v, days float64) float64 { return 0.2 * v * days / 365 }
