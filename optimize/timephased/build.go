@@ -59,6 +59,7 @@ type model struct {
 	margin  []float64 // lost margin per product, EUR per unit
 	holdWk  []float64 // holding per unit and week per product, EUR
 	penalty []float64 // safety penalty per unit-week per product, EUR
+	lostOf  []int // per row: the lost-sales column of a balance row, −1 otherwise
 	lead    map[[2]int]Terms
 	price   float64 // carbon price, EUR per tCO2e
 	notes   []string
@@ -69,6 +70,7 @@ func (m *model) row(ri rowInfo, lo, up float64) int {
 		return i
 	}
 	m.rows = append(m.rows, ri)
+	m.lostOf = append(m.lostOf, -1)
 	m.prob.RowLower = append(m.prob.RowLower, lo)
 	m.prob.RowUpper = append(m.prob.RowUpper, up)
 	m.rowOf[ri] = len(m.rows) - 1
@@ -206,7 +208,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 			}
 			m.addCol(column{kind: colInv, pair: q, week: t, pack: 1}, lo, math.Inf(1), m.holdWk[pr.k], false, e...)
 			if pr.demand[t] > 0 {
-				m.addCol(column{kind: colLost, pair: q, week: t, pack: 1}, 0, pr.demand[t], m.margin[pr.k], false, float64(q*h+t), 1)
+				m.lostOf[q*h+t] = m.addCol(column{kind: colLost, pair: q, week: t, pack: 1}, 0, pr.demand[t], m.margin[pr.k], false, float64(q*h+t), 1)
 			}
 			if !in.SafetyHard && pr.safety[t] > 0 {
 				m.addCol(column{kind: colShort, pair: q, week: t, pack: 1}, 0, pr.safety[t], m.penalty[pr.k], false, float64(m.rowOf[rowInfo{kind: rowSafety, id: q, week: t}]), 1)

@@ -3,11 +3,13 @@ package timephased
 import "math"
 
 // ServeCost is the marginal cost of serving one more unit of demand at a
-// site in a week, in EUR per unit: the LP relaxation's dual of the site's
-// inventory balance that week. At a boutique it is what one more unit of
-// forecast demand would add to the objective (at most the lost margin,
-// when the extra unit would be lost); at a DC, what one more unit taken
-// out of its stock would cost.
+// site in a week, in EUR per unit, from the LP relaxation: the dual of the
+// site's inventory balance that week, except where every unit of that
+// week's demand is lost; there one more unit of demand is one more lost
+// sale (lost sales are bounded by demand, so the bound moves with it) and
+// the serve cost is the lost margin when that is less than the dual. At a
+// DC without demand it is what one more unit taken out of its stock would
+// cost.
 type ServeCost struct {
 	Site       string  `json:"site"`
 	SKU        string  `json:"sku"`
@@ -39,7 +41,7 @@ const dualTol = 1e-7
 
 // duals reads the serve costs of every balance row and the bindings of
 // the capacity rows from the LP relaxation's duals. O(rows).
-func (m *model) duals(y []float64) ([]ServeCost, []Binding) {
+func (m *model) duals(y, x []float64) ([]ServeCost, []Binding) {
 	n := m.n
 	var sc []ServeCost
 	var bs []Binding
@@ -47,7 +49,11 @@ func (m *model) duals(y []float64) ([]ServeCost, []Binding) {
 		switch r.kind {
 		case rowBalance:
 			pr := m.red.pairs[r.id]
-			sc = append(sc, ServeCost{Site: n.Sites[pr.site].ID, SKU: n.Products[pr.k].SKU, Week: r.week, EURPerUnit: y[i]})
+			v := y[i]
+			if j := m.lostOf[i]; j >= 0 && x[j] >= m.prob.ColUpper[j]-1e-9 {
+				v = math.Min(v, m.margin[pr.k])
+			}
+			sc = append(sc, ServeCost{Site: n.Sites[pr.site].ID, SKU: n.Products[pr.k].SKU, Week: r.week, EURPerUnit: v})
 		case rowLane, rowSupplier, rowStorage:
 			if math.Abs(y[i]) <= dualTol {
 				continue

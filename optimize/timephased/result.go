@@ -158,6 +158,6 @@ func (m *model) read(sol *solution) *Result {
 			res.Projected = append(res.Projected, p)
 		}
 	}
-	res.ServeCost, res.Bindings = m.duals(sol.duals)
+	res.ServeCost, res.Bindings = m.duals(sol.duals, sol.lpx)
 	return res
 }

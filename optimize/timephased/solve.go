@@ -52,7 +52,7 @@ func Plan(in *Input, opt Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
 	}
-	sol := solution{x: lp.Primal(), lpObjective: lp.ObjectiveValue(), duals: lp.Dual()}
+	sol := solution{x: lp.Primal(), lpx: lp.Primal(), lpObjective: lp.ObjectiveValue(), duals: lp.Dual()}
 	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective, Integers: m.prob.NumIntegers()}
 
 	if sol.mip.Integers > 0 {
@@ -95,6 +95,7 @@ func Plan(in *Input, opt Options) (*Result, error) {
 // solution is the solvers' raw output.
 type solution struct {
 	x           []float64
+	lpx         []float64 // the LP relaxation's point
 	duals       []float64 // of the LP relaxation
 	lpObjective float64
 	mip         MIP
