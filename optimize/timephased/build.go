@@ -59,7 +59,7 @@ type model struct {
 	margin  []float64 // lost margin per product, EUR per unit
 	holdWk  []float64 // holding per unit and week per product, EUR
 	penalty []float64 // safety penalty per unit-week per product, EUR
-	lostOf  []int // per row: the lost-sales column of a balance row, −1 otherwise
+	lostOf  []int     // per row: the lost-sales column of a balance row, −1 otherwise
 	lead    map[[2]int]Terms
 	price   float64 // carbon price, EUR per tCO2e
 	notes   []string

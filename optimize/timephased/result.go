@@ -94,6 +94,7 @@ type Result struct {
 	Rows           int      `json:"rows"`
 	Columns        int      `json:"columns"`
 	BuildSeconds   float64  `json:"build_seconds"`
+	LPSeconds      float64  `json:"lp_seconds"` // the LP relaxation's solve
 	Seconds        float64  `json:"seconds"`
 	Notes          []string `json:"notes,omitempty"`
 }
