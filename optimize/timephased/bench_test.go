@@ -12,7 +12,13 @@ import (
 // no safety targets.
 //
 //	go test -run '^$' -bench Maison -benchtime 3x ./optimize/timephased
-func BenchmarkMaison(b *testing.B) {
+func BenchmarkMaison(b *testing.B) { benchMaison(b, Options{}) }
+
+// BenchmarkMaisonRounding is BenchmarkMaison with the rounding heuristic
+// only (no CBC).
+func BenchmarkMaisonRounding(b *testing.B) { benchMaison(b, Options{Rounding: true}) }
+
+func benchMaison(b *testing.B, opt Options) {
 	n, err := network.Load("../../testdata/networks/maison.yaml")
 	if err != nil {
 		b.Fatal(err)
@@ -20,7 +26,7 @@ func BenchmarkMaison(b *testing.B) {
 	in := &Input{Network: n, Weeks: 13}
 	var res *Result
 	for b.Loop() {
-		res, err = Plan(in, Options{})
+		res, err = Plan(in, opt)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -31,5 +37,7 @@ func BenchmarkMaison(b *testing.B) {
 	b.ReportMetric(res.MIP.Gap*100, "gap%")
 	b.ReportMetric(res.MIP.Seconds, "mip-s")
 	b.ReportMetric(res.BuildSeconds, "build-s")
+	b.ReportMetric(res.LPSeconds, "lp-s")
 	b.Logf("mip %+v; lines %d; lost %.0f units; LP %.0f EUR", res.MIP, len(res.Lines), res.Totals.LostUnits, res.LPObjectiveEUR)
+	b.Logf("notes: %v", res.Notes)
 }

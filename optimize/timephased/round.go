@@ -31,6 +31,7 @@ func (m *model) integerOrders(sol *solution, opt Options) error {
 	sol.x = hx
 	sol.mip = MIP{Status: "heuristic", Method: MethodRounding, ObjectiveEUR: hobj, BoundEUR: sol.lpObjective, Integers: n}
 	gap := relGap(hobj, sol.lpObjective)
+	sol.notes = append(sol.notes, fmt.Sprintf("rounding heuristic: %.2f EUR, %.3f %% above the LP bound", hobj, 100*gap))
 	switch {
 	case gap <= opt.Gap && !opt.Rounding:
 		sol.mip.Status = "optimal"
@@ -40,7 +41,7 @@ func (m *model) integerOrders(sol *solution, opt Options) error {
 		switch {
 		case errors.Is(err, cbc.ErrNoSolution):
 			sol.notes = append(sol.notes, "CBC found no integer solution within the time limit; week-0 orders rounded")
-		case err != nil:
+		case err != nil && !errors.Is(err, cbc.ErrTimeLimit):
 			return fmt.Errorf("time-phased plan: week-0 orders: %w", err)
 		case obj <= hobj+1e-9*math.Max(1, math.Abs(hobj)):
 			sol.x = x
