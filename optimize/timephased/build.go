@@ -62,7 +62,6 @@ type model struct {
 	lostOf  []int     // per row: the lost-sales column of a balance row, −1 otherwise
 	lead    map[[2]int]Terms
 	price   float64 // carbon price, EUR per tCO2e
-	notes   []string
 }
 
 func (m *model) row(ri rowInfo, lo, up float64) int {
