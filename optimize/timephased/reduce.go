@@ -1,6 +1,10 @@
 package timephased
 
 import (
+	"cmp"
+	"maps"
+	"slices"
+
 	"github.com/sillage/sillage"
 )
 
@@ -80,7 +84,13 @@ func reduce(n *sillage.Network, h int, demand, safety, arrivals map[[2]int][]flo
 	}
 	wanted := make([]bool, len(n.Products))
 	for _, m := range []map[[2]int][]float64{demand, safety} {
-		for key, u := range m {
+		// In (site, product) order, so that the model, and the solvers'
+		// choice among equal optima, do not depend on map order.
+		keys := slices.SortedFunc(maps.Keys(m), func(a, b [2]int) int {
+			return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1]))
+		})
+		for _, key := range keys {
+			u := m[key]
 			if n.Sites[key[0]].Kind == sillage.KindSupplier || sum(u) <= 0 {
 				continue
 			}

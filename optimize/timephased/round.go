@@ -151,7 +151,7 @@ func roundIntegers(m *model, x []float64, up bool) {
 				} else {
 					x[j] = 0
 				}
-			case lp[j]-x[j] >= 0.5 && x[j]+1 <= p.ColUpper[j] && use(j, 1):
+			case lp[j]-x[j] >= roundUpFrom && x[j]+1 <= p.ColUpper[j] && use(j, 1):
 				x[j]++
 			}
 		}
@@ -189,3 +189,9 @@ func fixAndSolve(m *model, x []float64) ([]float64, float64, error) {
 	}
 	return lp.Primal(), lp.ObjectiveValue(), nil
 }
+
+// roundUpFrom is the fractional part (in packs) from which the heuristic
+// rounds a week-0 line up when the capacities allow: a unit short costs a
+// lost margin, a unit more only transport and holding, so any fraction
+// above this noise threshold goes up.
+const roundUpFrom = 0.01
