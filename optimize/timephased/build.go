@@ -1,0 +1,312 @@
+package timephased
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/cbc"
+)
+
+// Column kinds.
+const (
+	colShip  uint8 = iota // units (packs for week-0 purchases) on one path
+	colInv                // on hand at the end of a week
+	colLost               // lost sales in a week
+	colShort              // units below the safety target at the end of a week
+	colOpen               // 0/1: a week-0 purchase line is ordered (MOQ)
+)
+
+// Row kinds.
+const (
+	rowBalance  uint8 = iota // inventory balance of a pair in a week
+	rowSupplier              // supplier capacity for a product in a week, units
+	rowLane                  // lane capacity in a week, kg
+	rowStorage               // site storage at the end of a week, units
+	rowSafety                // on hand + short ≥ safety
+	rowMOQ                   // packs − MOQ packs × open ≥ 0, or packs − bound × open ≤ 0
+)
+
+type column struct {
+	kind           uint8
+	pair           int     // destination pair (ship), the pair (others)
+	week           int     // release week (ship), the week (others)
+	from           int     // ship: source site
+	path           *path   // ship
+	depart, arrive int     // ship
+	pack           float64 // units per unit of the column
+	moq            float64 // ship: MOQ in units (0: none)
+}
+
+type rowInfo struct {
+	kind uint8
+	id   int // pair, lane, site
+	k    int // product (supplier rows)
+	week int
+}
+
+// model is the built time-phased model.
+type model struct {
+	n       *sillage.Network
+	h       int
+	red     *reduction
+	cols    []column
+	rows    []rowInfo
+	rowOf   map[rowInfo]int
+	prob    cbc.Problem
+	margin  []float64 // lost margin per product, EUR per unit
+	holdWk  []float64 // holding per unit and week per product, EUR
+	penalty []float64 // safety penalty per unit-week per product, EUR
+	lostOf  []int     // per row: the lost-sales column of a balance row, −1 otherwise
+	lead    map[[2]int]Terms
+	price   float64 // carbon price, EUR per tCO2e
+}
+
+func (m *model) row(ri rowInfo, lo, up float64) int {
+	if i, ok := m.rowOf[ri]; ok {
+		return i
+	}
+	m.rows = append(m.rows, ri)
+	m.lostOf = append(m.lostOf, -1)
+	m.prob.RowLower = append(m.prob.RowLower, lo)
+	m.prob.RowUpper = append(m.prob.RowUpper, up)
+	m.rowOf[ri] = len(m.rows) - 1
+	return len(m.rows) - 1
+}
+
+// addCol appends a column with its bounds, cost and entries (row, value).
+func (m *model) addCol(c column, lo, up, cost float64, integer bool, entries ...float64) int {
+	p := &m.prob
+	for i := 0; i < len(entries); i += 2 {
+		p.RowIndex = append(p.RowIndex, int(entries[i]))
+		p.Values = append(p.Values, entries[i+1])
+	}
+	p.ColStart = append(p.ColStart, len(p.RowIndex))
+	p.ColLower = append(p.ColLower, lo)
+	p.ColUpper = append(p.ColUpper, up)
+	p.Objective = append(p.Objective, cost)
+	p.Integer = append(p.Integer, integer)
+	m.cols = append(m.cols, c)
+	return len(m.cols) - 1
+}
+
+// build makes the model of in over h weeks (see the package documentation
+// for its rows and columns). O(columns · lanes per path).
+func build(in *Input, h int, opt Options) (*model, error) {
+	n := in.Network
+	sites, products := n.SiteIndex(), n.ProductIndex()
+	period := n.Policy.ReviewPeriodDays
+	if period <= 0 {
+		period = sillage.DefaultReviewPeriodDays
+	}
+	perWeek := 7 / period // capacities are per review period
+	m := &model{n: n, h: h, rowOf: map[rowInfo]int{}, lead: map[[2]int]Terms{}, price: n.Policy.CarbonPriceEURPerT}
+	m.prob.ColStart = []int{0}
+	for _, t := range in.Terms {
+		m.lead[[2]int{sites[t.Supplier], products[t.SKU]}] = t
+	}
+	series := func(ss []Series) map[[2]int][]float64 {
+		out := map[[2]int][]float64{}
+		for _, s := range ss {
+			out[[2]int{sites[s.Site], products[s.SKU]}] = s.Units
+		}
+		return out
+	}
+	demand := in.Demand
+	if demand == nil {
+		demand = defaultDemand(n, h)
+	}
+	arrivals := map[[2]int][]float64{}
+	addArrival := func(site, sku string, week int, u float64) {
+		key := [2]int{sites[site], products[sku]}
+		if arrivals[key] == nil {
+			arrivals[key] = make([]float64, h)
+		}
+		arrivals[key][min(week, h-1)] += u
+	}
+	if in.InTransit == nil {
+		for _, p := range n.Stock {
+			if p.InTransit > 0 {
+				addArrival(p.Site, p.SKU, 0, p.InTransit)
+			}
+		}
+	}
+	for _, a := range in.InTransit {
+		addArrival(a.Site, a.SKU, a.Week, a.Units)
+	}
+
+	cheap, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: m.price})
+	if err != nil {
+		return nil, fmt.Errorf("time-phased plan: %w", err)
+	}
+	green, err := cheap.WithCarbonPrice(lowCarbonPriceEURPerT)
+	if err != nil {
+		return nil, fmt.Errorf("time-phased plan: %w", err)
+	}
+	pf := &pathFinder{cheap: cheap, green: green, h: h, cache: map[pathKey][]path{}, lanes: func(i int) (string, string, string, float64) {
+		l := n.Lanes[i]
+		return l.From, l.To, string(l.Mode), l.TransitDays
+	}}
+	red, err := reduce(n, h, series(demand), series(in.Safety), arrivals, pf, perWeek)
+	if err != nil {
+		return nil, err
+	}
+	m.red = red
+
+	hold := n.Policy.HoldingRatePerYear
+	for _, p := range n.Products {
+		price, ok := in.UnitPriceEUR[p.SKU]
+		if !ok {
+			price = DefaultPriceMarkup * p.UnitCostEUR
+		}
+		mg := max(0, price-p.UnitCostEUR)
+		if v, ok := in.LostMarginEUR[p.SKU]; ok {
+			mg = v
+		}
+		m.margin = append(m.margin, mg)
+		m.holdWk = append(m.holdWk, hold*p.UnitCostEUR*7/365)
+		m.penalty = append(m.penalty, opt.SafetyPenaltyShare*mg)
+	}
+
+	// Balance rows first, so that pair q's row of week t is q·h + t.
+	for q, pr := range red.pairs {
+		for t := range h {
+			rhs := pr.demand[t] - pr.inTransit[t]
+			if t == 0 {
+				rhs -= pr.open
+			}
+			m.row(rowInfo{kind: rowBalance, id: q, week: t}, rhs, rhs)
+		}
+	}
+	// Storage: the units of planned products at a site with a capacity
+	// must fit in what the products left out of the model leave free.
+	other := map[int]float64{}
+	for _, p := range n.Stock {
+		if _, ok := red.pairOf[[2]int{sites[p.Site], products[p.SKU]}]; !ok {
+			other[sites[p.Site]] += p.OnHand
+		}
+	}
+	for q, pr := range red.pairs {
+		cap := n.Sites[pr.site].CapacityUnits
+		for t := range h {
+			var e []float64
+			e = append(e, float64(q*h+t), -1)
+			if t+1 < h {
+				e = append(e, float64(q*h+t+1), 1)
+			}
+			if cap > 0 {
+				e = append(e, float64(m.row(rowInfo{kind: rowStorage, id: pr.site, week: t}, math.Inf(-1), max(0, cap-other[pr.site]))), 1)
+			}
+			lo := 0.0
+			if in.SafetyHard {
+				lo = pr.safety[t]
+			} else if pr.safety[t] > 0 {
+				e = append(e, float64(m.row(rowInfo{kind: rowSafety, id: q, week: t}, pr.safety[t], math.Inf(1))), 1)
+			}
+			m.addCol(column{kind: colInv, pair: q, week: t, pack: 1}, lo, math.Inf(1), m.holdWk[pr.k], false, e...)
+			if pr.demand[t] > 0 {
+				m.lostOf[q*h+t] = m.addCol(column{kind: colLost, pair: q, week: t, pack: 1}, 0, pr.demand[t], m.margin[pr.k], false, float64(q*h+t), 1)
+			}
+			if !in.SafetyHard && pr.safety[t] > 0 {
+				m.addCol(column{kind: colShort, pair: q, week: t, pack: 1}, 0, pr.safety[t], m.penalty[pr.k], false, float64(m.rowOf[rowInfo{kind: rowSafety, id: q, week: t}]), 1)
+			}
+		}
+	}
+	if err := m.addShipments(pf, opt); err != nil {
+		return nil, err
+	}
+	m.prob.NumRows, m.prob.NumCols = len(m.rows), len(m.cols)
+	return m, nil
+}
+
+// addShipments adds the shipment columns of every product, source,
+// destination pair, candidate path and release week whose arrival falls
+// within the horizon, and the MOQ rows of week-0 purchases.
+func (m *model) addShipments(pf *pathFinder, opt Options) error {
+	n, h, red := m.n, m.h, m.red
+	hold := n.Policy.HoldingRatePerYear
+	for k, prod := range n.Products {
+		// bound on useful units of k: everything demanded or targeted.
+		need := 0.0
+		for _, q := range red.dests[k] {
+			need += sum(red.pairs[q].demand) + slices.Max(red.pairs[q].safety)
+		}
+		for _, src := range red.sources[k] {
+			supplier := n.Sites[src].Kind == sillage.KindSupplier
+			terms := m.lead[[2]int{src, k}]
+			leadW := 0
+			pack, moq := 1.0, 0.0
+			if supplier {
+				leadW = weeksOf(terms.LeadTimeDays)
+				pack = max(1, terms.CasePackUnits)
+				moq = terms.MOQUnits
+			}
+			for _, q := range red.dests[k] {
+				dst := red.pairs[q].site
+				if dst == src {
+					continue
+				}
+				ps, err := pf.candidates(n.Sites[src].ID, n.Sites[dst].ID, prod.MaxTransitDays)
+				if err != nil {
+					return err
+				}
+				for pi := range ps {
+					p := &ps[pi]
+					unitCost := prod.MassKG*(p.costPerKG+m.price*p.kgPerKG/1000) + hold*prod.UnitCostEUR*p.days/365
+					for t := 0; t+leadW+p.weeks < h; t++ {
+						m.addShip(k, src, q, p, t, t+leadW, unitCost, pack, moq, need, supplier, opt)
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// addShip adds one shipment column (and, for a week-0 purchase with an
+// MOQ above one pack, its 0/1 column and two rows).
+func (m *model) addShip(k, src, q int, p *path, t, depart int, unitCost, pack, moq, need float64, supplier bool, opt Options) {
+	h := m.h
+	c := column{kind: colShip, pair: q, week: t, from: src, path: p, depart: depart, arrive: depart + p.weeks, pack: 1}
+	integer := t == 0 && !opt.RelaxationOnly
+	if t == 0 {
+		c.pack, c.moq = pack, moq
+	}
+	var e []float64
+	e = append(e, float64(q*h+c.arrive), c.pack)
+	if sp, ok := m.red.pairOf[[2]int{src, k}]; ok && !supplier {
+		e = append(e, float64(sp*h+depart), -c.pack)
+	}
+	upper := math.Inf(1)
+	if supplier {
+		cap := m.red.supplier[[2]int{src, k}]
+		e = append(e, float64(m.row(rowInfo{kind: rowSupplier, id: src, k: k, week: depart}, math.Inf(-1), cap)), c.pack)
+		upper = cap
+	}
+	mass := m.n.Products[k].MassKG
+	for j, li := range p.lanes {
+		if capKG := m.n.Lanes[li].CapacityKG; capKG > 0 {
+			perWeek := capKG * 7 / m.n.Policy.ReviewPeriodDays
+			e = append(e, float64(m.row(rowInfo{kind: rowLane, id: li, week: depart + p.offsetWeeks[j]}, math.Inf(-1), perWeek)), mass*c.pack)
+			upper = min(upper, perWeek/max(mass, 1e-12))
+		}
+	}
+	upper = min(upper, need)
+	bound := math.Inf(1)
+	if integer {
+		bound = math.Max(math.Ceil(upper/c.pack-1e-9), math.Ceil(moq/c.pack-1e-9))
+	}
+	j := m.addCol(c, 0, bound, unitCost*c.pack, integer, e...)
+	if integer && moq > c.pack {
+		moqPacks := math.Ceil(moq/c.pack - 1e-9)
+		lo := m.row(rowInfo{kind: rowMOQ, id: j, week: 0}, 0, math.Inf(1))
+		up := m.row(rowInfo{kind: rowMOQ, id: j, week: 1}, math.Inf(-1), 0)
+		// Both rows hold column j: append its entries to the last column.
+		m.prob.RowIndex = append(m.prob.RowIndex, lo, up)
+		m.prob.Values = append(m.prob.Values, 1, 1)
+		m.prob.ColStart[len(m.prob.ColStart)-1] = len(m.prob.RowIndex)
+		m.addCol(column{kind: colOpen, pair: j, pack: 1}, 0, 1, 0, true, float64(lo), -moqPacks, float64(up), -bound)
+	}
+}

@@ -1,0 +1,197 @@
+package timephased
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/sillage/sillage/optimize/cbc"
+	"github.com/sillage/sillage/optimize/clp"
+)
+
+// integerOrders makes the week-0 lines integer. It first runs the rounding
+// heuristic (roundWeek0), whose gap against the LP relaxation's optimum is
+// a proven bound on its distance to the best integer plan. It keeps the
+// heuristic when that gap is within Options.Gap, when Options.Rounding
+// asks for it, or when there are more than Options.MaxIntegers integer
+// columns; otherwise CBC searches from the heuristic's point (a MIP start)
+// under Options.TimeLimitSeconds, and the better of the two is kept. The
+// later weeks stay continuous: they are the projection planners see, and
+// the plan rolls, so they are re-planned before they become orders.
+func (m *model) integerOrders(sol *solution, opt Options) error {
+	t0 := time.Now()
+	hx, hobj, err := roundWeek0(m, sol.lpx)
+	if err != nil {
+		return err
+	}
+	n := sol.mip.Integers
+	sol.x = hx
+	sol.mip = MIP{Status: "heuristic", Method: MethodRounding, ObjectiveEUR: hobj, BoundEUR: sol.lpObjective, Integers: n}
+	gap := relGap(hobj, sol.lpObjective)
+	sol.notes = append(sol.notes, fmt.Sprintf("rounding heuristic: %.2f EUR, %.3f %% above the LP bound", hobj, 100*gap))
+	switch {
+	case gap <= opt.Gap && !opt.Rounding:
+		sol.mip.Status = "optimal"
+	case opt.Rounding || n > opt.MaxIntegers:
+	default:
+		x, obj, bound, status, err := solveMIP(m, opt, hx)
+		switch {
+		case errors.Is(err, cbc.ErrNoSolution):
+			sol.notes = append(sol.notes, "CBC found no integer solution within the time limit; week-0 orders rounded")
+		case err != nil && !errors.Is(err, cbc.ErrTimeLimit):
+			return fmt.Errorf("time-phased plan: week-0 orders: %w", err)
+		case obj <= hobj+1e-9*math.Max(1, math.Abs(hobj)):
+			sol.x = x
+			sol.mip = MIP{Status: status, Method: MethodCBC, ObjectiveEUR: obj, BoundEUR: math.Max(bound, sol.lpObjective), Integers: n}
+		default:
+			sol.mip.BoundEUR = math.Max(bound, sol.lpObjective)
+			sol.notes = append(sol.notes, "CBC stopped on its time limit above the rounding heuristic; week-0 orders rounded")
+		}
+	}
+	sol.mip.Seconds = time.Since(t0).Seconds()
+	sol.mip.Gap = relGap(sol.mip.ObjectiveEUR, sol.mip.BoundEUR)
+	return nil
+}
+
+// roundWeek0 is the rounding heuristic. From the LP relaxation's point:
+//
+//  1. every week-0 line goes down to whole packs;
+//  2. lines whose fractional part is ≥ ½ pack go up one pack, largest
+//     fractions first, while the supplier and lane capacities and the
+//     DC's week-0 stock that the week-0 lines use still hold;
+//  3. a line below its MOQ goes up to the MOQ when the relaxation wanted at
+//     least half of it and the capacities allow, and to zero otherwise;
+//  4. the week-0 lines are fixed and CLP re-solves the continuous later
+//     weeks.
+//
+// When step 4 is infeasible (rounding up can overfill a boutique's
+// storage) it retries with every line rounded down and to zero below its
+// MOQ, which never breaks a capacity: a unit less in week 0 can only
+// become a lost sale later, so that point is feasible whenever every lane
+// takes at least one day. It returns the point and its objective. O(I log
+// I + nnz) for I integer columns, plus one or two LP solves.
+func roundWeek0(m *model, lpx []float64) ([]float64, float64, error) {
+	x := slices.Clone(lpx)
+	roundIntegers(m, x, true)
+	if y, obj, err := fixAndSolve(m, x); err == nil {
+		return y, obj, nil
+	}
+	x = slices.Clone(lpx)
+	roundIntegers(m, x, false)
+	y, obj, err := fixAndSolve(m, x)
+	if err != nil {
+		return nil, 0, err
+	}
+	return y, obj, nil
+}
+
+// roundIntegers rounds the integer columns of x in place (steps 1–3 of
+// roundWeek0 when up, step 1 and zero below the MOQ otherwise); the lines'
+// 0/1 columns follow.
+func roundIntegers(m *model, x []float64, up bool) {
+	p := &m.prob
+	var ints []int
+	for j, c := range m.cols {
+		if c.kind == colShip && p.Integer[j] {
+			ints = append(ints, j)
+		}
+	}
+	lp := make(map[int]float64, len(ints))
+	for _, j := range ints {
+		lp[j] = x[j]
+		x[j] = math.Floor(x[j] + 1e-6)
+	}
+	// Room left in the ≤ rows and the DCs' week-0 stock by the rounded-down
+	// week-0 lines.
+	room := slices.Clone(p.RowUpper)
+	stock := map[int]float64{} // balance row of a DC pair in week 0 -> units free
+	for q, pr := range m.red.pairs {
+		if pr.dc {
+			stock[q*m.h] = pr.open + pr.inTransit[0]
+		}
+	}
+	use := func(j int, packs float64) bool {
+		for k := p.ColStart[j]; k < p.ColStart[j+1]; k++ {
+			r, a := p.RowIndex[k], p.Values[k]
+			if s, ok := stock[r]; ok && a < 0 && s+a*packs < -1e-9 {
+				return false
+			}
+			if m.rows[r].kind != rowBalance && room[r]-a*packs < -1e-9 {
+				return false
+			}
+		}
+		for k := p.ColStart[j]; k < p.ColStart[j+1]; k++ {
+			r, a := p.RowIndex[k], p.Values[k]
+			if _, ok := stock[r]; ok && a < 0 {
+				stock[r] += a * packs
+			}
+			if m.rows[r].kind != rowBalance {
+				room[r] -= a * packs
+			}
+		}
+		return true
+	}
+	for _, j := range ints {
+		if !up || m.cols[j].moq <= 0 || x[j]*m.cols[j].pack >= m.cols[j].moq-1e-9 {
+			use(j, x[j]) // rounded down: always fits where the LP point did
+		}
+	}
+	if up {
+		sort.SliceStable(ints, func(a, b int) bool { return lp[ints[a]]-x[ints[a]] > lp[ints[b]]-x[ints[b]] })
+		for _, j := range ints {
+			c := m.cols[j]
+			moqPacks := math.Ceil(c.moq/c.pack - 1e-9)
+			switch {
+			case c.moq > 0 && x[j] < moqPacks:
+				if lp[j] >= moqPacks/2 && use(j, moqPacks) {
+					x[j] = moqPacks
+				} else {
+					x[j] = 0
+				}
+			case lp[j]-x[j] >= roundUpFrom && x[j]+1 <= p.ColUpper[j] && use(j, 1):
+				x[j]++
+			}
+		}
+	}
+	for j, c := range m.cols {
+		switch {
+		case c.kind == colShip && p.Integer[j] && c.moq > 0 && x[j]*c.pack < c.moq-1e-9:
+			x[j] = 0
+		case c.kind == colOpen:
+			x[j] = 0
+			if x[c.pair] > 0 {
+				x[j] = 1
+			}
+		}
+	}
+}
+
+// fixAndSolve fixes the integer columns at their values in x and re-solves
+// the rest with CLP; errors wrap ErrRounding when that is infeasible.
+func fixAndSolve(m *model, x []float64) ([]float64, float64, error) {
+	p := m.prob.Problem
+	p.ColLower, p.ColUpper = slices.Clone(p.ColLower), slices.Clone(p.ColUpper)
+	for j := range m.cols {
+		if m.prob.Integer[j] {
+			p.ColLower[j], p.ColUpper[j] = x[j], x[j]
+		}
+	}
+	lp := clp.New()
+	defer lp.Close()
+	if err := lp.LoadProblem(p); err != nil {
+		return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
+	}
+	if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		return nil, 0, fmt.Errorf("%w (status %v)", ErrRounding, lp.Status())
+	}
+	return lp.Primal(), lp.ObjectiveValue(), nil
+}
+
+// roundUpFrom is the fractional part (in packs) from which the heuristic
+// rounds a week-0 line up when the capacities allow: a unit short costs a
+// lost margin, a unit more only transport and holding, so any fraction
+// above this noise threshold goes up.
+const roundUpFrom = 0.01

@@ -1,0 +1,119 @@
+package timephased
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/sillage/sillage/optimize/cbc"
+	"github.com/sillage/sillage/optimize/clp"
+)
+
+// MIP methods.
+const (
+	MethodNone     = "none"     // no integer columns (or Options.RelaxationOnly)
+	MethodCBC      = "cbc"      // branch and bound with CBC
+	MethodRounding = "rounding" // the rounding heuristic
+)
+
+// Plan builds and solves the time-phased model of in. It solves the LP
+// relaxation with CLP (the source of the duals), then the week-0 integer
+// orders (see integerOrders). Errors wrap
+// sillage.ErrInvalid for bad input, ErrInfeasible, ErrRounding, or the
+// solvers' errors.
+func Plan(in *Input, opt Options) (*Result, error) {
+	start := time.Now()
+	opt = opt.withDefaults()
+	h := in.Weeks
+	if h == 0 {
+		h = DefaultWeeks
+	}
+	if err := in.check(h); err != nil {
+		return nil, err
+	}
+	m, err := build(in, h, opt)
+	if err != nil {
+		return nil, err
+	}
+	built := time.Since(start)
+
+	lp := clp.New()
+	defer lp.Close()
+	if err := lp.LoadProblem(m.prob.Problem); err != nil {
+		return nil, fmt.Errorf("time-phased plan: load LP: %w", err)
+	}
+	if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		if lp.Status() == clp.Infeasible {
+			return nil, fmt.Errorf("%w: %d rows, %d columns", ErrInfeasible, m.prob.NumRows, m.prob.NumCols)
+		}
+		return nil, fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
+	}
+	sol := solution{x: lp.Primal(), lpx: lp.Primal(), lpObjective: lp.ObjectiveValue(), duals: lp.Dual()}
+	sol.lpSeconds = time.Since(start).Seconds() - built.Seconds()
+	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective, Integers: m.prob.NumIntegers()}
+
+	if sol.mip.Integers > 0 {
+		if err := m.integerOrders(&sol, opt); err != nil {
+			return nil, err
+		}
+	}
+	res := m.read(&sol)
+	res.BuildSeconds = built.Seconds()
+	res.LPSeconds = sol.lpSeconds
+	res.Seconds = time.Since(start).Seconds()
+	res.ServiceLevel = in.ServiceLevel
+	if res.ServiceLevel == 0 {
+		res.ServiceLevel = DefaultServiceLevel
+	}
+	return res, nil
+}
+
+// solution is the solvers' raw output.
+type solution struct {
+	x           []float64
+	lpx         []float64 // the LP relaxation's point
+	lpSeconds   float64
+	duals       []float64 // of the LP relaxation
+	lpObjective float64
+	mip         MIP
+	notes       []string
+}
+
+// solveMIP solves the model with CBC from start (the rounding
+// heuristic's point; nil: none). It returns the solution, its objective, CBC's best bound and a
+// status: "optimal" (within the gap) or "time-limit".
+func solveMIP(m *model, opt Options, start []float64) (x []float64, obj, bound float64, status string, err error) {
+	mm := cbc.New()
+	defer mm.Close()
+	if err = mm.LoadProblem(m.prob); err != nil {
+		return nil, 0, 0, "", err
+	}
+	mm.SetTimeLimit(opt.TimeLimitSeconds)
+	if err = mm.SetGap(opt.Gap); err != nil {
+		return nil, 0, 0, "", err
+	}
+	mm.SetThreads(opt.Threads)
+	if start != nil {
+		_ = mm.SetMIPStart(start) // a hint only
+	}
+	err = mm.Solve()
+	status = "optimal"
+	if errors.Is(err, cbc.ErrTimeLimit) {
+		status = "time-limit"
+	}
+	if err != nil && !errors.Is(err, cbc.ErrTimeLimit) {
+		return nil, 0, 0, "", err
+	}
+	return mm.Primal(), mm.ObjectiveValue(), mm.BestBound(), status, err
+}
+
+// relGap is CBC's relative gap: (objective − bound) / max(|objective|,
+// |bound|), 0 when both are 0.
+func relGap(obj, bound float64) float64 {
+	d := math.Max(math.Abs(obj), math.Abs(bound))
+	if d == 0 {
+		return 0
+	}
+	return math.Max(0, obj-bound) / d
+}
