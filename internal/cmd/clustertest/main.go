@@ -219,7 +219,9 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 		return false, fmt.Errorf("cluster state: %w", err)
 	}
 	dbURL := fmt.Sprintf("postgres://sillage:%s@127.0.0.1:%s/sillage?sslmode=disable", secrets["SILLAGE_DB_PASSWORD"], ports["PORT_POSTGRES"])
-	broker := "tcp://127.0.0.1:" + ports["PORT_MQTT"]
+	// The cluster's broker speaks TLS only, with the CA scripts/cluster made.
+	broker := "ssl://127.0.0.1:" + ports["PORT_MQTT"]
+	caFile := filepath.Join(c.dir, "mosquitto", "certs", "ca.crt")
 	temporalAddr := "127.0.0.1:" + ports["PORT_TEMPORAL"]
 	n, err := network.Load(secrets["NETWORK_FILE"])
 	if err != nil {
@@ -294,7 +296,7 @@ func runTest(ctx context.Context, args []string) (bool, error) {
 			if p, ok := pubs[site]; ok {
 				return p, nil
 			}
-			pub, cl, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker, ClientID: "clustertest-" + site, Username: site,
+			pub, cl, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker, CAFile: caFile, ClientID: "clustertest-" + site, Username: site,
 				Password: secrets["SITE_SECRET"] + "-" + site, CleanSession: true})
 			if err != nil {
 				return nil, err
