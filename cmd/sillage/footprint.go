@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/sillage/sillage"
@@ -73,28 +71,24 @@ Output: a table with the factor of every leg, or with --json
 "inbound_legs_kgco2e","hub_kgco2e","inbound_missing"}], per unit;
 transport_kgco2e = outbound + inbound legs + hub handling.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML)")
+			cf := declareCarbonFlags(fs, "PACT")
 			price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
-			factors := fs.String("factors", "", "company factor `FILE` (YAML) applied on top of the shipped factors")
 			asJSON := fs.Bool("json", false, "print JSON")
 			pactDir := fs.String("pact", "", "write one PACT v2.3 JSON per product into `DIR`")
 			db := fs.String("db", "", "store the plan and its footprints in the database at `URL` (sqlite://PATH or postgres://...)")
-			company := fs.String("company", "", "company `NAME` for PACT (default: the products' maison)")
-			companyID := fs.String("company-id", "", "company `URN` for PACT (default: derived from the name)")
 			period := fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)")
-			cpc := fs.String("cpc", "", "UN CPC codes for product classes without a default, `CLASS=CODE,...`")
 			planKind := fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)")
 			explain := fs.String("explain", "", "print the breakdown of product `SKU` instead of the table")
 			materials := fs.Bool("materials", false, "list the material factor table and exit")
 			return func(ctx context.Context, e *env) error {
 				if *materials {
-					ts, err := loadFactorTables(*factors)
+					ts, err := loadFactorTables(*cf.factors)
 					if err != nil {
 						return err
 					}
 					return carbon.WriteMaterials(e.stdout, ts.Materials)
 				}
-				if *file == "" {
+				if *cf.network == "" {
 					return usageErrorf("--network is required")
 				}
 				if *planKind != "lp" && *planKind != "routed" {
@@ -106,15 +100,15 @@ transport_kgco2e = outbound + inbound legs + hub handling.`,
 				if *price < 0 || math.IsNaN(*price) || math.IsInf(*price, 0) {
 					return usageErrorf("--carbon-price must be a finite number >= 0, is %g", *price)
 				}
-				cpcMap, err := parseCPC(*cpc)
+				cpcMap, err := parseCPC(*cf.cpc)
 				if err != nil {
 					return err
 				}
-				n, err := network.Load(*file)
+				n, err := network.Load(*cf.network)
 				if err != nil {
 					return err
 				}
-				ts, err := loadFactorTables(*factors)
+				ts, err := loadFactorTables(*cf.factors)
 				if err != nil {
 					return err
 				}
@@ -140,9 +134,9 @@ transport_kgco2e = outbound + inbound legs + hub handling.`,
 					if err != nil {
 						return err
 					}
-					opt := pact.Options{CompanyName: companyName(*company, n), ReferencePeriodStart: per[0], ReferencePeriodEnd: per[1], Created: now, CPC: cpcMap}
-					if *companyID != "" {
-						opt.CompanyIDs = []string{*companyID}
+					opt := pact.Options{CompanyName: pact.CompanyName(*cf.company, n), ReferencePeriodStart: per[0], ReferencePeriodEnd: per[1], Created: now, CPC: cpcMap}
+					if *cf.companyID != "" {
+						opt.CompanyIDs = []string{*cf.companyID}
 					}
 					files, err := writePACT(*pactDir, n, res, opt)
 					if err != nil {
@@ -188,11 +182,11 @@ transport_kgco2e = outbound + inbound legs + hub handling.`,
 
 // planForFootprints returns the plan whose paths the footprints follow:
 // the replenishment LP (kind "lp") or the cheapest path of every demand
-// (kind "routed", routedDemandPlan). The plan gets an id and a creation
+// (kind "routed", optimize.RoutedDemandPlan). The plan gets an id and a creation
 // time so that it can be stored.
 func planForFootprints(ctx context.Context, n *sillage.Network, price float64, tab *carbon.Table, now time.Time, kind string) (*sillage.Plan, []string, error) {
 	if kind == "routed" {
-		return routedDemandPlan(ctx, n, price, tab, now)
+		return optimize.RoutedDemandPlan(ctx, n, price, tab, now)
 	}
 	res, err := optimize.Plan(ctx, n, optimize.Options{CarbonPriceEURPerT: &price, Factors: tab})
 	if err != nil {
@@ -215,137 +209,6 @@ func planForFootprints(ctx context.Context, n *sillage.Network, price float64, t
 	return &plan, notes, nil
 }
 
-// routedDemandPlan is the stand-in plan of the footprint command: for each
-// boutique and product with demand, the quantity is the mean weekly demand
-// × the policy's forecast horizon in weeks, sent from the source — a
-// supplier with supply of the product or a distribution centre with stock
-// of it — whose path is cheapest at the carbon price (generalised cost:
-// EUR per kg + price × kgCO2e per kg / 1000) within the product's transit
-// limit. Pairs without a path are left out and named in the notes.
-func routedDemandPlan(ctx context.Context, n *sillage.Network, price float64, tab *carbon.Table, now time.Time) (*sillage.Plan, []string, error) {
-	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: price, Factors: tab})
-	if err != nil {
-		return nil, nil, err
-	}
-	sites := n.SiteIndex()
-	products := n.ProductIndex()
-	sources := map[string][]string{} // sku -> candidate sources
-	seen := map[[2]string]bool{}
-	add := func(sku, src string) {
-		if !seen[[2]string{sku, src}] {
-			seen[[2]string{sku, src}] = true
-			sources[sku] = append(sources[sku], src)
-		}
-	}
-	for _, s := range n.Supply {
-		if s.CapacityUnits > 0 {
-			add(s.SKU, s.Supplier)
-		}
-	}
-	for _, p := range n.Stock {
-		if i, ok := sites[p.Site]; ok && n.Sites[i].Kind == sillage.KindDC && p.OnHand-p.Reserved > 0 {
-			add(p.SKU, p.Site)
-		}
-	}
-	for _, v := range sources {
-		sort.Strings(v)
-	}
-	weeks := float64(n.Policy.ForecastHorizonWeeks)
-	plan := &sillage.Plan{
-		ID:                 fmt.Sprintf("footprint:%s:%s", n.Name, now.Format("20060102T150405Z")),
-		Network:            n.Name,
-		CreatedAt:          now,
-		Status:             sillage.PlanOptimal,
-		CarbonPriceEURPerT: price,
-		Lines:              []sillage.PlanLine{},
-	}
-	var notes []string
-	for _, d := range n.Demand {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		si, ok := sites[d.Site]
-		if !ok || n.Sites[si].Kind != sillage.KindBoutique {
-			continue
-		}
-		pi, ok := products[d.SKU]
-		if !ok || len(d.Weekly) == 0 {
-			continue
-		}
-		var sum float64
-		for _, w := range d.Weekly {
-			sum += w
-		}
-		qty := sum / float64(len(d.Weekly)) * weeks
-		if qty <= 0 {
-			continue
-		}
-		p := n.Products[pi]
-		var best *optimize.Route
-		bestSrc := ""
-		var lastErr error
-		for _, src := range sources[d.SKU] {
-			rt, err := r.Route(src, d.Site, p.MaxTransitDays)
-			if err != nil {
-				lastErr = err
-				continue
-			}
-			if best == nil || rt.WeightEURPerKG < best.WeightEURPerKG {
-				best, bestSrc = rt, src
-			}
-		}
-		if best == nil {
-			why := "no supplier or distribution centre has it"
-			if lastErr != nil {
-				why = lastErr.Error()
-			}
-			notes = append(notes, fmt.Sprintf("%s at %s: no path (%s); left out", d.SKU, d.Site, why))
-			continue
-		}
-		kg := qty * p.MassKG
-		plan.Lines = append(plan.Lines, sillage.PlanLine{
-			Source: bestSrc, Site: d.Site, SKU: d.SKU, Quantity: qty,
-			CostEUR: kg * best.CostEURPerKG, KgCO2e: kg * best.KgCO2ePerKG, Legs: best.Legs,
-		})
-		plan.CostEUR += kg * best.CostEURPerKG
-		plan.KgCO2e += kg * best.KgCO2ePerKG
-	}
-	return plan, notes, nil
-}
-
-// companyName is the --company flag, else the maison of the first product,
-// else the network's name.
-func companyName(flagValue string, n *sillage.Network) string {
-	if flagValue != "" {
-		return flagValue
-	}
-	for _, p := range n.Products {
-		if p.Maison != "" {
-			return p.Maison
-		}
-	}
-	if n.Name != "" {
-		return n.Name
-	}
-	return "unnamed company"
-}
-
-// parseCPC parses CLASS=CODE,CLASS=CODE.
-func parseCPC(s string) (map[string]string, error) {
-	m := map[string]string{}
-	if s == "" {
-		return m, nil
-	}
-	for _, kv := range strings.Split(s, ",") {
-		k, v, ok := strings.Cut(strings.TrimSpace(kv), "=")
-		if !ok || k == "" || v == "" {
-			return nil, usageErrorf("--cpc: %q is not CLASS=CODE", kv)
-		}
-		m[k] = v
-	}
-	return m, nil
-}
-
 // parsePeriodOrNow parses YYYY-MM, or returns the month of now.
 func parsePeriodOrNow(s string, now time.Time) ([2]time.Time, error) {
 	var t time.Time
@@ -363,29 +226,9 @@ func parsePeriodOrNow(s string, now time.Time) ([2]time.Time, error) {
 
 // writePACT builds and writes the PACT document of every product.
 func writePACT(dir string, n *sillage.Network, res *carbon.Result, opt pact.Options) ([]string, error) {
-	pfs, skus, err := buildPACT(n, res, opt)
+	pfs, skus, err := pact.BuildNetwork(n, res, opt)
 	if err != nil {
 		return nil, err
 	}
 	return pact.WriteDir(dir, pfs, skus)
-}
-
-// buildPACT returns the PACT document of every product of n, in network
-// order, with their skus.
-func buildPACT(n *sillage.Network, res *carbon.Result, opt pact.Options) ([]pact.ProductFootprint, []string, error) {
-	countries := map[string]string{}
-	for _, s := range n.Sites {
-		countries[s.ID] = s.Country
-	}
-	var pfs []pact.ProductFootprint
-	var skus []string
-	for _, p := range n.Products {
-		pf, err := pact.Build(pact.ProductPCF{Product: p, Footprints: res.Details, Countries: countries}, opt)
-		if err != nil {
-			return nil, nil, err
-		}
-		pfs = append(pfs, pf)
-		skus = append(skus, p.SKU)
-	}
-	return pfs, skus, nil
 }

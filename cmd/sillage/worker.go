@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -20,7 +19,8 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
-	"github.com/sillage/sillage/carbon"
+	"github.com/sillage/sillage/carbon/report"
+	"github.com/sillage/sillage/internal/monthreport"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot"
@@ -277,53 +277,55 @@ func serveCallbacks(ctx context.Context, addr string, c client.Client, v *webhoo
 	}, nil
 }
 
-// reportWriter is the worker's activities.Reporter: it runs `sillage
-// report` in-process on the stored network.
+// reportWriter is the worker's activities.Reporter: it writes the report
+// of the stored network with monthreport, as `sillage report` does.
 type reportWriter struct {
 	db, dir string
 	log     *slog.Logger
 }
 
-// WriteReport writes the report of in.Network for in.Period.
+// WriteReport writes the report of in.Network for in.Period. A period
+// without plans is an error wrapping errNoPlans.
 func (r *reportWriter) WriteReport(ctx context.Context, in workflows.ReportInput) (workflows.ReportResult, error) {
 	st, err := store.Open(ctx, r.db)
 	if err != nil {
 		return workflows.ReportResult{}, err
 	}
 	defer st.Close()
-	n, err := st.LoadNetwork(ctx, in.Network)
+	stored, err := st.LoadNetwork(ctx, in.Network)
 	if err != nil {
 		return workflows.ReportResult{}, err
 	}
-	n.Name = in.Network
-	data, err := network.Marshal(n)
+	stored.Name = in.Network
+	data, err := network.Marshal(stored)
 	if err != nil {
 		return workflows.ReportResult{}, fmt.Errorf("report %s: network: %w", in.Network, err)
 	}
-	tmp, err := os.MkdirTemp("", "sillage-report-")
+	// Parse completes and validates the network as the report command's
+	// network.Load does.
+	n, err := network.Parse(in.Network+".yaml", data)
 	if err != nil {
-		return workflows.ReportResult{}, err
+		return workflows.ReportResult{}, fmt.Errorf("report %s %s: %s", in.Network, in.Period, err)
 	}
-	defer os.RemoveAll(tmp)
-	file := filepath.Join(tmp, in.Network+".yaml")
-	if err := os.WriteFile(file, data, 0o600); err != nil {
-		return workflows.ReportResult{}, err
+	period, err := report.ParsePeriod(in.Period)
+	if err != nil {
+		return workflows.ReportResult{}, fmt.Errorf("report %s %s: --period: %s", in.Network, in.Period, err)
 	}
+	ts, _ := loadFactorTables("")
 	dir := in.OutDir
 	if dir == "" {
 		dir = filepath.Join(r.dir, in.Network, in.Period)
 	}
-	var out, errOut bytes.Buffer
-	code := run(ctx, []string{"report", "--network", file, "--name", in.Network, "--db", r.db, "--period", in.Period, "--out", dir}, &out, &errOut)
-	if code != 0 {
-		msg := strings.TrimSpace(errOut.String())
-		if strings.Contains(msg, "no data") || strings.Contains(msg, "no plan") {
-			return workflows.ReportResult{}, fmt.Errorf("%w: %s", errNoPlans, msg)
-		}
-		return workflows.ReportResult{}, fmt.Errorf("report %s %s: %s", in.Network, in.Period, msg)
+	sum, err := monthreport.Write(ctx, st, n, monthreport.Options{Network: in.Network, Period: period, Out: dir, Factors: ts,
+		CPC: map[string]string{}, Source: sillage.RedactURL(r.db)})
+	if errors.Is(err, report.ErrNoData) {
+		return workflows.ReportResult{}, fmt.Errorf("%w: %s", errNoPlans, err)
+	}
+	if err != nil {
+		return workflows.ReportResult{}, fmt.Errorf("report %s %s: %s", in.Network, in.Period, err)
 	}
 	abs, _ := filepath.Abs(dir)
-	res := workflows.ReportResult{Network: in.Network, Period: in.Period, Dir: abs}
+	res := workflows.ReportResult{Network: in.Network, Period: in.Period, Dir: abs, Plans: len(sum.Plans), ActualKgCO2e: -1}
 	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
 			rel, _ := filepath.Rel(dir, p)
@@ -332,16 +334,11 @@ func (r *reportWriter) WriteReport(ctx context.Context, in workflows.ReportInput
 		return nil
 	})
 	sort.Strings(res.Files)
-	start, _ := time.Parse("2006-01", in.Period)
-	if plans, err := plansOf(ctx, st, in.Network, start, start.AddDate(0, 1, 0)); err == nil {
-		res.Plans = len(plans)
-		for _, p := range plans {
-			res.KgCO2e += p.KgCO2e
-		}
-		res.ActualKgCO2e = -1
-		if _, act, _, err := monthResults(ctx, st, carbon.Calculator{Network: n}, plans); err == nil && act.result != nil {
-			res.ActualKgCO2e = act.result.TransportKgCO2e()
-		}
+	for _, p := range sum.Plans {
+		res.KgCO2e += p.KgCO2e
+	}
+	if sum.Actual != nil {
+		res.ActualKgCO2e = sum.Actual.TransportKgCO2e()
 	}
 	r.log.Info("report written", "network", in.Network, "period", in.Period, "dir", abs, "files", len(res.Files))
 	return res, nil

@@ -474,14 +474,53 @@ func copyDoubles(p *C.double, n int, convertInf bool) []float64 {
 	return out
 }
 
-// Primal returns a copy of the column values x (length NumCols).
-func (m *Model) Primal() []float64 {
+// vectorKind names one of the model's arrays that vector copies.
+type vectorKind int
+
+const (
+	colSolution vectorKind = iota
+	rowActivity
+	rowPrice
+	reducedCost
+	colLower
+	colUpper
+	rowLower
+	rowUpper
+	objCoefficients
+)
+
+// vector returns a copy of one of the model's arrays (nil once closed),
+// with infinite bounds as ±Inf where the array holds bounds.
+func (m *Model) vector(k vectorKind) []float64 {
 	if m.Closed() {
 		return nil
 	}
 	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getColSolution(m.p), m.NumCols(), false)
+	switch k {
+	case colSolution:
+		return copyDoubles(C.Clp_getColSolution(m.p), m.NumCols(), false)
+	case rowActivity:
+		return copyDoubles(C.Clp_getRowActivity(m.p), m.NumRows(), false)
+	case rowPrice:
+		return copyDoubles(C.Clp_getRowPrice(m.p), m.NumRows(), false)
+	case reducedCost:
+		return copyDoubles(C.Clp_getReducedCost(m.p), m.NumCols(), false)
+	case colLower:
+		return copyDoubles(C.Clp_getColLower(m.p), m.NumCols(), true)
+	case colUpper:
+		return copyDoubles(C.Clp_getColUpper(m.p), m.NumCols(), true)
+	case rowLower:
+		return copyDoubles(C.Clp_getRowLower(m.p), m.NumRows(), true)
+	case rowUpper:
+		return copyDoubles(C.Clp_getRowUpper(m.p), m.NumRows(), true)
+	case objCoefficients:
+		return copyDoubles(C.Clp_getObjCoefficients(m.p), m.NumCols(), false)
+	}
+	return nil // no other kind
 }
+
+// Primal returns a copy of the column values x (length NumCols).
+func (m *Model) Primal() []float64 { return m.vector(colSolution) }
 
 // PrimalTo copies the column values x into dst, reallocated only when its
 // capacity is below NumCols, and returns it (length NumCols): Primal
@@ -505,79 +544,31 @@ func (m *Model) PrimalTo(dst []float64) []float64 {
 }
 
 // RowActivity returns a copy of the row activities A x (length NumRows).
-func (m *Model) RowActivity() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getRowActivity(m.p), m.NumRows(), false)
-}
+func (m *Model) RowActivity() []float64 { return m.vector(rowActivity) }
 
 // Dual returns a copy of the row duals (shadow prices, length NumRows); see
 // the package documentation for signs.
-func (m *Model) Dual() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getRowPrice(m.p), m.NumRows(), false)
-}
+func (m *Model) Dual() []float64 { return m.vector(rowPrice) }
 
 // ReducedCost returns a copy of the reduced costs (length NumCols):
 // Objective[j] − Σᵢ Dual[i]·A[i][j].
-func (m *Model) ReducedCost() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getReducedCost(m.p), m.NumCols(), false)
-}
+func (m *Model) ReducedCost() []float64 { return m.vector(reducedCost) }
 
 // ColLower returns a copy of the column lower bounds (−Inf when infinite).
-func (m *Model) ColLower() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getColLower(m.p), m.NumCols(), true)
-}
+func (m *Model) ColLower() []float64 { return m.vector(colLower) }
 
 // ColUpper returns a copy of the column upper bounds (+Inf when infinite).
-func (m *Model) ColUpper() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getColUpper(m.p), m.NumCols(), true)
-}
+func (m *Model) ColUpper() []float64 { return m.vector(colUpper) }
 
 // RowLower returns a copy of the row lower bounds (−Inf when infinite).
-func (m *Model) RowLower() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getRowLower(m.p), m.NumRows(), true)
-}
+func (m *Model) RowLower() []float64 { return m.vector(rowLower) }
 
 // RowUpper returns a copy of the row upper bounds (+Inf when infinite).
-func (m *Model) RowUpper() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getRowUpper(m.p), m.NumRows(), true)
-}
+func (m *Model) RowUpper() []float64 { return m.vector(rowUpper) }
 
 // ObjectiveCoefficients returns a copy of the objective vector c (length
 // NumCols), as loaded (not negated for maximisation).
-func (m *Model) ObjectiveCoefficients() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	defer runtime.KeepAlive(m)
-	return copyDoubles(C.Clp_getObjCoefficients(m.p), m.NumCols(), false)
-}
+func (m *Model) ObjectiveCoefficients() []float64 { return m.vector(objCoefficients) }
 
 // Problem returns a copy of the loaded problem, with its matrix in gap-free
 // CSC form and infinite bounds as ±Inf. Useful after ReadMPS.
@@ -651,36 +642,34 @@ func checkBounds(what string, lower, upper float64) error {
 // basis (and the work areas of a warm solve) for a warm re-solve. It takes
 // O(1) time.
 func (m *Model) SetColumnBounds(j int, lower, upper float64) error {
-	if m.Closed() {
-		return ErrClosed
-	}
-	defer runtime.KeepAlive(m)
-	n := m.NumCols()
-	if err := checkIndex("column", j, n); err != nil {
-		return err
-	}
-	if err := checkBounds(fmt.Sprintf("column %d", j), lower, upper); err != nil {
-		return err
-	}
-	return m.setCols([]C.int{C.int(j)}, []C.double{C.double(toCLP(lower))}, []C.double{C.double(toCLP(upper))})
+	return m.setBounds("column", j, lower, upper)
 }
 
 // SetRowBounds sets the bounds of row i (±Inf for none), keeping the basis
 // (and the work areas of a warm solve) for a warm re-solve. It takes O(1)
 // time.
 func (m *Model) SetRowBounds(i int, lower, upper float64) error {
+	return m.setBounds("row", i, lower, upper)
+}
+
+// setBounds sets the bounds of one column or row (what is "column" or
+// "row"), for SetColumnBounds and SetRowBounds.
+func (m *Model) setBounds(what string, i int, lower, upper float64) error {
 	if m.Closed() {
 		return ErrClosed
 	}
 	defer runtime.KeepAlive(m)
-	n := m.NumRows()
-	if err := checkIndex("row", i, n); err != nil {
+	n, set := m.NumCols(), m.setCols
+	if what == "row" {
+		n, set = m.NumRows(), m.setRows
+	}
+	if err := checkIndex(what, i, n); err != nil {
 		return err
 	}
-	if err := checkBounds(fmt.Sprintf("row %d", i), lower, upper); err != nil {
+	if err := checkBounds(fmt.Sprintf("%s %d", what, i), lower, upper); err != nil {
 		return err
 	}
-	return m.setRows([]C.int{C.int(i)}, []C.double{C.double(toCLP(lower))}, []C.double{C.double(toCLP(upper))})
+	return set([]C.int{C.int(i)}, []C.double{C.double(toCLP(lower))}, []C.double{C.double(toCLP(upper))})
 }
 
 // SetObjective sets the objective coefficient of column j (finite), keeping
