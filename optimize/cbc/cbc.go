@@ -19,6 +19,8 @@ import (
 	"sync/atomic"
 	"time"
 	"unsafe"
+
+	"github.com/sillage/sillage/optimize/clp"
 )
 
 // liveModels counts CBC models allocated and not yet freed (tests use it to
@@ -344,9 +346,9 @@ func (m *Model) solveMIP() result {
 		// keeps the distance CBC proved between its solution and bound.
 		r.objective = objectiveOf(p, r.x)
 		stale := float64(C.Cbc_getObjValue(c.p)) + p.ObjectiveConstant
-		r.bound = fromCOIN(float64(C.Cbc_getBestPossibleObjValue(c.p))) + p.ObjectiveConstant + (r.objective - stale)
+		r.bound = clp.FromCOIN(float64(C.Cbc_getBestPossibleObjValue(c.p))) + p.ObjectiveConstant + (r.objective - stale)
 	case TimeLimitNoSolution:
-		r.bound = fromCOIN(float64(C.Cbc_getBestPossibleObjValue(c.p))) + p.ObjectiveConstant
+		r.bound = clp.FromCOIN(float64(C.Cbc_getBestPossibleObjValue(c.p))) + p.ObjectiveConstant
 	case Unbounded:
 		r.objective = math.Inf(-int(sense))
 	}
@@ -409,7 +411,7 @@ func doublesPtr(v []float64, bounds bool) *C.double {
 	c := make([]C.double, len(v))
 	for k, x := range v {
 		if bounds {
-			x = toCOIN(x)
+			x = clp.ToCOIN(x)
 		}
 		c[k] = C.double(x)
 	}

@@ -75,29 +75,3 @@ func (p *Problem) clone() Problem {
 	q.Integer = slices.Clone(p.Integer)
 	return q
 }
-
-// infinity is COIN-OR's threshold: a bound of this magnitude or more is
-// infinite.
-const infinity = 1e20
-
-// toCOIN maps a bound to COIN-OR's representation of infinity (±DBL_MAX).
-func toCOIN(x float64) float64 {
-	switch {
-	case x >= infinity:
-		return math.MaxFloat64
-	case x <= -infinity:
-		return -math.MaxFloat64
-	}
-	return x
-}
-
-// fromCOIN maps COIN-OR's infinite values (magnitude 1e20 or more) to ±Inf.
-func fromCOIN(x float64) float64 {
-	switch {
-	case x >= infinity:
-		return math.Inf(1)
-	case x <= -infinity:
-		return math.Inf(-1)
-	}
-	return x
-}

@@ -116,7 +116,7 @@ func boundsPtr(v []float64) *C.double {
 	}
 	c := make([]C.double, len(v))
 	for i, x := range v {
-		c[i] = C.double(toCLP(x))
+		c[i] = C.double(ToCOIN(x))
 	}
 	return &c[0]
 }
@@ -468,7 +468,7 @@ func copyDoubles(p *C.double, n int, convertInf bool) []float64 {
 	copy(out, src)
 	if convertInf {
 		for i, x := range out {
-			out[i] = fromCLP(x)
+			out[i] = FromCOIN(x)
 		}
 	}
 	return out
@@ -669,7 +669,7 @@ func (m *Model) setBounds(what string, i int, lower, upper float64) error {
 	if err := checkBounds(fmt.Sprintf("%s %d", what, i), lower, upper); err != nil {
 		return err
 	}
-	return set([]C.int{C.int(i)}, []C.double{C.double(toCLP(lower))}, []C.double{C.double(toCLP(upper))})
+	return set([]C.int{C.int(i)}, []C.double{C.double(ToCOIN(lower))}, []C.double{C.double(ToCOIN(upper))})
 }
 
 // SetObjective sets the objective coefficient of column j (finite), keeping

@@ -153,8 +153,9 @@ type errText string
 
 func (e errText) Error() string { return string(e) }
 
-// toCLP maps a bound to CLP's representation of infinity (±DBL_MAX).
-func toCLP(x float64) float64 {
+// ToCOIN maps a bound to COIN-OR's representation of infinity (±DBL_MAX),
+// which CLP and CBC share: a magnitude of 1e20 or more is infinite.
+func ToCOIN(x float64) float64 {
 	switch {
 	case x >= infinity:
 		return math.MaxFloat64
@@ -164,8 +165,9 @@ func toCLP(x float64) float64 {
 	return x
 }
 
-// fromCLP maps CLP's infinite bounds to ±Inf.
-func fromCLP(x float64) float64 {
+// FromCOIN maps COIN-OR's infinite values (magnitude 1e20 or more, as CLP
+// and CBC report them) to ±Inf.
+func FromCOIN(x float64) float64 {
 	switch {
 	case x >= infinity:
 		return math.Inf(1)

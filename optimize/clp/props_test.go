@@ -78,7 +78,7 @@ func checkSolution(p Problem, sense float64, x, act, y, d []float64) solutionChe
 }
 
 // toInf maps magnitudes of 1e20 or more to ±Inf, as CLP does.
-func toInf(v float64) float64 { return fromCLP(v) }
+func toInf(v float64) float64 { return FromCOIN(v) }
 
 // solutionOf reads the solution vectors of a solved model and checks them.
 func solutionOf(t *testing.T, p Problem, m *Model) solutionCheck {

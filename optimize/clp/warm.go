@@ -119,10 +119,10 @@ func boundChanges(n int, curLo, curUp *C.double, lower, upper []float64) (idx []
 	for i := range n {
 		l, u := cl[i], cu[i]
 		if lower != nil {
-			l = toCLP(lower[i])
+			l = ToCOIN(lower[i])
 		}
 		if upper != nil {
-			u = toCLP(upper[i])
+			u = ToCOIN(upper[i])
 		}
 		if l != cl[i] || u != cu[i] {
 			idx = append(idx, C.int(i))
