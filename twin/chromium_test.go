@@ -57,22 +57,7 @@ func TestPageRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chromium: screenshot: %v", err)
 	}
-	want := map[string]bool{"chart-inventory": true, "chart-fill": true, "chart-emissions": true, "chart-costs": true}
-	for _, c := range charts {
-		if !want[c.ID] {
-			continue
-		}
-		delete(want, c.ID)
-		if c.Width < 100 || c.Height < 50 {
-			t.Errorf("%s laid out at %.0f×%.0f px", c.ID, c.Width, c.Height)
-		}
-		if c.Paths == 0 || c.Marks == 0 {
-			t.Errorf("%s has %d paths and %d visible marks: nothing drawn", c.ID, c.Paths, c.Marks)
-		}
-	}
-	for id := range want {
-		t.Errorf("chart %s not found in the page", id)
-	}
+	browsertest.CheckCharts(t, charts, "chart-inventory", "chart-fill", "chart-emissions", "chart-costs")
 	if rows != len(PolicyNames) {
 		t.Errorf("the comparison table has %d rows, want %d", rows, len(PolicyNames))
 	}

@@ -41,22 +41,7 @@ func TestReportRendersInChromium(t *testing.T) {
 	if title == "" {
 		t.Error("the page has no title")
 	}
-	want := map[string]bool{"chart-by-mode": true, "chart-by-lane": true, "chart-by-site": true, "chart-top-products": true, "chart-pareto": true, "chart-change": true, "chart-saving": true}
-	for _, c := range charts {
-		if !want[c.ID] {
-			continue
-		}
-		delete(want, c.ID)
-		if c.Width < 100 || c.Height < 50 {
-			t.Errorf("%s laid out at %.0f×%.0f px", c.ID, c.Width, c.Height)
-		}
-		if c.Paths == 0 || c.Marks == 0 {
-			t.Errorf("%s has %d paths and %d visible marks: nothing drawn", c.ID, c.Paths, c.Marks)
-		}
-	}
-	for id := range want {
-		t.Errorf("chart %s not found in the page", id)
-	}
+	browsertest.CheckCharts(t, charts, "chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving")
 	if len(pdf) < 1000 || string(pdf[:4]) != "%PDF" {
 		t.Errorf("print to PDF gave %d bytes", len(pdf))
 	}

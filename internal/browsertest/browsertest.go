@@ -159,3 +159,31 @@ const chartProbe = `Array.from(document.querySelectorAll("svg.chart")).map(s => 
 func Charts(ctx context.Context) ([]Chart, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[[]Chart](chartProbe))
 }
+
+// CheckCharts fails t for each chart of ids that charts lacks, that is laid
+// out smaller than 100×50 px, or that has no path or no visible mark.
+// Charts with other ids are ignored.
+func CheckCharts(t testing.TB, charts []Chart, ids ...string) {
+	t.Helper()
+	want := map[string]bool{}
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, c := range charts {
+		if !want[c.ID] {
+			continue
+		}
+		delete(want, c.ID)
+		if c.Width < 100 || c.Height < 50 {
+			t.Errorf("%s laid out at %.0f×%.0f px", c.ID, c.Width, c.Height)
+		}
+		if c.Paths == 0 || c.Marks == 0 {
+			t.Errorf("%s has %d paths and %d visible marks: nothing drawn", c.ID, c.Paths, c.Marks)
+		}
+	}
+	for _, id := range ids {
+		if want[id] {
+			t.Errorf("chart %s not found in the page", id)
+		}
+	}
+}
