@@ -115,17 +115,9 @@ var (
 // message" and wrapping ErrUnknownMode, ErrNegativeIntensity or
 // sillage.ErrInvalid.
 func LoadFactorFile(path string, t *Table, g *GridTable) error {
-	f, err := os.Open(path)
+	data, err := readFactorFile(path)
 	if err != nil {
-		return fmt.Errorf("open factor file: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFactorFileBytes+1))
-	if err != nil {
-		return &FileError{File: path, Err: fmt.Errorf("read: %w", err)}
-	}
-	if len(data) > MaxFactorFileBytes {
-		return &FileError{File: path, Err: fmt.Errorf("%w: more than %d bytes", sillage.ErrInvalid, MaxFactorFileBytes)}
+		return err
 	}
 	return ParseFactorFile(path, data, t, g)
 }
@@ -168,19 +160,28 @@ type FactorTables struct {
 //
 // Every record needs a source and a year.
 func LoadFactorFileAll(path string, ts FactorTables) error {
+	data, err := readFactorFile(path)
+	if err != nil {
+		return err
+	}
+	return ParseFactorFileAll(path, data, ts)
+}
+
+// readFactorFile reads a factor file of at most MaxFactorFileBytes.
+func readFactorFile(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("open factor file: %w", err)
+		return nil, fmt.Errorf("open factor file: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, MaxFactorFileBytes+1))
 	if err != nil {
-		return &FileError{File: path, Err: fmt.Errorf("read: %w", err)}
+		return nil, &FileError{File: path, Err: fmt.Errorf("read: %w", err)}
 	}
 	if len(data) > MaxFactorFileBytes {
-		return &FileError{File: path, Err: fmt.Errorf("%w: more than %d bytes", sillage.ErrInvalid, MaxFactorFileBytes)}
+		return nil, &FileError{File: path, Err: fmt.Errorf("%w: more than %d bytes", sillage.ErrInvalid, MaxFactorFileBytes)}
 	}
-	return ParseFactorFileAll(path, data, ts)
+	return data, nil
 }
 
 // ParseFactorFileAll is LoadFactorFileAll on data already read. Nothing
