@@ -219,3 +219,8 @@ func demandChanged(cs Changes) bool {
 	}
 	return false
 }
+
+// SetClock replaces the store's clock (time.Now by default): the time
+// SaveNetwork anchors a demand history at and LoadNetwork merges the
+// sales at. For tests and simulations that run on simulated time.
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
