@@ -36,6 +36,28 @@ type SalesRecord struct {
 	Sales  []Sale // weekly sums, any order
 }
 
+// Weeks returns the first and the last week that MergeSales appends at
+// now (WeekStarts); last is before first when it appends none.
+func (rec SalesRecord) Weeks(now time.Time) (first, last time.Time) {
+	first = rec.Anchor
+	for _, s := range rec.Sales {
+		if first.IsZero() || (rec.Anchor.IsZero() && s.Week.Before(first)) {
+			first = s.Week
+		}
+		if s.Week.After(last) {
+			last = s.Week
+		}
+	}
+	first = WeekStart(first)
+	if limit := WeekStart(now).AddDate(0, 0, -7); last.After(limit) {
+		last = limit
+	}
+	if len(rec.Sales) == 0 {
+		last = first.AddDate(0, 0, -7)
+	}
+	return first, last
+}
+
 // MergeSales returns the demand history of the network file extended by
 // the recorded sales: each series gets, after its last week, one value per
 // week from the anchor week to the last week that is both complete at now
@@ -48,20 +70,7 @@ type SalesRecord struct {
 // after the anchor the result equals history. Cost O(S + D·W) for S
 // sales, D series and W weeks appended.
 func MergeSales(history []Demand, rec SalesRecord, now time.Time) []Demand {
-	anchor := rec.Anchor
-	var last time.Time
-	for _, s := range rec.Sales {
-		if anchor.IsZero() || (rec.Anchor.IsZero() && s.Week.Before(anchor)) {
-			anchor = s.Week
-		}
-		if s.Week.After(last) {
-			last = s.Week
-		}
-	}
-	anchor = WeekStart(anchor)
-	if limit := WeekStart(now).AddDate(0, 0, -7); last.After(limit) {
-		last = limit
-	}
+	anchor, last := rec.Weeks(now)
 	out := make([]Demand, len(history))
 	for i, d := range history {
 		out[i] = Demand{Site: d.Site, SKU: d.SKU, Weekly: append([]float64(nil), d.Weekly...)}

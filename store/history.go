@@ -224,3 +224,59 @@ func demandChanged(cs Changes) bool {
 // SaveNetwork anchors a demand history at and LoadNetwork merges the
 // sales at. For tests and simulations that run on simulated time.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// DemandWeek is one week of a demand series.
+type DemandWeek struct {
+	// Start is the week's WeekStart; zero for a week of the network file
+	// when the save time of its history is unknown.
+	Start time.Time `json:"week_start,omitzero"`
+	Units float64   `json:"units"`
+	// Recorded is true for a week of sales recorded by the ingest, false
+	// for a week of the network file's history.
+	Recorded bool `json:"recorded"`
+}
+
+// DemandSeries returns the demand history of one product at one site as
+// the forecasts use it at now (see DemandHistory), week by week with its
+// dates and origin. The error wraps sillage.ErrNotFound when the network
+// has no history for the pair, saved or recorded.
+func (s *Store) DemandSeries(ctx context.Context, network, site, sku string, now time.Time) ([]DemandWeek, error) {
+	var out []DemandWeek
+	what := fmt.Sprintf("demand of %q at %q in network %q", sku, site, network)
+	err := s.readTx(ctx, what, func(tx *sqlx.Tx) error {
+		hist, err := savedDemand(ctx, tx, network)
+		if err != nil {
+			return err
+		}
+		rec, err := salesRecord(ctx, tx, tx.Rebind, network)
+		if err != nil {
+			return err
+		}
+		var file []float64
+		found := false
+		for _, d := range hist {
+			if d.Site == site && d.SKU == sku {
+				file, found = d.Weekly, true
+			}
+		}
+		var merged []float64
+		for _, d := range sillage.MergeSales(hist, rec, now) {
+			if d.Site == site && d.SKU == sku {
+				merged, found = d.Weekly, true
+			}
+		}
+		if !found {
+			return fmt.Errorf("%s: %w: no demand history and no recorded sale", what, sillage.ErrNotFound)
+		}
+		first, _ := rec.Weeks(now)
+		for i, u := range merged {
+			w := DemandWeek{Units: u, Recorded: i >= len(file)}
+			if !first.IsZero() && (w.Recorded || !rec.Anchor.IsZero()) {
+				w.Start = first.AddDate(0, 0, 7*(i-len(file)))
+			}
+			out = append(out, w)
+		}
+		return nil
+	})
+	return out, err
+}
