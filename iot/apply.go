@@ -322,7 +322,7 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		if re.qtyOp == opNone {
 			re.qtys = nil
 		}
-		re.hist, re.selling = historyRecord(doc, i, re.origin, re.dest), ev.BizStep == "retail_selling"
+		re.hist, re.selling = HistoryRecord(doc, i, re.origin, re.dest), ev.BizStep == "retail_selling"
 		out = append(out, re)
 	}
 	return out, ""

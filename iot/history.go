@@ -16,13 +16,14 @@ import (
 // are written in the batch's transaction, when the store implements
 // sillage.HistoryTx.
 
-// historyRecord builds the item history's record of event i of doc, at
+// HistoryRecord builds the item history's record of event i of doc, at
 // the resolved sites (origin: where it happened; dest: a shipment's
-// destination). Its Key is set when the event is applied (recordEvent).
+// destination). Its Key is left empty for the caller (the ingest: the
+// eventID, else the message key, "#" and i; see recordEvent).
 // It lists every instance-level identifier: the trade items, the inputs
 // of a transformation, the parentID and the other keys (SSCC, GRAI, GIAI,
 // ...) that decode; malformed ones are left out.
-func historyRecord(doc *epcis.Document, i int, origin, dest string) *sillage.EventRecord {
+func HistoryRecord(doc *epcis.Document, i int, origin, dest string) *sillage.EventRecord {
 	ev := &doc.Events[i]
 	r := &sillage.EventRecord{EventID: ev.ID, Type: ev.Type, Time: ev.Time, Action: string(ev.Action), BizStep: ev.BizStep,
 		Disposition: ev.Disposition, Site: origin, DestSite: dest, BizLocation: locationKey(ev.BizLocation),
