@@ -141,4 +141,3 @@ func weeklyText(w []float64) string {
 	}
 	return s
 }
-
