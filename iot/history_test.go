@@ -2,7 +2,13 @@ package iot_test
 
 import (
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	neturl "net/url"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +16,7 @@ import (
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epc"
 	"github.com/sillage/sillage/iot/epcis"
+	"github.com/sillage/sillage/iot/epcisquery"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/forecast"
 	"github.com/sillage/sillage/store"
@@ -159,6 +166,41 @@ func TestItemJourney(t *testing.T) {
 		}
 		if len(pallet) != 2 || pallet[0].BizStep != "shipping" || pallet[1].BizStep != "receiving" {
 			t.Errorf("pallet history: %+v", pallet)
+		}
+		// The query API gives the same journey, from the sold bag back to
+		// the tannery that commissioned it.
+		srv := httptest.NewServer(&epcisquery.Server{Network: "tiny", Store: j.st, Clients: map[string]string{"audit": "pw"}})
+		defer srv.Close()
+		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader("grant_type=client_credentials"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.SetBasicAuth("audit", "pw")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tok struct {
+			Token string `json:"access_token"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&tok)
+		resp.Body.Close()
+		req, _ = http.NewRequest(http.MethodGet, srv.URL+"/epcis/events?MATCH_epc="+neturl.QueryEscape("https://id.gs1.org/01/"+gtinBag+"/21/1"), nil)
+		req.Header.Set("Authorization", "Bearer "+tok.Token)
+		resp, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		qd, err := epcis.Decode(body)
+		if err != nil {
+			t.Fatalf("query: %v\n%s", err, body)
+		}
+		var steps []string
+		for _, e := range qd.Events {
+			steps = append(steps, e.BizStep)
+		}
+		if got := strings.Join(steps, " "); got != "commissioning shipping receiving shipping receiving retail_selling retail_selling" {
+			t.Errorf("query API journey: %s", got)
 		}
 		// Bag 3 stayed at the DC: three steps.
 		if evs, _ := j.st.ItemHistory(ctx, "tiny", key(t, bags(3)[0])); len(evs) != 3 {
