@@ -123,6 +123,10 @@ type Processor struct {
 	MaxFutureSkew time.Duration
 	Now           func() time.Time // nil: time.Now
 	Log           *slog.Logger     // nil: slog.Default()
+	// NoHistory leaves the item history out (history.go): the ingest
+	// then writes no event documents and no per-EPC rows. Weekly sales
+	// are recorded either way.
+	NoHistory bool
 }
 
 func (p *Processor) now() time.Time {
@@ -322,7 +326,10 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		if re.qtyOp == opNone {
 			re.qtys = nil
 		}
-		re.hist, re.selling = HistoryRecord(doc, i, re.origin, re.dest), ev.BizStep == "retail_selling"
+		re.selling = ev.BizStep == "retail_selling"
+		if !p.NoHistory {
+			re.hist = HistoryRecord(doc, i, re.origin, re.dest)
+		}
 		out = append(out, re)
 	}
 	return out, ""

@@ -237,7 +237,9 @@ func TestEventsQuery(t *testing.T) {
 				func(e epcis.Event) bool { return !e.Time.Before(t0) && e.Time.Before(t1) }},
 			{"receiving of 2018 since t0", url.Values{"EQ_bizStep": {"receiving"}, "MATCH_epc": {"urn:epc:id:sgtin:0614141.107346.2018"},
 				"GE_eventTime": {t0.Format(time.RFC3339)}},
-				func(e epcis.Event) bool { return e.BizStep == "receiving" && lists(e, gtin, "2018") && !e.Time.Before(t0) }},
+				func(e epcis.Event) bool {
+					return e.BizStep == "receiving" && lists(e, gtin, "2018") && !e.Time.Before(t0)
+				}},
 		} {
 			w := want(all, tt.keep)
 			if len(w) == 0 || (len(w) == len(all) && tt.name != "everything") {
