@@ -267,3 +267,66 @@ func TestSalesMoveTheForecast(t *testing.T) {
 		}
 	})
 }
+
+// TestHistoryRetention prunes the journey's events before hour 35: the
+// commissioning, the first shipping and the receipt at the DC go, with
+// their links; the rest stays.
+func TestHistoryRetention(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, url string) {
+		j := newJourney(t, url)
+		ctx := context.Background()
+		before, err := j.st.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := j.st.PruneHistory(ctx, "tiny", weekOf.Add(35*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 3 {
+			t.Errorf("pruned %d events, want 3", n)
+		}
+		after, _ := j.st.Counts(ctx)
+		// Links of the 3 pruned events: bags 1-3 and the pallet twice, bags 1-3 once.
+		if got := before["iot_epc_events"] - after["iot_epc_events"]; got != 3+4+4 {
+			t.Errorf("%d links pruned, want 11", got)
+		}
+		evs, _ := j.st.ItemHistory(ctx, "tiny", key(t, bags(1)[0]))
+		if len(evs) != 4 || evs[0].BizStep != "shipping" || evs[0].DestSite != "BTQ-PAR" {
+			t.Errorf("bag 1 after pruning: %+v", evs)
+		}
+	})
+}
+
+// TestClassLevelSales: a sale read as a quantity list counts its units;
+// a shipment of the same product does not count.
+func TestClassLevelSales(t *testing.T) {
+	j := newJourney(t, storetest.SQLiteURL(t))
+	ctx := context.Background()
+	p := &iot.Processor{Catalog: iot.NewCatalog(j.net), Now: func() time.Time { return weekOf.AddDate(0, 0, 7) }}
+	at := weekOf.Add(70 * time.Hour)
+	qty := []iot.QuantityElement{{EPCClass: iot.LGTINURI(gtinEDP, 7, "L1"), Quantity: 3}}
+	for _, ev := range []iot.ObjectEvent{
+		{Time: at, Action: epcis.ActionObserve, BizStep: "retail_selling", BizLocation: glnBTQLon, Quantities: qty},
+		{Time: at.Add(time.Hour), Action: epcis.ActionObserve, BizStep: "shipping", ReadPoint: glnBTQLon, Quantities: qty},
+	} {
+		b, err := iot.EncodeEvents(at, ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s, err := p.Process(ctx, j.st, []iot.Message{{Topic: iot.SiteTopic("BTQ-LON", iot.KindEPCIS), Payload: b, ReceivedAt: at}}); err != nil || s.Events != 1 {
+			t.Fatalf("%s: %+v %v", ev.BizStep, s, err)
+		}
+	}
+	rec, err := j.st.SalesRecord(ctx, "tiny")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, s := range rec.Sales {
+		got[s.Site+" "+s.SKU] += s.Units
+	}
+	if want := map[string]float64{"BTQ-PAR BAG-01": 2, "BTQ-LON EDP-01": 3}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sales %v, want %v", got, want)
+	}
+}
