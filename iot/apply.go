@@ -87,8 +87,10 @@ type resolvedEvent struct {
 	arriving  bool // a receiving step: class quantities leave in-transit
 	receiving bool // bizStep receiving: reported as a goods receipt
 	bizTx     []epcis.BizTransaction
-	reads     int      // EPCs listed
-	skipped   []string // reasons of the identifiers stock does not track (see SkipReason)
+	reads     int                  // EPCs listed
+	skipped   []string             // reasons of the identifiers stock does not track (see SkipReason)
+	hist      *sillage.EventRecord // the event for the item history (history.go)
+	selling   bool                 // bizStep retail_selling: removed units are sales
 }
 
 // resolvedSnapshot is a snapshot with skus resolved.
@@ -121,6 +123,10 @@ type Processor struct {
 	MaxFutureSkew time.Duration
 	Now           func() time.Time // nil: time.Now
 	Log           *slog.Logger     // nil: slog.Default()
+	// NoHistory leaves the item history out (history.go): the ingest
+	// then writes no event documents and no per-EPC rows. Weekly sales
+	// are recorded either way.
+	NoHistory bool
 }
 
 func (p *Processor) now() time.Time {
@@ -320,6 +326,10 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		if re.qtyOp == opNone {
 			re.qtys = nil
 		}
+		re.selling = ev.BizStep == "retail_selling"
+		if !p.NoHistory {
+			re.hist = HistoryRecord(doc, i, re.origin, re.dest)
+		}
 		out = append(out, re)
 	}
 	return out, ""
@@ -410,6 +420,7 @@ type batchState struct {
 	keys    []sillage.ItemKey      // buffer for pf
 	gtin    string                 // the GTIN skuOf looked up last, and its sku
 	sku     string
+	sales   salesBuf // units sold in the batch (history.go)
 }
 
 // skuOf returns the sku of a GTIN that prepare found in the catalog.
@@ -570,17 +581,23 @@ func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*pre
 				if err := b.applyEvent(pr.site, &pr.events[ei]); err != nil {
 					return nil, err
 				}
+				if err := b.recordEvent(pr.key, ei, &pr.events[ei]); err != nil {
+					return nil, err
+				}
 			}
 		}
 	}
 	if err := b.flush(); err != nil {
 		return nil, err
 	}
+	if err := b.flushSales(); err != nil {
+		return nil, err
+	}
 	return eff, nil
 }
 
-// applyItem applies one event to one item; it reports whether the item
-// was placed at a site where it was not.
+// applyItem applies one event to one item; it reports whether the item's
+// state changed (placed at a site where it was not, removed, shipped).
 func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at string) (bool, error) {
 	key, sku := sillage.ItemKey{GTIN: item.GTIN, Serial: item.Serial}, b.skuOf(item.GTIN)
 	st, known, err := b.tx.Item(key)
@@ -639,7 +656,7 @@ func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at s
 	if moved {
 		b.eff.stats.ItemChanges++
 	}
-	return moved && op == opPlace, nil
+	return moved, nil
 }
 
 func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
@@ -689,12 +706,15 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		b.pf.PrefetchItems(b.keys)
 	}
 	for _, it := range ev.items {
-		placed, err := b.applyItem(it, ev.itemOp, ev, at)
+		moved, err := b.applyItem(it, ev.itemOp, ev, at)
 		if err != nil {
 			return err
 		}
-		if placed {
+		if moved && ev.itemOp == opPlace {
 			add(b.skuOf(it.GTIN), 1)
+		}
+		if moved && ev.itemOp == opRemove {
+			b.sold(ev, b.skuOf(it.GTIN), 1)
 		}
 	}
 	for _, q := range ev.qtys {
@@ -719,6 +739,7 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 			add(q.sku, q.units)
 		case opRemove:
 			b.classDelta(ev.origin, q.sku, -q.units, 0)
+			b.sold(ev, q.sku, q.units)
 		case opShip:
 			b.classDelta(ev.origin, q.sku, -q.units, 0)
 			if ev.dest != "" {

@@ -56,6 +56,14 @@
 //     topic's, a quantity in kilograms, an eventTime far in the future, an
 //     ack of an unknown command. Nothing is dropped silently: each dead
 //     letter is logged once, at warn level, with its reason.
+//   - Every applied event goes to the item history when the store
+//     implements sillage.HistoryTx (store.Store does): the event as
+//     captured, linked to every identifier it lists, trade items and the
+//     containers and assets stock does not track alike (history.go;
+//     Processor.NoHistory leaves it out). Units a retail_selling event
+//     removes are added to the weekly sales of their site and product,
+//     which extend the demand history that forecasts and reorder points
+//     use (see sillage.MergeSales and DefaultReorderPoint).
 //   - Identifiers stock does not track (SSCC, GRAI, GIAI, ... in URN or
 //     GS1 Digital Link form, even malformed ones; see epcis.Other) never
 //     reject a message: they are skipped and counted by reason in

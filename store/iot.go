@@ -99,6 +99,7 @@ type iotTx struct {
 	network string
 	idx     *itemIndex
 	stmts   map[string]*sqlx.Stmt
+	history historyState // history.go
 }
 
 func (t *iotTx) close() {

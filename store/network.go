@@ -188,7 +188,7 @@ func (s *Store) SaveNetwork(ctx context.Context, name string, n *sillage.Network
 			}
 			changes[i+1].Deleted = int64(len(stale[i]))
 		}
-		return nil
+		return anchorDemand(ctx, tx, name, s.now(), demandChanged(changes)) // history.go
 	})
 	if err != nil {
 		return nil, err
@@ -357,8 +357,10 @@ func (s *Store) readTx(ctx context.Context, what string, fn func(tx *sqlx.Tx) er
 }
 
 // LoadNetwork returns the network stored under name, with every list in the
-// order in which it was saved. It returns an error wrapping
-// sillage.ErrNotFound when there is no such network.
+// order in which it was saved, except the demand history: the saved
+// history extended by the weekly sales recorded since it was saved, at
+// the store's clock (see DemandHistory and sillage.MergeSales). It returns
+// an error wrapping sillage.ErrNotFound when there is no such network.
 func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network, error) {
 	what := fmt.Sprintf("load network %q", name)
 	n := &sillage.Network{Name: name}
@@ -439,6 +441,12 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 			}
 			n.Demand = append(n.Demand, d)
 		}
+		// The saved history plus the sales recorded since (history.go).
+		rec, err := salesRecord(ctx, tx, tx.Rebind, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		n.Demand = sillage.MergeSales(n.Demand, rec, s.now())
 		var supply []struct {
 			Supplier string  `db:"supplier"`
 			SKU      string  `db:"sku"`

@@ -147,6 +147,14 @@ NetworkPlanner (started when needed, with --planner-debounce), a goods
 receipt that names an order signals that order, and an ack signals its
 transfer.
 
+Every applied event is also kept in the item history, per EPC and per
+container or asset identifier (sillage trace, sillage epcis-serve), for
+--history-retention after its eventTime (--no-item-history leaves it out);
+units sold (retail_selling) add
+to the weekly sales that extend the demand history of plans and reorder
+points (sillage demand). Reorder points are the forecast demand over the
+lead time plus the safety stock days, computed at start.
+
 The network must be seeded first (sillage seed); --network may be omitted
 when the database holds one network. Stop with Ctrl-C: the batch in hand is
 committed and acknowledged first.`,
@@ -161,6 +169,8 @@ committed and acknowledged first.`,
 			resend := fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables")
 			skew := fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock")
 			retention := fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever")
+			noHistory := fs.Bool("no-item-history", false, "do not keep the item history (sillage trace, epcis-serve): faster ingest of large reads; weekly sales are kept")
+			historyRetention := fs.Duration("history-retention", sillage.DefaultHistoryRetention, "keep the item history's events for this `duration` after their eventTime (pruned daily); 0 keeps them for ever")
 			temporalAddr := fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs")
 			namespace := fs.String("namespace", envOr(envNamespace, "default"), "Temporal `namespace` (default from $"+envNamespace+")")
 			plannerDebounce := fs.Duration("planner-debounce", workflows.DefaultDebounce, "debounce `window` of a NetworkPlanner this ingest starts")
@@ -249,10 +259,13 @@ committed and acknowledged first.`,
 				if *retention > 0 {
 					go pruneSeen(ctx, st, name, *retention, log)
 				}
+				if *historyRetention > 0 {
+					go pruneHistory(ctx, st, name, *historyRetention, log) // ingest_history.go
+				}
 				var total sillage.IngestStats
 				in := &iot.Ingest{
 					Client:             cfg,
-					Processor:          &iot.Processor{Catalog: cat, Listener: trig, MaxFutureSkew: *skew, Log: log},
+					Processor:          &iot.Processor{Catalog: cat, Listener: trig, MaxFutureSkew: *skew, Log: log, NoHistory: *noHistory},
 					Store:              st,
 					BatchSize:          *batch,
 					BatchWait:          *batchWait,
