@@ -30,61 +30,89 @@ With --json it prints {"legs":[{"from","to","mode","distance_km",
 "cost_eur_per_kg","kgco2e_per_kg","transit_days"}],"cost_eur_per_kg",
 "kgco2e_per_kg","transit_days"}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML)")
-			from := fs.String("from", "", "origin `SITE` id")
-			to := fs.String("to", "", "destination `SITE` id")
-			price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
-			maxDays := fs.Float64("max-days", 0, "longest allowed transit in `D` days (0: no limit)")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" || *from == "" || *to == "" {
-					return usageErrorf("--network, --from and --to are required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *maxDays < 0 {
-					return usageErrorf("--max-days must not be negative, is %g", *maxDays)
-				}
-				if *price < 0 {
-					return usageErrorf("--carbon-price must not be negative, is %g", *price)
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				p := n.Policy.CarbonPriceEURPerT
-				if optimizeFlagGiven(fs, "carbon-price") {
-					p = *price
-				}
-				r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: p})
-				if err != nil {
-					return err
-				}
-				rt, err := r.Route(*from, *to, *maxDays)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					out := routeJSON{Legs: rt.Legs, CostEURPerKG: rt.CostEURPerKG, KgCO2ePerKG: rt.KgCO2ePerKG, TransitDays: rt.TransitDays}
-					if out.Legs == nil {
-						out.Legs = []sillage.Leg{}
-					}
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(out)
-				}
-				fmt.Fprintf(e.stdout, "%s -> %s at %g EUR/tCO2e: %.4f EUR/kg, %.4f kgCO2e/kg, %g days\n",
-					rt.From, rt.To, p, rt.CostEURPerKG, rt.KgCO2ePerKG, rt.TransitDays)
-				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-				fmt.Fprintln(tw, "  from\tto\tmode\tkm\tEUR/kg\tkgCO2e/kg\tdays")
-				for _, l := range rt.Legs {
-					fmt.Fprintf(tw, "  %s\t%s\t%s\t%.0f\t%.4f\t%.4f\t%g\n", l.From, l.To, l.Mode, l.DistanceKM, l.CostEURPerKG, l.KgCO2ePerKG, l.TransitDays)
-				}
-				return tw.Flush()
-			}
+			f := declareRouteFlags(fs)
+			return func(ctx context.Context, e *env) error { return runRoute(ctx, e, f) }
 		},
 	})
+}
+
+// routeFlags are the flags of sillage route.
+type routeFlags struct {
+	fs      *flag.FlagSet
+	file    *string
+	from    *string
+	to      *string
+	price   *float64
+	maxDays *float64
+	asJSON  *bool
+}
+
+// declareRouteFlags declares the flags of sillage route in fs.
+func declareRouteFlags(fs *flag.FlagSet) *routeFlags {
+	file := fs.String("network", "", "network `FILE` (YAML)")
+	from := fs.String("from", "", "origin `SITE` id")
+	to := fs.String("to", "", "destination `SITE` id")
+	price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
+	maxDays := fs.Float64("max-days", 0, "longest allowed transit in `D` days (0: no limit)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	return &routeFlags{
+		fs:      fs,
+		file:    file,
+		from:    from,
+		to:      to,
+		price:   price,
+		maxDays: maxDays,
+		asJSON:  asJSON,
+	}
+}
+
+// runRoute runs sillage route with the parsed flags.
+func runRoute(ctx context.Context, e *env, f *routeFlags) error {
+	if *f.file == "" || *f.from == "" || *f.to == "" {
+		return usageErrorf("--network, --from and --to are required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *f.maxDays < 0 {
+		return usageErrorf("--max-days must not be negative, is %g", *f.maxDays)
+	}
+	if *f.price < 0 {
+		return usageErrorf("--carbon-price must not be negative, is %g", *f.price)
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	p := n.Policy.CarbonPriceEURPerT
+	if optimizeFlagGiven(f.fs, "carbon-price") {
+		p = *f.price
+	}
+	r, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: p})
+	if err != nil {
+		return err
+	}
+	rt, err := r.Route(*f.from, *f.to, *f.maxDays)
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		out := routeJSON{Legs: rt.Legs, CostEURPerKG: rt.CostEURPerKG, KgCO2ePerKG: rt.KgCO2ePerKG, TransitDays: rt.TransitDays}
+		if out.Legs == nil {
+			out.Legs = []sillage.Leg{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(e.stdout, "%s -> %s at %g EUR/tCO2e: %.4f EUR/kg, %.4f kgCO2e/kg, %g days\n",
+		rt.From, rt.To, p, rt.CostEURPerKG, rt.KgCO2ePerKG, rt.TransitDays)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  from\tto\tmode\tkm\tEUR/kg\tkgCO2e/kg\tdays")
+	for _, l := range rt.Legs {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%.0f\t%.4f\t%.4f\t%g\n", l.From, l.To, l.Mode, l.DistanceKM, l.CostEURPerKG, l.KgCO2ePerKG, l.TransitDays)
+	}
+	return tw.Flush()
 }
 
 // routeJSON is the --json output of route.

@@ -47,64 +47,92 @@ them paused or running as they are. Cron fields are minute, hour, day of
 month, month, day of week; --timezone is an IANA zone (default UTC).
 --plan-cron "" or --report-cron "" deletes that schedule.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			addr, ns := temporalFlags(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network")
-			planCron := fs.String("plan-cron", defaultPlanCron, "cron `expression` of the plan schedule")
-			reportCron := fs.String("report-cron", defaultReportCron, "cron `expression` of the report schedule")
-			tz := fs.String("timezone", "UTC", "IANA time `zone` of the cron expressions")
-			reportDir := fs.String("report-out", "", "`DIR` the reports are written to (default: the worker's --report-dir)")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *netName == "" {
-					return usageErrorf("--network is required")
-				}
-				for _, c := range []struct{ flag, v string }{{"plan-cron", *planCron}, {"report-cron", *reportCron}} {
-					if c.v != "" && len(strings.Fields(c.v)) != 5 && !strings.HasPrefix(c.v, "@") {
-						return usageErrorf("--%s %q: want five cron fields (minute hour day-of-month month day-of-week)", c.flag, c.v)
-					}
-				}
-				if _, err := time.LoadLocation(*tz); err != nil {
-					return usageErrorf("--timezone %q: %v", *tz, err)
-				}
-				c, err := dialTemporal(ctx, *addr, *ns, nil, 0)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				attrs := temporal.NewSearchAttributes(workflows.AttrNetwork.ValueSet(*netName))
-				plan := &client.ScheduleWorkflowAction{
-					ID:                    workflows.PlanWorkflowID(*netName + ":nightly"),
-					Workflow:              workflows.PlanWorkflowName,
-					Args:                  []any{workflows.PlanInput{Network: *netName, Reason: "schedule"}},
-					TaskQueue:             workflows.TaskQueue,
-					TypedSearchAttributes: attrs,
-				}
-				report := &client.ScheduleWorkflowAction{
-					ID:                    workflows.ReportWorkflowID(*netName),
-					Workflow:              workflows.ReportWorkflowName,
-					Args:                  []any{workflows.ReportInput{Network: *netName, OutDir: *reportDir}},
-					TaskQueue:             workflows.TaskQueue,
-					TypedSearchAttributes: attrs,
-				}
-				for _, s := range []struct {
-					id, cron, what string
-					action         *client.ScheduleWorkflowAction
-				}{
-					{planScheduleID(*netName), *planCron, "nightly plan", plan},
-					{reportScheduleID(*netName), *reportCron, "monthly report", report},
-				} {
-					msg, err := upsertSchedule(ctx, c, s.id, s.cron, *tz, s.what+" of "+*netName, s.action)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(e.stdout, "%s %s\n", s.id, msg)
-				}
-				return nil
-			}
+			f := declareScheduleFlags(fs)
+			return func(ctx context.Context, e *env) error { return runSchedule(ctx, e, f) }
 		},
 	})
+}
+
+// scheduleFlags are the flags of sillage schedule.
+type scheduleFlags struct {
+	addr       *string
+	ns         *string
+	netName    *string
+	planCron   *string
+	reportCron *string
+	tz         *string
+	reportDir  *string
+}
+
+// declareScheduleFlags declares the flags of sillage schedule in fs.
+func declareScheduleFlags(fs *flag.FlagSet) *scheduleFlags {
+	addr, ns := temporalFlags(fs)
+	netName := fs.String("network", "", "`NAME` of the stored network")
+	planCron := fs.String("plan-cron", defaultPlanCron, "cron `expression` of the plan schedule")
+	reportCron := fs.String("report-cron", defaultReportCron, "cron `expression` of the report schedule")
+	tz := fs.String("timezone", "UTC", "IANA time `zone` of the cron expressions")
+	reportDir := fs.String("report-out", "", "`DIR` the reports are written to (default: the worker's --report-dir)")
+	return &scheduleFlags{
+		addr:       addr,
+		ns:         ns,
+		netName:    netName,
+		planCron:   planCron,
+		reportCron: reportCron,
+		tz:         tz,
+		reportDir:  reportDir,
+	}
+}
+
+// runSchedule runs sillage schedule with the parsed flags.
+func runSchedule(ctx context.Context, e *env, f *scheduleFlags) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *f.netName == "" {
+		return usageErrorf("--network is required")
+	}
+	for _, c := range []struct{ flag, v string }{{"plan-cron", *f.planCron}, {"report-cron", *f.reportCron}} {
+		if c.v != "" && len(strings.Fields(c.v)) != 5 && !strings.HasPrefix(c.v, "@") {
+			return usageErrorf("--%s %q: want five cron fields (minute hour day-of-month month day-of-week)", c.flag, c.v)
+		}
+	}
+	if _, err := time.LoadLocation(*f.tz); err != nil {
+		return usageErrorf("--timezone %q: %v", *f.tz, err)
+	}
+	c, err := dialTemporal(ctx, *f.addr, *f.ns, nil, 0)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	attrs := temporal.NewSearchAttributes(workflows.AttrNetwork.ValueSet(*f.netName))
+	plan := &client.ScheduleWorkflowAction{
+		ID:                    workflows.PlanWorkflowID(*f.netName + ":nightly"),
+		Workflow:              workflows.PlanWorkflowName,
+		Args:                  []any{workflows.PlanInput{Network: *f.netName, Reason: "schedule"}},
+		TaskQueue:             workflows.TaskQueue,
+		TypedSearchAttributes: attrs,
+	}
+	report := &client.ScheduleWorkflowAction{
+		ID:                    workflows.ReportWorkflowID(*f.netName),
+		Workflow:              workflows.ReportWorkflowName,
+		Args:                  []any{workflows.ReportInput{Network: *f.netName, OutDir: *f.reportDir}},
+		TaskQueue:             workflows.TaskQueue,
+		TypedSearchAttributes: attrs,
+	}
+	for _, s := range []struct {
+		id, cron, what string
+		action         *client.ScheduleWorkflowAction
+	}{
+		{planScheduleID(*f.netName), *f.planCron, "nightly plan", plan},
+		{reportScheduleID(*f.netName), *f.reportCron, "monthly report", report},
+	} {
+		msg, err := upsertSchedule(ctx, c, s.id, s.cron, *f.tz, s.what+" of "+*f.netName, s.action)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s\n", s.id, msg)
+	}
+	return nil
 }
 
 // upsertSchedule creates the schedule, updates it when it exists, or

@@ -67,60 +67,78 @@ With --if-absent a network already stored under that name is left as it
 is (with the stock the ingest keeps): only a new network is seeded. The
 deployment's setup job uses it, so that restarting it resets nothing.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML) to load; required")
-			db := dbFlag(fs)
-			name := fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)")
-			ifAbsent := fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" {
-					return usageErrorf("--network is required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if _, err := store.ParseURL(*db); err != nil {
-					return usageErrorf("--db: %v", err)
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				netName := *name
-				if netName == "" {
-					netName = n.Name
-				}
-				if netName == "" {
-					netName = strings.TrimSuffix(filepath.Base(*file), filepath.Ext(*file))
-				}
-				s, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if *ifAbsent {
-					if _, err := s.LoadNetwork(ctx, netName); err == nil {
-						_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, sillage.RedactURL(*db))
-						return err
-					} else if !errors.Is(err, sillage.ErrNotFound) {
-						return err
-					}
-				}
-				fmt.Fprintf(e.stderr, "seed: saving network %q (%d sites, %d products, %d lanes, %d stock positions, %d demand series)\n",
-					netName, len(n.Sites), len(n.Products), len(n.Lanes), len(n.Stock), len(n.Demand))
-				start := time.Now()
-				changes, err := s.SaveNetwork(ctx, netName, n)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stderr, "seed: saved in %.1fs\n", time.Since(start).Seconds())
-				counts, err := s.Counts(ctx)
-				if err != nil {
-					return err
-				}
-				return printSeed(e, netName, *file, *db, changes, counts)
-			}
+			f := declareSeedFlags(fs)
+			return func(ctx context.Context, e *env) error { return runSeed(ctx, e, f) }
 		},
 	})
+}
+
+// seedFlags are the flags of sillage seed.
+type seedFlags struct {
+	file     *string
+	db       *string
+	name     *string
+	ifAbsent *bool
+}
+
+// declareSeedFlags declares the flags of sillage seed in fs.
+func declareSeedFlags(fs *flag.FlagSet) *seedFlags {
+	return &seedFlags{
+		file:     fs.String("network", "", "network `FILE` (YAML) to load; required"),
+		db:       dbFlag(fs),
+		name:     fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)"),
+		ifAbsent: fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)"),
+	}
+}
+
+// runSeed runs sillage seed with the parsed flags.
+func runSeed(ctx context.Context, e *env, f *seedFlags) error {
+	if *f.file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if _, err := store.ParseURL(*f.db); err != nil {
+		return usageErrorf("--db: %v", err)
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	netName := *f.name
+	if netName == "" {
+		netName = n.Name
+	}
+	if netName == "" {
+		netName = strings.TrimSuffix(filepath.Base(*f.file), filepath.Ext(*f.file))
+	}
+	s, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *f.ifAbsent {
+		if _, err := s.LoadNetwork(ctx, netName); err == nil {
+			_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, sillage.RedactURL(*f.db))
+			return err
+		} else if !errors.Is(err, sillage.ErrNotFound) {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stderr, "seed: saving network %q (%d sites, %d products, %d lanes, %d stock positions, %d demand series)\n",
+		netName, len(n.Sites), len(n.Products), len(n.Lanes), len(n.Stock), len(n.Demand))
+	start := time.Now()
+	changes, err := s.SaveNetwork(ctx, netName, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "seed: saved in %.1fs\n", time.Since(start).Seconds())
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	return printSeed(e, netName, *f.file, *f.db, changes, counts)
 }
 
 // printSeed reports what seed did: one line per table, then a summary.

@@ -75,134 +75,190 @@ limit and the value above which two different approvers are needed:
 Without it any identity may approve any order, alone. The worker checks at start that the namespace has sillage's search
 attributes (see sillage searchattrs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			addr, ns := temporalFlags(fs)
-			db := dbFlag(fs)
-			mf := declareMQTTFlags(fs, "")
-			queues := fs.String("task-queues", workflows.TaskQueue+","+workflows.PlanTaskQueue, "comma-separated task `queues` to serve")
-			supplier := fs.String("supplier", "sim", "`sim` for the simulated supplier, or the base URL of a supplier's HTTP API")
-			supplierToken := fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)")
-			supplierPoll := fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)")
-			callback := fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)")
-			approvers := fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)")
-			secrets := fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)")
-			simSeed := fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes")
-			simDelay := fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`")
-			simConfirm := fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms")
-			simPartial := fs.Float64("sim-partial", activities.DefaultSimPartialShare, "share it confirms partially (the rest it rejects)")
-			debounce := fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request")
-			reportDir := fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)")
-			solvers := fs.Int("solvers", 2, "plan steps run at once by this process")
-			connect := fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start")
-			logOpts := obs.AddLogFlags(fs)
-			metricsAddr := obs.AddMetricsFlag(fs, "")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				serve, err := parseQueues(*queues)
-				if err != nil {
-					return err
-				}
-				if *simConfirm < 0 || *simPartial < 0 || *simConfirm+*simPartial > 1 {
-					return usageErrorf("--sim-confirm and --sim-partial must be >= 0 and sum to at most 1")
-				}
-				if *solvers < 1 {
-					return usageErrorf("--solvers must be at least 1")
-				}
-				if *mf.broker != "" {
-					if err := mf.check(); err != nil {
-						return err
-					}
-				}
-				var verifier *webhook.Verifier
-				if *callback != "" {
-					if *secrets == "" {
-						return usageErrorf("--supplier-callback needs --supplier-secrets FILE: callbacks are accepted only signed")
-					}
-					sec, err := webhook.LoadSecrets(*secrets)
-					if err != nil {
-						return usageErrorf("--supplier-secrets: %v", err)
-					}
-					verifier = &webhook.Verifier{Secrets: sec}
-				}
-				var policy *activities.Approvers
-				if *approvers != "" {
-					if policy, err = activities.LoadApprovers(*approvers); err != nil {
-						return usageErrorf("--approvers: %v", err)
-					}
-				}
-				if err := logOpts.Check(); err != nil {
-					return usageErrorf("%v", err)
-				}
-				log := logOpts.Logger(e.stderr)
-				setDefaultLogger(ctx, log)
-				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
-				if err != nil {
-					return err
-				}
-				defer stopMetrics()
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				c, err := dialTemporal(ctx, *addr, *ns, log.With("component", "temporal"), *connect)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				missing, err := missingSearchAttributes(ctx, c, *ns)
-				if err != nil {
-					return err
-				}
-				if len(missing) > 0 {
-					return errSearchAttributes(*addr, *ns, missing)
-				}
-
-				acts := &activities.Activities{
-					Store: st, Optimizer: meteredPlanner{activities.LocalOptimizer{}, metrics}, Carbon: activities.CarbonFootprints{},
-					Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *db, dir: *reportDir, log: log},
-					Log: log,
-				}
-				tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *debounce}, Log: log}
-				acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
-				if policy == nil {
-					log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
-				}
-				switch {
-				case *supplier == "sim":
-					acts.Supplier = &activities.SimulatedSupplier{Seed: *simSeed, Delay: *simDelay,
-						ConfirmShare: *simConfirm, PartialShare: *simPartial, Configured: true}
-				case strings.HasPrefix(*supplier, "http://") || strings.HasPrefix(*supplier, "https://"):
-					acts.Supplier = &activities.HTTPSupplier{URL: *supplier, Token: *supplierToken, Poll: *supplierPoll}
-				default:
-					return usageErrorf("--supplier %q: want sim or an http(s) URL", *supplier)
-				}
-				if *mf.broker != "" {
-					cfg := mf.config()
-					if cfg.ClientID == "" {
-						host, _ := os.Hostname()
-						cfg.ClientID = fmt.Sprintf("sillage-worker-%s-%d", host, os.Getpid())
-					}
-					cfg.CleanSession = true
-					pub, mc, err := iot.Dial(ctx, cfg)
-					if err != nil {
-						return fmt.Errorf("MQTT broker %s (give --broker \"\" to run without transfers): %w", *mf.broker, err)
-					}
-					defer mc.Disconnect(250)
-					acts.Commands = activities.IoTCommands{Store: st, Publisher: pub}
-				}
-				if *callback != "" {
-					stop, err := serveCallbacks(ctx, *callback, c, verifier, log)
-					if err != nil {
-						return err
-					}
-					defer stop()
-				}
-				return runWorkers(ctx, c, acts, serve, *solvers, log)
-			}
+			f := declareWorkerFlags(fs)
+			return func(ctx context.Context, e *env) error { return runWorker(ctx, e, f) }
 		},
 	})
+}
+
+// workerFlags are the flags of sillage worker.
+type workerFlags struct {
+	addr          *string
+	ns            *string
+	db            *string
+	mf            *mqttFlags
+	queues        *string
+	supplier      *string
+	supplierToken *string
+	supplierPoll  *bool
+	callback      *string
+	approvers     *string
+	secrets       *string
+	simSeed       *int64
+	simDelay      *time.Duration
+	simConfirm    *float64
+	simPartial    *float64
+	debounce      *time.Duration
+	reportDir     *string
+	solvers       *int
+	connect       *time.Duration
+	logOpts       *obs.LogOptions
+	metricsAddr   *string
+}
+
+// declareWorkerFlags declares the flags of sillage worker in fs.
+func declareWorkerFlags(fs *flag.FlagSet) *workerFlags {
+	addr, ns := temporalFlags(fs)
+	db := dbFlag(fs)
+	mf := declareMQTTFlags(fs, "")
+	queues := fs.String("task-queues", workflows.TaskQueue+","+workflows.PlanTaskQueue, "comma-separated task `queues` to serve")
+	supplier := fs.String("supplier", "sim", "`sim` for the simulated supplier, or the base URL of a supplier's HTTP API")
+	supplierToken := fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)")
+	supplierPoll := fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)")
+	callback := fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)")
+	approvers := fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)")
+	secrets := fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)")
+	simSeed := fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes")
+	simDelay := fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`")
+	simConfirm := fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms")
+	simPartial := fs.Float64("sim-partial", activities.DefaultSimPartialShare, "share it confirms partially (the rest it rejects)")
+	debounce := fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request")
+	reportDir := fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)")
+	solvers := fs.Int("solvers", 2, "plan steps run at once by this process")
+	connect := fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start")
+	logOpts := obs.AddLogFlags(fs)
+	metricsAddr := obs.AddMetricsFlag(fs, "")
+	return &workerFlags{
+		addr:          addr,
+		ns:            ns,
+		db:            db,
+		mf:            mf,
+		queues:        queues,
+		supplier:      supplier,
+		supplierToken: supplierToken,
+		supplierPoll:  supplierPoll,
+		callback:      callback,
+		approvers:     approvers,
+		secrets:       secrets,
+		simSeed:       simSeed,
+		simDelay:      simDelay,
+		simConfirm:    simConfirm,
+		simPartial:    simPartial,
+		debounce:      debounce,
+		reportDir:     reportDir,
+		solvers:       solvers,
+		connect:       connect,
+		logOpts:       logOpts,
+		metricsAddr:   metricsAddr,
+	}
+}
+
+// runWorker runs sillage worker with the parsed flags.
+func runWorker(ctx context.Context, e *env, f *workerFlags) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	serve, err := parseQueues(*f.queues)
+	if err != nil {
+		return err
+	}
+	if *f.simConfirm < 0 || *f.simPartial < 0 || *f.simConfirm+*f.simPartial > 1 {
+		return usageErrorf("--sim-confirm and --sim-partial must be >= 0 and sum to at most 1")
+	}
+	if *f.solvers < 1 {
+		return usageErrorf("--solvers must be at least 1")
+	}
+	if *f.mf.broker != "" {
+		if err := f.mf.check(); err != nil {
+			return err
+		}
+	}
+	var verifier *webhook.Verifier
+	if *f.callback != "" {
+		if *f.secrets == "" {
+			return usageErrorf("--supplier-callback needs --supplier-secrets FILE: callbacks are accepted only signed")
+		}
+		sec, err := webhook.LoadSecrets(*f.secrets)
+		if err != nil {
+			return usageErrorf("--supplier-secrets: %v", err)
+		}
+		verifier = &webhook.Verifier{Secrets: sec}
+	}
+	var policy *activities.Approvers
+	if *f.approvers != "" {
+		if policy, err = activities.LoadApprovers(*f.approvers); err != nil {
+			return usageErrorf("--approvers: %v", err)
+		}
+	}
+	if err := f.logOpts.Check(); err != nil {
+		return usageErrorf("%v", err)
+	}
+	log := f.logOpts.Logger(e.stderr)
+	setDefaultLogger(ctx, log)
+	ctx, metrics, stopMetrics, err := startMetrics(ctx, *f.metricsAddr, log)
+	if err != nil {
+		return err
+	}
+	defer stopMetrics()
+	st, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	c, err := dialTemporal(ctx, *f.addr, *f.ns, log.With("component", "temporal"), *f.connect)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	missing, err := missingSearchAttributes(ctx, c, *f.ns)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return errSearchAttributes(*f.addr, *f.ns, missing)
+	}
+
+	acts := &activities.Activities{
+		Store: st, Optimizer: meteredPlanner{activities.LocalOptimizer{}, metrics}, Carbon: activities.CarbonFootprints{},
+		Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *f.db, dir: *f.reportDir, log: log},
+		Log: log,
+	}
+	tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *f.debounce}, Log: log}
+	acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
+	if policy == nil {
+		log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
+	}
+	switch {
+	case *f.supplier == "sim":
+		acts.Supplier = &activities.SimulatedSupplier{Seed: *f.simSeed, Delay: *f.simDelay,
+			ConfirmShare: *f.simConfirm, PartialShare: *f.simPartial, Configured: true}
+	case strings.HasPrefix(*f.supplier, "http://") || strings.HasPrefix(*f.supplier, "https://"):
+		acts.Supplier = &activities.HTTPSupplier{URL: *f.supplier, Token: *f.supplierToken, Poll: *f.supplierPoll}
+	default:
+		return usageErrorf("--supplier %q: want sim or an http(s) URL", *f.supplier)
+	}
+	if *f.mf.broker != "" {
+		cfg := f.mf.config()
+		if cfg.ClientID == "" {
+			host, _ := os.Hostname()
+			cfg.ClientID = fmt.Sprintf("sillage-worker-%s-%d", host, os.Getpid())
+		}
+		cfg.CleanSession = true
+		pub, mc, err := iot.Dial(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("MQTT broker %s (give --broker \"\" to run without transfers): %w", *f.mf.broker, err)
+		}
+		defer mc.Disconnect(250)
+		acts.Commands = activities.IoTCommands{Store: st, Publisher: pub}
+	}
+	if *f.callback != "" {
+		stop, err := serveCallbacks(ctx, *f.callback, c, verifier, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	return runWorkers(ctx, c, acts, serve, *f.solvers, log)
 }
 
 // parseQueues checks --task-queues.
