@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -76,9 +75,7 @@ func runDeadLetters(ctx context.Context, e *env, f *deadLettersFlags) error {
 		rows = append(rows, deadLetterRow{Topic: d.Topic, Reason: d.Reason, ReceivedAt: d.ReceivedAt, Payload: d.Payload})
 	}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return printJSON(e.stdout, rows)
 	}
 	for _, r := range rows {
 		p := r.Payload

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -204,9 +203,7 @@ func runFootprint(ctx context.Context, e *env, f *footprintFlags) error {
 				fps[i].Legs = []sillage.Leg{}
 			}
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(fps)
+		return printJSON(e.stdout, fps)
 	}
 	if *f.explain != "" {
 		return carbon.Explain(e.stdout, n, ts.Materials, res, *f.explain)

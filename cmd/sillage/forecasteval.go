@@ -84,7 +84,7 @@ func runForecastEval(ctx context.Context, e *env, fl *forecastEvalFlags) error {
 		return err
 	}
 	if *fl.asJSON {
-		return writeJSON(e.stdout, rep)
+		return printJSON(e.stdout, rep)
 	}
 	return rep.WriteText(e.stdout)
 }

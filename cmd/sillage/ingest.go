@@ -2,92 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
-	"github.com/sillage/sillage/iot/mosquitto"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
-
-// envMQTTPassword names the environment variable that gives the default of
-// --password, so that passwords need not appear in process lists.
-const envMQTTPassword = "SILLAGE_MQTT_PASSWORD"
-
-// mqttFlags are the broker connection flags shared by ingest and simulate.
-type mqttFlags struct {
-	broker, username, password, passwordFile, clientID *string
-	caFile, certFile, keyFile                          *string
-}
-
-func declareMQTTFlags(fs *flag.FlagSet, defaultClientID string) *mqttFlags {
-	return &mqttFlags{
-		broker:       fs.String("broker", "tcp://127.0.0.1:1883", "MQTT broker `URL`: tcp://HOST:PORT, or ssl://HOST:PORT for TLS"),
-		username:     fs.String("username", "", "MQTT user `name`"),
-		password:     fs.String("password", os.Getenv(envMQTTPassword), "MQTT `password` (default from $"+envMQTTPassword+")"),
-		passwordFile: fs.String("password-file", "", "read the MQTT password from `FILE` (its first line), e.g. a credentials file of sillage mqtt-users; overrides --password"),
-		clientID:     fs.String("client-id", defaultClientID, "MQTT client `id` (ingest: fixed, default sillage-ingest-NETWORK)"),
-		caFile:       fs.String("ca-file", "", "PEM `file` of the CA that signs the broker's TLS certificate (with ssl://, tls:// or mqtts:// brokers)"),
-		certFile:     fs.String("cert-file", "", "client TLS certificate PEM `file`, for brokers that require one"),
-		keyFile:      fs.String("key-file", "", "client TLS key PEM `file`"),
-	}
-}
-
-// config returns the client configuration of the flags; check reads
-// --password-file first.
-func (m *mqttFlags) config() iot.ClientConfig {
-	return iot.ClientConfig{Broker: *m.broker, ClientID: *m.clientID, Username: *m.username, Password: *m.password,
-		CAFile: *m.caFile, CertFile: *m.certFile, KeyFile: *m.keyFile}
-}
-
-// check reports a usage error for inconsistent connection flags, and
-// reads --password-file into the password.
-func (m *mqttFlags) check() error {
-	if !strings.Contains(*m.broker, "://") {
-		return usageErrorf("--broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", *m.broker)
-	}
-	if *m.passwordFile != "" {
-		pw, err := mosquitto.ReadPassword(*m.passwordFile)
-		if err != nil {
-			return usageErrorf("--password-file: %v", err)
-		}
-		*m.password = pw
-	}
-	if (*m.certFile == "") != (*m.keyFile == "") {
-		return usageErrorf("--cert-file and --key-file go together")
-	}
-	if _, err := m.config().TLSConfig(); err != nil {
-		return usageErrorf("TLS: %v", err)
-	}
-	return nil
-}
-
-// networkName returns name, or the only network stored when name is
-// empty.
-func networkName(ctx context.Context, st *store.Store, name string) (string, error) {
-	if name != "" {
-		return name, nil
-	}
-	names, err := st.ListNetworks(ctx)
-	if err != nil {
-		return "", err
-	}
-	switch len(names) {
-	case 1:
-		return names[0], nil
-	case 0:
-		return "", errors.New("no network in the database: run sillage seed --network FILE first")
-	}
-	return "", usageErrorf("the database holds %d networks (%s): choose one with --network", len(names), strings.Join(names, ", "))
-}
 
 // pruneSeen deletes the seen message keys older than retention, at once
 // and then every hour, until ctx is done. A redelivery older than the
@@ -224,18 +150,12 @@ func runIngest(ctx context.Context, e *env, f *ingestFlags) error {
 			return err
 		}
 	}
-	log := f.logOpts.Logger(e.stderr)
-	setDefaultLogger(ctx, log)
-	ctx, metrics, stopMetrics, err := startMetrics(ctx, *f.metricsAddr, log)
+	ctx, svc, err := startService(ctx, e, f.logOpts, *f.metricsAddr, *f.db)
 	if err != nil {
 		return err
 	}
-	defer stopMetrics()
-	st, err := openStore(ctx, *f.db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
+	defer svc.close()
+	log, metrics, st := svc.log, svc.metrics, svc.store
 	name, err := networkName(ctx, st, *f.netName)
 	if err != nil {
 		return err

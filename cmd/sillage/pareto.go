@@ -81,7 +81,7 @@ func runPareto(ctx context.Context, e *env, f *paretoFlags) error {
 		if out.Abatement == nil {
 			out.Abatement = []optimize.Abatement{}
 		}
-		return writeJSON(e.stdout, out)
+		return printJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "cost–carbon sweep of %s (%d variables, %d constraints, build %.3f s)\n\n", n.Name, res.Variables, res.Constraints, res.BuildSeconds)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -101,9 +100,7 @@ func runRoute(ctx context.Context, e *env, f *routeFlags) error {
 		if out.Legs == nil {
 			out.Legs = []sillage.Leg{}
 		}
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "%s -> %s at %g EUR/tCO2e: %.4f EUR/kg, %.4f kgCO2e/kg, %g days\n",
 		rt.From, rt.To, p, rt.CostEURPerKG, rt.KgCO2ePerKG, rt.TransitDays)
@@ -121,15 +118,4 @@ type routeJSON struct {
 	CostEURPerKG float64       `json:"cost_eur_per_kg"`
 	KgCO2ePerKG  float64       `json:"kgco2e_per_kg"`
 	TransitDays  float64       `json:"transit_days"`
-}
-
-// optimizeFlagGiven reports whether the flag name was given on the command line.
-func optimizeFlagGiven(fs *flag.FlagSet, name string) bool {
-	set := false
-	fs.Visit(func(f *flag.Flag) {
-		if f.Name == name {
-			set = true
-		}
-	})
-	return set
 }

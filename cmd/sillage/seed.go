@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,32 +13,6 @@ import (
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
-
-// envDB names the environment variable that gives the default of --db.
-const envDB = "SILLAGE_DB"
-
-// dbFlag declares the --db flag shared by the subcommands that use the
-// store. Its default is $SILLAGE_DB when set, else store.DefaultURL.
-func dbFlag(fs *flag.FlagSet) *string {
-	def := store.DefaultURL
-	if v := os.Getenv(envDB); v != "" {
-		def = v
-	}
-	return fs.String("db", def, "database `URL`: sqlite://PATH or postgres://USER@HOST:PORT/DB (default from $"+envDB+")")
-}
-
-// openStore checks the database URL, so that a bad one is a usage error,
-// then opens the store and applies its migrations.
-func openStore(ctx context.Context, url string) (*store.Store, error) {
-	if _, err := store.ParseURL(url); err != nil {
-		return nil, usageErrorf("--db: %v", err)
-	}
-	s, err := store.Open(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	return s, nil
-}
 
 func init() {
 	register(&command{

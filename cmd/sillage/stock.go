@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -74,9 +73,7 @@ func runStock(ctx context.Context, e *env, f *stockFlags) error {
 		rows = append(rows, stockRow{Site: p.Site, SKU: p.SKU, OnHand: p.OnHand, InTransit: p.InTransit})
 	}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return printJSON(e.stdout, rows)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "SITE\tSKU\tON HAND\tIN TRANSIT\t")
