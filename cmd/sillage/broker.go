@@ -28,32 +28,24 @@ all sites and writes commands and dead letters, "planner" writes commands,
 Sessions live in memory: a restart of the broker loses queued messages.
 Use Mosquitto configured by "sillage mqtt-users" in production.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareBrokerFlags(fs)
-			return func(ctx context.Context, e *env) error { return runBroker(ctx, e, f) }
+			f := &brokerFlags{
+				listen: fs.String("listen", broker.DefaultAddr, "`address` to listen on"),
+				users:  fs.String("users", "", "`file` of user:password lines; enables authentication and the ACL"),
+				cert:   fs.String("tls-cert", "", "TLS certificate PEM `file`; enables TLS"),
+				key:    fs.String("tls-key", "", "TLS key PEM `file`"),
+			}
+			return f.run
 		},
 	})
 }
 
 // brokerFlags are the flags of sillage broker.
 type brokerFlags struct {
-	listen *string
-	users  *string
-	cert   *string
-	key    *string
+	listen, users, cert, key *string
 }
 
-// declareBrokerFlags declares the flags of sillage broker in fs.
-func declareBrokerFlags(fs *flag.FlagSet) *brokerFlags {
-	return &brokerFlags{
-		listen: fs.String("listen", broker.DefaultAddr, "`address` to listen on"),
-		users:  fs.String("users", "", "`file` of user:password lines; enables authentication and the ACL"),
-		cert:   fs.String("tls-cert", "", "TLS certificate PEM `file`; enables TLS"),
-		key:    fs.String("tls-key", "", "TLS key PEM `file`"),
-	}
-}
-
-// runBroker runs sillage broker with the parsed flags.
-func runBroker(ctx context.Context, e *env, f *brokerFlags) error {
+// run runs sillage broker with the parsed flags.
+func (f *brokerFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

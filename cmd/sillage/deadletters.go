@@ -29,32 +29,26 @@ message is listed once.
 With --json it prints [{"topic","reason","received_at","payload"}, ...].
 Without --network it lists the dead letters of every network.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareDeadLettersFlags(fs)
-			return func(ctx context.Context, e *env) error { return runDeadLetters(ctx, e, f) }
+			f := &deadLettersFlags{
+				db:      dbFlag(fs),
+				netName: fs.String("network", "", "only this network's dead letters"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
+				limit:   fs.Int("limit", 0, "at most `N` entries (0: all)"),
+			}
+			return f.run
 		},
 	})
 }
 
 // deadLettersFlags are the flags of sillage deadletters.
 type deadLettersFlags struct {
-	db      *string
-	netName *string
-	asJSON  *bool
-	limit   *int
+	db, netName *string
+	asJSON      *bool
+	limit       *int
 }
 
-// declareDeadLettersFlags declares the flags of sillage deadletters in fs.
-func declareDeadLettersFlags(fs *flag.FlagSet) *deadLettersFlags {
-	return &deadLettersFlags{
-		db:      dbFlag(fs),
-		netName: fs.String("network", "", "only this network's dead letters"),
-		asJSON:  fs.Bool("json", false, "print JSON"),
-		limit:   fs.Int("limit", 0, "at most `N` entries (0: all)"),
-	}
-}
-
-// runDeadLetters runs sillage deadletters with the parsed flags.
-func runDeadLetters(ctx context.Context, e *env, f *deadLettersFlags) error {
+// run runs sillage deadletters with the parsed flags.
+func (f *deadLettersFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

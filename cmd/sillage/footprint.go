@@ -70,53 +70,35 @@ Output: a table with the factor of every leg, or with --json
 "inbound_legs_kgco2e","hub_kgco2e","inbound_missing"}], per unit;
 transport_kgco2e = outbound + inbound legs + hub handling.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareFootprintFlags(fs)
-			return func(ctx context.Context, e *env) error { return runFootprint(ctx, e, f) }
+			f := &footprintFlags{
+				fs:        fs,
+				cf:        declareCarbonFlags(fs, "PACT"),
+				price:     fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)"),
+				asJSON:    fs.Bool("json", false, "print JSON"),
+				pactDir:   fs.String("pact", "", "write one PACT v2.3 JSON per product into `DIR`"),
+				db:        fs.String("db", "", "store the plan and its footprints in the database at `URL` (sqlite://PATH or postgres://...)"),
+				period:    fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)"),
+				planKind:  fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)"),
+				explain:   fs.String("explain", "", "print the breakdown of product `SKU` instead of the table"),
+				materials: fs.Bool("materials", false, "list the material factor table and exit"),
+			}
+			return f.run
 		},
 	})
 }
 
 // footprintFlags are the flags of sillage footprint.
 type footprintFlags struct {
-	fs        *flag.FlagSet
-	cf        carbonFlags
-	price     *float64
-	asJSON    *bool
-	pactDir   *string
-	db        *string
-	period    *string
-	planKind  *string
-	explain   *string
-	materials *bool
+	fs                                     *flag.FlagSet
+	cf                                     carbonFlags
+	price                                  *float64
+	asJSON                                 *bool
+	pactDir, db, period, planKind, explain *string
+	materials                              *bool
 }
 
-// declareFootprintFlags declares the flags of sillage footprint in fs.
-func declareFootprintFlags(fs *flag.FlagSet) *footprintFlags {
-	cf := declareCarbonFlags(fs, "PACT")
-	price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pactDir := fs.String("pact", "", "write one PACT v2.3 JSON per product into `DIR`")
-	db := fs.String("db", "", "store the plan and its footprints in the database at `URL` (sqlite://PATH or postgres://...)")
-	period := fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)")
-	planKind := fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)")
-	explain := fs.String("explain", "", "print the breakdown of product `SKU` instead of the table")
-	materials := fs.Bool("materials", false, "list the material factor table and exit")
-	return &footprintFlags{
-		fs:        fs,
-		cf:        cf,
-		price:     price,
-		asJSON:    asJSON,
-		pactDir:   pactDir,
-		db:        db,
-		period:    period,
-		planKind:  planKind,
-		explain:   explain,
-		materials: materials,
-	}
-}
-
-// runFootprint runs sillage footprint with the parsed flags.
-func runFootprint(ctx context.Context, e *env, f *footprintFlags) error {
+// run runs sillage footprint with the parsed flags.
+func (f *footprintFlags) run(ctx context.Context, e *env) error {
 	if *f.materials {
 		ts, err := loadFactorTables(*f.cf.factors)
 		if err != nil {

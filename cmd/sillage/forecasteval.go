@@ -32,32 +32,26 @@ With --json it prints {"horizon_weeks","season_weeks","quantiles",
 "groups":[{"kind","series","rows":[{"method","series","scaled","mase",
 "rmsse","mae","bias","coverage","chosen"}]}],"skipped"}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareForecastEvalFlags(fs)
-			return func(ctx context.Context, e *env) error { return runForecastEval(ctx, e, f) }
+			f := &forecastEvalFlags{
+				file:    fs.String("history", "", "`FILE.csv` of weekly series, wide or long"),
+				horizon: fs.Int("horizon", 0, "weeks `H` held out and forecast, at least 1"),
+				season:  fs.Int("season", 52, "season length `M` in weeks (1: no season)"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
+			}
+			return f.run
 		},
 	})
 }
 
 // forecastEvalFlags are the flags of sillage forecast-eval.
 type forecastEvalFlags struct {
-	file    *string
-	horizon *int
-	season  *int
-	asJSON  *bool
+	file            *string
+	horizon, season *int
+	asJSON          *bool
 }
 
-// declareForecastEvalFlags declares the flags of sillage forecast-eval in fs.
-func declareForecastEvalFlags(fs *flag.FlagSet) *forecastEvalFlags {
-	return &forecastEvalFlags{
-		file:    fs.String("history", "", "`FILE.csv` of weekly series, wide or long"),
-		horizon: fs.Int("horizon", 0, "weeks `H` held out and forecast, at least 1"),
-		season:  fs.Int("season", 52, "season length `M` in weeks (1: no season)"),
-		asJSON:  fs.Bool("json", false, "print JSON"),
-	}
-}
-
-// runForecastEval runs sillage forecast-eval with the parsed flags.
-func runForecastEval(ctx context.Context, e *env, fl *forecastEvalFlags) error {
+// run runs sillage forecast-eval with the parsed flags.
+func (fl *forecastEvalFlags) run(ctx context.Context, e *env) error {
 	if *fl.file == "" || *fl.horizon < 1 {
 		return usageErrorf("--history and --horizon (at least 1) are required")
 	}

@@ -27,34 +27,28 @@ optimize/forecast/synth documents their laws):
 
 The same flags give the same file.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareForecastGenFlags(fs)
-			return func(ctx context.Context, e *env) error { return runForecastGen(ctx, e, f) }
+			f := &forecastGenFlags{
+				kinds: fs.String("kinds", "all", "comma-separated `LIST` of kinds, or all"),
+				n:     fs.Int("series", 100, "`N` series of each kind"),
+				weeks: fs.Int("weeks", 117, "`W` weeks per series"),
+				seed:  fs.Uint64("seed", 1, "`seed` of the draws"),
+				out:   fs.String("out", "", "write to `FILE` instead of standard output"),
+			}
+			return f.run
 		},
 	})
 }
 
 // forecastGenFlags are the flags of sillage forecast-gen.
 type forecastGenFlags struct {
-	kinds *string
-	n     *int
-	weeks *int
-	seed  *uint64
-	out   *string
+	kinds    *string
+	n, weeks *int
+	seed     *uint64
+	out      *string
 }
 
-// declareForecastGenFlags declares the flags of sillage forecast-gen in fs.
-func declareForecastGenFlags(fs *flag.FlagSet) *forecastGenFlags {
-	return &forecastGenFlags{
-		kinds: fs.String("kinds", "all", "comma-separated `LIST` of kinds, or all"),
-		n:     fs.Int("series", 100, "`N` series of each kind"),
-		weeks: fs.Int("weeks", 117, "`W` weeks per series"),
-		seed:  fs.Uint64("seed", 1, "`seed` of the draws"),
-		out:   fs.String("out", "", "write to `FILE` instead of standard output"),
-	}
-}
-
-// runForecastGen runs sillage forecast-gen with the parsed flags.
-func runForecastGen(ctx context.Context, e *env, fl *forecastGenFlags) error {
+// run runs sillage forecast-gen with the parsed flags.
+func (fl *forecastGenFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

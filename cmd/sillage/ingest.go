@@ -77,54 +77,43 @@ The network must be seeded first (sillage seed); --network may be omitted
 when the database holds one network. Stop with Ctrl-C: the batch in hand is
 committed and acknowledged first.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareIngestFlags(fs)
-			return func(ctx context.Context, e *env) error { return runIngest(ctx, e, f) }
+			f := &ingestFlags{
+				db:              dbFlag(fs),
+				netName:         fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				mf:              declareMQTTFlags(fs, ""),
+				share:           fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)"),
+				batch:           fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most"),
+				batchWait:       fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill"),
+				debounce:        fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`"),
+				resend:          fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables"),
+				skew:            fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock"),
+				retention:       fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever"),
+				temporalAddr:    fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs"),
+				namespace:       fs.String("namespace", envOr(envNamespace, "default"), "Temporal `namespace` (default from $"+envNamespace+")"),
+				plannerDebounce: fs.Duration("planner-debounce", workflows.DefaultDebounce, "debounce `window` of a NetworkPlanner this ingest starts"),
+				logOpts:         obs.AddLogFlags(fs),
+				metricsAddr:     obs.AddMetricsFlag(fs, ""),
+			}
+			return f.run
 		},
 	})
 }
 
 // ingestFlags are the flags of sillage ingest.
 type ingestFlags struct {
-	db              *string
-	netName         *string
-	mf              *mqttFlags
-	share           *string
-	batch           *int
-	batchWait       *time.Duration
-	debounce        *time.Duration
-	resend          *time.Duration
-	skew            *time.Duration
-	retention       *time.Duration
-	temporalAddr    *string
-	namespace       *string
-	plannerDebounce *time.Duration
-	logOpts         *obs.LogOptions
-	metricsAddr     *string
+	db, netName                                  *string
+	mf                                           *mqttFlags
+	share                                        *string
+	batch                                        *int
+	batchWait, debounce, resend, skew, retention *time.Duration
+	temporalAddr, namespace                      *string
+	plannerDebounce                              *time.Duration
+	logOpts                                      *obs.LogOptions
+	metricsAddr                                  *string
 }
 
-// declareIngestFlags declares the flags of sillage ingest in fs.
-func declareIngestFlags(fs *flag.FlagSet) *ingestFlags {
-	return &ingestFlags{
-		db:              dbFlag(fs),
-		netName:         fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
-		mf:              declareMQTTFlags(fs, ""),
-		share:           fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)"),
-		batch:           fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most"),
-		batchWait:       fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill"),
-		debounce:        fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`"),
-		resend:          fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables"),
-		skew:            fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock"),
-		retention:       fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever"),
-		temporalAddr:    fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs"),
-		namespace:       fs.String("namespace", envOr(envNamespace, "default"), "Temporal `namespace` (default from $"+envNamespace+")"),
-		plannerDebounce: fs.Duration("planner-debounce", workflows.DefaultDebounce, "debounce `window` of a NetworkPlanner this ingest starts"),
-		logOpts:         obs.AddLogFlags(fs),
-		metricsAddr:     obs.AddMetricsFlag(fs, ""),
-	}
-}
-
-// runIngest runs sillage ingest with the parsed flags.
-func runIngest(ctx context.Context, e *env, f *ingestFlags) error {
+// run runs sillage ingest with the parsed flags.
+func (f *ingestFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

@@ -63,8 +63,8 @@ them, as docker-compose.yml does.`,
 	})
 }
 
-// mQTTUsersFlags are the flags of sillage mqtt-users.
-type mQTTUsersFlags struct {
+// mqttUsersFlags are the flags of sillage mqtt-users.
+type mqttUsersFlags struct {
 	file        *string
 	out         *string
 	useTLS      *bool
@@ -81,8 +81,8 @@ type mQTTUsersFlags struct {
 }
 
 // declareMQTTUsersFlags declares the flags of sillage mqtt-users in fs.
-func declareMQTTUsersFlags(fs *flag.FlagSet) *mQTTUsersFlags {
-	return &mQTTUsersFlags{
+func declareMQTTUsersFlags(fs *flag.FlagSet) *mqttUsersFlags {
+	return &mqttUsersFlags{
 		file:        fs.String("network", "", "network `FILE` (YAML); required"),
 		out:         fs.String("out", "", "output `DIR`; required"),
 		useTLS:      fs.Bool("tls", false, "make a CA and server certificate and listen with TLS"),
@@ -100,7 +100,7 @@ func declareMQTTUsersFlags(fs *flag.FlagSet) *mQTTUsersFlags {
 }
 
 // runMQTTUsers runs sillage mqtt-users with the parsed flags.
-func runMQTTUsers(ctx context.Context, e *env, f *mQTTUsersFlags) error {
+func runMQTTUsers(ctx context.Context, e *env, f *mqttUsersFlags) error {
 	if *f.file == "" || *f.out == "" {
 		return usageErrorf("--network and --out are required")
 	}

@@ -67,47 +67,35 @@ Forwarded or X-Forwarded-Proto/-Host headers make the Link header and event
 sources carry the public https URL. It prints "listening on URL" and runs
 until interrupted, then waits for the event answers under way.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declarePACTServeFlags(fs)
-			return func(ctx context.Context, e *env) error { return runPACTServe(ctx, e, f) }
+			f := &pactServeFlags{
+				db:       dbFlag(fs),
+				publish:  fs.String("publish", "", "store the ProductFootprint JSON files of `DIR` as new versions first"),
+				addr:     fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS` (host:port; port 0 picks a free port)"),
+				certFile: fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key"),
+				keyFile:  fs.String("tls-key", "", "TLS private key `FILE` (PEM)"),
+				ttl:      fs.Duration("token-ttl", time.Hour, "access token lifetime `DURATION`"),
+				limit:    fs.Int("limit", 100, "default page `SIZE` of GET /2/footprints"),
+			}
+			fs.Var(&f.clients, "client", "OAuth2 client `ID:SECRET` (repeatable)")
+			fs.Var(&f.shares, "share", "share footprints with a client: `CLIENT=PRODUCT_ID[,PRODUCT_ID]` or CLIENT=* (repeatable, stored)")
+			fs.Var(&f.callbacks, "callback", "credentials at a client's token endpoint for events sent to it: `CLIENT=ID:SECRET` (repeatable)")
+			fs.Var(&f.subscribers, "subscriber", "send Published events to a client's PACT API: `CLIENT=URL` (repeatable)")
+			return f.run
 		},
 	})
 }
 
 // pactServeFlags are the flags of sillage pact-serve.
 type pactServeFlags struct {
-	db          *string
-	publish     *string
-	addr        *string
-	clients     multiFlag
-	shares      multiFlag
-	callbacks   multiFlag
-	subscribers multiFlag
-	certFile    *string
-	keyFile     *string
-	ttl         *time.Duration
-	limit       *int
+	db, publish, addr                       *string
+	clients, shares, callbacks, subscribers multiFlag
+	certFile, keyFile                       *string
+	ttl                                     *time.Duration
+	limit                                   *int
 }
 
-// declarePACTServeFlags declares the flags of sillage pact-serve in fs.
-func declarePACTServeFlags(fs *flag.FlagSet) *pactServeFlags {
-	f := &pactServeFlags{
-		db:       dbFlag(fs),
-		publish:  fs.String("publish", "", "store the ProductFootprint JSON files of `DIR` as new versions first"),
-		addr:     fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS` (host:port; port 0 picks a free port)"),
-		certFile: fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key"),
-		keyFile:  fs.String("tls-key", "", "TLS private key `FILE` (PEM)"),
-		ttl:      fs.Duration("token-ttl", time.Hour, "access token lifetime `DURATION`"),
-		limit:    fs.Int("limit", 100, "default page `SIZE` of GET /2/footprints"),
-	}
-	fs.Var(&f.clients, "client", "OAuth2 client `ID:SECRET` (repeatable)")
-	fs.Var(&f.shares, "share", "share footprints with a client: `CLIENT=PRODUCT_ID[,PRODUCT_ID]` or CLIENT=* (repeatable, stored)")
-	fs.Var(&f.callbacks, "callback", "credentials at a client's token endpoint for events sent to it: `CLIENT=ID:SECRET` (repeatable)")
-	fs.Var(&f.subscribers, "subscriber", "send Published events to a client's PACT API: `CLIENT=URL` (repeatable)")
-	return f
-}
-
-// runPACTServe runs sillage pact-serve with the parsed flags.
-func runPACTServe(ctx context.Context, e *env, fl *pactServeFlags) error {
+// run runs sillage pact-serve with the parsed flags.
+func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

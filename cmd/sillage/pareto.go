@@ -33,30 +33,24 @@ With --json it prints {"points":[{"carbon_price","cost_eur","kgco2e",
 "on_frontier",...}],"marginal_abatement":[{"from_price","to_price",
 "eur_per_tco2e",...}],...}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareParetoFlags(fs)
-			return func(ctx context.Context, e *env) error { return runPareto(ctx, e, f) }
+			f := &paretoFlags{
+				file:   fs.String("network", "", "network `FILE` (YAML)"),
+				prices: fs.String("prices", "0,25,50,100,200,400,800", "carbon `PRICES` in EUR per tCO2e, comma-separated"),
+				asJSON: fs.Bool("json", false, "print JSON"),
+			}
+			return f.run
 		},
 	})
 }
 
 // paretoFlags are the flags of sillage pareto.
 type paretoFlags struct {
-	file   *string
-	prices *string
-	asJSON *bool
+	file, prices *string
+	asJSON       *bool
 }
 
-// declareParetoFlags declares the flags of sillage pareto in fs.
-func declareParetoFlags(fs *flag.FlagSet) *paretoFlags {
-	return &paretoFlags{
-		file:   fs.String("network", "", "network `FILE` (YAML)"),
-		prices: fs.String("prices", "0,25,50,100,200,400,800", "carbon `PRICES` in EUR per tCO2e, comma-separated"),
-		asJSON: fs.Bool("json", false, "print JSON"),
-	}
-}
-
-// runPareto runs sillage pareto with the parsed flags.
-func runPareto(ctx context.Context, e *env, f *paretoFlags) error {
+// run runs sillage pareto with the parsed flags.
+func (f *paretoFlags) run(ctx context.Context, e *env) error {
 	if *f.file == "" {
 		return usageErrorf("--network is required")
 	}

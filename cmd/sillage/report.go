@@ -57,34 +57,26 @@ same flows at carbon prices from 0 to 500 EUR/tCO2e.
 
 A period without any stored plan is an error (exit status 1).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareReportFlags(fs)
-			return func(ctx context.Context, e *env) error { return runReport(ctx, e, f) }
+			f := &reportFlags{
+				cf:         declareCarbonFlags(fs, "the report and PACT"),
+				db:         dbFlag(fs),
+				periodFlag: fs.String("period", "", "reporting month `YYYY-MM` (UTC)"),
+				out:        fs.String("out", "", "output `DIR` (created when needed)"),
+				name:       fs.String("name", "", "network `NAME` in the database (default: the file's name)"),
+			}
+			return f.run
 		},
 	})
 }
 
 // reportFlags are the flags of sillage report.
 type reportFlags struct {
-	cf         carbonFlags
-	db         *string
-	periodFlag *string
-	out        *string
-	name       *string
+	cf                        carbonFlags
+	db, periodFlag, out, name *string
 }
 
-// declareReportFlags declares the flags of sillage report in fs.
-func declareReportFlags(fs *flag.FlagSet) *reportFlags {
-	return &reportFlags{
-		cf:         declareCarbonFlags(fs, "the report and PACT"),
-		db:         dbFlag(fs),
-		periodFlag: fs.String("period", "", "reporting month `YYYY-MM` (UTC)"),
-		out:        fs.String("out", "", "output `DIR` (created when needed)"),
-		name:       fs.String("name", "", "network `NAME` in the database (default: the file's name)"),
-	}
-}
-
-// runReport runs sillage report with the parsed flags.
-func runReport(ctx context.Context, e *env, f *reportFlags) error {
+// run runs sillage report with the parsed flags.
+func (f *reportFlags) run(ctx context.Context, e *env) error {
 	if *f.cf.network == "" || *f.periodFlag == "" || *f.out == "" {
 		return usageErrorf("--network, --period and --out are required")
 	}

@@ -29,44 +29,30 @@ With --json it prints {"legs":[{"from","to","mode","distance_km",
 "cost_eur_per_kg","kgco2e_per_kg","transit_days"}],"cost_eur_per_kg",
 "kgco2e_per_kg","transit_days"}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareRouteFlags(fs)
-			return func(ctx context.Context, e *env) error { return runRoute(ctx, e, f) }
+			f := &routeFlags{
+				fs:      fs,
+				file:    fs.String("network", "", "network `FILE` (YAML)"),
+				from:    fs.String("from", "", "origin `SITE` id"),
+				to:      fs.String("to", "", "destination `SITE` id"),
+				price:   fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)"),
+				maxDays: fs.Float64("max-days", 0, "longest allowed transit in `D` days (0: no limit)"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
+			}
+			return f.run
 		},
 	})
 }
 
 // routeFlags are the flags of sillage route.
 type routeFlags struct {
-	fs      *flag.FlagSet
-	file    *string
-	from    *string
-	to      *string
-	price   *float64
-	maxDays *float64
-	asJSON  *bool
+	fs             *flag.FlagSet
+	file, from, to *string
+	price, maxDays *float64
+	asJSON         *bool
 }
 
-// declareRouteFlags declares the flags of sillage route in fs.
-func declareRouteFlags(fs *flag.FlagSet) *routeFlags {
-	file := fs.String("network", "", "network `FILE` (YAML)")
-	from := fs.String("from", "", "origin `SITE` id")
-	to := fs.String("to", "", "destination `SITE` id")
-	price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
-	maxDays := fs.Float64("max-days", 0, "longest allowed transit in `D` days (0: no limit)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	return &routeFlags{
-		fs:      fs,
-		file:    file,
-		from:    from,
-		to:      to,
-		price:   price,
-		maxDays: maxDays,
-		asJSON:  asJSON,
-	}
-}
-
-// runRoute runs sillage route with the parsed flags.
-func runRoute(ctx context.Context, e *env, f *routeFlags) error {
+// run runs sillage route with the parsed flags.
+func (f *routeFlags) run(ctx context.Context, e *env) error {
 	if *f.file == "" || *f.from == "" || *f.to == "" {
 		return usageErrorf("--network, --from and --to are required")
 	}

@@ -47,44 +47,28 @@ them paused or running as they are. Cron fields are minute, hour, day of
 month, month, day of week; --timezone is an IANA zone (default UTC).
 --plan-cron "" or --report-cron "" deletes that schedule.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareScheduleFlags(fs)
-			return func(ctx context.Context, e *env) error { return runSchedule(ctx, e, f) }
+			addr, ns := temporalFlags(fs)
+			f := &scheduleFlags{
+				addr:       addr,
+				ns:         ns,
+				netName:    fs.String("network", "", "`NAME` of the stored network"),
+				planCron:   fs.String("plan-cron", defaultPlanCron, "cron `expression` of the plan schedule"),
+				reportCron: fs.String("report-cron", defaultReportCron, "cron `expression` of the report schedule"),
+				tz:         fs.String("timezone", "UTC", "IANA time `zone` of the cron expressions"),
+				reportDir:  fs.String("report-out", "", "`DIR` the reports are written to (default: the worker's --report-dir)"),
+			}
+			return f.run
 		},
 	})
 }
 
 // scheduleFlags are the flags of sillage schedule.
 type scheduleFlags struct {
-	addr       *string
-	ns         *string
-	netName    *string
-	planCron   *string
-	reportCron *string
-	tz         *string
-	reportDir  *string
+	addr, ns, netName, planCron, reportCron, tz, reportDir *string
 }
 
-// declareScheduleFlags declares the flags of sillage schedule in fs.
-func declareScheduleFlags(fs *flag.FlagSet) *scheduleFlags {
-	addr, ns := temporalFlags(fs)
-	netName := fs.String("network", "", "`NAME` of the stored network")
-	planCron := fs.String("plan-cron", defaultPlanCron, "cron `expression` of the plan schedule")
-	reportCron := fs.String("report-cron", defaultReportCron, "cron `expression` of the report schedule")
-	tz := fs.String("timezone", "UTC", "IANA time `zone` of the cron expressions")
-	reportDir := fs.String("report-out", "", "`DIR` the reports are written to (default: the worker's --report-dir)")
-	return &scheduleFlags{
-		addr:       addr,
-		ns:         ns,
-		netName:    netName,
-		planCron:   planCron,
-		reportCron: reportCron,
-		tz:         tz,
-		reportDir:  reportDir,
-	}
-}
-
-// runSchedule runs sillage schedule with the parsed flags.
-func runSchedule(ctx context.Context, e *env, f *scheduleFlags) error {
+// run runs sillage schedule with the parsed flags.
+func (f *scheduleFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

@@ -32,29 +32,23 @@ already registered with the right type are left alone; one registered with
 another type is an error (exit 1). The dev server needs no such step when
 it is started with --search-attribute flags (sillage dev does that).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareSearchAttrsFlags(fs)
-			return func(ctx context.Context, e *env) error { return runSearchAttrs(ctx, e, f) }
+			addr, ns := temporalFlags(fs)
+			f := &searchAttrsFlags{
+				addr: addr,
+				ns:   ns,
+			}
+			return f.run
 		},
 	})
 }
 
 // searchAttrsFlags are the flags of sillage searchattrs.
 type searchAttrsFlags struct {
-	addr *string
-	ns   *string
+	addr, ns *string
 }
 
-// declareSearchAttrsFlags declares the flags of sillage searchattrs in fs.
-func declareSearchAttrsFlags(fs *flag.FlagSet) *searchAttrsFlags {
-	addr, ns := temporalFlags(fs)
-	return &searchAttrsFlags{
-		addr: addr,
-		ns:   ns,
-	}
-}
-
-// runSearchAttrs runs sillage searchattrs with the parsed flags.
-func runSearchAttrs(ctx context.Context, e *env, f *searchAttrsFlags) error {
+// run runs sillage searchattrs with the parsed flags.
+func (f *searchAttrsFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

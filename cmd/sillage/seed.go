@@ -40,32 +40,25 @@ With --if-absent a network already stored under that name is left as it
 is (with the stock the ingest keeps): only a new network is seeded. The
 deployment's setup job uses it, so that restarting it resets nothing.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareSeedFlags(fs)
-			return func(ctx context.Context, e *env) error { return runSeed(ctx, e, f) }
+			f := &seedFlags{
+				file:     fs.String("network", "", "network `FILE` (YAML) to load; required"),
+				db:       dbFlag(fs),
+				name:     fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)"),
+				ifAbsent: fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)"),
+			}
+			return f.run
 		},
 	})
 }
 
 // seedFlags are the flags of sillage seed.
 type seedFlags struct {
-	file     *string
-	db       *string
-	name     *string
-	ifAbsent *bool
+	file, db, name *string
+	ifAbsent       *bool
 }
 
-// declareSeedFlags declares the flags of sillage seed in fs.
-func declareSeedFlags(fs *flag.FlagSet) *seedFlags {
-	return &seedFlags{
-		file:     fs.String("network", "", "network `FILE` (YAML) to load; required"),
-		db:       dbFlag(fs),
-		name:     fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)"),
-		ifAbsent: fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)"),
-	}
-}
-
-// runSeed runs sillage seed with the parsed flags.
-func runSeed(ctx context.Context, e *env, f *seedFlags) error {
+// run runs sillage seed with the parsed flags.
+func (f *seedFlags) run(ctx context.Context, e *env) error {
 	if *f.file == "" {
 		return usageErrorf("--network is required")
 	}

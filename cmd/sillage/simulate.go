@@ -37,8 +37,21 @@ site id instead, e.g. "dev-%s"); otherwise one client publishes for all
 sites with --username/--password-file, for example as the demo user
 "simulator" (mqtt-users --demo).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareSimulateFlags(fs)
-			return func(ctx context.Context, e *env) error { return runSimulate(ctx, e, f) }
+			f := &simulateFlags{
+				file:         fs.String("network", "", "network `FILE` (YAML); required"),
+				mf:           declareMQTTFlags(fs, "sillage-simulate"),
+				rate:         fs.Float64("rate", 10, "publish `N` messages per second"),
+				duration:     fs.Duration("duration", 10*time.Second, "how long to publish"),
+				dup:          fs.Float64("dup-rate", 0.05, "share of messages published twice, and of events with repeated reads (0 to 1)"),
+				bad:          fs.Float64("bad-rate", 0.01, "share of malformed messages (0 to 1)"),
+				epcs:         fs.Int("epcs", 20, "tags read per portal event"),
+				seed:         fs.Uint64("seed", 1, "random seed"),
+				raw:          fs.Bool("raw-tags", false, "write a quarter of the EPCs as raw SGTIN-96 tags"),
+				transit:      fs.Duration("transit", 2*time.Second, "mean time from shipping to receiving"),
+				sitePassword: declareSitePasswordFlags(fs),
+				serialBase:   fs.Uint64("serial-base", 0, "number tag serials from `N`+1, so that runs against the same store do not reuse serials"),
+			}
+			return f.run
 		},
 	})
 }
@@ -49,8 +62,7 @@ type simulateFlags struct {
 	mf           *mqttFlags
 	rate         *float64
 	duration     *time.Duration
-	dup          *float64
-	bad          *float64
+	dup, bad     *float64
 	epcs         *int
 	seed         *uint64
 	raw          *bool
@@ -59,26 +71,8 @@ type simulateFlags struct {
 	serialBase   *uint64
 }
 
-// declareSimulateFlags declares the flags of sillage simulate in fs.
-func declareSimulateFlags(fs *flag.FlagSet) *simulateFlags {
-	return &simulateFlags{
-		file:         fs.String("network", "", "network `FILE` (YAML); required"),
-		mf:           declareMQTTFlags(fs, "sillage-simulate"),
-		rate:         fs.Float64("rate", 10, "publish `N` messages per second"),
-		duration:     fs.Duration("duration", 10*time.Second, "how long to publish"),
-		dup:          fs.Float64("dup-rate", 0.05, "share of messages published twice, and of events with repeated reads (0 to 1)"),
-		bad:          fs.Float64("bad-rate", 0.01, "share of malformed messages (0 to 1)"),
-		epcs:         fs.Int("epcs", 20, "tags read per portal event"),
-		seed:         fs.Uint64("seed", 1, "random seed"),
-		raw:          fs.Bool("raw-tags", false, "write a quarter of the EPCs as raw SGTIN-96 tags"),
-		transit:      fs.Duration("transit", 2*time.Second, "mean time from shipping to receiving"),
-		sitePassword: declareSitePasswordFlags(fs),
-		serialBase:   fs.Uint64("serial-base", 0, "number tag serials from `N`+1, so that runs against the same store do not reuse serials"),
-	}
-}
-
-// runSimulate runs sillage simulate with the parsed flags.
-func runSimulate(ctx context.Context, e *env, f *simulateFlags) error {
+// run runs sillage simulate with the parsed flags.
+func (f *simulateFlags) run(ctx context.Context, e *env) error {
 	if *f.file == "" {
 		return usageErrorf("--network is required")
 	}

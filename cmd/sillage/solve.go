@@ -54,50 +54,36 @@ the branch and bound, and --time-limit counts wall-clock seconds (CPU seconds
 when CLP solves a file without integer columns). --method and
 --iteration-limit do not apply.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareSolveFlags(fs)
-			return func(ctx context.Context, e *env) error { return runSolve(ctx, e, f) }
+			f := &solveFlags{
+				fs:        fs,
+				asJSON:    fs.Bool("json", false, "print the result as JSON"),
+				method:    fs.String("method", "dual", "`ALGORITHM`: dual, primal or barrier"),
+				timeLimit: fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time, wall-clock with --mip (0: no limit)"),
+				iterLimit: fs.Int("iteration-limit", 0, "stop after `N` iterations (0: no limit)"),
+				logLevel:  fs.Int("log-level", 0, "CLP's (CBC's with --mip) log on standard output, `N` from 0 (none) to 4 (verbose)"),
+				mip:       fs.Bool("mip", false, "solve the mixed-integer program with CBC"),
+				gap:       fs.Float64("gap", cbc.DefaultGap, "with --mip: stop at this relative gap, a `FRACTION` (0: proven optimum)"),
+				threads:   fs.Int("threads", 1, "with --mip: `N` threads for the branch and bound"),
+			}
+			return f.run
 		},
 	})
 }
 
 // solveFlags are the flags of sillage solve.
 type solveFlags struct {
-	fs        *flag.FlagSet
-	asJSON    *bool
-	method    *string
-	timeLimit *float64
-	iterLimit *int
-	logLevel  *int
-	mip       *bool
-	gap       *float64
-	threads   *int
+	fs                  *flag.FlagSet
+	asJSON              *bool
+	method              *string
+	timeLimit           *float64
+	iterLimit, logLevel *int
+	mip                 *bool
+	gap                 *float64
+	threads             *int
 }
 
-// declareSolveFlags declares the flags of sillage solve in fs.
-func declareSolveFlags(fs *flag.FlagSet) *solveFlags {
-	asJSON := fs.Bool("json", false, "print the result as JSON")
-	method := fs.String("method", "dual", "`ALGORITHM`: dual, primal or barrier")
-	timeLimit := fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time, wall-clock with --mip (0: no limit)")
-	iterLimit := fs.Int("iteration-limit", 0, "stop after `N` iterations (0: no limit)")
-	logLevel := fs.Int("log-level", 0, "CLP's (CBC's with --mip) log on standard output, `N` from 0 (none) to 4 (verbose)")
-	mip := fs.Bool("mip", false, "solve the mixed-integer program with CBC")
-	gap := fs.Float64("gap", cbc.DefaultGap, "with --mip: stop at this relative gap, a `FRACTION` (0: proven optimum)")
-	threads := fs.Int("threads", 1, "with --mip: `N` threads for the branch and bound")
-	return &solveFlags{
-		fs:        fs,
-		asJSON:    asJSON,
-		method:    method,
-		timeLimit: timeLimit,
-		iterLimit: iterLimit,
-		logLevel:  logLevel,
-		mip:       mip,
-		gap:       gap,
-		threads:   threads,
-	}
-}
-
-// runSolve runs sillage solve with the parsed flags.
-func runSolve(ctx context.Context, e *env, f *solveFlags) error {
+// run runs sillage solve with the parsed flags.
+func (f *solveFlags) run(ctx context.Context, e *env) error {
 	// Flags may follow the file: parse what remains again.
 	var files []string
 	for args := e.args; len(args) > 0; {

@@ -26,32 +26,25 @@ file's stock, plus what RFID events moved, reconciled by snapshots.
 
 With --json it prints [{"site","sku","on_hand","in_transit"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareStockFlags(fs)
-			return func(ctx context.Context, e *env) error { return runStock(ctx, e, f) }
+			f := &stockFlags{
+				db:      dbFlag(fs),
+				netName: fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				site:    fs.String("site", "", "only this site `id`"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
+			}
+			return f.run
 		},
 	})
 }
 
 // stockFlags are the flags of sillage stock.
 type stockFlags struct {
-	db      *string
-	netName *string
-	site    *string
-	asJSON  *bool
+	db, netName, site *string
+	asJSON            *bool
 }
 
-// declareStockFlags declares the flags of sillage stock in fs.
-func declareStockFlags(fs *flag.FlagSet) *stockFlags {
-	return &stockFlags{
-		db:      dbFlag(fs),
-		netName: fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
-		site:    fs.String("site", "", "only this site `id`"),
-		asJSON:  fs.Bool("json", false, "print JSON"),
-	}
-}
-
-// runStock runs sillage stock with the parsed flags.
-func runStock(ctx context.Context, e *env, f *stockFlags) error {
+// run runs sillage stock with the parsed flags.
+func (f *stockFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}

@@ -56,41 +56,34 @@ processes.csv (the fitted demand). Progress goes to standard error.
 
 The same flags give the same figures (only "seconds" differs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareTwinFlags(fs)
-			return func(ctx context.Context, e *env) error { return runTwin(ctx, e, f) }
+			f := &twinFlags{
+				file:   fs.String("network", "", "network `FILE` (YAML)"),
+				weeks:  fs.Int("weeks", 52, "`WEEKS` to simulate"),
+				seed:   fs.Uint64("seed", 1, "`SEED` of every random draw"),
+				lead:   fs.Int("supplier-lead-days", twin.DefaultSupply().LeadDays, "`DAYS` between a supplier's confirmation and its shipment"),
+				asJSON: fs.Bool("json", false, "print the result as JSON"),
+				out:    fs.String("out", "", "write twin.html and the CSV files to `DIR`"),
+			}
+			fs.Var(&f.policies, "policy", "`POLICY` to run: sillage, cost-only or minmax (repeat; default all three)")
+			fs.Var(&f.shocks, "shock", "demand shock `site:sku:week:factor` (repeat)")
+			return f.run
 		},
 	})
 }
 
 // twinFlags are the flags of sillage twin.
 type twinFlags struct {
-	file     *string
-	weeks    *int
-	seed     *uint64
-	policies twinList
-	shocks   twinList
-	lead     *int
-	asJSON   *bool
-	out      *string
+	file             *string
+	weeks            *int
+	seed             *uint64
+	policies, shocks twinList
+	lead             *int
+	asJSON           *bool
+	out              *string
 }
 
-// declareTwinFlags declares the flags of sillage twin in fs.
-func declareTwinFlags(fs *flag.FlagSet) *twinFlags {
-	f := &twinFlags{
-		file:   fs.String("network", "", "network `FILE` (YAML)"),
-		weeks:  fs.Int("weeks", 52, "`WEEKS` to simulate"),
-		seed:   fs.Uint64("seed", 1, "`SEED` of every random draw"),
-		lead:   fs.Int("supplier-lead-days", twin.DefaultSupply().LeadDays, "`DAYS` between a supplier's confirmation and its shipment"),
-		asJSON: fs.Bool("json", false, "print the result as JSON"),
-		out:    fs.String("out", "", "write twin.html and the CSV files to `DIR`"),
-	}
-	fs.Var(&f.policies, "policy", "`POLICY` to run: sillage, cost-only or minmax (repeat; default all three)")
-	fs.Var(&f.shocks, "shock", "demand shock `site:sku:week:factor` (repeat)")
-	return f
-}
-
-// runTwin runs sillage twin with the parsed flags.
-func runTwin(ctx context.Context, e *env, f *twinFlags) error {
+// run runs sillage twin with the parsed flags.
+func (f *twinFlags) run(ctx context.Context, e *env) error {
 	if *f.file == "" {
 		return usageErrorf("--network is required")
 	}

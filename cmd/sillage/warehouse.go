@@ -36,8 +36,14 @@ site with the site id as user name and the password of DIR/credentials/SITE
 otherwise one client serves all sites with --username/--password-file,
 for example as the demo user "warehouse" (mqtt-users --demo).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareWarehouseFlags(fs)
-			return func(ctx context.Context, e *env) error { return runWarehouse(ctx, e, f) }
+			f := &warehouseFlags{
+				file:         fs.String("network", "", "network `FILE` (YAML); required"),
+				mf:           declareMQTTFlags(fs, "sillage-warehouse"),
+				delay:        fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination"),
+				sitePassword: declareSitePasswordFlags(fs),
+				logOpts:      obs.AddLogFlags(fs),
+			}
+			return f.run
 		},
 	})
 }
@@ -51,19 +57,8 @@ type warehouseFlags struct {
 	logOpts      *obs.LogOptions
 }
 
-// declareWarehouseFlags declares the flags of sillage warehouse in fs.
-func declareWarehouseFlags(fs *flag.FlagSet) *warehouseFlags {
-	return &warehouseFlags{
-		file:         fs.String("network", "", "network `FILE` (YAML); required"),
-		mf:           declareMQTTFlags(fs, "sillage-warehouse"),
-		delay:        fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination"),
-		sitePassword: declareSitePasswordFlags(fs),
-		logOpts:      obs.AddLogFlags(fs),
-	}
-}
-
-// runWarehouse runs sillage warehouse with the parsed flags.
-func runWarehouse(ctx context.Context, e *env, f *warehouseFlags) error {
+// run runs sillage warehouse with the parsed flags.
+func (f *warehouseFlags) run(ctx context.Context, e *env) error {
 	if *f.file == "" {
 		return usageErrorf("--network is required")
 	}

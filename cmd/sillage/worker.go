@@ -61,86 +61,55 @@ limit and the value above which two different approvers are needed:
 Without it any identity may approve any order, alone. The worker checks at start that the namespace has sillage's search
 attributes (see sillage searchattrs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := declareWorkerFlags(fs)
-			return func(ctx context.Context, e *env) error { return runWorker(ctx, e, f) }
+			addr, ns := temporalFlags(fs)
+			f := &workerFlags{
+				addr:          addr,
+				ns:            ns,
+				db:            dbFlag(fs),
+				mf:            declareMQTTFlags(fs, ""),
+				queues:        fs.String("task-queues", workflows.TaskQueue+","+workflows.PlanTaskQueue, "comma-separated task `queues` to serve"),
+				supplier:      fs.String("supplier", "sim", "`sim` for the simulated supplier, or the base URL of a supplier's HTTP API"),
+				supplierToken: fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)"),
+				supplierPoll:  fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)"),
+				callback:      fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)"),
+				approvers:     fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)"),
+				secrets:       fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)"),
+				simSeed:       fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes"),
+				simDelay:      fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`"),
+				simConfirm:    fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms"),
+				simPartial:    fs.Float64("sim-partial", activities.DefaultSimPartialShare, "share it confirms partially (the rest it rejects)"),
+				debounce:      fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request"),
+				reportDir:     fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)"),
+				solvers:       fs.Int("solvers", 2, "plan steps run at once by this process"),
+				connect:       fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start"),
+				logOpts:       obs.AddLogFlags(fs),
+				metricsAddr:   obs.AddMetricsFlag(fs, ""),
+			}
+			return f.run
 		},
 	})
 }
 
 // workerFlags are the flags of sillage worker.
 type workerFlags struct {
-	addr          *string
-	ns            *string
-	db            *string
-	mf            *mqttFlags
-	queues        *string
-	supplier      *string
-	supplierToken *string
-	supplierPoll  *bool
-	callback      *string
-	approvers     *string
-	secrets       *string
-	simSeed       *int64
-	simDelay      *time.Duration
-	simConfirm    *float64
-	simPartial    *float64
-	debounce      *time.Duration
-	reportDir     *string
-	solvers       *int
-	connect       *time.Duration
-	logOpts       *obs.LogOptions
-	metricsAddr   *string
+	addr, ns, db                    *string
+	mf                              *mqttFlags
+	queues, supplier, supplierToken *string
+	supplierPoll                    *bool
+	callback, approvers, secrets    *string
+	simSeed                         *int64
+	simDelay                        *time.Duration
+	simConfirm, simPartial          *float64
+	debounce                        *time.Duration
+	reportDir                       *string
+	solvers                         *int
+	connect                         *time.Duration
+	logOpts                         *obs.LogOptions
+	metricsAddr                     *string
 }
 
-// declareWorkerFlags declares the flags of sillage worker in fs.
-func declareWorkerFlags(fs *flag.FlagSet) *workerFlags {
-	addr, ns := temporalFlags(fs)
-	db := dbFlag(fs)
-	mf := declareMQTTFlags(fs, "")
-	queues := fs.String("task-queues", workflows.TaskQueue+","+workflows.PlanTaskQueue, "comma-separated task `queues` to serve")
-	supplier := fs.String("supplier", "sim", "`sim` for the simulated supplier, or the base URL of a supplier's HTTP API")
-	supplierToken := fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)")
-	supplierPoll := fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)")
-	callback := fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)")
-	approvers := fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)")
-	secrets := fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)")
-	simSeed := fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes")
-	simDelay := fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`")
-	simConfirm := fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms")
-	simPartial := fs.Float64("sim-partial", activities.DefaultSimPartialShare, "share it confirms partially (the rest it rejects)")
-	debounce := fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request")
-	reportDir := fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)")
-	solvers := fs.Int("solvers", 2, "plan steps run at once by this process")
-	connect := fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start")
-	logOpts := obs.AddLogFlags(fs)
-	metricsAddr := obs.AddMetricsFlag(fs, "")
-	return &workerFlags{
-		addr:          addr,
-		ns:            ns,
-		db:            db,
-		mf:            mf,
-		queues:        queues,
-		supplier:      supplier,
-		supplierToken: supplierToken,
-		supplierPoll:  supplierPoll,
-		callback:      callback,
-		approvers:     approvers,
-		secrets:       secrets,
-		simSeed:       simSeed,
-		simDelay:      simDelay,
-		simConfirm:    simConfirm,
-		simPartial:    simPartial,
-		debounce:      debounce,
-		reportDir:     reportDir,
-		solvers:       solvers,
-		connect:       connect,
-		logOpts:       logOpts,
-		metricsAddr:   metricsAddr,
-	}
-}
-
-// runWorker runs sillage worker with the parsed flags.
-func runWorker(ctx context.Context, e *env, f *workerFlags) error {
+// run runs sillage worker with the parsed flags.
+func (f *workerFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}
