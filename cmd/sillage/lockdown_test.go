@@ -65,7 +65,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 
 	// The tiny network with every purchase order needing approval and no
 	// bags at the distribution centre, stored and written to a file.
-	n, err := network.Load(tinyFile)
+	n, err := network.Load(tinyNetwork)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	defer stopWorker()
 
 	// A plan, whose purchase order awaits approval.
-	if code, _, errs := runCmd(t, "plan", "--remote", "--network", netFile, "--name", "tiny", "--db", dbURL,
+	if code, _, errs := runCLI(t, "plan", "--remote", "--network", netFile, "--name", "tiny", "--db", dbURL,
 		"--temporal", srv.HostPort, "--namespace", srv.Namespace); code != 0 {
 		t.Fatalf("plan --remote: %d %s\nworker log:\n%s", code, errs, workerLog.String())
 	}
@@ -174,7 +174,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	approve := func(identity string, extra ...string) (int, string) {
 		t.Helper()
 		args := append([]string{"approve", po, "--identity", identity, "--temporal", srv.HostPort, "--namespace", srv.Namespace}, extra...)
-		code, out, errs := runCmd(t, args...)
+		code, out, errs := runCLI(t, args...)
 		return code, out + errs
 	}
 	for _, c := range []struct {

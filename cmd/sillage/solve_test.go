@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -22,9 +21,7 @@ const afiroOptimum = -4.6475314286e+02
 
 func solveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), append([]string{"solve"}, args...), &out, &errb)
-	return code, out.String(), errb.String()
+	return runCLI(t, append([]string{"solve"}, args...)...)
 }
 
 func TestSolveText(t *testing.T) {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,9 +12,7 @@ import (
 
 func twinCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), append([]string{"twin"}, args...), &out, &errb)
-	return code, out.String(), errb.String()
+	return runCLI(t, append([]string{"twin"}, args...)...)
 }
 
 // TestTwinJSON runs the three policies on the tiny network and checks the
