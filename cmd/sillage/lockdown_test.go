@@ -25,6 +25,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot/broker"
@@ -127,7 +128,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	// A wrong MQTT password: the worker keeps trying to connect (paho
 	// retries) until stopped; what it prints meanwhile has no password.
 	const wrongPassword = "wrong-mqtt-password-9d02"
-	var refused syncBuffer
+	var refused syncbuf.Buffer
 	wctx, wcancel := context.WithTimeout(ctx, 3*time.Second)
 	code := run(wctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
 		"--broker", b.URL(false), "--username", broker.UserPlanner, "--password", wrongPassword, "--log-level", "debug"}, &refused, &refused)
@@ -137,7 +138,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	}
 	checkNoSecrets(t, "the refused worker's output", []byte(refused.String()), []string{wrongPassword, dbPassword})
 
-	var workerLog syncBuffer
+	var workerLog syncbuf.Buffer
 	workerDone := make(chan int, 1)
 	go func() {
 		workerDone <- run(ctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,

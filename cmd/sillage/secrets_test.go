@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/internal/syncbuf"
 )
 
 // TestSecretsNotInOutput runs the paths where a command meets a secret it
@@ -62,7 +64,7 @@ func TestSecretsNotInOutput(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var log syncBuffer
+	var log syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"pact-serve", "--publish", dir, "--db", pactDB, "--addr", "127.0.0.1:0", "--client", "acme:" + pactSecret}, pw, &log)
