@@ -79,13 +79,11 @@ func (f *simulateFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}
-	if err := f.mf.check(); err != nil {
-		return err
-	}
-	passwords, err := f.sitePassword.passwords()
+	conns, err := newSiteClients(f.mf, f.sitePassword, true)
 	if err != nil {
 		return err
 	}
+	defer conns.close()
 	if *f.rate <= 0 || *f.duration <= 0 || *f.epcs <= 0 {
 		return usageErrorf("--rate, --duration and --epcs must be positive")
 	}
@@ -96,10 +94,6 @@ func (f *simulateFlags) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	base := f.mf.config()
-	base.CleanSession = true
-	conns := &siteClients{base: base, sitePassword: passwords}
-	defer conns.close()
 	publisherFor := func(site string) (iot.Publisher, error) {
 		pub, _, err := conns.dial(ctx, site)
 		if err != nil {

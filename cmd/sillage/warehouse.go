@@ -65,13 +65,16 @@ func (f *warehouseFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}
-	if err := f.mf.check(); err != nil {
-		return err
-	}
-	passwords, err := f.sitePassword.passwords()
+	// A persistent session (fixed client ids, clean session off): the
+	// broker keeps the warehouse's subscriptions and queues the commands
+	// while it reconnects or restarts. A clean session would lose its
+	// subscriptions at the first broker restart (found by
+	// scripts/cluster-test).
+	conns, err := newSiteClients(f.mf, f.sitePassword, false)
 	if err != nil {
 		return err
 	}
+	defer conns.close()
 	if *f.delay < 0 {
 		return usageErrorf("--receipt-delay must not be negative")
 	}
@@ -81,15 +84,6 @@ func (f *warehouseFlags) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return err
 	}
-	// A persistent session (fixed client ids, clean session
-	// off): the broker keeps the warehouse's subscriptions and
-	// queues the commands while it reconnects or restarts. A
-	// clean session would lose its subscriptions at the first
-	// broker restart (found by scripts/cluster-test).
-	base := f.mf.config()
-	base.CleanSession = false
-	conns := &siteClients{base: base, sitePassword: passwords}
-	defer conns.close()
 	clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
 		_, c, err := conns.dial(ctx, site)
 		return c, err
