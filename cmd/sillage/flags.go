@@ -5,8 +5,11 @@ import (
 	"os"
 	"strings"
 
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/mosquitto"
+	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
 
@@ -126,4 +129,22 @@ func optimizeFlagGiven(fs *flag.FlagSet, name string) bool {
 		}
 	})
 	return set
+}
+
+// load parses --cpc, then reads the network file and the factor tables
+// (the shipped ones with --factors applied), in that order.
+func (c carbonFlags) load() (*sillage.Network, carbon.FactorTables, map[string]string, error) {
+	cpc, err := parseCPC(*c.cpc)
+	if err != nil {
+		return nil, carbon.FactorTables{}, nil, err
+	}
+	n, err := network.Load(*c.network)
+	if err != nil {
+		return nil, carbon.FactorTables{}, nil, err
+	}
+	ts, err := loadFactorTables(*c.factors)
+	if err != nil {
+		return nil, carbon.FactorTables{}, nil, err
+	}
+	return n, ts, cpc, nil
 }

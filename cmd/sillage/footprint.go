@@ -10,7 +10,6 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/carbon/pact"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize"
 )
 
@@ -118,15 +117,7 @@ func (f *footprintFlags) run(ctx context.Context, e *env) error {
 	if *f.price < 0 || math.IsNaN(*f.price) || math.IsInf(*f.price, 0) {
 		return usageErrorf("--carbon-price must be a finite number >= 0, is %g", *f.price)
 	}
-	cpcMap, err := parseCPC(*f.cf.cpc)
-	if err != nil {
-		return err
-	}
-	n, err := network.Load(*f.cf.network)
-	if err != nil {
-		return err
-	}
-	ts, err := loadFactorTables(*f.cf.factors)
+	n, ts, cpcMap, err := f.cf.load()
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon/report"
 	"github.com/sillage/sillage/internal/monthreport"
-	"github.com/sillage/sillage/network"
 )
 
 func init() {
@@ -87,11 +86,7 @@ func (f *reportFlags) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageErrorf("--period: %v", err)
 	}
-	cpcMap, err := parseCPC(*f.cf.cpc)
-	if err != nil {
-		return err
-	}
-	n, err := network.Load(*f.cf.network)
+	n, ts, cpcMap, err := f.cf.load()
 	if err != nil {
 		return err
 	}
@@ -101,10 +96,6 @@ func (f *reportFlags) run(ctx context.Context, e *env) error {
 	}
 	if netName == "" {
 		return usageErrorf("the network file has no name: give --name")
-	}
-	ts, err := loadFactorTables(*f.cf.factors)
-	if err != nil {
-		return err
 	}
 	s, err := openStore(ctx, *f.db)
 	if err != nil {

@@ -160,11 +160,9 @@ func solveFile(e *env, path string, method clp.Method, timeLimit float64, iterLi
 		res.Objective = &v
 	}
 	if asJSON {
-		data, err := json.Marshal(res)
-		if err != nil {
+		if err := json.NewEncoder(e.stdout).Encode(res); err != nil {
 			return fmt.Errorf("encode result: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "%s\n", data)
 	} else {
 		fmt.Fprintf(e.stdout, "file        %s (%d rows, %d columns, %s)\n", path, m.NumRows(), m.NumCols(), method)
 		fmt.Fprintf(e.stdout, "status      %s\n", res.Status)
@@ -239,11 +237,9 @@ func solveMIPFile(e *env, path string, s mipSettings, asJSON bool) error {
 	res := mipResult{Status: m.Status().String(), Objective: finite(m.ObjectiveValue()),
 		Bound: finite(m.BestBound()), Gap: finite(m.Gap()), Nodes: m.Nodes(), Seconds: m.Seconds()}
 	if asJSON {
-		data, err := json.Marshal(res)
-		if err != nil {
+		if err := json.NewEncoder(e.stdout).Encode(res); err != nil {
 			return fmt.Errorf("encode result: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "%s\n", data)
 	} else {
 		fmt.Fprintf(e.stdout, "file        %s (%d rows, %d columns, %d integer; CBC %s)\n", path, m.NumRows(), m.NumCols(), m.NumIntegers(), cbc.Version())
 		fmt.Fprintf(e.stdout, "status      %s\n", res.Status)
