@@ -331,6 +331,16 @@ func TestKillAndRestart(t *testing.T) {
 		t.Fatalf("third ingest: %v", err)
 	}
 
+	checkStock(t, st, msgs, want, "stock through MQTT with crashes")
+}
+
+// checkStock checks the stock of network tiny in st, after an ingest of
+// the stream msgs described by how: against want, the 10 malformed
+// messages against its dead letters, and against the stock the same
+// stream gives applied directly, without MQTT.
+func checkStock(t *testing.T, st *store.Store, msgs []iot.Message, want map[[2]string][2]float64, how string) {
+	t.Helper()
+	ctx := context.Background()
 	got := positionsOf(t, st)
 	for k, w := range want {
 		if got[k] != w {
@@ -344,8 +354,6 @@ func TestKillAndRestart(t *testing.T) {
 	if len(dl) != 10 {
 		t.Errorf("%d dead letters, want the 10 malformed messages", len(dl))
 	}
-
-	// The same stream applied directly, without MQTT, gives the same stock.
 	ref := seedTiny(t, "sqlite://"+t.TempDir()+"/ref.db")
 	n, _ := ref.LoadNetwork(ctx, "tiny")
 	n.Name = "tiny"
@@ -356,6 +364,6 @@ func TestKillAndRestart(t *testing.T) {
 		}
 	}
 	if r := positionsOf(t, ref); fmt.Sprint(r) != fmt.Sprint(got) {
-		t.Errorf("stock through MQTT with crashes\n%v\ndiffers from the stock applied directly\n%v", got, r)
+		t.Errorf("%s\n%v\ndiffers from the stock applied directly\n%v", how, got, r)
 	}
 }

@@ -44,64 +44,78 @@ it is over. --horizon defaults to the network's forecast_horizon_weeks.
 With --json it prints {"network","site","sku","history":[{"week_start",
 "units","recorded"}],"forecast":{...},"reorder_point_units"}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			site := fs.String("site", "", "site `id` (required)")
-			sku := fs.String("sku", "", "product `sku` (required)")
-			horizon := fs.Int("horizon", 0, "forecast `WEEKS` (default: the network's policy)")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *site == "" || *sku == "" {
-					return usageErrorf("--site and --sku are required")
-				}
-				if *horizon < 0 {
-					return usageErrorf("--horizon %d: must not be negative", *horizon)
-				}
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				name, err := networkName(ctx, st, *netName)
-				if err != nil {
-					return err
-				}
-				n, err := st.LoadNetwork(ctx, name)
-				if err != nil {
-					return err
-				}
-				n.Name = name
-				n.ApplyDefaults()
-				hist, err := st.DemandSeries(ctx, name, *site, *sku, time.Now())
-				if err != nil {
-					return err
-				}
-				h := *horizon
-				if h == 0 {
-					h = n.Policy.ForecastHorizonWeeks
-				}
-				weekly := make([]float64, len(hist))
-				for i, w := range hist {
-					weekly[i] = w.Units
-				}
-				f, err := forecast.Forecast(weekly, forecast.Options{HorizonWeeks: h})
-				if err != nil {
-					return fmt.Errorf("demand of %s at %s: forecast: %w", *sku, *site, err)
-				}
-				out := demandOutput{Network: name, Site: *site, SKU: *sku, History: hist, Forecast: f,
-					ReorderPointUnits: iot.DefaultReorderPoint(n, *site, *sku)}
-				if *asJSON {
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(out)
-				}
-				return printDemand(e, out)
-			}
+			f := &demandFlags{}
+			f.db = dbFlag(fs)
+			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.site = fs.String("site", "", "site `id` (required)")
+			f.sku = fs.String("sku", "", "product `sku` (required)")
+			f.horizon = fs.Int("horizon", 0, "forecast `WEEKS` (default: the network's policy)")
+			f.asJSON = fs.Bool("json", false, "print JSON")
+			return f.run
 		},
 	})
+}
+
+// demandFlags are the flags of sillage demand.
+type demandFlags struct {
+	db      *string
+	netName *string
+	site    *string
+	sku     *string
+	horizon *int
+	asJSON  *bool
+}
+
+// run runs the command with the parsed flags.
+func (f *demandFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *f.site == "" || *f.sku == "" {
+		return usageErrorf("--site and --sku are required")
+	}
+	if *f.horizon < 0 {
+		return usageErrorf("--horizon %d: must not be negative", *f.horizon)
+	}
+	st, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	name, err := networkName(ctx, st, *f.netName)
+	if err != nil {
+		return err
+	}
+	n, err := st.LoadNetwork(ctx, name)
+	if err != nil {
+		return err
+	}
+	n.Name = name
+	n.ApplyDefaults()
+	hist, err := st.DemandSeries(ctx, name, *f.site, *f.sku, time.Now())
+	if err != nil {
+		return err
+	}
+	h := *f.horizon
+	if h == 0 {
+		h = n.Policy.ForecastHorizonWeeks
+	}
+	weekly := make([]float64, len(hist))
+	for i, w := range hist {
+		weekly[i] = w.Units
+	}
+	fc, err := forecast.Forecast(weekly, forecast.Options{HorizonWeeks: h})
+	if err != nil {
+		return fmt.Errorf("demand of %s at %s: forecast: %w", *f.sku, *f.site, err)
+	}
+	out := demandOutput{Network: name, Site: *f.site, SKU: *f.sku, History: hist, Forecast: fc,
+		ReorderPointUnits: iot.DefaultReorderPoint(n, *f.site, *f.sku)}
+	if *f.asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	return printDemand(e, out)
 }
 
 // printDemand writes the history and forecast as text.

@@ -24,7 +24,7 @@ import (
 func TestTraceAndDemand(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLiteURL(t)
-	n, err := network.Load(tinyFile)
+	n, err := network.Load(tinyNetwork)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func TestTraceAndDemand(t *testing.T) {
 	}
 	st.Close()
 
-	code, out, errs := runCmd(t, "trace", "--db", db, "--json", "https://id.gs1.org/01/03760123400015/21/7")
+	code, out, errs := runCLI(t, "trace", "--db", db, "--json", "https://id.gs1.org/01/03760123400015/21/7")
 	if code != 0 {
 		t.Fatalf("trace: exit %d: %s", code, errs)
 	}
@@ -94,18 +94,18 @@ func TestTraceAndDemand(t *testing.T) {
 	if got := strings.Join(steps, "|"); got != want || tr.EPC != "https://id.gs1.org/01/03760123400015/21/7" {
 		t.Errorf("trace %s\n got %s\nwant %s", tr.EPC, got, want)
 	}
-	if code, _, errs := runCmd(t, "trace", "--db", db, "urn:epc:id:sgtin:3760123.040001.99"); code == 0 || !strings.Contains(errs, "no event") {
+	if code, _, errs := runCLI(t, "trace", "--db", db, "urn:epc:id:sgtin:3760123.040001.99"); code == 0 || !strings.Contains(errs, "no event") {
 		t.Errorf("trace of an unknown EPC: exit %d: %s", code, errs)
 	}
-	if code, _, errs := runCmd(t, "trace", "--db", db, "not-an-epc"); code == 0 || !strings.Contains(errs, `"not-an-epc"`) {
+	if code, _, errs := runCLI(t, "trace", "--db", db, "not-an-epc"); code == 0 || !strings.Contains(errs, `"not-an-epc"`) {
 		t.Errorf("trace of a bad EPC: exit %d: %s", code, errs)
 	}
-	code, out, errs = runCmd(t, "trace", "--db", db, bag("7")[0])
+	code, out, errs = runCLI(t, "trace", "--db", db, bag("7")[0])
 	if code != 0 || !strings.Contains(out, "DC-PAR -> BTQ-PAR  shipping") {
 		t.Errorf("trace as text: exit %d: %s%s", code, out, errs)
 	}
 
-	code, out, errs = runCmd(t, "demand", "--db", db, "--site", "BTQ-PAR", "--sku", "BAG-01", "--json")
+	code, out, errs = runCLI(t, "demand", "--db", db, "--site", "BTQ-PAR", "--sku", "BAG-01", "--json")
 	if code != 0 {
 		t.Fatalf("demand: exit %d: %s", code, errs)
 	}
@@ -128,7 +128,7 @@ func TestTraceAndDemand(t *testing.T) {
 	if len(d.Forecast.Weekly) != n.Policy.ForecastHorizonWeeks || d.ReorderPointUnits <= 0 {
 		t.Errorf("forecast %+v, reorder point %v", d.Forecast, d.ReorderPointUnits)
 	}
-	if code, _, errs := runCmd(t, "demand", "--db", db, "--site", "BTQ-PAR"); code == 0 || !strings.Contains(errs, "--sku") {
+	if code, _, errs := runCLI(t, "demand", "--db", db, "--site", "BTQ-PAR"); code == 0 || !strings.Contains(errs, "--sku") {
 		t.Errorf("demand without --sku: exit %d: %s", code, errs)
 	}
 }

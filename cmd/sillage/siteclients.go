@@ -99,3 +99,20 @@ func (f sitePasswordFlags) passwords() (func(string) (string, error), error) {
 	}
 	return nil, nil
 }
+
+// newSiteClients checks the broker flags mf and the per-site password
+// flags sp of a command that acts for every site (simulate, warehouse),
+// and returns its connections, with clean sessions or persistent ones.
+// It connects nothing yet.
+func newSiteClients(mf *mqttFlags, sp sitePasswordFlags, cleanSession bool) (*siteClients, error) {
+	if err := mf.check(); err != nil {
+		return nil, err
+	}
+	passwords, err := sp.passwords()
+	if err != nil {
+		return nil, err
+	}
+	base := mf.config()
+	base.CleanSession = cleanSession
+	return &siteClients{base: base, sitePassword: passwords}, nil
+}

@@ -57,62 +57,73 @@ With --json it prints {"network","epc","steps":[{"time","site",
 "dest_site","biz_step","disposition","action","event_type","event_id",
 "orders":[{"type","id"}]}]}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) != 1 {
-					return usageErrorf("give one EPC")
-				}
-				k, err := epc.ParseKey(e.args[0])
-				if err != nil {
-					return usageErrorf("EPC %q: %v", e.args[0], err)
-				}
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				name, err := networkName(ctx, st, *netName)
-				if err != nil {
-					return err
-				}
-				evs, err := st.ItemHistory(ctx, name, k.Path())
-				if err != nil {
-					return err
-				}
-				if len(evs) == 0 {
-					return fmt.Errorf("trace %s: %w: no event of network %q names it", k.Canonical, sillage.ErrNotFound, name)
-				}
-				out := traceOutput{Network: name, EPC: k.Canonical}
-				for _, ev := range evs {
-					out.Steps = append(out.Steps, traceStep{Time: ev.Time, Site: ev.Site, DestSite: ev.DestSite, BizStep: ev.BizStep,
-						Disposition: ev.Disposition, Action: ev.Action, EventType: ev.Type, EventID: ev.EventID, Orders: ev.BizTransactions})
-				}
-				if *asJSON {
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(out)
-				}
-				fmt.Fprintf(e.stdout, "%s, network %s: %d events\n", out.EPC, name, len(out.Steps))
-				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "TIME\tSITE\tBIZSTEP\tDISPOSITION\tORDER\t")
-				for _, s := range out.Steps {
-					site := s.Site
-					if s.DestSite != "" {
-						site += " -> " + s.DestSite
-					}
-					var orders []string
-					for _, o := range s.Orders {
-						orders = append(orders, o.ID)
-					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", s.Time.UTC().Format(time.RFC3339), site, dash(s.BizStep), dash(s.Disposition),
-						dash(strings.Join(orders, " ")))
-				}
-				return tw.Flush()
-			}
+			f := &traceFlags{}
+			f.db = dbFlag(fs)
+			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.asJSON = fs.Bool("json", false, "print JSON")
+			return f.run
 		},
 	})
+}
+
+// traceFlags are the flags of sillage trace.
+type traceFlags struct {
+	db      *string
+	netName *string
+	asJSON  *bool
+}
+
+// run runs the command with the parsed flags.
+func (f *traceFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) != 1 {
+		return usageErrorf("give one EPC")
+	}
+	k, err := epc.ParseKey(e.args[0])
+	if err != nil {
+		return usageErrorf("EPC %q: %v", e.args[0], err)
+	}
+	st, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	name, err := networkName(ctx, st, *f.netName)
+	if err != nil {
+		return err
+	}
+	evs, err := st.ItemHistory(ctx, name, k.Path())
+	if err != nil {
+		return err
+	}
+	if len(evs) == 0 {
+		return fmt.Errorf("trace %s: %w: no event of network %q names it", k.Canonical, sillage.ErrNotFound, name)
+	}
+	out := traceOutput{Network: name, EPC: k.Canonical}
+	for _, ev := range evs {
+		out.Steps = append(out.Steps, traceStep{Time: ev.Time, Site: ev.Site, DestSite: ev.DestSite, BizStep: ev.BizStep,
+			Disposition: ev.Disposition, Action: ev.Action, EventType: ev.Type, EventID: ev.EventID, Orders: ev.BizTransactions})
+	}
+	if *f.asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	fmt.Fprintf(e.stdout, "%s, network %s: %d events\n", out.EPC, name, len(out.Steps))
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME\tSITE\tBIZSTEP\tDISPOSITION\tORDER\t")
+	for _, s := range out.Steps {
+		site := s.Site
+		if s.DestSite != "" {
+			site += " -> " + s.DestSite
+		}
+		var orders []string
+		for _, o := range s.Orders {
+			orders = append(orders, o.ID)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", s.Time.UTC().Format(time.RFC3339), site, dash(s.BizStep), dash(s.Disposition),
+			dash(strings.Join(orders, " ")))
+	}
+	return tw.Flush()
 }
 
 // dash returns s, or "-" when it is empty.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
@@ -35,56 +36,64 @@ site with the site id as user name and the password of DIR/credentials/SITE
 otherwise one client serves all sites with --username/--password-file,
 for example as the demo user "warehouse" (mqtt-users --demo).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML); required")
-			mf := declareMQTTFlags(fs, "sillage-warehouse")
-			delay := fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination")
-			sitePassword := declareSitePasswordFlags(fs)
-			logOpts := obs.AddLogFlags(fs)
-			return func(ctx context.Context, e *env) error {
-				if *file == "" {
-					return usageErrorf("--network is required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if err := mf.check(); err != nil {
-					return err
-				}
-				passwords, err := sitePassword.passwords()
-				if err != nil {
-					return err
-				}
-				if *delay < 0 {
-					return usageErrorf("--receipt-delay must not be negative")
-				}
-				log := logOpts.Logger(e.stderr)
-				setDefaultLogger(ctx, log)
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				// A persistent session (fixed client ids, clean session
-				// off): the broker keeps the warehouse's subscriptions and
-				// queues the commands while it reconnects or restarts. A
-				// clean session would lose its subscriptions at the first
-				// broker restart (found by scripts/cluster-test).
-				base := mf.config()
-				base.CleanSession = false
-				conns := &siteClients{base: base, sitePassword: passwords}
-				defer conns.close()
-				clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
-					_, c, err := conns.dial(ctx, site)
-					return c, err
-				}
-				w := &iot.Warehouse{Network: n, ClientFor: clientFor, ReceiptDelay: *delay, Log: log}
-				if err := w.Run(ctx); err != nil {
-					return err
-				}
-				st := w.Stats()
-				fmt.Fprintf(e.stdout, "warehouse: %d commands received, %d applied, %d acks, %d receipts, %d malformed\n",
-					st.Deliveries, st.Applied, st.Acks, st.Receipts, st.Rejected)
-				return nil
+			f := &warehouseFlags{
+				file:         fs.String("network", "", "network `FILE` (YAML); required"),
+				mf:           declareMQTTFlags(fs, "sillage-warehouse"),
+				delay:        fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination"),
+				sitePassword: declareSitePasswordFlags(fs),
+				logOpts:      obs.AddLogFlags(fs),
 			}
+			return f.run
 		},
 	})
+}
+
+// warehouseFlags are the flags of sillage warehouse.
+type warehouseFlags struct {
+	file         *string
+	mf           *mqttFlags
+	delay        *time.Duration
+	sitePassword sitePasswordFlags
+	logOpts      *obs.LogOptions
+}
+
+// run runs sillage warehouse with the parsed flags.
+func (f *warehouseFlags) run(ctx context.Context, e *env) error {
+	if *f.file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	// A persistent session (fixed client ids, clean session off): the
+	// broker keeps the warehouse's subscriptions and queues the commands
+	// while it reconnects or restarts. A clean session would lose its
+	// subscriptions at the first broker restart (found by
+	// scripts/cluster-test).
+	conns, err := newSiteClients(f.mf, f.sitePassword, false)
+	if err != nil {
+		return err
+	}
+	defer conns.close()
+	if *f.delay < 0 {
+		return usageErrorf("--receipt-delay must not be negative")
+	}
+	log := f.logOpts.Logger(e.stderr)
+	setDefaultLogger(ctx, log)
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	clientFor := func(ctx context.Context, site string) (mqtt.Client, error) {
+		_, c, err := conns.dial(ctx, site)
+		return c, err
+	}
+	w := &iot.Warehouse{Network: n, ClientFor: clientFor, ReceiptDelay: *f.delay, Log: log}
+	if err := w.Run(ctx); err != nil {
+		return err
+	}
+	st := w.Stats()
+	fmt.Fprintf(e.stdout, "warehouse: %d commands received, %d applied, %d acks, %d receipts, %d malformed\n",
+		st.Deliveries, st.Applied, st.Acks, st.Receipts, st.Rejected)
+	return nil
 }
