@@ -1,12 +1,10 @@
 package timephased
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/optimize/cbc"
 )
 
@@ -137,18 +135,13 @@ func build(in *Input, h int, opt Options) (*model, error) {
 		addArrival(a.Site, a.SKU, a.Week, a.Units)
 	}
 
-	cheap, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: m.price})
-	if err != nil {
-		return nil, fmt.Errorf("time-phased plan: %w", err)
+	pf := in.paths
+	if pf == nil || in.pathsOf != n || in.pathsWeeks != h {
+		var err error
+		if pf, err = newPathFinder(n, h); err != nil {
+			return nil, err
+		}
 	}
-	green, err := cheap.WithCarbonPrice(lowCarbonPriceEURPerT)
-	if err != nil {
-		return nil, fmt.Errorf("time-phased plan: %w", err)
-	}
-	pf := &pathFinder{cheap: cheap, green: green, h: h, cache: map[pathKey][]path{}, lanes: func(i int) (string, string, string, float64) {
-		l := n.Lanes[i]
-		return l.From, l.To, string(l.Mode), l.TransitDays
-	}}
 	red, err := reduce(n, h, series(demand), series(in.Safety), arrivals, pf, perWeek)
 	if err != nil {
 		return nil, err

@@ -98,6 +98,18 @@ type Input struct {
 	// LostMarginEUR overrides the lost margin (price − cost) of a lost
 	// sale per product (a policy override).
 	LostMarginEUR map[string]float64
+	// SafetyMethod names how Safety was sized (SafetyMethodForecastQuantile
+	// from FromNetwork); SafetyBasis holds, per site and product, the
+	// service level, window and quantile used. Both are reported with the
+	// plan as they are.
+	SafetyMethod string
+	SafetyBasis  []SafetyBasis
+
+	// paths caches the candidate paths FromNetwork found, for Plan to
+	// reuse when its network and horizon are still the same.
+	paths      *pathFinder
+	pathsOf    *sillage.Network
+	pathsWeeks int
 }
 
 // Options tune the solve; the zero value takes the defaults.

@@ -14,9 +14,9 @@ const (
 
 // Line is one planned shipment of the horizon.
 type Line struct {
-	Kind string `json:"kind"` // KindPurchase or KindTransfer
-	From string `json:"from"`
-	To   string `json:"to"`
+	Kind string `json:"kind"`   // KindPurchase or KindTransfer
+	From string `json:"source"` // the supplier or DC
+	To   string `json:"site"`   // the DC or boutique
 	SKU  string `json:"sku"`
 	// Path lists the lanes, FROM>TO:mode, comma-separated.
 	Path  string   `json:"path"`
@@ -35,6 +35,8 @@ type Line struct {
 	CostEUR     float64 `json:"cost_eur"` // transport
 	KgCO2e      float64 `json:"kg_co2e"`  // well-to-wheel
 	Integer     bool    `json:"integer"`  // solved as an integer (week-0 release)
+	// Legs are the lanes of Path with their figures per kg.
+	Legs []sillage.Leg `json:"legs"`
 }
 
 // Projected is the inventory of one site and product at the end of a week.
@@ -97,6 +99,17 @@ type Result struct {
 	LPSeconds      float64  `json:"lp_seconds"` // the LP relaxation's solve
 	Seconds        float64  `json:"seconds"`
 	Notes          []string `json:"notes,omitempty"`
+	// Safety says how the safety targets were sized (Input.SafetyMethod
+	// and Input.SafetyBasis).
+	Safety SafetyReport `json:"safety"`
+}
+
+// SafetyReport is the method and, per site and product, the quantile
+// that sized the safety targets; Method is "none" without targets.
+type SafetyReport struct {
+	Method       string        `json:"method"`
+	ServiceLevel float64       `json:"service_level"` // the policy's default level
+	Targets      []SafetyBasis `json:"targets"`
 }
 
 // eps is the smallest quantity reported.
@@ -140,7 +153,7 @@ func (m *model) read(sol *solution) *Result {
 			}
 			l := Line{Kind: kind, From: n.Sites[c.from].ID, To: n.Sites[pr.site].ID, SKU: prod.SKU, Path: c.path.label, Modes: c.path.modes,
 				ReleaseWeek: c.week, DepartWeek: c.depart, ArriveWeek: c.arrive, Quantity: v, TransitDays: c.path.days,
-				CostEUR: v * prod.MassKG * c.path.costPerKG, KgCO2e: v * prod.MassKG * c.path.kgPerKG, Integer: m.prob.Integer[j]}
+				CostEUR: v * prod.MassKG * c.path.costPerKG, KgCO2e: v * prod.MassKG * c.path.kgPerKG, Integer: m.prob.Integer[j], Legs: c.path.legs}
 			res.Lines = append(res.Lines, l)
 			proj[c.pair*h+c.arrive].Arrivals += v
 			if sp, ok := red.pairOf[[2]int{c.from, pr.k}]; ok && kind == KindTransfer {

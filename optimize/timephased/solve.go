@@ -66,6 +66,13 @@ func Plan(in *Input, opt Options) (*Result, error) {
 	if res.ServiceLevel == 0 {
 		res.ServiceLevel = DefaultServiceLevel
 	}
+	res.Safety = SafetyReport{Method: in.SafetyMethod, ServiceLevel: res.ServiceLevel, Targets: in.SafetyBasis}
+	switch {
+	case res.Safety.Method == "" && len(in.Safety) > 0:
+		res.Safety.Method = "given"
+	case res.Safety.Method == "":
+		res.Safety.Method = "none"
+	}
 	return res, nil
 }
 
