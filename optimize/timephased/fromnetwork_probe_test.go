@@ -19,7 +19,7 @@ func TestProbeMaison(t *testing.T) {
 	for _, b := range in.SafetyBasis[:5] {
 		t.Logf("%+v", b)
 	}
-	res, err := Plan(in, Options{RelaxationOnly: true})
+	res, err := Plan(in, Options{Rounding: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func Plan(in *Input, opt Options) (*Result, error) {
 	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective, Integers: m.prob.NumIntegers()}
 
 	if sol.mip.Integers > 0 {
-		if err := m.integerOrders(&sol, opt); err != nil {
+		if err := m.integerOrders(&sol, opt, lp); err != nil {
 			return nil, err
 		}
 	}
