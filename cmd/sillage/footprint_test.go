@@ -83,7 +83,7 @@ func TestFootprintJSONTiny(t *testing.T) {
 // outbound legs of the footprints add up to the plan's transport emissions
 // (the LP prices emissions with the same factors).
 func TestFootprintLP(t *testing.T) {
-	code, out, errs := runCmd(t, "plan", "--network", tinyFile, "--json")
+	code, out, errs := runCmd(t, "plan", "--one-period", "--network", tinyFile, "--json")
 	if code != 0 {
 		t.Fatalf("plan: exit %d: %s", code, errs)
 	}

@@ -85,7 +85,7 @@ func TestRouteCommand(t *testing.T) {
 
 func TestPlanCommand(t *testing.T) {
 	mps := filepath.Join(t.TempDir(), "tiny.mps")
-	code, out, errs := runOpt(t, "plan", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
+	code, out, errs := runOpt(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -123,7 +123,7 @@ func TestPlanCommand(t *testing.T) {
 		t.Errorf("MPS export: %v", err)
 	}
 
-	code, out, _ = runOpt(t, "plan", "--network", tinyNetwork)
+	code, out, _ = runOpt(t, "plan", "--one-period", "--network", tinyNetwork)
 	if code != 0 || !strings.Contains(out, "optimal") || !strings.Contains(out, "lines:") {
 		t.Errorf("text plan: exit %d\n%s", code, out)
 	}
@@ -151,7 +151,7 @@ func TestPlanCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
 	}
-	code, _, errs = runOpt(t, "plan", "--network", tinyNetwork, "--method", "simplex")
+	code, _, errs = runOpt(t, "plan", "--one-period", "--network", tinyNetwork, "--method", "simplex")
 	if code != 2 || !strings.Contains(errs, "unknown method") {
 		t.Errorf("bad method: exit %d, stderr %q", code, errs)
 	}

@@ -109,7 +109,8 @@ func nonNil[T any](v []T) []T {
 
 // WriteText prints a plan for a planner: the totals, how the week-0
 // orders were made integer and how safety stock was sized, the week-0
-// orders line by line, a count of the later weeks' lines, the projected
+// orders per source and the largest of them, a count of the later weeks'
+// lines, the projected
 // stock of each DC by week (all products), the binding capacities and the
 // dearest serve costs (at most top of each; 0 means 10).
 func WriteText(w io.Writer, s *Summary, top int) error {
@@ -128,18 +129,48 @@ func WriteText(w io.Writer, s *Summary, top int) error {
 	ew.printf("  safety      %s at service level %g (%d targets)\n", s.Safety.Method, s.Safety.ServiceLevel, len(s.Safety.Targets))
 	ew.printf("  model       %d variables, %d constraints; build %.2f s, solve %.2f s\n", s.Variables, s.Constraints, s.BuildSeconds, s.SolveSeconds)
 
+	// Week-0 orders: per source, then the largest lines.
+	type bySource struct {
+		kind, source string
+		lines        int
+		units, eur   float64
+	}
+	var sources []*bySource
+	index := map[string]*bySource{}
+	var week0 []Line
 	later := 0
-	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\norders released this week (week 0):")
-	fmt.Fprintln(tw, "  kind\tsource\tsite\tsku\tunits\tdepart\tarrive\tEUR\tkgCO2e\tpath")
 	for _, l := range s.Lines {
 		if l.ReleaseWeek != 0 {
 			later++
 			continue
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%g\t%d\t%d\t%.2f\t%.3f\t%s\n", l.Kind, l.From, l.To, l.SKU, l.Quantity, l.DepartWeek, l.ArriveWeek, l.CostEUR, l.KgCO2e, l.Path)
+		week0 = append(week0, l)
+		b := index[l.From]
+		if b == nil {
+			b = &bySource{kind: l.Kind, source: l.From}
+			index[l.From] = b
+			sources = append(sources, b)
+		}
+		b.lines++
+		b.units += l.Quantity
+		b.eur += l.CostEUR
+	}
+	tw := tabwriter.NewWriter(ew, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "\norders released this week (week 0), by source: %d lines\n", len(week0))
+	fmt.Fprintln(tw, "  kind\tsource\tlines\tunits\ttransport EUR")
+	for _, b := range sources {
+		fmt.Fprintf(tw, "  %s\t%s\t%d\t%g\t%.2f\n", b.kind, b.source, b.lines, b.units, b.eur)
 	}
 	tw.Flush()
+	slices.SortStableFunc(week0, func(a, b Line) int { return cmp.Compare(b.Quantity, a.Quantity) })
+	if len(week0) > 0 {
+		fmt.Fprintf(tw, "\nlargest week-0 lines (%d of %d; --json lists them all):\n", min(2*top, len(week0)), len(week0))
+		fmt.Fprintln(tw, "  kind\tsource\tsite\tsku\tunits\tdepart\tarrive\tEUR\tkgCO2e\tpath")
+		for _, l := range week0[:min(2*top, len(week0))] {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%g\t%d\t%d\t%.2f\t%.3f\t%s\n", l.Kind, l.From, l.To, l.SKU, l.Quantity, l.DepartWeek, l.ArriveWeek, l.CostEUR, l.KgCO2e, l.Path)
+		}
+		tw.Flush()
+	}
 	ew.printf("\n%d planned lines in weeks 1–%d (the projection; --json lists them)\n", later, s.Weeks-1)
 
 	type dcWeek struct{ onHand, arrivals, outbound, safety float64 }
