@@ -25,6 +25,7 @@ const (
 	rowStorage               // site storage at the end of a week, units
 	rowSafety                // on hand + short ≥ safety
 	rowMOQ                   // packs − MOQ packs × open ≥ 0, or packs − bound × open ≤ 0
+	rowCut                   // a rounding cut on a balance row whose arrivals are whole (cuts.go)
 )
 
 type column struct {
@@ -210,6 +211,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 	if err := m.addShipments(pf, opt); err != nil {
 		return nil, err
 	}
+	m.addRoundingCuts()
 	m.prob.NumRows, m.prob.NumCols = len(m.rows), len(m.cols)
 	return m, nil
 }

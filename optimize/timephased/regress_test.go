@@ -48,14 +48,13 @@ func TestSizingOnThePathUsed(t *testing.T) {
 // 1.8 planned units from a DC that holds 2 became 3 reserved). The DC
 // holds 2 units; boutique A needs 1.8 in week 1, boutique B 0.9; nothing
 // else can reach them in time. Week-0 transfers are whole units and take
-// at most the 2 the DC holds, with CBC and with the rounding dive. By
-// hand (lost margin 1.5 × 1000 EUR a unit): A 2 and B 0 lose 0.9 units,
-// A 1 and B 1 lose 0.8, so the plan sends one unit to each: transport
-// 1 + 2 EUR, a day in transit for both, B's spare 0.1 unit held two weeks.
-// CBC finds that. The rounding dive rounds the larger fraction first
-// (A's 1.8 → 2, then B's 0.2 has no unit left → 0): 0.9 lost, A's spare
-// 0.2 held two weeks; its gap is reported against the LP relaxation's
-// optimum (1.8 to A, 0.2 to B, 0.7 lost).
+// at most the 2 the DC holds. By hand (lost margin 1.5 × 1000 EUR a unit):
+// A 2 and B 0 lose 0.9 units, A 1 and B 1 lose 0.8, so the plan sends one
+// unit to each: transport 1 + 2 EUR, a day in transit for both, B's
+// spare 0.1 unit held two weeks. The pure LP relaxation ships 1.8 to A
+// and 0.2 to B and loses 0.7; with the rounding cuts (cuts.go) its bound
+// is the integer optimum, so the dive proves it with a zero gap, and so
+// does CBC.
 func TestRoundingKeepsWithinDCStock(t *testing.T) {
 	n := ready(t, &sillage.Network{
 		Name:     "dc-two",
@@ -69,20 +68,12 @@ func TestRoundingKeepsWithinDCStock(t *testing.T) {
 		Policy: sillage.Policy{HoldingRatePerYear: 0.2, ReviewPeriodDays: 7},
 	})
 	in := &Input{Network: n, Weeks: 3, Demand: []Series{{Site: "A", SKU: "W", Units: []float64{0, 1.8, 0}}, {Site: "B", SKU: "W", Units: []float64{0, 0.9, 0}}}}
-	lp := 1.8*1 + 0.2*2 + hold(1000, 2) + 0.7*1500
-	for _, tc := range []struct {
-		opt  Options
-		a, b float64
-		want float64
-		gap  float64 // CBC's proven gap; the dive's against the LP bound
-	}{
-		{Options{Gap: -1}, 1, 1, 3 + hold(1000, 2) + 0.1*hold(1000, 14) + 0.8*1500, 0},
-		{Options{Rounding: true}, 2, 0, 2 + hold(1000, 2) + 0.2*hold(1000, 14) + 0.9*1500, 0},
-	} {
-		opt := tc.opt
-		if opt.Rounding {
-			tc.gap = (tc.want - lp) / tc.want
-		}
+	relaxed := 1.8*1 + 0.2*2 + hold(1000, 2) + 0.7*1500
+	if got := lpCost(t, in); !near(got, relaxed, 1e-9) {
+		t.Errorf("pure relaxation %.6f, want %.6f", got, relaxed)
+	}
+	want := 3 + hold(1000, 2) + 0.1*hold(1000, 14) + 0.8*1500
+	for _, opt := range []Options{{Gap: -1}, {Rounding: true}} {
 		res, err := Plan(in, opt)
 		if err != nil {
 			t.Fatal(err)
@@ -94,20 +85,20 @@ func TestRoundingKeepsWithinDCStock(t *testing.T) {
 				continue
 			}
 			if !l.Integer || l.Quantity != math.Round(l.Quantity) {
-				t.Errorf("%s: week-0 line to %s: %v units, want a whole number", res.MIP.Method, l.To, l.Quantity)
+				t.Errorf("%+v: week-0 line to %s: %v units, want a whole number", opt, l.To, l.Quantity)
 			}
 			got[l.To] += l.Quantity
 			total += l.Quantity
 		}
-		if total > 2 || got["A"] != tc.a || got["B"] != tc.b {
-			t.Errorf("%s: week-0 transfers %v (total %v); want A %v, B %v, within the DC's 2 units", res.MIP.Method, got, total, tc.a, tc.b)
+		if total > 2 || got["A"] != 1 || got["B"] != 1 {
+			t.Errorf("%+v: week-0 transfers %v (total %v); want A 1, B 1, within the DC's 2 units", opt, got, total)
 		}
-		if !near(res.Totals.ObjectiveEUR, tc.want, 1e-9) || !near(res.LPObjectiveEUR, lp, 1e-9) || math.Abs(res.MIP.Gap-tc.gap) > 1e-9 {
-			t.Errorf("%s: objective %.6f, LP %.6f, gap %.6f; want %.6f, %.6f, %.6f", res.MIP.Method, res.Totals.ObjectiveEUR, res.LPObjectiveEUR, res.MIP.Gap, tc.want, lp, tc.gap)
+		if !near(res.Totals.ObjectiveEUR, want, 1e-9) || !near(res.LPObjectiveEUR, want, 1e-9) || res.MIP.Gap > 1e-9 {
+			t.Errorf("%+v: objective %.6f, LP bound %.6f, gap %.6f; want %.6f, %.6f, 0", opt, res.Totals.ObjectiveEUR, res.LPObjectiveEUR, res.MIP.Gap, want, want)
 		}
 		for _, p := range res.Projected {
 			if p.Site == "DC" && p.OnHand < -1e-9 {
-				t.Errorf("%s: DC on hand %v in week %d", res.MIP.Method, p.OnHand, p.Week)
+				t.Errorf("%+v: DC on hand %v in week %d", opt, p.OnHand, p.Week)
 			}
 		}
 	}
