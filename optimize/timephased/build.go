@@ -251,7 +251,7 @@ func (m *model) addShipments(pf *pathFinder, opt Options) error {
 					p := &ps[pi]
 					unitCost := prod.MassKG*(p.costPerKG+m.price*p.kgPerKG/1000) + hold*prod.UnitCostEUR*p.days/365
 					for t := 0; t+leadW+p.weeks < h; t++ {
-						m.addShip(k, src, q, p, t, t+leadW, unitCost, pack, moq, need, supplier, opt)
+						m.addShip(k, src, q, p, t, t+leadW, unitCost, pack, moq, lineNeed(red.pairs[q], need), supplier, opt)
 					}
 				}
 			}
@@ -304,4 +304,16 @@ func (m *model) addShip(k, src, q int, p *path, t, depart int, unitCost, pack, m
 		m.prob.ColStart[len(m.prob.ColStart)-1] = len(m.prob.RowIndex)
 		m.addCol(column{kind: colOpen, pair: j, pack: 1}, 0, 1, 0, true, float64(lo), -moqPacks, float64(up), -bound)
 	}
+}
+
+// lineNeed bounds the units one line into pair pr can usefully carry: a
+// boutique's demand over the horizon plus its largest safety target (more
+// only adds holding), or, into a DC, need, the product's over every pair.
+// The bound is also the big-M of a week-0 line's MOQ rows, so a tight one
+// keeps the relaxation from opening an MOQ line for a sliver.
+func lineNeed(pr pair, need float64) float64 {
+	if pr.dc {
+		return need
+	}
+	return sum(pr.demand) + slices.Max(pr.safety)
 }
