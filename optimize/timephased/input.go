@@ -18,11 +18,11 @@ var ErrInfeasible = errors.New("time-phased plan infeasible")
 // lanes of zero transit days or hard safety stock).
 var ErrRounding = errors.New("time-phased plan: rounded week-0 orders are infeasible")
 
-// Defaults of the fields the network does not carry yet (issue 11 adds
-// them to the network schema later; until then they come through Input).
+// Defaults of the plan; the horizon and the service level are the network
+// policy's defaults (horizon_weeks, service_level).
 const (
-	DefaultWeeks        = 13   // policy horizon_weeks
-	DefaultServiceLevel = 0.97 // policy service_level; recorded, the caller sizes Safety with it
+	DefaultWeeks        = sillage.DefaultHorizonWeeks // policy horizon_weeks
+	DefaultServiceLevel = sillage.DefaultServiceLevel // policy service_level; FromNetwork sizes Safety with it
 	// DefaultPriceMarkup sets a product's unit price, when Input.UnitPriceEUR
 	// gives none, to this multiple of its unit cost: the lost margin of a
 	// lost sale is then (markup − 1) × unit cost.

@@ -90,7 +90,8 @@ type Result struct {
 	Bindings     []Binding   `json:"bindings"`
 	MIP          MIP         `json:"mip"`
 	Totals       Totals      `json:"totals"`
-	// LPObjectiveEUR is the LP relaxation's optimum: a lower bound on
+	// LPObjectiveEUR is the optimum of the LP relaxation (with the
+	// rounding cuts of cuts.go when week 0 is integer): a lower bound on
 	// Totals.ObjectiveEUR.
 	LPObjectiveEUR float64  `json:"lp_objective_eur"`
 	Rows           int      `json:"rows"`
