@@ -161,23 +161,29 @@ type Policy struct {
 	StorageKWhPerUnitDay float64 `json:"storage_kwh_per_unit_day" yaml:"storage_kwh_per_unit_day"` // hub energy per unit stored per day
 	StorageDaysPerHub    float64 `json:"storage_days_per_hub" yaml:"storage_days_per_hub"`         // dwell time at each hub a path passes
 	ForecastHorizonWeeks int     `json:"forecast_horizon_weeks" yaml:"forecast_horizon_weeks"`     // weeks to forecast
-	// HorizonWeeks is the time-phased plan's horizon, in weekly buckets.
+	// HorizonWeeks is the time-phased plan's horizon, in weekly buckets;
+	// 0 means DefaultHorizonWeeks (the plan applies it: ApplyDefaults
+	// leaves it 0, so that a file written again stays the same).
 	HorizonWeeks int `json:"horizon_weeks" yaml:"horizon_weeks"`
 	// ServiceLevel is the probability that the stock covers the demand
 	// over lead time + review period: the quantile at which the
-	// time-phased plan sizes safety stock, in (0, 1).
+	// time-phased plan sizes safety stock, in (0, 1); 0 means
+	// DefaultServiceLevel (see ServiceLevelOf).
 	ServiceLevel float64 `json:"service_level" yaml:"service_level"`
 	// ServiceLevels overrides ServiceLevel for the product classes listed.
 	ServiceLevels []ClassServiceLevel `json:"service_levels,omitempty" yaml:"service_levels,omitempty"`
 }
 
 // ServiceLevelOf returns the service level of a product class: its entry
-// in ServiceLevels, else ServiceLevel.
+// in ServiceLevels, else ServiceLevel, else DefaultServiceLevel.
 func (p *Policy) ServiceLevelOf(class string) float64 {
 	for _, c := range p.ServiceLevels {
 		if c.Class == class {
 			return c.Level
 		}
+	}
+	if p.ServiceLevel == 0 {
+		return DefaultServiceLevel
 	}
 	return p.ServiceLevel
 }
@@ -234,12 +240,6 @@ func (n *Network) ApplyDefaults() {
 	}
 	if p.ForecastHorizonWeeks == 0 {
 		p.ForecastHorizonWeeks = DefaultForecastHorizonWeeks
-	}
-	if p.HorizonWeeks == 0 {
-		p.HorizonWeeks = DefaultHorizonWeeks
-	}
-	if p.ServiceLevel == 0 {
-		p.ServiceLevel = DefaultServiceLevel
 	}
 	idx := n.SiteIndex()
 	for i := range n.Lanes {
