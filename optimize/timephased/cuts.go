@@ -4,6 +4,10 @@ import (
 	"math"
 )
 
+// roundingCuts switches the cuts off for the tests that compare the
+// optimum with and without them.
+var roundingCuts = true
+
 // minCutFraction is the smallest fractional part for which a rounding cut
 // is added: below it the cut cannot move the relaxation.
 const minCutFraction = 1e-6
@@ -30,6 +34,9 @@ const minCutFraction = 1e-6
 // Without integer columns (Options.RelaxationOnly) no cut is added.
 // O(nnz) to scan the rows and rebuild the column-major matrix once.
 func (m *model) addRoundingCuts() {
+	if !roundingCuts {
+		return
+	}
 	p := &m.prob
 	nBalance := len(m.red.pairs) * m.h
 	type rowScan struct {
