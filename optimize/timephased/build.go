@@ -61,6 +61,9 @@ type model struct {
 	lostOf  []int     // per row: the lost-sales column of a balance row, −1 otherwise
 	lead    map[[2]int]Terms
 	price   float64 // carbon price, EUR per tCO2e
+	// premium is, per (supplier, product), what one unit costs above the
+	// product's cheapest supplier, EUR (see purchasePremiums).
+	premium map[[2]int]float64
 }
 
 func (m *model) row(ri rowInfo, lo, up float64) int {
@@ -101,7 +104,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 		period = sillage.DefaultReviewPeriodDays
 	}
 	perWeek := 7 / period // capacities are per review period
-	m := &model{n: n, h: h, rowOf: map[rowInfo]int{}, lead: map[[2]int]Terms{}, price: n.Policy.CarbonPriceEURPerT}
+	m := &model{n: n, h: h, rowOf: map[rowInfo]int{}, lead: map[[2]int]Terms{}, price: n.Policy.CarbonPriceEURPerT, premium: map[[2]int]float64{}}
 	m.prob.ColStart = []int{0}
 	for _, t := range in.Terms {
 		m.lead[[2]int{sites[t.Supplier], products[t.SKU]}] = t
@@ -228,6 +231,7 @@ func (m *model) addShipments(pf *pathFinder, opt Options) error {
 		for _, q := range red.dests[k] {
 			need += sum(red.pairs[q].demand) + slices.Max(red.pairs[q].safety)
 		}
+		m.purchasePremiums(k)
 		for _, src := range red.sources[k] {
 			supplier := n.Sites[src].Kind == sillage.KindSupplier
 			terms := m.lead[[2]int{src, k}]
@@ -250,6 +254,9 @@ func (m *model) addShipments(pf *pathFinder, opt Options) error {
 				for pi := range ps {
 					p := &ps[pi]
 					unitCost := prod.MassKG*(p.costPerKG+m.price*p.kgPerKG/1000) + hold*prod.UnitCostEUR*p.days/365
+					if supplier {
+						unitCost += m.premium[[2]int{src, k}]
+					}
 					for t := 0; t+leadW+p.weeks < h; t++ {
 						m.addShip(k, src, q, p, t, t+leadW, unitCost, pack, moq, lineNeed(red.pairs[q], need), supplier, opt)
 					}
@@ -316,4 +323,33 @@ func lineNeed(pr pair, need float64) float64 {
 		return need
 	}
 	return sum(pr.demand) + slices.Max(pr.safety)
+}
+
+// purchasePremiums sets, for each supplier of product k among its
+// sources, the premium of one unit: its purchase cost (supply
+// unit_cost_eur, else the product's unit_cost_eur) minus the cheapest of
+// the product's suppliers. The objective has no purchase cost as such (a
+// unit bought is stock that serves later), but between suppliers the
+// dearer one costs its difference. The premium is never negative, so that
+// no purchase pays for itself.
+func (m *model) purchasePremiums(k int) {
+	n := m.n
+	cheapest := math.Inf(1)
+	cost := map[int]float64{}
+	for _, src := range m.red.sources[k] {
+		if n.Sites[src].Kind != sillage.KindSupplier {
+			continue
+		}
+		c := n.Products[k].UnitCostEUR
+		if t, ok := m.lead[[2]int{src, k}]; ok && t.UnitCostEUR > 0 {
+			c = t.UnitCostEUR
+		}
+		cost[src] = c
+		cheapest = min(cheapest, c)
+	}
+	for src, c := range cost {
+		if c > cheapest {
+			m.premium[[2]int{src, k}] = c - cheapest
+		}
+	}
 }

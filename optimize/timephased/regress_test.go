@@ -167,3 +167,43 @@ func TestSampleQuarterDCStock(t *testing.T) {
 	}
 	t.Logf("mip %+v; %v units into DCs, %v out", res.MIP, intoDC, outOfDC)
 }
+
+// TestDearerSupplierOnlyForWhatTheCheaperCannotMake: two suppliers of the
+// same product on equal lanes, S1 at the product's 100 EUR making 6 units
+// a week, S2 at 130 EUR (supply unit_cost_eur) with room to spare. The
+// boutique sells 10 in weeks 1 and 2. By hand: each week S1 ships its 6
+// and S2 the other 4, a premium of 8 × 30 = 240 EUR over the horizon.
+func TestDearerSupplierOnlyForWhatTheCheaperCannotMake(t *testing.T) {
+	n := ready(t, &sillage.Network{
+		Name:     "two-suppliers",
+		Sites:    []sillage.Site{site(1, "S1", sillage.KindSupplier, 0), site(2, "S2", sillage.KindSupplier, 0), site(3, "BTQ", sillage.KindBoutique, 0)},
+		Products: []sillage.Product{{SKU: "P", GTIN: gtin(1), Name: "P", Class: "leather", MassKG: 1, UnitCostEUR: 100}},
+		Lanes: []sillage.Lane{
+			{From: "S1", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 500, CostEURPerKG: 1, TransitDays: 2},
+			{From: "S2", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 500, CostEURPerKG: 1, TransitDays: 2},
+		},
+		Supply: []sillage.Supply{{Supplier: "S1", SKU: "P", CapacityUnits: 6}, {Supplier: "S2", SKU: "P", CapacityUnits: 100, UnitCostEUR: 130}},
+		Policy: sillage.Policy{HoldingRatePerYear: 0.2, ReviewPeriodDays: 7},
+	})
+	in, err := FromNetwork(context.Background(), n, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Demand, in.Safety, in.SafetyBasis = []Series{{Site: "BTQ", SKU: "P", Units: []float64{0, 10, 10}}}, nil, nil
+	res, err := Plan(in, Options{Gap: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][3]float64{}
+	for _, l := range res.Lines {
+		a := got[l.From]
+		a[l.ArriveWeek] += l.Quantity
+		got[l.From] = a
+	}
+	if got["S1"] != [3]float64{0, 6, 6} || got["S2"] != [3]float64{0, 4, 4} {
+		t.Errorf("arrivals from S1 %v, from S2 %v; want [0 6 6] and [0 4 4]", got["S1"], got["S2"])
+	}
+	if want := 20*1 + hold(100, 40) + 240.0; res.Totals.PurchasePremiumEUR != 240 || !near(res.Totals.ObjectiveEUR, want, 1e-9) {
+		t.Errorf("premium %v EUR, objective %.6f; want 240 and %.6f", res.Totals.PurchasePremiumEUR, res.Totals.ObjectiveEUR, want)
+	}
+}

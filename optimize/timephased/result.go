@@ -77,7 +77,10 @@ type Totals struct {
 	LostUnits        float64 `json:"lost_units"`
 	LostMarginEUR    float64 `json:"lost_margin_eur"`
 	SafetyPenaltyEUR float64 `json:"safety_penalty_eur"` // soft safety targets
-	ObjectiveEUR     float64 `json:"objective_eur"`
+	// PurchasePremiumEUR is what the purchases cost above each product's
+	// cheapest supplier.
+	PurchasePremiumEUR float64 `json:"purchase_premium_eur"`
+	ObjectiveEUR       float64 `json:"objective_eur"`
 }
 
 // Result is a time-phased plan.
@@ -164,10 +167,13 @@ func (m *model) read(sol *solution) *Result {
 			tot.TransportEUR += l.CostEUR
 			tot.KgCO2e += l.KgCO2e
 			tot.HoldingEUR += v * n.Policy.HoldingRatePerYear * prod.UnitCostEUR * c.path.days / 365
+			if kind == KindPurchase {
+				tot.PurchasePremiumEUR += v * m.premium[[2]int{c.from, pr.k}]
+			}
 		}
 	}
 	tot.CarbonEUR = tot.KgCO2e * m.price / 1000
-	tot.ObjectiveEUR = tot.TransportEUR + tot.CarbonEUR + tot.HoldingEUR + tot.LostMarginEUR + tot.SafetyPenaltyEUR
+	tot.ObjectiveEUR = tot.TransportEUR + tot.CarbonEUR + tot.HoldingEUR + tot.LostMarginEUR + tot.SafetyPenaltyEUR + tot.PurchasePremiumEUR
 	for i := range proj {
 		if p := proj[i]; p.OnHand+p.Arrivals+p.Outbound+p.Demand+p.Lost+p.Safety > 0 || red.pairs[i/h].open > 0 {
 			res.Projected = append(res.Projected, p)
