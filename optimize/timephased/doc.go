@@ -95,9 +95,11 @@
 //
 // Objective, minimised, EUR: Σ x·(mass·(cost_p + carbon price·kgCO2e_p/1000)
 // + holding·unit cost·transit days/365) + Σ I·holding·unit cost·7/365 +
-// Σ L·lost margin + Σ U·SafetyPenaltyShare·lost margin. There is no flat
-// penalty, and no purchase cost: a lost sale is priced at its margin, so
-// serving it is worth the margin less the transport.
+// Σ L·lost margin + Σ U·SafetyPenaltyShare·lost margin + Σ purchases ·
+// premium (the supplier's unit cost − the product's cheapest supplier's;
+// purchasePremiums). There is no flat penalty, and no purchase cost as
+// such: a lost sale is priced at its margin, so serving it is worth the
+// margin less the transport.
 //
 // # Integer week-0 orders (cuts.go, dive.go, round.go, solve.go)
 //

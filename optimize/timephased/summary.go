@@ -20,13 +20,14 @@ type Summary struct {
 	Status         sillage.PlanStatus  `json:"status"` // optimal: week-0 orders within the asked gap; limit otherwise
 	CarbonPrice    float64             `json:"carbon_price"`
 	Weeks          int                 `json:"weeks"`
-	CostEUR        float64             `json:"cost_eur"` // the objective: transport + carbon + holding + penalty
+	CostEUR        float64             `json:"cost_eur"` // the objective: transport + carbon + holding + penalty + supplier premium
 	TransportEUR   float64             `json:"transport_eur"`
 	CarbonEUR      float64             `json:"carbon_eur"`
 	HoldingEUR     float64             `json:"holding_eur"`
 	PenaltyEUR     float64             `json:"penalty_eur"` // lost margin + safety penalty
 	LostMarginEUR  float64             `json:"lost_margin_eur"`
 	SafetyEUR      float64             `json:"safety_penalty_eur"`
+	PremiumEUR     float64             `json:"purchase_premium_eur"` // purchases above the cheapest supplier
 	KgCO2e         float64             `json:"kgco2e"`
 	ShortfallUnits float64             `json:"shortfall_units"` // lost sales over the horizon
 	LPObjectiveEUR float64             `json:"lp_objective_eur"`
@@ -57,7 +58,7 @@ func Summarize(n *sillage.Network, r *Result, opt Options) Summary {
 	t := r.Totals
 	s := Summary{Network: n.Name, Status: sillage.PlanOptimal, CarbonPrice: n.Policy.CarbonPriceEURPerT, Weeks: r.Weeks,
 		CostEUR: t.ObjectiveEUR, TransportEUR: t.TransportEUR, CarbonEUR: t.CarbonEUR, HoldingEUR: t.HoldingEUR,
-		PenaltyEUR: t.LostMarginEUR + t.SafetyPenaltyEUR, LostMarginEUR: t.LostMarginEUR, SafetyEUR: t.SafetyPenaltyEUR,
+		PenaltyEUR: t.LostMarginEUR + t.SafetyPenaltyEUR, LostMarginEUR: t.LostMarginEUR, SafetyEUR: t.SafetyPenaltyEUR, PremiumEUR: t.PurchasePremiumEUR,
 		KgCO2e: t.KgCO2e, ShortfallUnits: t.LostUnits, LPObjectiveEUR: r.LPObjectiveEUR,
 		Lines: nonNil(r.Lines), Bindings: nonNil(r.Bindings), Projected: nonNil(r.Projected), ServeCost: nonNil(r.ServeCost),
 		MIP: r.MIP, Safety: r.Safety, Variables: r.Columns, Constraints: r.Rows,
@@ -119,8 +120,8 @@ func WriteText(w io.Writer, s *Summary, top int) error {
 	}
 	ew := &errWriter{w: w}
 	ew.printf("time-phased plan of %s over %d weeks at %g EUR/tCO2e: %s\n", s.Network, s.Weeks, s.CarbonPrice, s.Status)
-	ew.printf("  cost        %.2f EUR (transport %.2f, carbon %.2f, holding %.2f, lost margin %.2f, safety penalty %.2f)\n",
-		s.CostEUR, s.TransportEUR, s.CarbonEUR, s.HoldingEUR, s.LostMarginEUR, s.SafetyEUR)
+	ew.printf("  cost        %.2f EUR (transport %.2f, carbon %.2f, holding %.2f, lost margin %.2f, safety penalty %.2f, supplier premium %.2f)\n",
+		s.CostEUR, s.TransportEUR, s.CarbonEUR, s.HoldingEUR, s.LostMarginEUR, s.SafetyEUR, s.PremiumEUR)
 	ew.printf("  emissions   %.3f kgCO2e (transport, well-to-wheel)\n", s.KgCO2e)
 	ew.printf("  lost sales  %.2f units over the horizon\n", s.ShortfallUnits)
 	m := s.MIP
