@@ -73,7 +73,7 @@ func TestFootprintJSONTiny(t *testing.T) {
 // outbound legs of the footprints add up to the plan's transport emissions
 // (the LP prices emissions with the same factors).
 func TestFootprintLP(t *testing.T) {
-	code, out, errs := runCLI(t, "plan", "--network", tinyNetwork, "--json")
+	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json")
 	if code != 0 {
 		t.Fatalf("plan: exit %d: %s", code, errs)
 	}

@@ -69,7 +69,7 @@ func TestForecastGenAndEval(t *testing.T) {
 // error and the quantile its safety stock covers; with --service-level
 // that quantile is at the level asked.
 func TestPlanRequirementsServiceLevel(t *testing.T) {
-	code, out, errs := runCLI(t, "plan", "--network", tinyNetwork, "--json", "--requirements", "--service-level", "0.9")
+	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--requirements", "--service-level", "0.9")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -96,7 +96,7 @@ func TestPlanRequirementsServiceLevel(t *testing.T) {
 			t.Errorf("requirement %+v: want a method, a validation RMSE, level 0.9 and quantile = demand + safety", q)
 		}
 	}
-	if code, _, errs := runCLI(t, "plan", "--network", tinyNetwork, "--service-level", "1"); code != 2 || !strings.Contains(errs, "--service-level") {
+	if code, _, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--service-level", "1"); code != 2 || !strings.Contains(errs, "--service-level") {
 		t.Errorf("--service-level 1: exit %d, stderr %q", code, errs)
 	}
 }

@@ -21,7 +21,6 @@ const maxRunClosureLines = 25
 // thickCommands are the subcommand files not thinned yet, each with the
 // reason. Remove an entry once its run closure is a call.
 var thickCommands = map[string]string{
-	"plan.go": "rewritten by the time-phased planning work of this session (issue 11); thin it after that merge",
 }
 
 // TestFileLength checks that no Go file of cmd/sillage exceeds

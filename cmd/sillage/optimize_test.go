@@ -73,7 +73,7 @@ func TestRouteCommand(t *testing.T) {
 
 func TestPlanCommand(t *testing.T) {
 	mps := filepath.Join(t.TempDir(), "tiny.mps")
-	code, out, errs := runCLI(t, "plan", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
+	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -111,7 +111,7 @@ func TestPlanCommand(t *testing.T) {
 		t.Errorf("MPS export: %v", err)
 	}
 
-	code, out, _ = runCLI(t, "plan", "--network", tinyNetwork)
+	code, out, _ = runCLI(t, "plan", "--one-period", "--network", tinyNetwork)
 	if code != 0 || !strings.Contains(out, "optimal") || !strings.Contains(out, "lines:") {
 		t.Errorf("text plan: exit %d\n%s", code, out)
 	}
@@ -139,7 +139,7 @@ func TestPlanCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
 	}
-	code, _, errs = runCLI(t, "plan", "--network", tinyNetwork, "--method", "simplex")
+	code, _, errs = runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--method", "simplex")
 	if code != 2 || !strings.Contains(errs, "unknown method") {
 		t.Errorf("bad method: exit %d, stderr %q", code, errs)
 	}
