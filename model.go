@@ -138,6 +138,10 @@ type Policy struct {
 	StorageKWhPerUnitDay float64 `json:"storage_kwh_per_unit_day" yaml:"storage_kwh_per_unit_day"` // hub energy per unit stored per day
 	StorageDaysPerHub    float64 `json:"storage_days_per_hub" yaml:"storage_days_per_hub"`         // dwell time at each hub a path passes
 	ForecastHorizonWeeks int     `json:"forecast_horizon_weeks" yaml:"forecast_horizon_weeks"`     // weeks to forecast
+	// ReceiptGraceDays is how long after its first receipt a short
+	// delivery waits for the rest before the order closes with the
+	// remainder cancelled and re-planned (days).
+	ReceiptGraceDays float64 `json:"receipt_grace_days" yaml:"receipt_grace_days"`
 }
 
 // Network is a whole supply network: the input of every plan.
@@ -161,6 +165,7 @@ const (
 	DefaultStorageKWhPerUnitDay = 0.01 // lit, climate-controlled warehouse space per small luxury unit
 	DefaultStorageDaysPerHub    = 7
 	DefaultForecastHorizonWeeks = 4
+	DefaultReceiptGraceDays     = 3 // days a short delivery waits for the rest
 )
 
 // ApplyDefaults fills unset policy fields with the documented defaults and
@@ -189,6 +194,9 @@ func (n *Network) ApplyDefaults() {
 	}
 	if p.ForecastHorizonWeeks == 0 {
 		p.ForecastHorizonWeeks = DefaultForecastHorizonWeeks
+	}
+	if p.ReceiptGraceDays == 0 {
+		p.ReceiptGraceDays = DefaultReceiptGraceDays
 	}
 	idx := n.SiteIndex()
 	for i := range n.Lanes {

@@ -235,6 +235,8 @@ var sections = []*sectionSpec{
 				doc: "Dwell time at each hub a routed path passes through."},
 			{name: "forecast_horizon_weeks", kind: kindInteger, unit: "weeks", min: zero, defaultOf: sillage.DefaultForecastHorizonWeeks,
 				doc: "Weeks of demand to forecast."},
+			{name: "receipt_grace_days", kind: kindNumber, unit: "days", min: zero, defaultOf: sillage.DefaultReceiptGraceDays,
+				doc: "How long after its first receipt a short delivery waits for the rest; then the order closes, its remainder cancelled and re-planned once."},
 		},
 	},
 }

@@ -59,10 +59,10 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 	tables := []syncTable{
 		{name: "policies", cols: []string{"carbon_price_eur_per_t", "shortfall_penalty_eur", "safety_stock_days",
 			"review_period_days", "approval_threshold_eur", "holding_rate_per_year", "storage_kwh_per_unit_day",
-			"storage_days_per_hub", "forecast_horizon_weeks"},
+			"storage_days_per_hub", "forecast_horizon_weeks", "receipt_grace_days"},
 			rows: []syncRow{{vals: []any{p.CarbonPriceEURPerT, p.ShortfallPenaltyEUR, p.SafetyStockDays, p.ReviewPeriodDays,
 				p.ApprovalThresholdEUR, p.HoldingRatePerYear, p.StorageKWhPerUnitDay, p.StorageDaysPerHub,
-				int64(p.ForecastHorizonWeeks)}}}},
+				int64(p.ForecastHorizonWeeks), p.ReceiptGraceDays}}}},
 		{name: "sites", keys: []string{"id"},
 			cols: []string{"seq", "name", "kind", "gln", "latitude", "longitude", "country", "capacity_units"}},
 		{name: "products", keys: []string{"sku"},
@@ -366,7 +366,7 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		var p policyRow
 		err := tx.GetContext(ctx, &p, tx.Rebind(`SELECT carbon_price_eur_per_t, shortfall_penalty_eur, safety_stock_days,
 			review_period_days, approval_threshold_eur, holding_rate_per_year, storage_kwh_per_unit_day,
-			storage_days_per_hub, forecast_horizon_weeks FROM policies WHERE network = ?`), name)
+			storage_days_per_hub, forecast_horizon_weeks, receipt_grace_days FROM policies WHERE network = ?`), name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
 		}
@@ -376,7 +376,8 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		n.Policy = sillage.Policy{CarbonPriceEURPerT: p.CarbonPriceEURPerT, ShortfallPenaltyEUR: p.ShortfallPenaltyEUR,
 			SafetyStockDays: p.SafetyStockDays, ReviewPeriodDays: p.ReviewPeriodDays, ApprovalThresholdEUR: p.ApprovalThresholdEUR,
 			HoldingRatePerYear: p.HoldingRatePerYear, StorageKWhPerUnitDay: p.StorageKWhPerUnitDay,
-			StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks)}
+			StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks),
+			ReceiptGraceDays: p.ReceiptGraceDays}
 
 		var sites []siteRow
 		if err := tx.SelectContext(ctx, &sites, tx.Rebind(`SELECT id, name, kind, gln, latitude, longitude, country,
@@ -469,6 +470,7 @@ type policyRow struct {
 	StorageKWhPerUnitDay float64 `db:"storage_kwh_per_unit_day"`
 	StorageDaysPerHub    float64 `db:"storage_days_per_hub"`
 	ForecastHorizonWeeks int64   `db:"forecast_horizon_weeks"`
+	ReceiptGraceDays     float64 `db:"receipt_grace_days"`
 }
 
 // siteRow, productRow and laneRow have the fields of the domain types in
