@@ -389,6 +389,7 @@ type effects struct {
 	positions   map[posKey]*posChange
 	order       []posKey
 	receipts    []Receipt
+	shipments   []Shipment // shipping events that name an order (shipping.go)
 	acks        []CommandAck
 	deadLetters []sillage.DeadLetter
 	seenKeys    []string // message keys applied or rejected in this batch
@@ -580,7 +581,7 @@ func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*pre
 }
 
 // applyItem applies one event to one item; it reports whether the item
-// was placed at a site where it was not.
+// moved: placed at a site where it was not, removed, or shipped.
 func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at string) (bool, error) {
 	key, sku := sillage.ItemKey{GTIN: item.GTIN, Serial: item.Serial}, b.skuOf(item.GTIN)
 	st, known, err := b.tx.Item(key)
@@ -639,7 +640,7 @@ func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at s
 	if moved {
 		b.eff.stats.ItemChanges++
 	}
-	return moved && op == opPlace, nil
+	return moved, nil
 }
 
 func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
@@ -688,13 +689,17 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		}
 		b.pf.PrefetchItems(b.keys)
 	}
+	ship := newShipmentOf(ev)
 	for _, it := range ev.items {
-		placed, err := b.applyItem(it, ev.itemOp, ev, at)
+		moved, err := b.applyItem(it, ev.itemOp, ev, at)
 		if err != nil {
 			return err
 		}
-		if placed {
+		if moved && ev.itemOp == opPlace {
 			add(b.skuOf(it.GTIN), 1)
+		}
+		if moved && ship != nil {
+			ship.add(b.skuOf(it.GTIN), 1)
 		}
 	}
 	for _, q := range ev.qtys {
@@ -724,7 +729,14 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 			if ev.dest != "" {
 				b.classDelta(ev.dest, q.sku, 0, q.units)
 			}
+			if ship != nil {
+				ship.add(q.sku, q.units)
+			}
 		}
+	}
+	if ship != nil && len(ship.Lines) > 0 {
+		ship.Network = b.p.Catalog.Network
+		b.eff.shipments = append(b.eff.shipments, *ship)
 	}
 	if ev.receiving && len(order) > 0 {
 		r := Receipt{Network: b.p.Catalog.Network, Site: ev.loc, EventID: ev.id, EventTime: ev.t, BizTransactions: ev.bizTx}
@@ -833,6 +845,7 @@ func (p *Processor) after(ctx context.Context, eff *effects) {
 			p.log().Warn("receipt trigger failed", "site", r.Site, "event", r.EventID, "err", err)
 		}
 	}
+	p.reportShipments(ctx, eff.shipments)
 	for _, a := range eff.acks {
 		if err := p.Listener.CommandAcked(ctx, a); err != nil {
 			p.log().Warn("ack trigger failed", "command", a.CommandID, "err", err)
