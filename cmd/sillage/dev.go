@@ -453,7 +453,8 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 		comps = append(comps, &component{name: "simulate", args: args})
 	}
 	if cfg.warehouse {
-		args := append(append([]string{"warehouse", "--network", file, "--receipt-delay", devReceiptDelay.String()}, mqttArgs...), logArgs...)
+		args := append(append([]string{"warehouse", "--network", file, "--db", db, "--name", name,
+			"--receipt-delay", devReceiptDelay.String()}, mqttArgs...), logArgs...)
 		if cfg.sitePassword != "" {
 			args = append(args, "--site-password", cfg.sitePassword)
 		}

@@ -16,7 +16,7 @@ func init() {
 	register(&command{
 		name:  "warehouse",
 		short: "simulate the warehouses of a network: ack commands, publish transfer receipts",
-		usage: "warehouse --broker URL --network FILE [--receipt-delay D] [--site-credentials DIR | --site-password FORMAT]",
+		usage: "warehouse --broker URL --network FILE [--db URL [--name NAME]] [--receipt-delay D] [--site-credentials DIR | --site-password FORMAT]",
 		long: `Warehouse plays the warehouse systems of the distribution centres and
 boutiques of a network file until Ctrl-C. It subscribes to
 sillage/v1/sites/{site}/commands of every site and acks each command on
@@ -28,6 +28,14 @@ destination's GLN, one SGTIN per unit (serials derived from the command id,
 so a redelivered command reads the same tags) and the business transaction
 urn:sillage:order:{command id}, which closes the transfer's workflow.
 
+With --db the warehouse ships real stock instead: it picks the EPCs of
+each transfer among the tagged items present at the source in that
+database (network --name, default the file's name), publishes the EPCIS
+shipping event at the source (bizStep shipping, disposition in_transit,
+destination the destination's GLN, the order as business transaction),
+and --receipt-delay later the receipt of the same EPCs at the
+destination. A source with fewer items than ordered ships short.
+
 Under the ACL of sillage mqtt-users each site uses its own credentials:
 --site-credentials DIR (the --out of mqtt-users) connects one client per
 site with the site id as user name and the password of DIR/credentials/SITE
@@ -38,6 +46,8 @@ for example as the demo user "warehouse" (mqtt-users --demo).`,
 			file := fs.String("network", "", "network `FILE` (YAML); required")
 			mf := declareMQTTFlags(fs, "sillage-warehouse")
 			delay := fs.Duration("receipt-delay", iot.DefaultReceiptDelay, "time from a transfer order to its receipt at the destination")
+			db := fs.String("db", "", "pick real EPCs from the items present in the database at `URL`")
+			name := fs.String("name", "", "the network's `NAME` in the database (default the file's name)")
 			sitePassword := declareSitePasswordFlags(fs)
 			logOpts := obs.AddLogFlags(fs)
 			return func(ctx context.Context, e *env) error {
@@ -77,12 +87,23 @@ for example as the demo user "warehouse" (mqtt-users --demo).`,
 					return c, err
 				}
 				w := &iot.Warehouse{Network: n, ClientFor: clientFor, ReceiptDelay: *delay, Log: log}
+				if *db != "" {
+					st, err := openStore(ctx, *db)
+					if err != nil {
+						return err
+					}
+					defer st.Close()
+					if *name != "" {
+						n.Name = *name
+					}
+					w.Items = st
+				}
 				if err := w.Run(ctx); err != nil {
 					return err
 				}
 				st := w.Stats()
-				fmt.Fprintf(e.stdout, "warehouse: %d commands received, %d applied, %d acks, %d receipts, %d malformed\n",
-					st.Deliveries, st.Applied, st.Acks, st.Receipts, st.Rejected)
+				fmt.Fprintf(e.stdout, "warehouse: %d commands received, %d applied, %d acks, %d shipments, %d receipts, %d malformed\n",
+					st.Deliveries, st.Applied, st.Acks, st.Shipments, st.Receipts, st.Rejected)
 				return nil
 			}
 		},
