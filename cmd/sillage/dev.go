@@ -454,7 +454,7 @@ func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
 	}
 	if cfg.warehouse {
 		args := append(append([]string{"warehouse", "--network", file, "--db", db, "--name", name,
-			"--receipt-delay", devReceiptDelay.String()}, mqttArgs...), logArgs...)
+			"--receipt-delay", devReceiptDelay.String(), "--suppliers", "--supplier-lead", devReceiptDelay.String()}, mqttArgs...), logArgs...)
 		if cfg.sitePassword != "" {
 			args = append(args, "--site-password", cfg.sitePassword)
 		}
