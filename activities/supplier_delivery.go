@@ -114,8 +114,8 @@ func supplierSerial(orderID string, line, k int) string {
 // Events returns the EPCIS events of a delivery, all with ids derived from
 // the order id: the commissioning of its EPCs at the supplier, the
 // shipping at the supplier towards the ship-to site (naming the order and
-// the advance shipping notice), both at ShipAt, and the receiving of the
-// same EPCs at the ship-to site transit later.
+// the advance shipping notice) a second later, and the receiving of the
+// same EPCs at the ship-to site transit after the shipping.
 func (d Delivery) Events(n *sillage.Network, transit time.Duration) ([]iot.ObjectEvent, error) {
 	sup, ok := n.Site(d.Supplier)
 	if !ok || sup.GLN == "" {
@@ -129,9 +129,9 @@ func (d Delivery) Events(n *sillage.Network, transit time.Duration) ([]iot.Objec
 	return []iot.ObjectEvent{
 		{ID: deliveryEventID("commission", d.OrderID), Time: d.ShipAt, Action: epcis.ActionAdd, BizStep: "commissioning", Disposition: "active",
 			BizLocation: sup.GLN, ReadPoint: sup.GLN, EPCs: d.EPCs},
-		{ID: deliveryEventID("ship", d.OrderID), Time: d.ShipAt.Add(time.Minute), Action: epcis.ActionObserve, BizStep: "shipping", Disposition: "in_transit",
+		{ID: deliveryEventID("ship", d.OrderID), Time: d.ShipAt.Add(time.Second), Action: epcis.ActionObserve, BizStep: "shipping", Disposition: "in_transit",
 			BizLocation: sup.GLN, ReadPoint: sup.GLN, Destination: dst.GLN, EPCs: d.EPCs, BizTransactions: tx},
-		{ID: deliveryEventID("receive", d.OrderID), Time: d.ShipAt.Add(time.Minute + transit), Action: epcis.ActionObserve, BizStep: "receiving",
+		{ID: deliveryEventID("receive", d.OrderID), Time: d.ShipAt.Add(time.Second + transit), Action: epcis.ActionObserve, BizStep: "receiving",
 			Disposition: "in_progress", BizLocation: dst.GLN, ReadPoint: dst.GLN, EPCs: d.EPCs, BizTransactions: tx},
 	}, nil
 }
