@@ -699,7 +699,7 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 			add(b.skuOf(it.GTIN), 1)
 		}
 		if moved && ship != nil {
-			ship.add(b.skuOf(it.GTIN), 1)
+			ship.addItem(it, b.skuOf(it.GTIN))
 		}
 	}
 	for _, q := range ev.qtys {
@@ -735,8 +735,9 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		}
 	}
 	if ship != nil && len(ship.Lines) > 0 {
-		ship.Network = b.p.Catalog.Network
-		b.eff.shipments = append(b.eff.shipments, *ship)
+		if err := b.recordShipment(ship); err != nil {
+			return err
+		}
 	}
 	if ev.receiving && len(order) > 0 {
 		r := Receipt{Network: b.p.Catalog.Network, Site: ev.loc, EventID: ev.id, EventTime: ev.t, BizTransactions: ev.bizTx}

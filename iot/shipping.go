@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/iot/epc"
 	"github.com/sillage/sillage/iot/epcis"
 )
 
@@ -28,6 +30,8 @@ type Shipment struct {
 	EventTime       time.Time
 	BizTransactions []epcis.BizTransaction
 	Lines           []ReceiptLine // units shipped per product
+
+	items []sillage.ItemKey // the serialised items shipped, for the store
 }
 
 // ShipmentListener is implemented by a Listener that is told about
@@ -56,6 +60,40 @@ func (s *Shipment) add(sku string, units float64) {
 		}
 	}
 	s.Lines = append(s.Lines, ReceiptLine{SKU: sku, Units: units})
+}
+
+// addItem counts one serialised item of sku.
+func (s *Shipment) addItem(it epc.Item, sku string) {
+	s.add(sku, 1)
+	s.items = append(s.items, sillage.ItemKey{GTIN: it.GTIN, Serial: it.Serial})
+}
+
+// recordShipment stores the shipment with the batch when the transaction
+// is a sillage.ShipmentRecorder (the destination and the orders of the
+// units now in transit), and keeps it for the listener.
+func (b *batchState) recordShipment(s *Shipment) error {
+	s.Network = b.p.Catalog.Network
+	if rec, ok := b.tx.(sillage.ShipmentRecorder); ok {
+		r := sillage.ShipmentRecord{EventRef: s.EventID, Source: s.Source, Dest: s.Site, ShippedAt: s.EventTime, Items: s.items}
+		if r.EventRef == "" {
+			first := ""
+			if len(s.items) > 0 {
+				first = s.items[0].String()
+			}
+			r.EventRef = s.Source + "@" + s.EventTime.UTC().Format(time.RFC3339Nano) + "#" + first
+		}
+		for _, bt := range s.BizTransactions {
+			r.OrderRefs = append(r.OrderRefs, bt.ID)
+		}
+		for _, l := range s.Lines {
+			r.Lines = append(r.Lines, sillage.ShipmentLine{SKU: l.SKU, Units: l.Units})
+		}
+		if err := rec.RecordShipment(r); err != nil {
+			return err
+		}
+	}
+	b.eff.shipments = append(b.eff.shipments, *s)
+	return nil
 }
 
 // reportShipments tells the listener about the shipments of a committed

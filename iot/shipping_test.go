@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/store"
@@ -57,6 +58,16 @@ func TestShippingThenReceivingSameEPCs(t *testing.T) {
 			fmt.Sprint(sh.Lines) != fmt.Sprint([]iot.ReceiptLine{{SKU: "BAG-01", Units: 2}}) || sh.BizTransactions[0].ID != order[0].ID {
 			t.Errorf("shipment %+v", sh)
 		}
+		// The store keeps where the units go and under which order.
+		recs, err := f.st.Shipments(f.ctx, "tiny", "to:tiny:20260301T060000:DC-PAR:BTQ-LON")
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantItems := []sillage.ItemKey{{GTIN: gtinBag, Serial: "11"}, {GTIN: gtinBag, Serial: "12"}}
+		if len(recs) != 1 || recs[0].Source != "DC-PAR" || recs[0].Dest != "BTQ-LON" || recs[0].EventRef != "urn:uuid:ship" ||
+			fmt.Sprint(recs[0].Items) != fmt.Sprint(wantItems) || fmt.Sprint(recs[0].Lines) != "[{BAG-01 2}]" || !recs[0].ShippedAt.Equal(at(10)) {
+			t.Errorf("stored shipments %+v", recs)
+		}
 		// The same event again, in another document: counted once.
 		f.process(f.msg("DC-PAR", ship, iot.ObjectEvent{Time: at(11), Action: epcis.ActionObserve, BizLocation: glnDC, EPCs: bags(13)}))
 		f.wantStock("DC-PAR", "BAG-01", 21, 0)
@@ -97,6 +108,9 @@ func TestShippingThenReceivingSameEPCs(t *testing.T) {
 		f.wantStock("DC-PAR", "BAG-01", 20, 0)
 		if len(rec.shipments) != 1 {
 			t.Errorf("shipments %+v, want still one", rec.shipments)
+		}
+		if all, err := f.st.Shipments(f.ctx, "tiny", ""); err != nil || len(all) != 1 {
+			t.Errorf("all stored shipments %+v, %v: want the one with an order", all, err)
 		}
 	})
 }
