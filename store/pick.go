@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -35,4 +36,27 @@ func (s *Store) PresentItems(ctx context.Context, network, site, sku string, lim
 		out = append(out, sillage.ItemKey{GTIN: gtin, Serial: serial})
 	}
 	return out, nil
+}
+
+// UntaggedOnHand returns the units of product sku on hand at site that
+// carry no tag the store knows: the position's on hand (seeded stock,
+// class-level units and tagged items) less the tagged items present
+// there. It folds the item log first, like PresentItems.
+func (s *Store) UntaggedOnHand(ctx context.Context, network, site, sku string) (float64, error) {
+	p, err := s.GetPosition(ctx, network, site, sku)
+	if errors.Is(err, sillage.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := s.CheckpointItems(ctx, network); err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := s.read.GetContext(ctx, &n, s.read.Rebind(`SELECT COUNT(*) FROM iot_items
+		WHERE network = ? AND site = ? AND sku = ? AND status = 'present'`), network, site, sku); err != nil {
+		return 0, fmt.Errorf("tagged items of %s at %s in network %q: %w", sku, site, network, err)
+	}
+	return max(0, p.OnHand-float64(n)), nil
 }

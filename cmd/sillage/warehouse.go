@@ -36,7 +36,8 @@ urn:sillage:order:{command id}, which closes the transfer's workflow.
 
 With --db the warehouse ships real stock instead: it picks the EPCs of
 each transfer among the tagged items present at the source in that
-database (network --name, default the file's name), publishes the EPCIS
+database (network --name, default the file's name), untagged units as a
+quantity when the tags do not fill a line, publishes the EPCIS
 shipping event at the source (bizStep shipping, disposition in_transit,
 destination the destination's GLN, the order as business transaction),
 and --receipt-delay later the receipt of the same EPCs at the
