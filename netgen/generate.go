@@ -99,6 +99,7 @@ func Generate(opts Options) (*sillage.Network, error) {
 		StorageKWhPerUnitDay: 0.01,
 		StorageDaysPerHub:    7,
 		ForecastHorizonWeeks: 4,
+		ReceiptGraceDays:     sillage.DefaultReceiptGraceDays,
 	}
 	return g.n, nil
 }

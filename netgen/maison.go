@@ -402,6 +402,7 @@ func Maison(seed uint64) *sillage.Network {
 		StorageKWhPerUnitDay: 0.01,
 		StorageDaysPerHub:    7,
 		ForecastHorizonWeeks: 4,
+		ReceiptGraceDays:     sillage.DefaultReceiptGraceDays,
 	}
 	return n
 }
