@@ -172,6 +172,10 @@ type Policy struct {
 	ServiceLevel float64 `json:"service_level" yaml:"service_level"`
 	// ServiceLevels overrides ServiceLevel for the product classes listed.
 	ServiceLevels []ClassServiceLevel `json:"service_levels,omitempty" yaml:"service_levels,omitempty"`
+	// ReceiptGraceDays is how long after its first receipt a short
+	// delivery waits for the rest before the order closes with the
+	// remainder cancelled and re-planned (days).
+	ReceiptGraceDays float64 `json:"receipt_grace_days" yaml:"receipt_grace_days"`
 }
 
 // ServiceLevelOf returns the service level of a product class: its entry
@@ -212,6 +216,7 @@ const (
 	DefaultHorizonWeeks         = 13   // weekly buckets of the time-phased plan
 	DefaultServiceLevel         = 0.97 // quantile of demand over lead time + review period
 	MaxHorizonWeeks             = 520  // ten years of weekly buckets
+	DefaultReceiptGraceDays     = 3 // days a short delivery waits for the rest
 )
 
 // ApplyDefaults fills unset policy fields with the documented defaults and
@@ -240,6 +245,9 @@ func (n *Network) ApplyDefaults() {
 	}
 	if p.ForecastHorizonWeeks == 0 {
 		p.ForecastHorizonWeeks = DefaultForecastHorizonWeeks
+	}
+	if p.ReceiptGraceDays == 0 {
+		p.ReceiptGraceDays = DefaultReceiptGraceDays
 	}
 	idx := n.SiteIndex()
 	for i := range n.Lanes {

@@ -399,6 +399,7 @@ type effects struct {
 	positions   map[posKey]*posChange
 	order       []posKey
 	receipts    []Receipt
+	shipments   []Shipment // shipping events that name an order (shipping.go)
 	acks        []CommandAck
 	deadLetters []sillage.DeadLetter
 	seenKeys    []string // message keys applied or rejected in this batch
@@ -705,6 +706,7 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		}
 		b.pf.PrefetchItems(b.keys)
 	}
+	ship := newShipmentOf(ev)
 	for _, it := range ev.items {
 		moved, err := b.applyItem(it, ev.itemOp, ev, at)
 		if err != nil {
@@ -715,6 +717,9 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		}
 		if moved && ev.itemOp == opRemove {
 			b.sold(ev, b.skuOf(it.GTIN), 1)
+		}
+		if moved && ship != nil {
+			ship.addItem(it, b.skuOf(it.GTIN))
 		}
 	}
 	for _, q := range ev.qtys {
@@ -745,6 +750,14 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 			if ev.dest != "" {
 				b.classDelta(ev.dest, q.sku, 0, q.units)
 			}
+			if ship != nil {
+				ship.add(q.sku, q.units)
+			}
+		}
+	}
+	if ship != nil && len(ship.Lines) > 0 {
+		if err := b.recordShipment(ship); err != nil {
+			return err
 		}
 	}
 	if ev.receiving && len(order) > 0 {
@@ -854,6 +867,7 @@ func (p *Processor) after(ctx context.Context, eff *effects) {
 			p.log().Warn("receipt trigger failed", "site", r.Site, "event", r.EventID, "err", err)
 		}
 	}
+	p.reportShipments(ctx, eff.shipments)
 	for _, a := range eff.acks {
 		if err := p.Listener.CommandAcked(ctx, a); err != nil {
 			p.log().Warn("ack trigger failed", "command", a.CommandID, "err", err)

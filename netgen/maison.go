@@ -541,4 +541,5 @@ var maisonPolicy = sillage.Policy{
 	StorageKWhPerUnitDay: 0.01,
 	StorageDaysPerHub:    7,
 	ForecastHorizonWeeks: 4,
+	ReceiptGraceDays:     sillage.DefaultReceiptGraceDays,
 }

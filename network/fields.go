@@ -263,6 +263,8 @@ var sections = []*sectionSpec{
 				doc: "Probability that stock covers the demand over lead time + review period: the forecast's quantile that sizes safety stock in the time-phased plan."},
 			{name: "service_levels", kind: kindRecordList, sub: serviceLevelSpec,
 				doc: "Service levels of product classes that differ from service_level: [{class: watch, level: 0.99}, …]."},
+			{name: "receipt_grace_days", kind: kindNumber, unit: "days", min: zero, defaultOf: sillage.DefaultReceiptGraceDays,
+				doc: "How long after its first receipt a short delivery waits for the rest; then the order closes, its remainder cancelled and re-planned once."},
 		},
 	},
 }

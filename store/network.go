@@ -67,10 +67,10 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 	tables := []syncTable{
 		{name: "policies", cols: []string{"carbon_price_eur_per_t", "shortfall_penalty_eur", "safety_stock_days",
 			"review_period_days", "approval_threshold_eur", "holding_rate_per_year", "storage_kwh_per_unit_day",
-			"storage_days_per_hub", "forecast_horizon_weeks", "horizon_weeks", "service_level", "service_levels_json"},
+			"storage_days_per_hub", "forecast_horizon_weeks", "horizon_weeks", "service_level", "service_levels_json", "receipt_grace_days"},
 			rows: []syncRow{{vals: []any{p.CarbonPriceEURPerT, p.ShortfallPenaltyEUR, p.SafetyStockDays, p.ReviewPeriodDays,
 				p.ApprovalThresholdEUR, p.HoldingRatePerYear, p.StorageKWhPerUnitDay, p.StorageDaysPerHub,
-				int64(p.ForecastHorizonWeeks), int64(p.HorizonWeeks), p.ServiceLevel, levels}}}},
+				int64(p.ForecastHorizonWeeks), int64(p.HorizonWeeks), p.ServiceLevel, levels, p.ReceiptGraceDays}}}},
 		{name: "sites", keys: []string{"id"},
 			cols: []string{"seq", "name", "kind", "gln", "latitude", "longitude", "country", "capacity_units"}},
 		{name: "products", keys: []string{"sku"},
@@ -376,7 +376,7 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		var p policyRow
 		err := tx.GetContext(ctx, &p, tx.Rebind(`SELECT carbon_price_eur_per_t, shortfall_penalty_eur, safety_stock_days,
 			review_period_days, approval_threshold_eur, holding_rate_per_year, storage_kwh_per_unit_day,
-			storage_days_per_hub, forecast_horizon_weeks, horizon_weeks, service_level, service_levels_json FROM policies WHERE network = ?`), name)
+			storage_days_per_hub, forecast_horizon_weeks, horizon_weeks, service_level, service_levels_json, receipt_grace_days FROM policies WHERE network = ?`), name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
 		}
@@ -387,7 +387,7 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 			SafetyStockDays: p.SafetyStockDays, ReviewPeriodDays: p.ReviewPeriodDays, ApprovalThresholdEUR: p.ApprovalThresholdEUR,
 			HoldingRatePerYear: p.HoldingRatePerYear, StorageKWhPerUnitDay: p.StorageKWhPerUnitDay,
 			StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks),
-			HorizonWeeks: int(p.HorizonWeeks), ServiceLevel: p.ServiceLevel}
+			HorizonWeeks: int(p.HorizonWeeks), ServiceLevel: p.ServiceLevel, ReceiptGraceDays: p.ReceiptGraceDays}
 		if p.ServiceLevels != "" {
 			if err := json.Unmarshal([]byte(p.ServiceLevels), &n.Policy.ServiceLevels); err != nil {
 				return fmt.Errorf("%s: policy: service levels: %w", what, err)
@@ -490,6 +490,7 @@ type policyRow struct {
 	HorizonWeeks         int64   `db:"horizon_weeks"`
 	ServiceLevel         float64 `db:"service_level"`
 	ServiceLevels        string  `db:"service_levels_json"`
+	ReceiptGraceDays     float64 `db:"receipt_grace_days"`
 }
 
 // supplyRow has the fields of sillage.Supply in the same order.

@@ -86,9 +86,12 @@ func init() {
     above those of the previous runs (a run counter in DIR/sim-runs);
   - with the simulator, simulated warehouses (see "sillage warehouse"):
     they ack the transfer commands of the TransferWorkflows on
-    sillage/v1/sites/{site}/acks and publish the RFID receipt at the
-    destination 20 s later, so that transfers close (--no-warehouse
-    leaves them out: transfers then wait for acks that never come);
+    sillage/v1/sites/{site}/acks, ship tagged items present at the DC
+    (EPCIS shipping) and publish their RFID receipt at the destination
+    20 s later, so that transfers close; they also ship the purchase
+    orders the simulated supplier confirmed, from the supplier to the
+    ship-to site (--no-warehouse leaves them out: transfers then wait for
+    acks that never come, purchase orders for goods);
   - the nightly plan and monthly report schedules;
   - a first plan of the network, requested from its NetworkPlanner, and a
     report of the current month once it is done.

@@ -62,7 +62,8 @@ func (d *devRun) components() ([]*component, error) {
 		comps = append(comps, &component{name: "simulate", args: args})
 	}
 	if cfg.warehouse {
-		args := append(append([]string{"warehouse", "--network", d.file, "--receipt-delay", devReceiptDelay.String()}, mqttArgs...), logArgs...)
+		args := append(append([]string{"warehouse", "--network", d.file, "--db", d.db, "--name", d.name,
+			"--receipt-delay", devReceiptDelay.String(), "--suppliers", "--supplier-lead", devReceiptDelay.String()}, mqttArgs...), logArgs...)
 		if cfg.sitePassword != "" {
 			args = append(args, "--site-password", cfg.sitePassword)
 		}

@@ -20,8 +20,7 @@ const maxRunClosureLines = 25
 
 // thickCommands are the subcommand files not thinned yet, each with the
 // reason. Remove an entry once its run closure is a call.
-var thickCommands = map[string]string{
-}
+var thickCommands = map[string]string{}
 
 // TestFileLength checks that no Go file of cmd/sillage exceeds
 // maxFileLines lines: a subcommand is its help, its flags and calls into
