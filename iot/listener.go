@@ -50,6 +50,7 @@ type ReorderCrossing struct {
 type Receipt struct {
 	Network         string
 	Site            string
+	ID              string // unique: the event id, else the message key, "/" and the event's index
 	EventID         string // may be empty
 	EventTime       time.Time
 	BizTransactions []epcis.BizTransaction
@@ -70,6 +71,7 @@ type CommandAck struct {
 	Status    sillage.CommandStatus
 	Reason    string
 	At        time.Time
+	Key       string // the message key of the ack
 }
 
 // LogListener is a Listener that logs each call; it is the default when no

@@ -188,6 +188,13 @@ func (s *Store) SaveNetwork(ctx context.Context, name string, n *sillage.Network
 			}
 			changes[i+1].Deleted = int64(len(stale[i]))
 		}
+		// The file's stock replaces the stored stock: the ledger opens
+		// again from it (stockloop.go).
+		for _, c := range changes {
+			if c.Table == "stock_positions" && c.Inserted+c.Updated+c.Deleted > 0 {
+				return openLedger(ctx, tx, name, s.now())
+			}
+		}
 		return nil
 	})
 	if err != nil {
