@@ -195,7 +195,7 @@ func (s *Store) SaveNetwork(ctx context.Context, name string, n *sillage.Network
 				return openLedger(ctx, tx, name, s.now())
 			}
 		}
-		return nil
+		return ensureLedger(ctx, tx, name, s.now())
 	})
 	if err != nil {
 		return nil, err

@@ -116,6 +116,21 @@ func pruneSeen(ctx context.Context, st *store.Store, network string, retention t
 	}
 }
 
+// epcGauge sets the per-EPC reconciliation gauge of a network from the
+// store.
+func epcGauge(ctx context.Context, st *store.Store, m *obs.Metrics, network string, log *slog.Logger) {
+	ds, err := st.EPCDiscrepancies(ctx, network, "")
+	if err != nil {
+		log.Warn("read the EPC discrepancies for the gauge", "err", err)
+		return
+	}
+	counts := map[[2]string]int{}
+	for _, d := range ds {
+		counts[[2]string{d.Site, d.Kind}]++
+	}
+	m.EPCDiscrepancies(network, counts)
+}
+
 func init() {
 	register(&command{
 		name:  "ingest",
@@ -284,6 +299,9 @@ committed and acknowledged first.`,
 						total.Add(s)
 						metrics.IngestBatch(name, s)
 						relay.Wake()
+						if s.Snapshots > 0 && metrics != nil {
+							go epcGauge(ctx, st, metrics, name, log)
+						}
 					},
 					Log: log,
 				}
