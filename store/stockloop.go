@@ -299,6 +299,26 @@ func (s *Store) OutboxCounts(ctx context.Context, network string) (delivered, pe
 	return delivered, pending, nil
 }
 
+// OutboxKinds counts the outbox messages of a network by kind,
+// delivered or not.
+func (s *Store) OutboxKinds(ctx context.Context, network string) (map[string]int64, error) {
+	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT kind, COUNT(*) FROM outbox WHERE network = ? GROUP BY kind`), network)
+	if err != nil {
+		return nil, fmt.Errorf("outbox of network %q: %w", network, err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("outbox of network %q: %w", network, err)
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
 // PruneOutbox deletes the delivered outbox messages of a network created
 // before cutoff.
 func (s *Store) PruneOutbox(ctx context.Context, network string, cutoff time.Time) (int64, error) {
