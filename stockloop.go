@@ -119,9 +119,9 @@ type StockLoopTx interface {
 	// ReplaceEPCDiscrepancies replaces the per-EPC reconciliation of a
 	// site with ds.
 	ReplaceEPCDiscrepancies(site string, ds []EPCDiscrepancy) error
-	// Enqueue writes a message to the outbox; a second one with the same
-	// id is ignored.
-	Enqueue(m OutboxMessage) error
+	// Enqueue writes messages to the outbox, in order; one whose id is
+	// there already is ignored.
+	Enqueue(ms []OutboxMessage) error
 }
 
 // OutboxStore is what the relay needs from the system of record.
@@ -129,8 +129,8 @@ type OutboxStore interface {
 	// DueOutbox returns up to limit undelivered messages of network whose
 	// next attempt is due at now, oldest first.
 	DueOutbox(ctx context.Context, network string, now time.Time, limit int) ([]OutboxMessage, error)
-	// MarkDelivered records the delivery of a message.
-	MarkDelivered(ctx context.Context, network, id string, at time.Time) error
+	// MarkDelivered records the delivery of messages, in one transaction.
+	MarkDelivered(ctx context.Context, network string, ids []string, at time.Time) error
 	// MarkFailed records a failed delivery and when to try again.
 	MarkFailed(ctx context.Context, network, id, reason string, next time.Time) error
 }

@@ -43,13 +43,14 @@ func (b *batchState) enqueueEffects() error {
 			eff.crossings = append(eff.crossings, ReorderCrossing{Network: b.p.Catalog.Network, Position: pc.after, ReorderPoint: rop, At: b.now})
 		}
 	}
+	var ms []sillage.OutboxMessage
 	put := func(kind, id string, v any) error {
 		data, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("outbox %s %s: %w", kind, id, err)
 		}
-		eff.outbox++
-		return b.loop.Enqueue(sillage.OutboxMessage{ID: kind + ":" + id, Kind: kind, Payload: data, CreatedAt: b.now})
+		ms = append(ms, sillage.OutboxMessage{ID: kind + ":" + id, Kind: kind, Payload: data, CreatedAt: b.now})
+		return nil
 	}
 	for _, c := range eff.crossings {
 		if err := put(OutboxReorder, c.ID(), c); err != nil {
@@ -66,7 +67,8 @@ func (b *batchState) enqueueEffects() error {
 			return err
 		}
 	}
-	return nil
+	eff.outbox = len(ms)
+	return b.loop.Enqueue(ms)
 }
 
 // ID identifies a crossing: its position and time.
@@ -168,6 +170,9 @@ func (r *Relay) DeliverDue(ctx context.Context) (int, error) {
 		if err != nil {
 			return delivered, err
 		}
+		// Deliveries are marked per round, in one transaction: a kill
+		// before the mark repeats the round's deliveries (same ids).
+		var done []string
 		for _, m := range ms {
 			if err := r.deliver(ctx, m); err != nil {
 				wait := min(time.Second<<min(m.Attempts, 20), MaxRelayBackoff)
@@ -177,11 +182,12 @@ func (r *Relay) DeliverDue(ctx context.Context) (int, error) {
 				}
 				continue
 			}
-			if err := r.Store.MarkDelivered(ctx, r.Network, m.ID, r.now()); err != nil {
-				return delivered, err
-			}
-			delivered++
+			done = append(done, m.ID)
 		}
+		if err := r.Store.MarkDelivered(ctx, r.Network, done, r.now()); err != nil {
+			return delivered, err
+		}
+		delivered += len(done)
 		if len(ms) < limit || ctx.Err() != nil {
 			return delivered, ctx.Err()
 		}

@@ -224,17 +224,27 @@ func (t *iotTx) ReplaceEPCDiscrepancies(site string, ds []sillage.EPCDiscrepancy
 	return nil
 }
 
-// Enqueue writes a message to the outbox of the transaction's network.
-func (t *iotTx) Enqueue(m sillage.OutboxMessage) error {
+// Enqueue writes messages to the outbox of the transaction's network,
+// numbered after the last one (the batch holds the network's lock).
+func (t *iotTx) Enqueue(ms []sillage.OutboxMessage) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	var seq int64
+	if err := t.tx.GetContext(t.ctx, &seq, t.tx.Rebind(`SELECT COALESCE(MAX(seq), 0) FROM outbox WHERE network = ?`), t.network); err != nil {
+		return fmt.Errorf("outbox of network %q: %w", t.network, err)
+	}
 	st, err := t.stmt(`INSERT INTO outbox (network, id, seq, kind, payload, created_at, attempts, last_error, next_at, delivered_at)
-		VALUES (?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox WHERE network = ?), ?, ?, ?, 0, '', ?, '')
-		ON CONFLICT (network, id) DO NOTHING`)
+		VALUES (?, ?, ?, ?, ?, ?, 0, '', ?, '') ON CONFLICT (network, id) DO NOTHING`)
 	if err != nil {
 		return err
 	}
-	at := formatTime(m.CreatedAt)
-	if _, err := st.ExecContext(t.ctx, t.network, m.ID, t.network, m.Kind, textOnly(string(m.Payload)), at, at); err != nil {
-		return fmt.Errorf("outbox message %s: %w", m.ID, err)
+	for _, m := range ms {
+		seq++
+		at := formatTime(m.CreatedAt)
+		if _, err := st.ExecContext(t.ctx, t.network, m.ID, seq, m.Kind, textOnly(string(m.Payload)), at, at); err != nil {
+			return fmt.Errorf("outbox message %s: %w", m.ID, err)
+		}
 	}
 	return nil
 }
@@ -263,13 +273,23 @@ func (s *Store) DueOutbox(ctx context.Context, network string, now time.Time, li
 	return out, rows.Err()
 }
 
-// MarkDelivered records the delivery of an outbox message.
-func (s *Store) MarkDelivered(ctx context.Context, network, id string, at time.Time) error {
-	return s.withTx(ctx, "outbox message "+id+" delivered", func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE outbox SET delivered_at = ? WHERE network = ? AND id = ? AND delivered_at = ''`),
-			formatTime(at), network, id)
+// MarkDelivered records the delivery of outbox messages, in one
+// transaction.
+func (s *Store) MarkDelivered(ctx context.Context, network string, ids []string, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.withTx(ctx, fmt.Sprintf("%d outbox messages delivered", len(ids)), func(tx *sqlx.Tx) error {
+		st, err := tx.PreparexContext(ctx, tx.Rebind(`UPDATE outbox SET delivered_at = ? WHERE network = ? AND id = ? AND delivered_at = ''`))
 		if err != nil {
-			return fmt.Errorf("mark outbox message %s delivered: %w", id, err)
+			return fmt.Errorf("mark outbox messages delivered: %w", err)
+		}
+		defer st.Close()
+		when := formatTime(at)
+		for _, id := range ids {
+			if _, err := st.ExecContext(ctx, when, network, id); err != nil {
+				return fmt.Errorf("mark outbox message %s delivered: %w", id, err)
+			}
 		}
 		return nil
 	})

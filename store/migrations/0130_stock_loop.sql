@@ -105,6 +105,7 @@ CREATE TABLE outbox (
 );
 
 CREATE INDEX outbox_due ON outbox (network, delivered_at, next_at, seq);
+CREATE INDEX outbox_seq ON outbox (network, seq);
 
 -- Deduplication keys carry the event time they protect (Unix ns; 0 for
 -- keys written before this migration, which are pruned by seen_at).
