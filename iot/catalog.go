@@ -18,6 +18,7 @@ type Catalog struct {
 	skuByGTIN map[string]string
 	gtinBySKU map[string]string
 	sites     map[string]bool
+	suppliers map[string]bool
 	reorder   map[posKey]float64
 }
 
@@ -34,10 +35,14 @@ func NewCatalog(n *sillage.Network) *Catalog {
 		skuByGTIN: make(map[string]string, len(n.Products)),
 		gtinBySKU: make(map[string]string, len(n.Products)),
 		sites:     make(map[string]bool, len(n.Sites)),
+		suppliers: map[string]bool{},
 		reorder:   map[posKey]float64{},
 	}
 	for _, s := range n.Sites {
 		c.sites[s.ID] = true
+		if s.Kind == sillage.KindSupplier {
+			c.suppliers[s.ID] = true
+		}
 		if s.GLN != "" {
 			if _, dup := c.siteByGLN[s.GLN]; !dup {
 				c.siteByGLN[s.GLN] = s.ID
@@ -59,6 +64,11 @@ func NewCatalog(n *sillage.Network) *Catalog {
 	}
 	return c
 }
+
+// Inside reports whether stock at site belongs to the network for the
+// ledger: every site but the suppliers' (store.Store.Ledger draws the same
+// line).
+func (c *Catalog) Inside(site string) bool { return site != "" && !c.suppliers[site] }
 
 // SiteByGLN returns the site whose GLN is gln.
 func (c *Catalog) SiteByGLN(gln string) (string, bool) { s, ok := c.siteByGLN[gln]; return s, ok }

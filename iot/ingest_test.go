@@ -58,6 +58,19 @@ func childIngest() int {
 	n.Name = "tiny"
 	crashAfter, _ := strconv.Atoi(os.Getenv("CHILD_CRASH_AFTER"))
 	batches := 0
+	// With CHILD_RELAY_FILE, an outbox relay delivers to a listener that
+	// appends each call to that file (see fileListener).
+	var relay *iot.Relay
+	if path := os.Getenv("CHILD_RELAY_FILE"); path != "" {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+		if err != nil {
+			log.Error("relay file", "err", err)
+			return 1
+		}
+		defer f.Close()
+		relay = &iot.Relay{Network: "tiny", Store: st, Listener: &fileListener{f: f}, Interval: 50 * time.Millisecond, Log: log}
+		go relay.Run(ctx)
+	}
 	in := &iot.Ingest{
 		Client: iot.ClientConfig{Broker: os.Getenv("CHILD_BROKER"), ClientID: cmp.Or(os.Getenv("CHILD_CLIENT_ID"), "sillage-ingest-test"),
 			CAFile: os.Getenv("CHILD_CA"), Username: os.Getenv("CHILD_USER"), Password: os.Getenv("CHILD_PASSWORD")},
@@ -69,6 +82,9 @@ func childIngest() int {
 		OnBatch: func(s sillage.IngestStats) {
 			batches++
 			fmt.Printf("batch %d messages %d\n", batches, s.Messages)
+			if relay != nil {
+				relay.Wake()
+			}
 			if batches == crashAfter {
 				os.Exit(3)
 			}

@@ -2,6 +2,7 @@ package iot
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/sillage/sillage"
@@ -96,18 +97,13 @@ func (b *batchState) recordShipment(s *Shipment) error {
 	return nil
 }
 
-// reportShipments tells the listener about the shipments of a committed
-// batch when it is a ShipmentListener; a failure is logged.
-func (p *Processor) reportShipments(ctx context.Context, ss []Shipment) {
-	sl, ok := p.Listener.(ShipmentListener)
-	if !ok {
-		return
+// ID identifies a shipment in the outbox: its event id, else its
+// source, destination and event time.
+func (s Shipment) ID() string {
+	if s.EventID != "" {
+		return s.EventID
 	}
-	for _, s := range ss {
-		if err := sl.GoodsShipped(ctx, s); err != nil {
-			p.log().Warn("shipment trigger failed", "site", s.Source, "to", s.Site, "event", s.EventID, "err", err)
-		}
-	}
+	return s.Source + ">" + s.Site + ":" + strconv.FormatInt(s.EventTime.UnixNano(), 10)
 }
 
 // GoodsShipped passes through to the wrapped Listener when it is a

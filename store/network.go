@@ -196,7 +196,17 @@ func (s *Store) SaveNetwork(ctx context.Context, name string, n *sillage.Network
 			}
 			changes[i+1].Deleted = int64(len(stale[i]))
 		}
-		return anchorDemand(ctx, tx, name, s.now(), demandChanged(changes)) // history.go
+		if err := anchorDemand(ctx, tx, name, s.now(), demandChanged(changes)); err != nil { // history.go
+			return err
+		}
+		// The file's stock replaces the stored stock: the ledger opens
+		// again from it (stockloop.go).
+		for _, c := range changes {
+			if c.Table == "stock_positions" && c.Inserted+c.Updated+c.Deleted > 0 {
+				return openLedger(ctx, tx, name, s.now())
+			}
+		}
+		return ensureLedger(ctx, tx, name, s.now())
 	})
 	if err != nil {
 		return nil, err

@@ -15,20 +15,24 @@ import (
 	"github.com/sillage/sillage/workflows"
 )
 
-// pruneSeen deletes the seen message keys older than retention, at once
-// and then every hour, until ctx is done. A redelivery older than the
-// retention would be applied again; item reads stay protected by their
-// event times.
+// pruneSeen deletes the deduplication keys (and stock moves) older than
+// retention, in reception and in event time, and the delivered outbox
+// messages older than it, at once and then every hour, until ctx is done.
+// Pruning raises the deduplication watermark (see iot.PruneSeenCutoff).
 func pruneSeen(ctx context.Context, st *store.Store, network string, retention time.Duration, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := st.PruneSeen(ctx, network, time.Now().Add(-retention))
+		cutoff := iot.PruneSeenCutoff(time.Now(), retention)
+		n, err := st.PruneSeen(ctx, network, cutoff)
+		if err == nil {
+			_, err = st.PruneOutbox(ctx, network, cutoff)
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("prune seen message keys", "err", err)
 		case n > 0:
-			log.Info("pruned seen message keys", "deleted", n, "older_than", retention)
+			log.Info("pruned seen message keys", "deleted", n, "watermark", cutoff)
 		}
 		select {
 		case <-t.C:
@@ -36,6 +40,21 @@ func pruneSeen(ctx context.Context, st *store.Store, network string, retention t
 			return
 		}
 	}
+}
+
+// epcGauge sets the per-EPC reconciliation gauge of a network from the
+// store.
+func epcGauge(ctx context.Context, st *store.Store, m *obs.Metrics, network string, log *slog.Logger) {
+	ds, err := st.EPCDiscrepancies(ctx, network, "")
+	if err != nil {
+		log.Warn("read the EPC discrepancies for the gauge", "err", err)
+		return
+	}
+	counts := map[[2]string]int{}
+	for _, d := range ds {
+		counts[[2]string{d.Site, d.Kind}]++
+	}
+	m.EPCDiscrepancies(network, counts)
 }
 
 func init() {
@@ -64,14 +83,26 @@ compose and scripts/cluster do), while the others go on. Messages it cannot appl
 of another site) go to the dead letters with their reason (see sillage
 deadletters) and to sillage/v1/deadletter.
 
-Positions that fall below their reorder point and goods receipts are
-logged (debounced per position); command acks update the commands, and
-commands without an ack by their deadline are sent again with the same id
-every --resend interval. With --temporal (default $SILLAGE_TEMPORAL) they
-also drive the workflows: a reorder-point crossing triggers the network's
+Positions that fall below their reorder point, goods receipts, shipments
+that name an order and command acks are written to the outbox in the
+transaction that applied them; a relay in this process delivers them,
+retrying until accepted, and marks each delivered (nothing is only
+logged; killed at any point, the relay delivers what is left when the
+ingest runs again). Without --temporal they are logged (crossings
+debounced per position); with --temporal (default $SILLAGE_TEMPORAL) they
+drive the workflows: a reorder-point crossing triggers the network's
 NetworkPlanner (started when needed, with --planner-debounce), a goods
-receipt that names an order signals that order, and an ack signals its
-transfer.
+receipt or shipment that names an order signals that order, and an ack
+signals its transfer, each with an id the workflow deduplicates on.
+Command acks update the commands, and commands without an ack by their
+deadline are sent again with the same id every --resend interval.
+
+Deduplication keys are kept --seen-retention after they were seen and
+after the event time they protect (at least --session-expiry, the
+broker's persistent_client_expiration, so that every redelivery the
+broker can still make finds its key); pruning them raises a watermark,
+and quantity-level events and snapshots older than it are dead-lettered,
+since they could no longer be told from redeliveries.
 
 Every applied event is also kept in the item history, per EPC and per
 container or asset identifier (sillage trace, sillage epcis-serve), for
@@ -95,7 +126,8 @@ committed and acknowledged first.`,
 				debounce:         fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`"),
 				resend:           fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables"),
 				skew:             fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock"),
-				retention:        fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever"),
+				retention:        fs.Duration("seen-retention", iot.DefaultRetention, "forget deduplication keys after this `duration` in reception and event time (pruned hourly); 0 keeps them for ever"),
+				expiry:           fs.Duration("session-expiry", iot.DefaultSessionExpiry, "the broker's persistent_client_expiration: how long it may still redeliver; --seen-retention must be at least this"),
 				noHistory:        fs.Bool("no-item-history", false, "do not keep the item history (sillage trace, epcis-serve): faster ingest of large reads; weekly sales are kept"),
 				historyRetention: fs.Duration("history-retention", sillage.DefaultHistoryRetention, "keep the item history's events for this `duration` after their eventTime (pruned daily); 0 keeps them for ever"),
 				temporalAddr:     fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs"),
@@ -116,6 +148,7 @@ type ingestFlags struct {
 	share                                        *string
 	batch                                        *int
 	batchWait, debounce, resend, skew, retention *time.Duration
+	expiry                                       *time.Duration
 	noHistory                                    *bool
 	historyRetention                             *time.Duration
 	temporalAddr, namespace                      *string
@@ -139,6 +172,9 @@ func (f *ingestFlags) run(ctx context.Context, e *env) error {
 		if *f.mf.clientID == "" {
 			return usageErrorf("--share needs a --client-id of its own for each ingest of the group (its persistent session)")
 		}
+	}
+	if *f.retention > 0 && *f.retention < *f.expiry {
+		return usageErrorf("--seen-retention %s is shorter than --session-expiry %s: keys would be forgotten while the broker can still redeliver their messages", *f.retention, *f.expiry)
 	}
 	if *f.batch <= 0 || *f.batchWait <= 0 {
 		return usageErrorf("--batch and --batch-wait must be positive")
@@ -205,10 +241,12 @@ func (f *ingestFlags) run(ctx context.Context, e *env) error {
 	if *f.historyRetention > 0 {
 		go pruneHistory(ctx, st, name, *f.historyRetention, log) // ingest_history.go
 	}
+	relay := &iot.Relay{Network: name, Store: st, Listener: trig, Log: log.With("component", "relay")}
+	go relay.Run(ctx)
 	var total sillage.IngestStats
 	in := &iot.Ingest{
 		Client:             cfg,
-		Processor:          &iot.Processor{Catalog: cat, Listener: trig, MaxFutureSkew: *f.skew, Log: log, NoHistory: *f.noHistory},
+		Processor:          &iot.Processor{Catalog: cat, MaxFutureSkew: *f.skew, Log: log, NoHistory: *f.noHistory},
 		Store:              st,
 		BatchSize:          *f.batch,
 		BatchWait:          *f.batchWait,
@@ -217,6 +255,10 @@ func (f *ingestFlags) run(ctx context.Context, e *env) error {
 		OnBatch: func(s sillage.IngestStats) {
 			total.Add(s)
 			metrics.IngestBatch(name, s)
+			relay.Wake()
+			if s.Snapshots > 0 && metrics != nil {
+				go epcGauge(ctx, st, metrics, name, log)
+			}
 		},
 		Log: log,
 	}
