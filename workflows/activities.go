@@ -32,13 +32,19 @@ type Activities interface {
 	// Route finds the carbon-priced cheapest path from every source to
 	// every site.
 	Route(ctx context.Context, in StepInput) (RouteResult, error)
-	// Solve solves the replenishment LP, heartbeating while it runs. An
-	// infeasible plan is a non-retryable ErrTypeInfeasible error.
+	// SolveHorizon solves the time-phased plan, heartbeating while it
+	// runs, and stores it with its whole horizon (idempotent by plan id:
+	// a plan already stored is not solved again). An infeasible plan is a
+	// non-retryable ErrTypeInfeasible error.
+	SolveHorizon(ctx context.Context, in StepInput) (SolveResult, error)
+	// Solve solves the one-period LP and stores the plan, for
+	// PlanWorkflows started before the time-phased model.
 	Solve(ctx context.Context, in StepInput) (SolveResult, error)
-	// Footprints computes the footprint of every product at every site.
+	// Footprints computes the footprint of every product at every site
+	// the stored plan delivers to, and stores them.
 	Footprints(ctx context.Context, in StepInput) (FootprintResult, error)
-	// PersistPlan stores the plan, its lines and footprints (idempotent
-	// by plan id) and returns the orders it implies.
+	// PersistPlan stores each order the stored plan implies (its week-0
+	// lines; idempotent by order id) and returns them.
 	PersistPlan(ctx context.Context, in StepInput) (PersistResult, error)
 
 	// Orders, on TaskQueue.

@@ -117,9 +117,30 @@ func (f *fakeActivities) Solve(ctx context.Context, in workflows.StepInput) (wor
 		return workflows.SolveResult{}, f.solveErr
 	}
 	return workflows.SolveResult{
-		Status: sillage.PlanOptimal, CostEUR: 1234.5, KgCO2e: 56.7, Lines: 3, CarbonPriceEURPerT: 100,
+		PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, CostEUR: 1234.5, KgCO2e: 56.7, Lines: 3, CarbonPriceEURPerT: 100},
 		TopLines: []sillage.PlanLine{{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BAG-01", Quantity: 10, CostEUR: 6, KgCO2e: 2}},
 		Binding:  []sillage.Binding{{Constraint: "lane:SUP-FLR>DC-PAR:road", ShadowPrice: 0.1}},
+	}, nil
+}
+
+// SolveHorizon returns a 3-week plan: 5 lines, 2 of them released in
+// week 0, with the projected stock of one distribution centre, a binding
+// lane and two serve costs.
+func (f *fakeActivities) SolveHorizon(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
+	f.record(workflows.ActSolveHorizon)
+	if f.solveErr != nil {
+		return workflows.SolveResult{}, f.solveErr
+	}
+	return workflows.SolveResult{
+		PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, Weeks: 3, CostEUR: 2345.5, TransportEUR: 300, LostMarginEUR: 2000,
+			KgCO2e: 56.7, Lines: 5, OrderLines: 2, CarbonPriceEURPerT: 100,
+			MIP: &sillage.PlanMIP{Status: "optimal", Method: "cbc", Gap: 0.004}},
+		Horizon: &workflows.HorizonDigest{Weeks: 3, ServiceLevel: 0.97,
+			Stock: []workflows.ClassStock{{Site: "DC-PAR", Class: "leather", OnHand: []float64{40, 25, 12}, Arrivals: []float64{0, 0, 10},
+				Outbound: []float64{5, 15, 23}, Safety: []float64{8, 8, 8}}},
+			Binding:    []sillage.HorizonBinding{{Kind: "lane", ID: "SUP-FLR>DC-PAR:air", Week: 1, Value: 1.25, Unit: "EUR/kg"}},
+			ServeCost:  []sillage.ServeCost{{Site: "BTQ-LON", SKU: "BAG-01", Week: 0, EURPerUnit: 1200}, {Site: "BTQ-PAR", SKU: "EDP-01", Week: 2, EURPerUnit: 3.5}},
+			LaterLines: 3},
 	}, nil
 }
 
