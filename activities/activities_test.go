@@ -15,6 +15,7 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -83,11 +84,11 @@ func runPlan(t *testing.T, a *Activities, in workflows.StepInput) workflows.Pers
 	if rt.Paths == 0 {
 		t.Errorf("routes %+v", rt)
 	}
-	sol, err := a.Solve(ctx, in)
+	sol, err := a.SolveHorizon(ctx, in)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sol.Status != sillage.PlanOptimal || sol.Lines == 0 || sol.Variables == 0 || len(sol.TopLines) == 0 {
+	if sol.Status != sillage.PlanOptimal || sol.Lines == 0 || sol.Variables == 0 || len(sol.TopLines) == 0 || sol.Horizon == nil {
 		t.Errorf("solve %+v", sol)
 	}
 	for _, l := range sol.TopLines {
@@ -142,8 +143,7 @@ func TestPlanStepsPersistPlanAndOrders(t *testing.T) {
 		}
 	}
 
-	// The persist step again (a retry after the cache was dropped) finds
-	// the stored plan and stores no second copy of any order.
+	// The persist step again (a retry) finds the stored plan and stores no second copy of any order.
 	if _, err := a.PersistPlan(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -333,7 +333,11 @@ type failingPlanner struct {
 	err error
 }
 
-func (f failingPlanner) Solve(context.Context, *sillage.Network, *float64, func(string)) (*Solved, error) {
+func (f failingPlanner) Solve(context.Context, *sillage.Network, *float64, func(string)) (*optimize.Result, error) {
+	return nil, f.err
+}
+
+func (f failingPlanner) SolveHorizon(context.Context, *timephased.Input) (*timephased.Result, error) {
 	return nil, f.err
 }
 
@@ -346,6 +350,7 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 		retry bool
 	}{
 		{fmt.Errorf("clp: %w", optimize.ErrInfeasible), workflows.ErrTypeInfeasible, false},
+		{fmt.Errorf("model: %w", timephased.ErrInfeasible), workflows.ErrTypeInfeasible, false},
 		{fmt.Errorf("demand: %w", sillage.ErrInvalid), workflows.ErrTypeInvalid, false},
 		{errors.New("connection reset"), "", true},
 	} {
@@ -353,6 +358,9 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 		a.Optimizer = failingPlanner{err: c.err}
 		in := workflows.StepInput{PlanID: "tiny:e", Network: "tiny"}
 		_, err := a.Solve(ctx, in)
+		if _, herr := a.SolveHorizon(ctx, in); fmt.Sprint(herr) != fmt.Sprint(err) {
+			t.Errorf("%v: SolveHorizon gave %v, Solve %v", c.err, herr, err)
+		}
 		var app *temporal.ApplicationError
 		isApp := errors.As(err, &app)
 		if c.retry {
