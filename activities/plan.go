@@ -23,16 +23,16 @@ import (
 // attempt in the store instead of doing it again.
 
 // checkStep rejects a step input without a plan id or network.
-func checkStep(in workflows.StepInput) error {
+func checkStep(in workflows.PlanRef) error {
 	if in.PlanID == "" || in.Network == "" {
 		return temporal.NewNonRetryableApplicationError("plan step needs a plan id and a network", workflows.ErrTypeInvalid, nil)
 	}
 	return nil
 }
 
-// stepNetwork checks the step input and loads its network with the
+// stepNetwork checks the step's plan and loads its network with the
 // current stock.
-func (a *Activities) stepNetwork(ctx context.Context, in workflows.StepInput) (*sillage.Network, error) {
+func (a *Activities) stepNetwork(ctx context.Context, in workflows.PlanRef) (*sillage.Network, error) {
 	if err := checkStep(in); err != nil {
 		return nil, err
 	}
@@ -44,9 +44,9 @@ func (a *Activities) stepNetwork(ctx context.Context, in workflows.StepInput) (*
 }
 
 // carbonPrice is the step's price: the override, or the policy's.
-func carbonPrice(in workflows.StepInput, n *sillage.Network) float64 {
-	if in.CarbonPriceEURPerT != nil {
-		return *in.CarbonPriceEURPerT
+func carbonPrice(override *float64, n *sillage.Network) float64 {
+	if override != nil {
+		return *override
 	}
 	return n.Policy.CarbonPriceEURPerT
 }
@@ -80,14 +80,14 @@ func (a *Activities) heartbeat(ctx context.Context, what string) (stop func()) {
 // SnapshotStock reads the network and its stock positions and summarises
 // them. The solve step reads the stock again when it solves; the plan's
 // lease keeps other plans of the network from changing it meanwhile.
-func (a *Activities) SnapshotStock(ctx context.Context, in workflows.StepInput) (workflows.SnapshotResult, error) {
-	n, err := a.stepNetwork(ctx, in)
+func (a *Activities) SnapshotStock(ctx context.Context, in workflows.SnapshotStockInput) (workflows.SnapshotResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.SnapshotResult{}, err
 	}
 	res := workflows.SnapshotResult{
 		AsOf: a.clock(), Sites: len(n.Sites), Products: len(n.Products), Lanes: len(n.Lanes), Positions: len(n.Stock),
-		ApprovalThresholdEUR: n.Policy.ApprovalThresholdEUR, CarbonPriceEURPerT: carbonPrice(in, n),
+		ApprovalThresholdEUR: n.Policy.ApprovalThresholdEUR, CarbonPriceEURPerT: carbonPrice(in.CarbonPriceEURPerT, n),
 	}
 	for _, p := range n.Stock {
 		res.OnHandUnits += p.OnHand
@@ -98,8 +98,8 @@ func (a *Activities) SnapshotStock(ctx context.Context, in workflows.StepInput) 
 }
 
 // Forecast forecasts the demand of the plan's network.
-func (a *Activities) Forecast(ctx context.Context, in workflows.StepInput) (workflows.ForecastResult, error) {
-	n, err := a.stepNetwork(ctx, in)
+func (a *Activities) Forecast(ctx context.Context, in workflows.ForecastInput) (workflows.ForecastResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.ForecastResult{}, err
 	}
@@ -110,17 +110,17 @@ func (a *Activities) Forecast(ctx context.Context, in workflows.StepInput) (work
 }
 
 // Route routes the plan's network at its carbon price.
-func (a *Activities) Route(ctx context.Context, in workflows.StepInput) (workflows.RouteResult, error) {
-	n, err := a.stepNetwork(ctx, in)
+func (a *Activities) Route(ctx context.Context, in workflows.RouteInput) (workflows.RouteResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.RouteResult{}, err
 	}
-	res, err := a.Optimizer.Route(ctx, n, carbonPrice(in, n))
+	res, err := a.Optimizer.Route(ctx, n, carbonPrice(in.CarbonPriceEURPerT, n))
 	return res, classify(err)
 }
 
 // infeasiblePlan is the error of a plan that no solution meets.
-func infeasiblePlan(in workflows.StepInput) error {
+func infeasiblePlan(in workflows.PlanRef) error {
 	return temporal.NewNonRetryableApplicationError(
 		fmt.Sprintf("plan %s of network %s is infeasible: no plan meets the hard constraints", in.PlanID, in.Network),
 		workflows.ErrTypeInfeasible, nil)
@@ -132,17 +132,17 @@ func infeasiblePlan(in workflows.StepInput) error {
 // attempt) is summarised, not solved again. An infeasible plan is a
 // non-retryable error; a plan stopped by the time limit is the best plan
 // known (status "limit").
-func (a *Activities) Solve(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
-	if err := checkStep(in); err != nil {
+func (a *Activities) Solve(ctx context.Context, in workflows.SolveInput) (workflows.SolveResult, error) {
+	if err := checkStep(in.PlanRef); err != nil {
 		return workflows.SolveResult{}, err
 	}
 	if p, err := a.Store.LoadPlan(ctx, in.PlanID); err == nil {
-		return summarise(p, sillage.PlanFigures{Status: p.Status, CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR,
+		return solveResult(p, sillage.PlanFigures{Status: p.Status, CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR,
 			KgCO2e: p.KgCO2e, ShortfallUnits: p.ShortfallUnits, Lines: len(p.Lines)}), nil
 	} else if !errors.Is(err, sillage.ErrNotFound) {
 		return workflows.SolveResult{}, fmt.Errorf("plan %s: %w", in.PlanID, err)
 	}
-	n, err := a.stepNetwork(ctx, in)
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.SolveResult{}, err
 	}
@@ -159,45 +159,53 @@ func (a *Activities) Solve(ctx context.Context, in workflows.StepInput) (workflo
 		return workflows.SolveResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}
 	if r.Plan.Status == sillage.PlanInfeasible {
-		return workflows.SolveResult{}, infeasiblePlan(in)
+		return workflows.SolveResult{}, infeasiblePlan(in.PlanRef)
 	}
 	plan := r.Plan
 	plan.ID, plan.Network, plan.CreatedAt = in.PlanID, in.Network, at.UTC()
 	if err := a.Store.SavePlan(ctx, &plan); err != nil {
 		return workflows.SolveResult{}, classify(fmt.Errorf("store plan %s: %w", in.PlanID, err))
 	}
-	return summarise(&plan, r.Figures()), nil
+	return solveResult(&plan, r.Figures()), nil
 }
 
-// summarise returns a solve step's result: the figures, the ten lines of
-// highest transport cost (without legs) and the ten binding constraints
-// of largest shadow price of the stored plan p. Notes are cut to ten.
-func summarise(p *sillage.Plan, f sillage.PlanFigures) workflows.SolveResult {
+// solveResult is the one-period Solve's result: the figures (notes cut to
+// ten), the top lines of the stored plan p (see topLines) and its ten
+// binding constraints of largest shadow price.
+func solveResult(p *sillage.Plan, f sillage.PlanFigures) workflows.SolveResult {
 	f.Notes = f.Notes[:min(10, len(f.Notes))]
-	res := workflows.SolveResult{PlanFigures: f}
-	lines := make([]sillage.PlanLine, len(p.Lines))
-	copy(lines, p.Lines)
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].CostEUR > lines[j].CostEUR })
-	for i := range lines[:min(10, len(lines))] {
-		l := lines[i]
-		l.Legs = nil
-		res.TopLines = append(res.TopLines, l)
-	}
+	res := workflows.SolveResult{PlanFigures: f, TopLines: topLines(p)}
 	binding := append([]sillage.Binding(nil), p.Binding...)
 	sort.SliceStable(binding, func(i, j int) bool { return math.Abs(binding[i].ShadowPrice) > math.Abs(binding[j].ShadowPrice) })
 	res.Binding = binding[:min(10, len(binding))]
 	return res
 }
 
+// topLines returns the ten lines of p of highest transport cost, without
+// their legs.
+func topLines(p *sillage.Plan) []sillage.PlanLine {
+	lines := make([]sillage.PlanLine, len(p.Lines))
+	copy(lines, p.Lines)
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].CostEUR > lines[j].CostEUR })
+	var top []sillage.PlanLine
+	for i := range lines[:min(10, len(lines))] {
+		l := lines[i]
+		l.Legs = nil
+		top = append(top, l)
+	}
+	return top
+}
+
 // storedPlan returns the plan the solve step stored. Both solve steps
 // store the plan before they return, so a plan can be missing only in a
 // PlanWorkflow whose Solve ran on a worker from before the steps handed
 // the plan over through the store (in memory): that plan is solved again
-// with the one-period LP it was made with.
-func (a *Activities) storedPlan(ctx context.Context, in workflows.StepInput) (*sillage.Plan, error) {
+// with the one-period LP it was made with (at the policy's carbon price:
+// the later steps' inputs carry no override).
+func (a *Activities) storedPlan(ctx context.Context, in workflows.PlanRef) (*sillage.Plan, error) {
 	p, err := a.Store.LoadPlan(ctx, in.PlanID)
 	if errors.Is(err, sillage.ErrNotFound) {
-		if _, err := a.Solve(ctx, in); err != nil {
+		if _, err := a.Solve(ctx, workflows.SolveInput{PlanRef: in}); err != nil {
 			return nil, err
 		}
 		p, err = a.Store.LoadPlan(ctx, in.PlanID)
@@ -211,12 +219,12 @@ func (a *Activities) storedPlan(ctx context.Context, in workflows.StepInput) (*s
 // Footprints computes the footprint of every product at every site the
 // stored plan delivers to (its lines: for a time-phased plan those
 // released in week 0), stores them with the plan and summarises them.
-func (a *Activities) Footprints(ctx context.Context, in workflows.StepInput) (workflows.FootprintResult, error) {
-	n, err := a.stepNetwork(ctx, in)
+func (a *Activities) Footprints(ctx context.Context, in workflows.FootprintsInput) (workflows.FootprintResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.FootprintResult{}, err
 	}
-	p, err := a.storedPlan(ctx, in)
+	p, err := a.storedPlan(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.FootprintResult{}, err
 	}
@@ -251,12 +259,12 @@ func (a *Activities) Footprints(ctx context.Context, in workflows.StepInput) (wo
 // its week-0 releases with whole quantities (see planOfHorizon), so only
 // they become orders. The orders' stock effects are applied by
 // CreateOrder, in each order's workflow.
-func (a *Activities) PersistPlan(ctx context.Context, in workflows.StepInput) (workflows.PersistResult, error) {
-	n, err := a.stepNetwork(ctx, in)
+func (a *Activities) PersistPlan(ctx context.Context, in workflows.PersistPlanInput) (workflows.PersistResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.PersistResult{}, err
 	}
-	plan, err := a.storedPlan(ctx, in)
+	plan, err := a.storedPlan(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.PersistResult{}, err
 	}

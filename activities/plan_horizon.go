@@ -32,30 +32,27 @@ func HorizonInput(n *sillage.Network, price float64) *timephased.Input {
 // whose horizon is stored already (an earlier attempt) is summarised from
 // the store, not solved again. Infeasible models are non-retryable
 // errors.
-func (a *Activities) SolveHorizon(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
-	if err := checkStep(in); err != nil {
-		return workflows.SolveResult{}, err
-	}
-	n, err := a.stepNetwork(ctx, in)
+func (a *Activities) SolveHorizon(ctx context.Context, in workflows.SolveHorizonInput) (workflows.SolveHorizonResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
-		return workflows.SolveResult{}, err
+		return workflows.SolveHorizonResult{}, err
 	}
 	if h, err := a.Store.LoadPlanHorizon(ctx, in.PlanID); err == nil {
 		p, err := a.Store.LoadPlan(ctx, in.PlanID)
 		if err != nil {
-			return workflows.SolveResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
+			return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 		}
 		return horizonResult(n, p, h, storedFigures(p, h)), nil
 	} else if !errors.Is(err, sillage.ErrNotFound) {
-		return workflows.SolveResult{}, fmt.Errorf("plan %s: %w", in.PlanID, err)
+		return workflows.SolveHorizonResult{}, fmt.Errorf("plan %s: %w", in.PlanID, err)
 	}
 	at := a.clock()
-	price := carbonPrice(in, n)
+	price := carbonPrice(in.CarbonPriceEURPerT, n)
 	stop := a.heartbeat(ctx, "solve")
 	defer stop()
 	r, err := a.Optimizer.SolveHorizon(ctx, HorizonInput(n, price))
 	if err != nil {
-		return workflows.SolveResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}
 	h := r.Horizon()
 	f := r.Figures()
@@ -63,10 +60,10 @@ func (a *Activities) SolveHorizon(ctx context.Context, in workflows.StepInput) (
 	plan := planOfHorizon(n, &h, f)
 	plan.ID, plan.Network, plan.CreatedAt = in.PlanID, in.Network, at.UTC()
 	if err := a.Store.SavePlan(ctx, plan); err != nil {
-		return workflows.SolveResult{}, classify(fmt.Errorf("store plan %s: %w", in.PlanID, err))
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("store plan %s: %w", in.PlanID, err))
 	}
 	if err := a.Store.SavePlanHorizon(ctx, in.PlanID, &h); err != nil {
-		return workflows.SolveResult{}, classify(fmt.Errorf("store horizon of plan %s: %w", in.PlanID, err))
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("store horizon of plan %s: %w", in.PlanID, err))
 	}
 	a.log().InfoContext(ctx, "time-phased plan solved", "plan", in.PlanID, "weeks", h.Weeks, "lines", len(h.Lines),
 		"order_lines", len(plan.Lines), "cost_eur", f.CostEUR, "mip", h.MIP.Status, "gap", h.MIP.Gap)
@@ -140,13 +137,12 @@ func storedFigures(p *sillage.Plan, h *sillage.PlanHorizon) sillage.PlanFigures 
 // digestRows bounds the binding capacities and serve costs of a digest.
 const digestRows = 10
 
-// horizonResult is the solve step's result for a time-phased plan: its
-// figures, the top week-0 lines and the horizon's digest (see digest).
-func horizonResult(n *sillage.Network, p *sillage.Plan, h *sillage.PlanHorizon, f sillage.PlanFigures) workflows.SolveResult {
-	res := summarise(p, f)
-	res.Binding = nil
-	res.Horizon = digest(n, h)
-	return res
+// horizonResult is SolveHorizon's result: the figures (notes cut to
+// ten), the top week-0 lines of the stored plan p and the horizon's
+// digest (see digest).
+func horizonResult(n *sillage.Network, p *sillage.Plan, h *sillage.PlanHorizon, f sillage.PlanFigures) workflows.SolveHorizonResult {
+	f.Notes = f.Notes[:min(10, len(f.Notes))]
+	return workflows.SolveHorizonResult{PlanFigures: f, TopLines: topLines(p), Horizon: digest(n, h)}
 }
 
 // digest summarises a horizon for the workflow's details: the projected

@@ -138,12 +138,12 @@ func TestPlanStepsOnOtherWorkers(t *testing.T) {
 		a.Optimizer = countingOptimizer{solves: &solves}
 		return a
 	}
-	in := workflows.StepInput{PlanID: "tiny:w", Network: "tiny"}
-	first, err := worker().SolveHorizon(ctx, in)
+	in := workflows.PlanRef{PlanID: "tiny:w", Network: "tiny"}
+	first, err := worker().SolveHorizon(ctx, workflows.SolveHorizonInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := worker().SolveHorizon(ctx, in)
+	again, err := worker().SolveHorizon(ctx, workflows.SolveHorizonInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,11 +154,11 @@ func TestPlanStepsOnOtherWorkers(t *testing.T) {
 		math.Abs(again.KgCO2e-first.KgCO2e) > 1e-9 || again.Horizon.LaterLines != first.Horizon.LaterLines {
 		t.Errorf("retry summary %+v, first %+v", again.PlanFigures, first.PlanFigures)
 	}
-	fp, err := worker().Footprints(ctx, in)
+	fp, err := worker().Footprints(ctx, workflows.FootprintsInput{PlanRef: in})
 	if err != nil || fp.Footprints == 0 {
 		t.Fatalf("footprints on another worker: %+v, %v", fp, err)
 	}
-	res, err := worker().PersistPlan(ctx, in)
+	res, err := worker().PersistPlan(ctx, workflows.PersistPlanInput{PlanRef: in})
 	if err != nil || len(res.Orders) == 0 {
 		t.Fatalf("persist on another worker: %+v, %v", res, err)
 	}
@@ -174,9 +174,9 @@ func TestPlanStepsOnOtherWorkers(t *testing.T) {
 func TestOnePeriodPlanSteps(t *testing.T) {
 	st, _ := seeded(t)
 	ctx := context.Background()
-	in := workflows.StepInput{PlanID: "tiny:old", Network: "tiny"}
-	sol, err := newActivities(st).Solve(ctx, in)
-	if err != nil || sol.Weeks != 0 || sol.Horizon != nil || sol.Lines == 0 {
+	in := workflows.PlanRef{PlanID: "tiny:old", Network: "tiny"}
+	sol, err := newActivities(st).Solve(ctx, workflows.SolveInput{PlanRef: in})
+	if err != nil || sol.Weeks != 0 || sol.MIP != nil || sol.Lines == 0 {
 		t.Fatalf("one-period solve %+v, %v", sol.PlanFigures, err)
 	}
 	p, err := st.LoadPlan(ctx, in.PlanID)
@@ -186,12 +186,12 @@ func TestOnePeriodPlanSteps(t *testing.T) {
 	if _, err := st.LoadPlanHorizon(ctx, in.PlanID); err == nil {
 		t.Error("a one-period plan has a stored horizon")
 	}
-	res, err := newActivities(st).PersistPlan(ctx, in)
+	res, err := newActivities(st).PersistPlan(ctx, workflows.PersistPlanInput{PlanRef: in})
 	if err != nil || len(res.Orders) == 0 {
 		t.Fatalf("persist: %+v, %v", res, err)
 	}
-	lost := workflows.StepInput{PlanID: "tiny:lost", Network: "tiny"}
-	res, err = newActivities(st).PersistPlan(ctx, lost)
+	lost := workflows.PlanRef{PlanID: "tiny:lost", Network: "tiny"}
+	res, err = newActivities(st).PersistPlan(ctx, workflows.PersistPlanInput{PlanRef: lost})
 	if err != nil || len(res.Orders) == 0 {
 		t.Fatalf("persist of a plan solved in memory: %+v, %v", res, err)
 	}

@@ -96,22 +96,22 @@ func (f *fakeActivities) statusesOf(id string) []sillage.OrderStatus {
 	return out
 }
 
-func (f *fakeActivities) SnapshotStock(ctx context.Context, in workflows.StepInput) (workflows.SnapshotResult, error) {
+func (f *fakeActivities) SnapshotStock(ctx context.Context, in workflows.SnapshotStockInput) (workflows.SnapshotResult, error) {
 	f.record(workflows.ActSnapshotStock)
 	return workflows.SnapshotResult{Sites: 4, Products: 2, Positions: 4, OnHandUnits: 333, CarbonPriceEURPerT: 100, ApprovalThresholdEUR: 10000}, nil
 }
 
-func (f *fakeActivities) Forecast(ctx context.Context, in workflows.StepInput) (workflows.ForecastResult, error) {
+func (f *fakeActivities) Forecast(ctx context.Context, in workflows.ForecastInput) (workflows.ForecastResult, error) {
 	f.record(workflows.ActForecast)
 	return workflows.ForecastResult{Series: 4, Intermittent: 1, DemandUnits: 120, MeanMASE: 0.8}, nil
 }
 
-func (f *fakeActivities) Route(ctx context.Context, in workflows.StepInput) (workflows.RouteResult, error) {
+func (f *fakeActivities) Route(ctx context.Context, in workflows.RouteInput) (workflows.RouteResult, error) {
 	f.record(workflows.ActRoute)
 	return workflows.RouteResult{Paths: 5}, nil
 }
 
-func (f *fakeActivities) Solve(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
+func (f *fakeActivities) Solve(ctx context.Context, in workflows.SolveInput) (workflows.SolveResult, error) {
 	f.record(workflows.ActSolve)
 	if f.solveErr != nil {
 		return workflows.SolveResult{}, f.solveErr
@@ -126,12 +126,12 @@ func (f *fakeActivities) Solve(ctx context.Context, in workflows.StepInput) (wor
 // SolveHorizon returns a 3-week plan: 5 lines, 2 of them released in
 // week 0, with the projected stock of one distribution centre, a binding
 // lane and two serve costs.
-func (f *fakeActivities) SolveHorizon(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
+func (f *fakeActivities) SolveHorizon(ctx context.Context, in workflows.SolveHorizonInput) (workflows.SolveHorizonResult, error) {
 	f.record(workflows.ActSolveHorizon)
 	if f.solveErr != nil {
-		return workflows.SolveResult{}, f.solveErr
+		return workflows.SolveHorizonResult{}, f.solveErr
 	}
-	return workflows.SolveResult{
+	return workflows.SolveHorizonResult{
 		PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, Weeks: 3, CostEUR: 2345.5, TransportEUR: 300, LostMarginEUR: 2000,
 			KgCO2e: 56.7, Lines: 5, OrderLines: 2, CarbonPriceEURPerT: 100,
 			MIP: &sillage.PlanMIP{Status: "optimal", Method: "cbc", Gap: 0.004}},
@@ -144,12 +144,12 @@ func (f *fakeActivities) SolveHorizon(ctx context.Context, in workflows.StepInpu
 	}, nil
 }
 
-func (f *fakeActivities) Footprints(ctx context.Context, in workflows.StepInput) (workflows.FootprintResult, error) {
+func (f *fakeActivities) Footprints(ctx context.Context, in workflows.FootprintsInput) (workflows.FootprintResult, error) {
 	f.record(workflows.ActFootprints)
 	return workflows.FootprintResult{Footprints: 4, MeanKgCO2e: 20, MaxKgCO2e: 41, MaxSite: "BTQ-LON", MaxSKU: "BAG-01"}, nil
 }
 
-func (f *fakeActivities) PersistPlan(ctx context.Context, in workflows.StepInput) (workflows.PersistResult, error) {
+func (f *fakeActivities) PersistPlan(ctx context.Context, in workflows.PersistPlanInput) (workflows.PersistResult, error) {
 	f.record(workflows.ActPersistPlan)
 	return workflows.PersistResult{PlanID: in.PlanID, Orders: f.orders}, nil
 }
@@ -262,7 +262,7 @@ func (f *fakeActivities) noticeKinds() []workflows.NoticeKind {
 	return out
 }
 
-func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.StepInput) (workflows.PlanLeaseResult, error) {
+func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.AcquirePlanLeaseInput) (workflows.PlanLeaseResult, error) {
 	f.record(workflows.ActAcquirePlanLease)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -278,7 +278,7 @@ func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.Step
 	return workflows.PlanLeaseResult{Acquired: true, Holder: in.PlanID}, nil
 }
 
-func (f *fakeActivities) ReleasePlanLease(ctx context.Context, in workflows.StepInput) error {
+func (f *fakeActivities) ReleasePlanLease(ctx context.Context, in workflows.ReleasePlanLeaseInput) error {
 	f.record(workflows.ActReleasePlanLease)
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -59,49 +59,53 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 	statusCh := workflow.GetSignalChannel(ctx, SignalOrderStatus)
 	p.publish(ctx, PlanStatusPlanning)
 
-	step := StepInput{PlanID: planID, Network: in.Network, CarbonPriceEURPerT: in.Options.CarbonPriceEURPerT}
+	ref, price := PlanRef{PlanID: planID, Network: in.Network}, in.Options.CarbonPriceEURPerT
 	// One plan of a network at a time, from the stock snapshot until its
 	// orders hold their units (histories from before the lease replay
 	// without it).
 	if workflow.GetVersion(ctx, planLeaseChange, workflow.DefaultVersion, 1) == 1 {
-		p.lease = &step
+		p.lease = &ref
 		defer p.releaseLease(ctx)
 		if err := p.acquireLease(ctx); err != nil {
 			return p.fail(ctx, err)
 		}
 	}
 	var err error
-	if p.sum.Snapshot, err = call[SnapshotResult](ctx, stepOptions, ActSnapshotStock, step); err != nil {
+	if p.sum.Snapshot, err = call[SnapshotResult](ctx, stepOptions, ActSnapshotStock, SnapshotStockInput{ref, price}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.sum.CarbonPriceEURPerT = p.sum.Snapshot.CarbonPriceEURPerT
 	p.stage(ctx, StageForecast)
-	if p.sum.Forecast, err = call[ForecastResult](ctx, stepOptions, ActForecast, step); err != nil {
+	if p.sum.Forecast, err = call[ForecastResult](ctx, stepOptions, ActForecast, ForecastInput{ref}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StageRoute)
-	if p.sum.Routes, err = call[RouteResult](ctx, stepOptions, ActRoute, step); err != nil {
+	if p.sum.Routes, err = call[RouteResult](ctx, stepOptions, ActRoute, RouteInput{ref, price}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StageSolve)
 	// The time-phased model (issue 11) solves with SolveHorizon, which
 	// stores the whole horizon; histories from before it replay with the
 	// one-period Solve.
-	solve := ActSolve
 	if workflow.GetVersion(ctx, timePhasedChange, workflow.DefaultVersion, 1) == 1 {
-		solve = ActSolveHorizon
+		s, err := call[SolveHorizonResult](ctx, solveOptions, ActSolveHorizon, SolveHorizonInput{ref, price})
+		if err != nil {
+			return p.fail(ctx, err)
+		}
+		p.sum.PlanFigures, p.sum.TopLines, p.sum.Horizon = s.PlanFigures, s.TopLines, s.Horizon
+	} else {
+		s, err := call[SolveResult](ctx, solveOptions, ActSolve, SolveInput{ref, price})
+		if err != nil {
+			return p.fail(ctx, err)
+		}
+		p.sum.PlanFigures, p.sum.TopLines, p.sum.Binding = s.PlanFigures, s.TopLines, s.Binding
 	}
-	solved, err := call[SolveResult](ctx, solveOptions, solve, step)
-	if err != nil {
-		return p.fail(ctx, err)
-	}
-	p.solved(solved)
 	p.stage(ctx, StageFootprints)
-	if p.sum.Footprints, err = call[FootprintResult](ctx, stepOptions, ActFootprints, step); err != nil {
+	if p.sum.Footprints, err = call[FootprintResult](ctx, stepOptions, ActFootprints, FootprintsInput{ref}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StagePersist)
-	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, step)
+	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, PersistPlanInput{ref})
 	if err != nil {
 		return p.fail(ctx, err)
 	}
@@ -138,9 +142,9 @@ func allReported(orders []OrderSummary, reported []bool) bool {
 type planRun struct {
 	sum    PlanSummary
 	status string
-	// lease is the step input of the plan lease while the plan holds it
-	// or waits for it; nil once released (or for a plan without lease).
-	lease *StepInput
+	// lease is the plan of the lease while the plan holds it or waits
+	// for it; nil once released (or for a plan without lease).
+	lease *PlanRef
 }
 
 // The plan lease: its change id for workflow.GetVersion, and how the
@@ -162,7 +166,7 @@ const (
 func (p *planRun) acquireLease(ctx workflow.Context) error {
 	start, poll := workflow.Now(ctx), leasePollMin
 	for {
-		r, err := call[PlanLeaseResult](ctx, leaseOptions, ActAcquirePlanLease, *p.lease)
+		r, err := call[PlanLeaseResult](ctx, leaseOptions, ActAcquirePlanLease, AcquirePlanLeaseInput{*p.lease})
 		if err != nil {
 			return err
 		}
@@ -195,11 +199,11 @@ func (p *planRun) releaseLease(ctx workflow.Context) {
 	if p.lease == nil {
 		return
 	}
-	step := *p.lease
+	ref := *p.lease
 	p.lease = nil
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	if err := callNoResult(dctx, leaseOptions, ActReleasePlanLease, step); err != nil {
-		workflow.GetLogger(ctx).Warn("plan lease not released; it expires", "plan", step.PlanID, "network", step.Network, "error", err)
+	if err := callNoResult(dctx, leaseOptions, ActReleasePlanLease, ReleasePlanLeaseInput{ref}); err != nil {
+		workflow.GetLogger(ctx).Warn("plan lease not released; it expires", "plan", ref.PlanID, "network", ref.Network, "error", err)
 	}
 }
 
@@ -207,12 +211,6 @@ func (p *planRun) releaseLease(ctx workflow.Context) {
 func (p *planRun) stage(ctx workflow.Context, s PlanStage) {
 	p.sum.Stage = s
 	p.render(ctx)
-}
-
-// solved takes the solve step's figures and digest.
-func (p *planRun) solved(s SolveResult) {
-	p.sum.PlanFigures = s.PlanFigures
-	p.sum.TopLines, p.sum.Binding, p.sum.Horizon = s.TopLines, s.Binding, s.Horizon
 }
 
 // publish sets the plan's status search attributes and details.

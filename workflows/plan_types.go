@@ -9,16 +9,56 @@ import (
 // The inputs and results of the PlanWorkflow and of its steps (package
 // activities implements the steps; their names are the Act* constants).
 
-// StepInput is the input of the plan step activities: the plan, its
-// network and the carbon price override. Every step reads what it needs
-// from the store (the network, and the plan the solve step stored), so a
-// step may run on any worker.
-type StepInput struct {
+// PlanRef names the plan a plan step works on; the input of every plan
+// step embeds it. Every step reads what it needs from the store (the
+// network, and the plan the solve step stored), so a step may run on any
+// worker.
+type PlanRef struct {
 	PlanID  string `json:"plan_id"`
 	Network string `json:"network"`
-	// CarbonPriceEURPerT overrides the policy's carbon price when set.
+}
+
+// AcquirePlanLeaseInput asks for the network's plan lease.
+type AcquirePlanLeaseInput struct{ PlanRef }
+
+// ReleasePlanLeaseInput gives the network's plan lease back.
+type ReleasePlanLeaseInput struct{ PlanRef }
+
+// SnapshotStockInput asks for the summary of the network's stock.
+type SnapshotStockInput struct {
+	PlanRef
+	// CarbonPriceEURPerT overrides the policy's carbon price when set; the
+	// snapshot reports the price the plan uses.
 	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"`
 }
+
+// ForecastInput asks for the network's demand forecast.
+type ForecastInput struct{ PlanRef }
+
+// RouteInput asks for the network's routes at the plan's carbon price.
+type RouteInput struct {
+	PlanRef
+	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"` // overrides the policy's when set
+}
+
+// SolveHorizonInput asks for the network's time-phased plan.
+type SolveHorizonInput struct {
+	PlanRef
+	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"` // overrides the policy's when set
+}
+
+// SolveInput asks for the network's one-period plan (PlanWorkflows from
+// before the time-phased model).
+type SolveInput struct {
+	PlanRef
+	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"` // overrides the policy's when set
+}
+
+// FootprintsInput asks for the footprints of the stored plan.
+type FootprintsInput struct{ PlanRef }
+
+// PersistPlanInput asks for the orders of the stored plan.
+type PersistPlanInput struct{ PlanRef }
 
 // PlanLeaseResult answers AcquirePlanLease.
 type PlanLeaseResult struct {
@@ -57,16 +97,21 @@ type RouteResult struct {
 	Unreachable int `json:"unreachable"` // (source, site) pairs without one
 }
 
-// SolveResult is what a solve step (Solve, SolveHorizon) returns: the
-// plan's figures and a digest for the details. The plan itself (lines,
-// and for a time-phased plan the whole horizon) is in the store.
+// SolveHorizonResult is what SolveHorizon returns: the plan's figures, its
+// top week-0 lines and the horizon's digest for the details. The plan
+// itself (its lines and the whole horizon) is in the store.
+type SolveHorizonResult struct {
+	sillage.PlanFigures
+	TopLines []sillage.PlanLine `json:"top_lines,omitempty"` // week-0 lines largest by cost, legs dropped
+	Horizon  *HorizonDigest     `json:"horizon,omitempty"`
+}
+
+// SolveResult is what the one-period Solve returns: the plan's figures,
+// its top lines and binding constraints. The plan is in the store.
 type SolveResult struct {
 	sillage.PlanFigures
 	TopLines []sillage.PlanLine `json:"top_lines,omitempty"` // largest by cost, legs dropped
-	Binding  []sillage.Binding  `json:"binding,omitempty"`   // one-period plan: largest shadow prices first
-	// Horizon digests a time-phased plan's horizon; nil for a one-period
-	// plan.
-	Horizon *HorizonDigest `json:"horizon,omitempty"`
+	Binding  []sillage.Binding  `json:"binding,omitempty"`   // largest shadow prices first
 }
 
 // HorizonDigest is what a plan's details show of its horizon: the
