@@ -118,8 +118,8 @@ func (f *fakeActivities) Solve(ctx context.Context, in workflows.SolveInput) (wo
 	}
 	return workflows.SolveResult{
 		PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, CostEUR: 1234.5, KgCO2e: 56.7, Lines: 3, CarbonPriceEURPerT: 100},
-		TopLines: []sillage.PlanLine{{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BAG-01", Quantity: 10, CostEUR: 6, KgCO2e: 2}},
-		Binding:  []sillage.Binding{{Constraint: "lane:SUP-FLR>DC-PAR:road", ShadowPrice: 0.1}},
+		TopLines:    []sillage.PlanLine{{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BAG-01", Quantity: 10, CostEUR: 6, KgCO2e: 2}},
+		Binding:     []sillage.Binding{{Constraint: "lane:SUP-FLR>DC-PAR:road", ShadowPrice: 0.1}},
 	}, nil
 }
 

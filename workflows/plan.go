@@ -154,8 +154,8 @@ type planRun struct {
 const (
 	planLeaseChange  = "plan-lease"
 	timePhasedChange = "time-phased-plan"
-	leasePollMin    = 5 * time.Second
-	leasePollMax    = time.Minute
+	leasePollMin     = 5 * time.Second
+	leasePollMax     = time.Minute
 	// LeaseWaitMax is how long a plan waits for the other plans of its
 	// network before it fails.
 	LeaseWaitMax = 12 * time.Hour
