@@ -78,6 +78,11 @@ func (a *Activities) SolveHorizon(ctx context.Context, in workflows.SolveHorizon
 // is the horizon's objective, KgCO2e that of the week-0 lines.
 func planOfHorizon(n *sillage.Network, h *sillage.PlanHorizon, f sillage.PlanFigures) *sillage.Plan {
 	p := &sillage.Plan{Status: f.Status, CarbonPriceEURPerT: f.CarbonPriceEURPerT, CostEUR: f.CostEUR, ShortfallUnits: f.ShortfallUnits}
+	lanes := map[string]sillage.Lane{}
+	for i := len(n.Lanes) - 1; i >= 0; i-- { // the first lane of a key wins
+		ln := n.Lanes[i]
+		lanes[ln.From+">"+ln.To+":"+string(ln.Mode)] = ln
+	}
 	for _, l := range h.Lines {
 		if l.ReleaseWeek != 0 {
 			continue
@@ -91,7 +96,7 @@ func planOfHorizon(n *sillage.Network, h *sillage.PlanHorizon, f sillage.PlanFig
 		}
 		share := q / l.Quantity
 		pl := sillage.PlanLine{Source: l.Source, Site: l.Site, SKU: l.SKU, Quantity: q, CostEUR: l.CostEUR * share, KgCO2e: l.KgCO2e * share,
-			Legs: legsOfPath(n, l.Path)}
+			Legs: legsOfPath(lanes, l.Path)}
 		p.Lines = append(p.Lines, pl)
 		p.KgCO2e += pl.KgCO2e
 	}
@@ -99,20 +104,18 @@ func planOfHorizon(n *sillage.Network, h *sillage.PlanHorizon, f sillage.PlanFig
 }
 
 // legsOfPath returns the legs of a path written FROM>TO:mode,... with the
-// figures of the network's lane for each (the first lane of that origin,
-// destination and mode). A lane the network does not have gives a leg
-// with its names only, which the footprint step reports as unknown.
-func legsOfPath(n *sillage.Network, path string) []sillage.Leg {
+// figures of the lane of each (lanes by FROM>TO:mode: the network's
+// first lane of that origin, destination and mode). A lane the network
+// does not have gives a leg with its names only, which the footprint step
+// reports as unknown.
+func legsOfPath(lanes map[string]sillage.Lane, path string) []sillage.Leg {
 	var legs []sillage.Leg
 	for _, part := range strings.Split(path, ",") {
 		ends, mode, _ := strings.Cut(part, ":")
 		from, to, _ := strings.Cut(ends, ">")
 		leg := sillage.Leg{From: from, To: to, Mode: sillage.Mode(mode)}
-		for _, ln := range n.Lanes {
-			if ln.From == from && ln.To == to && string(ln.Mode) == mode {
-				leg.DistanceKM, leg.CostEURPerKG, leg.TransitDays = ln.DistanceKM, ln.CostEURPerKG, ln.TransitDays
-				break
-			}
+		if ln, ok := lanes[part]; ok {
+			leg.DistanceKM, leg.CostEURPerKG, leg.TransitDays = ln.DistanceKM, ln.CostEURPerKG, ln.TransitDays
 		}
 		legs = append(legs, leg)
 	}
@@ -148,19 +151,22 @@ func horizonResult(n *sillage.Network, p *sillage.Plan, h *sillage.PlanHorizon, 
 // digest summarises a horizon for the workflow's details: the projected
 // inventory of each distribution centre and product class by week
 // (summed over the class's products), the ten binding capacities of
-// largest value and the ten largest serve costs. O(projected + serve
-// costs·log + bindings·log).
+// largest value and the ten largest serve costs. O(sites + products +
+// projected + S log S + B log B) for S serve costs and B bindings.
 func digest(n *sillage.Network, h *sillage.PlanHorizon) *workflows.HorizonDigest {
 	d := &workflows.HorizonDigest{Weeks: h.Weeks, ServiceLevel: h.ServiceLevel}
 	class := make(map[string]string, len(n.Products))
 	for _, p := range n.Products {
 		class[p.SKU] = p.Class
 	}
+	dc := map[string]bool{}
+	for _, s := range n.Sites {
+		dc[s.ID] = s.Kind == sillage.KindDC
+	}
 	type key struct{ site, class string }
 	stock := map[key]*workflows.ClassStock{}
 	for _, ps := range h.Projected {
-		s, ok := n.Site(ps.Site)
-		if !ok || s.Kind != sillage.KindDC || ps.Week < 0 || ps.Week >= h.Weeks {
+		if !dc[ps.Site] || ps.Week < 0 || ps.Week >= h.Weeks {
 			continue
 		}
 		k := key{ps.Site, class[ps.SKU]}

@@ -23,9 +23,9 @@ import (
 // Temporal, the plan itself is in the store: the solve step stores the
 // whole horizon (every planned line with its weeks, the projected
 // inventory, serve costs and binding capacities), and only the lines
-// released in week 0 become orders. Histories from before the time-phased
-// model replay with the one-period LP (workflow.GetVersion). Orders are started as child
-// workflows with deterministic ids (see PurchaseOrderID, TransferOrderID),
+// released in week 0 become orders. Histories from before the
+// time-phased model replay with the one-period LP (workflow.GetVersion).
+// Orders are started as child workflows with deterministic ids (see PurchaseOrderID, TransferOrderID),
 // abandoned when the plan closes so that they live on; the plan waits
 // until every order has reported its first status (or, with
 // PlanOptions.WaitForOrders, until every order workflow has finished).
