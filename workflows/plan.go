@@ -25,10 +25,11 @@ import (
 // inventory, serve costs and binding capacities), and only the lines
 // released in week 0 become orders. Histories from before the
 // time-phased model replay with the one-period LP (workflow.GetVersion).
-// Orders are started as child workflows with deterministic ids (see PurchaseOrderID, TransferOrderID),
-// abandoned when the plan closes so that they live on; the plan waits
-// until every order has reported its first status (or, with
-// PlanOptions.WaitForOrders, until every order workflow has finished).
+// Orders are started as child workflows with deterministic ids (see
+// PurchaseOrderID, TransferOrderID), abandoned when the plan closes so
+// that they live on; the plan waits until every order has reported its
+// first status (or, with PlanOptions.WaitForOrders, until every order
+// workflow has finished).
 //
 // The query "plan" returns the PlanSummary, the details show it as
 // markdown, and the search attributes SillageNetwork, SillageStatus,
