@@ -63,6 +63,22 @@ func TestPlanHorizonRoundTrip(t *testing.T) {
 		if !reflect.DeepEqual(got, h) {
 			t.Errorf("loaded horizon\n%+v\nwant\n%+v", got, h)
 		}
+		// A horizon of more rows than one insert statement takes.
+		big := horizonOf()
+		for i := range 2*insertBatch + 7 {
+			big.Projected = append(big.Projected, sillage.ProjectedStock{Site: "BTQ-PAR", SKU: "EDP-01", Week: i, OnHand: float64(i) / 4, Demand: 1})
+		}
+		if err := s.SavePlanHorizon(ctx, "p1", big); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.LoadPlanHorizon(ctx, "p1"); err != nil {
+			t.Fatal(err)
+		} else if !reflect.DeepEqual(got, big) {
+			t.Errorf("a horizon of %d projected rows came back with %d", len(big.Projected), len(got.Projected))
+		}
+		if err := s.SavePlanHorizon(ctx, "p1", h); err != nil {
+			t.Fatal(err)
+		}
 		// Saving the plan again keeps its horizon.
 		if err := s.SavePlan(ctx, &p); err != nil {
 			t.Fatal(err)
