@@ -12,6 +12,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -20,6 +21,7 @@ import (
 type Records interface {
 	sillage.NetworkStore
 	sillage.PlanStore
+	sillage.PlanHorizonStore
 	sillage.OrderStore
 }
 
@@ -32,23 +34,12 @@ type Optimizer interface {
 	// Route summarises the cheapest paths from every source to every site
 	// at the carbon price (EUR per tCO2e).
 	Route(ctx context.Context, n *sillage.Network, carbonPriceEURPerT float64) (workflows.RouteResult, error)
-	// Solve builds and solves the replenishment LP of n. beat is called
-	// at every stage of the solve (for heartbeats). The plan has no id.
-	Solve(ctx context.Context, n *sillage.Network, carbonPriceEURPerT *float64, beat func(stage string)) (*Solved, error)
-}
-
-// Solved is a solved plan with the size and timing of its LP.
-type Solved struct {
-	Plan         sillage.Plan
-	Variables    int
-	Constraints  int
-	BuildSeconds float64
-	SolveSeconds float64
-	Notes        []string
-	// The objective split into its parts, EUR.
-	TransportEUR, CarbonEUR, HoldingEUR, PenaltyEUR float64
-	Iterations                                      int
-	Method                                          string
+	// SolveHorizon builds and solves the time-phased plan of in (package
+	// optimize/timephased).
+	SolveHorizon(ctx context.Context, in *timephased.Input) (*timephased.Result, error)
+	// Solve builds and solves the one-period LP of n. beat is called at
+	// every stage of the solve (for heartbeats). The plan has no id.
+	Solve(ctx context.Context, n *sillage.Network, carbonPriceEURPerT *float64, beat func(stage string)) (*optimize.Result, error)
 }
 
 // Footprints computes product footprints (package carbon; see
@@ -110,7 +101,6 @@ type Activities struct {
 	// Heartbeat is how often the long plan steps heartbeat; default 5s.
 	Heartbeat time.Duration
 
-	cache    planCache
 	networks networkCache
 	now      func() time.Time // for tests; nil means time.Now
 }
@@ -152,7 +142,8 @@ func classify(err error) error {
 	}
 	typ := ""
 	switch {
-	case errors.Is(err, optimize.ErrInfeasible), errors.Is(err, optimize.ErrUnbounded):
+	case errors.Is(err, optimize.ErrInfeasible), errors.Is(err, optimize.ErrUnbounded),
+		errors.Is(err, timephased.ErrInfeasible), errors.Is(err, timephased.ErrRounding):
 		typ = workflows.ErrTypeInfeasible
 	case errors.Is(err, sillage.ErrInvalid):
 		typ = workflows.ErrTypeInvalid

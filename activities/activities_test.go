@@ -15,6 +15,7 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -63,31 +64,31 @@ func position(t *testing.T, s *store.Store, site, sku string) sillage.Position {
 }
 
 // runPlan runs the plan steps in order, as the PlanWorkflow does.
-func runPlan(t *testing.T, a *Activities, in workflows.StepInput) workflows.PersistResult {
+func runPlan(t *testing.T, a *Activities, in workflows.PlanRef) workflows.PersistResult {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := a.SnapshotStock(ctx, in); err != nil {
+	if _, err := a.SnapshotStock(ctx, workflows.SnapshotStockInput{PlanRef: in}); err != nil {
 		t.Fatal(err)
 	}
-	fc, err := a.Forecast(ctx, in)
+	fc, err := a.Forecast(ctx, workflows.ForecastInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fc.Series != 4 || fc.DemandUnits <= 0 {
 		t.Errorf("forecast %+v, want 4 series with demand", fc)
 	}
-	rt, err := a.Route(ctx, in)
+	rt, err := a.Route(ctx, workflows.RouteInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rt.Paths == 0 {
 		t.Errorf("routes %+v", rt)
 	}
-	sol, err := a.Solve(ctx, in)
+	sol, err := a.SolveHorizon(ctx, workflows.SolveHorizonInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sol.Status != sillage.PlanOptimal || sol.Lines == 0 || sol.Variables == 0 || len(sol.TopLines) == 0 {
+	if sol.Status != sillage.PlanOptimal || sol.Lines == 0 || sol.Variables == 0 || len(sol.TopLines) == 0 || sol.Horizon == nil {
 		t.Errorf("solve %+v", sol)
 	}
 	for _, l := range sol.TopLines {
@@ -95,14 +96,14 @@ func runPlan(t *testing.T, a *Activities, in workflows.StepInput) workflows.Pers
 			t.Errorf("top line %+v carries its legs", l)
 		}
 	}
-	fp, err := a.Footprints(ctx, in)
+	fp, err := a.Footprints(ctx, workflows.FootprintsInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fp.Footprints == 0 || fp.MaxKgCO2e < fp.MeanKgCO2e {
 		t.Errorf("footprints %+v", fp)
 	}
-	res, err := a.PersistPlan(ctx, in)
+	res, err := a.PersistPlan(ctx, workflows.PersistPlanInput{PlanRef: in})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +114,7 @@ func TestPlanStepsPersistPlanAndOrders(t *testing.T) {
 	s, _ := seeded(t)
 	a := newActivities(s)
 	ctx := context.Background()
-	in := workflows.StepInput{PlanID: "tiny:20260301T060000", Network: "tiny"}
+	in := workflows.PlanRef{PlanID: "tiny:20260301T060000", Network: "tiny"}
 	res := runPlan(t, a, in)
 	if len(res.Orders) == 0 {
 		t.Fatal("the tiny plan made no order")
@@ -142,9 +143,8 @@ func TestPlanStepsPersistPlanAndOrders(t *testing.T) {
 		}
 	}
 
-	// The persist step again (a retry after the cache was dropped) finds
-	// the stored plan and stores no second copy of any order.
-	if _, err := a.PersistPlan(ctx, in); err != nil {
+	// The persist step again (a retry) finds the stored plan and stores no second copy of any order.
+	if _, err := a.PersistPlan(ctx, workflows.PersistPlanInput{PlanRef: in}); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := s.ListOrders(ctx, store.OrderFilter{PlanID: in.PlanID})
@@ -333,7 +333,11 @@ type failingPlanner struct {
 	err error
 }
 
-func (f failingPlanner) Solve(context.Context, *sillage.Network, *float64, func(string)) (*Solved, error) {
+func (f failingPlanner) Solve(context.Context, *sillage.Network, *float64, func(string)) (*optimize.Result, error) {
+	return nil, f.err
+}
+
+func (f failingPlanner) SolveHorizon(context.Context, *timephased.Input) (*timephased.Result, error) {
 	return nil, f.err
 }
 
@@ -346,13 +350,17 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 		retry bool
 	}{
 		{fmt.Errorf("clp: %w", optimize.ErrInfeasible), workflows.ErrTypeInfeasible, false},
+		{fmt.Errorf("model: %w", timephased.ErrInfeasible), workflows.ErrTypeInfeasible, false},
 		{fmt.Errorf("demand: %w", sillage.ErrInvalid), workflows.ErrTypeInvalid, false},
 		{errors.New("connection reset"), "", true},
 	} {
 		a := newActivities(s)
 		a.Optimizer = failingPlanner{err: c.err}
-		in := workflows.StepInput{PlanID: "tiny:e", Network: "tiny"}
-		_, err := a.Solve(ctx, in)
+		in := workflows.PlanRef{PlanID: "tiny:e", Network: "tiny"}
+		_, err := a.Solve(ctx, workflows.SolveInput{PlanRef: in})
+		if _, herr := a.SolveHorizon(ctx, workflows.SolveHorizonInput{PlanRef: in}); fmt.Sprint(herr) != fmt.Sprint(err) {
+			t.Errorf("%v: SolveHorizon gave %v, Solve %v", c.err, herr, err)
+		}
 		var app *temporal.ApplicationError
 		isApp := errors.As(err, &app)
 		if c.retry {
@@ -367,7 +375,7 @@ func TestSolveErrorsAreClassified(t *testing.T) {
 	}
 	// An unknown network is NotFound, non-retryable.
 	a := newActivities(s)
-	_, err := a.SnapshotStock(ctx, workflows.StepInput{PlanID: "x:1", Network: "nowhere"})
+	_, err := a.SnapshotStock(ctx, workflows.SnapshotStockInput{PlanRef: workflows.PlanRef{PlanID: "x:1", Network: "nowhere"}})
 	var app *temporal.ApplicationError
 	if !errors.As(err, &app) || app.Type() != workflows.ErrTypeNotFound {
 		t.Errorf("unknown network: %v", err)
@@ -381,7 +389,7 @@ func TestNegativeStockPlannedAsZero(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := newActivities(s)
-	snap, err := a.SnapshotStock(ctx, workflows.StepInput{PlanID: "tiny:neg", Network: "tiny"})
+	snap, err := a.SnapshotStock(ctx, workflows.SnapshotStockInput{PlanRef: workflows.PlanRef{PlanID: "tiny:neg", Network: "tiny"}})
 	if err != nil {
 		t.Fatalf("a negative position failed the snapshot: %v", err)
 	}

@@ -25,12 +25,17 @@
 // # Plan steps
 //
 // The plan steps (snapshot, forecast, route, solve, footprints, persist)
-// pass their work to each other through a small in-process cache keyed by
-// plan id; Temporal carries only their summaries. When a step runs on a
-// worker that does not hold the cache entry (another process, or after a
-// restart), it recomputes what it needs from the store: a plan is always
-// complete and consistent, though a recomputed plan reads the stock as it
-// is at that moment. Solve heartbeats every few seconds while CLP works.
+// hand their work to each other through the store, never through the
+// worker's memory, so each may run on any worker; Temporal carries only
+// their summaries. SolveHorizon solves the time-phased plan
+// (optimize/timephased, input built by HorizonInput) and stores the plan,
+// whose lines are the week-0 releases in whole units, and its whole
+// horizon (sillage.PlanHorizon: every line with its weeks, the projected
+// inventory, serve costs, binding capacities, MIP gap). A retried solve
+// finds the stored horizon and is not solved again. Footprints and
+// PersistPlan read the stored plan: only its week-0 lines become orders.
+// Solve, the one-period LP, serves PlanWorkflows started before the
+// time-phased model. The solve steps heartbeat every few seconds.
 //
 // # Orders, exactly once
 //

@@ -18,7 +18,7 @@ const PlanLeaseTTL = 2 * time.Hour
 // which plan holds it. The lease of a plan whose workflow has ended (it
 // failed before it could give it back) is taken over when Plans is set;
 // otherwise it expires after PlanLeaseTTL.
-func (a *Activities) AcquirePlanLease(ctx context.Context, in workflows.StepInput) (workflows.PlanLeaseResult, error) {
+func (a *Activities) AcquirePlanLease(ctx context.Context, in workflows.AcquirePlanLeaseInput) (workflows.PlanLeaseResult, error) {
 	if in.PlanID == "" || in.Network == "" {
 		return workflows.PlanLeaseResult{}, temporal.NewNonRetryableApplicationError("plan lease needs a plan id and a network", workflows.ErrTypeInvalid, nil)
 	}
@@ -45,7 +45,7 @@ func (a *Activities) AcquirePlanLease(ctx context.Context, in workflows.StepInpu
 }
 
 // ReleasePlanLease gives the network's lease back if the plan holds it.
-func (a *Activities) ReleasePlanLease(ctx context.Context, in workflows.StepInput) error {
+func (a *Activities) ReleasePlanLease(ctx context.Context, in workflows.ReleasePlanLeaseInput) error {
 	released, err := a.Store.ReleasePlanLease(ctx, in.Network, in.PlanID)
 	if err != nil {
 		return classify(err)

@@ -22,7 +22,12 @@ func (f fakePlans) PlanRunning(_ context.Context, planID string) (bool, error) {
 func TestPlanLeaseActivities(t *testing.T) {
 	s, _ := seeded(t)
 	ctx := context.Background()
-	step := func(plan string) workflows.StepInput { return workflows.StepInput{PlanID: plan, Network: "tiny"} }
+	step := func(plan string) workflows.AcquirePlanLeaseInput {
+		return workflows.AcquirePlanLeaseInput{PlanRef: workflows.PlanRef{PlanID: plan, Network: "tiny"}}
+	}
+	release := func(plan string) workflows.ReleasePlanLeaseInput {
+		return workflows.ReleasePlanLeaseInput{PlanRef: workflows.PlanRef{PlanID: plan, Network: "tiny"}}
+	}
 	for i, c := range []struct {
 		plans  fakePlans
 		plan   string
@@ -48,19 +53,19 @@ func TestPlanLeaseActivities(t *testing.T) {
 		}
 	}
 	a := newActivities(s)
-	if err := a.ReleasePlanLease(ctx, step("p1")); err != nil {
+	if err := a.ReleasePlanLease(ctx, release("p1")); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := a.AcquirePlanLease(ctx, step("p3")); r.Acquired {
 		t.Errorf("p1 released p2's lease")
 	}
-	if err := a.ReleasePlanLease(ctx, step("p2")); err != nil {
+	if err := a.ReleasePlanLease(ctx, release("p2")); err != nil {
 		t.Fatal(err)
 	}
 	if r, _ := a.AcquirePlanLease(ctx, step("p3")); !r.Acquired {
 		t.Errorf("p3 did not get the lease p2 gave back: %+v", r)
 	}
-	if _, err := a.AcquirePlanLease(ctx, workflows.StepInput{Network: "tiny"}); err == nil {
+	if _, err := a.AcquirePlanLease(ctx, workflows.AcquirePlanLeaseInput{PlanRef: workflows.PlanRef{Network: "tiny"}}); err == nil {
 		t.Error("a lease request without a plan id was accepted")
 	}
 }

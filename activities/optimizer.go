@@ -8,6 +8,7 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/optimize/forecast"
+	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -17,6 +18,9 @@ type LocalOptimizer struct {
 	// Options are passed to optimize.Plan (time limit, method, factors);
 	// the carbon price and progress are set per call.
 	Options optimize.Options
+	// Horizon are the options of the time-phased plan (MIP gap, CBC time
+	// limit); the zero value takes timephased's defaults.
+	Horizon timephased.Options
 }
 
 var _ Optimizer = LocalOptimizer{}
@@ -89,19 +93,21 @@ func (p LocalOptimizer) Route(ctx context.Context, n *sillage.Network, price flo
 	return res, nil
 }
 
-// Solve runs optimize.Plan.
-func (p LocalOptimizer) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*Solved, error) {
+// Solve runs optimize.Plan, the one-period LP.
+func (p LocalOptimizer) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*optimize.Result, error) {
 	opt := p.Options
 	opt.CarbonPriceEURPerT = price
 	if beat != nil {
 		opt.Progress = func(pr optimize.Progress) { beat(pr.Stage) }
 	}
-	r, err := optimize.Plan(ctx, n, opt)
-	if err != nil {
+	return optimize.Plan(ctx, n, opt)
+}
+
+// SolveHorizon runs timephased.Plan with p.Horizon. It does not watch
+// ctx: the model's own limits (CBC's time limit) bound it.
+func (p LocalOptimizer) SolveHorizon(ctx context.Context, in *timephased.Input) (*timephased.Result, error) {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return &Solved{Plan: r.Plan, Variables: r.Variables, Constraints: r.Constraints,
-		BuildSeconds: r.BuildSeconds, SolveSeconds: r.SolveSeconds, Notes: r.Notes,
-		TransportEUR: r.TransportEUR, CarbonEUR: r.CarbonEUR, HoldingEUR: r.HoldingEUR, PenaltyEUR: r.PenaltyEUR,
-		Iterations: r.Iterations, Method: r.Method}, nil
+	return timephased.Plan(in, p.Horizon)
 }

@@ -16,84 +16,37 @@ import (
 	"github.com/sillage/sillage/workflows"
 )
 
-// planCache passes the work of one plan from step to step within a worker
-// process: the network snapshot, the solved plan and its footprints.
-type planCache struct {
-	mu      sync.Mutex
-	entries map[string]*planEntry
-	order   []string // plan ids, oldest first
-}
+// The plan steps. Each reads what it needs from the store: the network
+// with its current stock, and the plan that the solve step stored. No
+// step keeps anything in the worker's memory for the next, so a step may
+// run on any worker, and a retried step finds the work of an earlier
+// attempt in the store instead of doing it again.
 
-// planEntry is the cached work of one plan. Its fields are filled by the
-// steps in turn; mu serialises steps of the same plan.
-type planEntry struct {
-	mu         sync.Mutex
-	net        *sillage.Network
-	at         time.Time // when the snapshot was read
-	solved     *Solved
-	footprints []sillage.Footprint
-}
-
-// maxCachedPlans bounds the cache: plans of a network run one at a time,
-// so a few entries cover several networks and a restarted step.
-const maxCachedPlans = 16
-
-// entry returns the cache entry of a plan, creating it.
-func (c *planCache) entry(planID string) *planEntry {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if e, ok := c.entries[planID]; ok {
-		return e
-	}
-	if c.entries == nil {
-		c.entries = map[string]*planEntry{}
-	}
-	e := &planEntry{}
-	c.entries[planID] = e
-	c.order = append(c.order, planID)
-	if len(c.order) > maxCachedPlans {
-		delete(c.entries, c.order[0])
-		c.order = c.order[1:]
-	}
-	return e
-}
-
-// drop forgets a plan once it is persisted.
-func (c *planCache) drop(planID string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	delete(c.entries, planID)
-	for i, id := range c.order {
-		if id == planID {
-			c.order = append(c.order[:i], c.order[i+1:]...)
-			break
-		}
-	}
-}
-
-// step returns the locked cache entry of a plan with its network loaded
-// (from the store when this worker has none). Call e.mu.Unlock when done.
-func (a *Activities) step(ctx context.Context, in workflows.StepInput) (*planEntry, error) {
+// checkStep rejects a step input without a plan id or network.
+func checkStep(in workflows.PlanRef) error {
 	if in.PlanID == "" || in.Network == "" {
-		return nil, temporal.NewNonRetryableApplicationError("plan step needs a plan id and a network", workflows.ErrTypeInvalid, nil)
+		return temporal.NewNonRetryableApplicationError("plan step needs a plan id and a network", workflows.ErrTypeInvalid, nil)
 	}
-	e := a.cache.entry(in.PlanID)
-	e.mu.Lock()
-	if e.net == nil {
-		n, err := a.loadNetwork(ctx, in.Network)
-		if err != nil {
-			e.mu.Unlock()
-			return nil, classify(err)
-		}
-		e.net, e.at = n, a.clock()
+	return nil
+}
+
+// stepNetwork checks the step's plan and loads its network with the
+// current stock.
+func (a *Activities) stepNetwork(ctx context.Context, in workflows.PlanRef) (*sillage.Network, error) {
+	if err := checkStep(in); err != nil {
+		return nil, err
 	}
-	return e, nil
+	n, err := a.loadNetwork(ctx, in.Network)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return n, nil
 }
 
 // carbonPrice is the step's price: the override, or the policy's.
-func carbonPrice(in workflows.StepInput, n *sillage.Network) float64 {
-	if in.CarbonPriceEURPerT != nil {
-		return *in.CarbonPriceEURPerT
+func carbonPrice(override *float64, n *sillage.Network) float64 {
+	if override != nil {
+		return *override
 	}
 	return n.Policy.CarbonPriceEURPerT
 }
@@ -124,23 +77,17 @@ func (a *Activities) heartbeat(ctx context.Context, what string) (stop func()) {
 	return func() { once.Do(func() { close(done) }) }
 }
 
-// SnapshotStock reads the network and its stock positions for the plan;
-// the later steps of the plan on this worker use this snapshot.
-func (a *Activities) SnapshotStock(ctx context.Context, in workflows.StepInput) (workflows.SnapshotResult, error) {
-	if in.PlanID == "" || in.Network == "" {
-		return workflows.SnapshotResult{}, temporal.NewNonRetryableApplicationError("plan step needs a plan id and a network", workflows.ErrTypeInvalid, nil)
-	}
-	n, err := a.loadNetwork(ctx, in.Network)
+// SnapshotStock reads the network and its stock positions and summarises
+// them. The solve step reads the stock again when it solves; the plan's
+// lease keeps other plans of the network from changing it meanwhile.
+func (a *Activities) SnapshotStock(ctx context.Context, in workflows.SnapshotStockInput) (workflows.SnapshotResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
-		return workflows.SnapshotResult{}, classify(err)
+		return workflows.SnapshotResult{}, err
 	}
-	e := a.cache.entry(in.PlanID)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.net, e.at, e.solved, e.footprints = n, a.clock(), nil, nil
 	res := workflows.SnapshotResult{
-		AsOf: e.at, Sites: len(n.Sites), Products: len(n.Products), Lanes: len(n.Lanes), Positions: len(n.Stock),
-		ApprovalThresholdEUR: n.Policy.ApprovalThresholdEUR, CarbonPriceEURPerT: carbonPrice(in, n),
+		AsOf: a.clock(), Sites: len(n.Sites), Products: len(n.Products), Lanes: len(n.Lanes), Positions: len(n.Stock),
+		ApprovalThresholdEUR: n.Policy.ApprovalThresholdEUR, CarbonPriceEURPerT: carbonPrice(in.CarbonPriceEURPerT, n),
 	}
 	for _, p := range n.Stock {
 		res.OnHandUnits += p.OnHand
@@ -151,49 +98,55 @@ func (a *Activities) SnapshotStock(ctx context.Context, in workflows.StepInput) 
 }
 
 // Forecast forecasts the demand of the plan's network.
-func (a *Activities) Forecast(ctx context.Context, in workflows.StepInput) (workflows.ForecastResult, error) {
-	e, err := a.step(ctx, in)
+func (a *Activities) Forecast(ctx context.Context, in workflows.ForecastInput) (workflows.ForecastResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.ForecastResult{}, err
 	}
-	defer e.mu.Unlock()
 	stop := a.heartbeat(ctx, "forecast")
 	defer stop()
-	res, err := a.Optimizer.Forecast(ctx, e.net)
+	res, err := a.Optimizer.Forecast(ctx, n)
 	return res, classify(err)
 }
 
 // Route routes the plan's network at its carbon price.
-func (a *Activities) Route(ctx context.Context, in workflows.StepInput) (workflows.RouteResult, error) {
-	e, err := a.step(ctx, in)
+func (a *Activities) Route(ctx context.Context, in workflows.RouteInput) (workflows.RouteResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.RouteResult{}, err
 	}
-	defer e.mu.Unlock()
-	res, err := a.Optimizer.Route(ctx, e.net, carbonPrice(in, e.net))
+	res, err := a.Optimizer.Route(ctx, n, carbonPrice(in.CarbonPriceEURPerT, n))
 	return res, classify(err)
 }
 
-// Solve solves the plan's LP, heartbeating while it runs. An infeasible
-// plan is a non-retryable error; a plan stopped by the time limit is the
-// best plan known (status "limit").
-func (a *Activities) Solve(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
-	e, err := a.step(ctx, in)
+// infeasiblePlan is the error of a plan that no solution meets.
+func infeasiblePlan(in workflows.PlanRef) error {
+	return temporal.NewNonRetryableApplicationError(
+		fmt.Sprintf("plan %s of network %s is infeasible: no plan meets the hard constraints", in.PlanID, in.Network),
+		workflows.ErrTypeInfeasible, nil)
+}
+
+// Solve solves the one-period LP of the plan's network and stores the
+// plan, for PlanWorkflows started before the time-phased model (see
+// SolveHorizon). A plan already stored under the plan id (an earlier
+// attempt) is summarised, not solved again. An infeasible plan is a
+// non-retryable error; a plan stopped by the time limit is the best plan
+// known (status "limit").
+func (a *Activities) Solve(ctx context.Context, in workflows.SolveInput) (workflows.SolveResult, error) {
+	if err := checkStep(in.PlanRef); err != nil {
+		return workflows.SolveResult{}, err
+	}
+	if p, err := a.Store.LoadPlan(ctx, in.PlanID); err == nil {
+		return solveResult(p, sillage.PlanFigures{Status: p.Status, CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR,
+			KgCO2e: p.KgCO2e, ShortfallUnits: p.ShortfallUnits, Lines: len(p.Lines)}), nil
+	} else if !errors.Is(err, sillage.ErrNotFound) {
+		return workflows.SolveResult{}, fmt.Errorf("plan %s: %w", in.PlanID, err)
+	}
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.SolveResult{}, err
 	}
-	defer e.mu.Unlock()
-	if err := a.solve(ctx, e, in); err != nil {
-		return workflows.SolveResult{}, err
-	}
-	return summarise(e.solved), nil
-}
-
-// solve solves the entry's plan unless it is solved.
-func (a *Activities) solve(ctx context.Context, e *planEntry, in workflows.StepInput) error {
-	if e.solved != nil {
-		return nil
-	}
+	at := a.clock()
 	stop := a.heartbeat(ctx, "solve")
 	defer stop()
 	beat := func(stage string) {
@@ -201,126 +154,121 @@ func (a *Activities) solve(ctx context.Context, e *planEntry, in workflows.StepI
 			activity.RecordHeartbeat(ctx, stage)
 		}
 	}
-	s, err := a.Optimizer.Solve(ctx, e.net, in.CarbonPriceEURPerT, beat)
+	r, err := a.Optimizer.Solve(ctx, n, in.CarbonPriceEURPerT, beat)
 	if err != nil {
-		return classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
+		return workflows.SolveResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}
-	if s.Plan.Status == sillage.PlanInfeasible {
-		return temporal.NewNonRetryableApplicationError(
-			fmt.Sprintf("plan %s of network %s is infeasible: no plan meets the hard constraints", in.PlanID, in.Network),
-			workflows.ErrTypeInfeasible, nil)
+	if r.Plan.Status == sillage.PlanInfeasible {
+		return workflows.SolveResult{}, infeasiblePlan(in.PlanRef)
 	}
-	s.Plan.ID, s.Plan.Network = in.PlanID, in.Network
-	s.Plan.CreatedAt = e.at.UTC()
-	e.solved = s
-	return nil
+	plan := r.Plan
+	plan.ID, plan.Network, plan.CreatedAt = in.PlanID, in.Network, at.UTC()
+	if err := a.Store.SavePlan(ctx, &plan); err != nil {
+		return workflows.SolveResult{}, classify(fmt.Errorf("store plan %s: %w", in.PlanID, err))
+	}
+	return solveResult(&plan, r.Figures()), nil
 }
 
-// summarise returns the summary of a solved plan: totals, the ten lines
-// of highest transport cost (without legs) and the ten binding
-// constraints of largest shadow price.
-func summarise(s *Solved) workflows.SolveResult {
-	p := &s.Plan
-	res := workflows.SolveResult{
-		Status: p.Status, CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e,
-		ShortfallUnits: p.ShortfallUnits, Lines: len(p.Lines), Variables: s.Variables, Constraints: s.Constraints,
-		BuildSeconds: s.BuildSeconds, SolveSeconds: s.SolveSeconds,
-		TransportEUR: s.TransportEUR, CarbonEUR: s.CarbonEUR, HoldingEUR: s.HoldingEUR, PenaltyEUR: s.PenaltyEUR,
-		Iterations: s.Iterations, Method: s.Method, Notes: s.Notes[:min(10, len(s.Notes))],
-	}
-	lines := make([]sillage.PlanLine, len(p.Lines))
-	copy(lines, p.Lines)
-	sort.SliceStable(lines, func(i, j int) bool { return lines[i].CostEUR > lines[j].CostEUR })
-	for i := range lines[:min(10, len(lines))] {
-		l := lines[i]
-		l.Legs = nil
-		res.TopLines = append(res.TopLines, l)
-	}
+// solveResult is the one-period Solve's result: the figures (notes cut to
+// ten), the top lines of the stored plan p (see topLines) and its ten
+// binding constraints of largest shadow price.
+func solveResult(p *sillage.Plan, f sillage.PlanFigures) workflows.SolveResult {
+	f.Notes = f.Notes[:min(10, len(f.Notes))]
+	res := workflows.SolveResult{PlanFigures: f, TopLines: topLines(p)}
 	binding := append([]sillage.Binding(nil), p.Binding...)
 	sort.SliceStable(binding, func(i, j int) bool { return math.Abs(binding[i].ShadowPrice) > math.Abs(binding[j].ShadowPrice) })
 	res.Binding = binding[:min(10, len(binding))]
 	return res
 }
 
+// topLines returns the ten lines of p of highest transport cost, without
+// their legs.
+func topLines(p *sillage.Plan) []sillage.PlanLine {
+	lines := make([]sillage.PlanLine, len(p.Lines))
+	copy(lines, p.Lines)
+	sort.SliceStable(lines, func(i, j int) bool { return lines[i].CostEUR > lines[j].CostEUR })
+	var top []sillage.PlanLine
+	for i := range lines[:min(10, len(lines))] {
+		l := lines[i]
+		l.Legs = nil
+		top = append(top, l)
+	}
+	return top
+}
+
+// storedPlan returns the plan the solve step stored. Both solve steps
+// store the plan before they return, so a plan can be missing only in a
+// PlanWorkflow whose Solve ran on a worker from before the steps handed
+// the plan over through the store (in memory): that plan is solved again
+// with the one-period LP it was made with (at the policy's carbon price:
+// the later steps' inputs carry no override).
+func (a *Activities) storedPlan(ctx context.Context, in workflows.PlanRef) (*sillage.Plan, error) {
+	p, err := a.Store.LoadPlan(ctx, in.PlanID)
+	if errors.Is(err, sillage.ErrNotFound) {
+		if _, err := a.Solve(ctx, workflows.SolveInput{PlanRef: in}); err != nil {
+			return nil, err
+		}
+		p, err = a.Store.LoadPlan(ctx, in.PlanID)
+	}
+	if err != nil {
+		return nil, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
+	}
+	return p, nil
+}
+
 // Footprints computes the footprint of every product at every site the
-// plan delivers to.
-func (a *Activities) Footprints(ctx context.Context, in workflows.StepInput) (workflows.FootprintResult, error) {
-	e, err := a.step(ctx, in)
+// stored plan delivers to (its lines: for a time-phased plan those
+// released in week 0), stores them with the plan and summarises them.
+func (a *Activities) Footprints(ctx context.Context, in workflows.FootprintsInput) (workflows.FootprintResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.FootprintResult{}, err
 	}
-	defer e.mu.Unlock()
-	if err := a.footprints(ctx, e, in); err != nil {
+	p, err := a.storedPlan(ctx, in.PlanRef)
+	if err != nil {
 		return workflows.FootprintResult{}, err
 	}
-	res := workflows.FootprintResult{Footprints: len(e.footprints)}
-	for _, f := range e.footprints {
+	fs, err := a.Carbon.Footprints(n, p.Lines)
+	if err != nil {
+		return workflows.FootprintResult{}, classify(fmt.Errorf("footprints of plan %s: %w", in.PlanID, err))
+	}
+	if fs == nil {
+		fs = []sillage.Footprint{}
+	}
+	if err := a.Store.SaveFootprints(ctx, in.PlanID, fs); err != nil {
+		return workflows.FootprintResult{}, classify(fmt.Errorf("store footprints of plan %s: %w", in.PlanID, err))
+	}
+	res := workflows.FootprintResult{Footprints: len(fs)}
+	for _, f := range fs {
 		res.MeanKgCO2e += f.TotalKgCO2e
 		if f.TotalKgCO2e > res.MaxKgCO2e {
 			res.MaxKgCO2e, res.MaxSite, res.MaxSKU = f.TotalKgCO2e, f.Site, f.SKU
 		}
 	}
-	if len(e.footprints) > 0 {
-		res.MeanKgCO2e /= float64(len(e.footprints))
+	if len(fs) > 0 {
+		res.MeanKgCO2e /= float64(len(fs))
 	}
-	for _, l := range e.solved.Plan.Lines {
+	for _, l := range p.Lines {
 		res.TransportKg += l.KgCO2e
 	}
 	return res, nil
 }
 
-// footprints computes the entry's footprints unless they are there. A
-// worker without the solved plan takes it from the store when a previous
-// attempt of the persist step saved it, and solves again otherwise.
-func (a *Activities) footprints(ctx context.Context, e *planEntry, in workflows.StepInput) error {
-	if e.footprints != nil {
-		return nil
-	}
-	if e.solved == nil {
-		p, err := a.Store.LoadPlan(ctx, in.PlanID)
-		switch {
-		case err == nil:
-			e.solved = &Solved{Plan: *p}
-		case errors.Is(err, sillage.ErrNotFound):
-			if err := a.solve(ctx, e, in); err != nil {
-				return err
-			}
-		default:
-			return fmt.Errorf("plan %s: %w", in.PlanID, err)
-		}
-	}
-	fs, err := a.Carbon.Footprints(e.net, e.solved.Plan.Lines)
-	if err != nil {
-		return classify(fmt.Errorf("footprints of plan %s: %w", in.PlanID, err))
-	}
-	if fs == nil {
-		fs = []sillage.Footprint{}
-	}
-	e.footprints = fs
-	return nil
-}
-
-// PersistPlan stores the plan with its lines and footprints (replacing a
-// copy saved by an earlier attempt), then stores each order it implies
-// unless its id is stored already, and returns the orders. The orders'
-// stock effects are applied by CreateOrder, in each order's workflow.
-func (a *Activities) PersistPlan(ctx context.Context, in workflows.StepInput) (workflows.PersistResult, error) {
-	e, err := a.step(ctx, in)
+// PersistPlan stores each order the stored plan implies unless its id is
+// stored already, and returns the orders. A time-phased plan's lines are
+// its week-0 releases with whole quantities (see planOfHorizon), so only
+// they become orders. The orders' stock effects are applied by
+// CreateOrder, in each order's workflow.
+func (a *Activities) PersistPlan(ctx context.Context, in workflows.PersistPlanInput) (workflows.PersistResult, error) {
+	n, err := a.stepNetwork(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.PersistResult{}, err
 	}
-	defer e.mu.Unlock()
-	if err := a.footprints(ctx, e, in); err != nil {
+	plan, err := a.storedPlan(ctx, in.PlanRef)
+	if err != nil {
 		return workflows.PersistResult{}, err
 	}
-	plan := e.solved.Plan
-	if err := a.Store.SavePlan(ctx, &plan); err != nil {
-		return workflows.PersistResult{}, classify(fmt.Errorf("persist plan %s: %w", in.PlanID, err))
-	}
-	if err := a.Store.SaveFootprints(ctx, in.PlanID, e.footprints); err != nil {
-		return workflows.PersistResult{}, classify(fmt.Errorf("persist footprints of plan %s: %w", in.PlanID, err))
-	}
-	orders, err := OrdersFromPlan(e.net, &plan)
+	orders, err := OrdersFromPlan(n, plan)
 	if err != nil {
 		return workflows.PersistResult{}, classify(err)
 	}
@@ -329,11 +277,10 @@ func (a *Activities) PersistPlan(ctx context.Context, in workflows.StepInput) (w
 		if _, err := a.Store.SaveOrder(ctx, o); err != nil {
 			return workflows.PersistResult{}, classify(fmt.Errorf("persist plan %s: %w", in.PlanID, err))
 		}
-		ref := orderRef(in.Network, e.net.Policy.ApprovalThresholdEUR, o)
-		ref.ReceiptGraceDays = e.net.Policy.ReceiptGraceDays
+		ref := orderRef(in.Network, n.Policy.ApprovalThresholdEUR, o)
+		ref.ReceiptGraceDays = n.Policy.ReceiptGraceDays
 		res.Orders = append(res.Orders, ref)
 	}
-	a.cache.drop(in.PlanID)
 	a.log().InfoContext(ctx, "plan persisted", "plan", in.PlanID, "lines", len(plan.Lines), "orders", len(orders),
 		"cost_eur", plan.CostEUR, "kgco2e", plan.KgCO2e)
 	return res, nil

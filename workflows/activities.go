@@ -20,26 +20,32 @@ type Activities interface {
 	// AcquirePlanLease takes the network's plan lease for the plan, or
 	// says which plan holds it: one plan of a network at a time reads the
 	// stock and creates orders.
-	AcquirePlanLease(ctx context.Context, in StepInput) (PlanLeaseResult, error)
+	AcquirePlanLease(ctx context.Context, in AcquirePlanLeaseInput) (PlanLeaseResult, error)
 	// ReleasePlanLease gives the lease back once the plan's orders hold
 	// their units; it changes nothing when the plan does not hold it.
-	ReleasePlanLease(ctx context.Context, in StepInput) error
+	ReleasePlanLease(ctx context.Context, in ReleasePlanLeaseInput) error
 
 	// SnapshotStock reads the network and its stock positions.
-	SnapshotStock(ctx context.Context, in StepInput) (SnapshotResult, error)
+	SnapshotStock(ctx context.Context, in SnapshotStockInput) (SnapshotResult, error)
 	// Forecast forecasts demand over the policy's horizon.
-	Forecast(ctx context.Context, in StepInput) (ForecastResult, error)
+	Forecast(ctx context.Context, in ForecastInput) (ForecastResult, error)
 	// Route finds the carbon-priced cheapest path from every source to
 	// every site.
-	Route(ctx context.Context, in StepInput) (RouteResult, error)
-	// Solve solves the replenishment LP, heartbeating while it runs. An
-	// infeasible plan is a non-retryable ErrTypeInfeasible error.
-	Solve(ctx context.Context, in StepInput) (SolveResult, error)
-	// Footprints computes the footprint of every product at every site.
-	Footprints(ctx context.Context, in StepInput) (FootprintResult, error)
-	// PersistPlan stores the plan, its lines and footprints (idempotent
-	// by plan id) and returns the orders it implies.
-	PersistPlan(ctx context.Context, in StepInput) (PersistResult, error)
+	Route(ctx context.Context, in RouteInput) (RouteResult, error)
+	// SolveHorizon solves the time-phased plan, heartbeating while it
+	// runs, and stores it with its whole horizon (idempotent by plan id:
+	// a plan already stored is not solved again). An infeasible plan is a
+	// non-retryable ErrTypeInfeasible error.
+	SolveHorizon(ctx context.Context, in SolveHorizonInput) (SolveHorizonResult, error)
+	// Solve solves the one-period LP and stores the plan, for
+	// PlanWorkflows started before the time-phased model.
+	Solve(ctx context.Context, in SolveInput) (SolveResult, error)
+	// Footprints computes the footprint of every product at every site
+	// the stored plan delivers to, and stores them.
+	Footprints(ctx context.Context, in FootprintsInput) (FootprintResult, error)
+	// PersistPlan stores each order the stored plan implies (its week-0
+	// lines; idempotent by order id) and returns them.
+	PersistPlan(ctx context.Context, in PersistPlanInput) (PersistResult, error)
 
 	// Orders, on TaskQueue.
 

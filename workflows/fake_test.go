@@ -96,39 +96,60 @@ func (f *fakeActivities) statusesOf(id string) []sillage.OrderStatus {
 	return out
 }
 
-func (f *fakeActivities) SnapshotStock(ctx context.Context, in workflows.StepInput) (workflows.SnapshotResult, error) {
+func (f *fakeActivities) SnapshotStock(ctx context.Context, in workflows.SnapshotStockInput) (workflows.SnapshotResult, error) {
 	f.record(workflows.ActSnapshotStock)
 	return workflows.SnapshotResult{Sites: 4, Products: 2, Positions: 4, OnHandUnits: 333, CarbonPriceEURPerT: 100, ApprovalThresholdEUR: 10000}, nil
 }
 
-func (f *fakeActivities) Forecast(ctx context.Context, in workflows.StepInput) (workflows.ForecastResult, error) {
+func (f *fakeActivities) Forecast(ctx context.Context, in workflows.ForecastInput) (workflows.ForecastResult, error) {
 	f.record(workflows.ActForecast)
 	return workflows.ForecastResult{Series: 4, Intermittent: 1, DemandUnits: 120, MeanMASE: 0.8}, nil
 }
 
-func (f *fakeActivities) Route(ctx context.Context, in workflows.StepInput) (workflows.RouteResult, error) {
+func (f *fakeActivities) Route(ctx context.Context, in workflows.RouteInput) (workflows.RouteResult, error) {
 	f.record(workflows.ActRoute)
 	return workflows.RouteResult{Paths: 5}, nil
 }
 
-func (f *fakeActivities) Solve(ctx context.Context, in workflows.StepInput) (workflows.SolveResult, error) {
+func (f *fakeActivities) Solve(ctx context.Context, in workflows.SolveInput) (workflows.SolveResult, error) {
 	f.record(workflows.ActSolve)
 	if f.solveErr != nil {
 		return workflows.SolveResult{}, f.solveErr
 	}
 	return workflows.SolveResult{
-		Status: sillage.PlanOptimal, CostEUR: 1234.5, KgCO2e: 56.7, Lines: 3, CarbonPriceEURPerT: 100,
-		TopLines: []sillage.PlanLine{{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BAG-01", Quantity: 10, CostEUR: 6, KgCO2e: 2}},
-		Binding:  []sillage.Binding{{Constraint: "lane:SUP-FLR>DC-PAR:road", ShadowPrice: 0.1}},
+		PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, CostEUR: 1234.5, KgCO2e: 56.7, Lines: 3, CarbonPriceEURPerT: 100},
+		TopLines:    []sillage.PlanLine{{Source: "SUP-FLR", Site: "DC-PAR", SKU: "BAG-01", Quantity: 10, CostEUR: 6, KgCO2e: 2}},
+		Binding:     []sillage.Binding{{Constraint: "lane:SUP-FLR>DC-PAR:road", ShadowPrice: 0.1}},
 	}, nil
 }
 
-func (f *fakeActivities) Footprints(ctx context.Context, in workflows.StepInput) (workflows.FootprintResult, error) {
+// SolveHorizon returns a 3-week plan: 5 lines, 2 of them released in
+// week 0, with the projected stock of one distribution centre, a binding
+// lane and two serve costs.
+func (f *fakeActivities) SolveHorizon(ctx context.Context, in workflows.SolveHorizonInput) (workflows.SolveHorizonResult, error) {
+	f.record(workflows.ActSolveHorizon)
+	if f.solveErr != nil {
+		return workflows.SolveHorizonResult{}, f.solveErr
+	}
+	return workflows.SolveHorizonResult{
+		PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, Weeks: 3, CostEUR: 2345.5, TransportEUR: 300, LostMarginEUR: 2000,
+			KgCO2e: 56.7, Lines: 5, OrderLines: 2, CarbonPriceEURPerT: 100,
+			MIP: &sillage.PlanMIP{Status: "optimal", Method: "cbc", Gap: 0.004}},
+		Horizon: &workflows.HorizonDigest{Weeks: 3, ServiceLevel: 0.97,
+			Stock: []workflows.ClassStock{{Site: "DC-PAR", Class: "leather", OnHand: []float64{40, 25, 12}, Arrivals: []float64{0, 0, 10},
+				Outbound: []float64{5, 15, 23}, Safety: []float64{8, 8, 8}}},
+			Binding:    []sillage.HorizonBinding{{Kind: "lane", ID: "SUP-FLR>DC-PAR:air", Week: 1, Value: 1.25, Unit: "EUR/kg"}},
+			ServeCost:  []sillage.ServeCost{{Site: "BTQ-LON", SKU: "BAG-01", Week: 0, EURPerUnit: 1200}, {Site: "BTQ-PAR", SKU: "EDP-01", Week: 2, EURPerUnit: 3.5}},
+			LaterLines: 3},
+	}, nil
+}
+
+func (f *fakeActivities) Footprints(ctx context.Context, in workflows.FootprintsInput) (workflows.FootprintResult, error) {
 	f.record(workflows.ActFootprints)
 	return workflows.FootprintResult{Footprints: 4, MeanKgCO2e: 20, MaxKgCO2e: 41, MaxSite: "BTQ-LON", MaxSKU: "BAG-01"}, nil
 }
 
-func (f *fakeActivities) PersistPlan(ctx context.Context, in workflows.StepInput) (workflows.PersistResult, error) {
+func (f *fakeActivities) PersistPlan(ctx context.Context, in workflows.PersistPlanInput) (workflows.PersistResult, error) {
 	f.record(workflows.ActPersistPlan)
 	return workflows.PersistResult{PlanID: in.PlanID, Orders: f.orders}, nil
 }
@@ -241,7 +262,7 @@ func (f *fakeActivities) noticeKinds() []workflows.NoticeKind {
 	return out
 }
 
-func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.StepInput) (workflows.PlanLeaseResult, error) {
+func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.AcquirePlanLeaseInput) (workflows.PlanLeaseResult, error) {
 	f.record(workflows.ActAcquirePlanLease)
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -257,7 +278,7 @@ func (f *fakeActivities) AcquirePlanLease(ctx context.Context, in workflows.Step
 	return workflows.PlanLeaseResult{Acquired: true, Holder: in.PlanID}, nil
 }
 
-func (f *fakeActivities) ReleasePlanLease(ctx context.Context, in workflows.StepInput) error {
+func (f *fakeActivities) ReleasePlanLease(ctx context.Context, in workflows.ReleasePlanLeaseInput) error {
 	f.record(workflows.ActReleasePlanLease)
 	f.mu.Lock()
 	defer f.mu.Unlock()

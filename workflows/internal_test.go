@@ -7,7 +7,7 @@ import (
 )
 
 func TestActivityNamesMatchInterface(t *testing.T) {
-	names := []string{ActSnapshotStock, ActForecast, ActRoute, ActSolve, ActFootprints, ActPersistPlan,
+	names := []string{ActSnapshotStock, ActForecast, ActRoute, ActSolve, ActSolveHorizon, ActFootprints, ActPersistPlan,
 		ActCreateOrder, ActSetOrderStatus, ActReleaseOrder, ActSubmitOrder, ActAwaitConfirmation,
 		ActCancelSupplierOrder, ActApplyConfirmation, ActReceiveOrder, ActPublishTransfer, ActNotify,
 		ActRequestReplan, ActWriteReport, ActAcquirePlanLease, ActReleasePlanLease, ActIdentifyApprover}

@@ -105,3 +105,48 @@ func duration(d time.Duration) string {
 func printf(b *strings.Builder, format string, args ...any) {
 	b.WriteString(fmt.Sprintf(format, args...))
 }
+
+// renderHorizon writes a time-phased plan's horizon: the projected
+// inventory of each distribution centre and product class by week, the
+// binding capacities and the serve costs.
+func renderHorizon(b *strings.Builder, h *HorizonDigest) {
+	if len(h.Stock) > 0 {
+		printf(b, "\n### Projected inventory at distribution centres\n\nUnits on hand at the end of each week, by product class (service level %.1f %%); the later weeks are the projection, re-planned every week.\n\n", 100*h.ServiceLevel)
+		header := []string{"DC", "Class"}
+		for w := range h.Weeks {
+			header = append(header, "W"+strconv.Itoa(w))
+		}
+		rows := make([][]string, 0, len(h.Stock))
+		for _, c := range h.Stock {
+			row := []string{c.Site, c.Class}
+			for w := range h.Weeks {
+				v := 0.0
+				if w < len(c.OnHand) {
+					v = c.OnHand[w]
+				}
+				row = append(row, thousands(v, 0))
+			}
+			rows = append(rows, row)
+		}
+		table(b, header, rows)
+	}
+	if len(h.Binding) > 0 {
+		b.WriteString("\n### Binding capacities\n\nWhat one more kg (lane) or unit (supplier, storage) in that week would save.\n\n")
+		rows := make([][]string, 0, len(h.Binding))
+		for _, c := range h.Binding {
+			rows = append(rows, []string{c.Kind, "`" + c.ID + "`", c.SKU, "W" + strconv.Itoa(c.Week), thousands(c.Value, 2) + " " + c.Unit})
+		}
+		table(b, []string{"Kind", "Capacity", "SKU", "Week", "Worth"}, rows)
+	}
+	if len(h.ServeCost) > 0 {
+		b.WriteString("\n### Serve costs\n\nThe marginal cost of serving one more unit of demand, dearest first.\n\n")
+		rows := make([][]string, 0, len(h.ServeCost))
+		for _, c := range h.ServeCost {
+			rows = append(rows, []string{c.Site, c.SKU, "W" + strconv.Itoa(c.Week), thousands(c.EURPerUnit, 2) + " EUR/unit"})
+		}
+		table(b, []string{"Site", "SKU", "Week", "Serve cost"}, rows)
+	}
+	if h.LaterLines > 0 {
+		printf(b, "\n%s lines released after this week are stored with the plan as its projection; they make no order.\n", thousands(float64(h.LaterLines), 0))
+	}
+}

@@ -14,7 +14,8 @@ const (
 	// supplier, MQTT commands, notifications, re-plan requests, reports).
 	TaskQueue = "sillage"
 	// PlanTaskQueue serves the plan steps: snapshot, forecast, route,
-	// solve, footprints and persist.
+	// solve (SolveHorizon, or Solve for plans started before the
+	// time-phased model), footprints and persist.
 	PlanTaskQueue = "sillage-plan"
 )
 
@@ -68,6 +69,7 @@ const (
 	ActForecast            = "Forecast"
 	ActRoute               = "Route"
 	ActSolve               = "Solve"
+	ActSolveHorizon        = "SolveHorizon"
 	ActFootprints          = "Footprints"
 	ActPersistPlan         = "PersistPlan"
 	ActCreateOrder         = "CreateOrder"

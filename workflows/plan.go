@@ -15,15 +15,21 @@ import (
 
 // PlanWorkflow makes one replenishment plan for a network:
 //
-//	snapshot stock → forecast → route → solve the LP → footprints →
-//	persist the plan → one child workflow per order → wait → summary
+//	snapshot stock → forecast → route → solve the time-phased plan →
+//	footprints → persist the orders → one child workflow per order →
+//	wait → summary
 //
 // Each step is an activity on PlanTaskQueue; only summaries travel through
-// Temporal, the plan itself is in the store. Orders are started as child
-// workflows with deterministic ids (see PurchaseOrderID, TransferOrderID),
-// abandoned when the plan closes so that they live on; the plan waits
-// until every order has reported its first status (or, with
-// PlanOptions.WaitForOrders, until every order workflow has finished).
+// Temporal, the plan itself is in the store: the solve step stores the
+// whole horizon (every planned line with its weeks, the projected
+// inventory, serve costs and binding capacities), and only the lines
+// released in week 0 become orders. Histories from before the
+// time-phased model replay with the one-period LP (workflow.GetVersion).
+// Orders are started as child workflows with deterministic ids (see
+// PurchaseOrderID, TransferOrderID), abandoned when the plan closes so
+// that they live on; the plan waits until every order has reported its
+// first status (or, with PlanOptions.WaitForOrders, until every order
+// workflow has finished).
 //
 // The query "plan" returns the PlanSummary, the details show it as
 // markdown, and the search attributes SillageNetwork, SillageStatus,
@@ -54,42 +60,53 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 	statusCh := workflow.GetSignalChannel(ctx, SignalOrderStatus)
 	p.publish(ctx, PlanStatusPlanning)
 
-	step := StepInput{PlanID: planID, Network: in.Network, CarbonPriceEURPerT: in.Options.CarbonPriceEURPerT}
+	ref, price := PlanRef{PlanID: planID, Network: in.Network}, in.Options.CarbonPriceEURPerT
 	// One plan of a network at a time, from the stock snapshot until its
 	// orders hold their units (histories from before the lease replay
 	// without it).
 	if workflow.GetVersion(ctx, planLeaseChange, workflow.DefaultVersion, 1) == 1 {
-		p.lease = &step
+		p.lease = &ref
 		defer p.releaseLease(ctx)
 		if err := p.acquireLease(ctx); err != nil {
 			return p.fail(ctx, err)
 		}
 	}
 	var err error
-	if p.sum.Snapshot, err = call[SnapshotResult](ctx, stepOptions, ActSnapshotStock, step); err != nil {
+	if p.sum.Snapshot, err = call[SnapshotResult](ctx, stepOptions, ActSnapshotStock, SnapshotStockInput{ref, price}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.sum.CarbonPriceEURPerT = p.sum.Snapshot.CarbonPriceEURPerT
 	p.stage(ctx, StageForecast)
-	if p.sum.Forecast, err = call[ForecastResult](ctx, stepOptions, ActForecast, step); err != nil {
+	if p.sum.Forecast, err = call[ForecastResult](ctx, stepOptions, ActForecast, ForecastInput{ref}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StageRoute)
-	if p.sum.Routes, err = call[RouteResult](ctx, stepOptions, ActRoute, step); err != nil {
+	if p.sum.Routes, err = call[RouteResult](ctx, stepOptions, ActRoute, RouteInput{ref, price}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StageSolve)
-	solved, err := call[SolveResult](ctx, solveOptions, ActSolve, step)
-	if err != nil {
-		return p.fail(ctx, err)
+	// The time-phased model (issue 11) solves with SolveHorizon, which
+	// stores the whole horizon; histories from before it replay with the
+	// one-period Solve.
+	if workflow.GetVersion(ctx, timePhasedChange, workflow.DefaultVersion, 1) == 1 {
+		s, err := call[SolveHorizonResult](ctx, solveOptions, ActSolveHorizon, SolveHorizonInput{ref, price})
+		if err != nil {
+			return p.fail(ctx, err)
+		}
+		p.sum.PlanFigures, p.sum.TopLines, p.sum.Horizon = s.PlanFigures, s.TopLines, s.Horizon
+	} else {
+		s, err := call[SolveResult](ctx, solveOptions, ActSolve, SolveInput{ref, price})
+		if err != nil {
+			return p.fail(ctx, err)
+		}
+		p.sum.PlanFigures, p.sum.TopLines, p.sum.Binding = s.PlanFigures, s.TopLines, s.Binding
 	}
-	p.solved(solved)
 	p.stage(ctx, StageFootprints)
-	if p.sum.Footprints, err = call[FootprintResult](ctx, stepOptions, ActFootprints, step); err != nil {
+	if p.sum.Footprints, err = call[FootprintResult](ctx, stepOptions, ActFootprints, FootprintsInput{ref}); err != nil {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StagePersist)
-	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, step)
+	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, PersistPlanInput{ref})
 	if err != nil {
 		return p.fail(ctx, err)
 	}
@@ -126,17 +143,20 @@ func allReported(orders []OrderSummary, reported []bool) bool {
 type planRun struct {
 	sum    PlanSummary
 	status string
-	// lease is the step input of the plan lease while the plan holds it
-	// or waits for it; nil once released (or for a plan without lease).
-	lease *StepInput
+	// lease is the plan of the lease while the plan holds it or waits
+	// for it; nil once released (or for a plan without lease).
+	lease *PlanRef
 }
 
 // The plan lease: its change id for workflow.GetVersion, and how the
-// plan polls while another plan of the network holds it.
+// plan polls while another plan of the network holds it. timePhasedChange
+// is the change id of the time-phased model (SolveHorizon instead of
+// Solve).
 const (
-	planLeaseChange = "plan-lease"
-	leasePollMin    = 5 * time.Second
-	leasePollMax    = time.Minute
+	planLeaseChange  = "plan-lease"
+	timePhasedChange = "time-phased-plan"
+	leasePollMin     = 5 * time.Second
+	leasePollMax     = time.Minute
 	// LeaseWaitMax is how long a plan waits for the other plans of its
 	// network before it fails.
 	LeaseWaitMax = 12 * time.Hour
@@ -147,7 +167,7 @@ const (
 func (p *planRun) acquireLease(ctx workflow.Context) error {
 	start, poll := workflow.Now(ctx), leasePollMin
 	for {
-		r, err := call[PlanLeaseResult](ctx, leaseOptions, ActAcquirePlanLease, *p.lease)
+		r, err := call[PlanLeaseResult](ctx, leaseOptions, ActAcquirePlanLease, AcquirePlanLeaseInput{*p.lease})
 		if err != nil {
 			return err
 		}
@@ -180,11 +200,11 @@ func (p *planRun) releaseLease(ctx workflow.Context) {
 	if p.lease == nil {
 		return
 	}
-	step := *p.lease
+	ref := *p.lease
 	p.lease = nil
 	dctx, _ := workflow.NewDisconnectedContext(ctx)
-	if err := callNoResult(dctx, leaseOptions, ActReleasePlanLease, step); err != nil {
-		workflow.GetLogger(ctx).Warn("plan lease not released; it expires", "plan", step.PlanID, "network", step.Network, "error", err)
+	if err := callNoResult(dctx, leaseOptions, ActReleasePlanLease, ReleasePlanLeaseInput{ref}); err != nil {
+		workflow.GetLogger(ctx).Warn("plan lease not released; it expires", "plan", ref.PlanID, "network", ref.Network, "error", err)
 	}
 }
 
@@ -192,24 +212,6 @@ func (p *planRun) releaseLease(ctx workflow.Context) {
 func (p *planRun) stage(ctx workflow.Context, s PlanStage) {
 	p.sum.Stage = s
 	p.render(ctx)
-}
-
-// solved copies the solve step's summary.
-func (p *planRun) solved(s SolveResult) {
-	p.sum.Status = s.Status
-	p.sum.CarbonPriceEURPerT = s.CarbonPriceEURPerT
-	p.sum.CostEUR = s.CostEUR
-	p.sum.KgCO2e = s.KgCO2e
-	p.sum.ShortfallUnits = s.ShortfallUnits
-	p.sum.Lines = s.Lines
-	p.sum.TopLines = s.TopLines
-	p.sum.Binding = s.Binding
-	p.sum.Variables = s.Variables
-	p.sum.Constraints = s.Constraints
-	p.sum.BuildSeconds = s.BuildSeconds
-	p.sum.SolveSeconds = s.SolveSeconds
-	p.sum.TransportEUR, p.sum.CarbonEUR, p.sum.HoldingEUR, p.sum.PenaltyEUR = s.TransportEUR, s.CarbonEUR, s.HoldingEUR, s.PenaltyEUR
-	p.sum.Iterations, p.sum.Method, p.sum.Notes = s.Iterations, s.Method, s.Notes
 }
 
 // publish sets the plan's status search attributes and details.
@@ -362,6 +364,9 @@ func (p *planRun) render(ctx workflow.Context) {
 	if s.Status != "" {
 		printf(&b, " · LP %s", s.Status)
 	}
+	if s.MIP != nil {
+		printf(&b, " · week-0 integers %s by %s, gap %.2f %%", s.MIP.Status, s.MIP.Method, 100*s.MIP.Gap)
+	}
 	if s.Reason != "" {
 		printf(&b, " · why: %s", s.Reason)
 	}
@@ -372,13 +377,21 @@ func (p *planRun) render(ctx workflow.Context) {
 	if s.Stage == StageWaiting {
 		printf(&b, "> **Waiting** for plan `%s` of this network: one plan at a time reads the stock and orders.\n\n", s.WaitedFor)
 	}
+	objective := fmt.Sprintf("%s = transport %s + carbon %s + holding %s + shortfall penalty %s",
+		eur(s.CostEUR), eur(s.TransportEUR), eur(s.CarbonEUR), eur(s.HoldingEUR), eur(s.PenaltyEUR))
+	shortfall, lines := units(s.ShortfallUnits)+" units", units(float64(s.Lines))
+	if s.Weeks > 0 {
+		objective = fmt.Sprintf("%s = transport %s + carbon %s + holding %s + lost margin %s + safety stock penalty %s (%d weeks)",
+			eur(s.CostEUR), eur(s.TransportEUR), eur(s.CarbonEUR), eur(s.HoldingEUR), eur(s.LostMarginEUR), eur(s.SafetyPenaltyEUR), s.Weeks)
+		shortfall = units(s.ShortfallUnits) + " units of lost sales over the horizon"
+		lines = fmt.Sprintf("%s over the horizon, %s released this week (orders)", units(float64(s.Lines)), units(float64(s.OrderLines)))
+	}
 	kv(&b,
-		"Objective", fmt.Sprintf("%s = transport %s + carbon %s + holding %s + shortfall penalty %s",
-			eur(s.CostEUR), eur(s.TransportEUR), eur(s.CarbonEUR), eur(s.HoldingEUR), eur(s.PenaltyEUR)),
+		"Objective", objective,
 		"Transport carbon", kgCO2e(s.KgCO2e),
 		"Carbon price", fmt.Sprintf("%s EUR/tCO2e", thousands(s.CarbonPriceEURPerT, 0)),
-		"Shortfall", units(s.ShortfallUnits)+" units",
-		"Plan lines", units(float64(s.Lines)),
+		"Shortfall", shortfall,
+		"Plan lines", lines,
 		"Orders", fmt.Sprintf("%d: purchases %s, transfers %s", len(s.Orders), eur(s.PurchaseEUR), eur(s.TransferEUR)),
 		"LP", fmt.Sprintf("%d variables, %d constraints; build %.3f s, solve %.3f s", s.Variables, s.Constraints, s.BuildSeconds, s.SolveSeconds),
 		"Stock snapshot", fmt.Sprintf("%d positions at %d sites: %s on hand, %s in transit", s.Snapshot.Positions, s.Snapshot.Sites, units(s.Snapshot.OnHandUnits), units(s.Snapshot.InTransitUnits)),
@@ -386,6 +399,9 @@ func (p *planRun) render(ctx workflow.Context) {
 		"Routes", fmt.Sprintf("%d source–site paths, %d unreachable", s.Routes.Paths, s.Routes.Unreachable),
 		"Footprints", fmt.Sprintf("%d product–site pairs, mean %s per unit, highest %s (%s at %s)", s.Footprints.Footprints, kgCO2e(s.Footprints.MeanKgCO2e), kgCO2e(s.Footprints.MaxKgCO2e), s.Footprints.MaxSKU, s.Footprints.MaxSite),
 	)
+	if s.Horizon != nil {
+		renderHorizon(&b, s.Horizon)
+	}
 	if len(s.TopLines) > 0 {
 		b.WriteString("\n### Top lines (by transport cost)\n\n")
 		rows := make([][]string, 0, len(s.TopLines))

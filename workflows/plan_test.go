@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	sdk "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/workflows"
@@ -48,13 +50,17 @@ func TestPlanWorkflowRunsStepsAndStartsOrders(t *testing.T) {
 	if err := env.GetWorkflowResult(&sum); err != nil {
 		t.Fatal(err)
 	}
-	for _, step := range []string{workflows.ActSnapshotStock, workflows.ActForecast, workflows.ActRoute, workflows.ActSolve,
+	for _, step := range []string{workflows.ActSnapshotStock, workflows.ActForecast, workflows.ActRoute, workflows.ActSolveHorizon,
 		workflows.ActFootprints, workflows.ActPersistPlan} {
 		if n := f.count(step); n != 1 {
 			t.Errorf("%s ran %d times, want 1", step, n)
 		}
 	}
-	if sum.PlanID != planID || sum.Stage != workflows.StageDone || sum.Status != sillage.PlanOptimal || sum.CostEUR != 1234.5 {
+	if n := f.count(workflows.ActSolve); n != 0 {
+		t.Errorf("the one-period Solve ran %d times in a new plan", n)
+	}
+	if sum.PlanID != planID || sum.Stage != workflows.StageDone || sum.Status != sillage.PlanOptimal || sum.CostEUR != 2345.5 ||
+		sum.Weeks != 3 || sum.OrderLines != 2 || sum.Horizon == nil || sum.Horizon.LaterLines != 3 {
 		t.Errorf("summary %+v", sum)
 	}
 	slices.Sort(started)
@@ -190,7 +196,7 @@ func TestPlanWorkflowInfeasibleIsNonRetryable(t *testing.T) {
 	if !strings.Contains(app.Message(), "supplier SUP-FLR can make 50 units") || !strings.Contains(app.Message(), "solve step") {
 		t.Errorf("message %q does not say what failed and why", app.Message())
 	}
-	if n := f.count(workflows.ActSolve); n != 1 {
+	if n := f.count(workflows.ActSolveHorizon); n != 1 {
 		t.Errorf("solve ran %d times, want 1 (non-retryable)", n)
 	}
 	if n := f.count(workflows.ActPersistPlan); n != 0 {
@@ -198,6 +204,65 @@ func TestPlanWorkflowInfeasibleIsNonRetryable(t *testing.T) {
 	}
 	if want := []string{"acquire tiny:x", "release tiny:x"}; !slices.Equal(f.leaseLog, want) {
 		t.Errorf("lease calls %v, want %v: a failed plan gives its lease back", f.leaseLog, want)
+	}
+}
+
+// TestPlanWorkflowDetailsShowTheHorizon: a time-phased plan's details
+// show the projected inventory of each distribution centre and product
+// class by week, the binding capacities and the serve costs, all as the
+// solve step gave them.
+func TestPlanWorkflowDetailsShowTheHorizon(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: "tiny:x"})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := env.QueryWorkflow("__temporal_workflow_metadata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var meta sdk.WorkflowMetadata
+	if err := v.Get(&meta); err != nil {
+		t.Fatal(err)
+	}
+	details := meta.GetCurrentDetails()
+	for _, want := range []string{
+		"week-0 integers optimal by cbc, gap 0.40 %",
+		"lost margin 2,000.00 EUR",
+		"5 over the horizon, 2 released this week (orders)",
+		"### Projected inventory at distribution centres",
+		"| DC | Class | W0 | W1 | W2 |",
+		"| DC-PAR | leather | 40 | 25 | 12 |",
+		"| lane | `SUP-FLR>DC-PAR:air` |  | W1 | 1.25 EUR/kg |",
+		"| BTQ-LON | BAG-01 | W0 | 1,200.00 EUR/unit |",
+		"3 lines released after this week are stored with the plan",
+	} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details lack %q:\n%s", want, details)
+		}
+	}
+}
+
+// TestPlanWorkflowBeforeTheTimePhasedModel: a plan that started before
+// the time-phased model (GetVersion's default) goes on with the
+// one-period Solve.
+func TestPlanWorkflowBeforeTheTimePhasedModel(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	env := newEnv(&s, f)
+	env.OnGetVersion("time-phased-plan", workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: "tiny:x"})
+	var sum workflows.PlanSummary
+	if err := env.GetWorkflowResult(&sum); err != nil {
+		t.Fatal(err)
+	}
+	if f.count(workflows.ActSolve) != 1 || f.count(workflows.ActSolveHorizon) != 0 {
+		t.Errorf("calls %v: want Solve, not SolveHorizon", f.calls)
+	}
+	if sum.CostEUR != 1234.5 || sum.Weeks != 0 || sum.Horizon != nil || len(sum.Binding) != 1 {
+		t.Errorf("summary %+v", sum)
 	}
 }
 

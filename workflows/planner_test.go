@@ -34,7 +34,7 @@ func (p *fakePlans) run(ctx workflow.Context, in workflows.PlanInput) (workflows
 	if err := workflow.Sleep(ctx, p.planTime); err != nil {
 		return workflows.PlanSummary{}, err
 	}
-	return workflows.PlanSummary{PlanID: in.PlanID, Status: sillage.PlanOptimal, CostEUR: 100, KgCO2e: 5}, nil
+	return workflows.PlanSummary{PlanID: in.PlanID, PlanFigures: sillage.PlanFigures{Status: sillage.PlanOptimal, CostEUR: 100, KgCO2e: 5}}, nil
 }
 
 func plannerEnv(plans *fakePlans) *testsuite.TestWorkflowEnvironment {

@@ -15,13 +15,17 @@ import (
 // TestReplayRecordedHistories replays the histories recorded from a real
 // dev-server run (testdata/histories, written by TestTemporalFlow with
 // SILLAGE_RECORD_HISTORIES=1) against the current workflow code: a change
-// that would break running workflows fails here.
+// that would break running workflows fails here. PlanWorkflow.json was
+// recorded before the plan lease and the time-phased model (it replays
+// through their GetVersion defaults) and PlanWorkflow-timephased.json
+// after both; a new recording writes <type>.json, so keep the old file
+// and save the new one under its own name.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "testdata", "histories", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"NetworkPlanner", "PlanWorkflow", "ProcurementWorkflow", "ReportWorkflow", "TransferWorkflow"}
+	want := []string{"NetworkPlanner", "PlanWorkflow", "PlanWorkflow-timephased", "ProcurementWorkflow", "ReportWorkflow", "TransferWorkflow"}
 	found := map[string]bool{}
 	for _, f := range files {
 		found[strings.TrimSuffix(filepath.Base(f), ".json")] = true

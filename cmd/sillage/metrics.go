@@ -9,6 +9,8 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/obs"
+	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/timephased"
 )
 
 // startMetrics gives a long-running command its metrics. When ctx already
@@ -55,12 +57,23 @@ type meteredPlanner struct {
 }
 
 // Solve solves with the wrapped planner and records the outcome.
-func (p meteredPlanner) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*activities.Solved, error) {
+func (p meteredPlanner) Solve(ctx context.Context, n *sillage.Network, price *float64, beat func(string)) (*optimize.Result, error) {
 	s, err := p.Optimizer.Solve(ctx, n, price, beat)
 	if err == nil && s != nil {
 		p.m.PlanSolved(n.Name, string(s.Plan.Status), s.SolveSeconds, s.Plan.KgCO2e, s.Plan.CostEUR)
 	}
 	return s, err
+}
+
+// SolveHorizon solves the time-phased plan with the wrapped planner and
+// records the outcome (seconds, status, kgCO2e and objective).
+func (p meteredPlanner) SolveHorizon(ctx context.Context, in *timephased.Input) (*timephased.Result, error) {
+	r, err := p.Optimizer.SolveHorizon(ctx, in)
+	if err == nil && r != nil {
+		f := r.Figures()
+		p.m.PlanSolved(in.Network.Name, string(f.Status), r.Seconds, f.KgCO2e, f.CostEUR)
+	}
+	return r, err
 }
 
 // envOr returns the environment variable's value, or def when it is
