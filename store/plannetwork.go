@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -305,4 +306,29 @@ func (w *BulkWriter) flush(t *bulkTable) error {
 	})
 	t.args = t.args[:0]
 	return err
+}
+
+// SetSiteCapacities sets the storage capacity (units) of stored sites of
+// the writer's network, by site id, in one transaction (gen-network --db:
+// generated capacities are raised to fit the stock once it is known).
+func (w *BulkWriter) SetSiteCapacities(units map[string]float64) error {
+	what := fmt.Sprintf("bulk write of %q: site capacities", w.network)
+	ids := make([]string, 0, len(units))
+	for id := range units {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return w.s.withTx(w.ctx, what, func(tx *sqlx.Tx) error {
+		q := tx.Rebind(`UPDATE sites SET capacity_units = ? WHERE network = ? AND id = ?`)
+		for _, id := range ids {
+			res, err := tx.ExecContext(w.ctx, q, units[id], w.network, id)
+			if err != nil {
+				return fmt.Errorf("%s: %s: %w", what, id, err)
+			}
+			if k, err := res.RowsAffected(); err == nil && k == 0 {
+				return fmt.Errorf("%s: site %q: %w", what, id, sillage.ErrNotFound)
+			}
+		}
+		return nil
+	})
 }
