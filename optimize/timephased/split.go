@@ -276,8 +276,9 @@ func splitGroups(in *Input, h int, demand []Series, group []int, ng int) ([]Part
 }
 
 // PlanSplit cuts in with Split and plans the parts in parallel, at most
-// GOMAXPROCS at once (each Plan is single-threaded but for CBC's own
-// Options.Threads), then merges them. The first error stops it (parts
+// GOMAXPROCS at once (each part's solve is single-threaded but for CBC's
+// own Options.Threads), then merges them; with Options.Rounding or
+// RelaxationOnly each part is solved by a Session (warm rounding). The first error stops it (parts
 // already running finish first) and is returned with the part's index.
 func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error) {
 	start := time.Now()
@@ -304,9 +305,7 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = Plan(parts[i].Input, opt)
-			// Plans keep nothing of their input's network; let the part's
-			// copy go as soon as it is planned.
+			results[i], errs[i] = planPart(parts[i].Input, opt)
 			if errs[i] != nil {
 				mu.Lock()
 				failed = true
@@ -323,6 +322,21 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 	res := Merge(results)
 	res.Seconds = time.Since(start).Seconds()
 	return res, parts, nil
+}
+
+// planPart plans one part: through a Session, whose rounding of the
+// week-0 orders starts warm from the LP relaxation's basis, when opt asks
+// for the rounding heuristic or the relaxation only; else with Plan.
+func planPart(in *Input, opt Options) (*Result, error) {
+	if !opt.Rounding && !opt.RelaxationOnly {
+		return Plan(in, opt)
+	}
+	s, res, err := NewSession(in, opt)
+	if err != nil {
+		return nil, err
+	}
+	s.Close()
+	return res, nil
 }
 
 // Merge puts the results of the parts of one plan together, in the order
