@@ -80,7 +80,16 @@ func (s *Store) LoadPlanNetwork(ctx context.Context, name string, o PlanNetworkO
 				n.Supply = append(n.Supply, p)
 			}
 		}
-		rows, err := tx.QueryContext(ctx, tx.Rebind(`SELECT site, sku, weekly_json FROM demand_history WHERE network = ? ORDER BY seq`), name)
+		// A part's few products are read through the (network, sku) index
+		// (migration 0095); a whole network in one scan.
+		query, args := `SELECT site, sku, weekly_json FROM demand_history WHERE network = ?`, []any{name}
+		if keep != nil && len(o.SKUs) > 0 && len(o.SKUs) <= maxSKUsInQuery {
+			query += ` AND sku IN (?` + strings.Repeat(", ?", max(0, len(o.SKUs)-1)) + `)`
+			for _, sku := range o.SKUs {
+				args = append(args, sku)
+			}
+		}
+		rows, err := tx.QueryContext(ctx, tx.Rebind(query+` ORDER BY seq`), args...)
 		if err != nil {
 			return fmt.Errorf("%s: demand: %w", what, err)
 		}
@@ -114,6 +123,11 @@ func (s *Store) LoadPlanNetwork(ctx context.Context, name string, o PlanNetworkO
 	}
 	return n, nil
 }
+
+// maxSKUsInQuery is the largest SKU filter LoadPlanNetwork passes to the
+// database (SQLite binds at most 32,766 parameters); a larger one is
+// applied while reading.
+const maxSKUsInQuery = 1000
 
 // loadNetworkWithout reads a network's policy, sites, products, lanes,
 // stock and supply in tx (not its demand histories).
