@@ -22,12 +22,14 @@ var ErrNotInModel = errors.New("time-phased plan: site and product not in the mo
 // dual simplex: a stock change moves the right-hand side of one balance
 // row, and the previous basis stays dual feasible). The integer week-0
 // orders of a Session come from the rounding heuristic, solved warm too
-// (the week-0 lines are fixed by their bounds, CLP re-solves, the bounds
-// are restored); CBC is not run. A Session is not safe for concurrent use;
+// on a second CLP model that keeps the rounded plan (its week-0 lines
+// fixed by their bounds); CBC is not run. The session holds the model
+// twice in CLP. A Session is not safe for concurrent use;
 // Close frees its CLP model.
 type Session struct {
 	m   *model
-	lp  *clp.Model
+	lp  *clp.Model // the LP relaxation
+	fix *clp.Model // the rounded plan: week-0 lines fixed (nil until the first rounding)
 	opt Options
 	in  *Input
 }
@@ -63,8 +65,13 @@ func NewSession(in *Input, opt Options) (*Session, *Result, error) {
 	return s, res, nil
 }
 
-// Close frees the session's CLP model; the session is unusable after.
-func (s *Session) Close() { s.lp.Close() }
+// Close frees the session's CLP models; the session is unusable after.
+func (s *Session) Close() {
+	s.lp.Close()
+	if s.fix != nil {
+		s.fix.Close()
+	}
+}
 
 // SetStock sets the stock on hand and reserved of a site and product at
 // the start of the plan (units), as a new stock reading would. It returns
@@ -95,6 +102,11 @@ func (s *Session) SetStock(site, sku string, onHand, reserved float64) error {
 	s.m.prob.RowLower[r], s.m.prob.RowUpper[r] = rhs, rhs
 	if err := s.lp.SetRowBounds(r, rhs, rhs); err != nil {
 		return fmt.Errorf("time-phased plan: set stock: %w", err)
+	}
+	if s.fix != nil {
+		if err := s.fix.SetRowBounds(r, rhs, rhs); err != nil {
+			return fmt.Errorf("time-phased plan: set stock: %w", err)
+		}
 	}
 	return nil
 }
@@ -146,19 +158,26 @@ func (s *Session) solve(start time.Time) (*Result, error) {
 	return res, nil
 }
 
-// roundWarm is roundWeek0 on the session's own CLP model: the week-0
-// lines rounded (up where the capacities allow, else all down) are fixed
-// by their bounds, CLP re-solves from the LP relaxation's basis, and the
-// bounds are restored afterwards (the next re-solve starts from the
-// rounded plan's basis, still dual feasible). Two warm solves at most,
-// plus the restore.
+// roundWarm is roundWeek0 on a second CLP model that the session keeps
+// for the rounded plan: the week-0 lines rounded (up where the capacities
+// allow, else all down) are fixed by their bounds and CLP re-solves the
+// later weeks. The first time this model solves cold; after a stock
+// change it starts from the previous rounded plan's basis, with only the
+// changed bounds passed (the LP relaxation's own model and basis are not
+// touched). At most two warm solves.
 func (s *Session) roundWarm(lpx []float64) ([]float64, float64, error) {
-	m, lp := s.m, s.lp
-	lo0, up0 := m.prob.ColLower, m.prob.ColUpper
+	m := s.m
+	if s.fix == nil {
+		s.fix = clp.New()
+		if err := s.fix.LoadProblem(m.prob.Problem); err != nil {
+			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
+		}
+	}
+	lp := s.fix
 	try := func(up bool) ([]float64, float64, error) {
 		x := slices.Clone(lpx)
 		roundIntegers(m, x, up)
-		lo, hi := slices.Clone(lo0), slices.Clone(up0)
+		lo, hi := slices.Clone(m.prob.ColLower), slices.Clone(m.prob.ColUpper)
 		for j := range m.cols {
 			if m.prob.Integer[j] {
 				lo[j], hi[j] = x[j], x[j]
@@ -170,14 +189,14 @@ func (s *Session) roundWarm(lpx []float64) ([]float64, float64, error) {
 		if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
 			return nil, 0, fmt.Errorf("%w (status %v)", ErrRounding, lp.Status())
 		}
+		if err := lp.PrepareWarm(); err != nil {
+			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
+		}
 		return lp.Primal(), lp.ObjectiveValue(), nil
 	}
 	x, obj, err := try(true)
 	if err != nil {
 		x, obj, err = try(false)
-	}
-	if rerr := lp.SetColumnBoundSlices(lo0, up0); rerr != nil && err == nil {
-		err = fmt.Errorf("time-phased plan: rounding: restore bounds: %w", rerr)
 	}
 	if err != nil {
 		return nil, 0, err
