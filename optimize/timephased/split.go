@@ -35,6 +35,10 @@ type SplitOptions struct {
 	// Parts is the number of product groups wanted; ≤ 1 means one part
 	// (no split). There are never more parts than products with demand.
 	Parts int
+	// Progress, when set, is called by PlanSplit after each part is
+	// planned (from the part's goroutine, one call at a time) with the
+	// number of parts done, their total and the part's result.
+	Progress func(done, total int, part *Result)
 }
 
 // Split cuts in into product groups that are planned apart. Products are
@@ -291,7 +295,7 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	failed := false
+	failed, done := false, 0
 	for i := range parts {
 		sem <- struct{}{}
 		mu.Lock()
@@ -306,10 +310,15 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 			defer wg.Done()
 			defer func() { <-sem }()
 			results[i], errs[i] = planPart(parts[i].Input, opt)
+			mu.Lock()
+			defer mu.Unlock()
 			if errs[i] != nil {
-				mu.Lock()
 				failed = true
-				mu.Unlock()
+				return
+			}
+			done++
+			if so.Progress != nil {
+				so.Progress(done, len(parts), results[i])
 			}
 		}()
 	}

@@ -65,6 +65,9 @@ type caseResult struct {
 
 type span struct{ Wall, CPU float64 }
 
+// reuse is set by -reuse: see main.
+var reuse bool
+
 type clock struct {
 	wall time.Time
 	cpu  time.Duration
@@ -89,6 +92,7 @@ func main() {
 	mono := flag.Int("mono", 2_000_000, "also plan monolithically when the split model has at most `N` columns")
 	dir := flag.String("dir", "", "work `DIR` for stores and MPS files (default: a temporary one)")
 	sillageBin := flag.String("sillage", "sillage", "the sillage `binary` (for gen-network --db)")
+	flag.BoolVar(&reuse, "reuse", false, "plan from the stores already seeded in -dir instead of seeding them again")
 	flag.Parse()
 	if err := run(*one, *sizes, *big, *parts, *mono, *dir, *sillageBin); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtp:", err)
@@ -125,7 +129,7 @@ func run(one, sizes string, big bool, parts, mono int, dir, sillageBin string) e
 	var results []caseResult
 	for _, c := range cases {
 		fmt.Fprintf(os.Stderr, "case %s\n", c)
-		cmd := exec.Command(self, "-case", c, "-parts", fmt.Sprint(parts), "-mono", fmt.Sprint(mono), "-dir", dir, "-sillage", sillageBin)
+		cmd := exec.Command(self, "-case", c, "-parts", fmt.Sprint(parts), "-mono", fmt.Sprint(mono), "-dir", dir, "-sillage", sillageBin, fmt.Sprintf("-reuse=%v", reuse))
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, os.Stderr
 		if err := cmd.Run(); err != nil {
@@ -196,19 +200,21 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 		return fmt.Errorf("case %q: want maison or SITESxPRODUCTS", name)
 	}
 	db := filepath.Join(dir, name+".db")
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		os.Remove(db + suffix)
-	}
 	url := "sqlite://" + db
-	start := now()
-	cmd := exec.Command(sillageBin, "gen-network", "--sites", fmt.Sprint(r.Sites), "--products", fmt.Sprint(r.Products), "--db", url, "--name", "bench")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("gen-network --db: %w", err)
+	if _, err := os.Stat(db); err != nil || !reuse {
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(db + suffix)
+		}
+		start := now()
+		cmd := exec.Command(sillageBin, "gen-network", "--sites", fmt.Sprint(r.Sites), "--products", fmt.Sprint(r.Products), "--db", url, "--name", "bench")
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("gen-network --db: %w", err)
+		}
+		r.Seed = since(start)
 	}
-	r.Seed = since(start)
 	ctx := context.Background()
-	start = now()
+	start := now()
 	s, err := store.Open(ctx, url)
 	if err != nil {
 		return err
@@ -230,7 +236,10 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 	opt := timephased.Options{Rounding: true, Relay: true}
 	runtime.GC()
 	start = now()
-	res, ps, err := timephased.PlanSplit(in, opt, timephased.SplitOptions{Parts: parts})
+	res, ps, err := timephased.PlanSplit(in, opt, timephased.SplitOptions{Parts: parts, Progress: func(done, total int, p *timephased.Result) {
+		e := since(start)
+		fmt.Fprintf(os.Stderr, "  part %d of %d: %d columns, LP %.1f s; %.0f s wall, %.0f s CPU so far\n", done, total, p.Columns, p.LPSeconds, e.Wall, e.CPU)
+	}})
 	if err != nil {
 		return err
 	}
