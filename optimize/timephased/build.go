@@ -49,20 +49,21 @@ type rowInfo struct {
 
 // model is the built time-phased model.
 type model struct {
-	n        *sillage.Network
-	h        int
-	red      *reduction
-	cols     []column
-	rows     []rowInfo
-	rowOf    map[rowInfo]int
-	prob     cbc.Problem
-	margin   []float64 // lost margin per product, EUR per unit
-	holdWk   []float64 // holding per unit and week per product, EUR
-	penalty  []float64 // safety penalty per unit-week per product, EUR
-	lostOf   []int     // per row: the lost-sales column of a balance row, −1 otherwise
-	lead     map[[2]int]Terms
-	price    float64 // carbon price, EUR per tCO2e
-	laneTail []int   // site index of each lane's From (relay.go), built on first use
+	n       *sillage.Network
+	h       int
+	red     *reduction
+	cols    []column
+	rows    []rowInfo
+	rowOf   map[rowInfo]int
+	prob    cbc.Problem
+	margin  []float64 // lost margin per product, EUR per unit
+	holdWk  []float64 // holding per unit and week per product, EUR
+	penalty []float64 // safety penalty per unit-week per product, EUR
+	lostOf  []int     // per row: the lost-sales column of a balance row, −1 otherwise
+	lead    map[[2]int]Terms
+	price   float64 // carbon price, EUR per tCO2e
+
+	laneTail []int // site index of each lane's From (relay.go), built on first use
 }
 
 func (m *model) row(ri rowInfo, lo, up float64) int {
