@@ -57,6 +57,17 @@ func TestBulkWriterAndPlanNetwork(t *testing.T) {
 			t.Error("stock, demand or supply written in bulk differ from the file's")
 		}
 
+		// Unfiltered, it is LoadNetwork's network field for field (a guard
+		// against the two readers drifting apart when columns are added).
+		whole, err := s.LoadPlanNetwork(ctx, "maison", PlanNetworkOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		back.Name = "maison"
+		if !reflect.DeepEqual(whole, back) {
+			t.Error("LoadPlanNetwork without options differs from LoadNetwork")
+		}
+
 		skus := []string{n.Products[3].SKU, n.Products[0].SKU}
 		got, err := s.LoadPlanNetwork(ctx, "maison", PlanNetworkOptions{HistoryWeeks: 4, SKUs: skus})
 		if err != nil {
