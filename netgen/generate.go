@@ -35,6 +35,15 @@ type Options struct {
 	// Progress, when set, is called now and then during the longest step
 	// (the demand history) with the boutiques done and their total.
 	Progress func(done, total int)
+	// Demand, when set, streams the demand histories: Generate calls it
+	// with each series in order instead of keeping them in
+	// Network.Demand, so that a network whose histories do not fit in
+	// memory can be written to a store. Start, when set, is called first
+	// with the network's sites, products, lanes and policy (no stock,
+	// demand or supply yet), so that they can be stored before the first
+	// series. An error from either stops Generate and is returned.
+	Demand func(sillage.Demand) error
+	Start  func(*sillage.Network) error
 }
 
 // Split returns how Generate divides sites into suppliers, distribution
@@ -81,15 +90,22 @@ func Generate(opts Options) (*sillage.Network, error) {
 		return nil, fmt.Errorf("%w: products must be between 1 and %d, is %d", ErrOptions, MaxProducts, opts.Products)
 	case opts.Weeks < 0:
 		return nil, fmt.Errorf("%w: weeks must not be negative, is %d", ErrOptions, opts.Weeks)
-	case float64(nBtq)*float64(opts.Products)*float64(opts.Weeks) > MaxDemandValues:
+	case opts.Demand == nil && float64(nBtq)*float64(opts.Products)*float64(opts.Weeks) > MaxDemandValues:
 		return nil, fmt.Errorf("%w: %d boutiques × %d products × %d weeks is more than %d demand values", ErrOptions, nBtq, opts.Products, opts.Weeks, MaxDemandValues)
 	}
 	g := &gen{opts: opts, n: &sillage.Network{Name: fmt.Sprintf("generated-%ds-%dp-seed%d", opts.Sites, opts.Products, opts.Seed)}}
 	g.sites(nSup, nDC, nBtq)
 	g.products()
 	g.lanes()
-	g.demandStockSupply()
 	g.n.Policy = maisonPolicy
+	if opts.Start != nil {
+		if err := opts.Start(g.n); err != nil {
+			return nil, err
+		}
+	}
+	if err := g.demandStockSupply(); err != nil {
+		return nil, err
+	}
 	return g.n, nil
 }
 
@@ -327,7 +343,7 @@ func (g *gen) lanes() {
 	}
 }
 
-func (g *gen) demandStockSupply() {
+func (g *gen) demandStockSupply() error {
 	nSup, nDC := len(g.supPlace), len(g.dcPlace)
 	nP := len(g.n.Products)
 	r := newRNG(g.opts.Seed, 40)
@@ -337,7 +353,9 @@ func (g *gen) demandStockSupply() {
 	}
 	total := make([]float64, nP)
 	btqMean := make([][]float64, len(g.btqPlace))
-	g.n.Demand = make([]sillage.Demand, 0, len(g.btqPlace)*nP)
+	if g.opts.Demand == nil {
+		g.n.Demand = make([]sillage.Demand, 0, len(g.btqPlace)*nP)
+	}
 	for b, p := range g.btqPlace {
 		if g.opts.Progress != nil && b%16 == 0 {
 			g.opts.Progress(b, len(g.btqPlace))
@@ -347,7 +365,13 @@ func (g *gen) demandStockSupply() {
 		for pi, prod := range g.n.Products {
 			m := g.prodModel[pi]
 			s := series(r, p, g.btqSize[b], prod.Class, m, g.opts.Weeks)
-			g.n.Demand = append(g.n.Demand, sillage.Demand{Site: bid, SKU: prod.SKU, Weekly: s})
+			if g.opts.Demand != nil {
+				if err := g.opts.Demand(sillage.Demand{Site: bid, SKU: prod.SKU, Weekly: s}); err != nil {
+					return err
+				}
+			} else {
+				g.n.Demand = append(g.n.Demand, sillage.Demand{Site: bid, SKU: prod.SKU, Weekly: s})
+			}
 			mean := recentMean(s, 13)
 			if m.rare || mean == 0 {
 				mean = m.popularity * g.btqSize[b] * affinity(p.market, prod.Class)
@@ -395,6 +419,7 @@ func (g *gen) demandStockSupply() {
 			g.n.Supply = append(g.n.Supply, sillage.Supply{Supplier: g.n.Sites[s].ID, SKU: prod.SKU, CapacityUnits: max(c, 1)})
 		}
 	}
+	return nil
 }
 
 // roomForStock raises the storage capacity of every site that has one to

@@ -381,72 +381,10 @@ func (s *Store) readTx(ctx context.Context, what string, fn func(tx *sqlx.Tx) er
 // an error wrapping sillage.ErrNotFound when there is no such network.
 func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network, error) {
 	what := fmt.Sprintf("load network %q", name)
-	n := &sillage.Network{Name: name}
+	var n *sillage.Network
 	err := s.readTx(ctx, what, func(tx *sqlx.Tx) error {
-		var p policyRow
-		err := tx.GetContext(ctx, &p, tx.Rebind(`SELECT carbon_price_eur_per_t, shortfall_penalty_eur, safety_stock_days,
-			review_period_days, approval_threshold_eur, holding_rate_per_year, storage_kwh_per_unit_day,
-			storage_days_per_hub, forecast_horizon_weeks, horizon_weeks, service_level, service_levels_json, receipt_grace_days FROM policies WHERE network = ?`), name)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: policy: %w", what, err)
-		}
-		n.Policy = sillage.Policy{CarbonPriceEURPerT: p.CarbonPriceEURPerT, ShortfallPenaltyEUR: p.ShortfallPenaltyEUR,
-			SafetyStockDays: p.SafetyStockDays, ReviewPeriodDays: p.ReviewPeriodDays, ApprovalThresholdEUR: p.ApprovalThresholdEUR,
-			HoldingRatePerYear: p.HoldingRatePerYear, StorageKWhPerUnitDay: p.StorageKWhPerUnitDay,
-			StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks),
-			HorizonWeeks: int(p.HorizonWeeks), ServiceLevel: p.ServiceLevel, ReceiptGraceDays: p.ReceiptGraceDays}
-		if p.ServiceLevels != "" {
-			if err := json.Unmarshal([]byte(p.ServiceLevels), &n.Policy.ServiceLevels); err != nil {
-				return fmt.Errorf("%s: policy: service levels: %w", what, err)
-			}
-		}
-
-		var sites []siteRow
-		if err := tx.SelectContext(ctx, &sites, tx.Rebind(`SELECT id, name, kind, gln, latitude, longitude, country,
-			capacity_units FROM sites WHERE network = ? ORDER BY seq`), name); err != nil {
-			return fmt.Errorf("%s: sites: %w", what, err)
-		}
-		for _, r := range sites {
-			n.Sites = append(n.Sites, sillage.Site(r))
-		}
-		var products []productRow
-		if err := tx.SelectContext(ctx, &products, tx.Rebind(`SELECT sku, gtin, name, maison, class, mass_kg,
-			unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials_json, manufacturing_share, unit_price_eur FROM products WHERE network = ? ORDER BY seq`), name); err != nil {
-			return fmt.Errorf("%s: products: %w", what, err)
-		}
-		for _, r := range products {
-			p := sillage.Product{SKU: r.SKU, GTIN: r.GTIN, Name: r.Name, Maison: r.Maison, Class: r.Class, MassKG: r.MassKG,
-				UnitCostEUR: r.UnitCostEUR, CradleToGateKgCO2e: r.CradleToGateKgCO2e, MaxTransitDays: r.MaxTransitDays, UnitPriceEUR: r.UnitPriceEUR}
-			if r.Materials != "" {
-				if err := json.Unmarshal([]byte(r.Materials), &p.Materials); err != nil {
-					return fmt.Errorf("%s: product %s: materials: %w", what, r.SKU, err)
-				}
-			}
-			if r.ManufacturingShare.Valid {
-				v := r.ManufacturingShare.Float64
-				p.ManufacturingShare = &v
-			}
-			n.Products = append(n.Products, p)
-		}
-		var lanes []laneRow
-		if err := tx.SelectContext(ctx, &lanes, tx.Rebind(`SELECT from_site, to_site, mode, distance_km, distance_estimated,
-			cost_eur_per_kg, transit_days, capacity_kg, intensity_kgco2e_per_tkm FROM lanes WHERE network = ? ORDER BY seq`), name); err != nil {
-			return fmt.Errorf("%s: lanes: %w", what, err)
-		}
-		for _, r := range lanes {
-			l := sillage.Lane{From: r.From, To: r.To, Mode: sillage.Mode(r.Mode), DistanceKM: r.DistanceKM,
-				CostEURPerKG: r.CostEURPerKG, TransitDays: r.TransitDays, CapacityKG: r.CapacityKG,
-				DistanceEstimated: r.Estimated != 0}
-			if r.Intensity.Valid {
-				v := r.Intensity.Float64
-				l.IntensityKgCO2ePerTKM = &v
-			}
-			n.Lanes = append(n.Lanes, l)
-		}
-		if n.Stock, err = positions(ctx, tx, name, ""); err != nil {
+		var err error
+		if n, err = loadNetworkWithout(ctx, tx, name); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		var demand []struct {
@@ -471,18 +409,92 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 			return fmt.Errorf("%s: %w", what, err)
 		}
 		n.Demand = sillage.MergeSales(n.Demand, rec, s.now())
-		var supply []supplyRow
-		if err := tx.SelectContext(ctx, &supply, tx.Rebind(`SELECT supplier, sku, capacity_units, lead_time_days, moq_units,
-			case_pack_units, unit_cost_eur FROM supply WHERE network = ? ORDER BY seq`), name); err != nil {
-			return fmt.Errorf("%s: supply: %w", what, err)
-		}
-		for _, r := range supply {
-			n.Supply = append(n.Supply, sillage.Supply(r))
-		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	return n, nil
+}
+
+// loadNetworkWithout reads a network's policy, sites, products, lanes,
+// stock and supply in tx, not its demand histories (LoadNetwork and
+// LoadPlanNetwork read those each their own way). A network that is not
+// stored is an error wrapping sillage.ErrNotFound.
+func loadNetworkWithout(ctx context.Context, tx *sqlx.Tx, name string) (*sillage.Network, error) {
+	n := &sillage.Network{Name: name}
+	var p policyRow
+	err := tx.GetContext(ctx, &p, tx.Rebind(`SELECT carbon_price_eur_per_t, shortfall_penalty_eur, safety_stock_days,
+		review_period_days, approval_threshold_eur, holding_rate_per_year, storage_kwh_per_unit_day,
+		storage_days_per_hub, forecast_horizon_weeks, horizon_weeks, service_level, service_levels_json, receipt_grace_days FROM policies WHERE network = ?`), name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, sillage.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("policy: %w", err)
+	}
+	n.Policy = sillage.Policy{CarbonPriceEURPerT: p.CarbonPriceEURPerT, ShortfallPenaltyEUR: p.ShortfallPenaltyEUR,
+		SafetyStockDays: p.SafetyStockDays, ReviewPeriodDays: p.ReviewPeriodDays, ApprovalThresholdEUR: p.ApprovalThresholdEUR,
+		HoldingRatePerYear: p.HoldingRatePerYear, StorageKWhPerUnitDay: p.StorageKWhPerUnitDay,
+		StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks),
+		HorizonWeeks: int(p.HorizonWeeks), ServiceLevel: p.ServiceLevel, ReceiptGraceDays: p.ReceiptGraceDays}
+	if p.ServiceLevels != "" {
+		if err := json.Unmarshal([]byte(p.ServiceLevels), &n.Policy.ServiceLevels); err != nil {
+			return nil, fmt.Errorf("policy: service levels: %w", err)
+		}
+	}
+	var sites []siteRow
+	if err := tx.SelectContext(ctx, &sites, tx.Rebind(`SELECT id, name, kind, gln, latitude, longitude, country,
+		capacity_units FROM sites WHERE network = ? ORDER BY seq`), name); err != nil {
+		return nil, fmt.Errorf("sites: %w", err)
+	}
+	for _, r := range sites {
+		n.Sites = append(n.Sites, sillage.Site(r))
+	}
+	var products []productRow
+	if err := tx.SelectContext(ctx, &products, tx.Rebind(`SELECT sku, gtin, name, maison, class, mass_kg,
+		unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials_json, manufacturing_share, unit_price_eur FROM products WHERE network = ? ORDER BY seq`), name); err != nil {
+		return nil, fmt.Errorf("products: %w", err)
+	}
+	for _, r := range products {
+		p := sillage.Product{SKU: r.SKU, GTIN: r.GTIN, Name: r.Name, Maison: r.Maison, Class: r.Class, MassKG: r.MassKG,
+			UnitCostEUR: r.UnitCostEUR, CradleToGateKgCO2e: r.CradleToGateKgCO2e, MaxTransitDays: r.MaxTransitDays, UnitPriceEUR: r.UnitPriceEUR}
+		if r.Materials != "" {
+			if err := json.Unmarshal([]byte(r.Materials), &p.Materials); err != nil {
+				return nil, fmt.Errorf("product %s: materials: %w", r.SKU, err)
+			}
+		}
+		if r.ManufacturingShare.Valid {
+			v := r.ManufacturingShare.Float64
+			p.ManufacturingShare = &v
+		}
+		n.Products = append(n.Products, p)
+	}
+	var lanes []laneRow
+	if err := tx.SelectContext(ctx, &lanes, tx.Rebind(`SELECT from_site, to_site, mode, distance_km, distance_estimated,
+		cost_eur_per_kg, transit_days, capacity_kg, intensity_kgco2e_per_tkm FROM lanes WHERE network = ? ORDER BY seq`), name); err != nil {
+		return nil, fmt.Errorf("lanes: %w", err)
+	}
+	for _, r := range lanes {
+		l := sillage.Lane{From: r.From, To: r.To, Mode: sillage.Mode(r.Mode), DistanceKM: r.DistanceKM,
+			CostEURPerKG: r.CostEURPerKG, TransitDays: r.TransitDays, CapacityKG: r.CapacityKG,
+			DistanceEstimated: r.Estimated != 0}
+		if r.Intensity.Valid {
+			v := r.Intensity.Float64
+			l.IntensityKgCO2ePerTKM = &v
+		}
+		n.Lanes = append(n.Lanes, l)
+	}
+	if n.Stock, err = positions(ctx, tx, name, ""); err != nil {
+		return nil, err
+	}
+	var supply []supplyRow
+	if err := tx.SelectContext(ctx, &supply, tx.Rebind(`SELECT supplier, sku, capacity_units, lead_time_days, moq_units,
+		case_pack_units, unit_cost_eur FROM supply WHERE network = ? ORDER BY seq`), name); err != nil {
+		return nil, fmt.Errorf("supply: %w", err)
+	}
+	for _, r := range supply {
+		n.Supply = append(n.Supply, sillage.Supply(r))
 	}
 	return n, nil
 }

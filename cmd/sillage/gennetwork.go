@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:  "gen-network",
 		short: "generate a network file: the maison sample or a synthetic one of any size",
-		usage: "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
+		usage: "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE | --db URL [--name NAME]]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
 		long: `Gen-network writes a valid network file (YAML) to FILE, or to standard output.
 
 With --sites and --products it generates a synthetic network for scale
@@ -35,7 +35,13 @@ testdata/networks/maison.yaml (seed 1 gives the committed file).
 
 The file is checked by loading it back before it is written. A network
 larger than 64 MiB, the limit of network files, is refused: use fewer
-sites, products or weeks. Progress and a summary go to standard error.`,
+sites, products or weeks. Progress and a summary go to standard error.
+
+With --db it writes the synthetic network straight into a store instead
+(sqlite://PATH or postgres://...), under --name (default: its generated
+name), streaming the demand histories in batches: no file and no size
+limit but the database's, so that networks far larger than 64 MiB can be
+planned from the store. A network of that name is replaced.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			sites := fs.Int("sites", 0, "number of `sites`, at least 3 (suppliers, distribution centres and boutiques)")
 			products := fs.Int("products", 0, "number of `products`, at least 1")
@@ -43,16 +49,25 @@ sites, products or weeks. Progress and a summary go to standard error.`,
 			weeks := fs.Int("weeks", netgen.DefaultWeeks, "`weeks` of demand history per boutique and product")
 			out := fs.String("out", "", "write to `FILE` instead of standard output")
 			preset := fs.String("preset", "", "write a `preset` network instead: maison")
+			db := fs.String("db", "", "write into the store at database `URL` instead of a file (streamed; no size limit)")
+			name := fs.String("name", "", "with --db: store the network under `NAME` (default: its generated name)")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
 				set := map[string]bool{}
 				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-				return genNetwork(ctx, e, genNetworkFlags{
+				f := genNetworkFlags{
 					sites: *sites, products: *products, seed: *seed, weeks: *weeks,
 					out: *out, preset: *preset, set: set,
-				})
+				}
+				if *db != "" || *name != "" {
+					if *db == "" || *out != "" || *preset != "" {
+						return usageErrorf("--db goes with --sites and --products, without --out or --preset; --name needs --db")
+					}
+					return genNetworkStore(ctx, e, f, *db, *name)
+				}
+				return genNetwork(ctx, e, f)
 			}
 		},
 	})

@@ -64,6 +64,8 @@ type model struct {
 	// premium is, per (supplier, product), what one unit costs above the
 	// product's cheapest supplier, EUR (see purchasePremiums).
 	premium map[[2]int]float64
+
+	laneTail []int // site index of each lane's From (relay.go), built on first use
 }
 
 func (m *model) row(ri rowInfo, lo, up float64) int {
@@ -250,6 +252,9 @@ func (m *model) addShipments(pf *pathFinder, opt Options) error {
 				ps, err := pf.candidates(n.Sites[src].ID, n.Sites[dst].ID, prod.MaxTransitDays)
 				if err != nil {
 					return err
+				}
+				if opt.Relay && n.Sites[src].Kind == sillage.KindDC {
+					ps = m.relayPaths(ps, k) // relay.go
 				}
 				for pi := range ps {
 					p := &ps[pi]

@@ -128,6 +128,19 @@
 // 20 s and crashed inside Cbc_solve with a MIP start. The better point is
 // kept; MIP reports status, method, gap, bound and seconds.
 //
+// # Scale (split.go, warm.go, mps.go, relay.go, candidates.go)
+//
+// Split cuts a plan into product groups planned apart (PlanSplit: in
+// parallel, at most GOMAXPROCS at once; or one Temporal activity per
+// Part, merged with Merge); capacities the groups share (storage, lane
+// kg) are apportioned, and the split is exact when they share none.
+// Options.Relay drops DC → DC → site paths that a relay through the
+// middle DC's stock replaces. CountCandidates counts the columns before
+// any reduction. Session keeps a solved model and CLP's basis for warm
+// re-plans after stock changes (SetStock, Replan). WriteMPS writes the LP
+// relaxation for the clp command. scripts/bench-optimize -timephased
+// measures them.
+//
 // # Duals (duals.go)
 //
 // From the LP relaxation (with the rounding cuts when there are integer

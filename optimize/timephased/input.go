@@ -127,6 +127,10 @@ type Options struct {
 	RelaxationOnly bool
 	// Rounding skips CBC and uses the rounding heuristic.
 	Rounding bool
+	// Relay drops the paths from a DC that pass through another DC holding
+	// the product (relay.go): the relay through that DC's stock replaces
+	// them, up to a bucket of rounding.
+	Relay bool
 }
 
 func (o Options) withDefaults() Options {
