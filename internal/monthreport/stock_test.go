@@ -28,7 +28,9 @@ func (f *fakeStock) Ledger(_ context.Context, _ string, since time.Time) ([]sill
 	return []sillage.LedgerLine{{SKU: "BAG-01", Opening: 20, Receipts: 5, Sales: 3, OnHand: 20, InTransit: 2}}, since, nil
 }
 
-func (f *fakeStock) Discrepancies(context.Context, string) ([]sillage.Discrepancy, error) { return f.ds, nil }
+func (f *fakeStock) Discrepancies(context.Context, string) ([]sillage.Discrepancy, error) {
+	return f.ds, nil
+}
 
 func (f *fakeStock) EPCDiscrepancies(context.Context, string, string) ([]sillage.EPCDiscrepancy, error) {
 	return f.epcs, nil
