@@ -4,14 +4,17 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize/forecast"
 )
 
 // Catalog maps the GS1 keys of a network to its sites and products, and
-// holds each position's reorder point. It is built once from the network
-// at start and read without locks.
+// holds each position's reorder point. The keys are built once from the
+// network at start and read without locks; the reorder points are
+// replaced when a week closes (RefreshReorderPoints, ReorderRefresh) and
+// read under a lock, so batches may read them while they change.
 type Catalog struct {
 	Network   string
 	siteByGLN map[string]string
@@ -19,7 +22,9 @@ type Catalog struct {
 	gtinBySKU map[string]string
 	sites     map[string]bool
 	suppliers map[string]bool
-	reorder   map[posKey]float64
+
+	mu      sync.RWMutex // guards reorder
+	reorder map[posKey]float64
 }
 
 type posKey struct{ site, sku string }
@@ -57,12 +62,28 @@ func NewCatalog(n *sillage.Network) *Catalog {
 		}
 		c.gtinBySKU[p.SKU] = p.GTIN
 	}
+	c.RefreshReorderPoints(n)
+	return c
+}
+
+// RefreshReorderPoints replaces every reorder point with
+// DefaultReorderPoint of n's demand history (positive ones only; an
+// override of SetReorderPoint is replaced too) and returns how many
+// positions have one. n is the catalog's network loaded again, typically
+// when a week closed and its sales joined the history; its sites and
+// products are not read again. Safe to call while batches read the
+// catalog.
+func (c *Catalog) RefreshReorderPoints(n *sillage.Network) int {
+	next := map[posKey]float64{}
 	for pk, rop := range reorderPoints(n) {
 		if rop > 0 {
-			c.reorder[pk] = rop
+			next[pk] = rop
 		}
 	}
-	return c
+	c.mu.Lock()
+	c.reorder = next
+	c.mu.Unlock()
+	return len(next)
 }
 
 // Inside reports whether stock at site belongs to the network for the
@@ -85,6 +106,8 @@ func (c *Catalog) HasSite(id string) bool { return c.sites[id] }
 // ReorderPoint returns the reorder point of a position in units, and
 // whether it has one.
 func (c *Catalog) ReorderPoint(site, sku string) (float64, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	r, ok := c.reorder[posKey{site, sku}]
 	return r, ok
 }
@@ -92,6 +115,8 @@ func (c *Catalog) ReorderPoint(site, sku string) (float64, bool) {
 // SetReorderPoint overrides the reorder point of a position (units); a
 // negative value removes it.
 func (c *Catalog) SetReorderPoint(site, sku string, units float64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if units < 0 {
 		delete(c.reorder, posKey{site, sku})
 		return
@@ -192,5 +217,7 @@ func horizonWeeks(days float64) int { return max(1, int(math.Ceil(days/7))) }
 
 // String describes the catalog for logs.
 func (c *Catalog) String() string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	return fmt.Sprintf("network %q: %d sites with GLN, %d products with GTIN, %d reorder points", c.Network, len(c.siteByGLN), len(c.skuByGTIN), len(c.reorder))
 }

@@ -100,6 +100,10 @@ type Input struct {
 	Factors []carbon.Factor         // the table in force, for the appendix
 	PACT    []pact.ProductFootprint // one per product, written as JSON
 	TopN    int                     // products in the top chart; 0 means 10
+
+	// Stock is the stock reconciliation of the period (ledger, snapshot
+	// differences, per-EPC lists); nil leaves its section out.
+	Stock *StockSection
 }
 
 // Row types of the report's tables. Each becomes a CSV file.

@@ -281,6 +281,7 @@ func Render(in Input, t *Tables) ([]byte, error) {
 		"In": in, "T": t, "Figures": figs,
 		"Total": t.TotalTransportKgCO2e + t.TotalStorageKgCO2e,
 		"Prev":  prevLabel,
+		"Stock": stockView(in.Stock),
 		"Saving": func() string {
 			if math.IsNaN(t.SavingPct) {
 				return "n/a"
@@ -302,6 +303,15 @@ func Render(in Input, t *Tables) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// stockView is the view of the stock section, nil when there is none.
+func stockView(s *StockSection) *StockView {
+	if s == nil {
+		return nil
+	}
+	v := s.View()
+	return &v
+}
+
 var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num": fmtNum,
 	"pct": func(v float64) string {
@@ -317,7 +327,7 @@ var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 		return fmtNum(kg) + " kgCO2e"
 	},
 	"date": func(tm interface{ Format(string) string }) string { return tm.Format("2006-01-02 15:04 MST") },
-}).Parse(strings.Replace(pageHTML, "{{/* compare */}}", compareHTML, 1)))
+}).Parse(strings.NewReplacer("{{/* compare */}}", compareHTML, "{{/* stock */}}", stockHTML).Replace(pageHTML)))
 
 const pageHTML = `<!DOCTYPE html>
 <html lang="en">
@@ -422,6 +432,7 @@ code { font-size: .85em; }
 {{end}}</tbody>
 </table>
 
+{{/* stock */}}
 <h2 id="method">Method and sources</h2>
 <p>Transport emissions follow ISO 14083 and the GLEC Framework v3: each lane the plans use is a transport chain element whose emissions are tonnes × km × intensity, well-to-wheel, reported as tank-to-wheel plus well-to-tank; they are allocated to products by tonne-km. Air freight is reported without radiative forcing. Factors: UK DESNZ greenhouse-gas conversion factors 2025 (freighting goods, tank-to-wheel and well-to-tank as published), a KiM/CE Delft inland-waterway average where DESNZ gives none, and company primary data where given. Product footprints are exported as PACT v2.3 ProductFootprints in <code>pact/</code>, one file per product, per kg of product.</p>
 <p class="small">Factor table: {{len .In.Factors}} factors, listed with their sources in <code>factors.csv</code>.</p>

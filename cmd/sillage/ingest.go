@@ -110,7 +110,8 @@ container or asset identifier (sillage trace, sillage epcis-serve), for
 units sold (retail_selling) add
 to the weekly sales that extend the demand history of plans and reorder
 points (sillage demand). Reorder points are the forecast demand over the
-lead time plus the safety stock days, computed at start.
+lead time plus the safety stock days, computed at start and again when
+each week closes (Monday 00:00 UTC), once its sales joined the history.
 
 The network must be seeded first (sillage seed); --network may be omitted
 when the database holds one network. Stop with Ctrl-C: the batch in hand is
@@ -241,6 +242,14 @@ func (f *ingestFlags) run(ctx context.Context, e *env) error {
 	if *f.historyRetention > 0 {
 		go pruneHistory(ctx, st, name, *f.historyRetention, log) // ingest_history.go
 	}
+	refresh := &iot.ReorderRefresh{Catalog: cat, Log: log, Load: func(ctx context.Context) (*sillage.Network, error) {
+		n, err := st.LoadNetwork(ctx, name)
+		if n != nil {
+			n.Name = name
+		}
+		return n, err
+	}}
+	go refresh.Run(ctx)
 	relay := &iot.Relay{Network: name, Store: st, Listener: trig, Log: log.With("component", "relay")}
 	go relay.Run(ctx)
 	var total sillage.IngestStats

@@ -22,7 +22,9 @@ import (
 // DC-PAR (5 more on hand there, none left in transit); then a transfer of
 // 2 BAG-01 to BTQ-LON ships 2 of those tagged bags (picked at DC-PAR) and
 // BTQ-LON receives the same two EPCs. Expected counts are tiny.yaml's
-// (DC-PAR 20 BAG-01, BTQ-LON none) plus these units.
+// (DC-PAR 20 BAG-01, BTQ-LON none) plus these units. Then London sells
+// one of the two bags, and its journey is traced back to the tannery
+// (traceSoldBag).
 func TestWarehouseShipsRealStock(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -110,6 +112,7 @@ func TestWarehouseShipsRealStock(t *testing.T) {
 	if fmt.Sprint(counts) != fmt.Sprint(want) {
 		t.Errorf("tagged items %v, want %v (the supplier's 5 bags: 2 moved to London)", counts, want)
 	}
+	traceSoldBag(ctx, t, st, pub, dbURL)
 	cancel()
 	if code := <-done; code != 0 {
 		t.Errorf("warehouse exited with %d: %s", code, werr.String())

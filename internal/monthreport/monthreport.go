@@ -121,12 +121,17 @@ func Write(ctx context.Context, recs Records, n *sillage.Network, opt Options) (
 		in.Plans = append(in.Plans, report.PlanSummary{ID: p.ID, CreatedAt: p.CreatedAt, Status: p.Status,
 			CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e})
 	}
+	if sr, ok := recs.(StockRecords); ok {
+		if in.Stock, err = readStock(ctx, sr, netName, period.Start, period.End); err != nil {
+			return nil, err
+		}
+	}
 	files, err := report.Write(opt.Out, in)
 	if err != nil {
 		return nil, err
 	}
-	if sr, ok := recs.(StockRecords); ok {
-		p, err := writeStock(ctx, sr, netName, period.Start, period.End, opt.Out)
+	if in.Stock != nil {
+		p, err := writeStock(in.Stock, opt.Out)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/carbon/report"
 )
 
 // StockRecords is what the stock section of a report reads (store.Store
@@ -24,25 +25,38 @@ type StockRecords interface {
 // StockFile is the name of the stock section in the report directory.
 const StockFile = "stock-reconciliation.csv"
 
-// writeStock writes the stock section of a period: per product, the
+// readStock reads the stock section of a period: per product, the
 // ledger since the period's start (opening, receipts, sales, write-offs,
-// on hand and in transit now, and whether the conservation identity
-// holds), then per site the quantity discrepancies the period's snapshots
-// found and the current per-EPC reconciliation lists. One CSV with a
-// "section" column: ledger, quantity, epc.
-func writeStock(ctx context.Context, recs StockRecords, network string, start, end time.Time, dir string) (string, error) {
+// on hand and in transit now), the quantity discrepancies the period's
+// snapshots found and the current per-EPC reconciliation lists. The
+// report shows it (report.StockSection) and writeStock writes its rows.
+func readStock(ctx context.Context, recs StockRecords, network string, start, end time.Time) (*report.StockSection, error) {
 	lines, _, err := recs.Ledger(ctx, network, start)
 	if err != nil && !errors.Is(err, sillage.ErrNotFound) { // a network stored by hand has no ledger
-		return "", fmt.Errorf("stock section: %w", err)
+		return nil, fmt.Errorf("stock section: %w", err)
 	}
 	ds, err := recs.Discrepancies(ctx, network)
 	if err != nil {
-		return "", fmt.Errorf("stock section: %w", err)
+		return nil, fmt.Errorf("stock section: %w", err)
 	}
 	epcs, err := recs.EPCDiscrepancies(ctx, network, "")
 	if err != nil {
-		return "", fmt.Errorf("stock section: %w", err)
+		return nil, fmt.Errorf("stock section: %w", err)
 	}
+	sec := &report.StockSection{Ledger: lines, EPCs: epcs, CSV: StockFile}
+	for _, d := range ds {
+		if !d.SnapshotTime.Before(start) && d.SnapshotTime.Before(end) {
+			sec.Quantities = append(sec.Quantities, d)
+		}
+	}
+	return sec, nil
+}
+
+// writeStock writes the rows of the stock section into dir: one CSV with
+// a "section" column (ledger, quantity, epc), and whether the
+// conservation identity holds per product.
+func writeStock(sec *report.StockSection, dir string) (string, error) {
+	lines, ds, epcs := sec.Ledger, sec.Quantities, sec.EPCs
 	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	rows := [][]string{{"section", "site", "sku", "epc", "kind", "opening", "receipts", "sales", "write_offs", "on_hand", "in_transit", "holds", "system_on_hand", "reported_on_hand", "time"}}
 	for _, l := range lines {
@@ -50,9 +64,6 @@ func writeStock(ctx context.Context, recs StockRecords, network string, start, e
 			strconv.FormatBool(l.Holds()), "", "", ""})
 	}
 	for _, d := range ds {
-		if d.SnapshotTime.Before(start) || !d.SnapshotTime.Before(end) {
-			continue
-		}
 		rows = append(rows, []string{"quantity", d.Site, d.SKU, "", "", "", "", "", "", "", "", "", g(d.SystemOnHand), g(d.ReportedOnHand),
 			d.SnapshotTime.UTC().Format(time.RFC3339)})
 	}
