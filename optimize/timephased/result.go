@@ -21,6 +21,9 @@ type Line struct {
 	// Path lists the lanes, FROM>TO:mode, comma-separated.
 	Path  string   `json:"path"`
 	Modes []string `json:"modes"`
+	// Legs are the path's lanes, in order, from From to To (distance, cost
+	// per kg and transit days as the network gives them).
+	Legs []sillage.Leg `json:"legs"`
 	// ReleaseWeek is when the order is placed; for a purchase it precedes
 	// DepartWeek by the supplier's production lead time in weeks, for a
 	// transfer it equals DepartWeek. 0 is this week: those lines become
@@ -138,7 +141,7 @@ func (m *model) read(sol *solution) *Result {
 			if n.Sites[c.from].Kind == sillage.KindSupplier {
 				kind = KindPurchase
 			}
-			l := Line{Kind: kind, From: n.Sites[c.from].ID, To: n.Sites[pr.site].ID, SKU: prod.SKU, Path: c.path.label, Modes: c.path.modes,
+			l := Line{Kind: kind, From: n.Sites[c.from].ID, To: n.Sites[pr.site].ID, SKU: prod.SKU, Path: c.path.label, Modes: c.path.modes, Legs: legsOf(n, c.path.lanes),
 				ReleaseWeek: c.week, DepartWeek: c.depart, ArriveWeek: c.arrive, Quantity: v, TransitDays: c.path.days,
 				CostEUR: v * prod.MassKG * c.path.costPerKG, KgCO2e: v * prod.MassKG * c.path.kgPerKG, Integer: m.prob.Integer[j]}
 			res.Lines = append(res.Lines, l)
@@ -161,4 +164,15 @@ func (m *model) read(sol *solution) *Result {
 	}
 	res.ServeCost, res.Bindings = m.duals(sol.duals, sol.lpx)
 	return res
+}
+
+// legsOf returns the legs of the lanes with the given indexes into
+// n.Lanes. Emissions per kg are left to the caller's factors.
+func legsOf(n *sillage.Network, lanes []int) []sillage.Leg {
+	out := make([]sillage.Leg, len(lanes))
+	for i, li := range lanes {
+		l := &n.Lanes[li]
+		out[i] = sillage.Leg{From: l.From, To: l.To, Mode: l.Mode, DistanceKM: l.DistanceKM, CostEURPerKG: l.CostEURPerKG, TransitDays: l.TransitDays}
+	}
+	return out
 }
