@@ -35,7 +35,9 @@ type PlanPolicy struct {
 
 // NewOnePeriod returns the one-period planner at the network's carbon
 // price, kept to measure what the time-phased model gains.
-func NewOnePeriod(f *carbon.Table) *PlanPolicy { return &PlanPolicy{PolicyName: "one-period", Factors: f} }
+func NewOnePeriod(f *carbon.Table) *PlanPolicy {
+	return &PlanPolicy{PolicyName: "one-period", Factors: f}
+}
 
 // Name returns PolicyName.
 func (p *PlanPolicy) Name() string { return p.PolicyName }
