@@ -63,6 +63,10 @@ type Product struct {
 	// reported as such.
 	CradleToGateKgCO2e float64 `json:"cradle_to_gate_kgco2e" yaml:"cradle_to_gate_kgco2e"`
 	MaxTransitDays     float64 `json:"max_transit_days" yaml:"max_transit_days"` // longest allowed transit; 0 means no limit
+	// UnitPriceEUR is the selling price of one unit, in EUR: a lost sale
+	// costs its margin, UnitPriceEUR − UnitCostEUR. 0 means unknown; the
+	// time-phased plan then takes DefaultPriceMarkup × UnitCostEUR.
+	UnitPriceEUR float64 `json:"unit_price_eur,omitempty" yaml:"unit_price_eur,omitempty"`
 	// Materials is the bill of materials of one unit, packaging included;
 	// optional.
 	Materials []MaterialMass `json:"materials,omitempty" yaml:"materials,omitempty"`
@@ -120,11 +124,30 @@ type Demand struct {
 }
 
 // Supply is a supplier's capacity for one product, in units per review
-// period.
+// period, and its terms: production lead time, minimum order quantity,
+// case pack and purchase cost. Zero terms mean none: no lead time, no
+// MOQ, a case pack of one unit, the product's unit cost.
 type Supply struct {
 	Supplier      string  `json:"supplier" yaml:"supplier"`
 	SKU           string  `json:"sku" yaml:"sku"`
 	CapacityUnits float64 `json:"capacity_units" yaml:"capacity_units"`
+	// LeadTimeDays is the production lead time, in days from the order to
+	// the departure from the supplier.
+	LeadTimeDays float64 `json:"lead_time_days,omitempty" yaml:"lead_time_days,omitempty"`
+	// MOQUnits is the minimum order quantity of one order line, in units.
+	MOQUnits float64 `json:"moq_units,omitempty" yaml:"moq_units,omitempty"`
+	// CasePackUnits is the units of one case: an order line is a whole
+	// number of cases. A whole number; 0 means 1.
+	CasePackUnits float64 `json:"case_pack_units,omitempty" yaml:"case_pack_units,omitempty"`
+	// UnitCostEUR is the purchase cost of one unit from this supplier, in
+	// EUR; 0 means the product's unit_cost_eur.
+	UnitCostEUR float64 `json:"unit_cost_eur,omitempty" yaml:"unit_cost_eur,omitempty"`
+}
+
+// ClassServiceLevel is the service level of one product class.
+type ClassServiceLevel struct {
+	Class string  `json:"class" yaml:"class"`
+	Level float64 `json:"level" yaml:"level"` // probability in (0, 1)
 }
 
 // Policy holds the planning parameters of a network.
@@ -138,6 +161,35 @@ type Policy struct {
 	StorageKWhPerUnitDay float64 `json:"storage_kwh_per_unit_day" yaml:"storage_kwh_per_unit_day"` // hub energy per unit stored per day
 	StorageDaysPerHub    float64 `json:"storage_days_per_hub" yaml:"storage_days_per_hub"`         // dwell time at each hub a path passes
 	ForecastHorizonWeeks int     `json:"forecast_horizon_weeks" yaml:"forecast_horizon_weeks"`     // weeks to forecast
+	// HorizonWeeks is the time-phased plan's horizon, in weekly buckets;
+	// 0 means DefaultHorizonWeeks (the plan applies it: ApplyDefaults
+	// leaves it 0, so that a file written again stays the same).
+	HorizonWeeks int `json:"horizon_weeks" yaml:"horizon_weeks"`
+	// ServiceLevel is the probability that the stock covers the demand
+	// over lead time + review period: the quantile at which the
+	// time-phased plan sizes safety stock, in (0, 1); 0 means
+	// DefaultServiceLevel (see ServiceLevelOf).
+	ServiceLevel float64 `json:"service_level" yaml:"service_level"`
+	// ServiceLevels overrides ServiceLevel for the product classes listed.
+	ServiceLevels []ClassServiceLevel `json:"service_levels,omitempty" yaml:"service_levels,omitempty"`
+	// ReceiptGraceDays is how long after its first receipt a short
+	// delivery waits for the rest before the order closes with the
+	// remainder cancelled and re-planned (days).
+	ReceiptGraceDays float64 `json:"receipt_grace_days" yaml:"receipt_grace_days"`
+}
+
+// ServiceLevelOf returns the service level of a product class: its entry
+// in ServiceLevels, else ServiceLevel, else DefaultServiceLevel.
+func (p *Policy) ServiceLevelOf(class string) float64 {
+	for _, c := range p.ServiceLevels {
+		if c.Class == class {
+			return c.Level
+		}
+	}
+	if p.ServiceLevel == 0 {
+		return DefaultServiceLevel
+	}
+	return p.ServiceLevel
 }
 
 // Network is a whole supply network: the input of every plan.
@@ -161,6 +213,10 @@ const (
 	DefaultStorageKWhPerUnitDay = 0.01 // lit, climate-controlled warehouse space per small luxury unit
 	DefaultStorageDaysPerHub    = 7
 	DefaultForecastHorizonWeeks = 4
+	DefaultHorizonWeeks         = 13   // weekly buckets of the time-phased plan
+	DefaultServiceLevel         = 0.97 // quantile of demand over lead time + review period
+	MaxHorizonWeeks             = 520  // ten years of weekly buckets
+	DefaultReceiptGraceDays     = 3 // days a short delivery waits for the rest
 )
 
 // ApplyDefaults fills unset policy fields with the documented defaults and
@@ -189,6 +245,9 @@ func (n *Network) ApplyDefaults() {
 	}
 	if p.ForecastHorizonWeeks == 0 {
 		p.ForecastHorizonWeeks = DefaultForecastHorizonWeeks
+	}
+	if p.ReceiptGraceDays == 0 {
+		p.ReceiptGraceDays = DefaultReceiptGraceDays
 	}
 	idx := n.SiteIndex()
 	for i := range n.Lanes {

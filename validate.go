@@ -79,6 +79,7 @@ func (n *Network) Validate() error {
 		checkNonNegative(&c, at+".unit_cost_eur", p.UnitCostEUR)
 		checkNonNegative(&c, at+".cradle_to_gate_kgco2e", p.CradleToGateKgCO2e)
 		checkNonNegative(&c, at+".max_transit_days", p.MaxTransitDays)
+		checkNonNegative(&c, at+".unit_price_eur", p.UnitPriceEUR)
 		for j, m := range p.Materials {
 			mat := fmt.Sprintf("%s.materials[%d]", at, j)
 			if m.Material == "" {
@@ -174,6 +175,12 @@ func (n *Network) Validate() error {
 			supply[key{s.Supplier, s.SKU}] = i
 		}
 		checkNonNegative(&c, at+".capacity_units", s.CapacityUnits)
+		checkNonNegative(&c, at+".lead_time_days", s.LeadTimeDays)
+		checkNonNegative(&c, at+".moq_units", s.MOQUnits)
+		checkNonNegative(&c, at+".unit_cost_eur", s.UnitCostEUR)
+		if checkFinite(&c, at+".case_pack_units", s.CasePackUnits) && (s.CasePackUnits < 0 || s.CasePackUnits != math.Trunc(s.CasePackUnits)) {
+			c.add(at+".case_pack_units", "must be a whole number of units ≥ 1 (0 or absent: 1), is %g", s.CasePackUnits)
+		}
 	}
 
 	p := n.Policy
@@ -187,6 +194,22 @@ func (n *Network) Validate() error {
 	checkNonNegative(&c, "policy.storage_days_per_hub", p.StorageDaysPerHub)
 	if p.ForecastHorizonWeeks < 0 {
 		c.add("policy.forecast_horizon_weeks", "must not be negative, is %d", p.ForecastHorizonWeeks)
+	}
+	if p.HorizonWeeks < 0 || p.HorizonWeeks > MaxHorizonWeeks {
+		c.add("policy.horizon_weeks", "must be between 1 and %d weeks (0 or absent: %d), is %d", MaxHorizonWeeks, DefaultHorizonWeeks, p.HorizonWeeks)
+	}
+	checkServiceLevel(&c, "policy.service_level", p.ServiceLevel, true)
+	classes := map[string]int{}
+	for i, s := range p.ServiceLevels {
+		at := fmt.Sprintf("policy.service_levels[%d]", i)
+		if s.Class == "" {
+			c.add(at+".class", "is required")
+		} else if j, dup := classes[s.Class]; dup {
+			c.add(at+".class", "duplicate class %q (see policy.service_levels[%d])", s.Class, j)
+		} else {
+			classes[s.Class] = i
+		}
+		checkServiceLevel(&c, at+".level", s.Level, false)
 	}
 	return c.err()
 }
@@ -230,6 +253,17 @@ func checkNonNegative(c *errs, path string, v float64) {
 func checkPositive(c *errs, path string, v float64) {
 	if checkFinite(c, path, v) && v <= 0 {
 		c.add(path, "must be greater than zero, is %g", v)
+	}
+}
+
+// checkServiceLevel checks a probability strictly between 0 and 1; 0 is
+// allowed (the default applies) when zeroOK.
+func checkServiceLevel(c *errs, path string, v float64, zeroOK bool) {
+	if !checkFinite(c, path, v) || (zeroOK && v == 0) {
+		return
+	}
+	if v <= 0 || v >= 1 {
+		c.add(path, "must be a probability strictly between 0 and 1, such as 0.97, is %g", v)
 	}
 }
 

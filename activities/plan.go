@@ -329,7 +329,9 @@ func (a *Activities) PersistPlan(ctx context.Context, in workflows.StepInput) (w
 		if _, err := a.Store.SaveOrder(ctx, o); err != nil {
 			return workflows.PersistResult{}, classify(fmt.Errorf("persist plan %s: %w", in.PlanID, err))
 		}
-		res.Orders = append(res.Orders, orderRef(in.Network, e.net.Policy.ApprovalThresholdEUR, o))
+		ref := orderRef(in.Network, e.net.Policy.ApprovalThresholdEUR, o)
+		ref.ReceiptGraceDays = e.net.Policy.ReceiptGraceDays
+		res.Orders = append(res.Orders, ref)
 	}
 	a.cache.drop(in.PlanID)
 	a.log().InfoContext(ctx, "plan persisted", "plan", in.PlanID, "lines", len(plan.Lines), "orders", len(orders),

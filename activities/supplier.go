@@ -52,6 +52,15 @@ type SimulatedSupplier struct {
 	// PartialFraction is the share of each line a partial confirmation
 	// keeps, rounded down to whole units; default 0.5.
 	PartialFraction float64
+	// Deliveries (Deliver, supplier_delivery.go): the shares of confirmed
+	// orders shipped short and shipped late, each in [0, 1] (zero: the
+	// defaults 0.1 and 0.1 unless Configured), the share of each line a
+	// short shipment keeps (default 0.8) and how late a late one ships
+	// (default 3 days).
+	ShortShare    float64
+	ShortFraction float64
+	LateShare     float64
+	LateBy        time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

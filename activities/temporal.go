@@ -73,7 +73,7 @@ func (t *Temporal) Replan(ctx context.Context, network string, tr workflows.Trig
 // ReorderPointCrossed triggers the network's planner.
 func (t *Temporal) ReorderPointCrossed(ctx context.Context, c iot.ReorderCrossing) error {
 	return t.Replan(ctx, c.Network, workflows.Trigger{
-		ID:     fmt.Sprintf("rop:%s:%s:%d", c.Position.Site, c.Position.SKU, c.At.UnixNano()),
+		ID:     "rop:" + c.ID(),
 		Kind:   workflows.TriggerReorderPoint,
 		Site:   c.Position.Site,
 		SKU:    c.Position.SKU,
@@ -102,6 +102,9 @@ func OrderIDFromBizTransaction(id string) (string, bool) {
 // changed the stock, which the next plan reads.
 func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
 	rec := workflows.OrderReceipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
+	if r.ID != "" {
+		rec.EventID = r.ID // unique also for an event without an id: the workflow counts it once
+	}
 	for _, l := range r.Lines {
 		rec.Lines = append(rec.Lines, sillageLine(l))
 		rec.Units += l.Units

@@ -208,112 +208,81 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 	}
 	checkKeys(root, "", fileTopKeys, add)
 
-	var factors []Factor
-	type defReq struct {
-		f     Factor
-		maxKM float64
+	// parsedFactor is a factor of the file and what its record asks of
+	// the mode's default.
+	type parsedFactor struct {
+		f         Factor
+		isDefault bool
+		maxKM     float64 // the default's distance limit, km
 	}
-	var defaults []defReq
-	var grid []GridFactor
-
-	if n := mapValue(root, "factors"); n != nil {
-		if n.Kind != yaml.SequenceNode {
-			add(n.Line, "factors", fmt.Errorf("%w: must be a list", sillage.ErrInvalid))
-		} else {
-			for i, item := range n.Content {
-				at := fmt.Sprintf("factors[%d]", i)
-				if item.Kind != yaml.MappingNode {
-					add(item.Line, at, fmt.Errorf("%w: must be a mapping", sillage.ErrInvalid))
-					continue
-				}
-				checkKeys(item, at, fileFactorKeys, add)
-				var ff fileFactor
-				if err := item.Decode(&ff); err != nil {
-					add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
-					continue
-				}
-				line := func(key string) int {
-					if v := mapValue(item, key); v != nil {
-						return v.Line
-					}
-					return item.Line
-				}
-				f, ok := Factor{Mode: sillage.Mode(ff.Mode), Vehicle: ff.Vehicle, Label: ff.Label, Source: ff.Source, Year: ff.Year, Note: ff.Note, Primary: true, RadiativeForcing: ff.RF}, true
-				if !f.Mode.Valid() {
-					add(line("mode"), at+".mode", fmt.Errorf("%w %q (want one of road, rail, sea, air, barge)", ErrUnknownMode, ff.Mode))
-					ok = false
-				}
-				if ff.Vehicle == "" {
-					add(item.Line, at+".vehicle", fmt.Errorf("%w: is required", sillage.ErrInvalid))
-					ok = false
-				}
-				if ff.Source == "" {
-					add(item.Line, at+".source", fmt.Errorf("%w: is required: name where the value comes from", sillage.ErrInvalid))
-					ok = false
-				}
-				for _, v := range []struct {
-					key string
-					x   *float64
-				}{{"ttw_kgco2e_per_tkm", ff.TTW}, {"wtt_kgco2e_per_tkm", ff.WTT}, {"wtw_kgco2e_per_tkm", ff.WTW}} {
-					if v.x != nil && (*v.x < 0 || math.IsNaN(*v.x) || math.IsInf(*v.x, 0)) {
-						add(line(v.key), at+"."+v.key, fmt.Errorf("%v: %w", *v.x, ErrNegativeIntensity))
-						ok = false
-					}
-				}
-				switch {
-				case ff.WTW != nil && (ff.TTW != nil || ff.WTT != nil):
-					add(line("wtw_kgco2e_per_tkm"), at, fmt.Errorf("%w: give either wtw_kgco2e_per_tkm or ttw_ and wtt_kgco2e_per_tkm, not both", sillage.ErrInvalid))
-					ok = false
-				case ff.WTW != nil:
-					f.TTW, f.Combined = *ff.WTW, true
-				case ff.TTW != nil && ff.WTT != nil:
-					f.TTW, f.WTT = *ff.TTW, *ff.WTT
-				default:
-					add(item.Line, at, fmt.Errorf("%w: an intensity is required: ttw_kgco2e_per_tkm and wtt_kgco2e_per_tkm, or wtw_kgco2e_per_tkm", sillage.ErrInvalid))
-					ok = false
-				}
-				if ff.MaxDistanceKM < 0 {
-					add(line("max_distance_km"), at+".max_distance_km", fmt.Errorf("%w: must be >= 0", sillage.ErrInvalid))
-					ok = false
-				}
-				if !ok {
-					continue
-				}
-				factors = append(factors, f)
-				if ff.Default {
-					defaults = append(defaults, defReq{f, ff.MaxDistanceKM})
-				}
+	parsed := parseList(root, "factors", fileFactorKeys, add, func(item *yaml.Node, at string) (parsedFactor, bool) {
+		var ff fileFactor
+		if err := item.Decode(&ff); err != nil {
+			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+			return parsedFactor{}, false
+		}
+		line := func(key string) int {
+			if v := mapValue(item, key); v != nil {
+				return v.Line
+			}
+			return item.Line
+		}
+		f, ok := Factor{Mode: sillage.Mode(ff.Mode), Vehicle: ff.Vehicle, Label: ff.Label, Source: ff.Source, Year: ff.Year, Note: ff.Note, Primary: true, RadiativeForcing: ff.RF}, true
+		if !f.Mode.Valid() {
+			add(line("mode"), at+".mode", fmt.Errorf("%w %q (want one of road, rail, sea, air, barge)", ErrUnknownMode, ff.Mode))
+			ok = false
+		}
+		if ff.Vehicle == "" {
+			add(item.Line, at+".vehicle", fmt.Errorf("%w: is required", sillage.ErrInvalid))
+			ok = false
+		}
+		if ff.Source == "" {
+			add(item.Line, at+".source", fmt.Errorf("%w: is required: name where the value comes from", sillage.ErrInvalid))
+			ok = false
+		}
+		for _, v := range []struct {
+			key string
+			x   *float64
+		}{{"ttw_kgco2e_per_tkm", ff.TTW}, {"wtt_kgco2e_per_tkm", ff.WTT}, {"wtw_kgco2e_per_tkm", ff.WTW}} {
+			if v.x != nil && (*v.x < 0 || math.IsNaN(*v.x) || math.IsInf(*v.x, 0)) {
+				add(line(v.key), at+"."+v.key, fmt.Errorf("%v: %w", *v.x, ErrNegativeIntensity))
+				ok = false
 			}
 		}
-	}
-	if n := mapValue(root, "grid"); n != nil {
-		if n.Kind != yaml.SequenceNode {
-			add(n.Line, "grid", fmt.Errorf("%w: must be a list", sillage.ErrInvalid))
-		} else {
-			for i, item := range n.Content {
-				at := fmt.Sprintf("grid[%d]", i)
-				if item.Kind != yaml.MappingNode {
-					add(item.Line, at, fmt.Errorf("%w: must be a mapping", sillage.ErrInvalid))
-					continue
-				}
-				checkKeys(item, at, fileGridKeys, add)
-				var gf GridFactor
-				if err := item.Decode(&gf); err != nil {
-					add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
-					continue
-				}
-				if gf.Source == "" {
-					add(item.Line, at+".source", fmt.Errorf("%w: is required", sillage.ErrInvalid))
-					continue
-				}
-				if err := (&GridTable{}).Set(gf); err != nil {
-					add(item.Line, at, err)
-					continue
-				}
-				grid = append(grid, gf)
-			}
+		switch {
+		case ff.WTW != nil && (ff.TTW != nil || ff.WTT != nil):
+			add(line("wtw_kgco2e_per_tkm"), at, fmt.Errorf("%w: give either wtw_kgco2e_per_tkm or ttw_ and wtt_kgco2e_per_tkm, not both", sillage.ErrInvalid))
+			ok = false
+		case ff.WTW != nil:
+			f.TTW, f.Combined = *ff.WTW, true
+		case ff.TTW != nil && ff.WTT != nil:
+			f.TTW, f.WTT = *ff.TTW, *ff.WTT
+		default:
+			add(item.Line, at, fmt.Errorf("%w: an intensity is required: ttw_kgco2e_per_tkm and wtt_kgco2e_per_tkm, or wtw_kgco2e_per_tkm", sillage.ErrInvalid))
+			ok = false
 		}
-	}
+		if ff.MaxDistanceKM < 0 {
+			add(line("max_distance_km"), at+".max_distance_km", fmt.Errorf("%w: must be >= 0", sillage.ErrInvalid))
+			ok = false
+		}
+		return parsedFactor{f, ff.Default, ff.MaxDistanceKM}, ok
+	})
+	grid := parseList(root, "grid", fileGridKeys, add, func(item *yaml.Node, at string) (GridFactor, bool) {
+		var gf GridFactor
+		if err := item.Decode(&gf); err != nil {
+			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+			return gf, false
+		}
+		if gf.Source == "" {
+			add(item.Line, at+".source", fmt.Errorf("%w: is required", sillage.ErrInvalid))
+			return gf, false
+		}
+		if err := (&GridTable{}).Set(gf); err != nil {
+			add(item.Line, at, err)
+			return gf, false
+		}
+		return gf, true
+	})
 	materials := parseList(root, "materials", fileMaterialKeys, add, func(item *yaml.Node, at string) (MaterialFactor, bool) {
 		var mf MaterialFactor
 		if err := item.Decode(&mf); err != nil {
@@ -358,30 +327,33 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 			return fail(0, "", err)
 		}
 	}
-	if len(factors) > 0 && t == nil {
+	if len(parsed) > 0 && t == nil {
 		return fail(0, "factors", errors.New("no factor table to apply the factors to"))
 	}
 	if len(grid) > 0 && g == nil {
 		return fail(0, "grid", errors.New("no grid table to apply the grid intensities to"))
 	}
-	if t != nil && t.Name != "" && len(factors) > 0 {
+	if t != nil && t.Name != "" && len(parsed) > 0 {
 		label := name
 		if n := mapValue(root, "name"); n != nil && n.Value != "" {
 			label = n.Value
 		}
 		t.Name += " + " + label
 	}
-	for _, f := range factors {
-		if err := t.Add(f); err != nil {
+	for _, p := range parsed {
+		if err := t.Add(p.f); err != nil {
 			return fail(0, "", err)
 		}
 	}
 	replaced := map[sillage.Mode]bool{}
-	for _, d := range defaults {
-		if err := t.SetDefault(d.f.Mode, d.f.Vehicle, d.maxKM, !replaced[d.f.Mode]); err != nil {
+	for _, p := range parsed {
+		if !p.isDefault {
+			continue
+		}
+		if err := t.SetDefault(p.f.Mode, p.f.Vehicle, p.maxKM, !replaced[p.f.Mode]); err != nil {
 			return fail(0, "", err)
 		}
-		replaced[d.f.Mode] = true
+		replaced[p.f.Mode] = true
 	}
 	for _, gf := range grid {
 		if err := g.Set(gf); err != nil {

@@ -2,8 +2,10 @@ package carbon
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/sillage/sillage"
 )
@@ -167,10 +169,5 @@ func (g *GridTable) Intensity(country string) GridFactor {
 
 // Countries returns the grid factors of the table sorted by country.
 func (g *GridTable) Countries() []GridFactor {
-	out := make([]GridFactor, 0, len(g.byCountry))
-	for _, f := range g.byCountry {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Country < out[j].Country })
-	return out
+	return slices.SortedFunc(maps.Values(g.byCountry), func(a, b GridFactor) int { return strings.Compare(a.Country, b.Country) })
 }

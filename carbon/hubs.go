@@ -2,8 +2,9 @@ package carbon
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/sillage/sillage"
@@ -103,20 +104,11 @@ func (t *HubTable) Factor(hubType string) (HubFactor, error) {
 	if f, ok := t.factors[hubType]; ok {
 		return f, nil
 	}
-	known := make([]string, 0, len(t.factors))
-	for k := range t.factors {
-		known = append(known, k)
-	}
-	sort.Strings(known)
+	known := slices.Sorted(maps.Keys(t.factors))
 	return HubFactor{}, fmt.Errorf("%w %q in table %q (known: %s)", ErrUnknownHubType, hubType, t.Name, strings.Join(known, ", "))
 }
 
 // Factors returns every factor, sorted by hub type.
 func (t *HubTable) Factors() []HubFactor {
-	out := make([]HubFactor, 0, len(t.factors))
-	for _, f := range t.factors {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].HubType < out[j].HubType })
-	return out
+	return slices.SortedFunc(maps.Values(t.factors), func(a, b HubFactor) int { return strings.Compare(a.HubType, b.HubType) })
 }

@@ -2,8 +2,9 @@ package carbon
 
 import (
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/sillage/sillage"
@@ -67,23 +68,14 @@ func (t *MaterialTable) Factor(material string) (MaterialFactor, error) {
 	if f, ok := t.factors[material]; ok {
 		return f, nil
 	}
-	known := make([]string, 0, len(t.factors))
-	for k := range t.factors {
-		known = append(known, k)
-	}
-	sort.Strings(known)
+	known := slices.Sorted(maps.Keys(t.factors))
 	return MaterialFactor{}, fmt.Errorf("%w %q in table %q (known: %s; add others with a factor file's materials list)",
 		ErrUnknownMaterial, material, t.Name, strings.Join(known, ", "))
 }
 
 // Factors returns every factor, sorted by material.
 func (t *MaterialTable) Factors() []MaterialFactor {
-	out := make([]MaterialFactor, 0, len(t.factors))
-	for _, f := range t.factors {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Material < out[j].Material })
-	return out
+	return slices.SortedFunc(maps.Values(t.factors), func(a, b MaterialFactor) int { return strings.Compare(a.Material, b.Material) })
 }
 
 // MaterialLine is one material of a product's cradle-to-gate breakdown.

@@ -273,7 +273,9 @@ func TestBrokerRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer c.Disconnect(100)
-		msg := []byte(`{"kind":"delta","time":"2026-03-01T08:00:00Z","positions":[{"sku":"EDP-01","on_hand":` + strconv.Itoa(onHand) + `}]}`)
+		// Each count is later than the one before: an older or equal one
+		// changes nothing (see applySnapshot).
+		msg := []byte(`{"kind":"delta","time":"2026-03-01T08:00:` + strconv.Itoa(onHand) + `Z","positions":[{"sku":"EDP-01","on_hand":` + strconv.Itoa(onHand) + `}]}`)
 		if err := pub.Publish(ctx, iot.SiteTopic("BTQ-LON", iot.KindStock), msg); err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
+	"strconv"
 	"time"
 	"unicode/utf8"
 
@@ -35,6 +35,37 @@ func MessageKey(topic string, payload []byte) string {
 	h.Write(payload)
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// DefaultRetention is how long the ingest keeps a deduplication key
+// after it was seen and after the event time it protects (sillage ingest
+// --seen-retention): 30 days, more than the broker keeps the session of
+// an ingest that is down (iot/mosquitto sets persistent_client_expiration
+// to 14 days, DefaultSessionExpiry), so that every redelivery the broker
+// can still make finds its key.
+const DefaultRetention = 30 * 24 * time.Hour
+
+// DefaultSessionExpiry is how long the broker keeps the persistent
+// session (and the queued messages) of a client that is disconnected:
+// persistent_client_expiration of the configuration iot/mosquitto
+// writes. A retention shorter than it could forget keys the broker can
+// still redeliver; sillage ingest refuses one.
+const DefaultSessionExpiry = 14 * 24 * time.Hour
+
+// PruneMargin is kept beyond the retention when pruning, for the clock
+// skew between the hosts of several ingests.
+const PruneMargin = time.Hour
+
+// PruneSeenCutoff is the cutoff of store.Store.PruneSeen at now: the
+// retention and PruneMargin before it. Keys seen and protecting event
+// times before it are deleted, and it becomes the deduplication
+// watermark: from then on, a quantity-level event or a snapshot older than
+// it is dead-lettered, since its key may be gone.
+func PruneSeenCutoff(now time.Time, retention time.Duration) time.Time {
+	if retention <= 0 {
+		retention = DefaultRetention
+	}
+	return now.Add(-retention - PruneMargin)
 }
 
 // DefaultMaxFutureSkew is how far in the future an eventTime may be, by the
@@ -86,15 +117,19 @@ type resolvedEvent struct {
 	inQtys    []qtyRef
 	arriving  bool // a receiving step: class quantities leave in-transit
 	receiving bool // bizStep receiving: reported as a goods receipt
+	sale      bool // a retail_selling step or retail_sold disposition: units leaving count as sold
 	bizTx     []epcis.BizTransaction
-	reads     int      // EPCs listed
-	skipped   []string // reasons of the identifiers stock does not track (see SkipReason)
+	reads     int                  // EPCs listed
+	skipped   []string             // reasons of the identifiers stock does not track (see SkipReason)
+	hist      *sillage.EventRecord // the event for the item history (history.go)
+	selling   bool                 // bizStep retail_selling: removed units are sales
 }
 
 // resolvedSnapshot is a snapshot with skus resolved.
 type resolvedSnapshot struct {
 	snap      *Snapshot
 	positions map[string]float64 // sku -> on hand
+	items     []epc.Item         // the EPCs counted, when the snapshot lists them
 }
 
 // prepared is a message decoded and resolved, ready for the store.
@@ -121,6 +156,10 @@ type Processor struct {
 	MaxFutureSkew time.Duration
 	Now           func() time.Time // nil: time.Now
 	Log           *slog.Logger     // nil: slog.Default()
+	// NoHistory leaves the item history out (history.go): the ingest
+	// then writes no event documents and no per-EPC rows. Weekly sales
+	// are recorded either way.
+	NoHistory bool
 }
 
 func (p *Processor) now() time.Time {
@@ -178,6 +217,7 @@ func (p *Processor) prepareSnapshot(site string, payload []byte) (*resolvedSnaps
 	if err != nil {
 		return nil, err.Error()
 	}
+
 	if s.Site != "" && s.Site != site {
 		return nil, fmt.Sprintf("snapshot of site %q published on the topic of site %q", s.Site, site)
 	}
@@ -196,6 +236,16 @@ func (p *Processor) prepareSnapshot(site string, payload []byte) (*resolvedSnaps
 			return nil, fmt.Sprintf("snapshot positions[%d]: sku %q listed twice", i, sku)
 		}
 		rs.positions[sku] = x.OnHand
+	}
+	for i, u := range s.EPCs {
+		it, err := epc.ParseItem(u)
+		if err != nil {
+			return nil, fmt.Sprintf("snapshot epcs[%d]: %v", i, err)
+		}
+		if _, ok := p.Catalog.SKUByGTIN(it.GTIN); !ok {
+			return nil, fmt.Sprintf("snapshot epcs[%d]: unknown GTIN %s in network %q", i, it.GTIN, p.Catalog.Network)
+		}
+		rs.items = append(rs.items, it)
 	}
 	return rs, ""
 }
@@ -239,6 +289,7 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		if ev.Time.After(received.Add(skew)) {
 			return nil, fmt.Sprintf("%s: eventTime %s is more than %s after reception", where, ev.Time.Format(time.RFC3339), skew)
 		}
+
 		re := resolvedEvent{id: ev.ID, t: ev.Time, bizTx: ev.BizTransactions}
 		var reason string
 		var rpSite string
@@ -284,6 +335,7 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		}
 		re.arriving = arrivingBizSteps[ev.BizStep]
 		re.receiving = ev.BizStep == "receiving" && re.loc != ""
+		re.sale = ev.BizStep == "retail_selling" || ev.Disposition == "retail_sold"
 		removal := ev.Action == epcis.ActionDelete || removingBizSteps[ev.BizStep] || removingDispositions[ev.Disposition]
 		shipping := !removal && (shippingBizSteps[ev.BizStep] || ev.Disposition == "in_transit")
 		switch ev.Type {
@@ -319,6 +371,10 @@ func (p *Processor) prepareEPCIS(site string, payload []byte, received time.Time
 		}
 		if re.qtyOp == opNone {
 			re.qtys = nil
+		}
+		re.selling = ev.BizStep == "retail_selling"
+		if !p.NoHistory {
+			re.hist = HistoryRecord(doc, i, re.origin, re.dest)
 		}
 		out = append(out, re)
 	}
@@ -389,7 +445,10 @@ type effects struct {
 	positions   map[posKey]*posChange
 	order       []posKey
 	receipts    []Receipt
+	shipments   []Shipment // shipping events that name an order (shipping.go)
 	acks        []CommandAck
+	crossings   []ReorderCrossing
+	outbox      int // messages written to the outbox
 	deadLetters []sillage.DeadLetter
 	seenKeys    []string // message keys applied or rejected in this batch
 }
@@ -400,16 +459,21 @@ type batchState struct {
 	ctx     context.Context
 	tx      sillage.IngestTx
 	now     time.Time
-	deltas  map[posKey]*sillage.StockDelta
+	deltas  map[posKey]*pendingDelta
 	classes map[posKey]*sillage.StockDelta
 	dorder  []posKey
 	corder  []posKey
 	eff     *effects
-	last    *sillage.StockDelta    // the delta changed last: most items of an event share it
+	last    *pendingDelta       // the delta changed last: most items of an event share it
+	loop    sillage.StockLoopTx // tx's stock loop
+	flows   ledgerState         // ledger entries and on-hand moves of the batch (ledger.go)
+	wm      time.Time           // the deduplication watermark, once read
+	wmRead  bool
 	pf      sillage.ItemPrefetcher // tx, when it implements it
 	keys    []sillage.ItemKey      // buffer for pf
 	gtin    string                 // the GTIN skuOf looked up last, and its sku
 	sku     string
+	sales   salesBuf // units sold in the batch (history.go)
 }
 
 // skuOf returns the sku of a GTIN that prepare found in the catalog.
@@ -427,7 +491,7 @@ func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
 		k := posKey{site, sku}
 		d = b.deltas[k]
 		if d == nil {
-			d = &sillage.StockDelta{Site: site, SKU: sku}
+			d = &pendingDelta{StockDelta: sillage.StockDelta{Site: site, SKU: sku}}
 			b.deltas[k] = d
 			b.dorder = append(b.dorder, k)
 		}
@@ -435,6 +499,9 @@ func (b *batchState) delta(site, sku string, onHand, inTransit float64) {
 	}
 	d.OnHand += onHand
 	d.InTransit += inTransit
+	if onHand != 0 {
+		b.flows.touch(d, onHand)
+	}
 }
 
 func (b *batchState) classDelta(site, sku string, onHand, inTransit float64) {
@@ -453,10 +520,14 @@ func (b *batchState) classDelta(site, sku string, onHand, inTransit float64) {
 // flush writes the pending stock and class deltas.
 func (b *batchState) flush() error {
 	if len(b.dorder) > 0 {
+		b.flows.endEvent()
 		ds := make([]sillage.StockDelta, 0, len(b.dorder))
 		for _, k := range b.dorder {
 			if d := b.deltas[k]; d.OnHand != 0 || d.InTransit != 0 {
-				ds = append(ds, *d)
+				ds = append(ds, d.StockDelta)
+				if b.p.Catalog.Inside(d.Site) {
+					b.flows.stock(d.SKU, d.OnHand, d.InTransit)
+				}
 			}
 		}
 		after, err := b.tx.AdjustStock(ds)
@@ -476,9 +547,12 @@ func (b *batchState) flush() error {
 			}
 			pc.after = pos
 		}
-		b.deltas = map[posKey]*sillage.StockDelta{}
+		b.deltas = map[posKey]*pendingDelta{}
 		b.dorder = b.dorder[:0]
 		b.last = nil
+	}
+	if err := b.flows.flushMoves(b.loop); err != nil {
+		return err
 	}
 	if len(b.corder) > 0 {
 		ds := make([]sillage.StockDelta, 0, len(b.corder))
@@ -526,8 +600,12 @@ func payloadText(b []byte) string {
 func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*prepared) (*effects, error) {
 	eff := &effects{positions: map[posKey]*posChange{}}
 	b := &batchState{p: p, ctx: ctx, tx: tx, now: p.now(),
-		deltas: map[posKey]*sillage.StockDelta{}, classes: map[posKey]*sillage.StockDelta{}, eff: eff}
+		deltas: map[posKey]*pendingDelta{}, classes: map[posKey]*sillage.StockDelta{}, eff: eff}
 	b.pf, _ = tx.(sillage.ItemPrefetcher)
+	var ok bool
+	if b.loop, ok = tx.(sillage.StockLoopTx); !ok {
+		return nil, errors.New("iot: the store's transaction keeps no ledger and no outbox (sillage.StockLoopTx)")
+	}
 	eff.stats.Messages = len(batch)
 	fresh := make([]bool, len(batch))
 	for i, pr := range batch {
@@ -535,7 +613,7 @@ func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*pre
 			eff.stats.Duplicates++
 			continue
 		}
-		ok, err := tx.MarkSeen(pr.key, pr.msg.ReceivedAt)
+		ok, err := b.loop.MarkSeenAt(pr.key, pr.msg.ReceivedAt, keyTime(pr))
 		if err != nil {
 			return nil, err
 		}
@@ -545,6 +623,11 @@ func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*pre
 		}
 		fresh[i] = true
 		eff.seenKeys = append(eff.seenKeys, pr.key)
+		if pr.reject == "" {
+			if pr.reject, err = b.belowWatermark(pr); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for i, pr := range batch {
 		if !fresh[i] {
@@ -567,7 +650,10 @@ func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*pre
 			}
 		default:
 			for ei := range pr.events {
-				if err := b.applyEvent(pr.site, &pr.events[ei]); err != nil {
+				if err := b.applyEvent(pr, ei); err != nil {
+					return nil, err
+				}
+				if err := b.recordEvent(pr.key, ei, &pr.events[ei]); err != nil {
 					return nil, err
 				}
 			}
@@ -576,11 +662,20 @@ func (p *Processor) apply(ctx context.Context, tx sillage.IngestTx, batch []*pre
 	if err := b.flush(); err != nil {
 		return nil, err
 	}
+	if err := b.flushSales(); err != nil {
+		return nil, err
+	}
+	if err := b.flows.flushLedger(b.loop, b.now); err != nil {
+		return nil, err
+	}
+	if err := b.enqueueEffects(); err != nil {
+		return nil, err
+	}
 	return eff, nil
 }
 
-// applyItem applies one event to one item; it reports whether the item
-// was placed at a site where it was not.
+// applyItem applies one event to one item; it reports whether the item's
+// state changed (placed at a site where it was not, removed, shipped).
 func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at string) (bool, error) {
 	key, sku := sillage.ItemKey{GTIN: item.GTIN, Serial: item.Serial}, b.skuOf(item.GTIN)
 	st, known, err := b.tx.Item(key)
@@ -633,18 +728,22 @@ func (b *batchState) applyItem(item epc.Item, op opKind, ev *resolvedEvent, at s
 			next.Site, next.Status = ev.origin, sillage.ItemGone
 		}
 	}
+	b.itemFlow(known, st, next, ev)
 	if err := b.tx.SetItem(next); err != nil {
 		return false, err
 	}
 	if moved {
 		b.eff.stats.ItemChanges++
 	}
-	return moved && op == opPlace, nil
+	return moved, nil
 }
 
-func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
+func (b *batchState) applyEvent(pr *prepared, index int) error {
+	ev := &pr.events[index]
+	b.flows.startEvent(ev.t)
+	defer b.flows.endEvent()
 	if ev.id != "" {
-		ok, err := b.tx.MarkSeen("event:"+ev.id, b.now)
+		ok, err := b.loop.MarkSeenAt("event:"+ev.id, b.now, ev.t)
 		if err != nil {
 			return err
 		}
@@ -676,7 +775,9 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 	}
 	for _, q := range ev.inQtys {
 		b.classDelta(ev.origin, q.sku, -q.units, 0)
+		b.classFlow(q.sku, -b.in(ev.origin)*q.units, ev)
 	}
+
 	at := ev.loc
 	if ev.itemOp != opPlace {
 		at = ev.origin
@@ -688,19 +789,27 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 		}
 		b.pf.PrefetchItems(b.keys)
 	}
+	ship := newShipmentOf(ev)
 	for _, it := range ev.items {
-		placed, err := b.applyItem(it, ev.itemOp, ev, at)
+		moved, err := b.applyItem(it, ev.itemOp, ev, at)
 		if err != nil {
 			return err
 		}
-		if placed {
+		if moved && ev.itemOp == opPlace {
 			add(b.skuOf(it.GTIN), 1)
+		}
+		if moved && ev.itemOp == opRemove {
+			b.sold(ev, b.skuOf(it.GTIN), 1)
+		}
+		if moved && ship != nil {
+			ship.addItem(it, b.skuOf(it.GTIN))
 		}
 	}
 	for _, q := range ev.qtys {
 		switch ev.qtyOp {
 		case opPlace:
 			b.classDelta(ev.loc, q.sku, q.units, 0)
+			off := 0.0 // units that were in transit to loc
 			if ev.arriving {
 				// Units arriving leave the in-transit count of the site, as
 				// far as it holds class-level units.
@@ -712,84 +821,47 @@ func (b *batchState) applyEvent(site string, ev *resolvedEvent) error {
 				if d := b.classes[posKey{ev.loc, q.sku}]; d != nil {
 					pending = d.InTransit
 				}
-				if off := min(q.units, cs.InTransit+pending); off > 0 {
+				if off = min(q.units, cs.InTransit+pending); off > 0 {
 					b.classDelta(ev.loc, q.sku, 0, -off)
+				} else {
+					off = 0
 				}
 			}
+			b.classFlow(q.sku, b.in(ev.loc)*(q.units-off), ev)
 			add(q.sku, q.units)
 		case opRemove:
 			b.classDelta(ev.origin, q.sku, -q.units, 0)
+			b.sold(ev, q.sku, q.units)
+			b.classFlow(q.sku, -b.in(ev.origin)*q.units, ev)
 		case opShip:
 			b.classDelta(ev.origin, q.sku, -q.units, 0)
 			if ev.dest != "" {
 				b.classDelta(ev.dest, q.sku, 0, q.units)
+				b.classFlow(q.sku, (b.in(ev.dest)-b.in(ev.origin))*q.units, ev)
+			} else {
+				b.classFlow(q.sku, -b.in(ev.origin)*q.units, ev)
+			}
+			if ship != nil {
+				ship.add(q.sku, q.units)
 			}
 		}
 	}
+	if ship != nil && len(ship.Lines) > 0 {
+		if err := b.recordShipment(ship); err != nil {
+			return err
+		}
+	}
 	if ev.receiving && len(order) > 0 {
-		r := Receipt{Network: b.p.Catalog.Network, Site: ev.loc, EventID: ev.id, EventTime: ev.t, BizTransactions: ev.bizTx}
+		r := Receipt{Network: b.p.Catalog.Network, Site: ev.loc, ID: ev.id, EventID: ev.id, EventTime: ev.t, BizTransactions: ev.bizTx}
+		if r.ID == "" {
+			r.ID = pr.key + "/" + strconv.Itoa(index)
+		}
 		for _, sku := range order {
 			r.Lines = append(r.Lines, ReceiptLine{SKU: sku, Units: received[sku]})
 		}
 		b.eff.receipts = append(b.eff.receipts, r)
 	}
 	return nil
-}
-
-// applySnapshot sets the on-hand stock of the listed products (of every
-// product of the site for a full snapshot) and records the differences.
-// The difference goes to the class-level stock, so that on hand stays
-// distinct items present + class-level units.
-func (b *batchState) applySnapshot(pr *prepared) error {
-	if err := b.flush(); err != nil {
-		return err
-	}
-	rs := pr.snap
-	b.eff.stats.Snapshots++
-	cur, err := b.tx.Positions(pr.site)
-	if err != nil {
-		return err
-	}
-	system := make(map[string]float64, len(cur))
-	for _, c := range cur {
-		system[c.SKU] = c.OnHand
-	}
-	reported := make(map[string]float64, len(rs.positions)+len(cur))
-	for sku, v := range rs.positions {
-		reported[sku] = v
-	}
-	if rs.snap.Kind == SnapshotFull {
-		for _, c := range cur {
-			if _, ok := reported[c.SKU]; !ok {
-				reported[c.SKU] = 0
-			}
-		}
-	}
-	skus := make([]string, 0, len(reported))
-	for sku := range reported {
-		skus = append(skus, sku)
-	}
-	sort.Strings(skus)
-	var ds []sillage.Discrepancy
-	for _, sku := range skus {
-		diff := reported[sku] - system[sku]
-		if diff == 0 {
-			continue
-		}
-		b.classDelta(pr.site, sku, diff, 0)
-		ds = append(ds, sillage.Discrepancy{Site: pr.site, SKU: sku, SnapshotKey: pr.key, SnapshotID: rs.snap.ID,
-			SnapshotTime: rs.snap.Time, RecordedAt: b.now, SystemOnHand: system[sku], ReportedOnHand: reported[sku]})
-	}
-	if len(ds) > 0 {
-		if err := b.tx.RecordDiscrepancies(ds); err != nil {
-			return err
-		}
-		for _, d := range ds {
-			b.p.log().Info("stock discrepancy", "network", b.p.Catalog.Network, "site", d.Site, "sku", d.SKU,
-				"system_on_hand", d.SystemOnHand, "reported_on_hand", d.ReportedOnHand, "difference", d.Difference(), "snapshot", d.SnapshotID)
-		}
-	}
-	return b.flush()
 }
 
 func (b *batchState) applyAck(pr *prepared) error {
@@ -802,41 +874,28 @@ func (b *batchState) applyAck(pr *prepared) error {
 	}
 	b.eff.stats.Acks++
 	b.eff.acks = append(b.eff.acks, CommandAck{Network: b.p.Catalog.Network, Site: pr.site, CommandID: rec.Command.ID,
-		Status: rec.Status, Reason: rec.AckReason, At: b.now})
+		Status: rec.Status, Reason: rec.AckReason, At: b.now, Key: pr.key})
 	return nil
 }
 
-// after logs the dead letters of a committed batch, once each, and runs
-// its triggers.
-func (p *Processor) after(ctx context.Context, eff *effects) {
+// after logs the dead letters of a committed batch, once each, and
+// delivers what it wrote to the outbox (see Relay): at once, so that the
+// workflows hear of it without waiting for the relay's next round; what
+// fails now is delivered by the relay later.
+func (p *Processor) after(ctx context.Context, st sillage.ItemStore, eff *effects) {
 	for _, d := range eff.deadLetters {
 		p.log().Warn("dead letter", "network", p.Catalog.Network, "topic", d.Topic, "key", d.Key, "reason", d.Reason)
 	}
-	if p.Listener == nil {
+	if p.Listener == nil || eff.outbox == 0 {
 		return
 	}
-	for _, k := range eff.order {
-		pc := eff.positions[k]
-		rop, ok := p.Catalog.ReorderPoint(k.site, k.sku)
-		if !ok {
-			continue
-		}
-		if pc.before.Available() >= rop && pc.after.Available() < rop {
-			c := ReorderCrossing{Network: p.Catalog.Network, Position: pc.after, ReorderPoint: rop, At: p.now()}
-			if err := p.Listener.ReorderPointCrossed(ctx, c); err != nil {
-				p.log().Warn("reorder trigger failed", "site", k.site, "sku", k.sku, "err", err)
-			}
-		}
+	os, ok := st.(sillage.OutboxStore)
+	if !ok {
+		return
 	}
-	for _, r := range eff.receipts {
-		if err := p.Listener.GoodsReceived(ctx, r); err != nil {
-			p.log().Warn("receipt trigger failed", "site", r.Site, "event", r.EventID, "err", err)
-		}
-	}
-	for _, a := range eff.acks {
-		if err := p.Listener.CommandAcked(ctx, a); err != nil {
-			p.log().Warn("ack trigger failed", "command", a.CommandID, "err", err)
-		}
+	r := &Relay{Network: p.Catalog.Network, Store: os, Listener: p.Listener, Now: p.Now, Log: p.Log}
+	if _, err := r.DeliverDue(ctx); err != nil {
+		p.log().Warn("outbox delivery failed; the relay tries again", "network", p.Catalog.Network, "err", err)
 	}
 }
 
@@ -855,7 +914,7 @@ func (p *Processor) Process(ctx context.Context, st sillage.ItemStore, msgs []Me
 	if err != nil {
 		return sillage.IngestStats{}, err
 	}
-	p.after(ctx, eff)
+	p.after(ctx, st, eff)
 	return eff.stats, nil
 }
 

@@ -1,10 +1,12 @@
 package iot
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/optimize/forecast"
 )
 
 // Catalog maps the GS1 keys of a network to its sites and products, and
@@ -16,6 +18,7 @@ type Catalog struct {
 	skuByGTIN map[string]string
 	gtinBySKU map[string]string
 	sites     map[string]bool
+	suppliers map[string]bool
 	reorder   map[posKey]float64
 }
 
@@ -23,7 +26,8 @@ type posKey struct{ site, sku string }
 
 // NewCatalog indexes a network. Sites without a GLN and products without a
 // GTIN cannot be reached by RFID events; they are left out. Reorder points
-// are DefaultReorderPoint of each (site, sku) with demand.
+// are DefaultReorderPoint of each (site, sku) with demand, the series
+// forecast in parallel (forecast.ForecastAll).
 func NewCatalog(n *sillage.Network) *Catalog {
 	c := &Catalog{
 		Network:   n.Name,
@@ -31,10 +35,14 @@ func NewCatalog(n *sillage.Network) *Catalog {
 		skuByGTIN: make(map[string]string, len(n.Products)),
 		gtinBySKU: make(map[string]string, len(n.Products)),
 		sites:     make(map[string]bool, len(n.Sites)),
+		suppliers: map[string]bool{},
 		reorder:   map[posKey]float64{},
 	}
 	for _, s := range n.Sites {
 		c.sites[s.ID] = true
+		if s.Kind == sillage.KindSupplier {
+			c.suppliers[s.ID] = true
+		}
 		if s.GLN != "" {
 			if _, dup := c.siteByGLN[s.GLN]; !dup {
 				c.siteByGLN[s.GLN] = s.ID
@@ -49,13 +57,18 @@ func NewCatalog(n *sillage.Network) *Catalog {
 		}
 		c.gtinBySKU[p.SKU] = p.GTIN
 	}
-	for _, d := range n.Demand {
-		if rop := DefaultReorderPoint(n, d.Site, d.SKU); rop > 0 {
-			c.reorder[posKey{d.Site, d.SKU}] = rop
+	for pk, rop := range reorderPoints(n) {
+		if rop > 0 {
+			c.reorder[pk] = rop
 		}
 	}
 	return c
 }
+
+// Inside reports whether stock at site belongs to the network for the
+// ledger: every site but the suppliers' (store.Store.Ledger draws the same
+// line).
+func (c *Catalog) Inside(site string) bool { return site != "" && !c.suppliers[site] }
 
 // SiteByGLN returns the site whose GLN is gln.
 func (c *Catalog) SiteByGLN(gln string) (string, bool) { s, ok := c.siteByGLN[gln]; return s, ok }
@@ -87,26 +100,81 @@ func (c *Catalog) SetReorderPoint(site, sku string, units float64) {
 }
 
 // DefaultReorderPoint is the stock (on hand + in transit − reserved, in
-// units) below which a site should be replenished: the mean daily demand
-// of the product there times (the shortest transit time of a lane into the
-// site + the network's safety stock days), rounded up. It is 0 when the
-// position has no demand history.
+// units) below which a site should be replenished: the demand forecast
+// for the product there over the shortest transit time of a lane into the
+// site plus the network's safety stock days, rounded up. The forecast is
+// optimize/forecast's, method chosen per series, of the demand history as
+// given (a stored network's includes the sales recorded since it was
+// saved: store.LoadNetwork), so a reorder point follows recent sales, not
+// the whole history's mean. It is 0 when the position has no demand
+// history; a history the forecast refuses (a negative week, which
+// Network.Validate rejects) falls back to its mean.
 func DefaultReorderPoint(n *sillage.Network, site, sku string) float64 {
-	var weekly []float64
 	for _, d := range n.Demand {
 		if d.Site == site && d.SKU == sku {
-			weekly = d.Weekly
-			break
+			days := leadDays(n, site) + n.Policy.SafetyStockDays
+			res, err := forecast.Forecast(d.Weekly, forecast.Options{HorizonWeeks: horizonWeeks(days)})
+			return reorderPoint(d.Weekly, res, err, days)
 		}
 	}
-	if len(weekly) == 0 {
+	return 0
+}
+
+// reorderPoints is DefaultReorderPoint of every series of n, forecast in
+// parallel. Cost O(S·F/P) for S series, F one forecast, P CPUs.
+func reorderPoints(n *sillage.Network) map[posKey]float64 {
+	out := make(map[posKey]float64, len(n.Demand))
+	if len(n.Demand) == 0 {
+		return out
+	}
+	days := make([]float64, len(n.Demand))
+	hs := make([][]float64, len(n.Demand))
+	longest := 0.0
+	lead := map[string]float64{}
+	for i, d := range n.Demand {
+		l, ok := lead[d.Site]
+		if !ok {
+			l = leadDays(n, d.Site)
+			lead[d.Site] = l
+		}
+		days[i] = l + n.Policy.SafetyStockDays
+		longest = max(longest, days[i])
+		hs[i] = d.Weekly
+	}
+	res, err := forecast.ForecastAll(context.Background(), hs, forecast.Options{HorizonWeeks: horizonWeeks(longest)})
+	for i, d := range n.Demand {
+		if len(d.Weekly) == 0 {
+			continue
+		}
+		if err != nil { // one series is refused: take each on its own
+			out[posKey{d.Site, d.SKU}] = DefaultReorderPoint(n, d.Site, d.SKU)
+			continue
+		}
+		out[posKey{d.Site, d.SKU}] = reorderPoint(d.Weekly, res[i], nil, days[i])
+	}
+	return out
+}
+
+// reorderPoint is the forecast demand over days, rounded up, or the
+// history's mean daily demand times days when the forecast failed.
+func reorderPoint(weekly []float64, res forecast.Result, err error, days float64) float64 {
+	if len(weekly) == 0 || days <= 0 {
 		return 0
 	}
-	sum := 0.0
-	for _, w := range weekly {
-		sum += w
+	if err != nil {
+		sum := 0.0
+		for _, w := range weekly {
+			sum += w
+		}
+		return math.Ceil(sum / float64(len(weekly)) / 7 * days)
 	}
-	daily := sum / float64(len(weekly)) / 7
+	// Rounded to 1e-9 first: a forecast of exactly 4 units a week over 7
+	// days must not become 5 by a rounding error.
+	return math.Ceil(math.Round(res.DemandOver(days).Mean*1e9) / 1e9)
+}
+
+// leadDays is the shortest transit time of a lane into site, 0 when none.
+func leadDays(n *sillage.Network, site string) float64 {
 	lead := math.Inf(1)
 	for _, l := range n.Lanes {
 		if l.To == site && l.TransitDays < lead {
@@ -114,10 +182,13 @@ func DefaultReorderPoint(n *sillage.Network, site, sku string) float64 {
 		}
 	}
 	if math.IsInf(lead, 1) {
-		lead = 0
+		return 0
 	}
-	return math.Ceil(daily * (lead + n.Policy.SafetyStockDays))
+	return lead
 }
+
+// horizonWeeks is the forecast horizon that covers days.
+func horizonWeeks(days float64) int { return max(1, int(math.Ceil(days/7))) }
 
 // String describes the catalog for logs.
 func (c *Catalog) String() string {

@@ -47,15 +47,34 @@
 //     receives them when the log is folded (see package store). A batch
 //     reads the records other processes appended before it changes
 //     anything, and a batch that rolls back leaves the states as they were.
-//   - A snapshot sets on hand of the products it lists (of every product
-//     of the site when full), records each difference as a Discrepancy and
-//     books it as class-level units.
+//   - A snapshot counted at its time T reconciles the products it lists
+//     (every product of the site when full) as of T: the system's on hand
+//     at T is on hand now minus the on-hand changes of events after T
+//     (kept by event time in stock_moves), and only the difference
+//     between the count and that is applied, as class-level units, and
+//     recorded as a Discrepancy. An event later than the snapshot is never
+//     overwritten, and a product counted by a later snapshot already is
+//     left alone. A snapshot that lists EPCs is also reconciled item by
+//     item: missing (present by RFID, not counted) and unexpected (counted,
+//     not present there by RFID), see sillage discrepancies.
+//   - The ledger: per product, the network's sites (suppliers excluded)
+//     hold on hand + in transit = opening + receipts − sales − write-offs,
+//     and every batch writes the flows that explain its stock changes in
+//     its transaction (see ledger.go and sillage ledger).
 //   - Whatever cannot be applied becomes a dead letter with its reason:
 //     invalid JSON, what the EPCIS 2.0 JSON Schema rejects, an unknown
 //     GTIN or GLN, a bizLocation or readPoint of another site than the
 //     topic's, a quantity in kilograms, an eventTime far in the future, an
 //     ack of an unknown command. Nothing is dropped silently: each dead
 //     letter is logged once, at warn level, with its reason.
+//   - Every applied event goes to the item history when the store
+//     implements sillage.HistoryTx (store.Store does): the event as
+//     captured, linked to every identifier it lists, trade items and the
+//     containers and assets stock does not track alike (history.go;
+//     Processor.NoHistory leaves it out). Units a retail_selling event
+//     removes are added to the weekly sales of their site and product,
+//     which extend the demand history that forecasts and reorder points
+//     use (see sillage.MergeSales and DefaultReorderPoint).
 //   - Identifiers stock does not track (SSCC, GRAI, GIAI, ... in URN or
 //     GS1 Digital Link form, even malformed ones; see epcis.Other) never
 //     reject a message: they are skipped and counted by reason in
@@ -78,9 +97,21 @@
 // and, split between ingests, may be applied out of publication order.
 // Commands
 // publishes outbound commands and sends them again, with the same id,
-// until acked. A Listener receives reorder point crossings (Debounce), goods
-// receipts and command acks after the commit. Simulator generates
-// realistic traffic.
+// until acked. Reorder-point crossings, goods receipts and command acks
+// are written to a transactional outbox in the batch's transaction; a
+// Relay (in the ingest process) delivers them to a Listener with retries
+// and marks each delivered, so none is lost and each carries an id its
+// receiver deduplicates on (outbox.go). Simulator generates realistic
+// traffic.
+//
+// Deduplication keys (iot_seen) carry the event time they protect and are
+// pruned only once both their reception and that event time are older
+// than the retention (DefaultRetention, 30 days, longer than the broker's
+// session expiry DefaultSessionExpiry, 14 days: the bound on
+// redeliveries). Pruning raises a watermark: a quantity-level event or a
+// snapshot older than it is dead-lettered, since its key may be gone and
+// it could no longer be told from a redelivery; item-level reads need no
+// key (an item's event time protects it).
 //
 // Speed: decoding takes a fast path for the JSON that EPCIS producers
 // write (see package epcis: the schema's verdict is cached by document

@@ -333,7 +333,7 @@ func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Cli
 		for _, k := range e.seenKeys {
 			cache.add(k)
 		}
-		p.after(cctx, e)
+		p.after(cctx, in.Store, e)
 		if in.PublishDeadLetters {
 			for _, d := range e.deadLetters {
 				if data, err := json.Marshal(d); err == nil {

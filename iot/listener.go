@@ -17,13 +17,14 @@ import (
 // the TransferWorkflow of a command or the order of a receipt);
 // LogListener only logs.
 //
-// The ingest calls the methods from its one batch goroutine, after the
-// commit and before the acks to the broker; an implementation must return
-// quickly (signal, enqueue) and must be safe for use while the caller goes
-// on. An error is logged and not retried: the database holds the truth,
-// and the planner re-reads it. A call may repeat after a crash between
-// the commit and the call returning (at-least-once); receivers that must
-// not act twice key on Receipt.EventID / CommandAck.CommandID.
+// The ingest writes each of them to the outbox in the batch's
+// transaction, and a Relay calls the Listener (Processor.Process also
+// calls it at once after the commit when Processor.Listener is set). A
+// call that returns an error is retried later, with backoff, until it
+// succeeds; a call may repeat (a kill after the call, before the relay
+// marked it delivered), so receivers deduplicate on Receipt.ID,
+// ReorderCrossing.ID and the command id of a CommandAck. An
+// implementation must return quickly (signal, enqueue).
 type Listener interface {
 	// ReorderPointCrossed reports a position whose available stock (on hand
 	// + in transit − reserved) went from at or above its reorder point to
@@ -50,6 +51,7 @@ type ReorderCrossing struct {
 type Receipt struct {
 	Network         string
 	Site            string
+	ID              string // unique: the event id, else the message key, "/" and the event's index
 	EventID         string // may be empty
 	EventTime       time.Time
 	BizTransactions []epcis.BizTransaction
@@ -70,6 +72,7 @@ type CommandAck struct {
 	Status    sillage.CommandStatus
 	Reason    string
 	At        time.Time
+	Key       string // the message key of the ack
 }
 
 // LogListener is a Listener that logs each call; it is the default when no

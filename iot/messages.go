@@ -34,6 +34,10 @@ type Snapshot struct {
 	Time      time.Time          `json:"time"`           // when it was counted
 	Site      string             `json:"site,omitempty"` // optional; must equal the topic's site
 	Positions []SnapshotPosition `json:"positions"`
+	// EPCs optionally lists the serialised items counted (EPC URIs, raw
+	// SGTIN-96 or Digital Links): the site's items are then reconciled one
+	// by one (missing, unexpected; see sillage discrepancies).
+	EPCs []string `json:"epcs,omitempty"`
 }
 
 // SnapshotPosition is one product of a snapshot, named by sku or by GTIN-14.
@@ -45,6 +49,9 @@ type SnapshotPosition struct {
 
 // MaxSnapshotPositions bounds the size of one snapshot.
 const MaxSnapshotPositions = 100000
+
+// MaxSnapshotEPCs bounds the EPCs one snapshot lists.
+const MaxSnapshotEPCs = 1000000
 
 // DecodeSnapshot parses and checks a snapshot payload. Unknown fields are
 // rejected, so that a misspelt key is not read as zero stock.
@@ -65,6 +72,9 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	}
 	if s.Time.IsZero() {
 		return nil, fmt.Errorf("%w: snapshot: time is required", sillage.ErrInvalid)
+	}
+	if len(s.EPCs) > MaxSnapshotEPCs {
+		return nil, fmt.Errorf("%w: snapshot: %d epcs exceed %d", sillage.ErrInvalid, len(s.EPCs), MaxSnapshotEPCs)
 	}
 	if len(s.Positions) > MaxSnapshotPositions {
 		return nil, fmt.Errorf("%w: snapshot: %d positions exceed %d", sillage.ErrInvalid, len(s.Positions), MaxSnapshotPositions)

@@ -2,7 +2,6 @@ package iot_test
 
 import (
 	"context"
-	"fmt"
 	"syscall"
 	"testing"
 	"time"
@@ -92,31 +91,7 @@ func TestSharedSubscriptionKill(t *testing.T) {
 			t.Error("restarted ingest A applied nothing: its share did not wait for it")
 		}
 
-		got := positionsOf(t, st)
-		for k, w := range want {
-			if got[k] != w {
-				t.Errorf("%v: on hand, in transit = %v, want %v", k, got[k], w)
-			}
-		}
-		dl, err := st.DeadLetters(ctx, "tiny", 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(dl) != 10 {
-			t.Errorf("%d dead letters, want the 10 malformed messages", len(dl))
-		}
-		ref := seedTiny(t, "sqlite://"+t.TempDir()+"/ref.db")
-		n, _ := ref.LoadNetwork(ctx, "tiny")
-		n.Name = "tiny"
-		p := &iot.Processor{Catalog: iot.NewCatalog(n)}
-		for _, m := range msgs {
-			if _, err := p.Process(ctx, ref, []iot.Message{m}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if r := positionsOf(t, ref); fmt.Sprint(r) != fmt.Sprint(got) {
-			t.Errorf("stock through two ingests with a kill\n%v\ndiffers from the stock applied directly\n%v", got, r)
-		}
+		checkStock(t, st, msgs, want, "stock through two ingests with a kill")
 		for _, ch := range []*child{b, a2} {
 			_ = ch.cmd.Process.Signal(syscall.SIGTERM)
 			if err := within(t, ch.done, "ingest to stop"); err != nil {

@@ -51,10 +51,17 @@ type Warehouse struct {
 	// ReceiptDelay is the time from a transfer order to its receipt at the
 	// destination; 0: DefaultReceiptDelay.
 	ReceiptDelay time.Duration
-	Log          *slog.Logger // nil: slog.Default()
+	// Items, when set, makes the warehouse ship real stock: it picks the
+	// EPCs of a transfer among the items present at the source, publishes
+	// a shipping event there (warehouse_ship.go), and receives the same
+	// EPCs at the destination. Without it the receipt lists serials made
+	// up from the command id (ReceiptSerial) and no shipping event is sent.
+	Items ItemSource
+	Log   *slog.Logger // nil: slog.Default()
 
 	mu      sync.Mutex
 	applied map[string]bool
+	picked  map[sillage.ItemKey]bool // items shipped by this warehouse
 	stats   WarehouseStats
 	wg      sync.WaitGroup
 }
@@ -65,6 +72,7 @@ type WarehouseStats struct {
 	Acks       int // acks published
 	Applied    int // distinct command ids applied
 	Receipts   int // receipts published
+	Shipments  int // shipping events published (with Items)
 	Rejected   int // malformed commands (not acked: they carry no usable id)
 }
 
@@ -123,6 +131,9 @@ func (w *Warehouse) Start(ctx context.Context) error {
 	w.mu.Lock()
 	if w.applied == nil {
 		w.applied = map[string]bool{}
+	}
+	if w.picked == nil {
+		w.picked = map[sillage.ItemKey]bool{}
 	}
 	w.mu.Unlock()
 	clients := map[string]mqtt.Client{}
@@ -215,6 +226,14 @@ func (w *Warehouse) handle(ctx context.Context, clients map[string]mqtt.Client, 
 	delay := w.ReceiptDelay
 	if delay <= 0 {
 		delay = DefaultReceiptDelay
+	}
+	if w.Items != nil {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			w.shipAndReceive(ctx, pub, MQTTPublisher{dest}, cmd, delay)
+		}()
+		return
 	}
 	w.wg.Add(1)
 	go func() {

@@ -89,17 +89,7 @@ func Generate(opts Options) (*sillage.Network, error) {
 	g.products()
 	g.lanes()
 	g.demandStockSupply()
-	g.n.Policy = sillage.Policy{
-		CarbonPriceEURPerT:   100,
-		ShortfallPenaltyEUR:  2500,
-		SafetyStockDays:      14,
-		ReviewPeriodDays:     7,
-		ApprovalThresholdEUR: 25000,
-		HoldingRatePerYear:   0.2,
-		StorageKWhPerUnitDay: 0.01,
-		StorageDaysPerHub:    7,
-		ForecastHorizonWeeks: 4,
-	}
+	g.n.Policy = maisonPolicy
 	return g.n, nil
 }
 

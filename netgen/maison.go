@@ -392,17 +392,7 @@ func Maison(seed uint64) *sillage.Network {
 		}
 	}
 
-	n.Policy = sillage.Policy{
-		CarbonPriceEURPerT:   100,
-		ShortfallPenaltyEUR:  2500,
-		SafetyStockDays:      14,
-		ReviewPeriodDays:     7,
-		ApprovalThresholdEUR: 25000,
-		HoldingRatePerYear:   0.2,
-		StorageKWhPerUnitDay: 0.01,
-		StorageDaysPerHub:    7,
-		ForecastHorizonWeeks: 4,
-	}
+	n.Policy = maisonPolicy
 	return n
 }
 
@@ -534,4 +524,22 @@ var classComments = map[string]string{
 	"watch":         "Watches: complications and gold from Le Brassus, steel from La Chaux-de-Fonds.",
 	"ready-to-wear": "Ready-to-wear from Biella.",
 	"silk":          "Silk from Lyon.",
+}
+
+// maisonPolicy is the policy of the maison network, which generated
+// networks share: carbon at 100 EUR/tCO2e, 2,500 EUR per unit short, 14
+// days of safety stock, a plan every 7 days, approval above 25,000 EUR,
+// holding at 20 % of unit cost a year, 0.01 kWh per unit stored a day, 7
+// days at each hub, a 4-week forecast.
+var maisonPolicy = sillage.Policy{
+	CarbonPriceEURPerT:   100,
+	ShortfallPenaltyEUR:  2500,
+	SafetyStockDays:      14,
+	ReviewPeriodDays:     7,
+	ApprovalThresholdEUR: 25000,
+	HoldingRatePerYear:   0.2,
+	StorageKWhPerUnitDay: 0.01,
+	StorageDaysPerHub:    7,
+	ForecastHorizonWeeks: 4,
+	ReceiptGraceDays:     sillage.DefaultReceiptGraceDays,
 }

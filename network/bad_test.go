@@ -68,6 +68,9 @@ func TestMalformedFiles(t *testing.T) {
 		{file: "latitude-out-of-range.yaml", path: "sites[1].latitude", msg: "must be between -90 and 90, is 94.0097"},
 		{file: "record-not-mapping.yaml", path: "lanes[1]", msg: `want a mapping of fields (from, to, mode, distance_km, cost_eur_per_kg, transit_days, capacity_kg, intensity_kgco2e_per_tkm), got string "DC-PAR to BTQ-PAR by road"`},
 		{file: "two-documents.yaml", msg: "a second YAML document starts here"},
+		{file: "case-pack-fraction.yaml", path: "supply[0].case_pack_units", msg: "must be a whole number of units ≥ 1 (0 or absent: 1), is 2.5"},
+		{file: "service-level-above-one.yaml", path: "policy.service_level", msg: "must be a probability strictly between 0 and 1, such as 0.97, is 97"},
+		{file: "service-level-duplicate-class.yaml", path: "policy.service_levels[1].class", msg: `duplicate class "leather" (see policy.service_levels[0])`},
 		{file: "top-level-list.yaml", msg: "the top level must be a mapping with the keys name, sites, products, lanes, stock, demand, supply, policy, not a list"},
 	}
 	seen := map[string]bool{}

@@ -103,6 +103,18 @@ var materialSpec = &sectionSpec{
 	},
 }
 
+// serviceLevelSpec describes the service level of one product class.
+var serviceLevelSpec = &sectionSpec{
+	key: "service_levels", record: "class_service_level",
+	doc:    "The service level of one product class.",
+	goType: reflect.TypeOf(sillage.ClassServiceLevel{}),
+	fields: []fieldSpec{
+		{name: "class", kind: kindString, required: true, doc: "Product class, as in products[].class."},
+		{name: "level", kind: kindNumber, required: true, unit: "probability", exclMin: zero, max: num(0.999999),
+			doc: "Service level of the class's products, strictly between 0 and 1."},
+	},
+}
+
 // sections lists the top-level keys of a network file, in the order the
 // writer emits them.
 var sections = []*sectionSpec{
@@ -151,6 +163,8 @@ var sections = []*sectionSpec{
 				doc: "Cradle-to-gate carbon footprint of one unit: materials and manufacturing up to the supplier's gate. Required unless materials are given; with materials, a value above 0 overrides the footprint computed from them and is reported as an override."},
 			{name: "max_transit_days", kind: kindNumber, unit: "days", min: zero, defaultOf: 0,
 				doc: "Longest allowed transit from source to boutique; 0 or absent means no limit."},
+			{name: "unit_price_eur", kind: kindNumber, unit: "EUR", min: zero, defaultOf: 0,
+				doc: "Selling price of one unit: a lost sale costs price − unit_cost_eur in the time-phased plan. 0 or absent means 2.5 × unit_cost_eur."},
 			{name: "materials", kind: kindRecordList, sub: materialSpec,
 				doc: "Bill of materials of one unit, packaging included: each material with its mass. Cradle-to-gate is then the sum of mass × the material's factor, plus the manufacturing share."},
 			{name: "manufacturing_share", kind: kindNumber, unit: "share of the materials' kgCO2e", min: zero,
@@ -210,6 +224,14 @@ var sections = []*sectionSpec{
 			{name: "sku", kind: kindString, required: true, doc: "Sku of the product."},
 			{name: "capacity_units", kind: kindNumber, required: true, unit: "units per review period", min: zero,
 				doc: "Units the supplier can make and ship per review period."},
+			{name: "lead_time_days", kind: kindNumber, unit: "days", min: zero, defaultOf: 0,
+				doc: "Production lead time, from the order to the departure from the supplier; 0 or absent means none."},
+			{name: "moq_units", kind: kindNumber, unit: "units", min: zero, defaultOf: 0,
+				doc: "Minimum order quantity of one order line; 0 or absent means none."},
+			{name: "case_pack_units", kind: kindNumber, unit: "units", min: zero, defaultOf: 1,
+				doc: "Units per case: an order line is a whole number of cases. A whole number; 0 or absent means 1."},
+			{name: "unit_cost_eur", kind: kindNumber, unit: "EUR", min: zero, defaultOf: 0,
+				doc: "Purchase cost of one unit from this supplier; 0 or absent means the product's unit_cost_eur."},
 		},
 	},
 	{
@@ -235,6 +257,14 @@ var sections = []*sectionSpec{
 				doc: "Dwell time at each hub a routed path passes through."},
 			{name: "forecast_horizon_weeks", kind: kindInteger, unit: "weeks", min: zero, defaultOf: sillage.DefaultForecastHorizonWeeks,
 				doc: "Weeks of demand to forecast."},
+			{name: "horizon_weeks", kind: kindInteger, unit: "weeks", min: zero, max: num(sillage.MaxHorizonWeeks), defaultOf: sillage.DefaultHorizonWeeks,
+				doc: "Weekly buckets of the time-phased plan (sillage plan)."},
+			{name: "service_level", kind: kindNumber, unit: "probability", min: zero, max: num(0.999999), defaultOf: sillage.DefaultServiceLevel,
+				doc: "Probability that stock covers the demand over lead time + review period: the forecast's quantile that sizes safety stock in the time-phased plan."},
+			{name: "service_levels", kind: kindRecordList, sub: serviceLevelSpec,
+				doc: "Service levels of product classes that differ from service_level: [{class: watch, level: 0.99}, …]."},
+			{name: "receipt_grace_days", kind: kindNumber, unit: "days", min: zero, defaultOf: sillage.DefaultReceiptGraceDays,
+				doc: "How long after its first receipt a short delivery waits for the rest; then the order closes, its remainder cancelled and re-planned once."},
 		},
 	},
 }
@@ -243,8 +273,8 @@ var sections = []*sectionSpec{
 var sectionByKey = map[string]*sectionSpec{}
 
 func init() {
-	for _, s := range append(sections, materialSpec) {
-		if s != materialSpec {
+	for _, s := range append(sections, materialSpec, serviceLevelSpec) {
+		if s != materialSpec && s != serviceLevelSpec {
 			sectionByKey[s.key] = s
 		}
 		if s.goType == nil {

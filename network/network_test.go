@@ -403,8 +403,8 @@ func TestSuggest(t *testing.T) {
 		"mass":       `"mass"; did you mean "mass_kg"?`,
 		"sku_":       `"sku_"; did you mean "sku"?`,
 		"gtn":        `"gtn"; did you mean "gtin"?`,
-		"colour":     `"colour" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials, manufacturing_share)`,
-		"cost_e_kg":  `"cost_e_kg" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials, manufacturing_share)`,
+		"colour":     `"colour" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, unit_price_eur, materials, manufacturing_share)`,
+		"cost_e_kg":  `"cost_e_kg" (known: sku, gtin, name, maison, class, mass_kg, unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, unit_price_eur, materials, manufacturing_share)`,
 		"max_transi": `"max_transi"; did you mean "max_transit_days"?`,
 	} {
 		if got := suggest(name, sectionByKey["products"].fieldNames()); got != want {

@@ -99,6 +99,18 @@
 // fold the whole log first. A record that does not decode stops the
 // ingest with ErrItemLogDamaged, naming the network and the sequence.
 //
+// # The stock loop
+//
+// The batch transaction of IoTBatch also implements sillage.StockLoopTx
+// (stockloop.go, migration 0130): the conservation ledger (stock_ledger,
+// its journal stock_ledger_entries; opened by SaveNetwork from the
+// network's stock), on-hand changes by event time for snapshots
+// (stock_moves, stock_counts), the per-EPC reconciliation lists
+// (iot_epc_discrepancies), the transactional outbox (outbox; Store
+// implements sillage.OutboxStore for the relay) and deduplication keys
+// with event times and a watermark (iot_seen.event_time_ns,
+// iot_dedup_heads). Ledger reads stock and flows in one read transaction.
+//
 // # Tests
 //
 // Package storetest gives a fresh database per test on each engine

@@ -99,6 +99,7 @@ type iotTx struct {
 	network string
 	idx     *itemIndex
 	stmts   map[string]*sqlx.Stmt
+	history historyState // history.go
 }
 
 func (t *iotTx) close() {
@@ -576,19 +577,32 @@ func (s *Store) ClassStocks(ctx context.Context, network string) (map[[2]string]
 	return out, rows.Err()
 }
 
-// PruneSeen deletes the seen message keys of a network recorded before
-// cutoff and returns how many it deleted. Keep them longer than any
-// redelivery can take (days): a message redelivered after its key is
-// pruned would be applied again (items are still protected by their event
-// times).
+// PruneSeen deletes the deduplication keys of a network both seen before
+// cutoff and protecting an event time before it (keys written before
+// migration 0130 carry no event time: by when they were seen), with the
+// on-hand changes older than cutoff (stock_moves), and raises the
+// network's deduplication watermark to cutoff: from then on the ingest
+// dead-letters quantity-level events and snapshots older than it, which it
+// could no longer tell from redeliveries (see iot.PruneSeenCutoff). It
+// returns how many keys it deleted.
 func (s *Store) PruneSeen(ctx context.Context, network string, cutoff time.Time) (int64, error) {
 	var n int64
 	err := s.withTx(ctx, "prune seen keys of network "+network, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM iot_seen WHERE network = ? AND seen_at < ?`), network, formatTime(cutoff))
+		ns := cutoff.UnixNano()
+		res, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM iot_seen WHERE network = ? AND seen_at < ? AND event_time_ns < ?`),
+			network, formatTime(cutoff), ns)
 		if err != nil {
 			return fmt.Errorf("prune seen keys of network %q: %w", network, err)
 		}
 		n, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM stock_moves WHERE network = ? AND event_time_ns < ?`), network, ns); err != nil {
+			return fmt.Errorf("prune stock moves of network %q: %w", network, err)
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO iot_dedup_heads AS h (network, watermark_ns) VALUES (?, ?)
+			ON CONFLICT (network) DO UPDATE SET watermark_ns = CASE WHEN excluded.watermark_ns > h.watermark_ns THEN excluded.watermark_ns ELSE h.watermark_ns END`),
+			network, ns); err != nil {
+			return fmt.Errorf("raise the deduplication watermark of network %q: %w", network, err)
+		}
 		return nil
 	})
 	return n, err

@@ -56,23 +56,31 @@ type syncRow struct {
 // they must be inserted (parents before children).
 func networkTables(n *sillage.Network) ([]syncTable, error) {
 	p := n.Policy
+	var levels string
+	if len(p.ServiceLevels) > 0 {
+		b, err := json.Marshal(p.ServiceLevels)
+		if err != nil {
+			return nil, fmt.Errorf("policy.service_levels: encode: %w", err)
+		}
+		levels = string(b)
+	}
 	tables := []syncTable{
 		{name: "policies", cols: []string{"carbon_price_eur_per_t", "shortfall_penalty_eur", "safety_stock_days",
 			"review_period_days", "approval_threshold_eur", "holding_rate_per_year", "storage_kwh_per_unit_day",
-			"storage_days_per_hub", "forecast_horizon_weeks"},
+			"storage_days_per_hub", "forecast_horizon_weeks", "horizon_weeks", "service_level", "service_levels_json", "receipt_grace_days"},
 			rows: []syncRow{{vals: []any{p.CarbonPriceEURPerT, p.ShortfallPenaltyEUR, p.SafetyStockDays, p.ReviewPeriodDays,
 				p.ApprovalThresholdEUR, p.HoldingRatePerYear, p.StorageKWhPerUnitDay, p.StorageDaysPerHub,
-				int64(p.ForecastHorizonWeeks)}}}},
+				int64(p.ForecastHorizonWeeks), int64(p.HorizonWeeks), p.ServiceLevel, levels, p.ReceiptGraceDays}}}},
 		{name: "sites", keys: []string{"id"},
 			cols: []string{"seq", "name", "kind", "gln", "latitude", "longitude", "country", "capacity_units"}},
 		{name: "products", keys: []string{"sku"},
 			cols: []string{"seq", "gtin", "name", "maison", "class", "mass_kg", "unit_cost_eur", "cradle_to_gate_kgco2e", "max_transit_days",
-				"materials_json", "manufacturing_share"}},
+				"materials_json", "manufacturing_share", "unit_price_eur"}},
 		{name: "lanes", keys: []string{"from_site", "to_site", "mode"},
 			cols: []string{"seq", "distance_km", "distance_estimated", "cost_eur_per_kg", "transit_days", "capacity_kg", "intensity_kgco2e_per_tkm"}},
 		{name: "stock_positions", keys: []string{"site", "sku"}, cols: []string{"seq", "on_hand", "in_transit", "reserved"}},
 		{name: "demand_history", keys: []string{"site", "sku"}, cols: []string{"seq", "weeks", "weekly_json"}},
-		{name: "supply", keys: []string{"supplier", "sku"}, cols: []string{"seq", "capacity_units"}},
+		{name: "supply", keys: []string{"supplier", "sku"}, cols: []string{"seq", "capacity_units", "lead_time_days", "moq_units", "case_pack_units", "unit_cost_eur"}},
 	}
 	add := func(i int, key []any, vals ...any) {
 		tables[i].rows = append(tables[i].rows, syncRow{key: key, vals: vals})
@@ -94,7 +102,7 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 			share = *p.ManufacturingShare
 		}
 		add(2, []any{p.SKU}, int64(i), p.GTIN, p.Name, p.Maison, p.Class, p.MassKG, p.UnitCostEUR, p.CradleToGateKgCO2e, p.MaxTransitDays,
-			materials, share)
+			materials, share, p.UnitPriceEUR)
 	}
 	for i, l := range n.Lanes {
 		var intensity any
@@ -115,7 +123,7 @@ func networkTables(n *sillage.Network) ([]syncTable, error) {
 		add(5, []any{d.Site, d.SKU}, int64(i), int64(len(d.Weekly)), string(w))
 	}
 	for i, s := range n.Supply {
-		add(6, []any{s.Supplier, s.SKU}, int64(i), s.CapacityUnits)
+		add(6, []any{s.Supplier, s.SKU}, int64(i), s.CapacityUnits, s.LeadTimeDays, s.MOQUnits, s.CasePackUnits, s.UnitCostEUR)
 	}
 	return tables, nil
 }
@@ -188,7 +196,17 @@ func (s *Store) SaveNetwork(ctx context.Context, name string, n *sillage.Network
 			}
 			changes[i+1].Deleted = int64(len(stale[i]))
 		}
-		return nil
+		if err := anchorDemand(ctx, tx, name, s.now(), demandChanged(changes)); err != nil { // history.go
+			return err
+		}
+		// The file's stock replaces the stored stock: the ledger opens
+		// again from it (stockloop.go).
+		for _, c := range changes {
+			if c.Table == "stock_positions" && c.Inserted+c.Updated+c.Deleted > 0 {
+				return openLedger(ctx, tx, name, s.now())
+			}
+		}
+		return ensureLedger(ctx, tx, name, s.now())
 	})
 	if err != nil {
 		return nil, err
@@ -357,8 +375,10 @@ func (s *Store) readTx(ctx context.Context, what string, fn func(tx *sqlx.Tx) er
 }
 
 // LoadNetwork returns the network stored under name, with every list in the
-// order in which it was saved. It returns an error wrapping
-// sillage.ErrNotFound when there is no such network.
+// order in which it was saved, except the demand history: the saved
+// history extended by the weekly sales recorded since it was saved, at
+// the store's clock (see DemandHistory and sillage.MergeSales). It returns
+// an error wrapping sillage.ErrNotFound when there is no such network.
 func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network, error) {
 	what := fmt.Sprintf("load network %q", name)
 	n := &sillage.Network{Name: name}
@@ -366,7 +386,7 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		var p policyRow
 		err := tx.GetContext(ctx, &p, tx.Rebind(`SELECT carbon_price_eur_per_t, shortfall_penalty_eur, safety_stock_days,
 			review_period_days, approval_threshold_eur, holding_rate_per_year, storage_kwh_per_unit_day,
-			storage_days_per_hub, forecast_horizon_weeks FROM policies WHERE network = ?`), name)
+			storage_days_per_hub, forecast_horizon_weeks, horizon_weeks, service_level, service_levels_json, receipt_grace_days FROM policies WHERE network = ?`), name)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
 		}
@@ -376,7 +396,13 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		n.Policy = sillage.Policy{CarbonPriceEURPerT: p.CarbonPriceEURPerT, ShortfallPenaltyEUR: p.ShortfallPenaltyEUR,
 			SafetyStockDays: p.SafetyStockDays, ReviewPeriodDays: p.ReviewPeriodDays, ApprovalThresholdEUR: p.ApprovalThresholdEUR,
 			HoldingRatePerYear: p.HoldingRatePerYear, StorageKWhPerUnitDay: p.StorageKWhPerUnitDay,
-			StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks)}
+			StorageDaysPerHub: p.StorageDaysPerHub, ForecastHorizonWeeks: int(p.ForecastHorizonWeeks),
+			HorizonWeeks: int(p.HorizonWeeks), ServiceLevel: p.ServiceLevel, ReceiptGraceDays: p.ReceiptGraceDays}
+		if p.ServiceLevels != "" {
+			if err := json.Unmarshal([]byte(p.ServiceLevels), &n.Policy.ServiceLevels); err != nil {
+				return fmt.Errorf("%s: policy: service levels: %w", what, err)
+			}
+		}
 
 		var sites []siteRow
 		if err := tx.SelectContext(ctx, &sites, tx.Rebind(`SELECT id, name, kind, gln, latitude, longitude, country,
@@ -388,12 +414,12 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		}
 		var products []productRow
 		if err := tx.SelectContext(ctx, &products, tx.Rebind(`SELECT sku, gtin, name, maison, class, mass_kg,
-			unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials_json, manufacturing_share FROM products WHERE network = ? ORDER BY seq`), name); err != nil {
+			unit_cost_eur, cradle_to_gate_kgco2e, max_transit_days, materials_json, manufacturing_share, unit_price_eur FROM products WHERE network = ? ORDER BY seq`), name); err != nil {
 			return fmt.Errorf("%s: products: %w", what, err)
 		}
 		for _, r := range products {
 			p := sillage.Product{SKU: r.SKU, GTIN: r.GTIN, Name: r.Name, Maison: r.Maison, Class: r.Class, MassKG: r.MassKG,
-				UnitCostEUR: r.UnitCostEUR, CradleToGateKgCO2e: r.CradleToGateKgCO2e, MaxTransitDays: r.MaxTransitDays}
+				UnitCostEUR: r.UnitCostEUR, CradleToGateKgCO2e: r.CradleToGateKgCO2e, MaxTransitDays: r.MaxTransitDays, UnitPriceEUR: r.UnitPriceEUR}
 			if r.Materials != "" {
 				if err := json.Unmarshal([]byte(r.Materials), &p.Materials); err != nil {
 					return fmt.Errorf("%s: product %s: materials: %w", what, r.SKU, err)
@@ -439,17 +465,19 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 			}
 			n.Demand = append(n.Demand, d)
 		}
-		var supply []struct {
-			Supplier string  `db:"supplier"`
-			SKU      string  `db:"sku"`
-			Capacity float64 `db:"capacity_units"`
+		// The saved history plus the sales recorded since (history.go).
+		rec, err := salesRecord(ctx, tx, tx.Rebind, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
 		}
-		if err := tx.SelectContext(ctx, &supply, tx.Rebind(`SELECT supplier, sku, capacity_units FROM supply
-			WHERE network = ? ORDER BY seq`), name); err != nil {
+		n.Demand = sillage.MergeSales(n.Demand, rec, s.now())
+		var supply []supplyRow
+		if err := tx.SelectContext(ctx, &supply, tx.Rebind(`SELECT supplier, sku, capacity_units, lead_time_days, moq_units,
+			case_pack_units, unit_cost_eur FROM supply WHERE network = ? ORDER BY seq`), name); err != nil {
 			return fmt.Errorf("%s: supply: %w", what, err)
 		}
 		for _, r := range supply {
-			n.Supply = append(n.Supply, sillage.Supply{Supplier: r.Supplier, SKU: r.SKU, CapacityUnits: r.Capacity})
+			n.Supply = append(n.Supply, sillage.Supply(r))
 		}
 		return nil
 	})
@@ -469,6 +497,21 @@ type policyRow struct {
 	StorageKWhPerUnitDay float64 `db:"storage_kwh_per_unit_day"`
 	StorageDaysPerHub    float64 `db:"storage_days_per_hub"`
 	ForecastHorizonWeeks int64   `db:"forecast_horizon_weeks"`
+	HorizonWeeks         int64   `db:"horizon_weeks"`
+	ServiceLevel         float64 `db:"service_level"`
+	ServiceLevels        string  `db:"service_levels_json"`
+	ReceiptGraceDays     float64 `db:"receipt_grace_days"`
+}
+
+// supplyRow has the fields of sillage.Supply in the same order.
+type supplyRow struct {
+	Supplier      string  `db:"supplier"`
+	SKU           string  `db:"sku"`
+	CapacityUnits float64 `db:"capacity_units"`
+	LeadTimeDays  float64 `db:"lead_time_days"`
+	MOQUnits      float64 `db:"moq_units"`
+	CasePackUnits float64 `db:"case_pack_units"`
+	UnitCostEUR   float64 `db:"unit_cost_eur"`
 }
 
 // siteRow, productRow and laneRow have the fields of the domain types in
@@ -496,6 +539,7 @@ type productRow struct {
 	MaxTransitDays     float64         `db:"max_transit_days"`
 	Materials          string          `db:"materials_json"`
 	ManufacturingShare sql.NullFloat64 `db:"manufacturing_share"`
+	UnitPriceEUR       float64         `db:"unit_price_eur"`
 }
 
 type laneRow struct {

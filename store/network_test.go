@@ -110,6 +110,15 @@ func TestSaveNetworkChanges(t *testing.T) {
 			map[string]change{"lanes": {upd: 1}}},
 		{"policy", func(n *sillage.Network) { n.Policy.CarbonPriceEURPerT = 150 },
 			map[string]change{"policies": {upd: 1}}},
+		{"supplier terms", func(n *sillage.Network) {
+			n.Supply[0].LeadTimeDays, n.Supply[0].MOQUnits, n.Supply[0].CasePackUnits, n.Supply[0].UnitCostEUR = 21, 12, 6, 750
+		}, map[string]change{"supply": {upd: 1}}},
+		{"selling price", func(n *sillage.Network) { n.Products[0].UnitPriceEUR = 2400 },
+			map[string]change{"products": {upd: 1}}},
+		{"plan policy", func(n *sillage.Network) {
+			n.Policy.HorizonWeeks, n.Policy.ServiceLevel = 8, 0.95
+			n.Policy.ServiceLevels = []sillage.ClassServiceLevel{{Class: "leather", Level: 0.99}}
+		}, map[string]change{"policies": {upd: 1}}},
 		{"weekly demand", func(n *sillage.Network) { n.Demand[2].Weekly = append(n.Demand[2].Weekly, 1) },
 			map[string]change{"demand_history": {upd: 1}}},
 		{"drop a position", func(n *sillage.Network) { n.Stock = n.Stock[:3] },

@@ -42,6 +42,8 @@ type orderRun struct {
 	approvers       []Approver
 	refusals        []string
 	signalsSeen     map[string]int
+	// closing is the receiving state of awaitClose (closing.go).
+	closing *closeState
 }
 
 const maxEvents = 40
@@ -432,6 +434,7 @@ func (o *orderRun) render(ctx workflow.Context) {
 		}
 		table(&b, []string{"SKU", "Units", "Value"}, rows)
 	}
+	o.renderClosing(&b)
 	if len(o.events) > 0 {
 		b.WriteString("\n### Events\n\n")
 		for _, e := range o.events {

@@ -117,7 +117,7 @@ func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, erro
 	}
 
 	// 5 and 6. Receipt, close.
-	if err := o.awaitReceipt(ctx); err != nil {
+	if err := o.awaitGoods(ctx); err != nil {
 		return o.result(), err
 	}
 	return o.result(), nil

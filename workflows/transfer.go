@@ -61,7 +61,7 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 	}
 	if ack == nil {
 		reason := fmt.Sprintf("%s never acked the command (%d sends, %s apart)", o.in.Source, o.sends, duration(o.t.AckTimeout))
-		return o.abandon(o.compensate(ctx, sillage.OrderCancelled, reason, nil))
+		return o.abandon(o.unacked(ctx, reason))
 	}
 	if ack.Status == TransferAckRejected {
 		return o.abandon(o.compensate(ctx, sillage.OrderRejected, "rejected by the warehouse: "+orDefault(ack.Reason, "no reason given"), nil))
@@ -71,7 +71,7 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 	}
 	o.event(ctx, "acked by the warehouse at %s", orDefault(ack.Site, o.in.Source))
 
-	if err := o.awaitReceipt(ctx); err != nil {
+	if err := o.awaitGoods(ctx); err != nil {
 		return o.result(), err
 	}
 	return o.result(), nil

@@ -91,12 +91,13 @@ func TestTransferReceiptAtWrongSiteIgnored(t *testing.T) {
 		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
 	}, 15*24*time.Hour)
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
-	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 20 {
-		t.Fatalf("result %+v, want closed with the 20 units received at BTQ-LON", res)
+	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 20 || !res.Replanned {
+		t.Fatalf("result %+v, want closed short with the 20 units received at BTQ-LON, re-planned", res)
 	}
-	// 15 days of waiting passed the 14-day overdue reminder once.
-	if kinds := f.noticeKinds(); len(kinds) != 1 || kinds[0] != workflows.NoticeOverdue {
-		t.Errorf("notices %v, want one overdue notice", kinds)
+	// 15 days of waiting passed the 14-day overdue reminder once; the
+	// receipt marked complete closed the order short (compensated).
+	if kinds := f.noticeKinds(); len(kinds) != 2 || kinds[0] != workflows.NoticeOverdue || kinds[1] != workflows.NoticeCompensated {
+		t.Errorf("notices %v, want an overdue notice, then the short close", kinds)
 	}
 }
 

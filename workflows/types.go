@@ -263,6 +263,10 @@ type OrderRef struct {
 	// ApprovalThresholdEUR is the network policy's threshold: a purchase
 	// order worth more waits for a planner.
 	ApprovalThresholdEUR float64 `json:"approval_threshold_eur"`
+	// ReceiptGraceDays is the network policy's receipt_grace_days: how
+	// long after its first receipt a short delivery waits for the rest
+	// before it closes (days; 0: DefaultReceiptGraceDays).
+	ReceiptGraceDays float64 `json:"receipt_grace_days,omitempty"`
 }
 
 // NeedsApproval reports whether the order waits for a planner: a purchase
@@ -342,6 +346,11 @@ type OrderTimings struct {
 	AckTimeout         time.Duration `json:"ack_timeout,omitempty"`         // warehouse ack of a transfer command; then re-send
 	MaxSends           int           `json:"max_sends,omitempty"`           // sends of a transfer command before it is cancelled
 	ReceiptReminder    time.Duration `json:"receipt_reminder,omitempty"`    // overdue notice while waiting for goods
+	// UnackedReplan marks the orders of a plan made to replace a transfer
+	// that was never acked: a transfer of such a plan that is never acked
+	// either is flagged for a planner instead of re-planned again. Carried
+	// from order to re-plan by Trigger.Timings.
+	UnackedReplan bool `json:"unacked_replan,omitempty"`
 }
 
 // DefaultOrderTimings are the defaults of OrderTimings.

@@ -1,28 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strconv"
-	"strings"
-	"sync"
-	"syscall"
 	"time"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/internal/devserver"
 	"github.com/sillage/sillage/internal/obs"
-	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/store"
-	"github.com/sillage/sillage/workflows"
 )
 
 // What `sillage dev` installs, listens on and names.
@@ -95,9 +86,12 @@ func init() {
     above those of the previous runs (a run counter in DIR/sim-runs);
   - with the simulator, simulated warehouses (see "sillage warehouse"):
     they ack the transfer commands of the TransferWorkflows on
-    sillage/v1/sites/{site}/acks and publish the RFID receipt at the
-    destination 20 s later, so that transfers close (--no-warehouse
-    leaves them out: transfers then wait for acks that never come);
+    sillage/v1/sites/{site}/acks, ship tagged items present at the DC
+    (EPCIS shipping) and publish their RFID receipt at the destination
+    20 s later, so that transfers close; they also ship the purchase
+    orders the simulated supplier confirmed, from the supplier to the
+    ship-to site (--no-warehouse leaves them out: transfers then wait for
+    acks that never come, purchase orders for goods);
   - the nightly plan and monthly report schedules;
   - a first plan of the network, requested from its NetworkPlanner, and a
     report of the current month once it is done.
@@ -172,18 +166,6 @@ TLS; a --broker of your own carries MQTT in clear only on loopback
 	})
 }
 
-// devContextKey marks the context of the parts that dev runs in its own
-// process: they leave the process's default logger to dev.
-type devContextKey struct{}
-
-// setDefaultLogger makes log the process's default logger, for the parts
-// that log there, unless dev runs this command in its process.
-func setDefaultLogger(ctx context.Context, log *slog.Logger) {
-	if ctx.Value(devContextKey{}) == nil {
-		slog.SetDefault(log)
-	}
-}
-
 // check reports wrong flag values as usage errors.
 func (c *devConfig) check() error {
 	if err := c.log.Check(); err != nil {
@@ -240,315 +222,52 @@ func (p *progress) note(format string, args ...any) {
 	fmt.Fprintf(p.w, "              %s\n", fmt.Sprintf(format, args...))
 }
 
-// component is a part of dev that runs as a subcommand in this process.
-type component struct {
-	name string
-	args []string
-	log  *os.File
-	code int // exit status, once it returned
-}
-
-// runDev runs `sillage dev` until ctx is done or a part fails.
-func runDev(ctx context.Context, e *env, cfg *devConfig) (err error) {
-	steps := 9
-	if !cfg.simulate {
-		steps--
-	}
-	if cfg.warehouse {
-		steps++
-	}
-	p := &progress{w: e.stderr, of: steps, start: time.Now()}
-	dir, err := filepath.Abs(cfg.dir)
+// runDev runs `sillage dev` until ctx is done or a part fails. Each step
+// leaves its clean-up with the run; they run in reverse order when it
+// returns.
+func runDev(ctx context.Context, e *env, cfg *devConfig) error {
+	d := &devRun{cfg: cfg, e: e}
+	defer d.stop()
+	ctx, err := d.prepare(ctx)
 	if err != nil {
 		return err
 	}
-	logs, reports := filepath.Join(dir, "logs"), filepath.Join(dir, "reports")
-	for _, d := range []string{dir, logs, reports} {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			return fmt.Errorf("state folder: %w", err)
-		}
+	if err := d.startTemporal(ctx); err != nil { // 2
+		return err
 	}
-	unlock, err := lockDevDir(dir)
+	if ctx, err = d.startMetrics(ctx); err != nil {
+		return err
+	}
+	if err := d.dialTemporal(ctx); err != nil {
+		return err
+	}
+	if err := d.seed(ctx); err != nil { // 3
+		return err
+	}
+	if err := d.startBroker(); err != nil { // 4
+		return err
+	}
+	if err := d.schedule(ctx); err != nil { // 5
+		return err
+	}
+	exited, err := d.startComponents(ctx) // 6-8
 	if err != nil {
 		return err
 	}
-	defer unlock()
-	db := cfg.db
-	if db == "" {
-		db = "sqlite://" + filepath.Join(dir, "sillage.db")
-	}
-	devLog, err := openLog(logs, "dev")
+	msg, err := requestFirstPlan(ctx, d.c, d.name, cfg.debounce) // 9
 	if err != nil {
 		return err
 	}
-	defer devLog.Close()
-	log := cfg.log.Logger(devLog)
-	// Parts that log to the default logger (command delivery, for one)
-	// write to DIR/logs/dev.log, not over the terminal.
-	defer slog.SetDefault(slog.Default())
-	slog.SetDefault(log)
-	ctx = context.WithValue(ctx, devContextKey{}, true)
-
-	// 1. The network file.
-	file, n, sample, err := devNetwork(cfg.networkFile, dir)
-	if err != nil {
+	d.p.step("%s", msg)
+	st := devState{PID: os.Getpid(), Started: time.Now().UTC(), Temporal: d.addr, Namespace: cfg.namespace, UI: d.ui, Broker: d.brokerURL,
+		Metrics: d.metricsURL, DB: sillage.RedactURL(d.db), Network: d.name, NetworkFile: d.file, Reports: d.reports, Logs: d.logs}
+	if d.srv != nil {
+		st.TemporalPID = d.srv.PID()
+	}
+	if err := writeDevState(d.dir, st); err != nil {
 		return err
 	}
-	name := n.Name
-	share := cfg.dcStock
-	if share == -1 {
-		share = 1
-		if sample {
-			share = devSampleDCStock
-		}
-	}
-	p.step("network %s from %s: %d sites, %d products, %d lanes", name, file, len(n.Sites), len(n.Products), len(n.Lanes))
-
-	// 2. Temporal.
-	addr, ui := cfg.temporal, ""
-	var srv *devserver.Server
-	if addr == "" {
-		cli, err := ensureTemporalCLI(ctx, p, cfg.install, filepath.Join(logs, "install-temporal.log"))
-		if err != nil {
-			return err
-		}
-		dbFile := filepath.Join(dir, "temporal.db")
-		killStaleServer(filepath.Join(dir, "temporal.pid"), dbFile, log)
-		out, err := openLog(logs, "temporal")
-		if err != nil {
-			return err
-		}
-		defer out.Close()
-		port, uiPort := preferPort(cfg.port), preferPort(cfg.uiPort)
-		p.step("Temporal dev server (%s): starting, state in %s", cli, dbFile)
-		t0 := time.Now()
-		srv, err = devserver.Start(ctx, devserver.Options{CLI: cli, Namespace: cfg.namespace, Port: port, UIPort: uiPort,
-			DBFile: dbFile, LogLevel: "warn", Output: out, KillWithParent: true, Ready: 3 * time.Minute})
-		if err != nil {
-			return fmt.Errorf("temporal dev server (log in %s): %w", out.Name(), err)
-		}
-		defer func() {
-			fmt.Fprintln(e.stderr, "sillage dev: stopping the Temporal dev server")
-			srv.Stop()
-			_ = os.Remove(filepath.Join(dir, "temporal.pid"))
-		}()
-		_ = os.WriteFile(filepath.Join(dir, "temporal.pid"), []byte(strconv.Itoa(srv.PID())+"\n"), 0o644)
-		addr, ui = srv.HostPort, srv.UIURL
-		p.note("ready in %.1fs on %s, Web UI %s", time.Since(t0).Seconds(), addr, ui)
-	} else {
-		p.step("Temporal at %s (namespace %s)", addr, cfg.namespace)
-	}
-
-	// Metrics, shared by the worker and the ingest of this process.
-	m := obs.New(versionString())
-	defer m.Close()
-	metricsURL := ""
-	if cfg.metrics != "" {
-		ms, err := m.Serve(cfg.metrics, log)
-		if err != nil && cfg.metrics == devMetricsAddr {
-			ms, err = m.Serve("127.0.0.1:0", log)
-		}
-		if err != nil {
-			return err
-		}
-		defer ms.Close()
-		metricsURL = ms.URL()
-	}
-	ctx = obs.WithMetrics(ctx, m)
-
-	c, err := dialTemporal(ctx, addr, cfg.namespace, log.With("component", "temporal"), time.Minute)
-	if err != nil {
-		return err
-	}
-	defer c.Close()
-	if missing, err := missingSearchAttributes(ctx, c, cfg.namespace); err != nil {
-		return err
-	} else if len(missing) > 0 {
-		var out bytes.Buffer
-		if code := run(ctx, []string{"searchattrs", "--temporal", addr, "--namespace", cfg.namespace}, &out, &out); code != 0 {
-			return fmt.Errorf("register the search attributes: %s", strings.TrimSpace(out.String()))
-		}
-		p.note("search attributes registered on namespace %s", cfg.namespace)
-	}
-
-	// 3. The database.
-	p.step("database %s", sillage.RedactURL(db))
-	seeded, err := devSeed(ctx, db, name, n, share)
-	if err != nil {
-		return err
-	}
-	if seeded {
-		if share != 1 {
-			p.note("network %s seeded, with %.0f%% of the distribution centres' stock", name, 100*share)
-		} else {
-			p.note("network %s seeded", name)
-		}
-	} else {
-		p.note("network %s already stored: kept, with the stock the ingest built", name)
-	}
-
-	// 4. The MQTT broker.
-	brokerURL := cfg.broker
-	if brokerURL == "" {
-		bl, err := openLog(logs, "broker")
-		if err != nil {
-			return err
-		}
-		defer bl.Close()
-		bcfg := broker.Config{Addr: fmt.Sprintf("127.0.0.1:%d", preferPort(cfg.mqttPort)),
-			Log: slog.New(slog.NewTextHandler(bl, &slog.HandlerOptions{Level: slog.LevelWarn}))}
-		b, err := broker.Start(bcfg)
-		if err != nil {
-			return err
-		}
-		defer func() { _ = b.Close() }()
-		brokerURL = b.URL(false)
-		p.step("MQTT broker: embedded, %s (anonymous, loopback only)", brokerURL)
-	} else {
-		p.step("MQTT broker: %s", brokerURL)
-	}
-
-	// 5. Schedules.
-	var sout bytes.Buffer
-	if code := run(ctx, []string{"schedule", "--network", name, "--temporal", addr, "--namespace", cfg.namespace}, &sout, &sout); code != 0 {
-		return fmt.Errorf("schedules: %s", strings.TrimSpace(sout.String()))
-	}
-	p.step("schedules: %s", strings.Join(strings.Split(strings.TrimSpace(sout.String()), "\n"), "; "))
-
-	// 6-8. Workers, ingest, simulator: subcommands in this process.
-	compCtx, cancelComps := context.WithCancel(ctx)
-	defer cancelComps()
-	logArgs := []string{"--log-format", cfg.log.Format, "--log-level", cfg.log.Level}
-	mqttArgs := []string{"--broker", brokerURL}
-	if cfg.username != "" {
-		mqttArgs = append(mqttArgs, "--username", cfg.username)
-	}
-	if cfg.password != "" {
-		mqttArgs = append(mqttArgs, "--password", cfg.password)
-	}
-	if cfg.caFile != "" {
-		mqttArgs = append(mqttArgs, "--ca-file", cfg.caFile)
-	}
-	comps := []*component{
-		{name: "worker", args: append(append([]string{"worker", "--temporal", addr, "--namespace", cfg.namespace, "--db", db,
-			"--report-dir", reports, "--debounce", cfg.debounce.String(), "--sim-delay", cfg.simDelay.String()}, mqttArgs...), logArgs...)},
-		{name: "ingest", args: append(append([]string{"ingest", "--db", db, "--network", name, "--temporal", addr, "--namespace", cfg.namespace,
-			"--planner-debounce", cfg.debounce.String()}, mqttArgs...), logArgs...)},
-	}
-	if cfg.simulate {
-		seed := cfg.simSeed
-		if seed == 0 {
-			seed = uint64(time.Now().UnixNano())
-		}
-		serialBase, err := devSerialBase(dir)
-		if err != nil {
-			return err
-		}
-		args := append([]string{"simulate", "--network", file, "--rate", strconv.FormatFloat(cfg.simRate, 'g', -1, 64),
-			"--duration", "87600h", "--seed", strconv.FormatUint(seed, 10), "--transit", "20s",
-			"--serial-base", strconv.FormatUint(serialBase, 10)}, mqttArgs...)
-		if cfg.sitePassword != "" {
-			args = append(args, "--site-password", cfg.sitePassword)
-		}
-		comps = append(comps, &component{name: "simulate", args: args})
-	}
-	if cfg.warehouse {
-		args := append(append([]string{"warehouse", "--network", file, "--receipt-delay", devReceiptDelay.String()}, mqttArgs...), logArgs...)
-		if cfg.sitePassword != "" {
-			args = append(args, "--site-password", cfg.sitePassword)
-		}
-		comps = append(comps, &component{name: "warehouse", args: args})
-	}
-	var wg sync.WaitGroup
-	exited := make(chan *component, len(comps))
-	defer func() {
-		cancelComps()
-		waited := make(chan struct{})
-		go func() { wg.Wait(); close(waited) }()
-		select {
-		case <-waited:
-		case <-time.After(devComponentsGrace):
-			fmt.Fprintf(e.stderr, "sillage dev: the workers or the ingest did not stop within %v\n", devComponentsGrace)
-		}
-		for _, c := range comps {
-			if c.log != nil {
-				_ = c.log.Close()
-			}
-		}
-	}()
-	for _, c := range comps {
-		f, err := openLog(logs, c.name)
-		if err != nil {
-			return err
-		}
-		c.log = f
-		var w io.Writer = f
-		if cfg.verbose {
-			w = io.MultiWriter(f, &prefixWriter{w: e.stderr, prefix: c.name + " | "})
-		}
-		wg.Add(1)
-		go func(c *component, w io.Writer) {
-			defer wg.Done()
-			c.code = run(compCtx, c.args, w, w)
-			exited <- c
-		}(c, w)
-		switch c.name {
-		case "worker":
-			p.step("workers: task queues %s and %s, simulated supplier (answers after %v); log %s",
-				workflows.TaskQueue, workflows.PlanTaskQueue, cfg.simDelay, f.Name())
-		case "ingest":
-			p.step("ingest: MQTT to the stock, signals to the workflows; log %s", f.Name())
-		case "simulate":
-			p.step("RFID simulator: %g messages/s for the sites of %s; log %s", cfg.simRate, name, f.Name())
-		case "warehouse":
-			p.step("simulated warehouses: ack the commands of %s, RFID receipt %v after each transfer; log %s", name, devReceiptDelay, f.Name())
-		}
-	}
-
-	// 9. The first plan.
-	msg, err := requestFirstPlan(ctx, c, name, cfg.debounce)
-	if err != nil {
-		return err
-	}
-	p.step("%s", msg)
-
-	st := devState{PID: os.Getpid(), Started: time.Now().UTC(), Temporal: addr, Namespace: cfg.namespace, UI: ui, Broker: brokerURL,
-		Metrics: metricsURL, DB: sillage.RedactURL(db), Network: name, NetworkFile: file, Reports: reports, Logs: logs}
-	if srv != nil {
-		st.TemporalPID = srv.PID()
-	}
-	if err := writeDevState(dir, st); err != nil {
-		return err
-	}
-	defer os.Remove(filepath.Join(dir, devStateFile))
-	printBanner(e.stdout, st, time.Since(p.start))
-
-	// Run until Ctrl-C or a failure. A second signal forces the stop.
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	stopped := make(chan struct{})
-	defer func() { signal.Stop(sigs); close(stopped) }()
-	go forceStop(ctx, stopped, sigs, srv, e.stderr, func() { _ = os.Remove(filepath.Join(dir, devStateFile)) })
-
-	watch := &devWatch{c: c, network: name, out: e.stdout, log: log}
-	tick := time.NewTicker(devStatusInterval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			fmt.Fprintln(e.stderr, "\nsillage dev: stopping the workers, the ingest and the simulator")
-			return nil
-		case c := <-exited:
-			if ctx.Err() == nil {
-				return fmt.Errorf("%s stopped with exit status %d: see %s", c.name, c.code, c.log.Name())
-			}
-		case <-tick.C:
-			if srv != nil {
-				if gone, werr := srv.Exited(); gone {
-					return fmt.Errorf("the Temporal dev server stopped (%v): see %s", werr, filepath.Join(logs, "temporal.log"))
-				}
-			}
-			watch.poll(ctx)
-		}
-	}
+	d.later(func() { _ = os.Remove(filepath.Join(d.dir, devStateFile)) })
+	printBanner(e.stdout, st, time.Since(d.p.start))
+	return d.serve(ctx, exited)
 }

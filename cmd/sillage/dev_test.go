@@ -13,6 +13,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/devserver"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/store"
@@ -216,7 +217,7 @@ func TestDevExternalServices(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, errb syncBuffer
+	var out, errb syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"dev", "--dir", dir, "--temporal", srv.HostPort, "--namespace", srv.Namespace,

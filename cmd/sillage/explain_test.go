@@ -15,7 +15,7 @@ import (
 // 0.082123; Σ 0.502954; manufacturing 10 % = 0.0502954; cradle-to-gate
 // 0.5532494.
 func TestFootprintExplain(t *testing.T) {
-	n, err := network.Load(tinyFile)
+	n, err := network.Load(tinyNetwork)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestFootprintExplain(t *testing.T) {
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs := runCmd(t, "footprint", "--network", file, "--plan", "routed", "--explain", "EDP-01")
+	code, out, errs := runCLI(t, "footprint", "--network", file, "--plan", "routed", "--explain", "EDP-01")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -46,11 +46,11 @@ func TestFootprintExplain(t *testing.T) {
 			t.Errorf("--explain output lacks %q:\n%s", want, out)
 		}
 	}
-	code, _, errs = runCmd(t, "footprint", "--network", file, "--plan", "routed", "--explain", "NOPE")
+	code, _, errs = runCLI(t, "footprint", "--network", file, "--plan", "routed", "--explain", "NOPE")
 	if code != 1 || !strings.Contains(errs, `no product "NOPE"`) {
 		t.Errorf("unknown sku: exit %d, %s", code, errs)
 	}
-	code, out, _ = runCmd(t, "footprint", "--materials")
+	code, out, _ = runCLI(t, "footprint", "--materials")
 	if code != 0 || !strings.Contains(out, "textile-clothing") || !strings.Contains(out, "2021") {
 		t.Errorf("--materials: exit %d\n%s", code, out)
 	}

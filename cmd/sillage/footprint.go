@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"math"
@@ -11,7 +10,6 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/carbon/pact"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize"
 )
 
@@ -71,113 +69,119 @@ Output: a table with the factor of every leg, or with --json
 "inbound_legs_kgco2e","hub_kgco2e","inbound_missing"}], per unit;
 transport_kgco2e = outbound + inbound legs + hub handling.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			cf := declareCarbonFlags(fs, "PACT")
-			price := fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)")
-			asJSON := fs.Bool("json", false, "print JSON")
-			pactDir := fs.String("pact", "", "write one PACT v2.3 JSON per product into `DIR`")
-			db := fs.String("db", "", "store the plan and its footprints in the database at `URL` (sqlite://PATH or postgres://...)")
-			period := fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)")
-			planKind := fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)")
-			explain := fs.String("explain", "", "print the breakdown of product `SKU` instead of the table")
-			materials := fs.Bool("materials", false, "list the material factor table and exit")
-			return func(ctx context.Context, e *env) error {
-				if *materials {
-					ts, err := loadFactorTables(*cf.factors)
-					if err != nil {
-						return err
-					}
-					return carbon.WriteMaterials(e.stdout, ts.Materials)
-				}
-				if *cf.network == "" {
-					return usageErrorf("--network is required")
-				}
-				if *planKind != "lp" && *planKind != "routed" {
-					return usageErrorf("--plan must be lp or routed, is %q", *planKind)
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *price < 0 || math.IsNaN(*price) || math.IsInf(*price, 0) {
-					return usageErrorf("--carbon-price must be a finite number >= 0, is %g", *price)
-				}
-				cpcMap, err := parseCPC(*cf.cpc)
-				if err != nil {
-					return err
-				}
-				n, err := network.Load(*cf.network)
-				if err != nil {
-					return err
-				}
-				ts, err := loadFactorTables(*cf.factors)
-				if err != nil {
-					return err
-				}
-				tab := ts.Freight
-				p := n.Policy.CarbonPriceEURPerT
-				if optimizeFlagGiven(fs, "carbon-price") {
-					p = *price
-				}
-				now := time.Now().UTC()
-				plan, notes, err := planForFootprints(ctx, n, p, tab, now, *planKind)
-				if err != nil {
-					return err
-				}
-				for _, s := range notes {
-					fmt.Fprintln(e.stderr, "note:", s)
-				}
-				res, err := calculator(n, ts).Footprints(plan.Lines)
-				if err != nil {
-					return fmt.Errorf("footprints: %w", err)
-				}
-				if *pactDir != "" {
-					per, err := parsePeriodOrNow(*period, now)
-					if err != nil {
-						return err
-					}
-					opt := pact.Options{CompanyName: pact.CompanyName(*cf.company, n), ReferencePeriodStart: per[0], ReferencePeriodEnd: per[1], Created: now, CPC: cpcMap}
-					if *cf.companyID != "" {
-						opt.CompanyIDs = []string{*cf.companyID}
-					}
-					files, err := writePACT(*pactDir, n, res, opt)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(e.stderr, "wrote %d PACT ProductFootprint files to %s\n", len(files), *pactDir)
-				}
-				if *db != "" {
-					s, err := openStore(ctx, *db)
-					if err != nil {
-						return err
-					}
-					defer s.Close()
-					if err := s.SavePlan(ctx, plan); err != nil {
-						return err
-					}
-					if err := s.SaveFootprints(ctx, plan.ID, res.Footprints()); err != nil {
-						return err
-					}
-					fmt.Fprintf(e.stderr, "stored plan %s with %d footprints\n", plan.ID, len(res.Details))
-				}
-				if *asJSON {
-					fps := make([]jsonFootprint, len(res.Details))
-					for i, d := range res.Details {
-						fps[i] = jsonFootprint{Footprint: d.Footprint, Basis: d.CradleToGate.Basis, Outbound: d.OutboundLegsKgCO2e,
-							Inbound: d.InboundLegsKgCO2e, Hub: d.HubKgCO2e, InboundMissing: d.InboundMissing}
-						if fps[i].Legs == nil {
-							fps[i].Legs = []sillage.Leg{}
-						}
-					}
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(fps)
-				}
-				if *explain != "" {
-					return carbon.Explain(e.stdout, n, ts.Materials, res, *explain)
-				}
-				return carbon.WriteTable(e.stdout, fmt.Sprintf("Footprints of %s at %g EUR/tCO2e, kgCO2e per unit (factors: %s)", n.Name, p, tab.Name), res)
+			f := &footprintFlags{
+				fs:        fs,
+				cf:        declareCarbonFlags(fs, "PACT"),
+				price:     fs.Float64("carbon-price", 0, "carbon price in `EUR_PER_T` CO2e (default: the network's policy)"),
+				asJSON:    fs.Bool("json", false, "print JSON"),
+				pactDir:   fs.String("pact", "", "write one PACT v2.3 JSON per product into `DIR`"),
+				db:        fs.String("db", "", "store the plan and its footprints in the database at `URL` (sqlite://PATH or postgres://...)"),
+				period:    fs.String("period", "", "PACT reference period `YYYY-MM` (default: the current month)"),
+				planKind:  fs.String("plan", "lp", "where the paths come from: `lp` (the replenishment plan) or routed (cheapest path per demand)"),
+				explain:   fs.String("explain", "", "print the breakdown of product `SKU` instead of the table"),
+				materials: fs.Bool("materials", false, "list the material factor table and exit"),
 			}
+			return f.run
 		},
 	})
+}
+
+// footprintFlags are the flags of sillage footprint.
+type footprintFlags struct {
+	fs                                     *flag.FlagSet
+	cf                                     carbonFlags
+	price                                  *float64
+	asJSON                                 *bool
+	pactDir, db, period, planKind, explain *string
+	materials                              *bool
+}
+
+// run runs sillage footprint with the parsed flags.
+func (f *footprintFlags) run(ctx context.Context, e *env) error {
+	if *f.materials {
+		ts, err := loadFactorTables(*f.cf.factors)
+		if err != nil {
+			return err
+		}
+		return carbon.WriteMaterials(e.stdout, ts.Materials)
+	}
+	if *f.cf.network == "" {
+		return usageErrorf("--network is required")
+	}
+	if *f.planKind != "lp" && *f.planKind != "routed" {
+		return usageErrorf("--plan must be lp or routed, is %q", *f.planKind)
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *f.price < 0 || math.IsNaN(*f.price) || math.IsInf(*f.price, 0) {
+		return usageErrorf("--carbon-price must be a finite number >= 0, is %g", *f.price)
+	}
+	n, ts, cpcMap, err := f.cf.load()
+	if err != nil {
+		return err
+	}
+	tab := ts.Freight
+	p := n.Policy.CarbonPriceEURPerT
+	if optimizeFlagGiven(f.fs, "carbon-price") {
+		p = *f.price
+	}
+	now := time.Now().UTC()
+	plan, notes, err := planForFootprints(ctx, n, p, tab, now, *f.planKind)
+	if err != nil {
+		return err
+	}
+	for _, s := range notes {
+		fmt.Fprintln(e.stderr, "note:", s)
+	}
+	res, err := calculator(n, ts).Footprints(plan.Lines)
+	if err != nil {
+		return fmt.Errorf("footprints: %w", err)
+	}
+	if *f.pactDir != "" {
+		per, err := parsePeriodOrNow(*f.period, now)
+		if err != nil {
+			return err
+		}
+		opt := pact.Options{CompanyName: pact.CompanyName(*f.cf.company, n), ReferencePeriodStart: per[0], ReferencePeriodEnd: per[1], Created: now, CPC: cpcMap}
+		if *f.cf.companyID != "" {
+			opt.CompanyIDs = []string{*f.cf.companyID}
+		}
+		files, err := writePACT(*f.pactDir, n, res, opt)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "wrote %d PACT ProductFootprint files to %s\n", len(files), *f.pactDir)
+	}
+	if *f.db != "" {
+		s, err := openStore(ctx, *f.db)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		if err := s.SavePlan(ctx, plan); err != nil {
+			return err
+		}
+		if err := s.SaveFootprints(ctx, plan.ID, res.Footprints()); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "stored plan %s with %d footprints\n", plan.ID, len(res.Details))
+	}
+	if *f.asJSON {
+		fps := make([]jsonFootprint, len(res.Details))
+		for i, d := range res.Details {
+			fps[i] = jsonFootprint{Footprint: d.Footprint, Basis: d.CradleToGate.Basis, Outbound: d.OutboundLegsKgCO2e,
+				Inbound: d.InboundLegsKgCO2e, Hub: d.HubKgCO2e, InboundMissing: d.InboundMissing}
+			if fps[i].Legs == nil {
+				fps[i].Legs = []sillage.Leg{}
+			}
+		}
+		return printJSON(e.stdout, fps)
+	}
+	if *f.explain != "" {
+		return carbon.Explain(e.stdout, n, ts.Materials, res, *f.explain)
+	}
+	return carbon.WriteTable(e.stdout, fmt.Sprintf("Footprints of %s at %g EUR/tCO2e, kgCO2e per unit (factors: %s)", n.Name, p, tab.Name), res)
 }
 
 // planForFootprints returns the plan whose paths the footprints follow:

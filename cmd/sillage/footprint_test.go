@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"math"
@@ -14,15 +13,6 @@ import (
 	"github.com/sillage/sillage/store"
 )
 
-const tinyFile = "../../testdata/networks/tiny.yaml"
-
-func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 // On tiny.yaml the stand-in plan serves every boutique from the Paris DC
 // by road (the DC holds both products; its paths are the cheapest at 100
 // EUR/t). Hand-computed: BAG-01 to London = 2 kg × 500 km × (0.10163 +
@@ -31,7 +21,7 @@ func runCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 // 0.6 kgCO2e/t (GLEC transhipment, ambient). No flow of the routed plan
 // feeds DC-PAR: its inbound legs are unknown, and the output says so.
 func TestFootprintJSONTiny(t *testing.T) {
-	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--plan", "routed")
+	code, out, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--json", "--plan", "routed")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -83,7 +73,7 @@ func TestFootprintJSONTiny(t *testing.T) {
 // outbound legs of the footprints add up to the plan's transport emissions
 // (the LP prices emissions with the same factors).
 func TestFootprintLP(t *testing.T) {
-	code, out, errs := runCmd(t, "plan", "--network", tinyFile, "--json")
+	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json")
 	if code != 0 {
 		t.Fatalf("plan: exit %d: %s", code, errs)
 	}
@@ -94,7 +84,7 @@ func TestFootprintLP(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &plan); err != nil {
 		t.Fatalf("plan JSON: %v", err)
 	}
-	code, out, errs = runCmd(t, "footprint", "--network", tinyFile, "--json")
+	code, out, errs = runCLI(t, "footprint", "--network", tinyNetwork, "--json")
 	if code != 0 {
 		t.Fatalf("footprint: exit %d: %s", code, errs)
 	}
@@ -131,7 +121,7 @@ func TestFootprintLP(t *testing.T) {
 func TestFootprintTextPACTAndStore(t *testing.T) {
 	dir := t.TempDir()
 	db := "sqlite://" + filepath.Join(dir, "s.db")
-	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--pact", filepath.Join(dir, "pact"), "--db", db, "--period", "2025-06")
+	code, out, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--pact", filepath.Join(dir, "pact"), "--db", db, "--period", "2025-06")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -168,7 +158,7 @@ func TestFootprintFactorFileAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	os.WriteFile(good, []byte("name: carrier\nfactors:\n  - {mode: road, vehicle: ev-truck, wtw_kgco2e_per_tkm: 0.02, source: Carrier X 2025, year: 2025, default: true}\n"), 0o644)
-	code, out, errs := runCmd(t, "footprint", "--network", tinyFile, "--json", "--plan", "routed", "--factors", good)
+	code, out, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--json", "--plan", "routed", "--factors", good)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -192,15 +182,15 @@ func TestFootprintFactorFileAndErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"footprint"}, 2, "--network is required"},
-		{[]string{"footprint", "--network", tinyFile, "--carbon-price", "-5"}, 2, "--carbon-price"},
-		{[]string{"footprint", "--network", tinyFile, "--factors", bad}, 1, `bad.yaml:2: factors[0].mode: invalid input: unknown transport mode "teleport"`},
-		{[]string{"footprint", "--network", tinyFile, "--factors", neg}, 1, "neg.yaml:2: factors[0].wtw_kgco2e_per_tkm: -1: invalid input: intensity must be a finite number >= 0"},
-		{[]string{"footprint", "--network", tinyFile, "--pact", dir, "--period", "June"}, 2, "--period"},
-		{[]string{"footprint", "--network", tinyFile, "--cpc", "leather"}, 2, "CLASS=CODE"},
-		{[]string{"footprint", "--network", tinyFile, "--plan", "magic"}, 2, "--plan must be lp or routed"},
+		{[]string{"footprint", "--network", tinyNetwork, "--carbon-price", "-5"}, 2, "--carbon-price"},
+		{[]string{"footprint", "--network", tinyNetwork, "--factors", bad}, 1, `bad.yaml:2: factors[0].mode: invalid input: unknown transport mode "teleport"`},
+		{[]string{"footprint", "--network", tinyNetwork, "--factors", neg}, 1, "neg.yaml:2: factors[0].wtw_kgco2e_per_tkm: -1: invalid input: intensity must be a finite number >= 0"},
+		{[]string{"footprint", "--network", tinyNetwork, "--pact", dir, "--period", "June"}, 2, "--period"},
+		{[]string{"footprint", "--network", tinyNetwork, "--cpc", "leather"}, 2, "CLASS=CODE"},
+		{[]string{"footprint", "--network", tinyNetwork, "--plan", "magic"}, 2, "--plan must be lp or routed"},
 	}
 	for _, c := range cases {
-		code, _, errs := runCmd(t, c.args...)
+		code, _, errs := runCLI(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.want)
 		}

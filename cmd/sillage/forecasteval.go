@@ -32,41 +32,53 @@ With --json it prints {"horizon_weeks","season_weeks","quantiles",
 "groups":[{"kind","series","rows":[{"method","series","scaled","mase",
 "rmsse","mae","bias","coverage","chosen"}]}],"skipped"}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("history", "", "`FILE.csv` of weekly series, wide or long")
-			horizon := fs.Int("horizon", 0, "weeks `H` held out and forecast, at least 1")
-			season := fs.Int("season", 52, "season length `M` in weeks (1: no season)")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" || *horizon < 1 {
-					return usageErrorf("--history and --horizon (at least 1) are required")
-				}
-				if *season < 1 {
-					return usageErrorf("--season must be at least 1, is %d", *season)
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				f, err := os.Open(*file)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				series, err := evaluate.Read(f, *file)
-				if err != nil {
-					return err
-				}
-				if len(series) == 0 {
-					return fmt.Errorf("%s: no series", *file)
-				}
-				rep, err := evaluate.Evaluate(series, evaluate.Options{HorizonWeeks: *horizon, SeasonWeeks: *season})
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return writeJSON(e.stdout, rep)
-				}
-				return rep.WriteText(e.stdout)
+			f := &forecastEvalFlags{
+				file:    fs.String("history", "", "`FILE.csv` of weekly series, wide or long"),
+				horizon: fs.Int("horizon", 0, "weeks `H` held out and forecast, at least 1"),
+				season:  fs.Int("season", 52, "season length `M` in weeks (1: no season)"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
 			}
+			return f.run
 		},
 	})
+}
+
+// forecastEvalFlags are the flags of sillage forecast-eval.
+type forecastEvalFlags struct {
+	file            *string
+	horizon, season *int
+	asJSON          *bool
+}
+
+// run runs sillage forecast-eval with the parsed flags.
+func (fl *forecastEvalFlags) run(ctx context.Context, e *env) error {
+	if *fl.file == "" || *fl.horizon < 1 {
+		return usageErrorf("--history and --horizon (at least 1) are required")
+	}
+	if *fl.season < 1 {
+		return usageErrorf("--season must be at least 1, is %d", *fl.season)
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	f, err := os.Open(*fl.file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	series, err := evaluate.Read(f, *fl.file)
+	if err != nil {
+		return err
+	}
+	if len(series) == 0 {
+		return fmt.Errorf("%s: no series", *fl.file)
+	}
+	rep, err := evaluate.Evaluate(series, evaluate.Options{HorizonWeeks: *fl.horizon, SeasonWeeks: *fl.season})
+	if err != nil {
+		return err
+	}
+	if *fl.asJSON {
+		return printJSON(e.stdout, rep)
+	}
+	return rep.WriteText(e.stdout)
 }

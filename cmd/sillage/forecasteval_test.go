@@ -13,10 +13,10 @@ import (
 // a group per kind with a row per method, auto first.
 func TestForecastGenAndEval(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "gen.csv")
-	if code, _, errs := runOpt(t, "forecast-gen", "--kinds", "smooth,intermittent", "--series", "5", "--weeks", "40", "--out", file); code != 0 {
+	if code, _, errs := runCLI(t, "forecast-gen", "--kinds", "smooth,intermittent", "--series", "5", "--weeks", "40", "--out", file); code != 0 {
 		t.Fatalf("forecast-gen: exit %d: %s", code, errs)
 	}
-	code, out, errs := runOpt(t, "forecast-eval", "--history", file, "--horizon", "6", "--season", "1", "--json")
+	code, out, errs := runCLI(t, "forecast-eval", "--history", file, "--horizon", "6", "--season", "1", "--json")
 	if code != 0 {
 		t.Fatalf("forecast-eval: exit %d: %s", code, errs)
 	}
@@ -40,7 +40,7 @@ func TestForecastGenAndEval(t *testing.T) {
 	if r := rep.Groups[0].Rows; len(r) != 9 || r[0].Method != "auto" || len(r[0].Coverage) != 3 {
 		t.Errorf("rows %+v, want auto and 8 methods with 3 coverages", r)
 	}
-	code, out, _ = runOpt(t, "forecast-eval", "--history", file, "--horizon", "6")
+	code, out, _ = runCLI(t, "forecast-eval", "--history", file, "--horizon", "6")
 	if code != 0 || !strings.Contains(out, "auto chose:") || !strings.Contains(out, "cov 0.97") {
 		t.Errorf("text report: exit %d\n%s", code, out)
 	}
@@ -58,7 +58,7 @@ func TestForecastGenAndEval(t *testing.T) {
 		{[]string{"forecast-eval", "--history", bad, "--horizon", "1"}, 1, "line 2, column 3"},
 		{[]string{"forecast-gen", "--kinds", "weekly"}, 2, "unknown kind"},
 	} {
-		code, _, errs := runOpt(t, tc.args...)
+		code, _, errs := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(errs, tc.says) {
 			t.Errorf("%v: exit %d, stderr %q; want %d saying %q", tc.args, code, errs, tc.code, tc.says)
 		}
@@ -69,7 +69,7 @@ func TestForecastGenAndEval(t *testing.T) {
 // error and the quantile its safety stock covers; with --service-level
 // that quantile is at the level asked.
 func TestPlanRequirementsServiceLevel(t *testing.T) {
-	code, out, errs := runOpt(t, "plan", "--network", tinyNetwork, "--json", "--requirements", "--service-level", "0.9")
+	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--requirements", "--service-level", "0.9")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -96,7 +96,7 @@ func TestPlanRequirementsServiceLevel(t *testing.T) {
 			t.Errorf("requirement %+v: want a method, a validation RMSE, level 0.9 and quantile = demand + safety", q)
 		}
 	}
-	if code, _, errs := runOpt(t, "plan", "--network", tinyNetwork, "--service-level", "1"); code != 2 || !strings.Contains(errs, "--service-level") {
+	if code, _, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--service-level", "1"); code != 2 || !strings.Contains(errs, "--service-level") {
 		t.Errorf("--service-level 1: exit %d, stderr %q", code, errs)
 	}
 }

@@ -27,36 +27,49 @@ optimize/forecast/synth documents their laws):
 
 The same flags give the same file.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			kinds := fs.String("kinds", "all", "comma-separated `LIST` of kinds, or all")
-			n := fs.Int("series", 100, "`N` series of each kind")
-			weeks := fs.Int("weeks", 117, "`W` weeks per series")
-			seed := fs.Uint64("seed", 1, "`seed` of the draws")
-			out := fs.String("out", "", "write to `FILE` instead of standard output")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *n < 1 || *weeks < 1 {
-					return usageErrorf("--series and --weeks must be at least 1")
-				}
-				ks, err := synth.ParseKinds(*kinds)
-				if err != nil {
-					return usageErrorf("%v", err)
-				}
-				series := synth.Generate(ks, *n, *weeks, *seed)
-				if *out == "" {
-					return evaluate.WriteWide(e.stdout, series)
-				}
-				f, err := os.Create(*out)
-				if err != nil {
-					return err
-				}
-				if err := evaluate.WriteWide(f, series); err != nil {
-					f.Close()
-					return err
-				}
-				return f.Close()
+			f := &forecastGenFlags{
+				kinds: fs.String("kinds", "all", "comma-separated `LIST` of kinds, or all"),
+				n:     fs.Int("series", 100, "`N` series of each kind"),
+				weeks: fs.Int("weeks", 117, "`W` weeks per series"),
+				seed:  fs.Uint64("seed", 1, "`seed` of the draws"),
+				out:   fs.String("out", "", "write to `FILE` instead of standard output"),
 			}
+			return f.run
 		},
 	})
+}
+
+// forecastGenFlags are the flags of sillage forecast-gen.
+type forecastGenFlags struct {
+	kinds    *string
+	n, weeks *int
+	seed     *uint64
+	out      *string
+}
+
+// run runs sillage forecast-gen with the parsed flags.
+func (fl *forecastGenFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *fl.n < 1 || *fl.weeks < 1 {
+		return usageErrorf("--series and --weeks must be at least 1")
+	}
+	ks, err := synth.ParseKinds(*fl.kinds)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	series := synth.Generate(ks, *fl.n, *fl.weeks, *fl.seed)
+	if *fl.out == "" {
+		return evaluate.WriteWide(e.stdout, series)
+	}
+	f, err := os.Create(*fl.out)
+	if err != nil {
+		return err
+	}
+	if err := evaluate.WriteWide(f, series); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -2,107 +2,37 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/iot"
-	"github.com/sillage/sillage/iot/mosquitto"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
-// envMQTTPassword names the environment variable that gives the default of
-// --password, so that passwords need not appear in process lists.
-const envMQTTPassword = "SILLAGE_MQTT_PASSWORD"
-
-// mqttFlags are the broker connection flags shared by ingest and simulate.
-type mqttFlags struct {
-	broker, username, password, passwordFile, clientID *string
-	caFile, certFile, keyFile                          *string
-}
-
-func declareMQTTFlags(fs *flag.FlagSet, defaultClientID string) *mqttFlags {
-	return &mqttFlags{
-		broker:       fs.String("broker", "tcp://127.0.0.1:1883", "MQTT broker `URL`: tcp://HOST:PORT, or ssl://HOST:PORT for TLS"),
-		username:     fs.String("username", "", "MQTT user `name`"),
-		password:     fs.String("password", os.Getenv(envMQTTPassword), "MQTT `password` (default from $"+envMQTTPassword+")"),
-		passwordFile: fs.String("password-file", "", "read the MQTT password from `FILE` (its first line), e.g. a credentials file of sillage mqtt-users; overrides --password"),
-		clientID:     fs.String("client-id", defaultClientID, "MQTT client `id` (ingest: fixed, default sillage-ingest-NETWORK)"),
-		caFile:       fs.String("ca-file", "", "PEM `file` of the CA that signs the broker's TLS certificate (with ssl://, tls:// or mqtts:// brokers)"),
-		certFile:     fs.String("cert-file", "", "client TLS certificate PEM `file`, for brokers that require one"),
-		keyFile:      fs.String("key-file", "", "client TLS key PEM `file`"),
-	}
-}
-
-// config returns the client configuration of the flags; check reads
-// --password-file first.
-func (m *mqttFlags) config() iot.ClientConfig {
-	return iot.ClientConfig{Broker: *m.broker, ClientID: *m.clientID, Username: *m.username, Password: *m.password,
-		CAFile: *m.caFile, CertFile: *m.certFile, KeyFile: *m.keyFile}
-}
-
-// check reports a usage error for inconsistent connection flags, and
-// reads --password-file into the password.
-func (m *mqttFlags) check() error {
-	if !strings.Contains(*m.broker, "://") {
-		return usageErrorf("--broker %q: want tcp://HOST:PORT or ssl://HOST:PORT", *m.broker)
-	}
-	if *m.passwordFile != "" {
-		pw, err := mosquitto.ReadPassword(*m.passwordFile)
-		if err != nil {
-			return usageErrorf("--password-file: %v", err)
-		}
-		*m.password = pw
-	}
-	if (*m.certFile == "") != (*m.keyFile == "") {
-		return usageErrorf("--cert-file and --key-file go together")
-	}
-	if _, err := m.config().TLSConfig(); err != nil {
-		return usageErrorf("TLS: %v", err)
-	}
-	return nil
-}
-
-// networkName returns name, or the only network stored when name is
-// empty.
-func networkName(ctx context.Context, st *store.Store, name string) (string, error) {
-	if name != "" {
-		return name, nil
-	}
-	names, err := st.ListNetworks(ctx)
-	if err != nil {
-		return "", err
-	}
-	switch len(names) {
-	case 1:
-		return names[0], nil
-	case 0:
-		return "", errors.New("no network in the database: run sillage seed --network FILE first")
-	}
-	return "", usageErrorf("the database holds %d networks (%s): choose one with --network", len(names), strings.Join(names, ", "))
-}
-
-// pruneSeen deletes the seen message keys older than retention, at once
-// and then every hour, until ctx is done. A redelivery older than the
-// retention would be applied again; item reads stay protected by their
-// event times.
+// pruneSeen deletes the deduplication keys (and stock moves) older than
+// retention, in reception and in event time, and the delivered outbox
+// messages older than it, at once and then every hour, until ctx is done.
+// Pruning raises the deduplication watermark (see iot.PruneSeenCutoff).
 func pruneSeen(ctx context.Context, st *store.Store, network string, retention time.Duration, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
-		n, err := st.PruneSeen(ctx, network, time.Now().Add(-retention))
+		cutoff := iot.PruneSeenCutoff(time.Now(), retention)
+		n, err := st.PruneSeen(ctx, network, cutoff)
+		if err == nil {
+			_, err = st.PruneOutbox(ctx, network, cutoff)
+		}
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("prune seen message keys", "err", err)
 		case n > 0:
-			log.Info("pruned seen message keys", "deleted", n, "older_than", retention)
+			log.Info("pruned seen message keys", "deleted", n, "watermark", cutoff)
 		}
 		select {
 		case <-t.C:
@@ -110,6 +40,21 @@ func pruneSeen(ctx context.Context, st *store.Store, network string, retention t
 			return
 		}
 	}
+}
+
+// epcGauge sets the per-EPC reconciliation gauge of a network from the
+// store.
+func epcGauge(ctx context.Context, st *store.Store, m *obs.Metrics, network string, log *slog.Logger) {
+	ds, err := st.EPCDiscrepancies(ctx, network, "")
+	if err != nil {
+		log.Warn("read the EPC discrepancies for the gauge", "err", err)
+		return
+	}
+	counts := map[[2]string]int{}
+	for _, d := range ds {
+		counts[[2]string{d.Site, d.Kind}]++
+	}
+	m.EPCDiscrepancies(network, counts)
 }
 
 func init() {
@@ -138,139 +83,189 @@ compose and scripts/cluster do), while the others go on. Messages it cannot appl
 of another site) go to the dead letters with their reason (see sillage
 deadletters) and to sillage/v1/deadletter.
 
-Positions that fall below their reorder point and goods receipts are
-logged (debounced per position); command acks update the commands, and
-commands without an ack by their deadline are sent again with the same id
-every --resend interval. With --temporal (default $SILLAGE_TEMPORAL) they
-also drive the workflows: a reorder-point crossing triggers the network's
+Positions that fall below their reorder point, goods receipts, shipments
+that name an order and command acks are written to the outbox in the
+transaction that applied them; a relay in this process delivers them,
+retrying until accepted, and marks each delivered (nothing is only
+logged; killed at any point, the relay delivers what is left when the
+ingest runs again). Without --temporal they are logged (crossings
+debounced per position); with --temporal (default $SILLAGE_TEMPORAL) they
+drive the workflows: a reorder-point crossing triggers the network's
 NetworkPlanner (started when needed, with --planner-debounce), a goods
-receipt that names an order signals that order, and an ack signals its
-transfer.
+receipt or shipment that names an order signals that order, and an ack
+signals its transfer, each with an id the workflow deduplicates on.
+Command acks update the commands, and commands without an ack by their
+deadline are sent again with the same id every --resend interval.
+
+Deduplication keys are kept --seen-retention after they were seen and
+after the event time they protect (at least --session-expiry, the
+broker's persistent_client_expiration, so that every redelivery the
+broker can still make finds its key); pruning them raises a watermark,
+and quantity-level events and snapshots older than it are dead-lettered,
+since they could no longer be told from redeliveries.
+
+Every applied event is also kept in the item history, per EPC and per
+container or asset identifier (sillage trace, sillage epcis-serve), for
+--history-retention after its eventTime (--no-item-history leaves it out);
+units sold (retail_selling) add
+to the weekly sales that extend the demand history of plans and reorder
+points (sillage demand). Reorder points are the forecast demand over the
+lead time plus the safety stock days, computed at start.
 
 The network must be seeded first (sillage seed); --network may be omitted
 when the database holds one network. Stop with Ctrl-C: the batch in hand is
 committed and acknowledged first.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			mf := declareMQTTFlags(fs, "")
-			share := fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)")
-			batch := fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most")
-			batchWait := fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill")
-			debounce := fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`")
-			resend := fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables")
-			skew := fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock")
-			retention := fs.Duration("seen-retention", 7*24*time.Hour, "forget applied message keys after this `duration` (pruned hourly); 0 keeps them for ever")
-			temporalAddr := fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs")
-			namespace := fs.String("namespace", envOr(envNamespace, "default"), "Temporal `namespace` (default from $"+envNamespace+")")
-			plannerDebounce := fs.Duration("planner-debounce", workflows.DefaultDebounce, "debounce `window` of a NetworkPlanner this ingest starts")
-			logOpts := obs.AddLogFlags(fs)
-			metricsAddr := obs.AddMetricsFlag(fs, "")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if err := mf.check(); err != nil {
-					return err
-				}
-				if *share != "" {
-					if _, err := iot.SharedSubscriptions(*share); err != nil {
-						return usageErrorf("--share: %v", err)
-					}
-					if *mf.clientID == "" {
-						return usageErrorf("--share needs a --client-id of its own for each ingest of the group (its persistent session)")
-					}
-				}
-				if *batch <= 0 || *batchWait <= 0 {
-					return usageErrorf("--batch and --batch-wait must be positive")
-				}
-				if err := logOpts.Check(); err != nil {
-					return usageErrorf("%v", err)
-				}
-				if *temporalAddr != "" {
-					if err := checkTemporalAddr(*temporalAddr); err != nil {
-						return err
-					}
-				}
-				log := logOpts.Logger(e.stderr)
-				setDefaultLogger(ctx, log)
-				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
-				if err != nil {
-					return err
-				}
-				defer stopMetrics()
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				name, err := networkName(ctx, st, *netName)
-				if err != nil {
-					return err
-				}
-				n, err := st.LoadNetwork(ctx, name)
-				if err != nil {
-					return err
-				}
-				n.Name = name
-				cat := iot.NewCatalog(n)
-				log.Info("ingest starting", "catalog", cat.String())
-				var trig iot.Listener
-				if *temporalAddr != "" {
-					t, closeTrig, err := temporalTrigger(ctx, *temporalAddr, *namespace, log.With("component", "temporal"), *debounce,
-						workflows.PlannerInput{Debounce: *plannerDebounce})
-					if err != nil {
-						return err
-					}
-					defer closeTrig()
-					trig = t
-					log.Info("signalling workflows", "temporal", *temporalAddr, "namespace", *namespace)
-				} else {
-					d := iot.Debounce(iot.LogListener{Log: log}, *debounce)
-					defer d.Close()
-					trig = d
-				}
-				cfg := mf.config()
-				if cfg.ClientID == "" {
-					cfg.ClientID = "sillage-ingest-" + name
-				}
-				if *resend > 0 {
-					cc := cfg
-					cc.ClientID += "-commands"
-					cc.CleanSession = true
-					pub, client, err := iot.Dial(ctx, cc)
-					if err != nil {
-						return err
-					}
-					defer client.Disconnect(250)
-					cmds := &iot.Commands{Network: name, Store: st, Publisher: pub, Log: log}
-					go cmds.Run(ctx, *resend)
-				}
-				if *retention > 0 {
-					go pruneSeen(ctx, st, name, *retention, log)
-				}
-				var total sillage.IngestStats
-				in := &iot.Ingest{
-					Client:             cfg,
-					Processor:          &iot.Processor{Catalog: cat, Listener: trig, MaxFutureSkew: *skew, Log: log},
-					Store:              st,
-					BatchSize:          *batch,
-					BatchWait:          *batchWait,
-					ShareGroup:         *share,
-					PublishDeadLetters: true,
-					OnBatch: func(s sillage.IngestStats) {
-						total.Add(s)
-						metrics.IngestBatch(name, s)
-					},
-					Log: log,
-				}
-				if err := in.Run(ctx); err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stdout, "ingest stopped: %d messages, %d events, %d EPC reads, %d item changes, %d duplicates, %d stale reads, %d snapshots, %d acks, %d dead letters\n",
-					total.Messages, total.Events, total.Reads, total.ItemChanges, total.Duplicates, total.StaleReads, total.Snapshots, total.Acks, total.DeadLetters)
-				return nil
+			f := &ingestFlags{
+				db:               dbFlag(fs),
+				netName:          fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				mf:               declareMQTTFlags(fs, ""),
+				share:            fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)"),
+				batch:            fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most"),
+				batchWait:        fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill"),
+				debounce:         fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`"),
+				resend:           fs.Duration("resend", 30*time.Second, "check for commands to send again every `interval`; 0 disables"),
+				skew:             fs.Duration("max-future-skew", iot.DefaultMaxFutureSkew, "reject events whose eventTime is further ahead of this host's clock"),
+				retention:        fs.Duration("seen-retention", iot.DefaultRetention, "forget deduplication keys after this `duration` in reception and event time (pruned hourly); 0 keeps them for ever"),
+				expiry:           fs.Duration("session-expiry", iot.DefaultSessionExpiry, "the broker's persistent_client_expiration: how long it may still redeliver; --seen-retention must be at least this"),
+				noHistory:        fs.Bool("no-item-history", false, "do not keep the item history (sillage trace, epcis-serve): faster ingest of large reads; weekly sales are kept"),
+				historyRetention: fs.Duration("history-retention", sillage.DefaultHistoryRetention, "keep the item history's events for this `duration` after their eventTime (pruned daily); 0 keeps them for ever"),
+				temporalAddr:     fs.String("temporal", os.Getenv(envTemporal), "Temporal frontend `HOST:PORT` to signal the workflows (default $"+envTemporal+"); \"\" only logs"),
+				namespace:        fs.String("namespace", envOr(envNamespace, "default"), "Temporal `namespace` (default from $"+envNamespace+")"),
+				plannerDebounce:  fs.Duration("planner-debounce", workflows.DefaultDebounce, "debounce `window` of a NetworkPlanner this ingest starts"),
+				logOpts:          obs.AddLogFlags(fs),
+				metricsAddr:      obs.AddMetricsFlag(fs, ""),
 			}
+			return f.run
 		},
 	})
+}
+
+// ingestFlags are the flags of sillage ingest.
+type ingestFlags struct {
+	db, netName                                  *string
+	mf                                           *mqttFlags
+	share                                        *string
+	batch                                        *int
+	batchWait, debounce, resend, skew, retention *time.Duration
+	expiry                                       *time.Duration
+	noHistory                                    *bool
+	historyRetention                             *time.Duration
+	temporalAddr, namespace                      *string
+	plannerDebounce                              *time.Duration
+	logOpts                                      *obs.LogOptions
+	metricsAddr                                  *string
+}
+
+// run runs sillage ingest with the parsed flags.
+func (f *ingestFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if err := f.mf.check(); err != nil {
+		return err
+	}
+	if *f.share != "" {
+		if _, err := iot.SharedSubscriptions(*f.share); err != nil {
+			return usageErrorf("--share: %v", err)
+		}
+		if *f.mf.clientID == "" {
+			return usageErrorf("--share needs a --client-id of its own for each ingest of the group (its persistent session)")
+		}
+	}
+	if *f.retention > 0 && *f.retention < *f.expiry {
+		return usageErrorf("--seen-retention %s is shorter than --session-expiry %s: keys would be forgotten while the broker can still redeliver their messages", *f.retention, *f.expiry)
+	}
+	if *f.batch <= 0 || *f.batchWait <= 0 {
+		return usageErrorf("--batch and --batch-wait must be positive")
+	}
+	if err := f.logOpts.Check(); err != nil {
+		return usageErrorf("%v", err)
+	}
+	if *f.temporalAddr != "" {
+		if err := checkTemporalAddr(*f.temporalAddr); err != nil {
+			return err
+		}
+	}
+	ctx, svc, err := startService(ctx, e, f.logOpts, *f.metricsAddr, *f.db)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	log, metrics, st := svc.log, svc.metrics, svc.store
+	name, err := networkName(ctx, st, *f.netName)
+	if err != nil {
+		return err
+	}
+	n, err := st.LoadNetwork(ctx, name)
+	if err != nil {
+		return err
+	}
+	n.Name = name
+	cat := iot.NewCatalog(n)
+	log.Info("ingest starting", "catalog", cat.String())
+	var trig iot.Listener
+	if *f.temporalAddr != "" {
+		t, closeTrig, err := temporalTrigger(ctx, *f.temporalAddr, *f.namespace, log.With("component", "temporal"), *f.debounce,
+			workflows.PlannerInput{Debounce: *f.plannerDebounce})
+		if err != nil {
+			return err
+		}
+		defer closeTrig()
+		trig = t
+		log.Info("signalling workflows", "temporal", *f.temporalAddr, "namespace", *f.namespace)
+	} else {
+		d := iot.Debounce(iot.LogListener{Log: log}, *f.debounce)
+		defer d.Close()
+		trig = d
+	}
+	cfg := f.mf.config()
+	if cfg.ClientID == "" {
+		cfg.ClientID = "sillage-ingest-" + name
+	}
+	if *f.resend > 0 {
+		cc := cfg
+		cc.ClientID += "-commands"
+		cc.CleanSession = true
+		pub, client, err := iot.Dial(ctx, cc)
+		if err != nil {
+			return err
+		}
+		defer client.Disconnect(250)
+		cmds := &iot.Commands{Network: name, Store: st, Publisher: pub, Log: log}
+		go cmds.Run(ctx, *f.resend)
+	}
+	if *f.retention > 0 {
+		go pruneSeen(ctx, st, name, *f.retention, log)
+	}
+	if *f.historyRetention > 0 {
+		go pruneHistory(ctx, st, name, *f.historyRetention, log) // ingest_history.go
+	}
+	relay := &iot.Relay{Network: name, Store: st, Listener: trig, Log: log.With("component", "relay")}
+	go relay.Run(ctx)
+	var total sillage.IngestStats
+	in := &iot.Ingest{
+		Client:             cfg,
+		Processor:          &iot.Processor{Catalog: cat, MaxFutureSkew: *f.skew, Log: log, NoHistory: *f.noHistory},
+		Store:              st,
+		BatchSize:          *f.batch,
+		BatchWait:          *f.batchWait,
+		ShareGroup:         *f.share,
+		PublishDeadLetters: true,
+		OnBatch: func(s sillage.IngestStats) {
+			total.Add(s)
+			metrics.IngestBatch(name, s)
+			relay.Wake()
+			if s.Snapshots > 0 && metrics != nil {
+				go epcGauge(ctx, st, metrics, name, log)
+			}
+		},
+		Log: log,
+	}
+	if err := in.Run(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "ingest stopped: %d messages, %d events, %d EPC reads, %d item changes, %d duplicates, %d stale reads, %d snapshots, %d acks, %d dead letters\n",
+		total.Messages, total.Events, total.Reads, total.ItemChanges, total.Duplicates, total.StaleReads, total.Snapshots, total.Acks, total.DeadLetters)
+	return nil
 }

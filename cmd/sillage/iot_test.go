@@ -6,31 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/store"
 )
-
-// syncBuffer is a bytes.Buffer safe for a command running in a goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // tinyYAML is the hand-checkable sample network, from this package.
 const tinyYAML = "../../testdata/networks/tiny.yaml"
@@ -40,7 +22,7 @@ const tinyYAML = "../../testdata/networks/tiny.yaml"
 // broker.
 type ingestRun struct {
 	db, broker     string
-	stdout, stderr syncBuffer
+	stdout, stderr syncbuf.Buffer
 	cancel         context.CancelFunc
 	done           chan int
 	code           int

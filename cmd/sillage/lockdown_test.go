@@ -25,6 +25,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot/broker"
@@ -65,7 +66,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 
 	// The tiny network with every purchase order needing approval and no
 	// bags at the distribution centre, stored and written to a file.
-	n, err := network.Load(tinyFile)
+	n, err := network.Load(tinyNetwork)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +128,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	// A wrong MQTT password: the worker keeps trying to connect (paho
 	// retries) until stopped; what it prints meanwhile has no password.
 	const wrongPassword = "wrong-mqtt-password-9d02"
-	var refused syncBuffer
+	var refused syncbuf.Buffer
 	wctx, wcancel := context.WithTimeout(ctx, 3*time.Second)
 	code := run(wctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
 		"--broker", b.URL(false), "--username", broker.UserPlanner, "--password", wrongPassword, "--log-level", "debug"}, &refused, &refused)
@@ -137,7 +138,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	}
 	checkNoSecrets(t, "the refused worker's output", []byte(refused.String()), []string{wrongPassword, dbPassword})
 
-	var workerLog syncBuffer
+	var workerLog syncbuf.Buffer
 	workerDone := make(chan int, 1)
 	go func() {
 		workerDone <- run(ctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
@@ -160,7 +161,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	defer stopWorker()
 
 	// A plan, whose purchase order awaits approval.
-	if code, _, errs := runCmd(t, "plan", "--remote", "--network", netFile, "--name", "tiny", "--db", dbURL,
+	if code, _, errs := runCLI(t, "plan", "--remote", "--network", netFile, "--name", "tiny", "--db", dbURL,
 		"--temporal", srv.HostPort, "--namespace", srv.Namespace); code != 0 {
 		t.Fatalf("plan --remote: %d %s\nworker log:\n%s", code, errs, workerLog.String())
 	}
@@ -174,7 +175,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	approve := func(identity string, extra ...string) (int, string) {
 		t.Helper()
 		args := append([]string{"approve", po, "--identity", identity, "--temporal", srv.HostPort, "--namespace", srv.Namespace}, extra...)
-		code, out, errs := runCmd(t, args...)
+		code, out, errs := runCLI(t, args...)
 		return code, out + errs
 	}
 	for _, c := range []struct {

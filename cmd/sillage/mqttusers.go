@@ -57,89 +57,116 @@ sessions every 60 s and at SIGTERM. Passwords are never printed. --owner and --b
 root) give the credentials and the broker's files to the users that read
 them, as docker-compose.yml does.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML); required")
-			out := fs.String("out", "", "output `DIR`; required")
-			useTLS := fs.Bool("tls", false, "make a CA and server certificate and listen with TLS")
-			hosts := fs.String("host", "localhost,127.0.0.1", "comma-separated `names` and IP addresses the server certificate covers (with --tls)")
-			tlsListen := fs.String("tls-listen", ":8883", "TLS listener `HOST:PORT` (empty host: every interface)")
-			plainListen := fs.String("plain-listen", "", "plaintext listener `HOST:PORT`, loopback only (default 127.0.0.1:1883 without --tls, none with it)")
-			data := fs.String("data", "", "broker persistence `DIR` (default OUT/data)")
-			runAs := fs.String("run-as", "", "`user` the broker runs as when started as root (default: the user running this command, who can read the files)")
-			owner := fs.String("owner", "", "give the credentials to `UID:GID`")
-			brokerOwner := fs.String("broker-owner", "", "give the files the broker reads (passwd, acl, conf, server certificate and key, data) to `UID:GID`")
-			maxQueued := fs.Int("max-queued", mosquitto.DefaultMaxQueued, "QoS 1 messages the broker keeps for a disconnected session (an ingest that is down) before dropping new ones; -1: no limit")
-			demo := fs.Bool("demo", false, "also the simulator and warehouse users (demonstrations and tests only)")
-			rotate := fs.Bool("rotate", false, "new passwords for every user, a new CA and server certificate")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" || *out == "" {
-					return usageErrorf("--network and --out are required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				opts := mosquitto.Options{Dir: *out, Demo: *demo, Rotate: *rotate, TLS: *useTLS, TLSListen: *tlsListen,
-					PlainListen: *plainListen, DataDir: *data, RunAs: *runAs, MaxQueued: *maxQueued}
-				if *maxQueued == 0 || *maxQueued < -1 {
-					return usageErrorf("--max-queued %d: want a positive number, or -1 for no limit", *maxQueued)
-				}
-				if *useTLS {
-					for _, h := range strings.Split(*hosts, ",") {
-						if h = strings.TrimSpace(h); h != "" {
-							opts.Hosts = append(opts.Hosts, h)
-						}
-					}
-					if len(opts.Hosts) == 0 {
-						return usageErrorf("--host: give at least one name or address")
-					}
-				}
-				for _, o := range []struct {
-					flag string
-					val  string
-					dst  **mosquitto.Owner
-				}{{"owner", *owner, &opts.Owner}, {"broker-owner", *brokerOwner, &opts.BrokerOwner}} {
-					if o.val == "" {
-						continue
-					}
-					ow, err := mosquitto.ParseOwner(o.val)
-					if err != nil {
-						return usageErrorf("--%s: %v", o.flag, err)
-					}
-					*o.dst = &ow
-				}
-				if opts.RunAs == "" {
-					if u, err := user.Current(); err == nil {
-						opts.RunAs = u.Username
-					}
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				if n.Name == "" {
-					n.Name = strings.TrimSuffix(filepath.Base(*file), filepath.Ext(*file))
-				}
-				opts.Network = n
-				res, err := mosquitto.Generate(opts)
-				if err != nil {
-					return fmt.Errorf("mqtt-users: %w", err)
-				}
-				sites := 0
-				for _, u := range res.Users {
-					if u.Site {
-						sites++
-					}
-				}
-				fmt.Fprintf(e.stdout, "mqtt-users: %d users (%d sites) in %s: %d new passwords, %d kept, %d removed",
-					len(res.Users), sites, *out, len(res.Created), len(res.Kept), len(res.Removed))
-				if len(res.Removed) > 0 {
-					fmt.Fprintf(e.stdout, " (%s)", strings.Join(res.Removed, ", "))
-				}
-				if res.Cert != "" {
-					fmt.Fprintf(e.stdout, "; certificates: %s", res.Cert)
-				}
-				fmt.Fprintf(e.stdout, "\nstart the broker with: mosquitto -c %s\n", filepath.Join(*out, mosquitto.FileConf))
-				return nil
-			}
+			f := declareMQTTUsersFlags(fs)
+			return func(ctx context.Context, e *env) error { return runMQTTUsers(ctx, e, f) }
 		},
 	})
+}
+
+// mqttUsersFlags are the flags of sillage mqtt-users.
+type mqttUsersFlags struct {
+	file        *string
+	out         *string
+	useTLS      *bool
+	hosts       *string
+	tlsListen   *string
+	plainListen *string
+	data        *string
+	runAs       *string
+	owner       *string
+	brokerOwner *string
+	maxQueued   *int
+	demo        *bool
+	rotate      *bool
+}
+
+// declareMQTTUsersFlags declares the flags of sillage mqtt-users in fs.
+func declareMQTTUsersFlags(fs *flag.FlagSet) *mqttUsersFlags {
+	return &mqttUsersFlags{
+		file:        fs.String("network", "", "network `FILE` (YAML); required"),
+		out:         fs.String("out", "", "output `DIR`; required"),
+		useTLS:      fs.Bool("tls", false, "make a CA and server certificate and listen with TLS"),
+		hosts:       fs.String("host", "localhost,127.0.0.1", "comma-separated `names` and IP addresses the server certificate covers (with --tls)"),
+		tlsListen:   fs.String("tls-listen", ":8883", "TLS listener `HOST:PORT` (empty host: every interface)"),
+		plainListen: fs.String("plain-listen", "", "plaintext listener `HOST:PORT`, loopback only (default 127.0.0.1:1883 without --tls, none with it)"),
+		data:        fs.String("data", "", "broker persistence `DIR` (default OUT/data)"),
+		runAs:       fs.String("run-as", "", "`user` the broker runs as when started as root (default: the user running this command, who can read the files)"),
+		owner:       fs.String("owner", "", "give the credentials to `UID:GID`"),
+		brokerOwner: fs.String("broker-owner", "", "give the files the broker reads (passwd, acl, conf, server certificate and key, data) to `UID:GID`"),
+		maxQueued:   fs.Int("max-queued", mosquitto.DefaultMaxQueued, "QoS 1 messages the broker keeps for a disconnected session (an ingest that is down) before dropping new ones; -1: no limit"),
+		demo:        fs.Bool("demo", false, "also the simulator and warehouse users (demonstrations and tests only)"),
+		rotate:      fs.Bool("rotate", false, "new passwords for every user, a new CA and server certificate"),
+	}
+}
+
+// runMQTTUsers runs sillage mqtt-users with the parsed flags.
+func runMQTTUsers(ctx context.Context, e *env, f *mqttUsersFlags) error {
+	if *f.file == "" || *f.out == "" {
+		return usageErrorf("--network and --out are required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	opts := mosquitto.Options{Dir: *f.out, Demo: *f.demo, Rotate: *f.rotate, TLS: *f.useTLS, TLSListen: *f.tlsListen,
+		PlainListen: *f.plainListen, DataDir: *f.data, RunAs: *f.runAs, MaxQueued: *f.maxQueued}
+	if *f.maxQueued == 0 || *f.maxQueued < -1 {
+		return usageErrorf("--max-queued %d: want a positive number, or -1 for no limit", *f.maxQueued)
+	}
+	if *f.useTLS {
+		for _, h := range strings.Split(*f.hosts, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				opts.Hosts = append(opts.Hosts, h)
+			}
+		}
+		if len(opts.Hosts) == 0 {
+			return usageErrorf("--host: give at least one name or address")
+		}
+	}
+	for _, o := range []struct {
+		flag string
+		val  string
+		dst  **mosquitto.Owner
+	}{{"owner", *f.owner, &opts.Owner}, {"broker-owner", *f.brokerOwner, &opts.BrokerOwner}} {
+		if o.val == "" {
+			continue
+		}
+		ow, err := mosquitto.ParseOwner(o.val)
+		if err != nil {
+			return usageErrorf("--%s: %v", o.flag, err)
+		}
+		*o.dst = &ow
+	}
+	if opts.RunAs == "" {
+		if u, err := user.Current(); err == nil {
+			opts.RunAs = u.Username
+		}
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	if n.Name == "" {
+		n.Name = strings.TrimSuffix(filepath.Base(*f.file), filepath.Ext(*f.file))
+	}
+	opts.Network = n
+	res, err := mosquitto.Generate(opts)
+	if err != nil {
+		return fmt.Errorf("mqtt-users: %w", err)
+	}
+	sites := 0
+	for _, u := range res.Users {
+		if u.Site {
+			sites++
+		}
+	}
+	fmt.Fprintf(e.stdout, "mqtt-users: %d users (%d sites) in %s: %d new passwords, %d kept, %d removed",
+		len(res.Users), sites, *f.out, len(res.Created), len(res.Kept), len(res.Removed))
+	if len(res.Removed) > 0 {
+		fmt.Fprintf(e.stdout, " (%s)", strings.Join(res.Removed, ", "))
+	}
+	if res.Cert != "" {
+		fmt.Fprintf(e.stdout, "; certificates: %s", res.Cert)
+	}
+	fmt.Fprintf(e.stdout, "\nstart the broker with: mosquitto -c %s\n", filepath.Join(*f.out, mosquitto.FileConf))
+	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/iot/mosquitto"
 )
 
@@ -128,7 +129,7 @@ func TestMQTTUsersCluster(t *testing.T) {
 	broker := "ssl://" + addr
 	tlsArgs := []string{"--broker", broker, "--ca-file", filepath.Join(dir, "certs", "ca.crt")}
 	type ingest struct {
-		stdout, stderr syncBuffer
+		stdout, stderr syncbuf.Buffer
 		done           chan int
 	}
 	ictx, cancel := context.WithCancel(ctx)

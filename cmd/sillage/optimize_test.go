@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -11,19 +10,8 @@ import (
 	"testing"
 )
 
-const tinyNetwork = "../../testdata/networks/tiny.yaml"
-
-// runOpt runs one command line in-process and returns its exit code and
-// outputs.
-func runOpt(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(context.Background(), args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
 func TestRouteCommand(t *testing.T) {
-	code, out, errs := runOpt(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-LON", "--max-days", "5", "--json")
+	code, out, errs := runCLI(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-LON", "--max-days", "5", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -56,7 +44,7 @@ func TestRouteCommand(t *testing.T) {
 		t.Errorf("route %s", out)
 	}
 
-	code, out, _ = runOpt(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-PAR")
+	code, out, _ = runCLI(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-PAR")
 	if code != 0 || !strings.Contains(out, "rail") || !strings.Contains(out, "5 days") {
 		t.Errorf("text route: exit %d\n%s", code, out)
 	}
@@ -76,7 +64,7 @@ func TestRouteCommand(t *testing.T) {
 		if tc.code != 2 || len(tc.args) > 1 {
 			args = append(args, "--network", tinyNetwork)
 		}
-		code, _, errs := runOpt(t, args...)
+		code, _, errs := runCLI(t, args...)
 		if code != tc.code || !strings.Contains(errs, tc.msg) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errs, tc.code, tc.msg)
 		}
@@ -85,7 +73,7 @@ func TestRouteCommand(t *testing.T) {
 
 func TestPlanCommand(t *testing.T) {
 	mps := filepath.Join(t.TempDir(), "tiny.mps")
-	code, out, errs := runOpt(t, "plan", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
+	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -123,7 +111,7 @@ func TestPlanCommand(t *testing.T) {
 		t.Errorf("MPS export: %v", err)
 	}
 
-	code, out, _ = runOpt(t, "plan", "--network", tinyNetwork)
+	code, out, _ = runCLI(t, "plan", "--one-period", "--network", tinyNetwork)
 	if code != 0 || !strings.Contains(out, "optimal") || !strings.Contains(out, "lines:") {
 		t.Errorf("text plan: exit %d\n%s", code, out)
 	}
@@ -137,7 +125,7 @@ func TestPlanCommand(t *testing.T) {
 	if err := os.WriteFile(bad, bytes.Replace(data, []byte("{site: DC-PAR, sku: BAG-01, on_hand: 20}"), []byte("{site: DC-PAR, sku: BAG-01, on_hand: -20}"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errs = runOpt(t, "plan", "--network", bad)
+	code, _, errs = runCLI(t, "plan", "--network", bad)
 	if code != 1 || !strings.Contains(errs, "stock[0].on_hand: must not be negative") {
 		t.Errorf("negative stock: exit %d, stderr %q", code, errs)
 	}
@@ -146,19 +134,19 @@ func TestPlanCommand(t *testing.T) {
 		{"--remote", "--requirements"},
 		{"--name", "tiny"},
 	} {
-		code, _, errs = runOpt(t, append([]string{"plan", "--network", tinyNetwork}, args...)...)
+		code, _, errs = runCLI(t, append([]string{"plan", "--network", tinyNetwork}, args...)...)
 		if code != 2 || !strings.Contains(errs, "--remote") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, errs)
 		}
 	}
-	code, _, errs = runOpt(t, "plan", "--network", tinyNetwork, "--method", "simplex")
+	code, _, errs = runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--method", "simplex")
 	if code != 2 || !strings.Contains(errs, "unknown method") {
 		t.Errorf("bad method: exit %d, stderr %q", code, errs)
 	}
 }
 
 func TestParetoCommand(t *testing.T) {
-	code, out, errs := runOpt(t, "pareto", "--network", tinyNetwork, "--prices", "0,100,800", "--json")
+	code, out, errs := runCLI(t, "pareto", "--network", tinyNetwork, "--prices", "0,100,800", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
@@ -185,7 +173,7 @@ func TestParetoCommand(t *testing.T) {
 			t.Errorf("point %d at %g, want %g", i, *p.CarbonPrice, want)
 		}
 	}
-	code, _, errs = runOpt(t, "pareto", "--network", tinyNetwork, "--prices", "10,-5")
+	code, _, errs = runCLI(t, "pareto", "--network", tinyNetwork, "--prices", "10,-5")
 	if code != 2 || !strings.Contains(errs, `"-5" is not a carbon price`) {
 		t.Errorf("bad prices: exit %d, stderr %q", code, errs)
 	}

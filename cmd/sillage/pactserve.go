@@ -67,103 +67,116 @@ Forwarded or X-Forwarded-Proto/-Host headers make the Link header and event
 sources carry the public https URL. It prints "listening on URL" and runs
 until interrupted, then waits for the event answers under way.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			publish := fs.String("publish", "", "store the ProductFootprint JSON files of `DIR` as new versions first")
-			addr := fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS` (host:port; port 0 picks a free port)")
-			var clients, shares, callbacks, subscribers multiFlag
-			fs.Var(&clients, "client", "OAuth2 client `ID:SECRET` (repeatable)")
-			fs.Var(&shares, "share", "share footprints with a client: `CLIENT=PRODUCT_ID[,PRODUCT_ID]` or CLIENT=* (repeatable, stored)")
-			fs.Var(&callbacks, "callback", "credentials at a client's token endpoint for events sent to it: `CLIENT=ID:SECRET` (repeatable)")
-			fs.Var(&subscribers, "subscriber", "send Published events to a client's PACT API: `CLIENT=URL` (repeatable)")
-			certFile := fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key")
-			keyFile := fs.String("tls-key", "", "TLS private key `FILE` (PEM)")
-			ttl := fs.Duration("token-ttl", time.Hour, "access token lifetime `DURATION`")
-			limit := fs.Int("limit", 100, "default page `SIZE` of GET /2/footprints")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *ttl <= 0 || *limit <= 0 {
-					return usageErrorf("--token-ttl and --limit must be positive")
-				}
-				if (*certFile == "") != (*keyFile == "") {
-					return usageErrorf("--tls-cert and --tls-key go together")
-				}
-				cfg, err := pactServeConfig(clients, os.Getenv(envPACTClients), shares, callbacks, subscribers)
-				if err != nil {
-					return err
-				}
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				for c, ids := range cfg.shares {
-					if err := st.SharePACT(ctx, c, ids); err != nil {
-						return fmt.Errorf("pact-serve: %w", err)
-					}
-				}
-				srv := &pact.Server{Clients: cfg.clients, Store: st, Callbacks: cfg.callbacks, Subscribers: cfg.subscribers,
-					TokenTTL: *ttl, DefaultLimit: *limit,
-					Logf: func(f string, a ...any) { fmt.Fprintf(e.stderr, f+"\n", a...) },
-					OnPublished: func(client, source string, ids []string) {
-						fmt.Fprintf(e.stderr, "pact-serve: %s (%s) published %s\n", client, source, strings.Join(ids, ", "))
-					}}
-				if *certFile != "" {
-					if err := checkKeyPair(*certFile, *keyFile); err != nil {
-						return err
-					}
-				}
-				ln, err := net.Listen("tcp", *addr)
-				if err != nil {
-					return fmt.Errorf("pact-serve: listen on %s: %w", *addr, err)
-				}
-				scheme := "http"
-				if *certFile != "" {
-					scheme = "https"
-				}
-				self := scheme + "://" + ln.Addr().String()
-				published, err := publishDir(ctx, st, *publish, time.Now())
-				if err != nil {
-					ln.Close()
-					return err
-				}
-				all, err := st.ListPACTFootprints(ctx)
-				if err != nil {
-					ln.Close()
-					return fmt.Errorf("pact-serve: %w", err)
-				}
-				if len(published) > 0 {
-					if err := srv.Notify(ctx, self, published); err != nil {
-						fmt.Fprintf(e.stderr, "pact-serve: %v\n", err)
-					}
-				}
-				hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-				fmt.Fprintf(e.stdout, "listening on %s (%d footprints, %d new, %d clients)\n", self, len(all), len(published), len(cfg.clients))
-				done := make(chan error, 1)
-				go func() {
-					if *certFile != "" {
-						done <- hs.ServeTLS(ln, *certFile, *keyFile)
-					} else {
-						done <- hs.Serve(ln)
-					}
-				}()
-				select {
-				case err := <-done:
-					return fmt.Errorf("pact-serve: %w", err)
-				case <-ctx.Done():
-				}
-				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				defer cancel()
-				if err := hs.Shutdown(sctx); err != nil {
-					return fmt.Errorf("pact-serve: shut down: %w", err)
-				}
-				srv.Wait()
-				if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-					return fmt.Errorf("pact-serve: %w", err)
-				}
-				return nil
+			f := &pactServeFlags{
+				db:       dbFlag(fs),
+				publish:  fs.String("publish", "", "store the ProductFootprint JSON files of `DIR` as new versions first"),
+				addr:     fs.String("addr", "127.0.0.1:8080", "listen `ADDRESS` (host:port; port 0 picks a free port)"),
+				certFile: fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key"),
+				keyFile:  fs.String("tls-key", "", "TLS private key `FILE` (PEM)"),
+				ttl:      fs.Duration("token-ttl", time.Hour, "access token lifetime `DURATION`"),
+				limit:    fs.Int("limit", 100, "default page `SIZE` of GET /2/footprints"),
 			}
+			fs.Var(&f.clients, "client", "OAuth2 client `ID:SECRET` (repeatable)")
+			fs.Var(&f.shares, "share", "share footprints with a client: `CLIENT=PRODUCT_ID[,PRODUCT_ID]` or CLIENT=* (repeatable, stored)")
+			fs.Var(&f.callbacks, "callback", "credentials at a client's token endpoint for events sent to it: `CLIENT=ID:SECRET` (repeatable)")
+			fs.Var(&f.subscribers, "subscriber", "send Published events to a client's PACT API: `CLIENT=URL` (repeatable)")
+			return f.run
 		},
 	})
+}
+
+// pactServeFlags are the flags of sillage pact-serve.
+type pactServeFlags struct {
+	db, publish, addr                       *string
+	clients, shares, callbacks, subscribers multiFlag
+	certFile, keyFile                       *string
+	ttl                                     *time.Duration
+	limit                                   *int
+}
+
+// run runs sillage pact-serve with the parsed flags.
+func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *fl.ttl <= 0 || *fl.limit <= 0 {
+		return usageErrorf("--token-ttl and --limit must be positive")
+	}
+	if (*fl.certFile == "") != (*fl.keyFile == "") {
+		return usageErrorf("--tls-cert and --tls-key go together")
+	}
+	cfg, err := pactServeConfig(fl.clients, os.Getenv(envPACTClients), fl.shares, fl.callbacks, fl.subscribers)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, *fl.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for c, ids := range cfg.shares {
+		if err := st.SharePACT(ctx, c, ids); err != nil {
+			return fmt.Errorf("pact-serve: %w", err)
+		}
+	}
+	srv := &pact.Server{Clients: cfg.clients, Store: st, Callbacks: cfg.callbacks, Subscribers: cfg.subscribers,
+		TokenTTL: *fl.ttl, DefaultLimit: *fl.limit,
+		Logf: func(f string, a ...any) { fmt.Fprintf(e.stderr, f+"\n", a...) },
+		OnPublished: func(client, source string, ids []string) {
+			fmt.Fprintf(e.stderr, "pact-serve: %s (%s) published %s\n", client, source, strings.Join(ids, ", "))
+		}}
+	if *fl.certFile != "" {
+		if err := checkKeyPair(*fl.certFile, *fl.keyFile); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *fl.addr)
+	if err != nil {
+		return fmt.Errorf("pact-serve: listen on %s: %w", *fl.addr, err)
+	}
+	scheme := "http"
+	if *fl.certFile != "" {
+		scheme = "https"
+	}
+	self := scheme + "://" + ln.Addr().String()
+	published, err := publishDir(ctx, st, *fl.publish, time.Now())
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	all, err := st.ListPACTFootprints(ctx)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("pact-serve: %w", err)
+	}
+	if len(published) > 0 {
+		if err := srv.Notify(ctx, self, published); err != nil {
+			fmt.Fprintf(e.stderr, "pact-serve: %v\n", err)
+		}
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(e.stdout, "listening on %s (%d footprints, %d new, %d clients)\n", self, len(all), len(published), len(cfg.clients))
+	done := make(chan error, 1)
+	go func() {
+		if *fl.certFile != "" {
+			done <- hs.ServeTLS(ln, *fl.certFile, *fl.keyFile)
+		} else {
+			done <- hs.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-done:
+		return fmt.Errorf("pact-serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("pact-serve: shut down: %w", err)
+	}
+	srv.Wait()
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("pact-serve: %w", err)
+	}
+	return nil
 }

@@ -18,8 +18,8 @@ type multiFlag []string
 func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
-// pactServeFlags is the parsed configuration of pact-serve's clients.
-type pactServeFlags struct {
+// pactServeClients is the parsed configuration of pact-serve's clients.
+type pactServeClients struct {
 	clients     map[string]string
 	shares      map[string][]string
 	callbacks   map[string]pact.Credentials
@@ -28,8 +28,8 @@ type pactServeFlags struct {
 
 // pactServeConfig parses --client (and the environment's list), --share,
 // --callback and --subscriber; each names a client given by --client.
-func pactServeConfig(clients []string, envClients string, shares, callbacks, subscribers []string) (pactServeFlags, error) {
-	cfg := pactServeFlags{clients: map[string]string{}, shares: map[string][]string{},
+func pactServeConfig(clients []string, envClients string, shares, callbacks, subscribers []string) (pactServeClients, error) {
+	cfg := pactServeClients{clients: map[string]string{}, shares: map[string][]string{},
 		callbacks: map[string]pact.Credentials{}, subscribers: map[string]string{}}
 	all := append([]string(nil), clients...)
 	if envClients != "" {

@@ -61,7 +61,7 @@ func TestPACTServe(t *testing.T) {
 		"-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert).CombinedOutput(); err != nil {
 		t.Fatalf("openssl: %v\n%s", err, out)
 	}
-	if code, _, errs := runCmd(t, "footprint", "--network", tinyFile, "--pact", dir, "--period", "2025-06"); code != 0 {
+	if code, _, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--pact", dir, "--period", "2025-06"); code != 0 {
 		t.Fatalf("footprint: %s", errs)
 	}
 	db := "sqlite://" + filepath.Join(tmp, "pact.db")
@@ -152,7 +152,7 @@ func TestPACTServeUsage(t *testing.T) {
 		{[]string{"pact-serve", "--db", db, "--client", "a:b", "--publish", filepath.Join(dir, "none")}, 1, "no *.json file"},
 	}
 	for _, c := range cases {
-		code, _, errs := runCmd(t, c.args...)
+		code, _, errs := runCLI(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) {
 			t.Errorf("%v: exit %d %q, want %d %q", c.args, code, errs, c.code, c.want)
 		}

@@ -33,62 +33,73 @@ With --json it prints {"points":[{"carbon_price","cost_eur","kgco2e",
 "on_frontier",...}],"marginal_abatement":[{"from_price","to_price",
 "eur_per_tco2e",...}],...}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML)")
-			prices := fs.String("prices", "0,25,50,100,200,400,800", "carbon `PRICES` in EUR per tCO2e, comma-separated")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" {
-					return usageErrorf("--network is required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				ps, err := parsePrices(*prices)
-				if err != nil {
-					return usageErrorf("--prices: %v", err)
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				res, err := optimize.Pareto(ctx, n, ps, optimize.Options{})
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					out := *res
-					out.Requirements = nil // large, and the same as plan's
-					if out.Abatement == nil {
-						out.Abatement = []optimize.Abatement{}
-					}
-					return writeJSON(e.stdout, out)
-				}
-				fmt.Fprintf(e.stdout, "cost–carbon sweep of %s (%d variables, %d constraints, build %.3f s)\n\n", n.Name, res.Variables, res.Constraints, res.BuildSeconds)
-				tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-				fmt.Fprintln(tw, "EUR/tCO2e\tcost EUR\tkgCO2e\tshortfall\tfrontier\tstatus\titerations\t")
-				for _, p := range res.Points {
-					fr := "yes"
-					if !p.OnFrontier {
-						fr = "no"
-					}
-					fmt.Fprintf(tw, "%g\t%.2f\t%.3f\t%.3f\t%s\t%s\t%d\t\n", p.CarbonPriceEURPerT, p.CostEUR, p.KgCO2e, p.ShortfallUnits, fr, p.Status, p.Iterations)
-				}
-				tw.Flush()
-				if len(res.Abatement) > 0 {
-					fmt.Fprintln(e.stdout, "\nmarginal abatement cost between neighbouring frontier points:")
-					for _, a := range res.Abatement {
-						fmt.Fprintf(e.stdout, "  %g -> %g EUR/t: %.2f EUR per tCO2e (%.3f kgCO2e saved for %.2f EUR)\n", a.FromPrice, a.ToPrice, a.EURPerTCO2e, a.SavedKgCO2e, a.ExtraEUR)
-					}
-				} else {
-					fmt.Fprintln(e.stdout, "\nemissions do not change over these prices")
-				}
-				for _, note := range res.Notes {
-					fmt.Fprintf(e.stdout, "note: %s\n", note)
-				}
-				return nil
+			f := &paretoFlags{
+				file:   fs.String("network", "", "network `FILE` (YAML)"),
+				prices: fs.String("prices", "0,25,50,100,200,400,800", "carbon `PRICES` in EUR per tCO2e, comma-separated"),
+				asJSON: fs.Bool("json", false, "print JSON"),
 			}
+			return f.run
 		},
 	})
+}
+
+// paretoFlags are the flags of sillage pareto.
+type paretoFlags struct {
+	file, prices *string
+	asJSON       *bool
+}
+
+// run runs sillage pareto with the parsed flags.
+func (f *paretoFlags) run(ctx context.Context, e *env) error {
+	if *f.file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	ps, err := parsePrices(*f.prices)
+	if err != nil {
+		return usageErrorf("--prices: %v", err)
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	res, err := optimize.Pareto(ctx, n, ps, optimize.Options{})
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		out := *res
+		out.Requirements = nil // large, and the same as plan's
+		if out.Abatement == nil {
+			out.Abatement = []optimize.Abatement{}
+		}
+		return printJSON(e.stdout, out)
+	}
+	fmt.Fprintf(e.stdout, "cost–carbon sweep of %s (%d variables, %d constraints, build %.3f s)\n\n", n.Name, res.Variables, res.Constraints, res.BuildSeconds)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "EUR/tCO2e\tcost EUR\tkgCO2e\tshortfall\tfrontier\tstatus\titerations\t")
+	for _, p := range res.Points {
+		fr := "yes"
+		if !p.OnFrontier {
+			fr = "no"
+		}
+		fmt.Fprintf(tw, "%g\t%.2f\t%.3f\t%.3f\t%s\t%s\t%d\t\n", p.CarbonPriceEURPerT, p.CostEUR, p.KgCO2e, p.ShortfallUnits, fr, p.Status, p.Iterations)
+	}
+	tw.Flush()
+	if len(res.Abatement) > 0 {
+		fmt.Fprintln(e.stdout, "\nmarginal abatement cost between neighbouring frontier points:")
+		for _, a := range res.Abatement {
+			fmt.Fprintf(e.stdout, "  %g -> %g EUR/t: %.2f EUR per tCO2e (%.3f kgCO2e saved for %.2f EUR)\n", a.FromPrice, a.ToPrice, a.EURPerTCO2e, a.SavedKgCO2e, a.ExtraEUR)
+		}
+	} else {
+		fmt.Fprintln(e.stdout, "\nemissions do not change over these prices")
+	}
+	for _, note := range res.Notes {
+		fmt.Fprintf(e.stdout, "note: %s\n", note)
+	}
+	return nil
 }
 
 // parsePrices parses comma-separated carbon prices, each a finite number

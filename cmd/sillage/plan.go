@@ -15,148 +15,232 @@ import (
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/optimize/clp"
+	"github.com/sillage/sillage/optimize/timephased"
 )
 
 func init() {
 	register(&command{
 		name:  "plan",
-		short: "solve the replenishment plan of a network (linear program)",
-		usage: "plan --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements] [--service-level Q]\n       sillage plan --remote --network FILE [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--db URL] [--name NAME] [--wait-orders]",
-		long: `Plan forecasts the demand of every boutique and product, routes every
-source to every boutique over the carbon-priced cheapest paths, and solves
-the replenishment linear program with COIN-OR CLP:
+		short: "plan the replenishment of a network over weekly buckets (time-phased, multi-echelon)",
+		usage: "plan --network FILE [--weeks H] [--carbon-price P] [--gap G] [--time-limit S] [--rounding] [--json]\n       sillage plan --one-period --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements] [--service-level Q]\n       sillage plan --remote --network FILE [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--db URL] [--name NAME] [--wait-orders]",
+		long: `Plan builds the time-phased, multi-echelon replenishment plan of a network
+(package optimize/timephased, from timephased.FromNetwork): H weekly buckets
+(--weeks, else policy horizon_weeks, 13), one inventory balance per site,
+product and week, suppliers → DCs → boutiques (and suppliers → boutiques
+where lanes exist), each shipment on one of the candidate paths (cheapest,
+fastest, lowest-carbon) departing in week t and arriving t + ⌈transit/7⌉.
+Demand per week is the forecast of each history (optimize/forecast); safety
+stock is the service-level quantile (policy service_level, 0.97, or the
+product class's in service_levels) of the forecast's demand over lead time
++ review period, from its backtest errors. It minimises transport + carbon
+price × kgCO2e + holding + lost margin (unit_price_eur − unit cost) + a
+penalty per unit below safety stock, under supplier capacity per week and
+production lead time, lane capacity in kg per week, storage.
 
-  minimise   transport cost + carbon price × kgCO2e + holding cost
-             + shortfall penalty × shortfall
-  subject to coverage of the forecast demand over lead time + review period
-             plus safety stock, net of on-hand and in-transit stock;
-             supplier capacity; stock at the distribution centres; lane
-             capacity in kg shared by all products; boutique storage.
+The lines released this week (week 0) become orders: whole case packs at
+or above the MOQ, found by a rounding dive and CBC, within --gap (1 %) of
+the LP relaxation's bound when it can; "mip" says how, with the gap
+reached. The later weeks stay continuous: they are the projection, planned
+again next week. The LP relaxation's duals give the serve cost of every
+site, product and week and the shadow price of every binding capacity.
 
-It prints the plan lines (source, site, product, quantity over a routed
-path), the shortfalls (demand that cannot be met: the plan says so), the
-totals, and the capacities that bind with their shadow price: what one
-more unit (kg for lanes) of each would save, in EUR.
+It prints the totals, the week-0 orders, the DCs' projected stock by week,
+the binding capacities and the dearest serve costs. With --json:
+{"status","cost_eur","transport_eur","carbon_eur","holding_eur",
+"penalty_eur","kgco2e","shortfall_units","lines":[{"kind","source","site",
+"sku","quantity","release_week","depart_week","arrive_week","integer",
+"cost_eur","kg_co2e","path","legs",...}],"shortfalls","binding",
+"bindings":[{"kind","id","sku","week","value","unit"}],"projected":[{"site",
+"sku","week","on_hand","arrivals","in_transit","outbound","demand","lost",
+"safety"}],"serve_cost":[{"site","sku","week","eur_per_unit"}],
+"mip":{"status","method","gap","seconds","objective_eur","bound_eur",
+"integers"},"safety":{"method","service_level","targets"},"variables",
+"constraints","build_seconds","solve_seconds","notes"}.
 
-The carbon price defaults to the network's policy.carbon_price_eur_per_t.
-With --export-mps the LP is also written to F (free MPS; ".gz" compresses)
-for other solvers. With --time-limit a solve that runs out of time prints
-status "limit" and the best plan known (a note says which); exit status 0.
-Bad input (negative stock, unknown product, ...) is an error (exit 1).
-
-With --json it prints {"status","cost_eur","kgco2e","shortfall_units",
-"lines":[{"source","site","sku","quantity","cost_eur","kgco2e","legs"}],
-"shortfalls","binding":[{"constraint","shadow_price"}],"variables",
-"constraints","build_seconds","solve_seconds",...}; --requirements adds
-"requirements" (per boutique and product: lead time, forecast demand,
-safety stock, available, need, the forecast method, its fitted
-parameters, its validation RMSE and backtest MASE, and the service level
-and quantile of demand that the safety stock covers).
-
-With --service-level Q (0 < Q < 1) the safety stock of every boutique and
-product is the Q-quantile of its demand over lead time + review period
-minus the forecast demand, instead of the policy's safety_stock_days; the
-quantiles come from the forecast's backtest errors (negative binomial,
-with mass at zero, for intermittent demand).
-
-With --remote the plan runs on the Temporal workers instead: a
-PlanWorkflow is started for the network (stored under --name, else the
-file's name; seeded from the file into --db when it is not stored yet),
-and its outcome is printed as a local plan is. Give --db (or $SILLAGE_DB)
-as the workers' database to get every line back; otherwise the largest
-lines are shown. --export-mps, --time-limit, --method, --requirements and
---service-level are local only.`,
+With --one-period the one-period, one-echelon LP of earlier versions runs
+instead (coverage of the forecast over lead time + review period plus
+safety stock, shortfall penalty), with its flags --export-mps, --method,
+--requirements and --service-level and its own JSON; its --time-limit
+counts CPU seconds of CLP. With --remote that plan runs on the Temporal
+workers as a PlanWorkflow (stored under --name, else the file's name;
+seeded from the file into --db when it is not stored yet) and is printed
+as a local one-period plan. Bad input is an error (exit 1), a bad flag a
+usage error (exit 2).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML)")
-			price := fs.Float64("carbon-price", 0, "carbon price `P` in EUR per tonne CO2e (default: the network's policy)")
-			asJSON := fs.Bool("json", false, "print JSON")
-			mps := fs.String("export-mps", "", "also write the LP to MPS file `F`")
-			limit := fs.Float64("time-limit", 0, "stop the solve after `S` seconds of CPU time (0: no limit)")
-			method := fs.String("method", "dual", "CLP `algorithm`: dual, primal or barrier")
-			reqs := fs.Bool("requirements", false, "also print the requirement of every boutique and product (forecast, safety stock, need, method, parameters, errors, service level)")
-			level := fs.Float64("service-level", 0, "safety stock at the `Q` quantile of demand over lead time + review period (0: the policy's safety_stock_days)")
-			remote := fs.Bool("remote", false, "plan on the Temporal workers (a PlanWorkflow) instead of in this process")
-			addr, ns := temporalFlags(fs)
-			db := dbFlag(fs)
-			name := fs.String("name", "", "with --remote: the stored network's `NAME` (default: the file's name)")
-			waitOrders := fs.Bool("wait-orders", false, "with --remote: wait until the plan's orders are finished")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" {
-					return usageErrorf("--network is required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *limit < 0 || math.IsNaN(*limit) {
-					return usageErrorf("--time-limit must not be negative, is %g", *limit)
-				}
-				m, err := clp.ParseMethod(*method)
-				if err != nil {
-					return usageErrorf("--method: %v", err)
-				}
-				if !(*level >= 0 && *level < 1) {
-					return usageErrorf("--service-level must be strictly between 0 and 1, is %g", *level)
-				}
-				opt := optimize.Options{Method: m, TimeLimit: time.Duration(*limit * float64(time.Second)), ServiceLevel: *level}
-				if optimizeFlagGiven(fs, "carbon-price") {
-					if *price < 0 {
-						return usageErrorf("--carbon-price must not be negative, is %g", *price)
-					}
-					opt.CarbonPriceEURPerT = price
-				}
-				if *remote {
-					for _, f := range []string{"export-mps", "time-limit", "method", "requirements", "service-level"} {
-						if optimizeFlagGiven(fs, f) {
-							return usageErrorf("--%s does not go with --remote", f)
-						}
-					}
-					if err := checkTemporalAddr(*addr); err != nil {
-						return err
-					}
-					r := remotePlan{NetworkFile: *file, Name: *name, Temporal: *addr, Namespace: *ns,
-						CarbonPrice: opt.CarbonPriceEURPerT, WaitForOrders: *waitOrders}
-					if optimizeFlagGiven(fs, "db") || os.Getenv(envDB) != "" {
-						r.DB = *db
-					}
-					res, err := runRemotePlan(ctx, e, r)
-					if err != nil {
-						return err
-					}
-					if *asJSON {
-						return writeJSON(e.stdout, planJSONOf(res, false))
-					}
-					printPlan(e.stdout, res, false)
-					return nil
-				}
-				if optimizeFlagGiven(fs, "name") || optimizeFlagGiven(fs, "wait-orders") {
-					return usageErrorf("--name and --wait-orders go with --remote")
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				p, err := optimize.NewLP(ctx, n, opt)
-				if err != nil {
-					return err
-				}
-				defer p.Close()
-				if *mps != "" {
-					if err := p.WriteMPS(*mps); err != nil {
-						return err
-					}
-				}
-				res, err := p.Solve(ctx)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					return writeJSON(e.stdout, planJSONOf(res, *reqs))
-				}
-				printPlan(e.stdout, res, *reqs)
-				return nil
-			}
+			f := &planFlags{fs: fs}
+			f.file = fs.String("network", "", "network `FILE` (YAML)")
+			f.weeks = fs.Int("weeks", 0, "horizon in weekly buckets `H` (default: the policy's horizon_weeks)")
+			f.price = fs.Float64("carbon-price", 0, "carbon price `P` in EUR per tonne CO2e (default: the network's policy)")
+			f.asJSON = fs.Bool("json", false, "print JSON")
+			f.gap = fs.Float64("gap", timephased.DefaultGap, "relative gap `G` of the week-0 integer orders")
+			f.limit = fs.Float64("time-limit", 0, "CBC's wall-clock limit in `S` seconds (one-period: CLP's CPU seconds; 0: the default)")
+			f.rounding = fs.Bool("rounding", false, "week-0 orders by the rounding dive only, without CBC")
+			f.onePeriod = fs.Bool("one-period", false, "solve the one-period, one-echelon LP instead")
+			f.mps = fs.String("export-mps", "", "with --one-period: also write the LP to MPS file `F`")
+			f.method = fs.String("method", "dual", "with --one-period: CLP `algorithm`: dual, primal or barrier")
+			f.reqs = fs.Bool("requirements", false, "with --one-period: also print the requirement of every boutique and product")
+			f.level = fs.Float64("service-level", 0, "with --one-period: safety stock at the `Q` quantile of demand over lead time + review period")
+			f.remote = fs.Bool("remote", false, "plan on the Temporal workers (a one-period PlanWorkflow) instead of in this process")
+			f.addr, f.ns = temporalFlags(fs)
+			f.db = dbFlag(fs)
+			f.name = fs.String("name", "", "with --remote: the stored network's `NAME` (default: the file's name)")
+			f.waitOrders = fs.Bool("wait-orders", false, "with --remote: wait until the plan's orders are finished")
+			return f.run
 		},
 	})
+}
+
+// planFlags are the flags of sillage plan.
+type planFlags struct {
+	fs         *flag.FlagSet
+	file       *string
+	weeks      *int
+	price      *float64
+	asJSON     *bool
+	gap        *float64
+	limit      *float64
+	rounding   *bool
+	onePeriod  *bool
+	mps        *string
+	method     *string
+	reqs       *bool
+	level      *float64
+	remote     *bool
+	addr       *string
+	ns         *string
+	db         *string
+	name       *string
+	waitOrders *bool
+}
+
+// run runs sillage plan with the parsed flags.
+func (f *planFlags) run(ctx context.Context, e *env) error {
+	if *f.file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *f.limit < 0 || math.IsNaN(*f.limit) {
+		return usageErrorf("--time-limit must not be negative, is %g", *f.limit)
+	}
+	if optimizeFlagGiven(f.fs, "carbon-price") && !(*f.price >= 0) {
+		return usageErrorf("--carbon-price must not be negative, is %g", *f.price)
+	}
+	if !*f.onePeriod && !*f.remote {
+		for _, name := range []string{"export-mps", "method", "requirements", "service-level"} {
+			if optimizeFlagGiven(f.fs, name) {
+				return usageErrorf("--%s goes with --one-period (the time-phased plan takes service levels from the policy)", name)
+			}
+		}
+		return planTimePhased(ctx, e, f.fs, *f.file, *f.weeks, *f.price, *f.gap, *f.limit, *f.rounding, *f.asJSON)
+	}
+	for _, name := range []string{"weeks", "gap", "rounding"} {
+		if optimizeFlagGiven(f.fs, name) {
+			return usageErrorf("--%s goes with the time-phased plan, not --one-period or --remote", name)
+		}
+	}
+	m, err := clp.ParseMethod(*f.method)
+	if err != nil {
+		return usageErrorf("--method: %v", err)
+	}
+	if !(*f.level >= 0 && *f.level < 1) {
+		return usageErrorf("--service-level must be strictly between 0 and 1, is %g", *f.level)
+	}
+	opt := optimize.Options{Method: m, TimeLimit: time.Duration(*f.limit * float64(time.Second)), ServiceLevel: *f.level}
+	if optimizeFlagGiven(f.fs, "carbon-price") {
+		opt.CarbonPriceEURPerT = f.price
+	}
+	if *f.remote {
+		for _, name := range []string{"export-mps", "time-limit", "method", "requirements", "service-level"} {
+			if optimizeFlagGiven(f.fs, name) {
+				return usageErrorf("--%s does not go with --remote", name)
+			}
+		}
+		if err := checkTemporalAddr(*f.addr); err != nil {
+			return err
+		}
+		r := remotePlan{NetworkFile: *f.file, Name: *f.name, Temporal: *f.addr, Namespace: *f.ns,
+			CarbonPrice: opt.CarbonPriceEURPerT, WaitForOrders: *f.waitOrders}
+		if optimizeFlagGiven(f.fs, "db") || os.Getenv(envDB) != "" {
+			r.DB = *f.db
+		}
+		res, err := runRemotePlan(ctx, e, r)
+		if err != nil {
+			return err
+		}
+		if *f.asJSON {
+			return writeJSON(e.stdout, planJSONOf(res, false))
+		}
+		printPlan(e.stdout, res, false)
+		return nil
+	}
+	if optimizeFlagGiven(f.fs, "name") || optimizeFlagGiven(f.fs, "wait-orders") {
+		return usageErrorf("--name and --wait-orders go with --remote")
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	p, err := optimize.NewLP(ctx, n, opt)
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	if *f.mps != "" {
+		if err := p.WriteMPS(*f.mps); err != nil {
+			return err
+		}
+	}
+	res, err := p.Solve(ctx)
+	if err != nil {
+		return err
+	}
+	if *f.asJSON {
+		return writeJSON(e.stdout, planJSONOf(res, *f.reqs))
+	}
+	printPlan(e.stdout, res, *f.reqs)
+	return nil
+}
+
+// planTimePhased runs the time-phased plan of a network file and prints
+// it (timephased.Summarize, WriteText).
+func planTimePhased(ctx context.Context, e *env, fs *flag.FlagSet, file string, weeks int, price, gap, limit float64, rounding, asJSON bool) error {
+	if weeks < 0 || weeks > sillage.MaxHorizonWeeks {
+		return usageErrorf("--weeks must be between 1 and %d, is %d", sillage.MaxHorizonWeeks, weeks)
+	}
+	if !(gap >= 0 && gap < 1) {
+		return usageErrorf("--gap must be at least 0 and below 1, is %g", gap)
+	}
+	for _, f := range []string{"name", "wait-orders"} {
+		if optimizeFlagGiven(fs, f) {
+			return usageErrorf("--%s goes with --remote", f)
+		}
+	}
+	n, err := network.Load(file)
+	if err != nil {
+		return err
+	}
+	if optimizeFlagGiven(fs, "carbon-price") {
+		n.Policy.CarbonPriceEURPerT = price
+	}
+	in, err := timephased.FromNetwork(ctx, n, weeks)
+	if err != nil {
+		return err
+	}
+	opt := timephased.Options{Gap: gap, TimeLimitSeconds: limit, Rounding: rounding}
+	if gap == 0 {
+		opt.Gap = -1 // a proven optimum
+	}
+	res, err := timephased.Plan(in, opt)
+	if err != nil {
+		return err
+	}
+	s := timephased.Summarize(n, res, opt)
+	if asJSON {
+		return writeJSON(e.stdout, s)
+	}
+	return timephased.WriteText(e.stdout, &s, 10)
 }
 
 // planJSON is the --json output of plan.

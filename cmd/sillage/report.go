@@ -8,7 +8,6 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon/report"
 	"github.com/sillage/sillage/internal/monthreport"
-	"github.com/sillage/sillage/network"
 )
 
 func init() {
@@ -57,59 +56,62 @@ same flows at carbon prices from 0 to 500 EUR/tCO2e.
 
 A period without any stored plan is an error (exit status 1).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			cf := declareCarbonFlags(fs, "the report and PACT")
-			db := dbFlag(fs)
-			periodFlag := fs.String("period", "", "reporting month `YYYY-MM` (UTC)")
-			out := fs.String("out", "", "output `DIR` (created when needed)")
-			name := fs.String("name", "", "network `NAME` in the database (default: the file's name)")
-			return func(ctx context.Context, e *env) error {
-				if *cf.network == "" || *periodFlag == "" || *out == "" {
-					return usageErrorf("--network, --period and --out are required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				period, err := report.ParsePeriod(*periodFlag)
-				if err != nil {
-					return usageErrorf("--period: %v", err)
-				}
-				cpcMap, err := parseCPC(*cf.cpc)
-				if err != nil {
-					return err
-				}
-				n, err := network.Load(*cf.network)
-				if err != nil {
-					return err
-				}
-				netName := n.Name
-				if *name != "" {
-					netName = *name
-				}
-				if netName == "" {
-					return usageErrorf("the network file has no name: give --name")
-				}
-				ts, err := loadFactorTables(*cf.factors)
-				if err != nil {
-					return err
-				}
-				s, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				sum, err := monthreport.Write(ctx, s, n, monthreport.Options{Network: netName, Period: period, Out: *out, Factors: ts,
-					Company: *cf.company, CompanyID: *cf.companyID, CPC: cpcMap, Source: sillage.RedactURL(*db)})
-				if err != nil {
-					return err
-				}
-				actual := "no order released"
-				if sum.Actual != nil {
-					actual = fmt.Sprintf("%.3f kgCO2e actual", sum.Actual.TransportKgCO2e())
-				}
-				fmt.Fprintf(e.stdout, "wrote %s, %d CSV files and %d PACT files for %s %s (%d plans, %.3f kgCO2e planned transport, %s)\n",
-					sum.Files.HTML, len(sum.Files.CSV), len(sum.Files.PACT), netName, period.Label, len(sum.Plans), sum.Planned.TransportKgCO2e(), actual)
-				return nil
+			f := &reportFlags{
+				cf:         declareCarbonFlags(fs, "the report and PACT"),
+				db:         dbFlag(fs),
+				periodFlag: fs.String("period", "", "reporting month `YYYY-MM` (UTC)"),
+				out:        fs.String("out", "", "output `DIR` (created when needed)"),
+				name:       fs.String("name", "", "network `NAME` in the database (default: the file's name)"),
 			}
+			return f.run
 		},
 	})
+}
+
+// reportFlags are the flags of sillage report.
+type reportFlags struct {
+	cf                        carbonFlags
+	db, periodFlag, out, name *string
+}
+
+// run runs sillage report with the parsed flags.
+func (f *reportFlags) run(ctx context.Context, e *env) error {
+	if *f.cf.network == "" || *f.periodFlag == "" || *f.out == "" {
+		return usageErrorf("--network, --period and --out are required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	period, err := report.ParsePeriod(*f.periodFlag)
+	if err != nil {
+		return usageErrorf("--period: %v", err)
+	}
+	n, ts, cpcMap, err := f.cf.load()
+	if err != nil {
+		return err
+	}
+	netName := n.Name
+	if *f.name != "" {
+		netName = *f.name
+	}
+	if netName == "" {
+		return usageErrorf("the network file has no name: give --name")
+	}
+	s, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum, err := monthreport.Write(ctx, s, n, monthreport.Options{Network: netName, Period: period, Out: *f.out, Factors: ts,
+		Company: *f.cf.company, CompanyID: *f.cf.companyID, CPC: cpcMap, Source: sillage.RedactURL(*f.db)})
+	if err != nil {
+		return err
+	}
+	actual := "no order released"
+	if sum.Actual != nil {
+		actual = fmt.Sprintf("%.3f kgCO2e actual", sum.Actual.TransportKgCO2e())
+	}
+	fmt.Fprintf(e.stdout, "wrote %s, %d CSV files and %d PACT files for %s %s (%d plans, %.3f kgCO2e planned transport, %s)\n",
+		sum.Files.HTML, len(sum.Files.CSV), len(sum.Files.PACT), netName, period.Label, len(sum.Plans), sum.Planned.TransportKgCO2e(), actual)
+	return nil
 }

@@ -64,7 +64,7 @@ func TestReportCommand(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, url string) {
 		storeTinyPlans(t, url)
 		out := filepath.Join(t.TempDir(), "june")
-		code, stdout, stderr := runCmd(t, "report", "--network", tinyFile, "--db", url, "--period", "2025-06", "--out", out)
+		code, stdout, stderr := runCLI(t, "report", "--network", tinyNetwork, "--db", url, "--period", "2025-06", "--out", out)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
@@ -113,7 +113,7 @@ func TestReportCommand(t *testing.T) {
 		}
 
 		// A month without plans is an error that says so.
-		code, _, stderr = runCmd(t, "report", "--network", tinyFile, "--db", url, "--period", "2025-08", "--out", filepath.Join(t.TempDir(), "aug"))
+		code, _, stderr = runCLI(t, "report", "--network", tinyNetwork, "--db", url, "--period", "2025-08", "--out", filepath.Join(t.TempDir(), "aug"))
 		if code != 1 || !strings.Contains(stderr, "no data for the period") || !strings.Contains(stderr, "2025-08") {
 			t.Errorf("empty month: exit %d, %s", code, stderr)
 		}
@@ -122,11 +122,11 @@ func TestReportCommand(t *testing.T) {
 
 func TestReportUsage(t *testing.T) {
 	for _, args := range [][]string{
-		{"report", "--network", tinyFile, "--period", "2025-06"},
-		{"report", "--network", tinyFile, "--period", "2025-13", "--out", "x"},
-		{"report", "--network", tinyFile, "--period", "2025-06", "--out", "x", "--db", "mysql://x"},
+		{"report", "--network", tinyNetwork, "--period", "2025-06"},
+		{"report", "--network", tinyNetwork, "--period", "2025-13", "--out", "x"},
+		{"report", "--network", tinyNetwork, "--period", "2025-06", "--out", "x", "--db", "mysql://x"},
 	} {
-		if code, _, stderr := runCmd(t, args...); code != 2 {
+		if code, _, stderr := runCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, stderr)
 		}
 	}

@@ -48,63 +48,75 @@ month, month, day of week; --timezone is an IANA zone (default UTC).
 --plan-cron "" or --report-cron "" deletes that schedule.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr, ns := temporalFlags(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network")
-			planCron := fs.String("plan-cron", defaultPlanCron, "cron `expression` of the plan schedule")
-			reportCron := fs.String("report-cron", defaultReportCron, "cron `expression` of the report schedule")
-			tz := fs.String("timezone", "UTC", "IANA time `zone` of the cron expressions")
-			reportDir := fs.String("report-out", "", "`DIR` the reports are written to (default: the worker's --report-dir)")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if *netName == "" {
-					return usageErrorf("--network is required")
-				}
-				for _, c := range []struct{ flag, v string }{{"plan-cron", *planCron}, {"report-cron", *reportCron}} {
-					if c.v != "" && len(strings.Fields(c.v)) != 5 && !strings.HasPrefix(c.v, "@") {
-						return usageErrorf("--%s %q: want five cron fields (minute hour day-of-month month day-of-week)", c.flag, c.v)
-					}
-				}
-				if _, err := time.LoadLocation(*tz); err != nil {
-					return usageErrorf("--timezone %q: %v", *tz, err)
-				}
-				c, err := dialTemporal(ctx, *addr, *ns, nil, 0)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				attrs := temporal.NewSearchAttributes(workflows.AttrNetwork.ValueSet(*netName))
-				plan := &client.ScheduleWorkflowAction{
-					ID:                    workflows.PlanWorkflowID(*netName + ":nightly"),
-					Workflow:              workflows.PlanWorkflowName,
-					Args:                  []any{workflows.PlanInput{Network: *netName, Reason: "schedule"}},
-					TaskQueue:             workflows.TaskQueue,
-					TypedSearchAttributes: attrs,
-				}
-				report := &client.ScheduleWorkflowAction{
-					ID:                    workflows.ReportWorkflowID(*netName),
-					Workflow:              workflows.ReportWorkflowName,
-					Args:                  []any{workflows.ReportInput{Network: *netName, OutDir: *reportDir}},
-					TaskQueue:             workflows.TaskQueue,
-					TypedSearchAttributes: attrs,
-				}
-				for _, s := range []struct {
-					id, cron, what string
-					action         *client.ScheduleWorkflowAction
-				}{
-					{planScheduleID(*netName), *planCron, "nightly plan", plan},
-					{reportScheduleID(*netName), *reportCron, "monthly report", report},
-				} {
-					msg, err := upsertSchedule(ctx, c, s.id, s.cron, *tz, s.what+" of "+*netName, s.action)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(e.stdout, "%s %s\n", s.id, msg)
-				}
-				return nil
+			f := &scheduleFlags{
+				addr:       addr,
+				ns:         ns,
+				netName:    fs.String("network", "", "`NAME` of the stored network"),
+				planCron:   fs.String("plan-cron", defaultPlanCron, "cron `expression` of the plan schedule"),
+				reportCron: fs.String("report-cron", defaultReportCron, "cron `expression` of the report schedule"),
+				tz:         fs.String("timezone", "UTC", "IANA time `zone` of the cron expressions"),
+				reportDir:  fs.String("report-out", "", "`DIR` the reports are written to (default: the worker's --report-dir)"),
 			}
+			return f.run
 		},
 	})
+}
+
+// scheduleFlags are the flags of sillage schedule.
+type scheduleFlags struct {
+	addr, ns, netName, planCron, reportCron, tz, reportDir *string
+}
+
+// run runs sillage schedule with the parsed flags.
+func (f *scheduleFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if *f.netName == "" {
+		return usageErrorf("--network is required")
+	}
+	for _, c := range []struct{ flag, v string }{{"plan-cron", *f.planCron}, {"report-cron", *f.reportCron}} {
+		if c.v != "" && len(strings.Fields(c.v)) != 5 && !strings.HasPrefix(c.v, "@") {
+			return usageErrorf("--%s %q: want five cron fields (minute hour day-of-month month day-of-week)", c.flag, c.v)
+		}
+	}
+	if _, err := time.LoadLocation(*f.tz); err != nil {
+		return usageErrorf("--timezone %q: %v", *f.tz, err)
+	}
+	c, err := dialTemporal(ctx, *f.addr, *f.ns, nil, 0)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	attrs := temporal.NewSearchAttributes(workflows.AttrNetwork.ValueSet(*f.netName))
+	plan := &client.ScheduleWorkflowAction{
+		ID:                    workflows.PlanWorkflowID(*f.netName + ":nightly"),
+		Workflow:              workflows.PlanWorkflowName,
+		Args:                  []any{workflows.PlanInput{Network: *f.netName, Reason: "schedule"}},
+		TaskQueue:             workflows.TaskQueue,
+		TypedSearchAttributes: attrs,
+	}
+	report := &client.ScheduleWorkflowAction{
+		ID:                    workflows.ReportWorkflowID(*f.netName),
+		Workflow:              workflows.ReportWorkflowName,
+		Args:                  []any{workflows.ReportInput{Network: *f.netName, OutDir: *f.reportDir}},
+		TaskQueue:             workflows.TaskQueue,
+		TypedSearchAttributes: attrs,
+	}
+	for _, s := range []struct {
+		id, cron, what string
+		action         *client.ScheduleWorkflowAction
+	}{
+		{planScheduleID(*f.netName), *f.planCron, "nightly plan", plan},
+		{reportScheduleID(*f.netName), *f.reportCron, "monthly report", report},
+	} {
+		msg, err := upsertSchedule(ctx, c, s.id, s.cron, *f.tz, s.what+" of "+*f.netName, s.action)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s %s\n", s.id, msg)
+	}
+	return nil
 }
 
 // upsertSchedule creates the schedule, updates it when it exists, or

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/workflows"
 )
@@ -70,7 +71,7 @@ func TestTemporalCommands(t *testing.T) {
 	})
 
 	runOK("seed", "--network", tiny, "--db", dbURL)
-	var workerLog syncBuffer
+	var workerLog syncbuf.Buffer
 	workerDone := make(chan int, 1)
 	go func() {
 		workerDone <- run(ctx, append([]string{"worker", "--db", dbURL, "--broker", "", "--report-dir", filepath.Join(dir, "reports")},

@@ -33,50 +33,62 @@ another type is an error (exit 1). The dev server needs no such step when
 it is started with --search-attribute flags (sillage dev does that).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr, ns := temporalFlags(fs)
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				c, err := dialTemporal(ctx, *addr, *ns, nil, 0)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				missing, err := missingSearchAttributes(ctx, c, *ns)
-				if err != nil {
-					return err
-				}
-				if len(missing) > 0 {
-					add := map[string]enums.IndexedValueType{}
-					for _, a := range missing {
-						add[a.Name] = a.Type
-					}
-					if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
-						Namespace: *ns, SearchAttributes: add,
-					}); err != nil {
-						return fmt.Errorf("add search attributes to namespace %s: %w", *ns, err)
-					}
-				}
-				added := map[string]bool{}
-				for _, a := range missing {
-					added[a.Name] = true
-				}
-				for _, a := range workflows.SearchAttributes {
-					state := "already registered"
-					if added[a.Name] {
-						state = "added"
-					}
-					fmt.Fprintf(e.stdout, "%-16s %-8s %s\n", a.Name, typeName(a.Type), state)
-				}
-				if len(missing) > 0 {
-					names := make([]string, len(missing))
-					for i, a := range missing {
-						names[i] = a.Name
-					}
-					fmt.Fprintf(e.stdout, "registered %s on namespace %s\n", strings.Join(names, ", "), *ns)
-				}
-				return nil
+			f := &searchAttrsFlags{
+				addr: addr,
+				ns:   ns,
 			}
+			return f.run
 		},
 	})
+}
+
+// searchAttrsFlags are the flags of sillage searchattrs.
+type searchAttrsFlags struct {
+	addr, ns *string
+}
+
+// run runs sillage searchattrs with the parsed flags.
+func (f *searchAttrsFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	c, err := dialTemporal(ctx, *f.addr, *f.ns, nil, 0)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	missing, err := missingSearchAttributes(ctx, c, *f.ns)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		add := map[string]enums.IndexedValueType{}
+		for _, a := range missing {
+			add[a.Name] = a.Type
+		}
+		if _, err := c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+			Namespace: *f.ns, SearchAttributes: add,
+		}); err != nil {
+			return fmt.Errorf("add search attributes to namespace %s: %w", *f.ns, err)
+		}
+	}
+	added := map[string]bool{}
+	for _, a := range missing {
+		added[a.Name] = true
+	}
+	for _, a := range workflows.SearchAttributes {
+		state := "already registered"
+		if added[a.Name] {
+			state = "added"
+		}
+		fmt.Fprintf(e.stdout, "%-16s %-8s %s\n", a.Name, typeName(a.Type), state)
+	}
+	if len(missing) > 0 {
+		names := make([]string, len(missing))
+		for i, a := range missing {
+			names[i] = a.Name
+		}
+		fmt.Fprintf(e.stdout, "registered %s on namespace %s\n", strings.Join(names, ", "), *f.ns)
+	}
+	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/internal/syncbuf"
 )
 
 // TestSecretsNotInOutput runs the paths where a command meets a secret it
@@ -34,11 +36,11 @@ func TestSecretsNotInOutput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"database unreachable", []string{"seed", "--network", tinyFile, "--db", "postgres://sillage:" + dbPassword + "@127.0.0.1:1/sillage?sslmode=disable&connect_timeout=2"},
+		{"database unreachable", []string{"seed", "--network", tinyNetwork, "--db", "postgres://sillage:" + dbPassword + "@127.0.0.1:1/sillage?sslmode=disable&connect_timeout=2"},
 			"postgres://sillage:xxxxx@127.0.0.1:1/sillage"},
-		{"database URL malformed", []string{"seed", "--network", tinyFile, "--db", "postgres://sillage:" + dbPassword + "@127.0.0.1:x/sillage"},
+		{"database URL malformed", []string{"seed", "--network", tinyNetwork, "--db", "postgres://sillage:" + dbPassword + "@127.0.0.1:x/sillage"},
 			"invalid port"},
-		{"database URL without scheme", []string{"seed", "--network", tinyFile, "--db", "sillage:" + dbPassword + "@127.0.0.1/sillage"},
+		{"database URL without scheme", []string{"seed", "--network", tinyNetwork, "--db", "sillage:" + dbPassword + "@127.0.0.1/sillage"},
 			"want sqlite://PATH"},
 		{"PACT client malformed", []string{"pact-serve", "--publish", dir, "--db", pactDB, "--client", "acme " + pactSecret},
 			"client 1 of 1 (--client, then $SILLAGE_PACT_CLIENTS) is not ID:SECRET"},
@@ -49,7 +51,7 @@ func TestSecretsNotInOutput(t *testing.T) {
 		{"callbacks without secrets", []string{"worker", "--supplier-callback", "127.0.0.1:0", "--supplier-secrets", ""},
 			"--supplier-callback needs --supplier-secrets FILE"},
 	} {
-		code, out, errs := runCmd(t, c.args...)
+		code, out, errs := runCLI(t, c.args...)
 		if code == 0 || !strings.Contains(errs, c.want) {
 			t.Errorf("%s: exit %d %q, want an error with %q", c.name, code, errs, c.want)
 		}
@@ -57,12 +59,12 @@ func TestSecretsNotInOutput(t *testing.T) {
 	}
 
 	// pact-serve with a client: a wrong secret and the right one.
-	if code, _, errs := runCmd(t, "footprint", "--network", tinyFile, "--pact", dir, "--period", "2025-06"); code != 0 {
+	if code, _, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--pact", dir, "--period", "2025-06"); code != 0 {
 		t.Fatalf("footprint: %s", errs)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
-	var log syncBuffer
+	var log syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"pact-serve", "--publish", dir, "--db", pactDB, "--addr", "127.0.0.1:0", "--client", "acme:" + pactSecret}, pw, &log)

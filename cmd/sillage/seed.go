@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -14,32 +13,6 @@ import (
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
-
-// envDB names the environment variable that gives the default of --db.
-const envDB = "SILLAGE_DB"
-
-// dbFlag declares the --db flag shared by the subcommands that use the
-// store. Its default is $SILLAGE_DB when set, else store.DefaultURL.
-func dbFlag(fs *flag.FlagSet) *string {
-	def := store.DefaultURL
-	if v := os.Getenv(envDB); v != "" {
-		def = v
-	}
-	return fs.String("db", def, "database `URL`: sqlite://PATH or postgres://USER@HOST:PORT/DB (default from $"+envDB+")")
-}
-
-// openStore checks the database URL, so that a bad one is a usage error,
-// then opens the store and applies its migrations.
-func openStore(ctx context.Context, url string) (*store.Store, error) {
-	if _, err := store.ParseURL(url); err != nil {
-		return nil, usageErrorf("--db: %v", err)
-	}
-	s, err := store.Open(ctx, url)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
-	return s, nil
-}
 
 func init() {
 	register(&command{
@@ -67,60 +40,71 @@ With --if-absent a network already stored under that name is left as it
 is (with the stock the ingest keeps): only a new network is seeded. The
 deployment's setup job uses it, so that restarting it resets nothing.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML) to load; required")
-			db := dbFlag(fs)
-			name := fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)")
-			ifAbsent := fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" {
-					return usageErrorf("--network is required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				if _, err := store.ParseURL(*db); err != nil {
-					return usageErrorf("--db: %v", err)
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				netName := *name
-				if netName == "" {
-					netName = n.Name
-				}
-				if netName == "" {
-					netName = strings.TrimSuffix(filepath.Base(*file), filepath.Ext(*file))
-				}
-				s, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				if *ifAbsent {
-					if _, err := s.LoadNetwork(ctx, netName); err == nil {
-						_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, sillage.RedactURL(*db))
-						return err
-					} else if !errors.Is(err, sillage.ErrNotFound) {
-						return err
-					}
-				}
-				fmt.Fprintf(e.stderr, "seed: saving network %q (%d sites, %d products, %d lanes, %d stock positions, %d demand series)\n",
-					netName, len(n.Sites), len(n.Products), len(n.Lanes), len(n.Stock), len(n.Demand))
-				start := time.Now()
-				changes, err := s.SaveNetwork(ctx, netName, n)
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stderr, "seed: saved in %.1fs\n", time.Since(start).Seconds())
-				counts, err := s.Counts(ctx)
-				if err != nil {
-					return err
-				}
-				return printSeed(e, netName, *file, *db, changes, counts)
+			f := &seedFlags{
+				file:     fs.String("network", "", "network `FILE` (YAML) to load; required"),
+				db:       dbFlag(fs),
+				name:     fs.String("name", "", "store the network under `NAME` (default: the file's name key, else the file name)"),
+				ifAbsent: fs.Bool("if-absent", false, "seed only when no network of that name is stored (keep its stock)"),
 			}
+			return f.run
 		},
 	})
+}
+
+// seedFlags are the flags of sillage seed.
+type seedFlags struct {
+	file, db, name *string
+	ifAbsent       *bool
+}
+
+// run runs sillage seed with the parsed flags.
+func (f *seedFlags) run(ctx context.Context, e *env) error {
+	if *f.file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	if _, err := store.ParseURL(*f.db); err != nil {
+		return usageErrorf("--db: %v", err)
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	netName := *f.name
+	if netName == "" {
+		netName = n.Name
+	}
+	if netName == "" {
+		netName = strings.TrimSuffix(filepath.Base(*f.file), filepath.Ext(*f.file))
+	}
+	s, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if *f.ifAbsent {
+		if _, err := s.LoadNetwork(ctx, netName); err == nil {
+			_, err := fmt.Fprintf(e.stdout, "network %q is already stored in %s: left as it is (--if-absent)\n", netName, sillage.RedactURL(*f.db))
+			return err
+		} else if !errors.Is(err, sillage.ErrNotFound) {
+			return err
+		}
+	}
+	fmt.Fprintf(e.stderr, "seed: saving network %q (%d sites, %d products, %d lanes, %d stock positions, %d demand series)\n",
+		netName, len(n.Sites), len(n.Products), len(n.Lanes), len(n.Stock), len(n.Demand))
+	start := time.Now()
+	changes, err := s.SaveNetwork(ctx, netName, n)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "seed: saved in %.1fs\n", time.Since(start).Seconds())
+	counts, err := s.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	return printSeed(e, netName, *f.file, *f.db, changes, counts)
 }
 
 // printSeed reports what seed did: one line per table, then a summary.

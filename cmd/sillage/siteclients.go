@@ -25,6 +25,7 @@ type siteClients struct {
 
 	mu      sync.Mutex
 	shared  *siteConn
+	bySite  map[string]*siteConn // with sitePassword: one connection per site
 	clients []mqtt.Client
 }
 
@@ -33,12 +34,17 @@ type siteConn struct {
 	client mqtt.Client
 }
 
-// dial returns the connection to use for site, connecting when needed.
+// dial returns the connection to use for site, connecting when needed:
+// a site is connected once (a second connection with its client id would
+// take its session over).
 func (s *siteClients) dial(ctx context.Context, site string) (iot.MQTTPublisher, mqtt.Client, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.sitePassword == nil && s.shared != nil {
 		return s.shared.pub, s.shared.client, nil
+	}
+	if c, ok := s.bySite[site]; ok {
+		return c.pub, c.client, nil
 	}
 	cfg := s.base
 	if s.sitePassword != nil {
@@ -56,6 +62,11 @@ func (s *siteClients) dial(ctx context.Context, site string) (iot.MQTTPublisher,
 	s.clients = append(s.clients, c)
 	if s.sitePassword == nil {
 		s.shared = &siteConn{pub: pub, client: c}
+	} else {
+		if s.bySite == nil {
+			s.bySite = map[string]*siteConn{}
+		}
+		s.bySite[site] = &siteConn{pub: pub, client: c}
 	}
 	return pub, c, nil
 }
@@ -98,4 +109,21 @@ func (f sitePasswordFlags) passwords() (func(string) (string, error), error) {
 		return func(site string) (string, error) { return mosquitto.ReadPassword(mosquitto.CredentialsFile(dir, site)) }, nil
 	}
 	return nil, nil
+}
+
+// newSiteClients checks the broker flags mf and the per-site password
+// flags sp of a command that acts for every site (simulate, warehouse),
+// and returns its connections, with clean sessions or persistent ones.
+// It connects nothing yet.
+func newSiteClients(mf *mqttFlags, sp sitePasswordFlags, cleanSession bool) (*siteClients, error) {
+	if err := mf.check(); err != nil {
+		return nil, err
+	}
+	passwords, err := sp.passwords()
+	if err != nil {
+		return nil, err
+	}
+	base := mf.config()
+	base.CleanSession = cleanSession
+	return &siteClients{base: base, sitePassword: passwords}, nil
 }

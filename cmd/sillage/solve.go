@@ -54,63 +54,81 @@ the branch and bound, and --time-limit counts wall-clock seconds (CPU seconds
 when CLP solves a file without integer columns). --method and
 --iteration-limit do not apply.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			asJSON := fs.Bool("json", false, "print the result as JSON")
-			method := fs.String("method", "dual", "`ALGORITHM`: dual, primal or barrier")
-			timeLimit := fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time, wall-clock with --mip (0: no limit)")
-			iterLimit := fs.Int("iteration-limit", 0, "stop after `N` iterations (0: no limit)")
-			logLevel := fs.Int("log-level", 0, "CLP's (CBC's with --mip) log on standard output, `N` from 0 (none) to 4 (verbose)")
-			mip := fs.Bool("mip", false, "solve the mixed-integer program with CBC")
-			gap := fs.Float64("gap", cbc.DefaultGap, "with --mip: stop at this relative gap, a `FRACTION` (0: proven optimum)")
-			threads := fs.Int("threads", 1, "with --mip: `N` threads for the branch and bound")
-			return func(ctx context.Context, e *env) error {
-				// Flags may follow the file: parse what remains again.
-				var files []string
-				for args := e.args; len(args) > 0; {
-					if !strings.HasPrefix(args[0], "-") || args[0] == "-" {
-						files = append(files, args[0])
-						args = args[1:]
-						continue
-					}
-					if err := fs.Parse(args); err != nil {
-						return usageErrorf("%v", err)
-					}
-					args = fs.Args()
-				}
-				if len(files) != 1 {
-					return usageErrorf("want exactly one MPS file, got %d arguments", len(files))
-				}
-				m, err := clp.ParseMethod(*method)
-				if err != nil {
-					return usageErrorf("--method %q: want dual, primal or barrier", *method)
-				}
-				if *timeLimit < 0 || math.IsNaN(*timeLimit) {
-					return usageErrorf("--time-limit must not be negative, is %g", *timeLimit)
-				}
-				if *iterLimit < 0 {
-					return usageErrorf("--iteration-limit must not be negative, is %d", *iterLimit)
-				}
-				if *logLevel < 0 || *logLevel > 4 {
-					return usageErrorf("--log-level must be 0 to 4, is %d", *logLevel)
-				}
-				if *asJSON && *logLevel > 0 {
-					return usageErrorf("--log-level writes CLP's log to standard output and cannot be combined with --json")
-				}
-				if *mip {
-					if *method != "dual" || *iterLimit != 0 {
-						return usageErrorf("--method and --iteration-limit do not apply to --mip")
-					}
-					if *gap < 0 || math.IsNaN(*gap) || math.IsInf(*gap, 0) {
-						return usageErrorf("--gap must be a fraction ≥ 0, is %g", *gap)
-					}
-					if *threads < 1 {
-						return usageErrorf("--threads must be at least 1, is %d", *threads)
-					}
-					return solveMIPFile(e, files[0], mipSettings{*timeLimit, *gap, *threads, *logLevel}, *asJSON)
-				}
-				return solveFile(e, files[0], m, *timeLimit, *iterLimit, *logLevel, *asJSON)
+			f := &solveFlags{
+				fs:        fs,
+				asJSON:    fs.Bool("json", false, "print the result as JSON"),
+				method:    fs.String("method", "dual", "`ALGORITHM`: dual, primal or barrier"),
+				timeLimit: fs.Float64("time-limit", 0, "stop after `SECONDS` of CPU time, wall-clock with --mip (0: no limit)"),
+				iterLimit: fs.Int("iteration-limit", 0, "stop after `N` iterations (0: no limit)"),
+				logLevel:  fs.Int("log-level", 0, "CLP's (CBC's with --mip) log on standard output, `N` from 0 (none) to 4 (verbose)"),
+				mip:       fs.Bool("mip", false, "solve the mixed-integer program with CBC"),
+				gap:       fs.Float64("gap", cbc.DefaultGap, "with --mip: stop at this relative gap, a `FRACTION` (0: proven optimum)"),
+				threads:   fs.Int("threads", 1, "with --mip: `N` threads for the branch and bound"),
 			}
+			return f.run
 		},
 	})
+}
+
+// solveFlags are the flags of sillage solve.
+type solveFlags struct {
+	fs                  *flag.FlagSet
+	asJSON              *bool
+	method              *string
+	timeLimit           *float64
+	iterLimit, logLevel *int
+	mip                 *bool
+	gap                 *float64
+	threads             *int
+}
+
+// run runs sillage solve with the parsed flags.
+func (f *solveFlags) run(ctx context.Context, e *env) error {
+	// Flags may follow the file: parse what remains again.
+	var files []string
+	for args := e.args; len(args) > 0; {
+		if !strings.HasPrefix(args[0], "-") || args[0] == "-" {
+			files = append(files, args[0])
+			args = args[1:]
+			continue
+		}
+		if err := f.fs.Parse(args); err != nil {
+			return usageErrorf("%v", err)
+		}
+		args = f.fs.Args()
+	}
+	if len(files) != 1 {
+		return usageErrorf("want exactly one MPS file, got %d arguments", len(files))
+	}
+	m, err := clp.ParseMethod(*f.method)
+	if err != nil {
+		return usageErrorf("--method %q: want dual, primal or barrier", *f.method)
+	}
+	if *f.timeLimit < 0 || math.IsNaN(*f.timeLimit) {
+		return usageErrorf("--time-limit must not be negative, is %g", *f.timeLimit)
+	}
+	if *f.iterLimit < 0 {
+		return usageErrorf("--iteration-limit must not be negative, is %d", *f.iterLimit)
+	}
+	if *f.logLevel < 0 || *f.logLevel > 4 {
+		return usageErrorf("--log-level must be 0 to 4, is %d", *f.logLevel)
+	}
+	if *f.asJSON && *f.logLevel > 0 {
+		return usageErrorf("--log-level writes CLP's log to standard output and cannot be combined with --json")
+	}
+	if *f.mip {
+		if *f.method != "dual" || *f.iterLimit != 0 {
+			return usageErrorf("--method and --iteration-limit do not apply to --mip")
+		}
+		if *f.gap < 0 || math.IsNaN(*f.gap) || math.IsInf(*f.gap, 0) {
+			return usageErrorf("--gap must be a fraction ≥ 0, is %g", *f.gap)
+		}
+		if *f.threads < 1 {
+			return usageErrorf("--threads must be at least 1, is %d", *f.threads)
+		}
+		return solveMIPFile(e, files[0], mipSettings{*f.timeLimit, *f.gap, *f.threads, *f.logLevel}, *f.asJSON)
+	}
+	return solveFile(e, files[0], m, *f.timeLimit, *f.iterLimit, *f.logLevel, *f.asJSON)
 }
 
 // solveResult is the JSON printed by solve --json.
@@ -142,11 +160,9 @@ func solveFile(e *env, path string, method clp.Method, timeLimit float64, iterLi
 		res.Objective = &v
 	}
 	if asJSON {
-		data, err := json.Marshal(res)
-		if err != nil {
+		if err := json.NewEncoder(e.stdout).Encode(res); err != nil {
 			return fmt.Errorf("encode result: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "%s\n", data)
 	} else {
 		fmt.Fprintf(e.stdout, "file        %s (%d rows, %d columns, %s)\n", path, m.NumRows(), m.NumCols(), method)
 		fmt.Fprintf(e.stdout, "status      %s\n", res.Status)
@@ -221,11 +237,9 @@ func solveMIPFile(e *env, path string, s mipSettings, asJSON bool) error {
 	res := mipResult{Status: m.Status().String(), Objective: finite(m.ObjectiveValue()),
 		Bound: finite(m.BestBound()), Gap: finite(m.Gap()), Nodes: m.Nodes(), Seconds: m.Seconds()}
 	if asJSON {
-		data, err := json.Marshal(res)
-		if err != nil {
+		if err := json.NewEncoder(e.stdout).Encode(res); err != nil {
 			return fmt.Errorf("encode result: %w", err)
 		}
-		fmt.Fprintf(e.stdout, "%s\n", data)
 	} else {
 		fmt.Fprintf(e.stdout, "file        %s (%d rows, %d columns, %d integer; CBC %s)\n", path, m.NumRows(), m.NumCols(), m.NumIntegers(), cbc.Version())
 		fmt.Fprintf(e.stdout, "status      %s\n", res.Status)

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"math"
 	"os"
@@ -20,11 +19,9 @@ const netlibAfiro = "../../../shared/data/netlib/afiro.mps.gz"
 // afiroOptimum is afiro's published optimal objective.
 const afiroOptimum = -4.6475314286e+02
 
-func runSolve(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func solveCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), append([]string{"solve"}, args...), &out, &errb)
-	return code, out.String(), errb.String()
+	return runCLI(t, append([]string{"solve"}, args...)...)
 }
 
 func TestSolveText(t *testing.T) {
@@ -53,7 +50,7 @@ func TestSolveText(t *testing.T) {
 		{"--method=barrier", netlibAfiro},
 		{netlibAfiro, "--time-limit", "60", "--iteration-limit", "1000"},
 	} {
-		code, out, errs := runSolve(t, args...)
+		code, out, errs := solveCLI(t, args...)
 		if code != 0 {
 			t.Errorf("solve %v: exit %d\n%s%s", args, code, out, errs)
 			continue
@@ -81,7 +78,7 @@ func TestSolveJSON(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runSolve(t, tt.args...)
+			code, out, errs := solveCLI(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out, errs)
 			}
@@ -166,7 +163,7 @@ func TestSolveErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runSolve(t, tt.args...)
+			code, out, errs := solveCLI(t, tt.args...)
 			if code != tt.code || !strings.Contains(errs, tt.want) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q (stdout %q)", code, errs, tt.code, tt.want, out)
 			}
@@ -182,7 +179,7 @@ func TestSolveErrors(t *testing.T) {
 // without integer columns, and a market-split problem stopped by the time
 // limit before any solution.
 func TestSolveMIP(t *testing.T) {
-	code, out, errs := runSolve(t, "--mip", "testdata/solve/order.mps", "--gap", "0")
+	code, out, errs := solveCLI(t, "--mip", "testdata/solve/order.mps", "--gap", "0")
 	if code != 0 {
 		t.Fatalf("solve --mip order.mps: exit %d\n%s%s", code, out, errs)
 	}
@@ -191,7 +188,7 @@ func TestSolveMIP(t *testing.T) {
 			t.Errorf("solve --mip order.mps: output lacks %q:\n%s", want, out)
 		}
 	}
-	if code, out, _ := runSolve(t, "testdata/solve/order.mps"); code != 0 || !strings.Contains(out, "objective   212.5\n") {
+	if code, out, _ := solveCLI(t, "testdata/solve/order.mps"); code != 0 || !strings.Contains(out, "objective   212.5\n") {
 		t.Errorf("solve order.mps (LP relaxation): exit %d\n%s", code, out)
 	}
 
@@ -208,7 +205,7 @@ func TestSolveMIP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			code, out, errs := runSolve(t, tt.args...)
+			code, out, errs := solveCLI(t, tt.args...)
 			if code != tt.code {
 				t.Fatalf("exit %d, want %d\n%s%s", code, tt.code, out, errs)
 			}
@@ -238,11 +235,11 @@ func TestSolveMIPUsage(t *testing.T) {
 		{"--mip", "--gap", "-0.1", "testdata/solve/order.mps"},
 		{"--mip", "--threads", "0", "testdata/solve/order.mps"},
 	} {
-		if code, out, errs := runSolve(t, args...); code != 2 {
+		if code, out, errs := solveCLI(t, args...); code != 2 {
 			t.Errorf("solve %v: exit %d, want 2\n%s%s", args, code, out, errs)
 		}
 	}
-	if code, _, errs := runSolve(t, "--mip", "testdata/solve/missing.mps"); code != 1 || !strings.Contains(errs, "missing.mps") {
+	if code, _, errs := solveCLI(t, "--mip", "testdata/solve/missing.mps"); code != 1 || !strings.Contains(errs, "missing.mps") {
 		t.Errorf("solve --mip on a missing file: exit %d, stderr %q", code, errs)
 	}
 }

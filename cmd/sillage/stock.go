@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -27,43 +26,52 @@ file's stock, plus what RFID events moved, reconciled by snapshots.
 
 With --json it prints [{"site","sku","on_hand","in_transit"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			site := fs.String("site", "", "only this site `id`")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				name, err := networkName(ctx, st, *netName)
-				if err != nil {
-					return err
-				}
-				ps, err := st.Positions(ctx, name, *site)
-				if err != nil {
-					return err
-				}
-				rows := make([]stockRow, 0, len(ps))
-				for _, p := range ps {
-					rows = append(rows, stockRow{Site: p.Site, SKU: p.SKU, OnHand: p.OnHand, InTransit: p.InTransit})
-				}
-				if *asJSON {
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(rows)
-				}
-				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-				fmt.Fprintln(tw, "SITE\tSKU\tON HAND\tIN TRANSIT\t")
-				for _, r := range rows {
-					fmt.Fprintf(tw, "%s\t%s\t%g\t%g\t\n", r.Site, r.SKU, r.OnHand, r.InTransit)
-				}
-				return tw.Flush()
+			f := &stockFlags{
+				db:      dbFlag(fs),
+				netName: fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				site:    fs.String("site", "", "only this site `id`"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
 			}
+			return f.run
 		},
 	})
+}
+
+// stockFlags are the flags of sillage stock.
+type stockFlags struct {
+	db, netName, site *string
+	asJSON            *bool
+}
+
+// run runs sillage stock with the parsed flags.
+func (f *stockFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	st, err := openStore(ctx, *f.db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	name, err := networkName(ctx, st, *f.netName)
+	if err != nil {
+		return err
+	}
+	ps, err := st.Positions(ctx, name, *f.site)
+	if err != nil {
+		return err
+	}
+	rows := make([]stockRow, 0, len(ps))
+	for _, p := range ps {
+		rows = append(rows, stockRow{Site: p.Site, SKU: p.SKU, OnHand: p.OnHand, InTransit: p.InTransit})
+	}
+	if *f.asJSON {
+		return printJSON(e.stdout, rows)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "SITE\tSKU\tON HAND\tIN TRANSIT\t")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%g\t%g\t\n", r.Site, r.SKU, r.OnHand, r.InTransit)
+	}
+	return tw.Flush()
 }

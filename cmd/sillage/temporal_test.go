@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
@@ -102,7 +103,7 @@ func TestTemporalFlow(t *testing.T) {
 	defer b.Close()
 
 	// The worker, as `sillage worker` runs it.
-	var workerLog syncBuffer
+	var workerLog syncbuf.Buffer
 	workerDone := make(chan int, 1)
 	go func() {
 		workerDone <- run(ctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,

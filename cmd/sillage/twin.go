@@ -36,10 +36,11 @@ Supply: suppliers ship what they confirm --supplier-lead-days days later
 tail); supplier, lane and storage capacities cut orders as in the network.
 
 Policies (default: the first three):
-  sillage    the time-phased planner (optimize/timephased, the PlanWorkflow's
-             model) over the coming weeks on the simulated stock, the goods
-             due and the sales as realised, every review period; its week-0
-             lines (integer) are released as orders (a rolling horizon)
+  sillage    the time-phased planner (optimize/timephased, the model of the
+             PlanWorkflow and sillage plan) over the coming weeks, on the
+             simulated stock, the goods due and the sales as realised, every
+             review period; its week-0 lines (integer) are released as
+             orders (a rolling horizon)
   cost-only  the same with a carbon price of 0
   minmax     ERP min/max: min = average daily demand × lead time + safety
              stock, max = min + demand over the review period, ordered from
@@ -59,83 +60,98 @@ processes.csv (the fitted demand). Progress goes to standard error.
 
 The same flags give the same figures (only "seconds" differs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			file := fs.String("network", "", "network `FILE` (YAML)")
-			weeks := fs.Int("weeks", 52, "`WEEKS` to simulate")
-			seed := fs.Uint64("seed", 1, "`SEED` of every random draw")
-			var policies, shocks twinList
-			fs.Var(&policies, "policy", "`POLICY` to run: sillage, cost-only, minmax or one-period (repeat; default the first three)")
-			fs.Var(&shocks, "shock", "demand shock `site:sku:week:factor` (repeat)")
-			lead := fs.Int("supplier-lead-days", twin.DefaultSupply().LeadDays, "`DAYS` between a supplier's confirmation and its shipment")
-			asJSON := fs.Bool("json", false, "print the result as JSON")
-			out := fs.String("out", "", "write twin.html and the CSV files to `DIR`")
-			return func(ctx context.Context, e *env) error {
-				if *file == "" {
-					return usageErrorf("--network is required")
-				}
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected arguments %q", e.args)
-				}
-				if *weeks < 1 || *weeks > 520 {
-					return usageErrorf("--weeks must be within 1 to 520, is %d", *weeks)
-				}
-				if *lead < 0 {
-					return usageErrorf("--supplier-lead-days must not be negative, is %d", *lead)
-				}
-				if len(policies) == 0 {
-					policies = twinList{"sillage", "cost-only", "minmax"}
-				}
-				cfg := twin.Config{Weeks: *weeks, Seed: *seed}
-				for _, s := range shocks {
-					sh, err := twin.ParseShock(s)
-					if err != nil {
-						return usageErrorf("--shock: %v", err)
-					}
-					cfg.Shocks = append(cfg.Shocks, sh)
-				}
-				sup := twin.DefaultSupply()
-				sup.LeadDays = *lead
-				cfg.Supply = &sup
-				var ps []twin.Policy
-				for _, name := range policies {
-					p, err := twin.NewPolicy(name, sup.LeadDays, nil)
-					if err != nil {
-						return usageErrorf("--policy: %v", err)
-					}
-					ps = append(ps, p)
-				}
-				n, err := network.Load(*file)
-				if err != nil {
-					return err
-				}
-				cfg.Progress = func(p twin.Progress) {
-					if p.Week%4 == 0 || p.Week == p.Weeks {
-						fmt.Fprintf(e.stderr, "twin: %-9s week %3d of %d (%.0f s)\n", p.Policy, p.Week, p.Weeks, p.Seconds)
-					}
-				}
-				fmt.Fprintf(e.stderr, "twin: %s, %d weeks, seed %d, policies %s\n", *file, *weeks, *seed, strings.Join(policies, ", "))
-				res, err := twin.Run(ctx, n, ps, cfg)
-				if err != nil {
-					return err
-				}
-				if *out != "" {
-					files, err := twin.WriteFiles(*out, res, cfg)
-					if err != nil {
-						return err
-					}
-					fmt.Fprintf(e.stderr, "twin: wrote %s\n", strings.Join(files, ", "))
-				}
-				if *asJSON {
-					data, err := json.Marshal(res)
-					if err != nil {
-						return fmt.Errorf("encode result: %w", err)
-					}
-					fmt.Fprintf(e.stdout, "%s\n", data)
-					return nil
-				}
-				return twin.WriteTable(e.stdout, res)
+			f := &twinFlags{
+				file:   fs.String("network", "", "network `FILE` (YAML)"),
+				weeks:  fs.Int("weeks", 52, "`WEEKS` to simulate"),
+				seed:   fs.Uint64("seed", 1, "`SEED` of every random draw"),
+				lead:   fs.Int("supplier-lead-days", twin.DefaultSupply().LeadDays, "`DAYS` between a supplier's confirmation and its shipment"),
+				asJSON: fs.Bool("json", false, "print the result as JSON"),
+				out:    fs.String("out", "", "write twin.html and the CSV files to `DIR`"),
 			}
+			fs.Var(&f.policies, "policy", "`POLICY` to run: sillage, cost-only, minmax or one-period (repeat; default the first three)")
+			fs.Var(&f.shocks, "shock", "demand shock `site:sku:week:factor` (repeat)")
+			return f.run
 		},
 	})
+}
+
+// twinFlags are the flags of sillage twin.
+type twinFlags struct {
+	file             *string
+	weeks            *int
+	seed             *uint64
+	policies, shocks twinList
+	lead             *int
+	asJSON           *bool
+	out              *string
+}
+
+// run runs sillage twin with the parsed flags.
+func (f *twinFlags) run(ctx context.Context, e *env) error {
+	if *f.file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected arguments %q", e.args)
+	}
+	if *f.weeks < 1 || *f.weeks > 520 {
+		return usageErrorf("--weeks must be within 1 to 520, is %d", *f.weeks)
+	}
+	if *f.lead < 0 {
+		return usageErrorf("--supplier-lead-days must not be negative, is %d", *f.lead)
+	}
+	if len(f.policies) == 0 {
+		f.policies = twinList{"sillage", "cost-only", "minmax"}
+	}
+	cfg := twin.Config{Weeks: *f.weeks, Seed: *f.seed}
+	for _, s := range f.shocks {
+		sh, err := twin.ParseShock(s)
+		if err != nil {
+			return usageErrorf("--shock: %v", err)
+		}
+		cfg.Shocks = append(cfg.Shocks, sh)
+	}
+	sup := twin.DefaultSupply()
+	sup.LeadDays = *f.lead
+	cfg.Supply = &sup
+	var ps []twin.Policy
+	for _, name := range f.policies {
+		p, err := twin.NewPolicy(name, sup.LeadDays, nil)
+		if err != nil {
+			return usageErrorf("--policy: %v", err)
+		}
+		ps = append(ps, p)
+	}
+	n, err := network.Load(*f.file)
+	if err != nil {
+		return err
+	}
+	cfg.Progress = func(p twin.Progress) {
+		if p.Week%4 == 0 || p.Week == p.Weeks {
+			fmt.Fprintf(e.stderr, "twin: %-9s week %3d of %d (%.0f s)\n", p.Policy, p.Week, p.Weeks, p.Seconds)
+		}
+	}
+	fmt.Fprintf(e.stderr, "twin: %s, %d weeks, seed %d, policies %s\n", *f.file, *f.weeks, *f.seed, strings.Join(f.policies, ", "))
+	res, err := twin.Run(ctx, n, ps, cfg)
+	if err != nil {
+		return err
+	}
+	if *f.out != "" {
+		files, err := twin.WriteFiles(*f.out, res, cfg)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "twin: wrote %s\n", strings.Join(files, ", "))
+	}
+	if *f.asJSON {
+		data, err := json.Marshal(res)
+		if err != nil {
+			return fmt.Errorf("encode result: %w", err)
+		}
+		fmt.Fprintf(e.stdout, "%s\n", data)
+		return nil
+	}
+	return twin.WriteTable(e.stdout, res)
 }
 
 // twinList is a repeatable string flag of twin.

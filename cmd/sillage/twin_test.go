@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,18 +10,16 @@ import (
 	"testing"
 )
 
-func runTwin(t *testing.T, args ...string) (code int, stdout, stderr string) {
+func twinCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	code = run(context.Background(), append([]string{"twin"}, args...), &out, &errb)
-	return code, out.String(), errb.String()
+	return runCLI(t, append([]string{"twin"}, args...)...)
 }
 
 // TestTwinJSON runs the three policies on the tiny network and checks the
 // JSON keys of the issue, the files of --out and the progress lines.
 func TestTwinJSON(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := runTwin(t, "--network", "../../testdata/networks/tiny.yaml", "--weeks", "4", "--seed", "3", "--json", "--out", dir,
+	code, out, errs := twinCLI(t, "--network", "../../testdata/networks/tiny.yaml", "--weeks", "4", "--seed", "3", "--json", "--out", dir,
 		"--shock", "BTQ-PAR:EDP-01:2:3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -91,7 +87,7 @@ func TestTwinBadInput(t *testing.T) {
 		{[]string{"--network", "no-such-file.yaml"}, 1, "no-such-file.yaml"},
 	}
 	for _, c := range cases {
-		code, _, errs := runTwin(t, c.args...)
+		code, _, errs := twinCLI(t, c.args...)
 		if code != c.code || !strings.Contains(errs, c.msg) {
 			t.Errorf("twin %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.msg)
 		}

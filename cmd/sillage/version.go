@@ -8,10 +8,6 @@ import (
 	"runtime/debug"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3";
-// otherwise the module version or "devel" is shown.
-var version = ""
-
 func init() {
 	register(&command{
 		name:  "version",

@@ -13,6 +13,7 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
 )
@@ -58,7 +59,7 @@ func TestIoTWarehouseCommand(t *testing.T) {
 	}
 
 	wctx, stop := context.WithCancel(ctx)
-	var wout, werr syncBuffer
+	var wout, werr syncbuf.Buffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(wctx, []string{"warehouse", "--broker", b.URL(false), "--network", "../../testdata/networks/tiny.yaml",

@@ -2,30 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
-
-	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
-	"github.com/sillage/sillage/carbon/report"
-	"github.com/sillage/sillage/internal/monthreport"
 	"github.com/sillage/sillage/internal/obs"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot"
-	"github.com/sillage/sillage/network"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -76,133 +62,152 @@ Without it any identity may approve any order, alone. The worker checks at start
 attributes (see sillage searchattrs).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr, ns := temporalFlags(fs)
-			db := dbFlag(fs)
-			mf := declareMQTTFlags(fs, "")
-			queues := fs.String("task-queues", workflows.TaskQueue+","+workflows.PlanTaskQueue, "comma-separated task `queues` to serve")
-			supplier := fs.String("supplier", "sim", "`sim` for the simulated supplier, or the base URL of a supplier's HTTP API")
-			supplierToken := fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)")
-			supplierPoll := fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)")
-			callback := fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)")
-			approvers := fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)")
-			secrets := fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)")
-			simSeed := fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes")
-			simDelay := fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`")
-			simConfirm := fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms")
-			simPartial := fs.Float64("sim-partial", activities.DefaultSimPartialShare, "share it confirms partially (the rest it rejects)")
-			debounce := fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request")
-			reportDir := fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)")
-			solvers := fs.Int("solvers", 2, "plan steps run at once by this process")
-			connect := fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start")
-			logOpts := obs.AddLogFlags(fs)
-			metricsAddr := obs.AddMetricsFlag(fs, "")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				serve, err := parseQueues(*queues)
-				if err != nil {
-					return err
-				}
-				if *simConfirm < 0 || *simPartial < 0 || *simConfirm+*simPartial > 1 {
-					return usageErrorf("--sim-confirm and --sim-partial must be >= 0 and sum to at most 1")
-				}
-				if *solvers < 1 {
-					return usageErrorf("--solvers must be at least 1")
-				}
-				if *mf.broker != "" {
-					if err := mf.check(); err != nil {
-						return err
-					}
-				}
-				var verifier *webhook.Verifier
-				if *callback != "" {
-					if *secrets == "" {
-						return usageErrorf("--supplier-callback needs --supplier-secrets FILE: callbacks are accepted only signed")
-					}
-					sec, err := webhook.LoadSecrets(*secrets)
-					if err != nil {
-						return usageErrorf("--supplier-secrets: %v", err)
-					}
-					verifier = &webhook.Verifier{Secrets: sec}
-				}
-				var policy *activities.Approvers
-				if *approvers != "" {
-					if policy, err = activities.LoadApprovers(*approvers); err != nil {
-						return usageErrorf("--approvers: %v", err)
-					}
-				}
-				if err := logOpts.Check(); err != nil {
-					return usageErrorf("%v", err)
-				}
-				log := logOpts.Logger(e.stderr)
-				setDefaultLogger(ctx, log)
-				ctx, metrics, stopMetrics, err := startMetrics(ctx, *metricsAddr, log)
-				if err != nil {
-					return err
-				}
-				defer stopMetrics()
-				st, err := openStore(ctx, *db)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				c, err := dialTemporal(ctx, *addr, *ns, log.With("component", "temporal"), *connect)
-				if err != nil {
-					return err
-				}
-				defer c.Close()
-				missing, err := missingSearchAttributes(ctx, c, *ns)
-				if err != nil {
-					return err
-				}
-				if len(missing) > 0 {
-					return errSearchAttributes(*addr, *ns, missing)
-				}
-
-				acts := &activities.Activities{
-					Store: st, Optimizer: meteredPlanner{activities.LocalOptimizer{}, metrics}, Carbon: activities.CarbonFootprints{},
-					Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *db, dir: *reportDir, log: log},
-					Log: log,
-				}
-				tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *debounce}, Log: log}
-				acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
-				if policy == nil {
-					log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
-				}
-				switch {
-				case *supplier == "sim":
-					acts.Supplier = &activities.SimulatedSupplier{Seed: *simSeed, Delay: *simDelay,
-						ConfirmShare: *simConfirm, PartialShare: *simPartial, Configured: true}
-				case strings.HasPrefix(*supplier, "http://") || strings.HasPrefix(*supplier, "https://"):
-					acts.Supplier = &activities.HTTPSupplier{URL: *supplier, Token: *supplierToken, Poll: *supplierPoll}
-				default:
-					return usageErrorf("--supplier %q: want sim or an http(s) URL", *supplier)
-				}
-				if *mf.broker != "" {
-					cfg := mf.config()
-					if cfg.ClientID == "" {
-						host, _ := os.Hostname()
-						cfg.ClientID = fmt.Sprintf("sillage-worker-%s-%d", host, os.Getpid())
-					}
-					cfg.CleanSession = true
-					pub, mc, err := iot.Dial(ctx, cfg)
-					if err != nil {
-						return fmt.Errorf("MQTT broker %s (give --broker \"\" to run without transfers): %w", *mf.broker, err)
-					}
-					defer mc.Disconnect(250)
-					acts.Commands = activities.IoTCommands{Store: st, Publisher: pub}
-				}
-				if *callback != "" {
-					stop, err := serveCallbacks(ctx, *callback, c, verifier, log)
-					if err != nil {
-						return err
-					}
-					defer stop()
-				}
-				return runWorkers(ctx, c, acts, serve, *solvers, log)
+			f := &workerFlags{
+				addr:          addr,
+				ns:            ns,
+				db:            dbFlag(fs),
+				mf:            declareMQTTFlags(fs, ""),
+				queues:        fs.String("task-queues", workflows.TaskQueue+","+workflows.PlanTaskQueue, "comma-separated task `queues` to serve"),
+				supplier:      fs.String("supplier", "sim", "`sim` for the simulated supplier, or the base URL of a supplier's HTTP API"),
+				supplierToken: fs.String("supplier-token", os.Getenv("SILLAGE_SUPPLIER_TOKEN"), "bearer `token` for the supplier API (default from $SILLAGE_SUPPLIER_TOKEN)"),
+				supplierPoll:  fs.Bool("supplier-poll", true, "poll the supplier API for answers (else wait for its callback)"),
+				callback:      fs.String("supplier-callback", "", "serve supplier callbacks on `ADDR` (e.g. 127.0.0.1:8081)"),
+				approvers:     fs.String("approvers", os.Getenv("SILLAGE_APPROVERS"), "`FILE` of approval limits per Temporal identity and the four-eyes threshold (default $SILLAGE_APPROVERS; none: anyone may approve)"),
+				secrets:       fs.String("supplier-secrets", os.Getenv("SILLAGE_SUPPLIER_SECRETS"), "`FILE` of \"supplier_id: secret\" lines that sign callbacks (default $SILLAGE_SUPPLIER_SECRETS)"),
+				simSeed:       fs.Int64("sim-seed", 1, "seed of the simulated supplier's outcomes"),
+				simDelay:      fs.Duration("sim-delay", activities.DefaultSimDelay, "simulated supplier's answer `delay`"),
+				simConfirm:    fs.Float64("sim-confirm", activities.DefaultSimConfirmShare, "share of orders the simulated supplier confirms"),
+				simPartial:    fs.Float64("sim-partial", activities.DefaultSimPartialShare, "share it confirms partially (the rest it rejects)"),
+				debounce:      fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request"),
+				reportDir:     fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)"),
+				solvers:       fs.Int("solvers", 2, "plan steps run at once by this process"),
+				connect:       fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start"),
+				logOpts:       obs.AddLogFlags(fs),
+				metricsAddr:   obs.AddMetricsFlag(fs, ""),
 			}
+			return f.run
 		},
 	})
+}
+
+// workerFlags are the flags of sillage worker.
+type workerFlags struct {
+	addr, ns, db                    *string
+	mf                              *mqttFlags
+	queues, supplier, supplierToken *string
+	supplierPoll                    *bool
+	callback, approvers, secrets    *string
+	simSeed                         *int64
+	simDelay                        *time.Duration
+	simConfirm, simPartial          *float64
+	debounce                        *time.Duration
+	reportDir                       *string
+	solvers                         *int
+	connect                         *time.Duration
+	logOpts                         *obs.LogOptions
+	metricsAddr                     *string
+}
+
+// run runs sillage worker with the parsed flags.
+func (f *workerFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	serve, err := parseQueues(*f.queues)
+	if err != nil {
+		return err
+	}
+	if *f.simConfirm < 0 || *f.simPartial < 0 || *f.simConfirm+*f.simPartial > 1 {
+		return usageErrorf("--sim-confirm and --sim-partial must be >= 0 and sum to at most 1")
+	}
+	if *f.solvers < 1 {
+		return usageErrorf("--solvers must be at least 1")
+	}
+	if *f.mf.broker != "" {
+		if err := f.mf.check(); err != nil {
+			return err
+		}
+	}
+	var verifier *webhook.Verifier
+	if *f.callback != "" {
+		if *f.secrets == "" {
+			return usageErrorf("--supplier-callback needs --supplier-secrets FILE: callbacks are accepted only signed")
+		}
+		sec, err := webhook.LoadSecrets(*f.secrets)
+		if err != nil {
+			return usageErrorf("--supplier-secrets: %v", err)
+		}
+		verifier = &webhook.Verifier{Secrets: sec}
+	}
+	var policy *activities.Approvers
+	if *f.approvers != "" {
+		if policy, err = activities.LoadApprovers(*f.approvers); err != nil {
+			return usageErrorf("--approvers: %v", err)
+		}
+	}
+	if err := f.logOpts.Check(); err != nil {
+		return usageErrorf("%v", err)
+	}
+	ctx, svc, err := startService(ctx, e, f.logOpts, *f.metricsAddr, *f.db)
+	if err != nil {
+		return err
+	}
+	defer svc.close()
+	log, metrics, st := svc.log, svc.metrics, svc.store
+	c, err := dialTemporal(ctx, *f.addr, *f.ns, log.With("component", "temporal"), *f.connect)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	missing, err := missingSearchAttributes(ctx, c, *f.ns)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return errSearchAttributes(*f.addr, *f.ns, missing)
+	}
+
+	acts := &activities.Activities{
+		Store: st, Optimizer: meteredPlanner{activities.LocalOptimizer{}, metrics}, Carbon: activities.CarbonFootprints{},
+		Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *f.db, dir: *f.reportDir, log: log},
+		Log: log,
+	}
+	tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *f.debounce}, Log: log}
+	acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
+	if policy == nil {
+		log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
+	}
+	switch {
+	case *f.supplier == "sim":
+		acts.Supplier = &activities.SimulatedSupplier{Seed: *f.simSeed, Delay: *f.simDelay,
+			ConfirmShare: *f.simConfirm, PartialShare: *f.simPartial, Configured: true}
+	case strings.HasPrefix(*f.supplier, "http://") || strings.HasPrefix(*f.supplier, "https://"):
+		acts.Supplier = &activities.HTTPSupplier{URL: *f.supplier, Token: *f.supplierToken, Poll: *f.supplierPoll}
+	default:
+		return usageErrorf("--supplier %q: want sim or an http(s) URL", *f.supplier)
+	}
+	if *f.mf.broker != "" {
+		cfg := f.mf.config()
+		if cfg.ClientID == "" {
+			host, _ := os.Hostname()
+			cfg.ClientID = fmt.Sprintf("sillage-worker-%s-%d", host, os.Getpid())
+		}
+		cfg.CleanSession = true
+		pub, mc, err := iot.Dial(ctx, cfg)
+		if err != nil {
+			return fmt.Errorf("MQTT broker %s (give --broker \"\" to run without transfers): %w", *f.mf.broker, err)
+		}
+		defer mc.Disconnect(250)
+		acts.Commands = activities.IoTCommands{Store: st, Publisher: pub}
+	}
+	if *f.callback != "" {
+		stop, err := serveCallbacks(ctx, *f.callback, c, verifier, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	return runWorkers(ctx, c, acts, serve, *f.solvers, log)
 }
 
 // parseQueues checks --task-queues.
@@ -224,125 +229,3 @@ func parseQueues(s string) ([]string, error) {
 	}
 	return out, nil
 }
-
-// runWorkers serves the queues until ctx is done.
-func runWorkers(ctx context.Context, c client.Client, acts *activities.Activities, queues []string, solvers int, log *slog.Logger) error {
-	var ws []worker.Worker
-	for _, q := range queues {
-		opts := worker.Options{}
-		if q == workflows.PlanTaskQueue {
-			opts.MaxConcurrentActivityExecutionSize = solvers
-		}
-		w := worker.New(c, q, opts)
-		if q == workflows.TaskQueue {
-			workflows.Register(w)
-		}
-		workflows.RegisterActivities(w, acts)
-		if err := w.Start(); err != nil {
-			for _, s := range ws {
-				s.Stop()
-			}
-			return fmt.Errorf("start worker on task queue %s: %w", q, err)
-		}
-		ws = append(ws, w)
-		log.Info("worker started", "task_queue", q)
-	}
-	<-ctx.Done()
-	for _, w := range ws {
-		w.Stop()
-	}
-	log.Info("workers stopped")
-	return nil
-}
-
-// serveCallbacks serves supplier callbacks on addr until stop is called.
-func serveCallbacks(ctx context.Context, addr string, c client.Client, v *webhook.Verifier, log *slog.Logger) (stop func(), err error) {
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("--supplier-callback: %w", err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle("/supplier/confirmations", activities.ConfirmationHandler(c, v))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go func() {
-		if err := srv.Serve(l); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			log.Error("supplier callback server", "error", err)
-		}
-	}()
-	log.Info("serving supplier callbacks", "url", "http://"+l.Addr().String()+"/supplier/confirmations", "suppliers", len(v.Secrets))
-	return func() {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}, nil
-}
-
-// reportWriter is the worker's activities.Reporter: it writes the report
-// of the stored network with monthreport, as `sillage report` does.
-type reportWriter struct {
-	db, dir string
-	log     *slog.Logger
-}
-
-// WriteReport writes the report of in.Network for in.Period. A period
-// without plans is an error wrapping errNoPlans.
-func (r *reportWriter) WriteReport(ctx context.Context, in workflows.ReportInput) (workflows.ReportResult, error) {
-	st, err := store.Open(ctx, r.db)
-	if err != nil {
-		return workflows.ReportResult{}, err
-	}
-	defer st.Close()
-	stored, err := st.LoadNetwork(ctx, in.Network)
-	if err != nil {
-		return workflows.ReportResult{}, err
-	}
-	stored.Name = in.Network
-	data, err := network.Marshal(stored)
-	if err != nil {
-		return workflows.ReportResult{}, fmt.Errorf("report %s: network: %w", in.Network, err)
-	}
-	// Parse completes and validates the network as the report command's
-	// network.Load does.
-	n, err := network.Parse(in.Network+".yaml", data)
-	if err != nil {
-		return workflows.ReportResult{}, fmt.Errorf("report %s %s: %s", in.Network, in.Period, err)
-	}
-	period, err := report.ParsePeriod(in.Period)
-	if err != nil {
-		return workflows.ReportResult{}, fmt.Errorf("report %s %s: --period: %s", in.Network, in.Period, err)
-	}
-	ts, _ := loadFactorTables("")
-	dir := in.OutDir
-	if dir == "" {
-		dir = filepath.Join(r.dir, in.Network, in.Period)
-	}
-	sum, err := monthreport.Write(ctx, st, n, monthreport.Options{Network: in.Network, Period: period, Out: dir, Factors: ts,
-		CPC: map[string]string{}, Source: sillage.RedactURL(r.db)})
-	if errors.Is(err, report.ErrNoData) {
-		return workflows.ReportResult{}, fmt.Errorf("%w: %s", errNoPlans, err)
-	}
-	if err != nil {
-		return workflows.ReportResult{}, fmt.Errorf("report %s %s: %s", in.Network, in.Period, err)
-	}
-	abs, _ := filepath.Abs(dir)
-	res := workflows.ReportResult{Network: in.Network, Period: in.Period, Dir: abs, Plans: len(sum.Plans), ActualKgCO2e: -1}
-	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			res.Files = append(res.Files, rel)
-		}
-		return nil
-	})
-	sort.Strings(res.Files)
-	for _, p := range sum.Plans {
-		res.KgCO2e += p.KgCO2e
-	}
-	if sum.Actual != nil {
-		res.ActualKgCO2e = sum.Actual.TransportKgCO2e()
-	}
-	r.log.Info("report written", "network", in.Network, "period", in.Period, "dir", abs, "files", len(res.Files))
-	return res, nil
-}
-
-// errNoPlans marks a period without plans: retrying does not help.
-var errNoPlans = fmt.Errorf("%w: no plan in the period", sillage.ErrNotFound)

@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -38,8 +39,8 @@ type devState struct {
 type devRun struct {
 	cmd    *exec.Cmd
 	state  devState
-	stdout *syncBuffer
-	stderr *syncBuffer
+	stdout *syncbuf.Buffer
+	stderr *syncbuf.Buffer
 	done   chan error
 }
 
@@ -47,7 +48,7 @@ type devRun struct {
 // waits until it has written dev.json.
 func startDev(t *testing.T, bin, dir string) *devRun {
 	t.Helper()
-	d := &devRun{stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan error, 1)}
+	d := &devRun{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
 	d.cmd = exec.Command(bin, "dev", "--dir", dir, "--port", "0", "--ui-port", "0", "--mqtt-port", "0",
 		"--metrics", "127.0.0.1:0", "--sim-rate", "5", "--sim-delay", "2s", "--install-temporal=false")
 	d.cmd.Stdout, d.cmd.Stderr = d.stdout, d.stderr

@@ -117,6 +117,13 @@ func Write(ctx context.Context, recs Records, n *sillage.Network, opt Options) (
 	if err != nil {
 		return nil, err
 	}
+	if sr, ok := recs.(StockRecords); ok {
+		p, err := writeStock(ctx, sr, netName, period.Start, period.End, opt.Out)
+		if err != nil {
+			return nil, err
+		}
+		files.CSV = append(files.CSV, p)
+	}
 	return &Summary{Files: files, Plans: plans, Planned: cur, Actual: act.result}, nil
 }
 

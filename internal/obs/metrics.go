@@ -40,6 +40,7 @@ const (
 	MetricPlanKgCO2e       = "sillage_plan_kgco2e"                       // gauge, label network: the last plan
 	MetricPlanCostEUR      = "sillage_plan_cost_eur"                     // gauge, label network: the last plan's objective
 	MetricBuildInfo        = "sillage_build_info"                        // gauge 1, label version
+	MetricEPCDiscrepancies = "sillage_stock_epc_discrepancies"           // gauge, labels network, site, kind (missing, unexpected): the per-EPC reconciliation of each site's last counted snapshot
 	MetricRegisterErrors   = "sillage_metrics_registration_errors_total" // counter: SDK series that could not be registered
 )
 
@@ -66,6 +67,9 @@ type Metrics struct {
 	plans                                     *prometheus.CounterVec
 	plannedKg                                 *prometheus.CounterVec
 	planKg, planCost                          *prometheus.GaugeVec
+	epcDiscrepancies                          *prometheus.GaugeVec
+	epcMu                                     sync.Mutex
+	epcSeries                                 map[string][][2]string // network -> (site, kind) series set
 	registerErrors                            prometheus.Counter
 }
 
@@ -107,6 +111,7 @@ func New(version string) *Metrics {
 	m.plannedKg = counter(MetricPlannedKgCO2e, "Transport emissions of the solved plans, kgCO2e, summed.", "network")
 	m.planKg = gauge(MetricPlanKgCO2e, "Transport emissions of the last solved plan, kgCO2e.", "network")
 	m.planCost = gauge(MetricPlanCostEUR, "Objective of the last solved plan, EUR.", "network")
+	m.epcDiscrepancies = gauge(MetricEPCDiscrepancies, "Items of the per-EPC reconciliation of the last snapshot of each site that listed EPCs: missing (present by RFID, not counted) and unexpected (counted, not present by RFID).", "network", "site", "kind")
 	m.registerErrors = prometheus.NewCounter(prometheus.CounterOpts{Name: MetricRegisterErrors,
 		Help: "Temporal SDK series that could not be registered (a name seen with other labels)."})
 	reg.MustRegister(m.registerErrors)
@@ -165,6 +170,28 @@ func (m *Metrics) IngestBatch(network string, s sillage.IngestStats) {
 		m.skippedIDs.WithLabelValues(network, reason).Add(float64(n))
 	}
 	m.rate.add(network, s.Messages)
+}
+
+// EPCDiscrepancies sets the per-EPC reconciliation gauge of network:
+// counts by site and kind (sillage.EPCMissing, sillage.EPCUnexpected);
+// the network's series not in counts are removed.
+func (m *Metrics) EPCDiscrepancies(network string, counts map[[2]string]int) {
+	if m == nil {
+		return
+	}
+	m.epcMu.Lock()
+	defer m.epcMu.Unlock()
+	for _, k := range m.epcSeries[network] {
+		m.epcDiscrepancies.DeleteLabelValues(network, k[0], k[1])
+	}
+	if m.epcSeries == nil {
+		m.epcSeries = map[string][][2]string{}
+	}
+	m.epcSeries[network] = m.epcSeries[network][:0]
+	for k, n := range counts {
+		m.epcDiscrepancies.WithLabelValues(network, k[0], k[1]).Set(float64(n))
+		m.epcSeries[network] = append(m.epcSeries[network], k)
+	}
 }
 
 // PlanSolved records a solved plan of network: its status, the seconds

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,25 @@ func TestNilMetrics(t *testing.T) {
 	m.PlanSolved("n", "optimal", 1, 1, 1)
 	if m.Tally() != nil || m.Registry() != nil || m.Close() != nil {
 		t.Error("nil metrics are not inert")
+	}
+}
+
+// TestEPCDiscrepancyGauge checks that a new reconciliation replaces the
+// network's series: a site no longer listed disappears.
+func TestEPCDiscrepancyGauge(t *testing.T) {
+	m := New("")
+	defer m.Close()
+	m.EPCDiscrepancies("tiny", map[[2]string]int{{"DC-PAR", sillage.EPCMissing}: 2, {"BTQ-PAR", sillage.EPCUnexpected}: 1})
+	m.EPCDiscrepancies("tiny", map[[2]string]int{{"DC-PAR", sillage.EPCMissing}: 3})
+	var buf bytes.Buffer
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	buf.Write(rec.Body.Bytes())
+	got := obstest.Parse(t, &buf)
+	if v := got[`sillage_stock_epc_discrepancies{kind="missing",network="tiny",site="DC-PAR"}`]; v != 3 {
+		t.Errorf("DC-PAR missing = %v, want 3", v)
+	}
+	if _, ok := got[`sillage_stock_epc_discrepancies{kind="unexpected",network="tiny",site="BTQ-PAR"}`]; ok {
+		t.Error("BTQ-PAR's series survived a reconciliation without it")
 	}
 }

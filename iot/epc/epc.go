@@ -147,9 +147,8 @@ func ParseItem(s string) (Item, error) {
 
 // parseSGTINURI decodes CompanyPrefix.ItemRef.Serial.
 func parseSGTINURI(body, full string) (Item, error) {
-	cp, rest, ok := strings.Cut(body, ".")
-	ref, serial, ok2 := strings.Cut(rest, ".")
-	if !ok || !ok2 {
+	cp, ref, serial, ok := cutThree(body)
+	if !ok {
 		return Item{}, fmt.Errorf("%w: %q: an SGTIN URI has three dot-separated parts", sillage.ErrInvalid, full)
 	}
 	gtin, err := gtinFrom(cp, ref)
@@ -191,9 +190,8 @@ func ParseLocation(s string) (Location, error) {
 	switch {
 	case strings.HasPrefix(s, "urn:epc:id:sgln:"):
 		body := s[len("urn:epc:id:sgln:"):]
-		cp, rest, ok := strings.Cut(body, ".")
-		ref, ext, ok2 := strings.Cut(rest, ".")
-		if !ok || !ok2 {
+		cp, ref, ext, ok := cutThree(body)
+		if !ok {
 			return Location{}, fmt.Errorf("%w: %q: an SGLN URI has three dot-separated parts", sillage.ErrInvalid, s)
 		}
 		gln, err := glnFrom(cp, ref)
@@ -224,9 +222,8 @@ func ParseClass(s string) (Class, error) {
 	switch {
 	case strings.HasPrefix(s, "urn:epc:class:lgtin:"):
 		body := s[len("urn:epc:class:lgtin:"):]
-		cp, rest, ok := strings.Cut(body, ".")
-		ref, lot, ok2 := strings.Cut(rest, ".")
-		if !ok || !ok2 {
+		cp, ref, lot, ok := cutThree(body)
+		if !ok {
 			return Class{}, fmt.Errorf("%w: %q: an LGTIN class URI has three dot-separated parts", sillage.ErrInvalid, s)
 		}
 		gtin, err := gtinFrom(cp, ref)
@@ -240,9 +237,8 @@ func ParseClass(s string) (Class, error) {
 		return Class{GTIN: gtin, Lot: l}, nil
 	case strings.HasPrefix(s, "urn:epc:idpat:sgtin:"):
 		body := s[len("urn:epc:idpat:sgtin:"):]
-		cp, rest, ok := strings.Cut(body, ".")
-		ref, star, ok2 := strings.Cut(rest, ".")
-		if !ok || !ok2 || star != "*" {
+		cp, ref, star, ok := cutThree(body)
+		if !ok || star != "*" {
 			return Class{}, fmt.Errorf("%w: %q: an SGTIN class pattern is CompanyPrefix.ItemRef.*", sillage.ErrInvalid, s)
 		}
 		gtin, err := gtinFrom(cp, ref)
@@ -329,4 +325,13 @@ func unhex(c byte) (byte, bool) {
 		return c - 'A' + 10, true
 	}
 	return 0, false
+}
+
+// cutThree splits "a.b.c" at its first two dots, the shape of the bodies
+// of SGTIN, SGLN and LGTIN URIs (company prefix, reference, serial or
+// extension or lot); ok is false when s has fewer than two dots.
+func cutThree(s string) (a, b, c string, ok bool) {
+	a, rest, ok1 := strings.Cut(s, ".")
+	b, c, ok2 := strings.Cut(rest, ".")
+	return a, b, c, ok1 && ok2
 }

@@ -94,6 +94,12 @@ type Event struct {
 	// Others are the identifiers of the EPC and class lists that are not
 	// trade items (SSCC, GRAI, GIAI, GDTI, ...), in the order found.
 	Others []Other
+	// ParentID is the parentID of an AggregationEvent, TransactionEvent
+	// or AssociationEvent as given (a pallet's SSCC, an asset's GIAI),
+	// "" when absent; stock does not use it.
+	ParentID string
+	// src is the event's JSON object as decoded, for Document.EventJSON.
+	src map[string]any
 }
 
 // Other is an identifier of an EPC or class list that is not a trade item
@@ -117,6 +123,8 @@ type Other struct {
 type Document struct {
 	Single bool // the message was one event, not a document
 	Events []Event
+	// context is the document's @context, for Document.EventJSON.
+	context any
 }
 
 // Decode validates data against the EPCIS 2.0 JSON Schema and decodes
@@ -163,7 +171,7 @@ func decodeWith(data []byte, parse func([]byte) (any, bool), validate func(*json
 	}
 	typ, _ := root["type"].(string)
 	var list []any
-	doc := &Document{}
+	doc := &Document{context: root["@context"]}
 	switch typ {
 	case "EPCISDocument":
 		list = arr(obj(root["epcisBody"])["eventList"])
@@ -255,6 +263,10 @@ func decodeEvent(m map[string]any, path string) (Event, error) {
 		return ev, err
 	}
 	ev.Disposition = ShortDisposition(ds)
+	if ev.ParentID, err = str(m, "parentID", path); err != nil {
+		return ev, err
+	}
+	ev.src = m
 	if ev.ReadPoint, ev.ReadPointGeo, err = location(m, "readPoint", path); err != nil {
 		return ev, err
 	}

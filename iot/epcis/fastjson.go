@@ -212,21 +212,34 @@ func (p *fastParser) object(depth int) (any, bool) {
 			return nil, false
 		}
 		m[k] = v
-		p.space()
-		if p.i >= len(p.s) {
+		done, ok := p.separator('}')
+		if !ok {
 			return nil, false
 		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case '}':
-			p.i++
+		if done {
 			return m, true
-		default:
-			return nil, false
 		}
 	}
+}
+
+// separator reads what follows an item of an object or an array: a comma
+// and the space after it (done false: another item follows), or closing
+// (done true). ok is false on anything else or at the end of the input.
+func (p *fastParser) separator(closing byte) (done, ok bool) {
+	p.space()
+	if p.i >= len(p.s) {
+		return false, false
+	}
+	switch p.s[p.i] {
+	case ',':
+		p.i++
+		p.space()
+		return false, true
+	case closing:
+		p.i++
+		return true, true
+	}
+	return false, false
 }
 
 // array reads an array. Its items go on a stack shared by the nested
@@ -246,19 +259,12 @@ func (p *fastParser) array(depth int) (any, bool) {
 			return nil, false
 		}
 		p.stack = append(p.stack, v)
-		p.space()
-		if p.i >= len(p.s) {
+		done, ok := p.separator(']')
+		if !ok {
 			return nil, false
 		}
-		switch p.s[p.i] {
-		case ',':
-			p.i++
-			p.space()
-		case ']':
-			p.i++
+		if done {
 			return slices.Clone(p.stack[base:]), true
-		default:
-			return nil, false
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -95,7 +96,7 @@ func newSkeletonCache(schema []byte) *skeletonCache {
 	var walk func(s any)
 	walkMap := func(m any) {
 		if mm, ok := m.(map[string]any); ok {
-			for _, k := range sortedKeys(mm) {
+			for _, k := range slices.Sorted(maps.Keys(mm)) {
 				walk(mm[k])
 			}
 		}
@@ -112,7 +113,7 @@ func newSkeletonCache(schema []byte) *skeletonCache {
 		if !ok {
 			return // true, false
 		}
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			v := m[k]
 			if !cacheableKeywords[k] {
 				if c.disabled == "" {
@@ -142,7 +143,7 @@ func newSkeletonCache(schema []byte) *skeletonCache {
 				walk(v)
 			case "dependencies":
 				if mm, ok := v.(map[string]any); ok {
-					for _, dk := range sortedKeys(mm) {
+					for _, dk := range slices.Sorted(maps.Keys(mm)) {
 						if _, isList := mm[dk].([]any); !isList {
 							walk(mm[dk])
 						}
@@ -171,7 +172,7 @@ func newSkeletonCache(schema []byte) *skeletonCache {
 	if c.disabled != "" {
 		return c
 	}
-	for _, p := range sortedSet(patterns) {
+	for _, p := range slices.Sorted(maps.Keys(patterns)) {
 		re, err := regexpEngine(p)
 		if err != nil {
 			c.disabled = fmt.Sprintf("pattern %q: %v", p, err)
@@ -179,7 +180,7 @@ func newSkeletonCache(schema []byte) *skeletonCache {
 		}
 		c.patterns = append(c.patterns, re)
 	}
-	for _, f := range sortedSet(formats) {
+	for _, f := range slices.Sorted(maps.Keys(formats)) {
 		comp := jsonschema.NewCompiler()
 		url := "urn:sillage:format:" + f
 		if err := comp.AddResource(url, map[string]any{"$schema": "http://json-schema.org/draft-07/schema#", "format": f}); err != nil {
@@ -211,28 +212,10 @@ func (c *skeletonCache) literal(v any) {
 			c.literal(y)
 		}
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			c.literal(x[k])
 		}
 	}
-}
-
-func sortedKeys(m map[string]any) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
-}
-
-func sortedSet(m map[string]bool) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
 
 // signature appends the signature of s: its literal number (0 for none),

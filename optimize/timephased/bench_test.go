@@ -1,33 +1,36 @@
 package timephased
 
 import (
+	"context"
 	"testing"
 
 	"github.com/sillage/sillage/network"
 )
 
 // BenchmarkMaison plans the sample network over 13 weeks with integer
-// week-0 orders (CBC, 1 % gap, default time limit), from the network file
-// to the result. The placeholder demand (mean of the last four weeks) and
-// no safety targets.
+// week-0 orders (1 % gap), from the network file to the result, as
+// `sillage plan` does: FromNetwork (forecast demand, safety stock at
+// the 0.97 quantile), then Plan.
 //
 //	go test -run '^$' -bench Maison -benchtime 3x ./optimize/timephased
 func BenchmarkMaison(b *testing.B) { benchMaison(b, Options{}) }
 
-// BenchmarkMaisonRounding is BenchmarkMaison with the rounding heuristic
-// only (no CBC).
+// BenchmarkMaisonRounding is BenchmarkMaison with the rounding dive
+// only (no CBC; the sample has more integer columns than CBC is given).
 func BenchmarkMaisonRounding(b *testing.B) { benchMaison(b, Options{Rounding: true}) }
 
 func benchMaison(b *testing.B, opt Options) {
-	n, err := network.Load("../../testdata/networks/maison.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	in := &Input{Network: n, Weeks: 13}
 	var res *Result
 	for b.Loop() {
-		res, err = Plan(in, opt)
+		n, err := network.Load("../../testdata/networks/maison.yaml")
 		if err != nil {
+			b.Fatal(err)
+		}
+		in, err := FromNetwork(context.Background(), n, 13)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res, err = Plan(in, opt); err != nil {
 			b.Fatal(err)
 		}
 	}

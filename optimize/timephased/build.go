@@ -1,12 +1,10 @@
 package timephased
 
 import (
-	"fmt"
 	"math"
 	"slices"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/optimize"
 	"github.com/sillage/sillage/optimize/cbc"
 )
 
@@ -27,6 +25,7 @@ const (
 	rowStorage               // site storage at the end of a week, units
 	rowSafety                // on hand + short ≥ safety
 	rowMOQ                   // packs − MOQ packs × open ≥ 0, or packs − bound × open ≤ 0
+	rowCut                   // a rounding cut on a balance row whose arrivals are whole (cuts.go)
 )
 
 type column struct {
@@ -62,6 +61,9 @@ type model struct {
 	lostOf  []int     // per row: the lost-sales column of a balance row, −1 otherwise
 	lead    map[[2]int]Terms
 	price   float64 // carbon price, EUR per tCO2e
+	// premium is, per (supplier, product), what one unit costs above the
+	// product's cheapest supplier, EUR (see purchasePremiums).
+	premium map[[2]int]float64
 }
 
 func (m *model) row(ri rowInfo, lo, up float64) int {
@@ -102,7 +104,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 		period = sillage.DefaultReviewPeriodDays
 	}
 	perWeek := 7 / period // capacities are per review period
-	m := &model{n: n, h: h, rowOf: map[rowInfo]int{}, lead: map[[2]int]Terms{}, price: n.Policy.CarbonPriceEURPerT}
+	m := &model{n: n, h: h, rowOf: map[rowInfo]int{}, lead: map[[2]int]Terms{}, price: n.Policy.CarbonPriceEURPerT, premium: map[[2]int]float64{}}
 	m.prob.ColStart = []int{0}
 	for _, t := range in.Terms {
 		m.lead[[2]int{sites[t.Supplier], products[t.SKU]}] = t
@@ -137,18 +139,13 @@ func build(in *Input, h int, opt Options) (*model, error) {
 		addArrival(a.Site, a.SKU, a.Week, a.Units)
 	}
 
-	cheap, err := optimize.NewRouter(n, optimize.RouterOptions{CarbonPriceEURPerT: m.price})
-	if err != nil {
-		return nil, fmt.Errorf("time-phased plan: %w", err)
+	pf := in.paths
+	if pf == nil || in.pathsOf != n || in.pathsWeeks != h {
+		var err error
+		if pf, err = newPathFinder(n, h); err != nil {
+			return nil, err
+		}
 	}
-	green, err := cheap.WithCarbonPrice(lowCarbonPriceEURPerT)
-	if err != nil {
-		return nil, fmt.Errorf("time-phased plan: %w", err)
-	}
-	pf := &pathFinder{cheap: cheap, green: green, h: h, cache: map[pathKey][]path{}, lanes: func(i int) (string, string, string, float64) {
-		l := n.Lanes[i]
-		return l.From, l.To, string(l.Mode), l.TransitDays
-	}}
 	red, err := reduce(n, h, series(demand), series(in.Safety), arrivals, pf, perWeek)
 	if err != nil {
 		return nil, err
@@ -217,6 +214,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 	if err := m.addShipments(pf, opt); err != nil {
 		return nil, err
 	}
+	m.addRoundingCuts()
 	m.prob.NumRows, m.prob.NumCols = len(m.rows), len(m.cols)
 	return m, nil
 }
@@ -233,6 +231,7 @@ func (m *model) addShipments(pf *pathFinder, opt Options) error {
 		for _, q := range red.dests[k] {
 			need += sum(red.pairs[q].demand) + slices.Max(red.pairs[q].safety)
 		}
+		m.purchasePremiums(k)
 		for _, src := range red.sources[k] {
 			supplier := n.Sites[src].Kind == sillage.KindSupplier
 			terms := m.lead[[2]int{src, k}]
@@ -255,8 +254,11 @@ func (m *model) addShipments(pf *pathFinder, opt Options) error {
 				for pi := range ps {
 					p := &ps[pi]
 					unitCost := prod.MassKG*(p.costPerKG+m.price*p.kgPerKG/1000) + hold*prod.UnitCostEUR*p.days/365
+					if supplier {
+						unitCost += m.premium[[2]int{src, k}]
+					}
 					for t := 0; t+leadW+p.weeks < h; t++ {
-						m.addShip(k, src, q, p, t, t+leadW, unitCost, pack, moq, need, supplier, opt)
+						m.addShip(k, src, q, p, t, t+leadW, unitCost, pack, moq, lineNeed(red.pairs[q], need), supplier, opt)
 					}
 				}
 			}
@@ -308,5 +310,46 @@ func (m *model) addShip(k, src, q int, p *path, t, depart int, unitCost, pack, m
 		m.prob.Values = append(m.prob.Values, 1, 1)
 		m.prob.ColStart[len(m.prob.ColStart)-1] = len(m.prob.RowIndex)
 		m.addCol(column{kind: colOpen, pair: j, pack: 1}, 0, 1, 0, true, float64(lo), -moqPacks, float64(up), -bound)
+	}
+}
+
+// lineNeed bounds the units one line into pair pr can usefully carry: a
+// boutique's demand over the horizon plus its largest safety target (more
+// only adds holding), or, into a DC, need, the product's over every pair.
+// The bound is also the big-M of a week-0 line's MOQ rows, so a tight one
+// keeps the relaxation from opening an MOQ line for a sliver.
+func lineNeed(pr pair, need float64) float64 {
+	if pr.dc {
+		return need
+	}
+	return sum(pr.demand) + slices.Max(pr.safety)
+}
+
+// purchasePremiums sets, for each supplier of product k among its
+// sources, the premium of one unit: its purchase cost (supply
+// unit_cost_eur, else the product's unit_cost_eur) minus the cheapest of
+// the product's suppliers. The objective has no purchase cost as such (a
+// unit bought is stock that serves later), but between suppliers the
+// dearer one costs its difference. The premium is never negative, so that
+// no purchase pays for itself.
+func (m *model) purchasePremiums(k int) {
+	n := m.n
+	cheapest := math.Inf(1)
+	cost := map[int]float64{}
+	for _, src := range m.red.sources[k] {
+		if n.Sites[src].Kind != sillage.KindSupplier {
+			continue
+		}
+		c := n.Products[k].UnitCostEUR
+		if t, ok := m.lead[[2]int{src, k}]; ok && t.UnitCostEUR > 0 {
+			c = t.UnitCostEUR
+		}
+		cost[src] = c
+		cheapest = min(cheapest, c)
+	}
+	for src, c := range cost {
+		if c > cheapest {
+			m.premium[[2]int{src, k}] = c - cheapest
+		}
 	}
 }

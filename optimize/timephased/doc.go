@@ -3,32 +3,42 @@
 // DC → boutique, and supplier → boutique where lanes exist. It gives
 // planned lines with release, departure and arrival weeks, the projected
 // inventory of every site and product by week, integer week-0 orders that
-// respect MOQs and case packs, and the duals that explain the plan. It is
-// a library: PlanWorkflow, the twin and the report are wired to it later.
+// respect MOQs and case packs, and the duals that explain the plan.
+// `sillage plan` uses it through FromNetwork; PlanWorkflow, the twin and
+// the report are wired to FromNetwork and Plan by their own changes.
 //
 // Units: quantities in units of product, masses in kg, money in EUR,
 // emissions in kgCO2e (well-to-wheel), time in weeks (buckets) and days
 // (transit), carbon price in EUR per tCO2e.
 //
-// # Input
+// # Input (input.go, fromnetwork.go)
 //
-// Input holds a network (after ApplyDefaults and Validate) and what the
-// network schema does not carry yet; the schema change is later work, so
-// these come through Input with documented defaults:
+// FromNetwork(ctx, network, weeks) builds the Input from a network that
+// passed ApplyDefaults and Validate; the CLI (sillage plan), and the
+// workflows, the twin and the report as they are wired to this model,
+// all call it, so that they plan the same model:
 //
-//   - Weeks, the horizon H (policy horizon_weeks): DefaultWeeks = 13;
-//   - Demand and Safety per site, product and week, so that either
-//     optimize/forecast's quantiles or another source fits; a nil Demand
-//     takes the mean of each history's last four weeks, flat (a
-//     placeholder); a nil Safety means no target;
-//   - ServiceLevel (policy service_level), recorded with the plan:
-//     DefaultServiceLevel = 0.97; the caller sizes Safety with it;
-//   - Terms per supplier and product: lead_time_days (0), moq_units (0),
-//     case_pack_units (1), unit_cost_eur (the product's);
-//   - UnitPriceEUR per product: DefaultPriceMarkup (2.5) × unit cost;
-//     LostMarginEUR overrides price − cost (a policy override);
-//   - InTransit with expected weeks; nil puts the network's in_transit in
-//     week 0.
+//   - Weeks: policy horizon_weeks (default 13) unless weeks > 0;
+//   - Demand: per demand history, optimize/forecast's forecast over the
+//     horizon (the method chosen per series by backtest);
+//   - Safety: per boutique with a history, the service-level quantile of
+//     the forecast's demand over lead time + review period minus its mean
+//     (forecast.Result.DemandOver, from the backtest errors; method
+//     SafetyMethodForecastQuantile), the same target every week. The
+//     level is the product class's in policy service_levels, else policy
+//     service_level (0.97). The lead time is the fastest replenishment the
+//     model can plan, in whole weekly buckets (production lead time +
+//     path transit, from the product's suppliers and the DCs). Input
+//     .SafetyBasis records, per site and product, the method, level,
+//     window, mean and quantile; Result.Safety reports them;
+//   - Terms: each supply row's lead_time_days, moq_units,
+//     case_pack_units, unit_cost_eur; UnitPriceEUR: each product's
+//     unit_price_eur (0: DefaultPriceMarkup × unit cost);
+//   - InTransit: nil, the network's in_transit arriving in week 0.
+//
+// Callers with their own numbers fill Input directly: a nil Demand takes
+// the mean of each history's last four weeks, flat (a placeholder); a nil
+// Safety means no target; LostMarginEUR overrides price − cost.
 //
 // Capacities of the network (supply capacity_units, lane capacity_kg) are
 // per review period; they are scaled to a week by 7 / review_period_days.
@@ -85,27 +95,43 @@
 //
 // Objective, minimised, EUR: Σ x·(mass·(cost_p + carbon price·kgCO2e_p/1000)
 // + holding·unit cost·transit days/365) + Σ I·holding·unit cost·7/365 +
-// Σ L·lost margin + Σ U·SafetyPenaltyShare·lost margin. There is no flat
-// penalty, and no purchase cost: a lost sale is priced at its margin, so
-// serving it is worth the margin less the transport.
+// Σ L·lost margin + Σ U·SafetyPenaltyShare·lost margin + Σ purchases ·
+// premium (the supplier's unit cost − the product's cheapest supplier's;
+// purchasePremiums). There is no flat penalty, and no purchase cost as
+// such: a lost sale is priced at its margin, so serving it is worth the
+// margin less the transport.
 //
-// # Integer week-0 orders (round.go, solve.go)
+// # Integer week-0 orders (cuts.go, dive.go, round.go, solve.go)
 //
 // The lines released in week 0 become orders: they are integer (whole
 // packs for purchases, with the MOQ), while the later weeks stay
 // continuous: they are the projection, re-planned every week as the plan
-// rolls. CLP solves the LP relaxation first. The rounding heuristic then
-// rounds the week-0 lines to packs (nearest where the capacities and the
-// DC's week-0 stock allow, else down; MOQ or zero) and re-solves the later
-// weeks; its gap to the LP bound is reported. When that gap is within the
-// asked gap (default 1 %) it stands, proven. Otherwise CBC (optimize/cbc)
-// searches from it under a time limit (default 10 s), unless there are more
-// than MaxIntegers integer columns; the better point is kept and MIP
-// reports status, gap, bound and seconds.
+// rolls.
+//
+// Rounding cuts tighten the relaxation where integer orders meet
+// fractional demand: for a balance row whose shipments are all integer
+// columns (week 1 of a boutique, which only week-0 orders reach), with f
+// the fractional part of −rhs, (1 − f)·I(t) + f·(I(t−1) + L(t)) ≥
+// f·(1 − f) (a mixed-integer rounding inequality; cuts.go). CLP solves
+// this relaxation; its optimum is the bound of MIP.Gap and the LP
+// objective of Result.
+//
+// The rounding dive (dive.go) then fixes the week-0 lines in batches from
+// the relaxation's point, rounding up where the capacities and the DC's
+// week-0 stock left by the lines already fixed allow, re-solving the rest
+// warm after each batch; if it fails, the one-shot rounding of round.go
+// serves. When its gap to the bound is within the asked gap (default
+// 1 %) the result is proven to be that close to the optimum and stands.
+// Otherwise CBC (optimize/cbc) searches from it under a time limit
+// (default 10 s), but only with at most MaxIntegers (2,000) integer
+// columns: on the sample network (8,133) CBC found no integer point in
+// 20 s and crashed inside Cbc_solve with a MIP start. The better point is
+// kept; MIP reports status, method, gap, bound and seconds.
 //
 // # Duals (duals.go)
 //
-// From the LP relaxation: the serve cost of each pair and week is the dual
+// From the LP relaxation (with the rounding cuts when there are integer
+// columns; Options.RelaxationOnly has none): the serve cost of each pair and week is the dual
 // of its balance row (EUR per unit of demand; the lost margin where the
 // week's demand is wholly lost and the dual is higher); each lane, supplier
 // and storage row with a non-zero dual is a Binding whose value, minus the

@@ -1,9 +1,12 @@
 package timephased_test
 
 import (
+	"context"
 	"fmt"
+	"math"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/timephased"
 )
 
@@ -45,4 +48,37 @@ func ExamplePlan() {
 	// purchase air week 1 → 2: 5 units
 	// purchase air week 2 → 3: 5 units
 	// lost 5 units; week-0 orders optimal
+}
+
+// FromNetwork turns a network file into the plan's input, as `sillage
+// plan` does: the horizon from the policy (or the argument), the forecast
+// demand of every history, safety stock at the service level and the
+// supplier terms.
+func ExampleFromNetwork() {
+	n, err := network.Load("../../testdata/networks/tiny.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	in, err := timephased.FromNetwork(context.Background(), n, 6)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := timephased.Plan(in, timephased.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("%d weeks, %d demand series, %d safety targets by %s at %g\n", in.Weeks, len(in.Demand), len(in.Safety), res.Safety.Method, res.Safety.ServiceLevel)
+	week0 := 0
+	for _, l := range res.Lines {
+		if l.ReleaseWeek == 0 && l.Quantity == math.Round(l.Quantity) {
+			week0++
+		}
+	}
+	fmt.Printf("week-0 orders: %d whole lines; gap within 1 %%: %v\n", week0, res.MIP.Gap <= 0.01)
+	// Output:
+	// 6 weeks, 4 demand series, 4 safety targets by forecast-error-quantile at 0.97
+	// week-0 orders: 4 whole lines; gap within 1 %: true
 }

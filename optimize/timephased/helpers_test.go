@@ -25,14 +25,6 @@ func site(i int, id string, kind sillage.SiteKind, capUnits float64) sillage.Sit
 	return sillage.Site{ID: id, Name: id, Kind: kind, GLN: gln(i), Latitude: 45 + float64(i), Longitude: float64(i), Country: "FR", CapacityUnits: capUnits}
 }
 
-func flat(h int, v float64) []float64 {
-	u := make([]float64, h)
-	for i := range u {
-		u[i] = v
-	}
-	return u
-}
-
 // ready applies the defaults and validates a test network.
 func ready(t testing.TB, n *sillage.Network) *sillage.Network {
 	t.Helper()

@@ -18,11 +18,11 @@ var ErrInfeasible = errors.New("time-phased plan infeasible")
 // lanes of zero transit days or hard safety stock).
 var ErrRounding = errors.New("time-phased plan: rounded week-0 orders are infeasible")
 
-// Defaults of the fields the network does not carry yet (issue 11 adds
-// them to the network schema later; until then they come through Input).
+// Defaults of the plan; the horizon and the service level are the network
+// policy's defaults (horizon_weeks, service_level).
 const (
-	DefaultWeeks        = 13   // policy horizon_weeks
-	DefaultServiceLevel = 0.97 // policy service_level; recorded, the caller sizes Safety with it
+	DefaultWeeks        = sillage.DefaultHorizonWeeks // policy horizon_weeks
+	DefaultServiceLevel = sillage.DefaultServiceLevel // policy service_level; FromNetwork sizes Safety with it
 	// DefaultPriceMarkup sets a product's unit price, when Input.UnitPriceEUR
 	// gives none, to this multiple of its unit cost: the lost margin of a
 	// lost sale is then (markup − 1) × unit cost.
@@ -33,8 +33,11 @@ const (
 	DefaultGap                = 0.01 // relative MIP gap
 	DefaultTimeLimitSeconds   = 10.0 // CBC wall-clock limit
 	// DefaultMaxIntegers is the number of integer columns above which CBC
-	// is not tried and the rounding heuristic serves.
-	DefaultMaxIntegers = 20000
+	// is not tried and the rounding dive serves. On the sample network
+	// (8,133 integer columns) the cbc command finds no integer point in
+	// 20 s, and Cbc_solve with the dive's point as MIP start crashed
+	// (SIGSEGV inside CBC 2.10), so CBC is kept to small models.
+	DefaultMaxIntegers = 2000
 )
 
 // Series is one value per week of the horizon for one site and product,
@@ -98,6 +101,18 @@ type Input struct {
 	// LostMarginEUR overrides the lost margin (price − cost) of a lost
 	// sale per product (a policy override).
 	LostMarginEUR map[string]float64
+	// SafetyMethod names how Safety was sized (SafetyMethodForecastQuantile
+	// from FromNetwork); SafetyBasis holds, per site and product, the
+	// service level, window and quantile used. Both are reported with the
+	// plan as they are.
+	SafetyMethod string
+	SafetyBasis  []SafetyBasis
+
+	// paths caches the candidate paths FromNetwork found, for Plan to
+	// reuse when its network and horizon are still the same.
+	paths      *pathFinder
+	pathsOf    *sillage.Network
+	pathsWeeks int
 }
 
 // Options tune the solve; the zero value takes the defaults.

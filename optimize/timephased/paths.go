@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize"
 )
 
@@ -23,6 +24,7 @@ type path struct {
 	kgPerKG     float64  // kgCO2e per kg
 	label       string   // FROM>TO:mode,... for the lines
 	modes       []string // mode of each lane
+	legs        []sillage.Leg
 }
 
 // weeksOf is the number of weekly buckets a transit of days takes:
@@ -104,7 +106,7 @@ func (f *pathFinder) candidates(from, to string, limit float64) ([]path, error) 
 }
 
 func (f *pathFinder) makePath(r *optimize.Route) path {
-	p := path{lanes: slices.Clone(r.Lanes), days: r.TransitDays, costPerKG: r.CostEURPerKG, kgPerKG: r.KgCO2ePerKG}
+	p := path{lanes: slices.Clone(r.Lanes), days: r.TransitDays, costPerKG: r.CostEURPerKG, kgPerKG: r.KgCO2ePerKG, legs: slices.Clone(r.Legs)}
 	before := 0.0
 	for k, li := range r.Lanes {
 		from, to, mode, days := f.lanes(li)

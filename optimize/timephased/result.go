@@ -14,16 +14,13 @@ const (
 
 // Line is one planned shipment of the horizon.
 type Line struct {
-	Kind string `json:"kind"` // KindPurchase or KindTransfer
-	From string `json:"from"`
-	To   string `json:"to"`
+	Kind string `json:"kind"`   // KindPurchase or KindTransfer
+	From string `json:"source"` // the supplier or DC
+	To   string `json:"site"`   // the DC or boutique
 	SKU  string `json:"sku"`
 	// Path lists the lanes, FROM>TO:mode, comma-separated.
 	Path  string   `json:"path"`
 	Modes []string `json:"modes"`
-	// Legs are the path's lanes, in order, from From to To (distance, cost
-	// per kg and transit days as the network gives them).
-	Legs []sillage.Leg `json:"legs"`
 	// ReleaseWeek is when the order is placed; for a purchase it precedes
 	// DepartWeek by the supplier's production lead time in weeks, for a
 	// transfer it equals DepartWeek. 0 is this week: those lines become
@@ -38,6 +35,8 @@ type Line struct {
 	CostEUR     float64 `json:"cost_eur"` // transport
 	KgCO2e      float64 `json:"kg_co2e"`  // well-to-wheel
 	Integer     bool    `json:"integer"`  // solved as an integer (week-0 release)
+	// Legs are the lanes of Path with their figures per kg.
+	Legs []sillage.Leg `json:"legs"`
 }
 
 // Projected is the inventory of one site and product at the end of a week.
@@ -78,7 +77,10 @@ type Totals struct {
 	LostUnits        float64 `json:"lost_units"`
 	LostMarginEUR    float64 `json:"lost_margin_eur"`
 	SafetyPenaltyEUR float64 `json:"safety_penalty_eur"` // soft safety targets
-	ObjectiveEUR     float64 `json:"objective_eur"`
+	// PurchasePremiumEUR is what the purchases cost above each product's
+	// cheapest supplier.
+	PurchasePremiumEUR float64 `json:"purchase_premium_eur"`
+	ObjectiveEUR       float64 `json:"objective_eur"`
 }
 
 // Result is a time-phased plan.
@@ -91,7 +93,8 @@ type Result struct {
 	Bindings     []Binding   `json:"bindings"`
 	MIP          MIP         `json:"mip"`
 	Totals       Totals      `json:"totals"`
-	// LPObjectiveEUR is the LP relaxation's optimum: a lower bound on
+	// LPObjectiveEUR is the optimum of the LP relaxation (with the
+	// rounding cuts of cuts.go when week 0 is integer): a lower bound on
 	// Totals.ObjectiveEUR.
 	LPObjectiveEUR float64  `json:"lp_objective_eur"`
 	Rows           int      `json:"rows"`
@@ -100,6 +103,17 @@ type Result struct {
 	LPSeconds      float64  `json:"lp_seconds"` // the LP relaxation's solve
 	Seconds        float64  `json:"seconds"`
 	Notes          []string `json:"notes,omitempty"`
+	// Safety says how the safety targets were sized (Input.SafetyMethod
+	// and Input.SafetyBasis).
+	Safety SafetyReport `json:"safety"`
+}
+
+// SafetyReport is the method and, per site and product, the quantile
+// that sized the safety targets; Method is "none" without targets.
+type SafetyReport struct {
+	Method       string        `json:"method"`
+	ServiceLevel float64       `json:"service_level"` // the policy's default level
+	Targets      []SafetyBasis `json:"targets"`
 }
 
 // eps is the smallest quantity reported.
@@ -141,9 +155,9 @@ func (m *model) read(sol *solution) *Result {
 			if n.Sites[c.from].Kind == sillage.KindSupplier {
 				kind = KindPurchase
 			}
-			l := Line{Kind: kind, From: n.Sites[c.from].ID, To: n.Sites[pr.site].ID, SKU: prod.SKU, Path: c.path.label, Modes: c.path.modes, Legs: legsOf(n, c.path.lanes),
+			l := Line{Kind: kind, From: n.Sites[c.from].ID, To: n.Sites[pr.site].ID, SKU: prod.SKU, Path: c.path.label, Modes: c.path.modes,
 				ReleaseWeek: c.week, DepartWeek: c.depart, ArriveWeek: c.arrive, Quantity: v, TransitDays: c.path.days,
-				CostEUR: v * prod.MassKG * c.path.costPerKG, KgCO2e: v * prod.MassKG * c.path.kgPerKG, Integer: m.prob.Integer[j]}
+				CostEUR: v * prod.MassKG * c.path.costPerKG, KgCO2e: v * prod.MassKG * c.path.kgPerKG, Integer: m.prob.Integer[j], Legs: c.path.legs}
 			res.Lines = append(res.Lines, l)
 			proj[c.pair*h+c.arrive].Arrivals += v
 			if sp, ok := red.pairOf[[2]int{c.from, pr.k}]; ok && kind == KindTransfer {
@@ -153,10 +167,13 @@ func (m *model) read(sol *solution) *Result {
 			tot.TransportEUR += l.CostEUR
 			tot.KgCO2e += l.KgCO2e
 			tot.HoldingEUR += v * n.Policy.HoldingRatePerYear * prod.UnitCostEUR * c.path.days / 365
+			if kind == KindPurchase {
+				tot.PurchasePremiumEUR += v * m.premium[[2]int{c.from, pr.k}]
+			}
 		}
 	}
 	tot.CarbonEUR = tot.KgCO2e * m.price / 1000
-	tot.ObjectiveEUR = tot.TransportEUR + tot.CarbonEUR + tot.HoldingEUR + tot.LostMarginEUR + tot.SafetyPenaltyEUR
+	tot.ObjectiveEUR = tot.TransportEUR + tot.CarbonEUR + tot.HoldingEUR + tot.LostMarginEUR + tot.SafetyPenaltyEUR + tot.PurchasePremiumEUR
 	for i := range proj {
 		if p := proj[i]; p.OnHand+p.Arrivals+p.Outbound+p.Demand+p.Lost+p.Safety > 0 || red.pairs[i/h].open > 0 {
 			res.Projected = append(res.Projected, p)
@@ -164,15 +181,4 @@ func (m *model) read(sol *solution) *Result {
 	}
 	res.ServeCost, res.Bindings = m.duals(sol.duals, sol.lpx)
 	return res
-}
-
-// legsOf returns the legs of the lanes with the given indexes into
-// n.Lanes. Emissions per kg are left to the caller's factors.
-func legsOf(n *sillage.Network, lanes []int) []sillage.Leg {
-	out := make([]sillage.Leg, len(lanes))
-	for i, li := range lanes {
-		l := &n.Lanes[li]
-		out[i] = sillage.Leg{From: l.From, To: l.To, Mode: l.Mode, DistanceKM: l.DistanceKM, CostEURPerKG: l.CostEURPerKG, TransitDays: l.TransitDays}
-	}
-	return out
 }

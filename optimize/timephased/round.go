@@ -21,17 +21,22 @@ import (
 // under Options.TimeLimitSeconds, and the better of the two is kept. The
 // later weeks stay continuous: they are the projection planners see, and
 // the plan rolls, so they are re-planned before they become orders.
-func (m *model) integerOrders(sol *solution, opt Options) error {
+func (m *model) integerOrders(sol *solution, opt Options, lp *clp.Model) error {
 	t0 := time.Now()
-	hx, hobj, err := roundWeek0(m, sol.lpx)
+	hx, hobj, err := m.dive(lp, sol.lpx)
+	how := "rounding dive"
 	if err != nil {
-		return err
+		sol.notes = append(sol.notes, fmt.Sprintf("rounding dive failed (%v); one-shot rounding instead", err))
+		how = "one-shot rounding"
+		if hx, hobj, err = roundWeek0(m, sol.lpx); err != nil {
+			return err
+		}
 	}
 	n := sol.mip.Integers
 	sol.x = hx
 	sol.mip = MIP{Status: "heuristic", Method: MethodRounding, ObjectiveEUR: hobj, BoundEUR: sol.lpObjective, Integers: n}
 	gap := relGap(hobj, sol.lpObjective)
-	sol.notes = append(sol.notes, fmt.Sprintf("rounding heuristic: %.2f EUR, %.3f %% above the LP bound", hobj, 100*gap))
+	sol.notes = append(sol.notes, fmt.Sprintf("%s: %.2f EUR, %.3f %% above the LP bound", how, hobj, 100*gap))
 	switch {
 	case gap <= opt.Gap && !opt.Rounding:
 		sol.mip.Status = "optimal"

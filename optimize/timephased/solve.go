@@ -54,7 +54,7 @@ func Plan(in *Input, opt Options) (*Result, error) {
 	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective, Integers: m.prob.NumIntegers()}
 
 	if sol.mip.Integers > 0 {
-		if err := m.integerOrders(&sol, opt); err != nil {
+		if err := m.integerOrders(&sol, opt, lp); err != nil {
 			return nil, err
 		}
 	}
@@ -65,6 +65,13 @@ func Plan(in *Input, opt Options) (*Result, error) {
 	res.ServiceLevel = in.ServiceLevel
 	if res.ServiceLevel == 0 {
 		res.ServiceLevel = DefaultServiceLevel
+	}
+	res.Safety = SafetyReport{Method: in.SafetyMethod, ServiceLevel: res.ServiceLevel, Targets: in.SafetyBasis}
+	switch {
+	case res.Safety.Method == "" && len(in.Safety) > 0:
+		res.Safety.Method = "given"
+	case res.Safety.Method == "":
+		res.Safety.Method = "none"
 	}
 	return res, nil
 }

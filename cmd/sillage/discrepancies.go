@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/sillage/sillage"
+)
+
+// discrepancyReport is what `sillage discrepancies --json` prints.
+type discrepancyReport struct {
+	Quantities []sillage.Discrepancy    `json:"quantities"`
+	EPCs       []sillage.EPCDiscrepancy `json:"epcs"`
+}
+
+func init() {
+	register(&command{
+		name:  "discrepancies",
+		short: "show what stock snapshots found different from the system's stock",
+		usage: "discrepancies [--db URL] [--network NAME] [--site S] [--json]",
+		long: `Discrepancies prints what stock snapshots (sillage/v1/sites/{site}/stock)
+found different from the stock the system held at the snapshot's time:
+
+  - per product, every difference applied (system on hand at the
+    snapshot's time, reported, difference);
+  - per EPC, for the last snapshot of each site that listed EPCs, two
+    lists: missing (present there by RFID, not in the count) and
+    unexpected (in the count, not present there by RFID, with where the
+    system had the item).
+
+With --json it prints {"quantities": [...], "epcs": [...]}.`,
+		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			db := dbFlag(fs)
+			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			site := fs.String("site", "", "only this site `id`")
+			asJSON := fs.Bool("json", false, "print JSON")
+			return func(ctx context.Context, e *env) error {
+				if len(e.args) > 0 {
+					return usageErrorf("unexpected argument %q", e.args[0])
+				}
+				st, err := openStore(ctx, *db)
+				if err != nil {
+					return err
+				}
+				defer st.Close()
+				name, err := networkName(ctx, st, *netName)
+				if err != nil {
+					return err
+				}
+				all, err := st.Discrepancies(ctx, name)
+				if err != nil {
+					return err
+				}
+				rep := discrepancyReport{Quantities: []sillage.Discrepancy{}}
+				for _, d := range all {
+					if *site == "" || d.Site == *site {
+						rep.Quantities = append(rep.Quantities, d)
+					}
+				}
+				if rep.EPCs, err = st.EPCDiscrepancies(ctx, name, *site); err != nil {
+					return err
+				}
+				if rep.EPCs == nil {
+					rep.EPCs = []sillage.EPCDiscrepancy{}
+				}
+				if *asJSON {
+					enc := json.NewEncoder(e.stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(rep)
+				}
+				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintf(tw, "quantities: %d\nSITE\tSKU\tSNAPSHOT\tTIME\tSYSTEM\tREPORTED\tDIFFERENCE\n", len(rep.Quantities))
+				for _, d := range rep.Quantities {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t%g\t%+g\n", d.Site, d.SKU, d.SnapshotID, d.SnapshotTime.UTC().Format(time.RFC3339), d.SystemOnHand, d.ReportedOnHand, d.Difference())
+				}
+				fmt.Fprintf(tw, "\nEPCs: %d\nSITE\tKIND\tEPC\tSKU\tSYSTEM SITE\tSYSTEM STATUS\tSNAPSHOT TIME\n", len(rep.EPCs))
+				for _, d := range rep.EPCs {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Site, d.Kind, d.EPC, d.SKU, orDash(d.SystemSite), orDash(string(d.SystemStatus)), d.SnapshotTime.UTC().Format(time.RFC3339))
+				}
+				return tw.Flush()
+			}
+		},
+	})
+}
+
+// orDash returns s, or "-" when it is empty.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

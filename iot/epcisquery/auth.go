@@ -1,0 +1,107 @@
+package epcisquery
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// tokens issues and checks the bearer tokens of the client credentials
+// grant, as pact-serve does (carbon/pact/auth.go).
+type tokens struct {
+	mu      sync.Mutex
+	expires map[string]time.Time // token -> expiry
+}
+
+// issue answers POST /auth/token: HTTP Basic client authentication, a
+// form with grant_type=client_credentials, a random 256-bit token valid
+// for ttl.
+func (s *Server) issue(w http.ResponseWriter, r *http.Request) {
+	oauthError := func(status int, code, desc string) {
+		if status == http.StatusUnauthorized {
+			w.Header().Set("WWW-Authenticate", `Basic realm="epcis"`)
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+	}
+	if err := r.ParseForm(); err != nil {
+		oauthError(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+		return
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		oauthError(http.StatusBadRequest, "unsupported_grant_type", "grant_type must be client_credentials")
+		return
+	}
+	id, secret, ok := r.BasicAuth()
+	if ok { // RFC 6749 §2.3.1: form-urlencoded before the Basic encoding
+		var e1, e2 error
+		id, e1 = url.QueryUnescape(id)
+		secret, e2 = url.QueryUnescape(secret)
+		ok = e1 == nil && e2 == nil
+	}
+	if !ok {
+		oauthError(http.StatusUnauthorized, "invalid_client", "client authentication by HTTP Basic is required")
+		return
+	}
+	want, known := s.Clients[id]
+	// Compare for unknown clients too, so that timing does not tell them apart.
+	match := subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1
+	if !known || !match {
+		oauthError(http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
+		return
+	}
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		s.problem(w, http.StatusInternalServerError, "ImplementationException", "cannot create a token")
+		return
+	}
+	tok := hex.EncodeToString(b[:])
+	ttl := s.TokenTTL
+	if ttl <= 0 {
+		ttl = time.Hour
+	}
+	now := s.now()
+	s.tokens.mu.Lock()
+	if s.tokens.expires == nil {
+		s.tokens.expires = map[string]time.Time{}
+	}
+	for k, exp := range s.tokens.expires { // drop expired tokens
+		if !now.Before(exp) {
+			delete(s.tokens.expires, k)
+		}
+	}
+	s.tokens.expires[tok] = now.Add(ttl)
+	s.tokens.mu.Unlock()
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ttl / time.Second)})
+}
+
+// authorized checks the request's bearer token and answers 401 when it
+// is missing, unknown or expired.
+func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
+	h := r.Header.Get("Authorization")
+	const prefix = "bearer "
+	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="epcis"`)
+		s.problem(w, http.StatusUnauthorized, "SecurityException", "a bearer token from POST /auth/token is required")
+		return false
+	}
+	tok := strings.TrimSpace(h[len(prefix):])
+	s.tokens.mu.Lock()
+	exp, ok := s.tokens.expires[tok]
+	s.tokens.mu.Unlock()
+	switch {
+	case !ok:
+		s.problem(w, http.StatusUnauthorized, "SecurityException", "unknown access token")
+		return false
+	case !s.now().Before(exp):
+		s.problem(w, http.StatusUnauthorized, "SecurityException", "the access token has expired; request a new one")
+		return false
+	}
+	return true
+}
