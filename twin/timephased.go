@@ -16,17 +16,20 @@ import (
 // respected) as orders; the later weeks are the projection and are
 // planned again at the next review (a rolling horizon).
 //
-// What it gives the model:
+// What it gives the model, through timephased.FromNetwork on the network
+// as the twin knows it:
 //
 //   - stock: on hand at every distribution centre and boutique (View.Stock);
+//   - demand history: the realised sales (View.Sales), from which
+//     FromNetwork forecasts the weeks ahead and sizes safety stock at the
+//     policy's service level;
 //   - goods due (View.Due), each in week round((due day − review day) / 7)
 //     of the horizon: goods due within three days serve this week, goods
 //     due later the next (the model's weekly buckets), dropped beyond it;
-//   - demand history: the realised sales (View.Sales);
 //   - suppliers' production lead time: SupplierLeadDays, the twin's
 //     Supply.LeadDays, so that purchases depart when the twin ships them;
-//   - selling price: Markup × unit cost, the twin's valuation of a lost
-//     sale, unless the network gives the product's price.
+//   - selling price: the product's unit_price_eur, else Markup × unit
+//     cost, the twin's valuation of a lost sale.
 //
 // Plans counts the plans solved, LostUnits the lost sales they planned
 // over their horizons, and MaxGap the largest relative MIP gap reached.
@@ -71,7 +74,10 @@ func (p *TimePhased) Review(ctx context.Context, v *View) ([]Order, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	in := p.input(v)
+	in, err := p.input(ctx, v)
+	if err != nil {
+		return nil, fmt.Errorf("time-phased plan of day %d: %w", v.Day, err)
+	}
 	res, err := timephased.Plan(in, p.Options)
 	if err != nil {
 		return nil, fmt.Errorf("time-phased plan of day %d: %w", v.Day, err)
@@ -89,8 +95,11 @@ func (p *TimePhased) Review(ctx context.Context, v *View) ([]Order, error) {
 	return out, nil
 }
 
-// input builds the model's input from what the policy sees.
-func (p *TimePhased) input(v *View) *timephased.Input {
+// input builds the model's input from what the policy sees, with
+// timephased.FromNetwork (forecast demand and safety stock from the
+// realised sales, supplier terms, prices) and the twin's own view of
+// goods due, supplier lead time and selling prices.
+func (p *TimePhased) input(ctx context.Context, v *View) (*timephased.Input, error) {
 	n := *v.Network
 	n.Stock = nil
 	for _, pos := range v.Stock() {
@@ -102,19 +111,26 @@ func (p *TimePhased) input(v *View) *timephased.Input {
 	if p.CarbonPriceEURPerT != nil {
 		n.Policy.CarbonPriceEURPerT = *p.CarbonPriceEURPerT
 	}
-	h := p.Weeks
+	// The suppliers ship SupplierLeadDays after an order, whatever the
+	// network's lead_time_days: the model must plan with the same delay.
+	n.Supply = append([]sillage.Supply(nil), n.Supply...)
+	for i := range n.Supply {
+		n.Supply[i].LeadTimeDays = float64(p.SupplierLeadDays)
+	}
+	in, err := timephased.FromNetwork(ctx, &n, p.Weeks)
+	if err != nil {
+		return nil, err
+	}
+	h := in.Weeks
 	if h <= 0 {
 		h = timephased.DefaultWeeks
 	}
-	in := &timephased.Input{Network: &n, Weeks: h, InTransit: []timephased.Arrival{}}
+	in.InTransit = []timephased.Arrival{}
 	for _, d := range v.Due() {
 		wk := int(math.Round(float64(d.Day-v.Day) / 7))
 		if wk < h {
 			in.InTransit = append(in.InTransit, timephased.Arrival{Site: d.Site, SKU: d.SKU, Week: wk, Units: d.Units})
 		}
-	}
-	for _, s := range n.Supply {
-		in.Terms = append(in.Terms, timephased.Terms{Supplier: s.Supplier, SKU: s.SKU, LeadTimeDays: float64(p.SupplierLeadDays)})
 	}
 	markup := p.Markup
 	if markup <= 0 {
@@ -122,7 +138,11 @@ func (p *TimePhased) input(v *View) *timephased.Input {
 	}
 	in.UnitPriceEUR = make(map[string]float64, len(n.Products))
 	for _, pr := range n.Products {
-		in.UnitPriceEUR[pr.SKU] = markup * pr.UnitCostEUR
+		price := pr.UnitPriceEUR
+		if price <= 0 {
+			price = markup * pr.UnitCostEUR
+		}
+		in.UnitPriceEUR[pr.SKU] = price
 	}
-	return in
+	return in, nil
 }

@@ -60,13 +60,17 @@ func TestDue(t *testing.T) {
 
 // TestTimePhasedInput checks what the policy gives the model on the
 // hand-made view: on hand only in the stock, goods due in week
-// round(days ahead / 7) and dropped beyond the horizon, the realised sales
-// as history, supplier lead times and prices at the markup.
+// round(days ahead / 7) and dropped beyond the horizon, supplier lead
+// times of the twin, prices at the markup, and a forecast demand for
+// every boutique series over the horizon.
 func TestTimePhasedInput(t *testing.T) {
 	v, n := tinyView(t)
 	p := NewCostOnly(7)
 	p.Weeks = 4
-	in := p.input(v)
+	in, err := p.input(context.Background(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
 	wantDue := []timephased.Arrival{
 		{Site: "BTQ-PAR", SKU: "BAG-01", Week: 0, Units: 2}, // 1 day ahead
 		{Site: "BTQ-PAR", SKU: "BAG-01", Week: 0, Units: 3}, // 3 days
@@ -99,6 +103,14 @@ func TestTimePhasedInput(t *testing.T) {
 	for _, tr := range in.Terms {
 		if tr.LeadTimeDays != 7 {
 			t.Errorf("terms %+v: want a lead time of 7 days", tr)
+		}
+	}
+	if len(in.Demand) != 4 {
+		t.Errorf("%d demand series, want the tiny network's 4 boutique histories", len(in.Demand))
+	}
+	for _, d := range in.Demand {
+		if len(d.Units) != 4 {
+			t.Errorf("demand %s/%s: %d weeks, want 4", d.Site, d.SKU, len(d.Units))
 		}
 	}
 	if len(in.Terms) != len(n.Supply) {
