@@ -117,7 +117,7 @@ func Pareto(ctx context.Context, n *sillage.Network, prices []float64, opt Optio
 			SolveSeconds:       time.Since(start).Seconds(),
 		})
 	}
-	out.Abatement = frontier(out.Points)
+	out.Abatement = Frontier(out.Points)
 	return out, nil
 }
 
@@ -131,10 +131,11 @@ func dedupe(sorted []float64) []float64 {
 	return out
 }
 
-// frontier marks the non-dominated points (with a relative tolerance of
-// 1e-9) and returns the marginal abatement costs between neighbouring
-// frontier points whose emissions differ, in order of price.
-func frontier(pts []ParetoPoint) []Abatement {
+// Frontier marks the non-dominated points of a sweep by rising price (with
+// a relative tolerance of 1e-9) and returns the marginal abatement costs
+// between neighbouring frontier points whose emissions differ, in order of
+// price. O(P²) for P points.
+func Frontier(pts []ParetoPoint) []Abatement {
 	le := func(a, b float64) bool { return a <= b+1e-9*math.Max(1, math.Abs(b)) }
 	lt := func(a, b float64) bool { return a < b-1e-9*math.Max(1, math.Abs(b)) }
 	for i := range pts {

@@ -84,7 +84,7 @@ func TestFrontierMarksDominated(t *testing.T) {
 		{CarbonPriceEURPerT: 200, CostEUR: 120, KgCO2e: 30}, // equal: both on the frontier
 		{CarbonPriceEURPerT: 400, CostEUR: 150, KgCO2e: 20},
 	}
-	ab := frontier(pts)
+	ab := Frontier(pts)
 	want := []bool{true, false, true, true, true}
 	for i, p := range pts {
 		if p.OnFrontier != want[i] {

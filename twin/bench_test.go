@@ -45,7 +45,7 @@ func TestDeterministic(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func() *Result {
-		res, err := Run(context.Background(), n, []Policy{NewSillage(nil), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: 3, Seed: 11, KeepLog: true})
+		res, err := Run(context.Background(), n, []Policy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: 3, Seed: 11, KeepLog: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -158,7 +158,7 @@ func TestCommonRandomNumbers(t *testing.T) {
 	const weeks = 3
 	shock := Shock{Site: "BTQ-PAR-MONTAIGNE", SKU: "FR-EDP-50", Week: 2, Factor: 4}
 	run := func(seed uint64, shocks []Shock) *Result {
-		res, err := Run(context.Background(), n, []Policy{NewSillage(nil), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: weeks, Seed: seed, Shocks: shocks})
+		res, err := Run(context.Background(), n, []Policy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: weeks, Seed: seed, Shocks: shocks})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,7 +10,8 @@ import (
 	"github.com/sillage/sillage/optimize"
 )
 
-// PlanPolicy is the policy of sillage's own planner: at every review it
+// PlanPolicy ("one-period") is the policy of sillage's one-period
+// planner, before the time-phased model (TimePhased): at every review it
 // calls optimize.Plan — the entry point of the PlanWorkflow's solve step
 // (activities.OptimizePlanner.Solve) — on the network as the twin knows
 // it that day: master data, lanes, supply and policy unchanged; the stock
@@ -19,7 +20,7 @@ import (
 // quantity rounded up to whole units as activities.OrdersFromPlan does
 // (a quantity within 1e-6 of a whole number is that number).
 type PlanPolicy struct {
-	// PolicyName names the policy: "sillage" or "cost-only".
+	// PolicyName names the policy: "one-period".
 	PolicyName string
 	// CarbonPriceEURPerT overrides the network's carbon price when not
 	// nil (cost-only sets 0).
@@ -32,13 +33,10 @@ type PlanPolicy struct {
 	Shortfall float64
 }
 
-// NewSillage returns the planner at the network's carbon price.
-func NewSillage(f *carbon.Table) *PlanPolicy { return &PlanPolicy{PolicyName: "sillage", Factors: f} }
-
-// NewCostOnly returns the planner with a carbon price of 0.
-func NewCostOnly(f *carbon.Table) *PlanPolicy {
-	zero := 0.0
-	return &PlanPolicy{PolicyName: "cost-only", CarbonPriceEURPerT: &zero, Factors: f}
+// NewOnePeriod returns the one-period planner at the network's carbon
+// price, kept to measure what the time-phased model gains.
+func NewOnePeriod(f *carbon.Table) *PlanPolicy {
+	return &PlanPolicy{PolicyName: "one-period", Factors: f}
 }
 
 // Name returns PolicyName.

@@ -7,22 +7,27 @@ import (
 	"github.com/sillage/sillage/carbon"
 )
 
-// PolicyNames lists the policies NewPolicy knows, in the order of a
-// default run.
+// PolicyNames lists the policies of a default run, in order.
 var PolicyNames = []string{"sillage", "cost-only", "minmax"}
 
+// KnownPolicies lists every policy NewPolicy knows: PolicyNames and
+// "one-period", the planner before the time-phased model.
+var KnownPolicies = []string{"sillage", "cost-only", "minmax", "one-period"}
+
 // NewPolicy returns a fresh policy by name: "sillage" (NewSillage),
-// "cost-only" (NewCostOnly) or "minmax" (MinMax with the suppliers' lead
-// time). f gives emission intensities (nil: carbon.Default()). An unknown
+// "cost-only" (NewCostOnly), "minmax" (MinMax with the suppliers' lead
+// time) or "one-period" (NewOnePeriod). f gives emission intensities (nil: carbon.Default()). An unknown
 // name is an error wrapping sillage.ErrInvalid.
 func NewPolicy(name string, supplierLeadDays int, f *carbon.Table) (Policy, error) {
 	switch name {
 	case "sillage":
-		return NewSillage(f), nil
+		return NewSillage(supplierLeadDays), nil
 	case "cost-only":
-		return NewCostOnly(f), nil
+		return NewCostOnly(supplierLeadDays), nil
+	case "one-period":
+		return NewOnePeriod(f), nil
 	case "minmax":
 		return &MinMax{SupplierLeadDays: supplierLeadDays, Factors: f}, nil
 	}
-	return nil, fmt.Errorf("%w: unknown policy %q: want one of %v", sillage.ErrInvalid, name, PolicyNames)
+	return nil, fmt.Errorf("%w: unknown policy %q: want one of %v", sillage.ErrInvalid, name, KnownPolicies)
 }

@@ -2,6 +2,7 @@ package twin
 
 import (
 	"context"
+	"sort"
 
 	"github.com/sillage/sillage"
 )
@@ -80,6 +81,51 @@ func (v *View) Sales() []sillage.Demand {
 	out := make([]sillage.Demand, len(v.w.series))
 	for i, se := range v.w.series {
 		out[i] = sillage.Demand{Site: v.w.net.Sites[se.site].ID, SKU: v.w.net.Products[se.sku].SKU, Weekly: v.s.sales[i]}
+	}
+	return out
+}
+
+// Due is goods a site expects: in transit, or confirmed by a supplier and
+// not shipped yet, with the day they are due by plan (the lanes' planned
+// transit, without the delays the twin draws; a planner does not know
+// those). Day is never before the review day + 1: goods due earlier that
+// have not arrived are late, and expected at once.
+type Due struct {
+	Site  string
+	SKU   string
+	Day   int
+	Units float64
+}
+
+// Due returns the goods every site expects, in day, site and product
+// order.
+func (v *View) Due() []Due {
+	type key struct{ day, site, sku int }
+	sum := map[key]float64{}
+	for _, evs := range v.s.events {
+		for _, e := range evs {
+			if e.arrive && e.units > 0 {
+				sum[key{max(e.expect, v.Day+1), e.site, e.sku}] += e.units
+			}
+		}
+	}
+	keys := make([]key, 0, len(sum))
+	for k := range sum {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(a, b int) bool {
+		x, y := keys[a], keys[b]
+		if x.day != y.day {
+			return x.day < y.day
+		}
+		if x.site != y.site {
+			return x.site < y.site
+		}
+		return x.sku < y.sku
+	})
+	out := make([]Due, len(keys))
+	for i, k := range keys {
+		out[i] = Due{Site: v.w.net.Sites[k.site].ID, SKU: v.w.net.Products[k.sku].SKU, Day: k.day, Units: sum[k]}
 	}
 	return out
 }

@@ -81,7 +81,7 @@ func (w *world) release(s *state, d int, orders []Order) ([]LogLine, error) {
 			s.siteUnits[site] += shipped
 			arr := w.arrival(dep, lanes)
 			ln.Departs, ln.Arrives = dep, arr
-			s.events[arr] = append(s.events[arr], event{arrive: true, site: site, sku: sku, units: shipped})
+			s.events[arr] = append(s.events[arr], event{arrive: true, site: site, sku: sku, units: shipped, expect: w.plannedArrival(dep, lanes)})
 			if dep < w.days {
 				w.account(s, dep, lanes, shipped*w.mass[sku])
 			}
@@ -155,6 +155,17 @@ func (w *world) arrival(dep int, lanes []int) int {
 	for _, l := range lanes {
 		lane := &w.net.Lanes[l]
 		t += int(math.Ceil(lane.TransitDays-1e-9)) + w.sup.delayDays(w.cfg.Seed, l, lane.Mode, lane.TransitDays, t)
+	}
+	return max(t, dep+1)
+}
+
+// plannedArrival returns the day goods leaving on day dep over lanes are
+// due without delays: each lane's planned transit rounded up to whole
+// days; at least one day.
+func (w *world) plannedArrival(dep int, lanes []int) int {
+	t := dep
+	for _, l := range lanes {
+		t += int(math.Ceil(w.net.Lanes[l].TransitDays - 1e-9))
 	}
 	return max(t, dep+1)
 }

@@ -95,6 +95,7 @@ type event struct {
 	arrive    bool
 	site, sku int
 	units     float64
+	expect    int // an arrival's planned day (no delays), what a planner expects
 }
 
 func (w *world) newState() *state {
@@ -115,7 +116,7 @@ func (w *world) newState() *state {
 		if p.InTransit > 0 {
 			s.inTransit[i] += p.InTransit
 			d := w.firstArrival[site]
-			s.events[d] = append(s.events[d], event{arrive: true, site: site, sku: sku, units: p.InTransit})
+			s.events[d] = append(s.events[d], event{arrive: true, site: site, sku: sku, units: p.InTransit, expect: d})
 		}
 	}
 	s.k.weekKg = make([]float64, w.cfg.Weeks)

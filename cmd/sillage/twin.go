@@ -35,14 +35,18 @@ Supply: suppliers ship what they confirm --supplier-lead-days days later
 100 %; every lane's departures are late on some days (sea with a heavier
 tail); supplier, lane and storage capacities cut orders as in the network.
 
-Policies (default: all three):
-  sillage    the real planner (optimize.Plan, as the PlanWorkflow calls it)
-             on the simulated stock and the sales as realised, every review
-             period; its week-0 lines are released as orders
+Policies (default: the first three):
+  sillage    the time-phased planner (optimize/timephased, the model of the
+             PlanWorkflow and sillage plan) over the coming weeks, on the
+             simulated stock, the goods due and the sales as realised, every
+             review period; its week-0 lines (integer) are released as
+             orders (a rolling horizon)
   cost-only  the same with a carbon price of 0
   minmax     ERP min/max: min = average daily demand × lead time + safety
              stock, max = min + demand over the review period, ordered from
              the usual source (DC for boutiques, cheapest supplier for DCs)
+  one-period the one-period planner that came before (optimize.Plan), to
+             measure what the time-phased model gains
 
 It prints a comparison table (or with --json {"policies":[{"policy",
 "fill_rate","cycle_service_level","lost_units","lost_eur",
@@ -64,7 +68,7 @@ The same flags give the same figures (only "seconds" differs).`,
 				asJSON: fs.Bool("json", false, "print the result as JSON"),
 				out:    fs.String("out", "", "write twin.html and the CSV files to `DIR`"),
 			}
-			fs.Var(&f.policies, "policy", "`POLICY` to run: sillage, cost-only or minmax (repeat; default all three)")
+			fs.Var(&f.policies, "policy", "`POLICY` to run: sillage, cost-only, minmax or one-period (repeat; default the first three)")
 			fs.Var(&f.shocks, "shock", "demand shock `site:sku:week:factor` (repeat)")
 			return f.run
 		},

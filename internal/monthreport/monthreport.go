@@ -9,7 +9,7 @@ import (
 	"github.com/sillage/sillage/carbon"
 	"github.com/sillage/sillage/carbon/pact"
 	"github.com/sillage/sillage/carbon/report"
-	"github.com/sillage/sillage/optimize"
+	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/store"
 )
 
@@ -83,18 +83,10 @@ func Write(ctx context.Context, recs Records, n *sillage.Network, opt Options) (
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %s: %w", period.Label, lastYear.Format("2006-01"), err)
 	}
-	flows, flowsOf := act.lines, "released order lines"
-	if len(flows) == 0 {
-		flows, flowsOf = allLines(plans), "plan lines (no order of the period was released)"
-	}
 	chosen := plans[len(plans)-1].CarbonPriceEURPerT
-	sweep, costOnly, planKg, err := optimize.SweepFlows(n, ts.Freight, flows, chosen)
+	points, costOnly, planKg, weeks, err := sweep(n, chosen)
 	if err != nil {
-		return nil, err
-	}
-	points := make([]report.ParetoPoint, len(sweep))
-	for i, p := range sweep {
-		points[i] = report.ParetoPoint{CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e, Chosen: p.Chosen}
+		return nil, fmt.Errorf("report %s: %w", period.Label, err)
 	}
 	popt := pact.Options{CompanyName: pact.CompanyName(opt.Company, n), ReferencePeriodStart: period.Start, ReferencePeriodEnd: period.End,
 		Created: time.Now().UTC(), CPC: opt.CPC}
@@ -112,9 +104,9 @@ func Write(ctx context.Context, recs Records, n *sillage.Network, opt Options) (
 		ActualMethod:   "the released order lines of the period's plans (orders submitted, confirmed, shipped, received or closed), each on its plan's path and dated by its plan; shipping and receiving events will replace them once recorded.",
 		ActualNotes:    notes,
 		CostOnlyKgCO2e: costOnly, SavingPlanKgCO2e: planKg,
-		CostOnlyMethod: "The period's own flows (" + flowsOf + ": source, site, product and units) routed over their cheapest path within each product's transit limit, at 0 EUR/tCO2e (E_cost_only) and at the carbon price of the period's latest plan (E_plan): both on the same inputs, only the paths differ.",
+		CostOnlyMethod: fmt.Sprintf("The time-phased plan of the network as stored (its stock, goods in transit and demand history), over %d weeks, solved at 0 EUR/tCO2e (E_cost_only) and at the carbon price of the period's latest plan (E_plan), transport emissions over the whole horizon: both on the same inputs, so the saving is what the carbon price changes — which paths, and when goods are ordered (earlier, by sea, instead of later by air).", weeks),
 		Pareto:         points,
-		ParetoMethod:   "The period's own flows (" + flowsOf + ") routed over their cheapest paths at carbon prices from 0 to 500 EUR/tCO2e and at the plans' price; each point is one price's transport cost and emissions.",
+		ParetoMethod:   fmt.Sprintf("The time-phased plan of the network as stored, over %d weeks, solved (LP relaxation) at carbon prices from 0 to 500 EUR/tCO2e and at the plans' price; each point is one price's cost (transport, holding and lost margin, without the carbon price) and transport emissions over the horizon.", weeks),
 		Factors:        ts.Freight.Factors(), PACT: pfs,
 	}
 	for _, p := range plans {
@@ -205,4 +197,35 @@ func monthResults(ctx context.Context, recs Records, calc carbon.Calculator, pla
 		return nil, moved{}, nil, fmt.Errorf("actual: %w", err)
 	}
 	return planned, moved{lines: lines, result: actual}, notes, nil
+}
+
+// sweep plans n over its horizon with the time-phased model at the sweep's
+// carbon prices and at chosen (EUR/tCO2e), and returns the report's
+// points, the transport emissions at 0 (E_cost_only) and at chosen
+// (E_plan) in kgCO2e, and the horizon in weeks.
+func sweep(n *sillage.Network, chosen float64) ([]report.ParetoPoint, float64, float64, int, error) {
+	at := *n
+	at.Policy.CarbonPriceEURPerT = chosen
+	in := planInput(&at)
+	pts, err := timephased.Sweep(in, nil, timephased.Options{})
+	if err != nil {
+		return nil, 0, 0, 0, err
+	}
+	out := make([]report.ParetoPoint, len(pts))
+	for i, p := range pts {
+		out[i] = report.ParetoPoint{CarbonPriceEURPerT: p.CarbonPriceEURPerT, CostEUR: p.CostEUR, KgCO2e: p.KgCO2e, Chosen: p.Chosen}
+	}
+	zero, _ := timephased.SweepAt(pts, 0)
+	plan, _ := timephased.SweepAt(pts, chosen)
+	weeks := in.Weeks
+	if weeks == 0 {
+		weeks = timephased.DefaultWeeks
+	}
+	return out, zero.KgCO2e, plan.KgCO2e, weeks, nil
+}
+
+// planInput is the time-phased model's input for n, as the planner builds
+// it.
+func planInput(n *sillage.Network) *timephased.Input {
+	return &timephased.Input{Network: n}
 }
