@@ -21,6 +21,7 @@ type Records interface {
 	sillage.NetworkStore
 	sillage.PlanStore
 	sillage.OrderStore
+	sillage.OrderBatchStore
 }
 
 // Optimizer forecasts, routes and solves (package optimize; see

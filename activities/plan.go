@@ -320,6 +320,11 @@ func (a *Activities) PersistPlan(ctx context.Context, in workflows.StepInput) (w
 	if err := a.Store.SaveFootprints(ctx, in.PlanID, e.footprints); err != nil {
 		return workflows.PersistResult{}, classify(fmt.Errorf("persist footprints of plan %s: %w", in.PlanID, err))
 	}
+	if in.OrdersBatched { // CreatePlanOrders stores the orders
+		a.cache.drop(in.PlanID)
+		a.log().InfoContext(ctx, "plan persisted", "plan", in.PlanID, "lines", len(plan.Lines), "cost_eur", plan.CostEUR, "kgco2e", plan.KgCO2e)
+		return workflows.PersistResult{PlanID: in.PlanID, Orders: []workflows.OrderRef{}}, nil
+	}
 	orders, err := OrdersFromPlan(e.net, &plan)
 	if err != nil {
 		return workflows.PersistResult{}, classify(err)

@@ -174,6 +174,9 @@ type StepInput struct {
 	Network string `json:"network"`
 	// CarbonPriceEURPerT overrides the policy's carbon price when set.
 	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"`
+	// OrdersBatched tells PersistPlan that CreatePlanOrders stores the
+	// plan's orders: it stores the plan only and returns no orders.
+	OrdersBatched bool `json:"orders_batched,omitempty"`
 }
 
 // PlanLeaseResult answers AcquirePlanLease.
@@ -317,11 +320,28 @@ type PlanSummary struct {
 	// before it could read the stock (see AcquirePlanLease), if any.
 	WaitedFor string `json:"waited_for,omitempty"`
 
-	Orders      []OrderSummary `json:"orders"`
-	PurchaseEUR float64        `json:"purchase_eur"` // value of all purchase orders
-	TransferEUR float64        `json:"transfer_eur"` // value of all transfers
-	Error       string         `json:"error,omitempty"`
+	// Orders are the plan's orders with their statuses: all of them in a
+	// plan of the one-child-per-order path, the first MaxListedOrders by
+	// id in a batched plan (see OrderCount and the progress counts).
+	Orders []OrderSummary `json:"orders"`
+	// The batched fan-out's counts (zero in plans before it): the plan's
+	// orders, how many are stored and held, started as workflows,
+	// reported their first status, finished, or failed to start; and the
+	// batches (OrderBatchWorkflow) that started them.
+	OrderCount     int     `json:"order_count,omitempty"`
+	OrdersHeld     int     `json:"orders_held,omitempty"`
+	OrdersStarted  int     `json:"orders_started,omitempty"`
+	OrdersReported int     `json:"orders_reported,omitempty"`
+	OrdersDone     int     `json:"orders_done,omitempty"`
+	OrdersFailed   int     `json:"orders_failed,omitempty"`
+	OrderBatches   int     `json:"order_batches,omitempty"`
+	PurchaseEUR    float64 `json:"purchase_eur"` // value of all purchase orders
+	TransferEUR    float64 `json:"transfer_eur"` // value of all transfers
+	Error          string  `json:"error,omitempty"`
 }
+
+// OrderTotal is the number of the plan's orders, listed or not.
+func (s PlanSummary) OrderTotal() int { return max(s.OrderCount, len(s.Orders)) }
 
 // OrderSummary is one order of a plan, as the plan sees it.
 type OrderSummary struct {
@@ -381,6 +401,9 @@ func (t OrderTimings) WithDefaults() OrderTimings {
 type OrderInput struct {
 	OrderRef
 	Timings OrderTimings `json:"timings"`
+	// Held says the plan stored the order and held its stock in a batch
+	// (CreatePlanOrders): the order workflow only reads it back.
+	Held bool `json:"held,omitempty"`
 }
 
 // OrderState is an order as the store holds it, returned by CreateOrder.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -42,7 +43,13 @@ func init() {
                              supplier, MQTT transfer commands, notices,
                              re-plan requests, reports
   task queue "sillage-plan"  the plan steps: snapshot, forecast, route,
-                             solve (the LP, heartbeating), footprints, persist
+                             solve (the LP, heartbeating), footprints, persist,
+                             and creating the plan's orders in batches
+  task queue "sillage-store" the order activities that write to the store,
+                             served with "sillage", at most 2 at once on
+                             SQLite (one writer) and 8 on PostgreSQL, so that
+                             per-order writes queue in Temporal, not on the
+                             database lock
 
 Run as many workers as you like against one namespace and database: they
 share the work, and a worker killed mid-way loses nothing (its tasks time
@@ -199,7 +206,7 @@ attributes (see sillage searchattrs).`,
 					}
 					defer stop()
 				}
-				return runWorkers(ctx, c, acts, serve, *solvers, log)
+				return runWorkers(ctx, c, acts, serve, *solvers, st.WriteSlots(), log)
 			}
 		},
 	})
@@ -225,13 +232,20 @@ func parseQueues(s string) ([]string, error) {
 	return out, nil
 }
 
-// runWorkers serves the queues until ctx is done.
-func runWorkers(ctx context.Context, c client.Client, acts *activities.Activities, queues []string, solvers int, log *slog.Logger) error {
+// runWorkers serves the queues until ctx is done; serving TaskQueue
+// includes StoreTaskQueue, with at most writers of its activities at once.
+func runWorkers(ctx context.Context, c client.Client, acts *activities.Activities, queues []string, solvers, writers int, log *slog.Logger) error {
 	var ws []worker.Worker
+	if slices.Contains(queues, workflows.TaskQueue) {
+		queues = append(slices.Clone(queues), workflows.StoreTaskQueue)
+	}
 	for _, q := range queues {
 		opts := worker.Options{}
-		if q == workflows.PlanTaskQueue {
+		switch q {
+		case workflows.PlanTaskQueue:
 			opts.MaxConcurrentActivityExecutionSize = solvers
+		case workflows.StoreTaskQueue:
+			opts.MaxConcurrentActivityExecutionSize = writers
 		}
 		w := worker.New(c, q, opts)
 		if q == workflows.TaskQueue {
