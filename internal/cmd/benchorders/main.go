@@ -35,8 +35,8 @@ import (
 	"syscall"
 	"time"
 
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
@@ -60,13 +60,13 @@ func (c benchCase) String() string {
 
 // row is what one case measured.
 type row struct {
-	c                                benchCase
-	orders, batches                  int
-	persisted, held, started         time.Duration // persisted from the start; held and started from persisted
-	retries, parentEvents            int
-	rssMiB                           float64
-	workerCPU, serverCPU             float64 // user + system seconds over the case
-	err                              error
+	c                        benchCase
+	orders, batches          int
+	persisted, held, started time.Duration // persisted from the start; held and started from persisted
+	retries, parentEvents    int
+	rssMiB                   float64
+	workerCPU, serverCPU     float64 // user + system seconds over the case
+	err                      error
 }
 
 func main() {
