@@ -10,7 +10,8 @@ import (
 // runOrderBatches is the batched fan-out of a PlanWorkflow (see
 // orderbatch.go): CreatePlanOrders stores and holds every order of the
 // plan, the lease is given back (the next plan may read the stock), then
-// one OrderBatchWorkflow per OrderBatchSize orders starts and watches
+// one OrderBatchWorkflow per OrderBatchSize orders (or
+// opts.OrderBatchSize) starts and watches
 // them. The plan's details and query show the progress: orders held,
 // started, reported and finished, out of the total.
 func (p *planRun) runOrderBatches(ctx workflow.Context, opts PlanOptions) error {
@@ -23,7 +24,11 @@ func (p *planRun) runOrderBatches(ctx workflow.Context, opts PlanOptions) error 
 	s := &p.sum
 	s.OrderCount, s.OrdersHeld = res.Orders, res.Orders
 	s.PurchaseEUR, s.TransferEUR = res.PurchaseEUR, res.TransferEUR
-	s.OrderBatches = (res.Orders + OrderBatchSize - 1) / OrderBatchSize
+	size := opts.OrderBatchSize
+	if size <= 0 {
+		size = OrderBatchSize
+	}
+	s.OrderBatches = (res.Orders + size - 1) / size
 	p.publish(ctx, PlanStatusOrdering)
 	p.releaseLease(ctx)
 
@@ -39,8 +44,8 @@ func (p *planRun) runOrderBatches(ctx workflow.Context, opts PlanOptions) error 
 		}
 	})
 	for b := range s.OrderBatches {
-		in := OrderBatchInput{PlanID: s.PlanID, Network: s.Network, Batch: b + 1, Offset: b * OrderBatchSize,
-			Count: min(OrderBatchSize, res.Orders-b*OrderBatchSize), ApprovalThresholdEUR: res.ApprovalThresholdEUR,
+		in := OrderBatchInput{PlanID: s.PlanID, Network: s.Network, Batch: b + 1, Offset: b * size,
+			Count: min(size, res.Orders-b*size), ApprovalThresholdEUR: res.ApprovalThresholdEUR,
 			Timings: opts.Timings, WaitForOrders: opts.WaitForOrders}
 		in.List = max(0, min(in.Count, MaxListedOrders-in.Offset))
 		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
@@ -93,6 +98,6 @@ func (p *planRun) tally(progress []OrderBatchProgress, finished []bool) (running
 
 // orderProgress describes the batched fan-out's progress in one line.
 func orderProgress(s *PlanSummary) string {
-	return fmt.Sprintf("%d held, %d started, %d reported, %d finished, %d failed, of %d (%d batches of up to %d)",
-		s.OrdersHeld, s.OrdersStarted, s.OrdersReported, s.OrdersDone, s.OrdersFailed, s.OrderCount, s.OrderBatches, OrderBatchSize)
+	return fmt.Sprintf("%d held, %d started, %d reported, %d finished, %d failed, of %d (%d batches)",
+		s.OrdersHeld, s.OrdersStarted, s.OrdersReported, s.OrdersDone, s.OrdersFailed, s.OrderCount, s.OrderBatches)
 }

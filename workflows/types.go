@@ -130,6 +130,9 @@ type PlanOptions struct {
 	WaitForOrders bool `json:"wait_for_orders,omitempty"`
 	// Timings of the order workflows; zero fields take the defaults.
 	Timings OrderTimings `json:"timings"`
+	// OrderBatchSize is how many order workflows each OrderBatchWorkflow
+	// starts; 0 means the default, OrderBatchSize.
+	OrderBatchSize int `json:"order_batch_size,omitempty"`
 }
 
 // PlanInput starts a PlanWorkflow.

@@ -232,6 +232,10 @@ func parseQueues(s string) ([]string, error) {
 	return out, nil
 }
 
+// taskPollers is how many workflow task and activity task pollers a
+// worker runs on TaskQueue.
+const taskPollers = 8
+
 // runWorkers serves the queues until ctx is done; serving TaskQueue
 // includes StoreTaskQueue, with at most writers of its activities at once.
 func runWorkers(ctx context.Context, c client.Client, acts *activities.Activities, queues []string, solvers, writers int, log *slog.Logger) error {
@@ -242,10 +246,17 @@ func runWorkers(ctx context.Context, c client.Client, acts *activities.Activitie
 	for _, q := range queues {
 		opts := worker.Options{}
 		switch q {
+		case workflows.TaskQueue:
+			// A plan's order workflows arrive by the thousand: the
+			// default of 2 pollers leaves the worker waiting on round
+			// trips to the server, not working.
+			opts.MaxConcurrentWorkflowTaskPollers = taskPollers
+			opts.MaxConcurrentActivityTaskPollers = taskPollers
 		case workflows.PlanTaskQueue:
 			opts.MaxConcurrentActivityExecutionSize = solvers
 		case workflows.StoreTaskQueue:
 			opts.MaxConcurrentActivityExecutionSize = writers
+			opts.MaxConcurrentActivityTaskPollers = max(2, writers)
 		}
 		w := worker.New(c, q, opts)
 		if q == workflows.TaskQueue {
