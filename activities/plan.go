@@ -170,6 +170,8 @@ func (a *Activities) Route(ctx context.Context, in workflows.StepInput) (workflo
 		return workflows.RouteResult{}, err
 	}
 	defer e.mu.Unlock()
+	stop := a.heartbeat(ctx, "route")
+	defer stop()
 	res, err := a.Optimizer.Route(ctx, e.net, carbonPrice(in, e.net))
 	return res, classify(err)
 }
@@ -250,6 +252,8 @@ func (a *Activities) Footprints(ctx context.Context, in workflows.StepInput) (wo
 		return workflows.FootprintResult{}, err
 	}
 	defer e.mu.Unlock()
+	stop := a.heartbeat(ctx, "footprints")
+	defer stop()
 	if err := a.footprints(ctx, e, in); err != nil {
 		return workflows.FootprintResult{}, err
 	}
@@ -310,6 +314,8 @@ func (a *Activities) PersistPlan(ctx context.Context, in workflows.StepInput) (w
 		return workflows.PersistResult{}, err
 	}
 	defer e.mu.Unlock()
+	stop := a.heartbeat(ctx, "persist")
+	defer stop()
 	if err := a.footprints(ctx, e, in); err != nil {
 		return workflows.PersistResult{}, err
 	}

@@ -16,6 +16,9 @@
 //   - parent events: the PlanWorkflow's history length;
 //   - peak worker RSS: the worker process's VmHWM.
 //
+// A plan still running after -wait is measured as it stands: its
+// progress query says how many orders have started.
+//
 // It prints one Markdown table.
 package main
 
@@ -66,6 +69,8 @@ type row struct {
 	retries, parentEvents    int
 	rssMiB                   float64
 	workerCPU, serverCPU     float64 // user + system seconds over the case
+	partial                  bool    // the plan was still running after -wait
+	startedCount             int     // order workflows started (of orders)
 	err                      error
 }
 
@@ -76,6 +81,7 @@ func main() {
 	bin := flag.String("sillage", "sillage", "the sillage `binary`")
 	seed := flag.Uint64("seed", 3, "gen-network `seed`")
 	dir := flag.String("dir", "", "`DIR` for networks, databases and logs (default: a temporary one)")
+	wait := flag.Duration("wait", 30*time.Minute, "how long to wait for a plan's orders before measuring what is there")
 	flag.Parse()
 	var cs []benchCase
 	for _, s := range strings.Split(*cases, ",") {
@@ -99,7 +105,7 @@ func main() {
 	var rows []row
 	for i, c := range cs {
 		fmt.Fprintf(os.Stderr, "bench-orders: case %d of %d: %s\n", i+1, len(cs), c)
-		r := runCase(c, i, *bin, *pg, *seed, *dir)
+		r := runCase(c, i, *bin, *pg, *seed, *dir, *wait)
 		if r.err != nil {
 			fmt.Fprintf(os.Stderr, "bench-orders: %s: %v\n", c, r.err)
 		}
@@ -112,8 +118,13 @@ func main() {
 			fmt.Printf("| %s | %d×%d×%d | failed: %v | | | | | | | | |\n", r.c.engine, r.c.sites, r.c.products, r.c.weeks, r.err)
 			continue
 		}
-		fmt.Printf("| %s | %d×%d×%d | %d | %d | %.1f s | %.1f s | %.1f s | %d | %d | %.0f MiB | %.0f s / %.0f s |\n", r.c.engine, r.c.sites, r.c.products, r.c.weeks,
-			r.orders, r.batches, r.persisted.Seconds(), r.held.Seconds(), r.started.Seconds(), r.retries, r.parentEvents, r.rssMiB, r.workerCPU, r.serverCPU)
+		started, retries := fmt.Sprintf("%.1f s", r.started.Seconds()), strconv.Itoa(r.retries)
+		if r.partial {
+			started = fmt.Sprintf("%d of %d after %.0f s (stopped)", r.startedCount, r.orders, r.started.Seconds())
+			retries += " (plan and batches)"
+		}
+		fmt.Printf("| %s | %d×%d×%d | %d | %d | %.1f s | %.1f s | %s | %s | %d | %.0f MiB | %.0f s / %.0f s |\n", r.c.engine, r.c.sites, r.c.products, r.c.weeks,
+			r.orders, r.batches, r.persisted.Seconds(), r.held.Seconds(), started, retries, r.parentEvents, r.rssMiB, r.workerCPU, r.serverCPU)
 	}
 }
 
@@ -141,7 +152,7 @@ func parseCase(s string) (benchCase, error) {
 }
 
 // runCase runs one case from a fresh dev server and database.
-func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string) (r row) {
+func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait time.Duration) (r row) {
 	r.c = c
 	ctx := context.Background()
 	file := filepath.Join(dir, fmt.Sprintf("net-%dx%dx%d.yaml", c.sites, c.products, c.weeks))
@@ -219,16 +230,27 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string) (r row
 		r.err = err
 		return r
 	}
-	wctx, cancel := context.WithTimeout(ctx, 30*time.Minute)
+	wctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	var sum workflows.PlanSummary
-	if err := run.Get(wctx, &sum); err != nil {
+	if err := run.Get(wctx, &sum); errors.Is(err, context.DeadlineExceeded) {
+		// Measure what is there: the plan's query has its progress.
+		r.partial = true
+		v, err := c2.QueryWorkflow(ctx, run.GetID(), "", workflows.QueryPlan)
+		if err == nil {
+			err = v.Get(&sum)
+		}
+		if err != nil {
+			r.err = fmt.Errorf("plan still running after %v, and its query failed: %w", wait, err)
+			return r
+		}
+	} else if err != nil {
 		r.err = fmt.Errorf("plan: %w", err)
 		return r
 	}
 	r.rssMiB = peakRSSMiB(w.Process.Pid)
 	r.workerCPU, r.serverCPU = cpuSeconds(w.Process.Pid), cpuSeconds(srv.PID())
-	r.orders, r.batches = sum.OrderTotal(), sum.OrderBatches
+	r.orders, r.batches, r.startedCount = sum.OrderTotal(), sum.OrderBatches, sum.OrdersStarted
 	if err := r.measure(ctx, c2, run.GetID()); err != nil {
 		r.err = err
 	}
@@ -370,6 +392,9 @@ func (r *row) measure(ctx context.Context, c client.Client, planWorkflowID strin
 		}
 	}
 	r.started = lastChild.Sub(persisted)
+	if r.partial {
+		return nil // the order workflows' own retries are not counted
+	}
 	// The order workflows' retries, eight histories at a time.
 	var mu sync.Mutex
 	var firstErr error
