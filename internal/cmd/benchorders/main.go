@@ -188,7 +188,7 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait t
 		r.err = err
 		return r
 	}
-	srv, err := devserver.Start(ctx, devserver.Options{Headless: true})
+	srv, err := devserver.Start(ctx, devserver.Options{Headless: true, KillWithParent: true})
 	if err != nil {
 		r.err = err
 		return r
@@ -209,6 +209,7 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait t
 	w := exec.Command(bin, "worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
 		"--broker", b.URL(false), "--report-dir", filepath.Join(dir, "reports"), "--log-level", "warn")
 	w.Stdout, w.Stderr = logFile, logFile
+	w.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL} // no orphan worker if the bench dies
 	if err := w.Start(); err != nil {
 		r.err = err
 		return r
@@ -447,6 +448,3 @@ func cmpErr(a, b error) error {
 	}
 	return b
 }
-
-// Keep syscall imported for platforms where os.Interrupt needs it.
-var _ = syscall.SIGINT
