@@ -138,7 +138,7 @@ func parseCase(s string) (benchCase, error) {
 	engine, size, ok := strings.Cut(s, ":")
 	parts := strings.Split(size, "x")
 	if !ok || (engine != "sqlite" && engine != "postgres") || len(parts) != 3 {
-		return benchCase{}, fmt.Errorf("case %q: want sqlite:SITESxPRODUCTSxWEEKS or postgres:...", s)
+		return benchCase{}, fmt.Errorf("case %q: want sqlite:SITESxPRODUCTSxWEEKS or postgres:SITESxPRODUCTSxWEEKS", s)
 	}
 	var n [3]int
 	for i, p := range parts {
