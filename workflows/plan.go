@@ -15,14 +15,17 @@ import (
 // PlanWorkflow makes one replenishment plan for a network:
 //
 //	snapshot stock → forecast → route → solve the LP → footprints →
-//	persist the plan → one child workflow per order → wait → summary
+//	persist the plan → orders stored and held in batches → one
+//	OrderBatchWorkflow per 500 orders → wait → summary
 //
 // Each step is an activity on PlanTaskQueue; only summaries travel through
-// Temporal, the plan itself is in the store. Orders are started as child
-// workflows with deterministic ids (see PurchaseOrderID, TransferOrderID),
-// abandoned when the plan closes so that they live on; the plan waits
-// until every order has reported its first status (or, with
-// PlanOptions.WaitForOrders, until every order workflow has finished).
+// Temporal, the plan itself is in the store. Orders are started by the
+// batch workflows (orderbatch.go) as their children, with deterministic
+// ids (see PurchaseOrderID, TransferOrderID), abandoned when the batch
+// closes so that they live on; the plan waits until every order has
+// reported its first status (or, with PlanOptions.WaitForOrders, until
+// every order workflow has finished). Plans recorded before the batches
+// (change id order-batches) start one child workflow per order.
 //
 // The query "plan" returns the PlanSummary, the details show it as
 // markdown, and the search attributes SillageNetwork, SillageStatus,
