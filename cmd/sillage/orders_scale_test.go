@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -97,7 +98,11 @@ func TestPlanOrdersAtScale(t *testing.T) {
 	wctx, wcancel := context.WithTimeout(ctx, 40*time.Minute)
 	defer wcancel()
 	var sum workflows.PlanSummary
-	if err := run.Get(wctx, &sum); err != nil {
+	err = run.Get(wctx, &sum)
+	for err != nil && wctx.Err() == nil && strings.Contains(err.Error(), "deadline exceeded") {
+		err = run.Get(wctx, &sum) // a long poll that outlived its RPC deadline on a loaded machine
+	}
+	if err != nil {
 		t.Fatalf("plan: %v\nworker log:\n%s", err, workerLog.String())
 	}
 	if sum.OrderCount < 2000 {
