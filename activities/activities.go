@@ -23,6 +23,7 @@ type Records interface {
 	sillage.PlanStore
 	sillage.PlanHorizonStore
 	sillage.OrderStore
+	sillage.OrderBatchStore
 }
 
 // Optimizer forecasts, routes and solves (package optimize; see

@@ -44,7 +44,10 @@
 // at its site and reserved at a distribution centre, releasing them when
 // the order is rejected, cut or cancelled, consuming them when goods
 // arrive) is applied through OrderStore.ApplyOrderEffect under a name unique
-// per order, so no retry or replay applies one twice.
+// per order, so no retry or replay applies one twice. A plan's orders and
+// their holds are written by CreatePlanOrders through
+// OrderBatchStore.SaveOrderBatch, one transaction per 250 orders; the
+// order workflows' CreateOrder then finds its order held and only reads.
 //
 // # Errors
 //

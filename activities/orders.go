@@ -146,6 +146,8 @@ func (a *Activities) getOrder(ctx context.Context, id string) (sillage.Order, er
 // stored plan when the persist step did not store it) and holds its stock
 // once: units in transit at its site and, for a transfer, reserved at its
 // distribution centre. Created reports whether this call applied the hold.
+// An order held already (by CreatePlanOrders for a batched plan, or by an
+// earlier attempt) is only read: no write transaction.
 func (a *Activities) CreateOrder(ctx context.Context, ref workflows.OrderRef) (workflows.OrderState, error) {
 	o, err := a.Store.GetOrder(ctx, ref.OrderID)
 	if errors.Is(err, sillage.ErrNotFound) {
@@ -154,9 +156,16 @@ func (a *Activities) CreateOrder(ctx context.Context, ref workflows.OrderRef) (w
 	if err != nil {
 		return workflows.OrderState{}, classify(err)
 	}
-	applied, err := a.Store.ApplyOrderEffect(ctx, sillage.OrderEffect{
-		OrderID: o.ID, Name: "hold", Network: ref.Network, Changes: holdChanges(o, o.Lines, +1),
-	})
+	// Held already (by CreatePlanOrders, or an earlier call): only read,
+	// so that the plan's order workflows do not queue for the writer.
+	held, err := a.Store.OrderEffectApplied(ctx, o.ID, "hold")
+	if err != nil {
+		return workflows.OrderState{}, classify(err)
+	}
+	if held {
+		return workflows.OrderState{ID: o.ID, Status: o.Status, ValueEUR: o.ValueEUR, KgCO2e: o.KgCO2e, Lines: o.Lines, Reason: o.Reason}, nil
+	}
+	applied, err := a.Store.ApplyOrderEffect(ctx, holdEffect(ref.Network, o))
 	if err != nil {
 		return workflows.OrderState{}, classify(fmt.Errorf("hold stock for order %s: %w", o.ID, err))
 	}

@@ -115,6 +115,8 @@ func (a *Activities) Route(ctx context.Context, in workflows.RouteInput) (workfl
 	if err != nil {
 		return workflows.RouteResult{}, err
 	}
+	stop := a.heartbeat(ctx, "route")
+	defer stop()
 	res, err := a.Optimizer.Route(ctx, n, carbonPrice(in.CarbonPriceEURPerT, n))
 	return res, classify(err)
 }
@@ -224,6 +226,8 @@ func (a *Activities) Footprints(ctx context.Context, in workflows.FootprintsInpu
 	if err != nil {
 		return workflows.FootprintResult{}, err
 	}
+	stop := a.heartbeat(ctx, "footprints")
+	defer stop()
 	p, err := a.storedPlan(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.FootprintResult{}, err
@@ -264,9 +268,15 @@ func (a *Activities) PersistPlan(ctx context.Context, in workflows.PersistPlanIn
 	if err != nil {
 		return workflows.PersistResult{}, err
 	}
+	stop := a.heartbeat(ctx, "persist")
+	defer stop()
 	plan, err := a.storedPlan(ctx, in.PlanRef)
 	if err != nil {
 		return workflows.PersistResult{}, err
+	}
+	if in.OrdersBatched { // CreatePlanOrders stores the orders
+		a.log().InfoContext(ctx, "plan persisted", "plan", in.PlanID, "lines", len(plan.Lines), "cost_eur", plan.CostEUR, "kgco2e", plan.KgCO2e)
+		return workflows.PersistResult{PlanID: in.PlanID, Orders: []workflows.OrderRef{}}, nil
 	}
 	orders, err := OrdersFromPlan(n, plan)
 	if err != nil {

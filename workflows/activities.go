@@ -44,13 +44,22 @@ type Activities interface {
 	// the stored plan delivers to, and stores them.
 	Footprints(ctx context.Context, in FootprintsInput) (FootprintResult, error)
 	// PersistPlan stores each order the stored plan implies (its week-0
-	// lines; idempotent by order id) and returns them.
+	// lines; idempotent by order id) and returns them (none with
+	// OrdersBatched: CreatePlanOrders stores them).
 	PersistPlan(ctx context.Context, in PersistPlanInput) (PersistResult, error)
+	// CreatePlanOrders stores every order of a stored plan and holds its
+	// stock, in one transaction per OrderHoldBatch orders, idempotently by
+	// order id and heartbeating per batch.
+	CreatePlanOrders(ctx context.Context, in CreatePlanOrdersInput) (CreatePlanOrdersResult, error)
 
-	// Orders, on TaskQueue.
+	// Orders, on TaskQueue (reads, supplier, messages) and StoreTaskQueue
+	// (store writes).
 
+	// ListPlanOrders reads a page of a plan's stored orders.
+	ListPlanOrders(ctx context.Context, in ListPlanOrdersInput) (ListPlanOrdersResult, error)
 	// CreateOrder inserts the order if absent (by id) and reserves its
-	// stock; on a second call it returns the stored order unchanged.
+	// stock; on a second call, or for an order CreatePlanOrders held, it
+	// only reads and returns the stored order.
 	CreateOrder(ctx context.Context, in OrderRef) (OrderState, error)
 	// SetOrderStatus records a status change.
 	SetOrderStatus(ctx context.Context, in StatusChange) error
@@ -110,8 +119,25 @@ var nonRetryable = []string{ErrTypeInvalid, ErrTypeInfeasible, ErrTypeConflict, 
 // Activity option classes. Every activity call uses one of these, each
 // with an explicit retry policy.
 var (
-	// storeOptions: short database work, retried for a few minutes.
+	// storeOptions: short database writes, retried for a few minutes, on
+	// StoreTaskQueue, whose workers run only as many at once as the
+	// store has writers (see StoreTaskQueue): an activity waits for a
+	// slot unstarted, so its start-to-close timeout does not run while
+	// it queues.
 	storeOptions = workflow.ActivityOptions{
+		TaskQueue:           StoreTaskQueue,
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Second,
+			MaximumAttempts:        20,
+			NonRetryableErrorTypes: nonRetryable,
+		},
+	}
+	// readOptions: short database reads (and Temporal history reads),
+	// on TaskQueue.
+	readOptions = workflow.ActivityOptions{
 		TaskQueue:           TaskQueue,
 		StartToCloseTimeout: 30 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{
@@ -259,6 +285,7 @@ func Register(r workflowRegistry) {
 	r.RegisterWorkflowWithOptions(ProcurementWorkflow, workflow.RegisterOptions{Name: ProcurementWorkflowName})
 	r.RegisterWorkflowWithOptions(TransferWorkflow, workflow.RegisterOptions{Name: TransferWorkflowName})
 	r.RegisterWorkflowWithOptions(ReportWorkflow, workflow.RegisterOptions{Name: ReportWorkflowName})
+	r.RegisterWorkflowWithOptions(OrderBatchWorkflow, workflow.RegisterOptions{Name: OrderBatchWorkflowName})
 }
 
 // checkActivityNames reports an Act* constant that names no method of

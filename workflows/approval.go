@@ -92,7 +92,7 @@ func (o *orderRun) decideAs(ctx workflow.Context, approve bool, d Decision, req 
 	info := workflow.GetInfo(ctx)
 	req.WorkflowID, req.RunID = info.WorkflowExecution.ID, info.WorkflowExecution.RunID
 	d.By, d.Reason = strings.TrimSpace(d.By), strings.TrimSpace(d.Reason)
-	who, err := call[IdentifyApproverResult](ctx, storeOptions, ActIdentifyApprover, req)
+	who, err := call[IdentifyApproverResult](ctx, readOptions, ActIdentifyApprover, req)
 	a := Approver{Identity: who.Identity, By: d.By}
 	if err != nil {
 		return o.refuse(ctx, approve, a, "the caller's identity could not be read: "+rootMessage(err))

@@ -1,7 +1,8 @@
 // Package workflows holds sillage's Temporal workflow definitions: the
 // NetworkPlanner (one long-running workflow per network that debounces
 // reorder triggers), the PlanWorkflow (snapshot → forecast → route → solve →
-// footprints → persist → one child workflow per order), the
+// footprints → persist → orders stored and held in batches → one
+// OrderBatchWorkflow per 500 orders, each starting its orders), the
 // ProcurementWorkflow (purchase order: approval, supplier, confirmation,
 // goods receipt), the TransferWorkflow (distribution-centre transfer: MQTT
 // command, ack, RFID receipt) and the ReportWorkflow (monthly report).
@@ -25,6 +26,7 @@
 //	plan:<plan id>                         PlanWorkflow; plan id = <network>:<yyyymmddThhmmss>
 //	po:<plan id>:<supplier>:<n>            ProcurementWorkflow; also the order id
 //	to:<plan id>:<source>:<site>           TransferWorkflow; also the order id and MQTT command id
+//	orders:<plan id>:<n>                   OrderBatchWorkflow, n from 1
 //	report:<network>                       ReportWorkflow (scheduled)
 //
 // # Planners in the Temporal UI

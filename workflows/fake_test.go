@@ -151,7 +151,36 @@ func (f *fakeActivities) Footprints(ctx context.Context, in workflows.Footprints
 
 func (f *fakeActivities) PersistPlan(ctx context.Context, in workflows.PersistPlanInput) (workflows.PersistResult, error) {
 	f.record(workflows.ActPersistPlan)
+	if in.OrdersBatched {
+		return workflows.PersistResult{PlanID: in.PlanID}, nil
+	}
 	return workflows.PersistResult{PlanID: in.PlanID, Orders: f.orders}, nil
+}
+
+func (f *fakeActivities) CreatePlanOrders(ctx context.Context, in workflows.CreatePlanOrdersInput) (workflows.CreatePlanOrdersResult, error) {
+	f.record(workflows.ActCreatePlanOrders)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	res := workflows.CreatePlanOrdersResult{Orders: len(f.orders), ApprovalThresholdEUR: 10000}
+	for _, o := range f.orders {
+		if o.Kind == sillage.OrderPurchase {
+			res.Purchases++
+			res.PurchaseEUR += o.ValueEUR
+		} else {
+			res.Transfers++
+			res.TransferEUR += o.ValueEUR
+		}
+	}
+	return res, nil
+}
+
+func (f *fakeActivities) ListPlanOrders(ctx context.Context, in workflows.ListPlanOrdersInput) (workflows.ListPlanOrdersResult, error) {
+	f.record(workflows.ActListPlanOrders)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	lo := min(in.Offset, len(f.orders))
+	hi := min(lo+in.Limit, len(f.orders))
+	return workflows.ListPlanOrdersResult{Orders: append([]workflows.OrderRef(nil), f.orders[lo:hi]...)}, nil
 }
 
 func (f *fakeActivities) CreateOrder(ctx context.Context, in workflows.OrderRef) (workflows.OrderState, error) {

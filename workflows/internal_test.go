@@ -10,7 +10,8 @@ func TestActivityNamesMatchInterface(t *testing.T) {
 	names := []string{ActSnapshotStock, ActForecast, ActRoute, ActSolve, ActSolveHorizon, ActFootprints, ActPersistPlan,
 		ActCreateOrder, ActSetOrderStatus, ActReleaseOrder, ActSubmitOrder, ActAwaitConfirmation,
 		ActCancelSupplierOrder, ActApplyConfirmation, ActReceiveOrder, ActPublishTransfer, ActNotify,
-		ActRequestReplan, ActWriteReport, ActAcquirePlanLease, ActReleasePlanLease, ActIdentifyApprover}
+		ActRequestReplan, ActWriteReport, ActAcquirePlanLease, ActReleasePlanLease, ActIdentifyApprover,
+		ActCreatePlanOrders, ActListPlanOrders}
 	if err := checkActivityNames(names); err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,16 @@ const (
 	// solve (SolveHorizon, or Solve for plans started before the
 	// time-phased model), footprints and persist.
 	PlanTaskQueue = "sillage-plan"
+	// StoreTaskQueue serves the order activities that write to the store
+	// (CreateOrder of an order not held by its plan, SetOrderStatus,
+	// ReleaseOrder, ApplyConfirmation, ReceiveOrder). A process serving
+	// TaskQueue serves it too, running at most as many of them at once
+	// as its store has writers (store.Store.WriteSlots: SQLite 2,
+	// PostgreSQL 8), so that per-order writes queue in Temporal, where
+	// no timeout runs, instead of on the database's write lock. A
+	// dedicated queue, not a cap on TaskQueue, because TaskQueue also
+	// runs slow supplier calls that must not take the writers' slots.
+	StoreTaskQueue = "sillage-store"
 )
 
 // Workflow type names, as registered by Register and shown in the UI.

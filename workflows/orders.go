@@ -131,7 +131,13 @@ func (o *orderRun) publish(ctx workflow.Context) {
 
 // create inserts the order (idempotently) and adopts what the store holds.
 func (o *orderRun) create(ctx workflow.Context) error {
-	st, err := call[OrderState](ctx, storeOptions, ActCreateOrder, o.in.OrderRef)
+	// An order its plan held in a batch is only read back: no store
+	// write, so no need to queue for the store's writers.
+	opts := storeOptions
+	if o.in.Held {
+		opts = readOptions
+	}
+	st, err := call[OrderState](ctx, opts, ActCreateOrder, o.in.OrderRef)
 	if err != nil {
 		return fmt.Errorf("order %s: create: %w", o.in.OrderID, err)
 	}
@@ -151,9 +157,12 @@ func (o *orderRun) create(ctx workflow.Context) error {
 	if st.Status != "" {
 		o.status, o.reason = st.Status, st.Reason
 	}
-	if st.Created {
+	switch {
+	case st.Created:
 		o.event(ctx, "order created: %d lines, %s units, %s", len(st.Lines), units(o.in.Units), eur(o.in.ValueEUR))
-	} else {
+	case o.in.Held && st.Status == sillage.OrderCreated:
+		o.event(ctx, "order created and its stock held with its plan: %d lines, %s units, %s", len(st.Lines), units(o.in.Units), eur(o.in.ValueEUR))
+	default:
 		o.event(ctx, "order already stored with status %s; continuing from there", st.Status)
 	}
 	o.publish(ctx)

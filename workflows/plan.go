@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -16,8 +15,8 @@ import (
 // PlanWorkflow makes one replenishment plan for a network:
 //
 //	snapshot stock → forecast → route → solve the time-phased plan →
-//	footprints → persist the orders → one child workflow per order →
-//	wait → summary
+//	footprints → persist the plan → orders stored and held in batches →
+//	one OrderBatchWorkflow per 500 orders → wait → summary
 //
 // Each step is an activity on PlanTaskQueue; only summaries travel through
 // Temporal, the plan itself is in the store: the solve step stores the
@@ -25,11 +24,13 @@ import (
 // inventory, serve costs and binding capacities), and only the lines
 // released in week 0 become orders. Histories from before the
 // time-phased model replay with the one-period LP (workflow.GetVersion).
-// Orders are started as child workflows with deterministic ids (see
-// PurchaseOrderID, TransferOrderID), abandoned when the plan closes so
-// that they live on; the plan waits until every order has reported its
-// first status (or, with PlanOptions.WaitForOrders, until every order
-// workflow has finished).
+// Orders are started by the batch workflows (orderbatch.go) as their
+// children, with deterministic ids (see PurchaseOrderID, TransferOrderID),
+// abandoned when the batch closes so that they live on; the plan waits
+// until every order has reported its first status (or, with
+// PlanOptions.WaitForOrders, until every order workflow has finished).
+// Plans recorded before the batches (change id order-batches) start one
+// child workflow per order.
 //
 // The query "plan" returns the PlanSummary, the details show it as
 // markdown, and the search attributes SillageNetwork, SillageStatus,
@@ -106,9 +107,22 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StagePersist)
-	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, PersistPlanInput{ref})
+	// From orderBatchChange on, the orders are stored, held and started
+	// in batches (orderbatch.go); before, PersistPlan stored them and the
+	// plan started one child workflow per order.
+	batched := workflow.GetVersion(ctx, orderBatchChange, workflow.DefaultVersion, 1) == 1
+	persisted, err := call[PersistResult](ctx, stepOptions, ActPersistPlan, PersistPlanInput{PlanRef: ref, OrdersBatched: batched})
 	if err != nil {
 		return p.fail(ctx, err)
+	}
+	if batched {
+		if err := p.runOrderBatches(ctx, in.Options); err != nil {
+			return p.fail(ctx, err)
+		}
+		p.sum.Stage = StageDone
+		p.sum.Finished = workflow.Now(ctx)
+		p.publish(ctx, PlanStatusPlanned)
+		return p.sum, nil
 	}
 	for _, o := range persisted.Orders {
 		p.sum.Orders = append(p.sum.Orders, OrderSummary{OrderRef: o, Status: sillage.OrderCreated})
@@ -267,19 +281,8 @@ func (p *planRun) runOrders(ctx workflow.Context, statusCh workflow.ReceiveChann
 	children := make([]workflow.ChildWorkflowFuture, n)
 	for i, o := range p.sum.Orders {
 		index[o.OrderID] = i
-		name, kind := ProcurementWorkflowName, "PO"
-		if o.Kind == sillage.OrderTransfer {
-			name, kind = TransferWorkflowName, "Transfer"
-		}
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            o.OrderID,
-			TaskQueue:             TaskQueue,
-			ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-			TypedSearchAttributes: temporal.NewSearchAttributes(orderAttrs(o.OrderRef, sillage.OrderCreated)...),
-			StaticSummary:         fmt.Sprintf("%s %s → %s, %s, %s", kind, o.Source, o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e)),
-		})
-		children[i] = workflow.ExecuteChildWorkflow(cctx, name, OrderInput{OrderRef: o.OrderRef, Timings: opts.Timings})
+		children[i] = workflow.ExecuteChildWorkflow(orderChildContext(ctx, o.OrderRef), orderWorkflowName(o.Kind),
+			OrderInput{OrderRef: o.OrderRef, Timings: opts.Timings})
 	}
 	started := make([]bool, n)
 	reported := make([]bool, n)
@@ -392,13 +395,16 @@ func (p *planRun) render(ctx workflow.Context) {
 		"Carbon price", fmt.Sprintf("%s EUR/tCO2e", thousands(s.CarbonPriceEURPerT, 0)),
 		"Shortfall", shortfall,
 		"Plan lines", lines,
-		"Orders", fmt.Sprintf("%d: purchases %s, transfers %s", len(s.Orders), eur(s.PurchaseEUR), eur(s.TransferEUR)),
+		"Orders", fmt.Sprintf("%d: purchases %s, transfers %s", s.OrderTotal(), eur(s.PurchaseEUR), eur(s.TransferEUR)),
 		"LP", fmt.Sprintf("%d variables, %d constraints; build %.3f s, solve %.3f s", s.Variables, s.Constraints, s.BuildSeconds, s.SolveSeconds),
 		"Stock snapshot", fmt.Sprintf("%d positions at %d sites: %s on hand, %s in transit", s.Snapshot.Positions, s.Snapshot.Sites, units(s.Snapshot.OnHandUnits), units(s.Snapshot.InTransitUnits)),
 		"Forecast", fmt.Sprintf("%d series (%d intermittent): %s units, mean MASE %.2f", s.Forecast.Series, s.Forecast.Intermittent, units(s.Forecast.DemandUnits), s.Forecast.MeanMASE),
 		"Routes", fmt.Sprintf("%d source–site paths, %d unreachable", s.Routes.Paths, s.Routes.Unreachable),
 		"Footprints", fmt.Sprintf("%d product–site pairs, mean %s per unit, highest %s (%s at %s)", s.Footprints.Footprints, kgCO2e(s.Footprints.MeanKgCO2e), kgCO2e(s.Footprints.MaxKgCO2e), s.Footprints.MaxSKU, s.Footprints.MaxSite),
 	)
+	if s.OrderCount > 0 {
+		kv(&b, "Order progress", orderProgress(s))
+	}
 	if s.Horizon != nil {
 		renderHorizon(&b, s.Horizon)
 	}
@@ -423,7 +429,7 @@ func (p *planRun) render(ctx workflow.Context) {
 		rows := make([][]string, 0, len(s.Orders))
 		for i, o := range s.Orders {
 			if i == 50 {
-				rows = append(rows, []string{fmt.Sprintf("… %d more", len(s.Orders)-50), "", "", "", "", ""})
+				rows = append(rows, []string{fmt.Sprintf("… %d more", s.OrderTotal()-50), "", "", "", "", ""})
 				break
 			}
 			st := strings.ReplaceAll(string(o.Status), "_", " ")

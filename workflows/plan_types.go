@@ -58,7 +58,12 @@ type SolveInput struct {
 type FootprintsInput struct{ PlanRef }
 
 // PersistPlanInput asks for the orders of the stored plan.
-type PersistPlanInput struct{ PlanRef }
+type PersistPlanInput struct {
+	PlanRef
+	// OrdersBatched tells PersistPlan that CreatePlanOrders stores the
+	// plan's orders: it stores the plan only and returns no orders.
+	OrdersBatched bool `json:"orders_batched,omitempty"`
+}
 
 // PlanLeaseResult answers AcquirePlanLease.
 type PlanLeaseResult struct {
@@ -187,8 +192,25 @@ type PlanSummary struct {
 	// before it could read the stock (see AcquirePlanLease), if any.
 	WaitedFor string `json:"waited_for,omitempty"`
 
-	Orders      []OrderSummary `json:"orders"`
-	PurchaseEUR float64        `json:"purchase_eur"` // value of all purchase orders
-	TransferEUR float64        `json:"transfer_eur"` // value of all transfers
-	Error       string         `json:"error,omitempty"`
+	// Orders are the plan's orders with their statuses: all of them in a
+	// plan of the one-child-per-order path, the first MaxListedOrders by
+	// id in a batched plan (see OrderCount and the progress counts).
+	Orders []OrderSummary `json:"orders"`
+	// The batched fan-out's counts (zero in plans before it): the plan's
+	// orders, how many are stored and held, started as workflows,
+	// reported their first status, finished, or failed to start; and the
+	// batches (OrderBatchWorkflow) that started them.
+	OrderCount     int     `json:"order_count,omitempty"`
+	OrdersHeld     int     `json:"orders_held,omitempty"`
+	OrdersStarted  int     `json:"orders_started,omitempty"`
+	OrdersReported int     `json:"orders_reported,omitempty"`
+	OrdersDone     int     `json:"orders_done,omitempty"`
+	OrdersFailed   int     `json:"orders_failed,omitempty"`
+	OrderBatches   int     `json:"order_batches,omitempty"`
+	PurchaseEUR    float64 `json:"purchase_eur"` // value of all purchase orders
+	TransferEUR    float64 `json:"transfer_eur"` // value of all transfers
+	Error          string  `json:"error,omitempty"`
 }
+
+// OrderTotal is the number of the plan's orders, listed or not.
+func (s PlanSummary) OrderTotal() int { return max(s.OrderCount, len(s.Orders)) }

@@ -130,6 +130,9 @@ type PlanOptions struct {
 	WaitForOrders bool `json:"wait_for_orders,omitempty"`
 	// Timings of the order workflows; zero fields take the defaults.
 	Timings OrderTimings `json:"timings"`
+	// OrderBatchSize is how many order workflows each OrderBatchWorkflow
+	// starts; 0 means the default, OrderBatchSize.
+	OrderBatchSize int `json:"order_batch_size,omitempty"`
 }
 
 // PlanInput starts a PlanWorkflow.
@@ -259,6 +262,9 @@ func (t OrderTimings) WithDefaults() OrderTimings {
 type OrderInput struct {
 	OrderRef
 	Timings OrderTimings `json:"timings"`
+	// Held says the plan stored the order and held its stock in a batch
+	// (CreatePlanOrders): the order workflow only reads it back.
+	Held bool `json:"held,omitempty"`
 }
 
 // OrderState is an order as the store holds it, returned by CreateOrder.

@@ -28,7 +28,14 @@ func init() {
                              supplier, MQTT transfer commands, notices,
                              re-plan requests, reports
   task queue "sillage-plan"  the plan steps: snapshot, forecast, route,
-                             solve (the LP, heartbeating), footprints, persist
+                             solve (the time-phased plan, heartbeating),
+                             footprints, persist,
+                             and creating the plan's orders in batches
+  task queue "sillage-store" the order activities that write to the store,
+                             served with "sillage", at most 2 at once on
+                             SQLite (one writer) and 8 on PostgreSQL, so that
+                             per-order writes queue in Temporal, not on the
+                             database lock
 
 Run as many workers as you like against one namespace and database: they
 share the work, and a worker killed mid-way loses nothing (its tasks time
@@ -207,7 +214,7 @@ func (f *workerFlags) run(ctx context.Context, e *env) error {
 		}
 		defer stop()
 	}
-	return runWorkers(ctx, c, acts, serve, *f.solvers, log)
+	return runWorkers(ctx, c, acts, serve, *f.solvers, st.WriteSlots(), log)
 }
 
 // parseQueues checks --task-queues.

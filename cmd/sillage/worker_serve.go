@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"time"
 
@@ -28,13 +29,31 @@ import (
 // What sillage worker runs once its flags are checked: the Temporal
 // workers, the supplier callback server and the report writer.
 
-// runWorkers serves the queues until ctx is done.
-func runWorkers(ctx context.Context, c client.Client, acts *activities.Activities, queues []string, solvers int, log *slog.Logger) error {
+// taskPollers is how many workflow task and activity task pollers a
+// worker runs on TaskQueue.
+const taskPollers = 8
+
+// runWorkers serves the queues until ctx is done; serving TaskQueue
+// includes StoreTaskQueue, with at most writers of its activities at once.
+func runWorkers(ctx context.Context, c client.Client, acts *activities.Activities, queues []string, solvers, writers int, log *slog.Logger) error {
 	var ws []worker.Worker
+	if slices.Contains(queues, workflows.TaskQueue) {
+		queues = append(slices.Clone(queues), workflows.StoreTaskQueue)
+	}
 	for _, q := range queues {
 		opts := worker.Options{}
-		if q == workflows.PlanTaskQueue {
+		switch q {
+		case workflows.TaskQueue:
+			// A plan's order workflows arrive by the thousand: the
+			// default of 2 pollers leaves the worker waiting on round
+			// trips to the server, not working.
+			opts.MaxConcurrentWorkflowTaskPollers = taskPollers
+			opts.MaxConcurrentActivityTaskPollers = taskPollers
+		case workflows.PlanTaskQueue:
 			opts.MaxConcurrentActivityExecutionSize = solvers
+		case workflows.StoreTaskQueue:
+			opts.MaxConcurrentActivityExecutionSize = writers
+			opts.MaxConcurrentActivityTaskPollers = max(2, writers)
 		}
 		w := worker.New(c, q, opts)
 		if q == workflows.TaskQueue {

@@ -17,7 +17,8 @@ import (
 // server's log.
 func Start(t testing.TB) *devserver.Server {
 	t.Helper()
-	o := devserver.Options{Headless: true}
+	// KillWithParent: a test binary killed by its timeout leaves no server.
+	o := devserver.Options{Headless: true, KillWithParent: true}
 	if os.Getenv("SILLAGE_TEMPORAL_LOG") != "" {
 		o.Output, o.LogLevel = os.Stderr, "warn"
 	}
