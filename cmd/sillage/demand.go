@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -77,15 +76,11 @@ func (f *demandFlags) run(ctx context.Context, e *env) error {
 	if *f.horizon < 0 {
 		return usageErrorf("--horizon %d: must not be negative", *f.horizon)
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	n, err := st.LoadNetwork(ctx, name)
 	if err != nil {
 		return err
@@ -111,9 +106,7 @@ func (f *demandFlags) run(ctx context.Context, e *env) error {
 	out := demandOutput{Network: name, Site: *f.site, SKU: *f.sku, History: hist, Forecast: fc,
 		ReorderPointUnits: iot.DefaultReorderPoint(n, *f.site, *f.sku)}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(e.stdout, out)
 	}
 	return printDemand(e, out)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -42,15 +41,11 @@ With --json it prints {"quantities": [...], "epcs": [...]}.`,
 				if len(e.args) > 0 {
 					return usageErrorf("unexpected argument %q", e.args[0])
 				}
-				st, err := openStore(ctx, *db)
+				st, name, err := openNetworkStore(ctx, *db, *netName)
 				if err != nil {
 					return err
 				}
 				defer st.Close()
-				name, err := networkName(ctx, st, *netName)
-				if err != nil {
-					return err
-				}
 				all, err := st.Discrepancies(ctx, name)
 				if err != nil {
 					return err
@@ -68,9 +63,7 @@ With --json it prints {"quantities": [...], "epcs": [...]}.`,
 					rep.EPCs = []sillage.EPCDiscrepancy{}
 				}
 				if *asJSON {
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(rep)
+					return printJSON(e.stdout, rep)
 				}
 				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 				fmt.Fprintf(tw, "quantities: %d\nSITE\tSKU\tSNAPSHOT\tTIME\tSYSTEM\tREPORTED\tDIFFERENCE\n", len(rep.Quantities))

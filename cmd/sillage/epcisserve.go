@@ -3,11 +3,9 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -104,15 +102,11 @@ func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
 			return fmt.Errorf("epcis-serve: --tls-cert %s, --tls-key %s: %w", *f.certFile, *f.keyFile, err)
 		}
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	srv := &epcisquery.Server{Network: name, Store: st, Clients: creds, TokenTTL: *f.ttl}
 	ln, err := net.Listen("tcp", *f.addr)
 	if err != nil {
@@ -122,28 +116,6 @@ func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
 	if *f.certFile != "" {
 		scheme = "https"
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stdout, "listening on %s://%s (network %s, %d clients)\n", scheme, ln.Addr(), name, len(creds))
-	done := make(chan error, 1)
-	go func() {
-		if *f.certFile != "" {
-			done <- hs.ServeTLS(ln, *f.certFile, *f.keyFile)
-		} else {
-			done <- hs.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-done:
-		return fmt.Errorf("epcis-serve: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("epcis-serve: shut down: %w", err)
-	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("epcis-serve: %w", err)
-	}
-	return nil
+	return serveHTTP(ctx, ln, srv, *f.certFile, *f.keyFile, "epcis-serve", nil)
 }

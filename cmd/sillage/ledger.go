@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -63,15 +62,11 @@ it prints [{"sku","opening","receipts","sales","write_offs","on_hand",
 					}
 					from = t
 				}
-				st, err := openStore(ctx, *db)
+				st, name, err := openNetworkStore(ctx, *db, *netName)
 				if err != nil {
 					return err
 				}
 				defer st.Close()
-				name, err := networkName(ctx, st, *netName)
-				if err != nil {
-					return err
-				}
 				lines, opened, err := st.Ledger(ctx, name, from)
 				if err != nil {
 					return err
@@ -85,9 +80,7 @@ it prints [{"sku","opening","receipts","sales","write_offs","on_hand",
 					}
 				}
 				if *asJSON {
-					enc := json.NewEncoder(e.stdout)
-					enc.SetIndent("", "  ")
-					if err := enc.Encode(rows); err != nil {
+					if err := printJSON(e.stdout, rows); err != nil {
 						return err
 					}
 				} else {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -154,29 +152,6 @@ func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
 			fmt.Fprintf(e.stderr, "pact-serve: %v\n", err)
 		}
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stdout, "listening on %s (%d footprints, %d new, %d clients)\n", self, len(all), len(published), len(cfg.clients))
-	done := make(chan error, 1)
-	go func() {
-		if *fl.certFile != "" {
-			done <- hs.ServeTLS(ln, *fl.certFile, *fl.keyFile)
-		} else {
-			done <- hs.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-done:
-		return fmt.Errorf("pact-serve: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("pact-serve: shut down: %w", err)
-	}
-	srv.Wait()
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("pact-serve: %w", err)
-	}
-	return nil
+	return serveHTTP(ctx, ln, srv, *fl.certFile, *fl.keyFile, "pact-serve", srv.Wait)
 }

@@ -48,15 +48,11 @@ func (f *stockFlags) run(ctx context.Context, e *env) error {
 	if len(e.args) > 0 {
 		return usageErrorf("unexpected argument %q", e.args[0])
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	ps, err := st.Positions(ctx, name, *f.site)
 	if err != nil {
 		return err
