@@ -45,7 +45,7 @@ With --json it prints {"network","site","sku","history":[{"week_start",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &demandFlags{}
 			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.netName = networkFlag(fs)
 			f.site = fs.String("site", "", "site `id` (required)")
 			f.sku = fs.String("sku", "", "product `sku` (required)")
 			f.horizon = fs.Int("horizon", 0, "forecast `WEEKS` (default: the network's policy)")

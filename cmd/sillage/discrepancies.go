@@ -33,51 +33,64 @@ found different from the stock the system held at the snapshot's time:
 
 With --json it prints {"quantities": [...], "epcs": [...]}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			site := fs.String("site", "", "only this site `id`")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				st, name, err := openNetworkStore(ctx, *db, *netName)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				all, err := st.Discrepancies(ctx, name)
-				if err != nil {
-					return err
-				}
-				rep := discrepancyReport{Quantities: []sillage.Discrepancy{}}
-				for _, d := range all {
-					if *site == "" || d.Site == *site {
-						rep.Quantities = append(rep.Quantities, d)
-					}
-				}
-				if rep.EPCs, err = st.EPCDiscrepancies(ctx, name, *site); err != nil {
-					return err
-				}
-				if rep.EPCs == nil {
-					rep.EPCs = []sillage.EPCDiscrepancy{}
-				}
-				if *asJSON {
-					return printJSON(e.stdout, rep)
-				}
-				tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-				fmt.Fprintf(tw, "quantities: %d\nSITE\tSKU\tSNAPSHOT\tTIME\tSYSTEM\tREPORTED\tDIFFERENCE\n", len(rep.Quantities))
-				for _, d := range rep.Quantities {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t%g\t%+g\n", d.Site, d.SKU, d.SnapshotID, d.SnapshotTime.UTC().Format(time.RFC3339), d.SystemOnHand, d.ReportedOnHand, d.Difference())
-				}
-				fmt.Fprintf(tw, "\nEPCs: %d\nSITE\tKIND\tEPC\tSKU\tSYSTEM SITE\tSYSTEM STATUS\tSNAPSHOT TIME\n", len(rep.EPCs))
-				for _, d := range rep.EPCs {
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Site, d.Kind, d.EPC, d.SKU, orDash(d.SystemSite), orDash(string(d.SystemStatus)), d.SnapshotTime.UTC().Format(time.RFC3339))
-				}
-				return tw.Flush()
+			f := &discrepanciesFlags{
+				db:      dbFlag(fs),
+				netName: networkFlag(fs),
+				site:    fs.String("site", "", "only this site `id`"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
 			}
+			return f.run
 		},
 	})
+}
+
+// discrepanciesFlags are the flags of sillage discrepancies.
+type discrepanciesFlags struct {
+	db      *string
+	netName *string
+	site    *string
+	asJSON  *bool
+}
+
+// run runs sillage discrepancies with the parsed flags.
+func (f *discrepanciesFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	all, err := st.Discrepancies(ctx, name)
+	if err != nil {
+		return err
+	}
+	rep := discrepancyReport{Quantities: []sillage.Discrepancy{}}
+	for _, d := range all {
+		if *f.site == "" || d.Site == *f.site {
+			rep.Quantities = append(rep.Quantities, d)
+		}
+	}
+	if rep.EPCs, err = st.EPCDiscrepancies(ctx, name, *f.site); err != nil {
+		return err
+	}
+	if rep.EPCs == nil {
+		rep.EPCs = []sillage.EPCDiscrepancy{}
+	}
+	if *f.asJSON {
+		return printJSON(e.stdout, rep)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "quantities: %d\nSITE\tSKU\tSNAPSHOT\tTIME\tSYSTEM\tREPORTED\tDIFFERENCE\n", len(rep.Quantities))
+	for _, d := range rep.Quantities {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%g\t%g\t%+g\n", d.Site, d.SKU, d.SnapshotID, d.SnapshotTime.UTC().Format(time.RFC3339), d.SystemOnHand, d.ReportedOnHand, d.Difference())
+	}
+	fmt.Fprintf(tw, "\nEPCs: %d\nSITE\tKIND\tEPC\tSKU\tSYSTEM SITE\tSYSTEM STATUS\tSNAPSHOT TIME\n", len(rep.EPCs))
+	for _, d := range rep.EPCs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", d.Site, d.Kind, d.EPC, d.SKU, orDash(d.SystemSite), orDash(string(d.SystemStatus)), d.SnapshotTime.UTC().Format(time.RFC3339))
+	}
+	return tw.Flush()
 }
 
 // orDash returns s, or "-" when it is empty.

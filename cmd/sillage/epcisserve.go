@@ -49,7 +49,7 @@ interrupted.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &epcisServeFlags{}
 			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.netName = networkFlag(fs)
 			f.addr = fs.String("addr", "127.0.0.1:8090", "listen `ADDRESS` (host:port; port 0 picks a free port)")
 			fs.Func("client", "OAuth2 client `ID:SECRET` (repeatable)", func(v string) error { f.clients = append(f.clients, v); return nil })
 			f.certFile = fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key")

@@ -68,6 +68,12 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", def, "database `URL`: sqlite://PATH or postgres://USER@HOST:PORT/DB (default from $"+envDB+")")
 }
 
+// networkFlag declares the --network flag of the subcommands that read
+// one stored network; empty means the only one (see networkName).
+func networkFlag(fs *flag.FlagSet) *string {
+	return fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+}
+
 // envMQTTPassword names the environment variable that gives the default of
 // --password, so that passwords need not appear in process lists.
 const envMQTTPassword = "SILLAGE_MQTT_PASSWORD"

@@ -118,7 +118,7 @@ committed and acknowledged first.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &ingestFlags{
 				db:               dbFlag(fs),
-				netName:          fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				netName:          networkFlag(fs),
 				mf:               declareMQTTFlags(fs, ""),
 				share:            fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)"),
 				batch:            fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most"),

@@ -46,63 +46,76 @@ The exit status is 1 when the identity fails for a product. With --json
 it prints [{"sku","opening","receipts","sales","write_offs","on_hand",
 "in_transit","holds","imbalance"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			db := dbFlag(fs)
-			netName := fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			since := fs.String("since", "", "ledger since `T` (RFC 3339); default: since the network was saved")
-			asJSON := fs.Bool("json", false, "print JSON")
-			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
-				var from time.Time
-				if *since != "" {
-					t, err := time.Parse(time.RFC3339Nano, *since)
-					if err != nil {
-						return usageErrorf("--since %q: want an RFC 3339 time such as 2026-03-01T00:00:00Z", *since)
-					}
-					from = t
-				}
-				st, name, err := openNetworkStore(ctx, *db, *netName)
-				if err != nil {
-					return err
-				}
-				defer st.Close()
-				lines, opened, err := st.Ledger(ctx, name, from)
-				if err != nil {
-					return err
-				}
-				rows := make([]ledgerRow, len(lines))
-				broken := 0
-				for i, l := range lines {
-					rows[i] = ledgerRow{LedgerLine: l, Holds: l.Holds(), Imbalance: l.Imbalance()}
-					if !rows[i].Holds {
-						broken++
-					}
-				}
-				if *asJSON {
-					if err := printJSON(e.stdout, rows); err != nil {
-						return err
-					}
-				} else {
-					if from.Before(opened) {
-						from = opened
-					}
-					fmt.Fprintf(e.stdout, "ledger of network %s since %s\n", name, from.UTC().Format(time.RFC3339))
-					tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-					fmt.Fprintln(tw, "SKU\tOPENING\tRECEIPTS\tSALES\tWRITE-OFFS\tON HAND\tIN TRANSIT\tHOLDS\t")
-					for _, r := range rows {
-						fmt.Fprintf(tw, "%s\t%g\t%g\t%g\t%g\t%g\t%g\t%v\t\n", r.SKU, r.Opening, r.Receipts, r.Sales, r.WriteOffs, r.OnHand, r.InTransit, r.Holds)
-					}
-					if err := tw.Flush(); err != nil {
-						return err
-					}
-				}
-				if broken > 0 {
-					fmt.Fprintf(e.stderr, "sillage ledger: the identity fails for %d of %d products\n", broken, len(rows))
-					return exitError{1}
-				}
-				return nil
+			f := &ledgerFlags{
+				db:      dbFlag(fs),
+				netName: networkFlag(fs),
+				since:   fs.String("since", "", "ledger since `T` (RFC 3339); default: since the network was saved"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
 			}
+			return f.run
 		},
 	})
+}
+
+// ledgerFlags are the flags of sillage ledger.
+type ledgerFlags struct {
+	db      *string
+	netName *string
+	since   *string
+	asJSON  *bool
+}
+
+// run runs sillage ledger with the parsed flags.
+func (f *ledgerFlags) run(ctx context.Context, e *env) error {
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	var from time.Time
+	if *f.since != "" {
+		t, err := time.Parse(time.RFC3339Nano, *f.since)
+		if err != nil {
+			return usageErrorf("--since %q: want an RFC 3339 time such as 2026-03-01T00:00:00Z", *f.since)
+		}
+		from = t
+	}
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	lines, opened, err := st.Ledger(ctx, name, from)
+	if err != nil {
+		return err
+	}
+	rows := make([]ledgerRow, len(lines))
+	broken := 0
+	for i, l := range lines {
+		rows[i] = ledgerRow{LedgerLine: l, Holds: l.Holds(), Imbalance: l.Imbalance()}
+		if !rows[i].Holds {
+			broken++
+		}
+	}
+	if *f.asJSON {
+		if err := printJSON(e.stdout, rows); err != nil {
+			return err
+		}
+	} else {
+		if from.Before(opened) {
+			from = opened
+		}
+		fmt.Fprintf(e.stdout, "ledger of network %s since %s\n", name, from.UTC().Format(time.RFC3339))
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "SKU\tOPENING\tRECEIPTS\tSALES\tWRITE-OFFS\tON HAND\tIN TRANSIT\tHOLDS\t")
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%g\t%g\t%g\t%g\t%g\t%g\t%v\t\n", r.SKU, r.Opening, r.Receipts, r.Sales, r.WriteOffs, r.OnHand, r.InTransit, r.Holds)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	if broken > 0 {
+		fmt.Fprintf(e.stderr, "sillage ledger: the identity fails for %d of %d products\n", broken, len(rows))
+		return exitError{1}
+	}
+	return nil
 }

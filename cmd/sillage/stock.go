@@ -28,7 +28,7 @@ With --json it prints [{"site","sku","on_hand","in_transit"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &stockFlags{
 				db:      dbFlag(fs),
-				netName: fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				netName: networkFlag(fs),
 				site:    fs.String("site", "", "only this site `id`"),
 				asJSON:  fs.Bool("json", false, "print JSON"),
 			}

@@ -58,7 +58,7 @@ With --json it prints {"network","epc","steps":[{"time","site",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &traceFlags{}
 			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.netName = networkFlag(fs)
 			f.asJSON = fs.Bool("json", false, "print JSON")
 			return f.run
 		},
