@@ -33,31 +33,18 @@ found different from the stock the system held at the snapshot's time:
 
 With --json it prints {"quantities": [...], "epcs": [...]}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := &discrepanciesFlags{
-				db:      dbFlag(fs),
-				netName: networkFlag(fs),
-				site:    fs.String("site", "", "only this site `id`"),
-				asJSON:  fs.Bool("json", false, "print JSON"),
-			}
+			f := &discrepanciesFlags{declareSiteQueryFlags(fs)}
 			return f.run
 		},
 	})
 }
 
 // discrepanciesFlags are the flags of sillage discrepancies.
-type discrepanciesFlags struct {
-	db      *string
-	netName *string
-	site    *string
-	asJSON  *bool
-}
+type discrepanciesFlags struct{ siteQueryFlags }
 
 // run runs sillage discrepancies with the parsed flags.
 func (f *discrepanciesFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
-	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	st, name, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}

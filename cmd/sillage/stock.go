@@ -26,29 +26,18 @@ file's stock, plus what RFID events moved, reconciled by snapshots.
 
 With --json it prints [{"site","sku","on_hand","in_transit"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := &stockFlags{
-				db:      dbFlag(fs),
-				netName: networkFlag(fs),
-				site:    fs.String("site", "", "only this site `id`"),
-				asJSON:  fs.Bool("json", false, "print JSON"),
-			}
+			f := &stockFlags{declareSiteQueryFlags(fs)}
 			return f.run
 		},
 	})
 }
 
 // stockFlags are the flags of sillage stock.
-type stockFlags struct {
-	db, netName, site *string
-	asJSON            *bool
-}
+type stockFlags struct{ siteQueryFlags }
 
 // run runs sillage stock with the parsed flags.
 func (f *stockFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
-	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	st, name, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
