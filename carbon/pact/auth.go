@@ -14,11 +14,7 @@ import (
 // with client authentication by HTTP Basic (§2.3.1).
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	oauthError := func(status int, code, desc string) {
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Basic realm="pact"`)
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+		oauth2cc.WriteError(w, "pact", status, code, desc)
 	}
 	if err := r.ParseForm(); err != nil {
 		oauthError(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -52,4 +53,18 @@ func Bearer(r *http.Request) (tok string, ok bool) {
 		return "", false
 	}
 	return strings.TrimSpace(h[len(prefix):]), true
+}
+
+// WriteError answers a token request with an OAuth2 error (RFC 6749
+// §5.2): status, a JSON body {"error": code, "error_description": desc},
+// no caching, and for 401 a Basic challenge in realm.
+func WriteError(w http.ResponseWriter, realm string, status int, code, desc string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="`+realm+`"`)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	// A failed write means the client went away; there is no one to tell.
+	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
 }

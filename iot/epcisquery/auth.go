@@ -20,11 +20,7 @@ type tokens struct {
 // for ttl.
 func (s *Server) issue(w http.ResponseWriter, r *http.Request) {
 	oauthError := func(status int, code, desc string) {
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Basic realm="epcis"`)
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+		oauth2cc.WriteError(w, "epcis", status, code, desc)
 	}
 	if err := r.ParseForm(); err != nil {
 		oauthError(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
