@@ -5,7 +5,6 @@ import (
 	"crypto/tls"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -108,14 +107,10 @@ func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
 	}
 	defer st.Close()
 	srv := &epcisquery.Server{Network: name, Store: st, Clients: creds, TokenTTL: *f.ttl}
-	ln, err := net.Listen("tcp", *f.addr)
+	ln, self, err := listenHTTP(*f.addr, *f.certFile, "epcis-serve")
 	if err != nil {
-		return fmt.Errorf("epcis-serve: listen on %s: %w", *f.addr, err)
+		return err
 	}
-	scheme := "http"
-	if *f.certFile != "" {
-		scheme = "https"
-	}
-	fmt.Fprintf(e.stdout, "listening on %s://%s (network %s, %d clients)\n", scheme, ln.Addr(), name, len(creds))
+	fmt.Fprintf(e.stdout, "listening on %s (network %s, %d clients)\n", self, name, len(creds))
 	return serveHTTP(ctx, ln, srv, *f.certFile, *f.keyFile, "epcis-serve", nil)
 }

@@ -9,6 +9,21 @@ import (
 	"time"
 )
 
+// listenHTTP listens on addr (TCP) and returns the listener and the base
+// URL it serves: https when certFile is set, else http. cmd names the
+// subcommand in errors.
+func listenHTTP(addr, certFile, cmd string) (net.Listener, string, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s: listen on %s: %w", cmd, addr, err)
+	}
+	scheme := "http"
+	if certFile != "" {
+		scheme = "https"
+	}
+	return ln, scheme + "://" + ln.Addr().String(), nil
+}
+
 // serveHTTP serves h on ln, over TLS when certFile is set, until ctx is
 // done; then it shuts the server down (5 s at most), calls drain if it
 // is not nil (to wait for work the handler started) and returns. cmd

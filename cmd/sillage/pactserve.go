@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"time"
@@ -128,15 +127,10 @@ func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", *fl.addr)
+	ln, self, err := listenHTTP(*fl.addr, *fl.certFile, "pact-serve")
 	if err != nil {
-		return fmt.Errorf("pact-serve: listen on %s: %w", *fl.addr, err)
+		return err
 	}
-	scheme := "http"
-	if *fl.certFile != "" {
-		scheme = "https"
-	}
-	self := scheme + "://" + ln.Addr().String()
 	published, err := publishDir(ctx, st, *fl.publish, time.Now())
 	if err != nil {
 		ln.Close()
