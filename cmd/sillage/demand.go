@@ -26,9 +26,10 @@ type demandOutput struct {
 
 func init() {
 	register(&command{
-		name:  "demand",
-		short: "show the demand history of a product at a site, with the sales recorded since, and its forecast",
-		usage: "demand [--db URL] [--network NAME] --site S --sku K [--horizon WEEKS] [--json]",
+		name:   "demand",
+		noArgs: true,
+		short:  "show the demand history of a product at a site, with the sales recorded since, and its forecast",
+		usage:  "demand [--db URL] [--network NAME] --site S --sku K [--horizon WEEKS] [--json]",
 		long: `Demand prints the weekly demand history of one product at one site as the
 plans and reorder points use it: the network file's history, then one week
 per complete week of sales recorded since the file was saved (units sold
@@ -67,9 +68,6 @@ type demandFlags struct {
 
 // run runs the command with the parsed flags.
 func (f *demandFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *f.site == "" || *f.sku == "" {
 		return usageErrorf("--site and --sku are required")
 	}

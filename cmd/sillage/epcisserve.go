@@ -18,9 +18,10 @@ const envEPCISClients = "SILLAGE_EPCIS_CLIENTS"
 
 func init() {
 	register(&command{
-		name:  "epcis-serve",
-		short: "serve the item history over the EPCIS 2.0 REST query interface (read-only subset)",
-		usage: "epcis-serve [--db URL] [--network NAME] [--client ID:SECRET ...] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--token-ttl D]",
+		name:   "epcis-serve",
+		noArgs: true,
+		short:  "serve the item history over the EPCIS 2.0 REST query interface (read-only subset)",
+		usage:  "epcis-serve [--db URL] [--network NAME] [--client ID:SECRET ...] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--token-ttl D]",
 		long: `Epcis-serve serves the item history of a network (every EPCIS event the
 ingest applied, kept per EPC) over a read-only subset of the EPCIS 2.0
 REST query interface (package iot/epcisquery):
@@ -72,9 +73,6 @@ type epcisServeFlags struct {
 
 // run runs the command with the parsed flags.
 func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *f.ttl <= 0 {
 		return usageErrorf("--token-ttl must be positive")
 	}

@@ -17,9 +17,10 @@ import (
 
 func init() {
 	register(&command{
-		name:  "gen-network",
-		short: "generate a network file: the maison sample or a synthetic one of any size",
-		usage: "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
+		name:   "gen-network",
+		noArgs: true,
+		short:  "generate a network file: the maison sample or a synthetic one of any size",
+		usage:  "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
 		long: `Gen-network writes a valid network file (YAML) to FILE, or to standard output.
 
 With --sites and --products it generates a synthetic network for scale
@@ -44,9 +45,6 @@ sites, products or weeks. Progress and a summary go to standard error.`,
 			out := fs.String("out", "", "write to `FILE` instead of standard output")
 			preset := fs.String("preset", "", "write a `preset` network instead: maison")
 			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
 				set := map[string]bool{}
 				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 				return genNetwork(ctx, e, genNetworkFlags{

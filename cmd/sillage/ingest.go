@@ -59,9 +59,10 @@ func epcGauge(ctx context.Context, st *store.Store, m *obs.Metrics, network stri
 
 func init() {
 	register(&command{
-		name:  "ingest",
-		short: "apply RFID events and stock snapshots from MQTT to the stock",
-		usage: "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--share GROUP]",
+		name:   "ingest",
+		noArgs: true,
+		short:  "apply RFID events and stock snapshots from MQTT to the stock",
+		usage:  "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--share GROUP]",
 		long: `Ingest subscribes to every site's topics of a network at QoS 1 and applies
 what arrives to the stock in the database:
 
@@ -159,9 +160,6 @@ type ingestFlags struct {
 
 // run runs sillage ingest with the parsed flags.
 func (f *ingestFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if err := f.mf.check(); err != nil {
 		return err
 	}

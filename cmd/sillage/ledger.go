@@ -19,9 +19,10 @@ type ledgerRow struct {
 
 func init() {
 	register(&command{
-		name:  "ledger",
-		short: "check that the stock of a network is conserved, product by product",
-		usage: "ledger [--db URL] [--network NAME] [--since T] [--json]",
+		name:   "ledger",
+		noArgs: true,
+		short:  "check that the stock of a network is conserved, product by product",
+		usage:  "ledger [--db URL] [--network NAME] [--since T] [--json]",
 		long: `Ledger prints, per product of a network, the conservation ledger the
 ingest keeps in the transaction of every stock change, and whether
 
@@ -67,9 +68,6 @@ type ledgerFlags struct {
 
 // run runs sillage ledger with the parsed flags.
 func (f *ledgerFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	var from time.Time
 	if *f.since != "" {
 		t, err := time.Parse(time.RFC3339Nano, *f.since)

@@ -17,9 +17,10 @@ const envPACTClients = "SILLAGE_PACT_CLIENTS"
 
 func init() {
 	register(&command{
-		name:  "pact-serve",
-		short: "serve PACT v2.3 product footprints over the PACT REST API",
-		usage: "pact-serve [--db URL] [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
+		name:   "pact-serve",
+		noArgs: true,
+		short:  "serve PACT v2.3 product footprints over the PACT REST API",
+		usage:  "pact-serve [--db URL] [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
 		long: `Pact-serve serves the PACT v2.3 ProductFootprints of the database --db
 (default $` + envDB + `) over the PACT REST API (Technical Specifications v2.3):
 
@@ -93,9 +94,6 @@ type pactServeFlags struct {
 
 // run runs sillage pact-serve with the parsed flags.
 func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *fl.ttl <= 0 || *fl.limit <= 0 {
 		return usageErrorf("--token-ttl and --limit must be positive")
 	}
