@@ -3,7 +3,6 @@ package carbon
 import (
 	"fmt"
 	"maps"
-	"math"
 	"slices"
 	"strings"
 
@@ -81,15 +80,8 @@ func DefaultHubs() *HubTable {
 // factor without hub type, source or year, or with a value that is
 // negative or not finite.
 func (t *HubTable) Add(f HubFactor) error {
-	switch {
-	case f.HubType == "":
-		return fmt.Errorf("hub factor: %w: hub_type is required", sillage.ErrInvalid)
-	case f.Source == "":
-		return fmt.Errorf("hub factor %q: %w: source is required", f.HubType, sillage.ErrInvalid)
-	case f.Year <= 0:
-		return fmt.Errorf("hub factor %q: %w: year is required", f.HubType, sillage.ErrInvalid)
-	case f.KgCO2ePerT < 0 || math.IsNaN(f.KgCO2ePerT) || math.IsInf(f.KgCO2ePerT, 0):
-		return fmt.Errorf("hub factor %q: kgco2e_per_t %v: %w", f.HubType, f.KgCO2ePerT, ErrNegativeIntensity)
+	if err := checkKeyedFactor("hub factor", "hub factor", "hub_type", f.HubType, f.Source, f.Year, "kgco2e_per_t", f.KgCO2ePerT); err != nil {
+		return err
 	}
 	if t.factors == nil {
 		t.factors = map[string]HubFactor{}

@@ -45,15 +45,8 @@ func NewMaterialTable(name string) *MaterialTable {
 // factor without material key, source or year, or with a value that is
 // negative or not finite (errors wrap sillage.ErrInvalid).
 func (t *MaterialTable) Add(f MaterialFactor) error {
-	switch {
-	case f.Material == "":
-		return fmt.Errorf("material factor: %w: material is required", sillage.ErrInvalid)
-	case f.Source == "":
-		return fmt.Errorf("material %q: %w: source is required", f.Material, sillage.ErrInvalid)
-	case f.Year <= 0:
-		return fmt.Errorf("material %q: %w: year is required", f.Material, sillage.ErrInvalid)
-	case f.KgCO2ePerKG < 0 || math.IsNaN(f.KgCO2ePerKG) || math.IsInf(f.KgCO2ePerKG, 0):
-		return fmt.Errorf("material %q: kgco2e_per_kg %v: %w", f.Material, f.KgCO2ePerKG, ErrNegativeIntensity)
+	if err := checkKeyedFactor("material factor", "material", "material", f.Material, f.Source, f.Year, "kgco2e_per_kg", f.KgCO2ePerKG); err != nil {
+		return err
 	}
 	if t.factors == nil {
 		t.factors = map[string]MaterialFactor{}

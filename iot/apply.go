@@ -162,19 +162,9 @@ type Processor struct {
 	NoHistory bool
 }
 
-func (p *Processor) now() time.Time {
-	if p.Now != nil {
-		return p.Now()
-	}
-	return time.Now()
-}
+func (p *Processor) now() time.Time { return nowOr(p.Now) }
 
-func (p *Processor) log() *slog.Logger {
-	if p.Log != nil {
-		return p.Log
-	}
-	return slog.Default()
-}
+func (p *Processor) log() *slog.Logger { return logOr(p.Log) }
 
 // prepare decodes and resolves one message. It never fails: what cannot be
 // applied becomes a dead letter with its reason.

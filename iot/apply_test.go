@@ -11,7 +11,6 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/store/storetest"
 )
@@ -68,19 +67,7 @@ type fixture struct {
 func newFixture(t *testing.T, url string) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
-		t.Fatal(err)
-	}
-	n.Name = "tiny"
+	st, n := seedTinyNetwork(t, url)
 	trig := &recorder{}
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.FixedZone("CET", 3600))
 	return &fixture{t: t, ctx: ctx, st: st, net: n, trig: trig, t0: t0,

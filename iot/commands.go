@@ -38,19 +38,9 @@ type Commands struct {
 	Log         *slog.Logger     // nil: slog.Default()
 }
 
-func (c *Commands) now() time.Time {
-	if c.Now != nil {
-		return c.Now()
-	}
-	return time.Now()
-}
+func (c *Commands) now() time.Time { return nowOr(c.Now) }
 
-func (c *Commands) log() *slog.Logger {
-	if c.Log != nil {
-		return c.Log
-	}
-	return slog.Default()
-}
+func (c *Commands) log() *slog.Logger { return logOr(c.Log) }
 
 // ErrNotSent marks a command that is stored but could not be published
 // yet; the resend loop publishes it later.

@@ -72,12 +72,7 @@ type Ingest struct {
 	Log     *slog.Logger
 }
 
-func (in *Ingest) log() *slog.Logger {
-	if in.Log != nil {
-		return in.Log
-	}
-	return slog.Default()
-}
+func (in *Ingest) log() *slog.Logger { return logOr(in.Log) }
 
 // Run connects, subscribes and ingests until ctx is done. It returns nil
 // after a clean stop, or the error that prevented it from starting. The

@@ -243,6 +243,15 @@ func bagRange(from, n int) []string {
 
 func seedTiny(t *testing.T, url string) *store.Store {
 	t.Helper()
+	st, _ := seedTinyNetwork(t, url)
+	return st
+}
+
+// seedTinyNetwork opens the store at url (closed when the test ends),
+// saves testdata/networks/tiny.yaml in it as "tiny" and returns the store
+// and the network, named "tiny".
+func seedTinyNetwork(t *testing.T, url string) (*store.Store, *sillage.Network) {
+	t.Helper()
 	ctx := context.Background()
 	n, err := network.Load("../testdata/networks/tiny.yaml")
 	if err != nil {
@@ -256,7 +265,8 @@ func seedTiny(t *testing.T, url string) *store.Store {
 	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
 		t.Fatal(err)
 	}
-	return st
+	n.Name = "tiny"
+	return st, n
 }
 
 func positionsOf(t *testing.T, st *store.Store) map[[2]string][2]float64 {

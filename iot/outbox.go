@@ -112,19 +112,9 @@ type Relay struct {
 	wake chan struct{}
 }
 
-func (r *Relay) now() time.Time {
-	if r.Now != nil {
-		return r.Now()
-	}
-	return time.Now()
-}
+func (r *Relay) now() time.Time { return nowOr(r.Now) }
 
-func (r *Relay) log() *slog.Logger {
-	if r.Log != nil {
-		return r.Log
-	}
-	return slog.Default()
-}
+func (r *Relay) log() *slog.Logger { return logOr(r.Log) }
 
 func (r *Relay) init() { r.once.Do(func() { r.wake = make(chan struct{}, 1) }) }
 

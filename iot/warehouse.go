@@ -83,12 +83,7 @@ func (w *Warehouse) Stats() WarehouseStats {
 	return w.stats
 }
 
-func (w *Warehouse) log() *slog.Logger {
-	if w.Log != nil {
-		return w.Log
-	}
-	return slog.Default()
-}
+func (w *Warehouse) log() *slog.Logger { return logOr(w.Log) }
 
 // Sites returns the ids of the sites a Warehouse serves: the distribution
 // centres and sites of the network with a GLN and a valid id.

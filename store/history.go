@@ -176,11 +176,7 @@ func (s *Store) DemandHistory(ctx context.Context, network string, now time.Time
 		if n == 0 {
 			return fmt.Errorf("demand history of network %q: %w", network, sillage.ErrNotFound)
 		}
-		hist, err := savedDemand(ctx, tx, network)
-		if err != nil {
-			return err
-		}
-		rec, err := salesRecord(ctx, tx, tx.Rebind, network)
+		hist, rec, err := demandSources(ctx, tx, network)
 		if err != nil {
 			return err
 		}
@@ -188,6 +184,20 @@ func (s *Store) DemandHistory(ctx context.Context, network string, now time.Time
 		return nil
 	})
 	return out, err
+}
+
+// demandSources reads, in tx, what the demand history of a network is
+// made of: the history rows as saved and the sales recorded since.
+func demandSources(ctx context.Context, tx *sqlx.Tx, network string) ([]sillage.Demand, sillage.SalesRecord, error) {
+	hist, err := savedDemand(ctx, tx, network)
+	if err != nil {
+		return nil, sillage.SalesRecord{}, err
+	}
+	rec, err := salesRecord(ctx, tx, tx.Rebind, network)
+	if err != nil {
+		return nil, sillage.SalesRecord{}, err
+	}
+	return hist, rec, nil
 }
 
 // savedDemand reads the demand history rows of a network as saved.
@@ -246,11 +256,7 @@ func (s *Store) DemandSeries(ctx context.Context, network, site, sku string, now
 	var out []DemandWeek
 	what := fmt.Sprintf("demand of %q at %q in network %q", sku, site, network)
 	err := s.readTx(ctx, what, func(tx *sqlx.Tx) error {
-		hist, err := savedDemand(ctx, tx, network)
-		if err != nil {
-			return err
-		}
-		rec, err := salesRecord(ctx, tx, tx.Rebind, network)
+		hist, rec, err := demandSources(ctx, tx, network)
 		if err != nil {
 			return err
 		}

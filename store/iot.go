@@ -140,11 +140,7 @@ func (t *iotTx) MarkSeen(key string, at time.Time) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	res, err := st.ExecContext(t.ctx, t.network, key, formatTime(at))
-	if err != nil {
-		return false, fmt.Errorf("mark message %s seen: %w", key, err)
-	}
-	n, err := res.RowsAffected()
+	n, err := rowsAffected(st.ExecContext(t.ctx, t.network, key, formatTime(at)))
 	if err != nil {
 		return false, fmt.Errorf("mark message %s seen: %w", key, err)
 	}

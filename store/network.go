@@ -161,11 +161,7 @@ func (s *Store) SaveNetwork(ctx context.Context, name string, n *sillage.Network
 	changes := make(Changes, 0, len(tables)+1)
 	err = s.withTx(ctx, what, func(tx *sqlx.Tx) error {
 		changes = changes[:0]
-		res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO networks (name) VALUES (?) ON CONFLICT (name) DO NOTHING`), name)
-		if err != nil {
-			return fmt.Errorf("%s: insert network: %w", what, err)
-		}
-		ins, err := res.RowsAffected()
+		ins, err := rowsAffected(tx.ExecContext(ctx, tx.Rebind(`INSERT INTO networks (name) VALUES (?) ON CONFLICT (name) DO NOTHING`), name))
 		if err != nil {
 			return fmt.Errorf("%s: insert network: %w", what, err)
 		}

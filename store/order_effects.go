@@ -32,12 +32,8 @@ func (s *Store) ApplyOrderEffect(ctx context.Context, e sillage.OrderEffect) (ap
 	}
 	now := formatTime(s.now())
 	err = s.withTx(ctx, what, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO order_effects (order_id, effect, applied_at, changes_json)
-			VALUES (?, ?, ?, ?) ON CONFLICT (order_id, effect) DO NOTHING`), e.OrderID, e.Name, now, string(changes))
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		n, err := res.RowsAffected()
+		n, err := rowsAffected(tx.ExecContext(ctx, tx.Rebind(`INSERT INTO order_effects (order_id, effect, applied_at, changes_json)
+			VALUES (?, ?, ?, ?) ON CONFLICT (order_id, effect) DO NOTHING`), e.OrderID, e.Name, now, string(changes)))
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -57,14 +53,12 @@ func (s *Store) ApplyOrderEffect(ctx context.Context, e sillage.OrderEffect) (ap
 			}
 		}
 		if e.Status != "" {
-			res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?`),
-				string(e.Status), e.Reason, now, e.OrderID)
+			n, err := rowsAffected(tx.ExecContext(ctx, tx.Rebind(`UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?`),
+				string(e.Status), e.Reason, now, e.OrderID))
 			if err != nil {
 				return fmt.Errorf("%s: set status: %w", what, err)
 			}
-			if n, err := res.RowsAffected(); err != nil {
-				return fmt.Errorf("%s: set status: %w", what, err)
-			} else if n == 0 {
+			if n == 0 {
 				return fmt.Errorf("%s: %w: no such order", what, sillage.ErrNotFound)
 			}
 		}

@@ -44,11 +44,7 @@ func (s *Store) AcquirePlanLease(ctx context.Context, network, planID string, no
 // reports whether it did; releasing a lease planID does not hold (any
 // more) changes nothing.
 func (s *Store) ReleasePlanLease(ctx context.Context, network, planID string) (bool, error) {
-	res, err := s.write.ExecContext(ctx, s.write.Rebind(`DELETE FROM plan_leases WHERE network = ? AND plan_id = ?`), network, planID)
-	if err != nil {
-		return false, fmt.Errorf("release the plan lease of network %q held by plan %q: %w", network, planID, err)
-	}
-	n, err := res.RowsAffected()
+	n, err := rowsAffected(s.write.ExecContext(ctx, s.write.Rebind(`DELETE FROM plan_leases WHERE network = ? AND plan_id = ?`), network, planID))
 	if err != nil {
 		return false, fmt.Errorf("release the plan lease of network %q held by plan %q: %w", network, planID, err)
 	}

@@ -12,9 +12,10 @@ import (
 
 func init() {
 	register(&command{
-		name:  "broker",
-		short: "run the embedded MQTT broker (development)",
-		usage: "broker [--listen 127.0.0.1:1883] [--users FILE] [--tls-cert FILE --tls-key FILE]",
+		name:   "broker",
+		noArgs: true,
+		short:  "run the embedded MQTT broker (development)",
+		usage:  "broker [--listen 127.0.0.1:1883] [--users FILE] [--tls-cert FILE --tls-key FILE]",
 		long: `Broker runs an embedded MQTT broker (mochi-mqtt) until interrupted, for a
 one-machine setup without Mosquitto. It listens on 127.0.0.1 by default.
 
@@ -46,9 +47,6 @@ type brokerFlags struct {
 
 // run runs sillage broker with the parsed flags.
 func (f *brokerFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if (*f.cert == "") != (*f.key == "") {
 		return usageErrorf("--tls-cert and --tls-key go together")
 	}

@@ -18,9 +18,10 @@ type deadLetterRow struct {
 
 func init() {
 	register(&command{
-		name:  "deadletters",
-		short: "list the MQTT messages the ingest rejected, with the reason",
-		usage: "deadletters [--db URL] [--network NAME] [--json] [--limit N]",
+		name:   "deadletters",
+		noArgs: true,
+		short:  "list the MQTT messages the ingest rejected, with the reason",
+		usage:  "deadletters [--db URL] [--network NAME] [--json] [--limit N]",
 		long: `Deadletters lists the messages the ingest could not apply, oldest first:
 the topic, why it was rejected, when it arrived and the payload (as text,
 or "base64:..." when it is not UTF-8; cut to 64 KiB). A redelivered
@@ -49,9 +50,6 @@ type deadLettersFlags struct {
 
 // run runs sillage deadletters with the parsed flags.
 func (f *deadLettersFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *f.limit < 0 {
 		return usageErrorf("--limit must not be negative")
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -27,9 +26,10 @@ type demandOutput struct {
 
 func init() {
 	register(&command{
-		name:  "demand",
-		short: "show the demand history of a product at a site, with the sales recorded since, and its forecast",
-		usage: "demand [--db URL] [--network NAME] --site S --sku K [--horizon WEEKS] [--json]",
+		name:   "demand",
+		noArgs: true,
+		short:  "show the demand history of a product at a site, with the sales recorded since, and its forecast",
+		usage:  "demand [--db URL] [--network NAME] --site S --sku K [--horizon WEEKS] [--json]",
 		long: `Demand prints the weekly demand history of one product at one site as the
 plans and reorder points use it: the network file's history, then one week
 per complete week of sales recorded since the file was saved (units sold
@@ -46,7 +46,7 @@ With --json it prints {"network","site","sku","history":[{"week_start",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &demandFlags{}
 			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.netName = networkFlag(fs)
 			f.site = fs.String("site", "", "site `id` (required)")
 			f.sku = fs.String("sku", "", "product `sku` (required)")
 			f.horizon = fs.Int("horizon", 0, "forecast `WEEKS` (default: the network's policy)")
@@ -68,24 +68,17 @@ type demandFlags struct {
 
 // run runs the command with the parsed flags.
 func (f *demandFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *f.site == "" || *f.sku == "" {
 		return usageErrorf("--site and --sku are required")
 	}
 	if *f.horizon < 0 {
 		return usageErrorf("--horizon %d: must not be negative", *f.horizon)
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	n, err := st.LoadNetwork(ctx, name)
 	if err != nil {
 		return err
@@ -111,9 +104,7 @@ func (f *demandFlags) run(ctx context.Context, e *env) error {
 	out := demandOutput{Network: name, Site: *f.site, SKU: *f.sku, History: hist, Forecast: fc,
 		ReorderPointUnits: iot.DefaultReorderPoint(n, *f.site, *f.sku)}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(e.stdout, out)
 	}
 	return printDemand(e, out)
 }

@@ -69,9 +69,10 @@ type devConfig struct {
 
 func init() {
 	register(&command{
-		name:  "dev",
-		short: "run everything on this machine: Temporal with its UI, MQTT, workers, ingest, simulators",
-		usage: "dev [--dir DIR] [--network FILE] [--no-simulate] [--no-warehouse] [--db URL] [--broker URL] [--temporal HOST:PORT] [--ui-port N] [flags]",
+		name:   "dev",
+		noArgs: true,
+		short:  "run everything on this machine: Temporal with its UI, MQTT, workers, ingest, simulators",
+		usage:  "dev [--dir DIR] [--network FILE] [--no-simulate] [--no-warehouse] [--db URL] [--broker URL] [--temporal HOST:PORT] [--ui-port N] [flags]",
 		long: `Dev starts all of sillage on 127.0.0.1 and runs it until Ctrl-C:
 
   - the Temporal development server with its Web UI and sillage's search
@@ -144,9 +145,6 @@ TLS; a --broker of your own carries MQTT in clear only on loopback
 			fs.BoolVar(&cfg.verbose, "verbose", false, "copy the logs of every part to the terminal")
 			cfg.log = obs.AddLogFlags(fs)
 			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
 				cfg.simulate = !*noSim
 				cfg.warehouse = cfg.simulate && !*noWarehouse
 				cfg.dcStock = -1

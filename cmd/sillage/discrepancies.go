@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -34,38 +33,22 @@ found different from the stock the system held at the snapshot's time:
 
 With --json it prints {"quantities": [...], "epcs": [...]}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := &discrepanciesFlags{}
-			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			f.site = fs.String("site", "", "only this site `id`")
-			f.asJSON = fs.Bool("json", false, "print JSON")
+			f := &discrepanciesFlags{declareSiteQueryFlags(fs)}
 			return f.run
 		},
 	})
 }
 
 // discrepanciesFlags are the flags of sillage discrepancies.
-type discrepanciesFlags struct {
-	db      *string
-	netName *string
-	site    *string
-	asJSON  *bool
-}
+type discrepanciesFlags struct{ siteQueryFlags }
 
-// run runs the command with the parsed flags.
+// run runs sillage discrepancies with the parsed flags.
 func (f *discrepanciesFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	all, err := st.Discrepancies(ctx, name)
 	if err != nil {
 		return err
@@ -83,9 +66,7 @@ func (f *discrepanciesFlags) run(ctx context.Context, e *env) error {
 		rep.EPCs = []sillage.EPCDiscrepancy{}
 	}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
+		return printJSON(e.stdout, rep)
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "quantities: %d\nSITE\tSKU\tSNAPSHOT\tTIME\tSYSTEM\tREPORTED\tDIFFERENCE\n", len(rep.Quantities))

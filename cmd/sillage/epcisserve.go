@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -21,9 +18,10 @@ const envEPCISClients = "SILLAGE_EPCIS_CLIENTS"
 
 func init() {
 	register(&command{
-		name:  "epcis-serve",
-		short: "serve the item history over the EPCIS 2.0 REST query interface (read-only subset)",
-		usage: "epcis-serve [--db URL] [--network NAME] [--client ID:SECRET ...] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--token-ttl D]",
+		name:   "epcis-serve",
+		noArgs: true,
+		short:  "serve the item history over the EPCIS 2.0 REST query interface (read-only subset)",
+		usage:  "epcis-serve [--db URL] [--network NAME] [--client ID:SECRET ...] [--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--token-ttl D]",
 		long: `Epcis-serve serves the item history of a network (every EPCIS event the
 ingest applied, kept per EPC) over a read-only subset of the EPCIS 2.0
 REST query interface (package iot/epcisquery):
@@ -51,7 +49,7 @@ interrupted.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &epcisServeFlags{}
 			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.netName = networkFlag(fs)
 			f.addr = fs.String("addr", "127.0.0.1:8090", "listen `ADDRESS` (host:port; port 0 picks a free port)")
 			fs.Func("client", "OAuth2 client `ID:SECRET` (repeatable)", func(v string) error { f.clients = append(f.clients, v); return nil })
 			f.certFile = fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key")
@@ -75,9 +73,6 @@ type epcisServeFlags struct {
 
 // run runs the command with the parsed flags.
 func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *f.ttl <= 0 {
 		return usageErrorf("--token-ttl must be positive")
 	}
@@ -104,46 +99,16 @@ func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
 			return fmt.Errorf("epcis-serve: --tls-cert %s, --tls-key %s: %w", *f.certFile, *f.keyFile, err)
 		}
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
+	srv := &epcisquery.Server{Network: name, Store: st, Clients: creds, TokenTTL: *f.ttl}
+	ln, self, err := listenHTTP(*f.addr, *f.certFile, "epcis-serve")
 	if err != nil {
 		return err
 	}
-	srv := &epcisquery.Server{Network: name, Store: st, Clients: creds, TokenTTL: *f.ttl}
-	ln, err := net.Listen("tcp", *f.addr)
-	if err != nil {
-		return fmt.Errorf("epcis-serve: listen on %s: %w", *f.addr, err)
-	}
-	scheme := "http"
-	if *f.certFile != "" {
-		scheme = "https"
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(e.stdout, "listening on %s://%s (network %s, %d clients)\n", scheme, ln.Addr(), name, len(creds))
-	done := make(chan error, 1)
-	go func() {
-		if *f.certFile != "" {
-			done <- hs.ServeTLS(ln, *f.certFile, *f.keyFile)
-		} else {
-			done <- hs.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-done:
-		return fmt.Errorf("epcis-serve: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("epcis-serve: shut down: %w", err)
-	}
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("epcis-serve: %w", err)
-	}
-	return nil
+	fmt.Fprintf(e.stdout, "listening on %s (network %s, %d clients)\n", self, name, len(creds))
+	return serveHTTP(ctx, ln, srv, *f.certFile, *f.keyFile, "epcis-serve", nil)
 }

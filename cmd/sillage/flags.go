@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"os"
 	"strings"
@@ -66,6 +67,39 @@ func dbFlag(fs *flag.FlagSet) *string {
 		def = v
 	}
 	return fs.String("db", def, "database `URL`: sqlite://PATH or postgres://USER@HOST:PORT/DB (default from $"+envDB+")")
+}
+
+// siteQueryFlags are the flags of the subcommands that read one stored
+// network, optionally one site of it (stock, discrepancies): --db,
+// --network, --site and --json.
+type siteQueryFlags struct {
+	db, netName, site *string
+	asJSON            *bool
+}
+
+// declareSiteQueryFlags declares the flags of siteQueryFlags on fs.
+func declareSiteQueryFlags(fs *flag.FlagSet) siteQueryFlags {
+	return siteQueryFlags{
+		db:      dbFlag(fs),
+		netName: networkFlag(fs),
+		site:    fs.String("site", "", "only this site `id`"),
+		asJSON:  fs.Bool("json", false, "print JSON"),
+	}
+}
+
+// open refuses arguments, then opens the store and resolves the network
+// (see openNetworkStore). The caller closes the store.
+func (f siteQueryFlags) open(ctx context.Context, e *env) (*store.Store, string, error) {
+	if len(e.args) > 0 {
+		return nil, "", usageErrorf("unexpected argument %q", e.args[0])
+	}
+	return openNetworkStore(ctx, *f.db, *f.netName)
+}
+
+// networkFlag declares the --network flag of the subcommands that read
+// one stored network; empty means the only one (see networkName).
+func networkFlag(fs *flag.FlagSet) *string {
+	return fs.String("network", "", "`NAME` of the stored network (default: the only one)")
 }
 
 // envMQTTPassword names the environment variable that gives the default of

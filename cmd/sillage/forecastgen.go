@@ -11,9 +11,10 @@ import (
 
 func init() {
 	register(&command{
-		name:  "forecast-gen",
-		short: "write synthetic weekly demand series of documented kinds as CSV",
-		usage: "forecast-gen [--kinds LIST] [--series N] [--weeks W] [--seed S] [--out FILE]",
+		name:   "forecast-gen",
+		noArgs: true,
+		short:  "write synthetic weekly demand series of documented kinds as CSV",
+		usage:  "forecast-gen [--kinds LIST] [--series N] [--weeks W] [--seed S] [--out FILE]",
 		long: `Forecast-gen writes N series of each kind, W weeks long, as a wide CSV file
 ("series,kind,w1,...,wW") that forecast-eval reads. The kinds (package
 optimize/forecast/synth documents their laws):
@@ -49,9 +50,6 @@ type forecastGenFlags struct {
 
 // run runs sillage forecast-gen with the parsed flags.
 func (fl *forecastGenFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *fl.n < 1 || *fl.weeks < 1 {
 		return usageErrorf("--series and --weeks must be at least 1")
 	}

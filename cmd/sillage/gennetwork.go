@@ -17,9 +17,10 @@ import (
 
 func init() {
 	register(&command{
-		name:  "gen-network",
-		short: "generate a network file: the maison sample or a synthetic one of any size",
-		usage: "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE | --db URL [--name NAME]]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
+		name:   "gen-network",
+		noArgs: true,
+		short:  "generate a network file: the maison sample or a synthetic one of any size",
+		usage:  "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE | --db URL [--name NAME]]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
 		long: `Gen-network writes a valid network file (YAML) to FILE, or to standard output.
 
 With --sites and --products it generates a synthetic network for scale
@@ -52,9 +53,6 @@ planned from the store. A network of that name is replaced.`,
 			db := fs.String("db", "", "write into the store at database `URL` instead of a file (streamed; no size limit)")
 			name := fs.String("name", "", "with --db: store the network under `NAME` (default: its generated name)")
 			return func(ctx context.Context, e *env) error {
-				if len(e.args) > 0 {
-					return usageErrorf("unexpected argument %q", e.args[0])
-				}
 				set := map[string]bool{}
 				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 				f := genNetworkFlags{

@@ -59,9 +59,10 @@ func epcGauge(ctx context.Context, st *store.Store, m *obs.Metrics, network stri
 
 func init() {
 	register(&command{
-		name:  "ingest",
-		short: "apply RFID events and stock snapshots from MQTT to the stock",
-		usage: "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--share GROUP]",
+		name:   "ingest",
+		noArgs: true,
+		short:  "apply RFID events and stock snapshots from MQTT to the stock",
+		usage:  "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--share GROUP]",
 		long: `Ingest subscribes to every site's topics of a network at QoS 1 and applies
 what arrives to the stock in the database:
 
@@ -119,7 +120,7 @@ committed and acknowledged first.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &ingestFlags{
 				db:               dbFlag(fs),
-				netName:          fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
+				netName:          networkFlag(fs),
 				mf:               declareMQTTFlags(fs, ""),
 				share:            fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)"),
 				batch:            fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most"),
@@ -160,9 +161,6 @@ type ingestFlags struct {
 
 // run runs sillage ingest with the parsed flags.
 func (f *ingestFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if err := f.mf.check(); err != nil {
 		return err
 	}

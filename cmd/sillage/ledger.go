@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"text/tabwriter"
@@ -20,9 +19,10 @@ type ledgerRow struct {
 
 func init() {
 	register(&command{
-		name:  "ledger",
-		short: "check that the stock of a network is conserved, product by product",
-		usage: "ledger [--db URL] [--network NAME] [--since T] [--json]",
+		name:   "ledger",
+		noArgs: true,
+		short:  "check that the stock of a network is conserved, product by product",
+		usage:  "ledger [--db URL] [--network NAME] [--since T] [--json]",
 		long: `Ledger prints, per product of a network, the conservation ledger the
 ingest keeps in the transaction of every stock change, and whether
 
@@ -47,11 +47,12 @@ The exit status is 1 when the identity fails for a product. With --json
 it prints [{"sku","opening","receipts","sales","write_offs","on_hand",
 "in_transit","holds","imbalance"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := &ledgerFlags{}
-			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
-			f.since = fs.String("since", "", "ledger since `T` (RFC 3339); default: since the network was saved")
-			f.asJSON = fs.Bool("json", false, "print JSON")
+			f := &ledgerFlags{
+				db:      dbFlag(fs),
+				netName: networkFlag(fs),
+				since:   fs.String("since", "", "ledger since `T` (RFC 3339); default: since the network was saved"),
+				asJSON:  fs.Bool("json", false, "print JSON"),
+			}
 			return f.run
 		},
 	})
@@ -65,11 +66,8 @@ type ledgerFlags struct {
 	asJSON  *bool
 }
 
-// run runs the command with the parsed flags.
+// run runs sillage ledger with the parsed flags.
 func (f *ledgerFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	var from time.Time
 	if *f.since != "" {
 		t, err := time.Parse(time.RFC3339Nano, *f.since)
@@ -78,15 +76,11 @@ func (f *ledgerFlags) run(ctx context.Context, e *env) error {
 		}
 		from = t
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	lines, opened, err := st.Ledger(ctx, name, from)
 	if err != nil {
 		return err
@@ -100,9 +94,7 @@ func (f *ledgerFlags) run(ctx context.Context, e *env) error {
 		}
 	}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rows); err != nil {
+		if err := printJSON(e.stdout, rows); err != nil {
 			return err
 		}
 	} else {

@@ -23,6 +23,9 @@ type command struct {
 	// that runs it once they are parsed. Positional arguments remain in
 	// fs.Args().
 	flags func(fs *flag.FlagSet) func(ctx context.Context, env *env) error
+	// noArgs makes a positional argument a usage error, before the
+	// command runs.
+	noArgs bool
 }
 
 // env carries the process's streams so that tests can run subcommands
@@ -93,7 +96,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printHelp(stderr, c)
 		return 2
 	}
-	err := runFn(ctx, &env{stdout: stdout, stderr: stderr, args: fs.Args()})
+	var err error
+	if c.noArgs && fs.NArg() > 0 {
+		err = usageErrorf("unexpected argument %q", fs.Arg(0))
+	} else {
+		err = runFn(ctx, &env{stdout: stdout, stderr: stderr, args: fs.Args()})
+	}
 	var ee exitError
 	switch {
 	case err == nil:

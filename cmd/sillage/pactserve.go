@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -20,9 +17,10 @@ const envPACTClients = "SILLAGE_PACT_CLIENTS"
 
 func init() {
 	register(&command{
-		name:  "pact-serve",
-		short: "serve PACT v2.3 product footprints over the PACT REST API",
-		usage: "pact-serve [--db URL] [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
+		name:   "pact-serve",
+		noArgs: true,
+		short:  "serve PACT v2.3 product footprints over the PACT REST API",
+		usage:  "pact-serve [--db URL] [--publish DIR] [--client ID:SECRET ...] [--share CLIENT=PRODUCT_ID ...] [--tls-cert FILE --tls-key FILE] [--addr HOST:PORT]",
 		long: `Pact-serve serves the PACT v2.3 ProductFootprints of the database --db
 (default $` + envDB + `) over the PACT REST API (Technical Specifications v2.3):
 
@@ -96,9 +94,6 @@ type pactServeFlags struct {
 
 // run runs sillage pact-serve with the parsed flags.
 func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *fl.ttl <= 0 || *fl.limit <= 0 {
 		return usageErrorf("--token-ttl and --limit must be positive")
 	}
@@ -130,15 +125,10 @@ func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
 			return err
 		}
 	}
-	ln, err := net.Listen("tcp", *fl.addr)
+	ln, self, err := listenHTTP(*fl.addr, *fl.certFile, "pact-serve")
 	if err != nil {
-		return fmt.Errorf("pact-serve: listen on %s: %w", *fl.addr, err)
+		return err
 	}
-	scheme := "http"
-	if *fl.certFile != "" {
-		scheme = "https"
-	}
-	self := scheme + "://" + ln.Addr().String()
 	published, err := publishDir(ctx, st, *fl.publish, time.Now())
 	if err != nil {
 		ln.Close()
@@ -154,29 +144,6 @@ func (fl *pactServeFlags) run(ctx context.Context, e *env) error {
 			fmt.Fprintf(e.stderr, "pact-serve: %v\n", err)
 		}
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(e.stdout, "listening on %s (%d footprints, %d new, %d clients)\n", self, len(all), len(published), len(cfg.clients))
-	done := make(chan error, 1)
-	go func() {
-		if *fl.certFile != "" {
-			done <- hs.ServeTLS(ln, *fl.certFile, *fl.keyFile)
-		} else {
-			done <- hs.Serve(ln)
-		}
-	}()
-	select {
-	case err := <-done:
-		return fmt.Errorf("pact-serve: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
-		return fmt.Errorf("pact-serve: shut down: %w", err)
-	}
-	srv.Wait()
-	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("pact-serve: %w", err)
-	}
-	return nil
+	return serveHTTP(ctx, ln, srv, *fl.certFile, *fl.keyFile, "pact-serve", srv.Wait)
 }

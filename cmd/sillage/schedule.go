@@ -28,9 +28,10 @@ func reportScheduleID(network string) string { return "sillage-report-" + networ
 
 func init() {
 	register(&command{
-		name:  "schedule",
-		short: "create or update the nightly plan and monthly report schedules",
-		usage: "schedule --network NAME [--plan-cron C] [--report-cron C] [--timezone TZ] [--temporal HOST:PORT] [--namespace NS]",
+		name:   "schedule",
+		noArgs: true,
+		short:  "create or update the nightly plan and monthly report schedules",
+		usage:  "schedule --network NAME [--plan-cron C] [--report-cron C] [--timezone TZ] [--temporal HOST:PORT] [--namespace NS]",
 		long: `Schedule creates, or updates when they exist, two Temporal Schedules for a
 stored network:
 
@@ -69,9 +70,6 @@ type scheduleFlags struct {
 
 // run runs sillage schedule with the parsed flags.
 func (f *scheduleFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	if *f.netName == "" {
 		return usageErrorf("--network is required")
 	}

@@ -14,9 +14,10 @@ import (
 
 func init() {
 	register(&command{
-		name:  "searchattrs",
-		short: "register sillage's search attributes on a Temporal namespace",
-		usage: "searchattrs [--temporal HOST:PORT] [--namespace NS]",
+		name:   "searchattrs",
+		noArgs: true,
+		short:  "register sillage's search attributes on a Temporal namespace",
+		usage:  "searchattrs [--temporal HOST:PORT] [--namespace NS]",
 		long: `Searchattrs registers the custom search attributes that sillage's workflows
 set, so that planners can filter plans and orders in the Temporal UI:
 
@@ -49,9 +50,6 @@ type searchAttrsFlags struct {
 
 // run runs sillage searchattrs with the parsed flags.
 func (f *searchAttrsFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	c, err := dialTemporal(ctx, *f.addr, *f.ns, nil, 0)
 	if err != nil {
 		return err

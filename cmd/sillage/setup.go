@@ -61,6 +61,22 @@ func networkName(ctx context.Context, st *store.Store, name string) (string, err
 	return "", usageErrorf("the database holds %d networks (%s): choose one with --network", len(names), strings.Join(names, ", "))
 }
 
+// openNetworkStore opens the store at url and resolves the network name
+// (the only stored network when name is empty). On error the store is
+// closed; otherwise the caller closes it.
+func openNetworkStore(ctx context.Context, url, name string) (*store.Store, string, error) {
+	st, err := openStore(ctx, url)
+	if err != nil {
+		return nil, "", err
+	}
+	name, err = networkName(ctx, st, name)
+	if err != nil {
+		st.Close()
+		return nil, "", err
+	}
+	return st, name, nil
+}
+
 // version is set at build time with -ldflags "-X main.version=v1.2.3";
 // otherwise the module version or "devel" is shown.
 var version = ""

@@ -26,37 +26,22 @@ file's stock, plus what RFID events moved, reconciled by snapshots.
 
 With --json it prints [{"site","sku","on_hand","in_transit"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			f := &stockFlags{
-				db:      dbFlag(fs),
-				netName: fs.String("network", "", "`NAME` of the stored network (default: the only one)"),
-				site:    fs.String("site", "", "only this site `id`"),
-				asJSON:  fs.Bool("json", false, "print JSON"),
-			}
+			f := &stockFlags{declareSiteQueryFlags(fs)}
 			return f.run
 		},
 	})
 }
 
 // stockFlags are the flags of sillage stock.
-type stockFlags struct {
-	db, netName, site *string
-	asJSON            *bool
-}
+type stockFlags struct{ siteQueryFlags }
 
 // run runs sillage stock with the parsed flags.
 func (f *stockFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := f.open(ctx, e)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	ps, err := st.Positions(ctx, name, *f.site)
 	if err != nil {
 		return err

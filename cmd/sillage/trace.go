@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -59,7 +58,7 @@ With --json it prints {"network","epc","steps":[{"time","site",
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &traceFlags{}
 			f.db = dbFlag(fs)
-			f.netName = fs.String("network", "", "`NAME` of the stored network (default: the only one)")
+			f.netName = networkFlag(fs)
 			f.asJSON = fs.Bool("json", false, "print JSON")
 			return f.run
 		},
@@ -82,15 +81,11 @@ func (f *traceFlags) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageErrorf("EPC %q: %v", e.args[0], err)
 	}
-	st, err := openStore(ctx, *f.db)
+	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	name, err := networkName(ctx, st, *f.netName)
-	if err != nil {
-		return err
-	}
 	evs, err := st.ItemHistory(ctx, name, k.Path())
 	if err != nil {
 		return err
@@ -104,9 +99,7 @@ func (f *traceFlags) run(ctx context.Context, e *env) error {
 			Disposition: ev.Disposition, Action: ev.Action, EventType: ev.Type, EventID: ev.EventID, Orders: ev.BizTransactions})
 	}
 	if *f.asJSON {
-		enc := json.NewEncoder(e.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return printJSON(e.stdout, out)
 	}
 	fmt.Fprintf(e.stdout, "%s, network %s: %d events\n", out.EPC, name, len(out.Steps))
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -17,9 +17,10 @@ import (
 
 func init() {
 	register(&command{
-		name:  "worker",
-		short: "run the Temporal workers: plans, orders, reports",
-		usage: "worker [--temporal HOST:PORT] [--namespace NS] [--db URL] [--broker URL] [--supplier sim|URL] [flags]",
+		name:   "worker",
+		noArgs: true,
+		short:  "run the Temporal workers: plans, orders, reports",
+		usage:  "worker [--temporal HOST:PORT] [--namespace NS] [--db URL] [--broker URL] [--supplier sim|URL] [flags]",
 		long: `Worker runs sillage's Temporal workers until Ctrl-C:
 
   task queue "sillage"       every workflow (NetworkPlanner, PlanWorkflow,
@@ -117,9 +118,6 @@ type workerFlags struct {
 
 // run runs sillage worker with the parsed flags.
 func (f *workerFlags) run(ctx context.Context, e *env) error {
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
-	}
 	serve, err := parseQueues(*f.queues)
 	if err != nil {
 		return err

@@ -1,14 +1,11 @@
 package epcisquery
 
 import (
-	"crypto/rand"
-	"crypto/subtle"
-	"encoding/hex"
 	"net/http"
-	"net/url"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/sillage/sillage/internal/oauth2cc"
 )
 
 // tokens issues and checks the bearer tokens of the client credentials
@@ -23,11 +20,7 @@ type tokens struct {
 // for ttl.
 func (s *Server) issue(w http.ResponseWriter, r *http.Request) {
 	oauthError := func(status int, code, desc string) {
-		if status == http.StatusUnauthorized {
-			w.Header().Set("WWW-Authenticate", `Basic realm="epcis"`)
-		}
-		w.Header().Set("Cache-Control", "no-store")
-		writeJSON(w, status, map[string]string{"error": code, "error_description": desc})
+		oauth2cc.WriteError(w, "epcis", status, code, desc)
 	}
 	if err := r.ParseForm(); err != nil {
 		oauthError(http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
@@ -37,30 +30,16 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) {
 		oauthError(http.StatusBadRequest, "unsupported_grant_type", "grant_type must be client_credentials")
 		return
 	}
-	id, secret, ok := r.BasicAuth()
-	if ok { // RFC 6749 §2.3.1: form-urlencoded before the Basic encoding
-		var e1, e2 error
-		id, e1 = url.QueryUnescape(id)
-		secret, e2 = url.QueryUnescape(secret)
-		ok = e1 == nil && e2 == nil
-	}
+	_, desc, ok := oauth2cc.Authenticate(r, s.Clients)
 	if !ok {
-		oauthError(http.StatusUnauthorized, "invalid_client", "client authentication by HTTP Basic is required")
+		oauthError(http.StatusUnauthorized, "invalid_client", desc)
 		return
 	}
-	want, known := s.Clients[id]
-	// Compare for unknown clients too, so that timing does not tell them apart.
-	match := subtle.ConstantTimeCompare([]byte(secret), []byte(want)) == 1
-	if !known || !match {
-		oauthError(http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
-		return
-	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	tok, err := oauth2cc.NewToken()
+	if err != nil {
 		s.problem(w, http.StatusInternalServerError, "ImplementationException", "cannot create a token")
 		return
 	}
-	tok := hex.EncodeToString(b[:])
 	ttl := s.TokenTTL
 	if ttl <= 0 {
 		ttl = time.Hour
@@ -84,14 +63,12 @@ func (s *Server) issue(w http.ResponseWriter, r *http.Request) {
 // authorized checks the request's bearer token and answers 401 when it
 // is missing, unknown or expired.
 func (s *Server) authorized(w http.ResponseWriter, r *http.Request) bool {
-	h := r.Header.Get("Authorization")
-	const prefix = "bearer "
-	if len(h) <= len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+	tok, ok := oauth2cc.Bearer(r)
+	if !ok {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="epcis"`)
 		s.problem(w, http.StatusUnauthorized, "SecurityException", "a bearer token from POST /auth/token is required")
 		return false
 	}
-	tok := strings.TrimSpace(h[len(prefix):])
 	s.tokens.mu.Lock()
 	exp, ok := s.tokens.expires[tok]
 	s.tokens.mu.Unlock()
