@@ -14,16 +14,14 @@ import (
 )
 
 // HorizonInput is the time-phased model's input for network n at the
-// carbon price price (EUR per tCO2e). It is the one place where the
-// PlanWorkflow builds it: until the network carries the time-phased fields
-// (horizon_weeks, service_level, supplier terms, prices) and demand and
-// safety stock come from the forecast, it takes the defaults package
-// timephased documents (13 weeks, demand the mean of each history's last
-// four weeks, no safety target, in-transit stock in week 0). n is changed:
-// its policy's carbon price is set to price.
-func HorizonInput(n *sillage.Network, price float64) *timephased.Input {
+// carbon price price (EUR per tCO2e), as sillage plan builds it:
+// timephased.FromNetwork (horizon_weeks, forecast demand, safety stock at
+// the policy's service level, supplier terms, prices). It is the one place
+// where the PlanWorkflow builds it. n is changed: its policy's carbon price
+// is set to price.
+func HorizonInput(ctx context.Context, n *sillage.Network, price float64) (*timephased.Input, error) {
 	n.Policy.CarbonPriceEURPerT = price
-	return &timephased.Input{Network: n}
+	return timephased.FromNetwork(ctx, n, 0)
 }
 
 // SolveHorizon solves the time-phased plan of the plan's network and
@@ -50,7 +48,11 @@ func (a *Activities) SolveHorizon(ctx context.Context, in workflows.SolveHorizon
 	price := carbonPrice(in.CarbonPriceEURPerT, n)
 	stop := a.heartbeat(ctx, "solve")
 	defer stop()
-	r, err := a.Optimizer.SolveHorizon(ctx, HorizonInput(n, price))
+	tin, err := HorizonInput(ctx, n, price)
+	if err != nil {
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
+	}
+	r, err := a.Optimizer.SolveHorizon(ctx, tin)
 	if err != nil {
 		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}
