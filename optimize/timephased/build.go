@@ -15,6 +15,7 @@ const (
 	colLost               // lost sales in a week
 	colShort              // units below the safety target at the end of a week
 	colOpen               // 0/1: a week-0 purchase line is ordered (MOQ)
+	colOver               // units above a site's storage capacity at the end of a week
 )
 
 // Row kinds.
@@ -213,6 +214,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 			}
 		}
 	}
+	m.addOverflow()
 	if err := m.addShipments(pf, opt); err != nil {
 		return nil, err
 	}
@@ -357,4 +359,31 @@ func (m *model) purchasePremiums(k int) {
 			m.premium[[2]int{src, k}] = c - cheapest
 		}
 	}
+}
+
+// addOverflow gives every storage row a column of units above the
+// capacity, priced at overflowPenalty per unit-week. Stock on hand and
+// goods already in transit can exceed a site's capacity_units (a transfer
+// never received, a count that found more): the row would make the model
+// infeasible, and the plan would stop for a fact it cannot change. The
+// penalty is above any margin a unit stored one more week could save, so
+// overflow is only used where it is forced; Result.Notes names the sites
+// and weeks. O(sites · weeks).
+func (m *model) addOverflow() {
+	pen := m.overflowPenalty()
+	for r, ri := range m.rows {
+		if ri.kind == rowStorage {
+			m.addCol(column{kind: colOver, from: ri.id, week: ri.week, pack: 1}, 0, math.Inf(1), pen, false, float64(r), -1)
+		}
+	}
+}
+
+// overflowPenalty is the price of one unit-week above a storage capacity,
+// EUR: ten times the largest lost margin plus safety penalty of a unit.
+func (m *model) overflowPenalty() float64 {
+	worst := 1.0
+	for k := range m.margin {
+		worst = math.Max(worst, m.margin[k]+m.penalty[k])
+	}
+	return 10 * worst
 }

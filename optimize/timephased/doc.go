@@ -89,7 +89,7 @@
 //	balance   I(t−1) + Σ arrivals(t) − Σ departures(t) + L(t) − I(t) = demand(t) − in transit(t)   (I(−1) = on hand − reserved ≥ 0; departures only at DCs)
 //	supplier  Σ x departing the supplier in week t ≤ capacity per week    each supplier, product, week
 //	lane      Σ mass · x on the lane in week t ≤ capacity_kg per week      each lane with a capacity, week
-//	storage   Σ_k I(t) ≤ capacity_units − stock of unplanned products     each site with a capacity, week
+//	storage   Σ_k I(t) − O(t) ≤ capacity_units − stock of unplanned products   each site with a capacity, week
 //	safety    I(t) + U(t) ≥ safety(t)                                      soft targets (hard: I(t) ≥ safety(t))
 //	MOQ       packs ≥ ⌈MOQ/pack⌉·open,  packs ≤ bound·open                 week-0 purchase lines with an MOQ
 //
@@ -97,7 +97,10 @@
 // + holding·unit cost·transit days/365) + Σ I·holding·unit cost·7/365 +
 // Σ L·lost margin + Σ U·SafetyPenaltyShare·lost margin + Σ purchases ·
 // premium (the supplier's unit cost − the product's cheapest supplier's;
-// purchasePremiums). There is no flat penalty, and no purchase cost as
+// purchasePremiums) + Σ O·overflow penalty, where O ≥ 0 are the units
+// above a site's storage that stock already there or in transit forces
+// (ten times the largest lost margin per unit-week, so that the model never
+// stops on a fact it cannot change; addOverflow). There is no flat penalty, and no purchase cost as
 // such: a lost sale is priced at its margin, so serving it is worth the
 // margin less the transport.
 //

@@ -1,6 +1,7 @@
 package timephased
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/sillage/sillage"
@@ -80,7 +81,12 @@ type Totals struct {
 	// PurchasePremiumEUR is what the purchases cost above each product's
 	// cheapest supplier.
 	PurchasePremiumEUR float64 `json:"purchase_premium_eur"`
-	ObjectiveEUR       float64 `json:"objective_eur"`
+	// OverflowUnits sums the unit-weeks above sites' storage capacities
+	// that stock already there or on its way forces (see addOverflow);
+	// OverflowEUR is their penalty.
+	OverflowUnits float64 `json:"overflow_units,omitempty"`
+	OverflowEUR   float64 `json:"overflow_eur,omitempty"`
+	ObjectiveEUR  float64 `json:"objective_eur"`
 }
 
 // Result is a time-phased plan.
@@ -146,6 +152,12 @@ func (m *model) read(sol *solution) *Result {
 			proj[c.pair*h+c.week].Lost = v
 			tot.LostUnits += v
 			tot.LostMarginEUR += v * m.margin[red.pairs[c.pair].k]
+		case colOver:
+			if v > eps {
+				tot.OverflowUnits += v
+				tot.OverflowEUR += v * m.prob.Objective[j]
+				res.Notes = append(res.Notes, fmt.Sprintf("storage of %s over its capacity in week %d by %.0f units: stock on hand and goods already in transit exceed capacity_units", n.Sites[c.from].ID, c.week, v))
+			}
 		case colShort:
 			tot.SafetyPenaltyEUR += v * m.penalty[red.pairs[c.pair].k]
 		case colShip:
@@ -173,7 +185,7 @@ func (m *model) read(sol *solution) *Result {
 		}
 	}
 	tot.CarbonEUR = tot.KgCO2e * m.price / 1000
-	tot.ObjectiveEUR = tot.TransportEUR + tot.CarbonEUR + tot.HoldingEUR + tot.LostMarginEUR + tot.SafetyPenaltyEUR + tot.PurchasePremiumEUR
+	tot.ObjectiveEUR = tot.TransportEUR + tot.CarbonEUR + tot.HoldingEUR + tot.LostMarginEUR + tot.SafetyPenaltyEUR + tot.PurchasePremiumEUR + tot.OverflowEUR
 	for i := range proj {
 		if p := proj[i]; p.OnHand+p.Arrivals+p.Outbound+p.Demand+p.Lost+p.Safety > 0 || red.pairs[i/h].open > 0 {
 			res.Projected = append(res.Projected, p)

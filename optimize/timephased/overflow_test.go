@@ -1,0 +1,53 @@
+package timephased
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/sillage/sillage"
+)
+
+// TestStockAboveCapacityIsNotInfeasible: a boutique with room for 10 units
+// holds 15 and sells 2 a week (a transfer that was never received, a count
+// that found more). The plan must not stop: by hand, the end-of-week stock
+// is 13, 11, 9, 7, so the storage is over by 3 and 1 unit in weeks 0 and 1
+// (4 unit-weeks), nothing is shipped and nothing is lost.
+func TestStockAboveCapacityIsNotInfeasible(t *testing.T) {
+	n := seaAir(100, 0)
+	n.Sites[1].CapacityUnits = 10
+	n.Stock = []sillage.Position{{Site: "BTQ", SKU: "P", OnHand: 15}}
+	n = ready(t, n)
+	in := &Input{Network: n, Weeks: 4, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(4, 2)}}}
+	res, err := Plan(in, Options{})
+	if errors.Is(err, ErrInfeasible) {
+		t.Fatalf("stock above capacity made the plan infeasible: %v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(res.Totals.OverflowUnits, 4, 1e-9) {
+		t.Errorf("overflow %v unit-weeks, want 3 + 1 = 4", res.Totals.OverflowUnits)
+	}
+	if res.Totals.Units != 0 || res.Totals.LostUnits != 0 {
+		t.Errorf("shipped %v, lost %v: want neither", res.Totals.Units, res.Totals.LostUnits)
+	}
+	want := []float64{13, 11, 9, 7}
+	for _, p := range res.Projected {
+		if p.Site == "BTQ" && !near(p.OnHand, want[p.Week], 1e-9) {
+			t.Errorf("week %d: on hand %v, want %v", p.Week, p.OnHand, want[p.Week])
+		}
+	}
+	var notes int
+	for _, s := range res.Notes {
+		if strings.Contains(s, "storage of BTQ over its capacity") {
+			notes++
+		}
+	}
+	if notes != 2 {
+		t.Errorf("notes %q: want one per week over capacity (2)", res.Notes)
+	}
+	if !near(res.Totals.ObjectiveEUR, res.MIP.ObjectiveEUR, 1e-9) {
+		t.Errorf("totals %v EUR, solver %v EUR: the overflow penalty is not in the totals", res.Totals.ObjectiveEUR, res.MIP.ObjectiveEUR)
+	}
+}
