@@ -216,7 +216,7 @@ const (
 	DefaultHorizonWeeks         = 13   // weekly buckets of the time-phased plan
 	DefaultServiceLevel         = 0.97 // quantile of demand over lead time + review period
 	MaxHorizonWeeks             = 520  // ten years of weekly buckets
-	DefaultReceiptGraceDays     = 3 // days a short delivery waits for the rest
+	DefaultReceiptGraceDays     = 3    // days a short delivery waits for the rest
 )
 
 // ApplyDefaults fills unset policy fields with the documented defaults and
