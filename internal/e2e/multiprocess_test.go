@@ -200,8 +200,9 @@ func TestMultiProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(want) == 0 || len(sum.Orders) != len(want) {
-		t.Fatalf("plan %s: %d orders in its summary, its lines imply %d", sum.PlanID, len(sum.Orders), len(want))
+	// A batched plan lists its first orders and counts them all.
+	if len(want) == 0 || sum.OrderTotal() != len(want) {
+		t.Fatalf("plan %s: %d orders in its summary, its lines imply %d", sum.PlanID, sum.OrderTotal(), len(want))
 	}
 	got, err := st.ListOrders(ctx, store.OrderFilter{PlanID: sum.PlanID})
 	if err != nil {

@@ -319,7 +319,9 @@ func (m *Model) solveMIP() result {
 		C.Cbc_setMIPStartI(c.p, C.int(len(m.startIdx)), intsPtr(m.startIdx), doublesPtr(m.startVal, false))
 	}
 
+	restore := clp.KeepSignals()
 	C.Cbc_solve(c.p)
+	restore()
 	if m.logLevel > 0 {
 		C.sillage_cbc_flush_stdout()
 	}

@@ -9,6 +9,37 @@ package clp
 
 // sillage_flush_stdout flushes C's stdout, where CLP writes its log.
 static void sillage_flush_stdout(void) { fflush(stdout); }
+
+#include <pthread.h>
+#include <signal.h>
+
+// CLP's initial solve (and CBC's solver loop) install their own SIGINT
+// handler and put the previous one back when they return. Two solves on
+// two threads interleave those saves and restores and can leave COIN-OR's
+// handler in place, so that Go never sees an interrupt again. The first of
+// overlapping solves saves the handlers of SIGINT and SIGTERM; the last
+// puts them back.
+static pthread_mutex_t sillage_sig_mu = PTHREAD_MUTEX_INITIALIZER;
+static int sillage_sig_depth = 0;
+static struct sigaction sillage_sig_int, sillage_sig_term;
+
+static void sillage_solver_enter(void) {
+	pthread_mutex_lock(&sillage_sig_mu);
+	if (sillage_sig_depth++ == 0) {
+		sigaction(SIGINT, NULL, &sillage_sig_int);
+		sigaction(SIGTERM, NULL, &sillage_sig_term);
+	}
+	pthread_mutex_unlock(&sillage_sig_mu);
+}
+
+static void sillage_solver_leave(void) {
+	pthread_mutex_lock(&sillage_sig_mu);
+	if (--sillage_sig_depth == 0) {
+		sigaction(SIGINT, &sillage_sig_int, NULL);
+		sigaction(SIGTERM, &sillage_sig_term, NULL);
+	}
+	pthread_mutex_unlock(&sillage_sig_mu);
+}
 */
 import "C"
 
@@ -19,6 +50,18 @@ import (
 	"sync/atomic"
 	"unsafe"
 )
+
+// KeepSignals protects the process's SIGINT and SIGTERM handlers from a
+// COIN-OR solve (CLP's initial solve, CBC's solver loop), which installs
+// its own SIGINT handler while it runs: call it before the solve and the
+// function it returns after. Overlapping calls on several goroutines nest:
+// the first saves the handlers, the last puts them back. While a solve
+// runs, an interrupt stops the solve (COIN-OR's handler) rather than the
+// program; the next one reaches Go.
+func KeepSignals() (restore func()) {
+	C.sillage_solver_enter()
+	return func() { C.sillage_solver_leave() }
+}
 
 // liveModels counts CLP models allocated and not yet freed (tests use it to
 // check that Close and the finalizer free every model).
@@ -268,8 +311,9 @@ func (m *Model) Solve(method Method) error {
 // simplex can report an unbounded problem as primal infeasible (seen on
 // random LPs with a free column on the unbounded ray), while the primal
 // simplex decides both cases directly.
-func (m *Model) confirmedRun(method Method) int {
-	iters := m.run(method)
+func (m *Model) confirmedRun(method Method) (iters int) {
+	defer KeepSignals()()
+	iters = m.run(method)
 	if st := C.Clp_status(m.p); (st == 1 || st == 2) && method != PrimalSimplex {
 		if m.keptWorkAreas() {
 			if C.sillage_clp_warm_primal(m.p) != 0 {

@@ -1,0 +1,72 @@
+package clp_test
+
+import (
+	"context"
+	"os/signal"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sillage/sillage/optimize/clp"
+)
+
+// transport returns a transportation LP with n sources and n sinks.
+func transport(n int) clp.Problem {
+	p := clp.Problem{NumRows: 2 * n, NumCols: n * n}
+	for i := range n {
+		for j := range n {
+			p.ColStart = append(p.ColStart, len(p.RowIndex))
+			p.RowIndex = append(p.RowIndex, i, n+j)
+			p.Values = append(p.Values, 1, 1)
+			p.Objective = append(p.Objective, float64((i*31+j*17)%23+1))
+		}
+	}
+	p.ColStart = append(p.ColStart, len(p.RowIndex))
+	for i := range n {
+		p.RowLower = append(p.RowLower, -1e30)
+		p.RowUpper = append(p.RowUpper, float64(10+i%7))
+	}
+	for j := range n {
+		p.RowLower = append(p.RowLower, float64(5+j%5))
+		p.RowUpper = append(p.RowUpper, 1e30)
+	}
+	return p
+}
+
+// TestSolvesKeepSignals: CLP's initial solve installs its own SIGINT
+// handler and restores the one before when it returns; solves on several
+// threads at once interleave those and could leave CLP's handler in
+// place, after which Ctrl-C never reached the program (a worker of the
+// fault test never stopped). After many overlapping solves, the test
+// interrupts itself and waits for the context signal.NotifyContext
+// cancels.
+func TestSolvesKeepSignals(t *testing.T) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
+	defer stop()
+	p := transport(40)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			for range 15 {
+				m := clp.New()
+				if err := m.LoadProblem(p); err != nil {
+					t.Error(err)
+				}
+				if err := m.Solve(clp.DualSimplex); err != nil {
+					t.Error(err)
+				}
+				m.Close()
+			}
+		})
+	}
+	wg.Wait()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGINT after overlapping CLP solves did not reach the Go program: CLP's handler replaced Go's")
+	}
+}
