@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 
 	"github.com/sillage/sillage"
@@ -99,6 +100,16 @@ func (c *Catalog) SKUByGTIN(gtin string) (string, bool) { s, ok := c.skuByGTIN[g
 
 // GTINBySKU returns the GTIN-14 of a product.
 func (c *Catalog) GTINBySKU(sku string) (string, bool) { g, ok := c.gtinBySKU[sku]; return g, ok }
+
+// Sites returns the ids of the network's sites, sorted.
+func (c *Catalog) Sites() []string {
+	out := make([]string, 0, len(c.sites))
+	for s := range c.sites {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
 
 // HasSite reports whether id is a site of the network.
 func (c *Catalog) HasSite(id string) bool { return c.sites[id] }

@@ -53,6 +53,12 @@ type Ingest struct {
 	// DedupCache is the number of recent message keys remembered in memory
 	// to skip redeliveries without decoding them; 0: DefaultDedupCache.
 	DedupCache int
+	// Partition, when its Count is set, subscribes to the topics of the
+	// catalog's sites that it owns only (see Partition): N ingests with
+	// partitions 1/N to N/N, each with its own fixed ClientID, split the
+	// sites between them. Unlike ShareGroup, nothing is lost when the
+	// broker restarts. At most one of Partition and ShareGroup is set.
+	Partition Partition
 	// ShareGroup, when set, subscribes through the MQTT shared
 	// subscription $share/ShareGroup/... (see SharedSubscriptions): the
 	// broker hands each message to one ingest of the group. Every ingest
@@ -106,8 +112,16 @@ func (in *Ingest) Run(ctx context.Context) error {
 	// subscription of this connection is set up: route them too.
 	o.SetDefaultPublishHandler(handler)
 	subs := Subscriptions
-	if in.ShareGroup != "" {
+	switch {
+	case in.ShareGroup != "" && in.Partition.Count > 0:
+		return fmt.Errorf("ingest: %w: a shared subscription group and a partition exclude each other", sillage.ErrInvalid)
+	case in.ShareGroup != "":
 		if subs, err = SharedSubscriptions(in.ShareGroup); err != nil {
+			return fmt.Errorf("ingest: %w", err)
+		}
+		in.log().Warn("ingest: a shared subscription loses what sites publish while the broker restarts, until an ingest of the group subscribes again (Mosquitto does not restore shared subscriptions): prefer partitions", "group", in.ShareGroup)
+	case in.Partition.Count > 0:
+		if subs, err = PartitionSubscriptions(in.Processor.Catalog.Sites(), in.Partition); err != nil {
 			return fmt.Errorf("ingest: %w", err)
 		}
 	}
@@ -118,6 +132,11 @@ func (in *Ingest) Run(ctx context.Context) error {
 		}
 		tok := c.SubscribeMultiple(filters, handler)
 		if tok.WaitTimeout(30*time.Second) && tok.Error() == nil {
+			if in.Partition.Count > 0 {
+				in.log().Info("ingest connected and subscribed", "broker", sillage.RedactURL(cfg.Broker), "client_id", cfg.ClientID,
+					"partition", in.Partition.String(), "sites", len(subs)/len(siteKinds), "filters", len(subs))
+				return
+			}
 			in.log().Info("ingest connected and subscribed", "broker", sillage.RedactURL(cfg.Broker), "client_id", cfg.ClientID, "filters", subs)
 			return
 		}

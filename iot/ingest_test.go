@@ -38,7 +38,7 @@ func TestMain(m *testing.M) {
 // With CHILD_CRASH_AFTER=n it exits with status 3 right after committing
 // its n-th batch, before acknowledging it: the crash that the seen keys
 // must absorb. CHILD_CLIENT_ID (default sillage-ingest-test), CHILD_SHARE
-// (a shared subscription group), CHILD_CA, CHILD_USER and CHILD_PASSWORD
+// (a shared subscription group), CHILD_PARTITION (K/N), CHILD_CA, CHILD_USER and CHILD_PASSWORD
 // configure the client further.
 func childIngest() int {
 	log := slog.New(slog.NewTextHandler(os.Stdout, nil))
@@ -71,7 +71,15 @@ func childIngest() int {
 		relay = &iot.Relay{Network: "tiny", Store: st, Listener: &fileListener{f: f}, Interval: 50 * time.Millisecond, Log: log}
 		go relay.Run(ctx)
 	}
+	var part iot.Partition
+	if s := os.Getenv("CHILD_PARTITION"); s != "" {
+		if part, err = iot.ParsePartition(s); err != nil {
+			log.Error("partition", "err", err)
+			return 1
+		}
+	}
 	in := &iot.Ingest{
+		Partition: part,
 		Client: iot.ClientConfig{Broker: os.Getenv("CHILD_BROKER"), ClientID: cmp.Or(os.Getenv("CHILD_CLIENT_ID"), "sillage-ingest-test"),
 			CAFile: os.Getenv("CHILD_CA"), Username: os.Getenv("CHILD_USER"), Password: os.Getenv("CHILD_PASSWORD")},
 		ShareGroup: os.Getenv("CHILD_SHARE"),

@@ -2,6 +2,8 @@ package iot
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sillage/sillage"
@@ -39,6 +41,76 @@ func SharedSubscriptions(group string) ([]string, error) {
 		out[i] = "$share/" + group + "/" + f
 	}
 	return out, nil
+}
+
+// siteKinds are the kinds of topics a site publishes on, the ones an
+// ingest subscribes to.
+var siteKinds = []string{KindEPCIS, KindStock, KindAcks}
+
+// Partition is one part of a network's sites, for an ingest that
+// subscribes to the topics of those sites only: Index runs from 1 to
+// Count. The sites, sorted by id, are dealt round robin: the i-th (from
+// 0) belongs to the partition whose Index-1 is i modulo Count.
+//
+// Partitions exist because Mosquitto (2.0.x) does not keep shared
+// subscriptions across its own restart: until an ingest of a $share group
+// subscribes again, what sites publish has no subscriber and is dropped.
+// The plain subscriptions of a persistent session are saved and restored,
+// and what arrives while the ingest reconnects waits in its session.
+type Partition struct {
+	Index, Count int
+}
+
+// ParsePartition parses "K/N" (1 <= K <= N). The error wraps
+// sillage.ErrInvalid.
+func ParsePartition(s string) (Partition, error) {
+	k, n, ok := strings.Cut(s, "/")
+	p := Partition{}
+	var err1, err2 error
+	p.Index, err1 = strconv.Atoi(strings.TrimSpace(k))
+	p.Count, err2 = strconv.Atoi(strings.TrimSpace(n))
+	if !ok || err1 != nil || err2 != nil || p.Count < 1 || p.Index < 1 || p.Index > p.Count {
+		return Partition{}, fmt.Errorf("%w: partition %q: want K/N with 1 <= K <= N, such as 1/2", sillage.ErrInvalid, s)
+	}
+	return p, nil
+}
+
+// String returns "K/N".
+func (p Partition) String() string { return strconv.Itoa(p.Index) + "/" + strconv.Itoa(p.Count) }
+
+// PartitionSubscriptions returns the topic filters of the sites of p: the
+// epcis, stock and acks topics of each, sites sorted. The error wraps
+// sillage.ErrInvalid when a site id cannot be a topic level or when p
+// holds none of sites (more partitions than sites).
+//
+// An ingest never unsubscribes: its persistent session keeps the filters
+// of an earlier layout (another N, another list of sites, the wildcards
+// of a single ingest), whose messages then reach two ingests and are
+// applied once. Unsubscribing could leave a site with no subscriber while
+// the ingests of a new layout start one by one.
+func PartitionSubscriptions(sites []string, p Partition) ([]string, error) {
+	if p.Count < 1 || p.Index < 1 || p.Index > p.Count {
+		return nil, fmt.Errorf("%w: partition %d/%d: want 1 <= K <= N", sillage.ErrInvalid, p.Index, p.Count)
+	}
+	sorted := slices.Clone(sites)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	var own []string
+	for i, s := range sorted {
+		if !ValidSiteID(s) {
+			return nil, fmt.Errorf("%w: site id %q cannot be a topic level", sillage.ErrInvalid, s)
+		}
+		if i%p.Count != p.Index-1 {
+			continue
+		}
+		for _, kind := range siteKinds {
+			own = append(own, SiteTopic(s, kind))
+		}
+	}
+	if len(own) == 0 {
+		return nil, fmt.Errorf("%w: partition %s holds none of the %d sites: use at most %d partitions", sillage.ErrInvalid, p, len(sorted), len(sorted))
+	}
+	return own, nil
 }
 
 // SiteTopic returns the topic of one kind for a site, for example
