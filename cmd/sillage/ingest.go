@@ -62,7 +62,7 @@ func init() {
 		name:   "ingest",
 		noArgs: true,
 		short:  "apply RFID events and stock snapshots from MQTT to the stock",
-		usage:  "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--share GROUP]",
+		usage:  "ingest --broker URL --db URL [--network NAME] [--temporal HOST:PORT] [--username U --password-file F] [--client-id ID] [--partition K/N | --share GROUP]",
 		long: `Ingest subscribes to every site's topics of a network at QoS 1 and applies
 what arrives to the stock in the database:
 
@@ -74,13 +74,20 @@ It keeps a persistent session (fixed --client-id, clean session off), so
 the broker holds what arrives while it is down, and it acknowledges each
 message only after the database transaction that applied it committed:
 killed at any point and restarted, it loses nothing and counts nothing
-twice. With --share GROUP several ingests split the messages through an
-MQTT shared subscription ($share/GROUP/sillage/v1/sites/+/...), each with
-its own --client-id and persistent session, on one database: every
-message is applied once whichever ingest gets it. Mosquitto deals the
-messages round robin to the group's sessions, also to one that is down:
-its share waits in its session until it is started again (restart it, as
-compose and scripts/cluster do), while the others go on. Messages it cannot apply (invalid, unknown GTIN or GLN, a location
+twice. With --partition K/N, N ingests (1/N to N/N, each with its own
+--client-id and persistent session, on one database) split the network's
+sites: the sites, sorted by id, are dealt round robin, and each ingest
+subscribes to the topics of its own. While one is down, its sites' messages
+wait in its session until it is started again (restart it, as compose and
+scripts/cluster do); a restart of the broker loses nothing. An ingest
+never unsubscribes, so after a change of N or of the sites some messages
+reach two ingests, and are applied once. --share GROUP splits the
+messages through an MQTT shared subscription ($share/GROUP/...) instead,
+but Mosquitto 2.0 does not restore shared subscriptions when it restarts:
+what sites publish before an ingest of the group subscribes again is
+lost.
+
+Messages it cannot apply (invalid, unknown GTIN or GLN, a location
 of another site) go to the dead letters with their reason (see sillage
 deadletters) and to sillage/v1/deadletter.
 
@@ -122,7 +129,8 @@ committed and acknowledged first.`,
 				db:               dbFlag(fs),
 				netName:          networkFlag(fs),
 				mf:               declareMQTTFlags(fs, ""),
-				share:            fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id)"),
+				partition:        fs.String("partition", "", "subscribe to the topics of partition `K/N` of the sites only: N ingests, 1/N to N/N, split the sites (each needs its own --client-id)"),
+				share:            fs.String("share", "", "subscribe through the MQTT shared subscription $share/`GROUP`/...: the ingests of a group split the messages (each needs its own --client-id); loses messages while the broker restarts, prefer --partition"),
 				batch:            fs.Int("batch", iot.DefaultBatchSize, "messages per database transaction, at most"),
 				batchWait:        fs.Duration("batch-wait", iot.DefaultBatchWait, "longest wait for a batch to fill"),
 				debounce:         fs.Duration("debounce", time.Minute, "report a position's reorder-point crossing at most once per `interval`"),
@@ -147,7 +155,7 @@ committed and acknowledged first.`,
 type ingestFlags struct {
 	db, netName                                  *string
 	mf                                           *mqttFlags
-	share                                        *string
+	share, partition                             *string
 	batch                                        *int
 	batchWait, debounce, resend, skew, retention *time.Duration
 	expiry                                       *time.Duration
@@ -171,6 +179,20 @@ func (f *ingestFlags) run(ctx context.Context, e *env) error {
 		if *f.mf.clientID == "" {
 			return usageErrorf("--share needs a --client-id of its own for each ingest of the group (its persistent session)")
 		}
+	}
+	var part iot.Partition
+	if *f.partition != "" {
+		p, err := iot.ParsePartition(*f.partition)
+		if err != nil {
+			return usageErrorf("--partition: %v", err)
+		}
+		if *f.share != "" {
+			return usageErrorf("--partition and --share exclude each other: choose one way to split the messages")
+		}
+		if *f.mf.clientID == "" {
+			return usageErrorf("--partition needs a --client-id of its own for each ingest (its persistent session)")
+		}
+		part = p
 	}
 	if *f.retention > 0 && *f.retention < *f.expiry {
 		return usageErrorf("--seen-retention %s is shorter than --session-expiry %s: keys would be forgotten while the broker can still redeliver their messages", *f.retention, *f.expiry)
@@ -258,6 +280,7 @@ func (f *ingestFlags) run(ctx context.Context, e *env) error {
 		BatchSize:          *f.batch,
 		BatchWait:          *f.batchWait,
 		ShareGroup:         *f.share,
+		Partition:          part,
 		PublishDeadLetters: true,
 		OnBatch: func(s sillage.IngestStats) {
 			total.Add(s)

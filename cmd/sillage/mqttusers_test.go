@@ -33,6 +33,9 @@ func TestMQTTUsersUsage(t *testing.T) {
 		{[]string{"mqtt-users", "--network", "nope.yaml", "--out", dir}, "nope.yaml", 1},
 		{[]string{"ingest", "--share", "g/x"}, "--share", 2},
 		{[]string{"ingest", "--share", "ingest"}, "--share needs a --client-id", 2},
+		{[]string{"ingest", "--partition", "3/2", "--client-id", "x"}, "--partition: invalid input: partition \"3/2\"", 2},
+		{[]string{"ingest", "--partition", "1/2"}, "--partition needs a --client-id", 2},
+		{[]string{"ingest", "--partition", "1/2", "--share", "g", "--client-id", "x"}, "--partition and --share exclude each other", 2},
 		{[]string{"ingest", "--password-file", filepath.Join(dir, "none")}, "--password-file", 2},
 		{[]string{"simulate", "--network", tinyYAML, "--site-password", "x-%s", "--site-credentials", dir}, "not both", 2},
 		{[]string{"warehouse", "--network", tinyYAML, "--site-credentials", filepath.Join(dir, "none")}, "--site-credentials", 2},
@@ -78,7 +81,7 @@ func TestMQTTUsersCommand(t *testing.T) {
 
 // TestMQTTUsersCluster runs the one-machine setup the README describes:
 // mosquitto with the configuration of `sillage mqtt-users --tls`, two
-// `sillage ingest --share` on one database, and `sillage simulate` with
+// `sillage ingest --partition 1/2` and `2/2` on one database, and `sillage simulate` with
 // each site's own credentials, all over TLS. The stock ends as the
 // simulator says, and both ingests took part (one reaches the broker as
 // ssl://, the other as mqtts://).
@@ -135,9 +138,9 @@ func TestMQTTUsersCluster(t *testing.T) {
 	ictx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var ingests []*ingest
-	for _, id := range []string{"a", "b"} {
+	for i, id := range []string{"a", "b"} {
 		in := &ingest{done: make(chan int, 1)}
-		args := append([]string{"ingest", "--db", db, "--network", "tiny", "--resend", "0", "--share", "ingest",
+		args := append([]string{"ingest", "--db", db, "--network", "tiny", "--resend", "0", "--partition", fmt.Sprintf("%d/2", i+1),
 			"--client-id", "sillage-ingest-tiny-" + id, "--username", "ingest", "--password-file", filepath.Join(dir, "credentials", "ingest")}, tlsArgs...)
 		if id == "b" {
 			args[len(args)-3] = "mqtts://" + addr // the other spelling of MQTT over TLS
@@ -150,8 +153,8 @@ func TestMQTTUsersCluster(t *testing.T) {
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
-		if !strings.Contains(in.stderr.String(), "$share/ingest/sillage/v1/sites/+/epcis") {
-			t.Errorf("ingest %s did not use the shared subscription:\n%s", id, in.stderr.String())
+		if want := fmt.Sprintf("partition=%d/2 sites=2", i+1); !strings.Contains(in.stderr.String(), want) {
+			t.Errorf("ingest %s did not subscribe to its partition (%s):\n%s", id, want, in.stderr.String())
 		}
 	}
 
