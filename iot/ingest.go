@@ -40,8 +40,9 @@ const (
 //   - a message that cannot be applied goes to the dead letters (table and
 //     topic) with its reason and is acknowledged; it never stops the
 //     stream. If the store fails, the batch is retried message by message;
-//     one that fails alone is dead-lettered with the error; if even that
-//     fails, the batch waits and is retried, unacknowledged.
+//     one that fails alone twice while the store commits empty
+//     transactions is dead-lettered with the error; while the store is
+//     unreachable, the batch waits and is retried, unacknowledged.
 type Ingest struct {
 	Client    ClientConfig // ClientID must be fixed; CleanSession is forced off
 	Processor *Processor
@@ -310,29 +311,15 @@ func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Cli
 		in.log().Warn("ingest: batch failed; retrying message by message", "messages", len(batch), "err", err)
 		backoff := 100 * time.Millisecond
 		for i := 0; i < len(batch); {
-			eff, err := p.commit(cctx, in.Store, batch[i:i+1])
+			eff, err := in.commitAlone(cctx, batch[i])
 			if err == nil {
 				effs = append(effs, eff)
 				i++
-				continue
-			}
-			// Alone it fails: dead-letter it with the error, and if even that
-			// fails, without its payload.
-			dl := &prepared{msg: batch[i].msg, key: batch[i].key, reject: "store: " + err.Error()}
-			eff, err2 := p.commit(cctx, in.Store, []*prepared{dl})
-			if err2 != nil {
-				bare := &prepared{msg: Message{Topic: dl.msg.Topic, ReceivedAt: dl.msg.ReceivedAt}, key: dl.key,
-					reject: "store: " + err.Error() + " (payload not kept: " + err2.Error() + ")"}
-				eff, err2 = p.commit(cctx, in.Store, []*prepared{bare})
-			}
-			if err2 == nil {
-				// after logs the dead letter, with the store error as its reason.
-				effs = append(effs, eff)
-				i++
+				backoff = 100 * time.Millisecond
 				continue
 			}
 			// The store is down: wait and retry, without acknowledging.
-			in.log().Error("ingest: store unavailable; retrying", "err", err2, "backoff", backoff)
+			in.log().Error("ingest: store unavailable; retrying", "err", err, "backoff", backoff)
 			select {
 			case <-time.After(backoff):
 			case <-ctx.Done():
@@ -363,6 +350,46 @@ func (in *Ingest) commitBatch(ctx context.Context, b []received, client mqtt.Cli
 		b[i].m.Ack()
 	}
 	return stats, true
+}
+
+// commitAlone applies one message in its own transaction. When that fails
+// while the store is up (an empty transaction commits before and after a
+// second try), the message is the cause: it is dead-lettered with the
+// error, and if even that fails, without its payload. It returns an error
+// only when the store is unavailable, and then nothing was dead-lettered:
+// a store that is restarting must not cost a message.
+func (in *Ingest) commitAlone(ctx context.Context, m *prepared) (*effects, error) {
+	p := in.Processor
+	eff, err := p.commit(ctx, in.Store, []*prepared{m})
+	if err == nil {
+		return eff, nil
+	}
+	if up := in.storeUp(ctx); up != nil {
+		return nil, fmt.Errorf("%w (the store is unreachable: %v)", err, up)
+	}
+	if eff, err = p.commit(ctx, in.Store, []*prepared{m}); err == nil {
+		return eff, nil
+	}
+	if up := in.storeUp(ctx); up != nil {
+		return nil, fmt.Errorf("%w (the store is unreachable: %v)", err, up)
+	}
+	dl := &prepared{msg: m.msg, key: m.key, reject: "store: " + err.Error()}
+	eff, err2 := p.commit(ctx, in.Store, []*prepared{dl})
+	if err2 != nil {
+		bare := &prepared{msg: Message{Topic: dl.msg.Topic, ReceivedAt: dl.msg.ReceivedAt}, key: dl.key,
+			reject: "store: " + err.Error() + " (payload not kept: " + err2.Error() + ")"}
+		eff, err2 = p.commit(ctx, in.Store, []*prepared{bare})
+	}
+	if err2 != nil {
+		return nil, err2
+	}
+	return eff, nil // after logs the dead letter, with the store error as its reason
+}
+
+// storeUp commits an empty transaction of the network: nil when the store
+// is reachable and writable.
+func (in *Ingest) storeUp(ctx context.Context) error {
+	return in.Store.IoTBatch(ctx, in.Processor.Catalog.Network, func(sillage.IngestTx) error { return nil })
 }
 
 // keyCache remembers the most recent message keys (first in, first out).
