@@ -24,6 +24,7 @@ type Records interface {
 	sillage.PlanHorizonStore
 	sillage.OrderStore
 	sillage.OrderBatchStore
+	sillage.OpenArrivalStore
 }
 
 // Optimizer forecasts, routes and solves (package optimize; see

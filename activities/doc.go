@@ -28,7 +28,9 @@
 // hand their work to each other through the store, never through the
 // worker's memory, so each may run on any worker; Temporal carries only
 // their summaries. SolveHorizon solves the time-phased plan
-// (optimize/timephased, input built by HorizonInput) and stores the plan,
+// (optimize/timephased, input built by HorizonInput, with the stock in
+// transit arriving in the weeks the open orders are due: ArrivalsOf of the
+// store's OpenArrivals) and stores the plan,
 // whose lines are the week-0 releases in whole units, and its whole
 // horizon (sillage.PlanHorizon: every line with its weeks, the projected
 // inventory, serve costs, binding capacities, MIP gap). A retried solve

@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize/timephased"
@@ -14,14 +15,22 @@ import (
 )
 
 // HorizonInput is the time-phased model's input for network n at the
-// carbon price price (EUR per tCO2e), as sillage plan builds it:
+// carbon price price (EUR per tCO2e), for a plan made at time at:
 // timephased.FromNetwork (horizon_weeks, forecast demand, safety stock at
-// the policy's service level, supplier terms, prices). It is the one place
-// where the PlanWorkflow builds it. n is changed: its policy's carbon price
-// is set to price.
-func HorizonInput(ctx context.Context, n *sillage.Network, price float64) (*timephased.Input, error) {
+// the policy's service level, supplier terms, prices), as sillage plan
+// builds it, with the in_transit of each position arriving in the weeks
+// its open orders are due (open, from the store's OpenArrivals; see
+// ArrivalsOf) instead of all in week 0. It is the one place where the
+// PlanWorkflow builds it. n is changed: its policy's carbon price is set
+// to price.
+func HorizonInput(ctx context.Context, n *sillage.Network, price float64, open []sillage.OpenArrival, at time.Time) (*timephased.Input, error) {
 	n.Policy.CarbonPriceEURPerT = price
-	return timephased.FromNetwork(ctx, n, 0)
+	in, err := timephased.FromNetwork(ctx, n, 0)
+	if err != nil {
+		return nil, err
+	}
+	in.InTransit = ArrivalsOf(n, open, at, in.Weeks)
+	return in, nil
 }
 
 // SolveHorizon solves the time-phased plan of the plan's network and
@@ -46,9 +55,13 @@ func (a *Activities) SolveHorizon(ctx context.Context, in workflows.SolveHorizon
 	}
 	at := a.clock()
 	price := carbonPrice(in.CarbonPriceEURPerT, n)
+	open, err := a.Store.OpenArrivals(ctx, in.Network)
+	if err != nil {
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
+	}
 	stop := a.heartbeat(ctx, "solve")
 	defer stop()
-	tin, err := HorizonInput(ctx, n, price)
+	tin, err := HorizonInput(ctx, n, price, open, at)
 	if err != nil {
 		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}
