@@ -298,9 +298,9 @@ func TestComposeSillageCommands(t *testing.T) {
 			t.Errorf("worker depends on %s with %q, want %s", dep, w.DependsOn[dep].Condition, cond)
 		}
 	}
-	// Two ingests in one shared subscription group, each with its own
-	// persistent session: one process per client id.
-	groups, ids := map[string]bool{}, map[string]bool{}
+	// Two ingests splitting the sites (partitions 1/2 and 2/2), each with
+	// its own persistent session: one process per client id.
+	parts, ids := map[string]bool{}, map[string]bool{}
 	for _, name := range []string{"ingest-1", "ingest-2"} {
 		in := f.Services[name]
 		if in.Deploy != nil && in.Deploy.Replicas > 1 || in.ContainerName != "" {
@@ -310,14 +310,17 @@ func TestComposeSillageCommands(t *testing.T) {
 		if fs == nil {
 			continue
 		}
-		groups[fs.Lookup("share").Value.String()] = true
+		if g := fs.Lookup("share").Value.String(); g != "" {
+			t.Errorf("%s: --share %s: Mosquitto drops shared subscriptions when it restarts; split by --partition", name, g)
+		}
+		parts[fs.Lookup("partition").Value.String()] = true
 		ids[fs.Lookup("client-id").Value.String()] = true
 		if in.Restart != "unless-stopped" {
-			t.Errorf("%s: restart %q: a stopped ingest's share of the messages waits for it", name, in.Restart)
+			t.Errorf("%s: restart %q: a stopped ingest's sites wait for it", name, in.Restart)
 		}
 	}
-	if len(groups) != 1 || groups[""] || len(ids) != 2 || ids[""] {
-		t.Errorf("ingests: share groups %v, client ids %v; want one group and two client ids", groups, ids)
+	if !parts["1/2"] || !parts["2/2"] || len(parts) != 2 || len(ids) != 2 || ids[""] {
+		t.Errorf("ingests: partitions %v, client ids %v; want 1/2 and 2/2 and two client ids", parts, ids)
 	}
 	// The seed keeps the stock the ingest built, and seeds a file the
 	// image has.
