@@ -102,15 +102,8 @@ func TestBrokerRestartPartitions(t *testing.T) {
 		ctx := context.Background()
 		msgs, distinct, want := stream(t, time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 
-		ingest := client("ingest", "")
-		env := func(id, part string) []string {
-			return []string{"CHILD_CLIENT_ID=" + id, "CHILD_PARTITION=" + part, "CHILD_CA=" + ingest.CAFile,
-				"CHILD_USER=ingest", "CHILD_PASSWORD=" + ingest.Password}
-		}
-		a := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-a", "1/2")...)
-		b := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-b", "2/2")...)
-		within(t, a.ready, "ingest A to subscribe")
-		within(t, b.ready, "ingest B to subscribe")
+		a, b := startIngestPair(t, dbURL, broker.URL, ingestEnv(client, "sillage-ingest-tiny-a", "CHILD_PARTITION=1/2"),
+			ingestEnv(client, "sillage-ingest-tiny-b", "CHILD_PARTITION=2/2"))
 
 		broker.Restart()
 		pub, c, err := iot.Dial(ctx, client("simulator", "restart-publisher"))

@@ -29,15 +29,8 @@ func TestSharedSubscriptionKill(t *testing.T) {
 		ctx := context.Background()
 		msgs, distinct, want := stream(t, time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 
-		ingest := client("ingest", "")
-		env := func(id string) []string {
-			return []string{"CHILD_CLIENT_ID=" + id, "CHILD_SHARE=ingest", "CHILD_CA=" + ingest.CAFile,
-				"CHILD_USER=ingest", "CHILD_PASSWORD=" + ingest.Password}
-		}
-		a := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-a")...)
-		b := startChild(t, dbURL, broker.URL, 0, env("sillage-ingest-tiny-b")...)
-		within(t, a.ready, "ingest A to subscribe")
-		within(t, b.ready, "ingest B to subscribe")
+		env := func(id string) []string { return ingestEnv(client, id, "CHILD_SHARE=ingest") }
+		a, b := startIngestPair(t, dbURL, broker.URL, env("sillage-ingest-tiny-a"), env("sillage-ingest-tiny-b"))
 
 		pub, c, err := iot.Dial(ctx, client("simulator", "shared-publisher"))
 		if err != nil {
@@ -99,6 +92,26 @@ func TestSharedSubscriptionKill(t *testing.T) {
 			}
 		}
 	})
+}
+
+// ingestEnv is the environment of an ingest process (childIngest) with
+// client id id, connecting as user ingest with the generated broker's CA,
+// plus extra variables such as CHILD_SHARE=group.
+func ingestEnv(client func(user, clientID string) iot.ClientConfig, id string, extra ...string) []string {
+	ingest := client("ingest", "")
+	return append([]string{"CHILD_CLIENT_ID=" + id, "CHILD_CA=" + ingest.CAFile,
+		"CHILD_USER=ingest", "CHILD_PASSWORD=" + ingest.Password}, extra...)
+}
+
+// startIngestPair starts two ingest processes, A and B, with their
+// environments, and waits until both subscribed.
+func startIngestPair(t *testing.T, dbURL, brokerURL string, envA, envB []string) (a, b *child) {
+	t.Helper()
+	a = startChild(t, dbURL, brokerURL, 0, envA...)
+	b = startChild(t, dbURL, brokerURL, 0, envB...)
+	within(t, a.ready, "ingest A to subscribe")
+	within(t, b.ready, "ingest B to subscribe")
+	return a, b
 }
 
 // waitSeen waits until n distinct messages of network tiny are applied or
