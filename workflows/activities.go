@@ -116,6 +116,16 @@ const (
 
 var nonRetryable = []string{ErrTypeInvalid, ErrTypeInfeasible, ErrTypeConflict, ErrTypeNotFound}
 
+// databaseRetry retries short database writes and reads for a few
+// minutes (storeOptions, readOptions). Temporal only reads it.
+var databaseRetry = &temporal.RetryPolicy{
+	InitialInterval:        time.Second,
+	BackoffCoefficient:     2,
+	MaximumInterval:        30 * time.Second,
+	MaximumAttempts:        20,
+	NonRetryableErrorTypes: nonRetryable,
+}
+
 // Activity option classes. Every activity call uses one of these, each
 // with an explicit retry policy.
 var (
@@ -127,26 +137,14 @@ var (
 	storeOptions = workflow.ActivityOptions{
 		TaskQueue:           StoreTaskQueue,
 		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			MaximumAttempts:        20,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         databaseRetry,
 	}
 	// readOptions: short database reads (and Temporal history reads),
 	// on TaskQueue.
 	readOptions = workflow.ActivityOptions{
 		TaskQueue:           TaskQueue,
 		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Second,
-			MaximumAttempts:        20,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         databaseRetry,
 	}
 	// stepOptions: the quick plan steps (snapshot, forecast, route,
 	// footprints, persist).

@@ -13,7 +13,7 @@ func (r *Result) Figures() sillage.PlanFigures {
 	if r.MIP.Status != "optimal" {
 		status = sillage.PlanLimit
 	}
-	mip := r.MIP.root()
+	mip := r.MIP
 	f := sillage.PlanFigures{
 		Status: status, Weeks: r.Weeks, CostEUR: t.ObjectiveEUR, TransportEUR: t.TransportEUR, CarbonEUR: t.CarbonEUR,
 		HoldingEUR: t.HoldingEUR, LostMarginEUR: t.LostMarginEUR, SafetyPenaltyEUR: t.SafetyPenaltyEUR, KgCO2e: t.KgCO2e,
@@ -32,7 +32,7 @@ func (r *Result) Figures() sillage.PlanFigures {
 // Horizon returns the whole horizon in the root's shape, as the store
 // keeps it. O(lines + projected + serve costs + bindings).
 func (r *Result) Horizon() sillage.PlanHorizon {
-	h := sillage.PlanHorizon{Weeks: r.Weeks, ServiceLevel: r.ServiceLevel, MIP: r.MIP.root(),
+	h := sillage.PlanHorizon{Weeks: r.Weeks, ServiceLevel: r.ServiceLevel, MIP: r.MIP,
 		Lines:     make([]sillage.HorizonLine, len(r.Lines)),
 		Projected: make([]sillage.ProjectedStock, len(r.Projected)),
 		ServeCost: make([]sillage.ServeCost, len(r.ServeCost)),
@@ -53,9 +53,4 @@ func (r *Result) Horizon() sillage.PlanHorizon {
 		h.Binding[i] = sillage.HorizonBinding(b)
 	}
 	return h
-}
-
-// root returns the MIP report in the root's shape.
-func (m MIP) root() sillage.PlanMIP {
-	return sillage.PlanMIP(m)
 }

@@ -55,18 +55,11 @@ type Projected struct {
 	Safety    float64 `json:"safety"`
 }
 
-// MIP reports how the week-0 orders were made integer.
-type MIP struct {
-	Status string `json:"status"` // optimal (within the gap), time-limit, heuristic
-	Method string `json:"method"` // MethodNone, MethodCBC, MethodRounding
-	// Gap is (objective − bound) / max(|objective|, |bound|): CBC's gap
-	// for MethodCBC, against the LP relaxation for MethodRounding.
-	Gap          float64 `json:"gap"`
-	Seconds      float64 `json:"seconds"`
-	ObjectiveEUR float64 `json:"objective_eur"`
-	BoundEUR     float64 `json:"bound_eur"`
-	Integers     int     `json:"integers"` // integer columns
-}
+// MIP reports how the week-0 orders were made integer: Method is
+// MethodNone, MethodCBC or MethodRounding, and Gap is CBC's gap for
+// MethodCBC, the gap against the LP relaxation for MethodRounding. It is
+// the root's PlanMIP, the shape plans are stored and shown in.
+type MIP = sillage.PlanMIP
 
 // Totals sums the plan over the horizon.
 type Totals struct {
