@@ -121,6 +121,55 @@ func Split(in *Input, so SplitOptions) ([]Part, error) {
 	return splitGroups(in, h, demand, group, ng)
 }
 
+// SplitGroups cuts in into the given product groups, one Part per group
+// in the order given, with the capacities they share apportioned as Split
+// does. It lets a part planned apart (its own Temporal activity, perhaps
+// on another worker and later) be rebuilt from the groups that Split chose
+// once: Split's grouping follows demand, which the store's sales may move
+// between the split and the part. Every product of the network must be in
+// exactly one group (a group may not be empty); the error wraps
+// sillage.ErrInvalid otherwise. O(stock + demand + lanes · groups).
+func SplitGroups(in *Input, groups [][]string) ([]Part, error) {
+	h := in.Weeks
+	if h == 0 {
+		h = DefaultWeeks
+	}
+	if err := in.check(h); err != nil {
+		return nil, err
+	}
+	n := in.Network
+	products := n.ProductIndex()
+	group := make([]int, len(n.Products))
+	for k := range group {
+		group[k] = -1
+	}
+	for g, skus := range groups {
+		if len(skus) == 0 {
+			return nil, fmt.Errorf("%w: split group %d of %d has no product", sillage.ErrInvalid, g+1, len(groups))
+		}
+		for _, sku := range skus {
+			k, ok := products[sku]
+			if !ok {
+				return nil, fmt.Errorf("%w: split group %d: network %q has no product %q", sillage.ErrInvalid, g+1, n.Name, sku)
+			}
+			if group[k] >= 0 {
+				return nil, fmt.Errorf("%w: split groups %d and %d both hold product %q", sillage.ErrInvalid, group[k]+1, g+1, sku)
+			}
+			group[k] = g
+		}
+	}
+	for k, g := range group {
+		if g < 0 {
+			return nil, fmt.Errorf("%w: product %q is in no split group", sillage.ErrInvalid, n.Products[k].SKU)
+		}
+	}
+	demand := in.Demand
+	if demand == nil {
+		demand = defaultDemand(n, h)
+	}
+	return splitGroups(in, h, demand, group, len(groups))
+}
+
 // splitGroups builds one Part per group of products (group[k] in [0, ng)).
 func splitGroups(in *Input, h int, demand []Series, group []int, ng int) ([]Part, error) {
 	n := in.Network
