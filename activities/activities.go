@@ -22,6 +22,7 @@ type Records interface {
 	sillage.NetworkStore
 	sillage.PlanStore
 	sillage.PlanHorizonStore
+	sillage.PlanPartStore
 	sillage.OrderStore
 	sillage.OrderBatchStore
 	sillage.OpenArrivalStore
@@ -102,6 +103,10 @@ type Activities struct {
 	Log       *slog.Logger
 	// Heartbeat is how often the long plan steps heartbeat; default 5s.
 	Heartbeat time.Duration
+	// PlanPartProducts is how many products a part of a split
+	// time-phased plan holds at most (see SplitHorizon): 0 means
+	// DefaultPlanPartProducts, a negative value never splits.
+	PlanPartProducts int
 
 	networks networkCache
 	now      func() time.Time // for tests; nil means time.Now

@@ -44,14 +44,8 @@ func (a *Activities) SolveHorizon(ctx context.Context, in workflows.SolveHorizon
 	if err != nil {
 		return workflows.SolveHorizonResult{}, err
 	}
-	if h, err := a.Store.LoadPlanHorizon(ctx, in.PlanID); err == nil {
-		p, err := a.Store.LoadPlan(ctx, in.PlanID)
-		if err != nil {
-			return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
-		}
-		return horizonResult(n, p, h, storedFigures(p, h)), nil
-	} else if !errors.Is(err, sillage.ErrNotFound) {
-		return workflows.SolveHorizonResult{}, fmt.Errorf("plan %s: %w", in.PlanID, err)
+	if res, ok, err := a.storedHorizon(ctx, n, in.PlanRef); ok || err != nil {
+		return res, err
 	}
 	at := a.clock()
 	price := carbonPrice(in.CarbonPriceEURPerT, n)
@@ -69,18 +63,44 @@ func (a *Activities) SolveHorizon(ctx context.Context, in workflows.SolveHorizon
 	if err != nil {
 		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("plan %s: %w", in.PlanID, err))
 	}
+	return a.storeHorizon(ctx, n, in.PlanRef, r, price, at)
+}
+
+// storedHorizon returns the summary of plan ref's stored horizon and
+// true, or false when the plan has no horizon stored yet (an earlier
+// attempt of its solve, or of its merge, stored it).
+func (a *Activities) storedHorizon(ctx context.Context, n *sillage.Network, ref workflows.PlanRef) (workflows.SolveHorizonResult, bool, error) {
+	h, err := a.Store.LoadPlanHorizon(ctx, ref.PlanID)
+	if errors.Is(err, sillage.ErrNotFound) {
+		return workflows.SolveHorizonResult{}, false, nil
+	}
+	if err != nil {
+		return workflows.SolveHorizonResult{}, false, fmt.Errorf("plan %s: %w", ref.PlanID, err)
+	}
+	p, err := a.Store.LoadPlan(ctx, ref.PlanID)
+	if err != nil {
+		return workflows.SolveHorizonResult{}, false, classify(fmt.Errorf("plan %s: %w", ref.PlanID, err))
+	}
+	return horizonResult(n, p, h, storedFigures(p, h)), true, nil
+}
+
+// storeHorizon stores the solved time-phased plan r of plan ref, made at
+// time at at the carbon price price (EUR per tCO2e): the plan (its
+// week-0 lines, see planOfHorizon) and its whole horizon; it returns the
+// step's summary.
+func (a *Activities) storeHorizon(ctx context.Context, n *sillage.Network, ref workflows.PlanRef, r *timephased.Result, price float64, at time.Time) (workflows.SolveHorizonResult, error) {
 	h := r.Horizon()
 	f := r.Figures()
 	f.CarbonPriceEURPerT = price
 	plan := planOfHorizon(n, &h, f)
-	plan.ID, plan.Network, plan.CreatedAt = in.PlanID, in.Network, at.UTC()
+	plan.ID, plan.Network, plan.CreatedAt = ref.PlanID, ref.Network, at.UTC()
 	if err := a.Store.SavePlan(ctx, plan); err != nil {
-		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("store plan %s: %w", in.PlanID, err))
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("store plan %s: %w", ref.PlanID, err))
 	}
-	if err := a.Store.SavePlanHorizon(ctx, in.PlanID, &h); err != nil {
-		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("store horizon of plan %s: %w", in.PlanID, err))
+	if err := a.Store.SavePlanHorizon(ctx, ref.PlanID, &h); err != nil {
+		return workflows.SolveHorizonResult{}, classify(fmt.Errorf("store horizon of plan %s: %w", ref.PlanID, err))
 	}
-	a.log().InfoContext(ctx, "time-phased plan solved", "plan", in.PlanID, "weeks", h.Weeks, "lines", len(h.Lines),
+	a.log().InfoContext(ctx, "time-phased plan solved", "plan", ref.PlanID, "weeks", h.Weeks, "lines", len(h.Lines),
 		"order_lines", len(plan.Lines), "cost_eur", f.CostEUR, "mip", h.MIP.Status, "gap", h.MIP.Gap)
 	return horizonResult(n, plan, &h, f), nil
 }

@@ -37,6 +37,19 @@ type Activities interface {
 	// a plan already stored is not solved again). An infeasible plan is a
 	// non-retryable ErrTypeInfeasible error.
 	SolveHorizon(ctx context.Context, in SolveHorizonInput) (SolveHorizonResult, error)
+	// SplitHorizon splits the time-phased plan into product groups
+	// solved apart when it is large enough, stores the groups and
+	// returns their count and sizes (one part: solve it whole with
+	// SolveHorizon); a plan whose groups are stored is not split again.
+	SplitHorizon(ctx context.Context, in SplitHorizonInput) (SplitHorizonResult, error)
+	// SolveHorizonPart solves one part of the split plan, heartbeating
+	// while it runs, and stores its result, replacing the part's result
+	// of an earlier attempt (a part solved already is summarised).
+	SolveHorizonPart(ctx context.Context, in SolveHorizonPartInput) (SolveHorizonPartResult, error)
+	// MergeHorizon merges the stored results of the parts and stores the
+	// plan with its whole horizon, as SolveHorizon does (idempotent by
+	// plan id).
+	MergeHorizon(ctx context.Context, in MergeHorizonInput) (MergeHorizonResult, error)
 	// Solve solves the one-period LP and stores the plan, for
 	// PlanWorkflows started before the time-phased model.
 	Solve(ctx context.Context, in SolveInput) (SolveResult, error)

@@ -32,6 +32,8 @@ type fakeActivities struct {
 	publishErr   error                  // returned by PublishTransfer
 	pending      int                    // AwaitConfirmation answers Pending this many times first
 	leaseBusy    int                    // AcquirePlanLease says "other-plan" holds the lease this many times first
+	parts        int                    // SplitHorizon splits the plan into this many parts (≤ 1: whole)
+	partErr      map[int]error          // returned by SolveHorizonPart of a part
 	// callers maps an update id, or "<signal>#<n>" for the n-th signal,
 	// to its caller's identity; unmapped callers are "planner@test".
 	callers map[string]string
@@ -53,6 +55,8 @@ type fakeActivities struct {
 	created   map[string]bool
 	leases    map[string]string // network -> plan holding its lease
 	leaseLog  []string          // "acquire p", "release p", in call order
+	partsIn   []workflows.SolveHorizonPartInput
+	mergeIn   []workflows.MergeHorizonInput
 }
 
 func newFake() *fakeActivities {

@@ -14,7 +14,8 @@ const (
 	// supplier, MQTT commands, notifications, re-plan requests, reports).
 	TaskQueue = "sillage"
 	// PlanTaskQueue serves the plan steps: snapshot, forecast, route,
-	// solve (SolveHorizon, or Solve for plans started before the
+	// solve (SolveHorizon, or SplitHorizon, one SolveHorizonPart per
+	// part and MergeHorizon; Solve for plans started before the
 	// time-phased model), footprints and persist.
 	PlanTaskQueue = "sillage-plan"
 	// StoreTaskQueue serves the order activities that write to the store

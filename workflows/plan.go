@@ -14,7 +14,8 @@ import (
 
 // PlanWorkflow makes one replenishment plan for a network:
 //
-//	snapshot stock → forecast → route → solve the time-phased plan →
+//	snapshot stock → forecast → route → solve the time-phased plan
+//	(split → one activity per part, in parallel → merge; or whole) →
 //	footprints → persist the plan → orders stored and held in batches →
 //	one OrderBatchWorkflow per 500 orders → wait → summary
 //
@@ -86,11 +87,11 @@ func PlanWorkflow(ctx workflow.Context, in PlanInput) (PlanSummary, error) {
 		return p.fail(ctx, err)
 	}
 	p.stage(ctx, StageSolve)
-	// The time-phased model (issue 11) solves with SolveHorizon, which
-	// stores the whole horizon; histories from before it replay with the
-	// one-period Solve.
+	// The time-phased model (issue 11) solves with SolveHorizon, or in
+	// parts (plan_parts.go), and stores the whole horizon; histories from
+	// before it replay with the one-period Solve.
 	if workflow.GetVersion(ctx, timePhasedChange, workflow.DefaultVersion, 1) == 1 {
-		s, err := call[SolveHorizonResult](ctx, solveOptions, ActSolveHorizon, SolveHorizonInput{ref, price})
+		s, err := p.solveHorizon(ctx, ref, price)
 		if err != nil {
 			return p.fail(ctx, err)
 		}
@@ -402,6 +403,9 @@ func (p *planRun) render(ctx workflow.Context) {
 		"Routes", fmt.Sprintf("%d source–site paths, %d unreachable", s.Routes.Paths, s.Routes.Unreachable),
 		"Footprints", fmt.Sprintf("%d product–site pairs, mean %s per unit, highest %s (%s at %s)", s.Footprints.Footprints, kgCO2e(s.Footprints.MeanKgCO2e), kgCO2e(s.Footprints.MaxKgCO2e), s.Footprints.MaxSKU, s.Footprints.MaxSite),
 	)
+	if s.Parts > 0 {
+		kv(&b, "Parts", fmt.Sprintf("%d of %d solved: product groups solved apart, each its own activity, then merged", s.PartsSolved, s.Parts))
+	}
 	if s.OrderCount > 0 {
 		kv(&b, "Order progress", orderProgress(s))
 	}

@@ -188,6 +188,12 @@ type PlanSummary struct {
 	Routes     RouteResult     `json:"routes"`
 	Footprints FootprintResult `json:"footprints"`
 
+	// Parts is the number of parts of a plan solved split (see
+	// SplitHorizon; 0 for a plan solved whole), PartsSolved how many of
+	// them are solved.
+	Parts       int `json:"parts,omitempty"`
+	PartsSolved int `json:"parts_solved,omitempty"`
+
 	// WaitedFor is the plan of the same network this plan waited for
 	// before it could read the stock (see AcquirePlanLease), if any.
 	WaitedFor string `json:"waited_for,omitempty"`

@@ -1,0 +1,196 @@
+package activities
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/optimize/timephased"
+	"github.com/sillage/sillage/workflows"
+)
+
+// TestHorizonPartsMatchMonolithic runs the PlanWorkflow with the real plan
+// activities over SQLite on the tiny network with one product per part
+// (PlanPartProducts 1: two parts, BAG-01 and EDP-01), the order
+// workflows mocked, and checks what it stored against two independent
+// computations on the same input (HorizonInput at the plan's time):
+//
+//   - timephased.PlanSplit, the parts as goroutines in this process:
+//     the stored horizon has exactly its lines;
+//   - timephased.Plan, one monolithic solve: the stored plan's cost is
+//     within 1 % of it (the parts share tiny's storage and lane
+//     capacities, apportioned; the MIP's default gap is 1 %), and never
+//     below the monolithic LP bound. With the capacities removed the
+//     parts share nothing (Part.Shared 0): the cost and the LP bound are
+//     the monolithic plan's, and so are the units delivered and lost at
+//     every site, product by product.
+//
+// The workflow ran SplitHorizon once, SolveHorizonPart once per part and
+// MergeHorizon once, not SolveHorizon; the parts' rows are deleted after
+// the merge.
+func TestHorizonPartsMatchMonolithic(t *testing.T) {
+	for _, free := range []bool{false, true} {
+		name := map[bool]string{false: "shared capacities", true: "no capacity"}[free]
+		t.Run(name, func(t *testing.T) {
+			st, n := seeded(t)
+			ctx := context.Background()
+			network := "tiny"
+			if free {
+				network = "tiny-free"
+				for i := range n.Sites {
+					n.Sites[i].CapacityUnits = 0
+				}
+				for i := range n.Lanes {
+					n.Lanes[i].CapacityKG = 0
+				}
+				n.Name = network
+				if _, err := st.SaveNetwork(ctx, network, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+			at := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+			// The same input, planned in this process, read before the plan
+			// (its orders hold stock and are open arrivals).
+			nn, err := newActivities(st).loadNetwork(ctx, network)
+			if err != nil {
+				t.Fatal(err)
+			}
+			open, err := st.OpenArrivals(ctx, network)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tin, err := HorizonInput(ctx, nn, nn.Policy.CarbonPriceEURPerT, open, at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := newActivities(st)
+			a.PlanPartProducts = 1
+			a.now = func() time.Time { return at }
+			calls := map[string]int{}
+			var mu sync.Mutex
+			var suite testsuite.WorkflowTestSuite
+			suite.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+			env := suite.NewTestWorkflowEnvironment()
+			workflows.Register(env)
+			workflows.RegisterActivities(env, a)
+			env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+				mu.Lock()
+				calls[info.ActivityType.Name]++
+				mu.Unlock()
+			})
+			for _, wf := range []string{workflows.ProcurementWorkflowName, workflows.TransferWorkflowName} {
+				env.OnWorkflow(wf, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in workflows.OrderInput) (workflows.OrderResult, error) {
+					return workflows.OrderResult{OrderID: in.OrderID, Status: sillage.OrderCreated}, nil
+				})
+			}
+			planID := network + ":20260302T060000"
+			env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PlanWorkflowID(planID)})
+			env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: network})
+			var sum workflows.PlanSummary
+			if err := env.GetWorkflowResult(&sum); err != nil {
+				t.Fatal(err)
+			}
+			for act, want := range map[string]int{workflows.ActSplitHorizon: 1, workflows.ActSolveHorizonPart: 2,
+				workflows.ActMergeHorizon: 1, workflows.ActSolveHorizon: 0} {
+				if calls[act] != want {
+					t.Errorf("%s ran %d times, want %d", act, calls[act], want)
+				}
+			}
+			if sum.Parts != 2 || sum.PartsSolved != 2 {
+				t.Errorf("summary: %d parts, %d solved; want 2, 2", sum.Parts, sum.PartsSolved)
+			}
+			h, err := st.LoadPlanHorizon(ctx, planID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := st.LoadPlan(ctx, planID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.LoadPlanSplit(ctx, planID); err == nil {
+				t.Error("the parts are still stored after the merge")
+			}
+
+			split, parts, err := timephased.PlanSplit(tin, timephased.Options{}, timephased.SplitOptions{Parts: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			mono, err := timephased.Plan(tin, timephased.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := split.Horizon()
+			if !slices.Equal(h.Lines, want.Lines) {
+				t.Errorf("stored lines differ from PlanSplit's:\n got %+v\nwant %+v", h.Lines, want.Lines)
+			}
+			if math.Abs(p.CostEUR-split.Totals.ObjectiveEUR) > 1e-6 {
+				t.Errorf("stored cost %.4f EUR, PlanSplit %.4f", p.CostEUR, split.Totals.ObjectiveEUR)
+			}
+			shared := 0
+			for _, pt := range parts {
+				shared += pt.Shared
+			}
+			if free != (shared == 0) {
+				t.Fatalf("%d apportioned capacities over %d parts", shared, len(parts))
+			}
+			if gap := (p.CostEUR - mono.Totals.ObjectiveEUR) / mono.Totals.ObjectiveEUR; math.Abs(gap) > 0.01 || p.CostEUR < mono.LPObjectiveEUR-1e-6 {
+				t.Errorf("split plan %.2f EUR, monolithic %.2f (gap %+.3f %%), monolithic LP bound %.2f",
+					p.CostEUR, mono.Totals.ObjectiveEUR, 100*gap, mono.LPObjectiveEUR)
+			}
+			t.Logf("%s: split %.2f EUR, monolithic %.2f EUR, %d shared capacities", name, p.CostEUR, mono.Totals.ObjectiveEUR, shared)
+			if free {
+				// The parts share nothing: the same optimum, and for every
+				// product and site the same units delivered and lost over
+				// the horizon (the lines may differ between optima of equal
+				// cost, such as when a DC's stock moves to a boutique).
+				if rel := math.Abs(p.CostEUR-mono.Totals.ObjectiveEUR) / mono.Totals.ObjectiveEUR; rel > 1e-6 {
+					t.Errorf("exact split: %.6f EUR, monolithic %.6f", p.CostEUR, mono.Totals.ObjectiveEUR)
+				}
+				if rel := math.Abs(split.LPObjectiveEUR-mono.LPObjectiveEUR) / mono.LPObjectiveEUR; rel > 1e-6 {
+					t.Errorf("exact split: LP %.6f EUR, monolithic LP %.6f", split.LPObjectiveEUR, mono.LPObjectiveEUR)
+				}
+				got, want := flows(h.Lines, h.Projected), flows(mono.Horizon().Lines, mono.Horizon().Projected)
+				if len(got) != len(want) {
+					t.Errorf("exact split: flows %v, monolithic %v", got, want)
+				}
+				for k, w := range want {
+					if g := got[k]; math.Abs(g[0]-w[0]) > 1e-4 || math.Abs(g[1]-w[1]) > 1e-4 {
+						t.Errorf("%v: split delivers %.4f and loses %.4f units, monolithic %.4f and %.4f", k, g[0], g[1], w[0], w[1])
+					}
+				}
+			}
+		})
+	}
+}
+
+// flows sums, per site and product, the units the lines deliver and the
+// units lost over the horizon.
+func flows(lines []sillage.HorizonLine, proj []sillage.ProjectedStock) map[[2]string][2]float64 {
+	out := map[[2]string][2]float64{}
+	for _, l := range lines {
+		k := [2]string{l.Site, l.SKU}
+		v := out[k]
+		v[0] += l.Quantity
+		out[k] = v
+	}
+	for _, p := range proj {
+		k := [2]string{p.Site, p.SKU}
+		v := out[k]
+		v[1] += p.Lost
+		out[k] = v
+	}
+	return out
+}
