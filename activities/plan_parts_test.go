@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math"
 	"slices"
@@ -14,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 
@@ -193,4 +195,88 @@ func flows(lines []sillage.HorizonLine, proj []sillage.ProjectedStock) map[[2]st
 		out[k] = v
 	}
 	return out
+}
+
+// TestHorizonPartsOnOtherWorkers: each step of a split plan runs on its
+// own worker (a fresh Activities over the same store), and each part and
+// the merge twice (retries after a lost completion). Each part is solved
+// once: the retry is summarised from its stored result. The merge stores
+// the plan and deletes the parts; its retry summarises the stored plan
+// with the same figures. A part asked for outside the split, or of a plan
+// never split, fails without retries.
+func TestHorizonPartsOnOtherWorkers(t *testing.T) {
+	st, _ := seeded(t)
+	ctx := context.Background()
+	at := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
+	solves := 0
+	worker := func() *Activities {
+		a := newActivities(st)
+		a.Optimizer = countingOptimizer{solves: &solves}
+		a.PlanPartProducts = 1
+		a.now = func() time.Time { return at }
+		return a
+	}
+	ref := workflows.PlanRef{PlanID: "tiny:w", Network: "tiny"}
+	split, err := worker().SplitHorizon(ctx, workflows.SplitHorizonInput{PlanRef: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !split.At.Equal(at) || len(split.Parts) != 2 || split.Parts[0].Products != 1 || split.Parts[1].Products != 1 ||
+		split.Parts[0].Shared == 0 {
+		t.Fatalf("split %+v: want two parts of one product at %s, sharing tiny's capacities", split, at)
+	}
+	n := len(split.Parts)
+	for k := range n {
+		in := workflows.SolveHorizonPartInput{PlanRef: ref, At: split.At, Part: k, Parts: n}
+		first, err := worker().SolveHorizonPart(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := worker().SolveHorizonPart(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first != again || first.Part != k || first.Lines == 0 {
+			t.Errorf("part %d: first %+v, retry %+v", k, first, again)
+		}
+	}
+	if solves != n {
+		t.Errorf("solved %d times for %d parts, want once each", solves, n)
+	}
+	merge := workflows.MergeHorizonInput{PlanRef: ref, At: split.At, Parts: n}
+	first, err := worker().MergeHorizon(ctx, merge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LoadPlanSplit(ctx, ref.PlanID); err == nil {
+		t.Error("parts still stored after the merge")
+	}
+	again, err := worker().MergeHorizon(ctx, merge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.CostEUR != first.CostEUR || again.Lines != first.Lines || again.OrderLines != first.OrderLines || first.Lines == 0 ||
+		math.Abs(again.KgCO2e-first.KgCO2e) > 1e-9 || again.Horizon.LaterLines != first.Horizon.LaterLines {
+		t.Errorf("merge retry %+v, first %+v", again.PlanFigures, first.PlanFigures)
+	}
+	if p, err := st.LoadPlan(ctx, ref.PlanID); err != nil || !p.CreatedAt.Equal(at) {
+		t.Errorf("stored plan: %v; want it made at %s", err, at)
+	}
+	// Once the horizon is stored, a new split says "whole".
+	if s, err := worker().SplitHorizon(ctx, workflows.SplitHorizonInput{PlanRef: ref}); err != nil || len(s.Parts) != 1 {
+		t.Errorf("split of a stored plan: %+v, %v; want one part", s, err)
+	}
+	for _, in := range []workflows.SolveHorizonPartInput{
+		{PlanRef: ref, At: at, Part: 2, Parts: 2},
+		{PlanRef: workflows.PlanRef{PlanID: "tiny:never-split", Network: "tiny"}, At: at, Part: 0, Parts: 2},
+	} {
+		_, err := worker().SolveHorizonPart(ctx, in)
+		var app *temporal.ApplicationError
+		if !errors.As(err, &app) || !app.NonRetryable() {
+			t.Errorf("part %+v: %v, want a non-retryable error", in, err)
+		}
+	}
+	if solves != n {
+		t.Errorf("solved %d times in all, want %d", solves, n)
+	}
 }

@@ -29,7 +29,10 @@ func init() {
                              supplier, MQTT transfer commands, notices,
                              re-plan requests, reports
   task queue "sillage-plan"  the plan steps: snapshot, forecast, route,
-                             solve (the time-phased plan, heartbeating),
+                             solve (the time-phased plan, heartbeating; a
+                             plan of more than --plan-part-products products
+                             is split into product groups, each solved as
+                             its own activity on any worker, then merged),
                              footprints, persist,
                              and creating the plan's orders in batches
   task queue "sillage-store" the order activities that write to the store,
@@ -89,6 +92,7 @@ attributes (see sillage searchattrs).`,
 				debounce:      fs.Duration("debounce", workflows.DefaultDebounce, "debounce `window` of a planner started by a re-plan request"),
 				reportDir:     fs.String("report-dir", "reports", "`DIR` for the monthly reports (one folder per network and month)"),
 				solvers:       fs.Int("solvers", 2, "plan steps run at once by this process"),
+				partProducts:  fs.Int("plan-part-products", activities.DefaultPlanPartProducts, "split a time-phased plan of more products into parts of at most `N` products, one activity each (negative: never split)"),
 				connect:       fs.Duration("connect-timeout", time.Minute, "how long to retry connecting to Temporal at start"),
 				logOpts:       obs.AddLogFlags(fs),
 				metricsAddr:   obs.AddMetricsFlag(fs, ""),
@@ -110,7 +114,7 @@ type workerFlags struct {
 	simConfirm, simPartial          *float64
 	debounce                        *time.Duration
 	reportDir                       *string
-	solvers                         *int
+	solvers, partProducts           *int
 	connect                         *time.Duration
 	logOpts                         *obs.LogOptions
 	metricsAddr                     *string
@@ -175,7 +179,7 @@ func (f *workerFlags) run(ctx context.Context, e *env) error {
 	acts := &activities.Activities{
 		Store: st, Optimizer: meteredPlanner{activities.LocalOptimizer{}, metrics}, Carbon: activities.CarbonFootprints{},
 		Notifier: activities.LogNotifier{Log: log}, Reporter: &reportWriter{db: *f.db, dir: *f.reportDir, log: log},
-		Log: log,
+		Log: log, PlanPartProducts: *f.partProducts,
 	}
 	tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *f.debounce}, Log: log}
 	acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
