@@ -61,13 +61,12 @@ type SplitOptions struct {
 // a shared capacity) and its cost is an upper bound on the monolithic
 // optimum; bench-optimize reports the gap.
 //
-// To run the parts as Temporal activities, give each activity the
-// network name and the part's SKUs (Part.SKUs is small; the Input is
-// not a payload): the activity loads those products from the store
-// (store.LoadPlanNetwork with its SKU filter), calls Split with the same
-// options on the same data (Split is deterministic) or builds the part's
-// Input itself, calls Plan, and returns its Result or stores it; the
-// workflow then calls Merge on the results in part order.
+// To run the parts as Temporal activities (as the PlanWorkflow does: see
+// package activities, SplitHorizon and SolveHorizonPart), store the
+// parts' SKUs once; each activity rebuilds the Input, cuts it into the
+// stored groups with SplitGroups (Split itself follows demand, which may
+// move between the split and the part), plans its own part and stores
+// its Result; Merge then joins the results in part order.
 //
 // O(stock + demand + lanes · parts + products log products).
 func Split(in *Input, so SplitOptions) ([]Part, error) {
