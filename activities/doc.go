@@ -34,7 +34,12 @@
 // whose lines are the week-0 releases in whole units, and its whole
 // horizon (sillage.PlanHorizon: every line with its weeks, the projected
 // inventory, serve costs, binding capacities, MIP gap). A retried solve
-// finds the stored horizon and is not solved again. Footprints and
+// finds the stored horizon and is not solved again. A plan of more than
+// PlanPartProducts products is solved in parts instead (plan_parts.go):
+// SplitHorizon stores the product groups (sillage.PlanPartStore), one
+// SolveHorizonPart per group, on any worker, rebuilds the input, solves
+// its group and stores the result, and MergeHorizon merges the results
+// and stores the plan and horizon as SolveHorizon does. Footprints and
 // PersistPlan read the stored plan: only its week-0 lines become orders.
 // Solve, the one-period LP, serves PlanWorkflows started before the
 // time-phased model. The solve steps heartbeat every few seconds.

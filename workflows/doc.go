@@ -1,7 +1,8 @@
 // Package workflows holds sillage's Temporal workflow definitions: the
 // NetworkPlanner (one long-running workflow per network that debounces
-// reorder triggers), the PlanWorkflow (snapshot → forecast → route → solve →
-// footprints → persist → orders stored and held in batches → one
+// reorder triggers), the PlanWorkflow (snapshot → forecast → route → solve,
+// whole or split into parts solved in parallel as separate activities and
+// merged → footprints → persist → orders stored and held in batches → one
 // OrderBatchWorkflow per 500 orders, each starting its orders), the
 // ProcurementWorkflow (purchase order: approval, supplier, confirmation,
 // goods receipt), the TransferWorkflow (distribution-centre transfer: MQTT
