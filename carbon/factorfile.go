@@ -59,13 +59,7 @@ func (es FileErrors) Error() string {
 }
 
 // Unwrap exposes every failure to errors.Is and errors.As.
-func (es FileErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (es FileErrors) Unwrap() []error { return sillage.UnwrapList(es) }
 
 // fileFactor is one record of the factors list of a factor file.
 type fileFactor struct {
