@@ -59,7 +59,11 @@ func ErrorList[E error](es []E) string {
 }
 
 // Unwrap exposes the individual failures to errors.Is and errors.As.
-func (es Errors) Unwrap() []error {
+func (es Errors) Unwrap() []error { return UnwrapList(es) }
+
+// UnwrapList returns es as a []error: the Unwrap of a list of errors, for
+// errors.Is and errors.As.
+func UnwrapList[E error](es []E) []error {
 	out := make([]error, len(es))
 	for i, e := range es {
 		out[i] = e

@@ -225,30 +225,14 @@ const (
 // left alone; Validate reports them.
 func (n *Network) ApplyDefaults() {
 	p := &n.Policy
-	if p.ShortfallPenaltyEUR == 0 {
-		p.ShortfallPenaltyEUR = DefaultShortfallPenaltyEUR
-	}
-	if p.SafetyStockDays == 0 {
-		p.SafetyStockDays = DefaultSafetyStockDays
-	}
-	if p.ReviewPeriodDays == 0 {
-		p.ReviewPeriodDays = DefaultReviewPeriodDays
-	}
-	if p.HoldingRatePerYear == 0 {
-		p.HoldingRatePerYear = DefaultHoldingRatePerYear
-	}
-	if p.StorageKWhPerUnitDay == 0 {
-		p.StorageKWhPerUnitDay = DefaultStorageKWhPerUnitDay
-	}
-	if p.StorageDaysPerHub == 0 {
-		p.StorageDaysPerHub = DefaultStorageDaysPerHub
-	}
-	if p.ForecastHorizonWeeks == 0 {
-		p.ForecastHorizonWeeks = DefaultForecastHorizonWeeks
-	}
-	if p.ReceiptGraceDays == 0 {
-		p.ReceiptGraceDays = DefaultReceiptGraceDays
-	}
+	orDefault(&p.ShortfallPenaltyEUR, DefaultShortfallPenaltyEUR)
+	orDefault(&p.SafetyStockDays, DefaultSafetyStockDays)
+	orDefault(&p.ReviewPeriodDays, DefaultReviewPeriodDays)
+	orDefault(&p.HoldingRatePerYear, DefaultHoldingRatePerYear)
+	orDefault(&p.StorageKWhPerUnitDay, DefaultStorageKWhPerUnitDay)
+	orDefault(&p.StorageDaysPerHub, DefaultStorageDaysPerHub)
+	orDefault(&p.ForecastHorizonWeeks, DefaultForecastHorizonWeeks)
+	orDefault(&p.ReceiptGraceDays, DefaultReceiptGraceDays)
 	idx := n.SiteIndex()
 	for i := range n.Lanes {
 		l := &n.Lanes[i]
@@ -266,25 +250,32 @@ func (n *Network) ApplyDefaults() {
 	}
 }
 
+// orDefault sets *v to def when *v is zero.
+func orDefault[T int | float64](v *T, def T) {
+	if *v == 0 {
+		*v = def
+	}
+}
+
 // SiteIndex maps each site id to its index in Sites. With duplicate ids the
 // first wins.
 func (n *Network) SiteIndex() map[string]int {
-	m := make(map[string]int, len(n.Sites))
-	for i, s := range n.Sites {
-		if _, dup := m[s.ID]; !dup {
-			m[s.ID] = i
-		}
-	}
-	return m
+	return indexBy(n.Sites, func(s Site) string { return s.ID })
 }
 
 // ProductIndex maps each sku to its index in Products. With duplicate skus
 // the first wins.
 func (n *Network) ProductIndex() map[string]int {
-	m := make(map[string]int, len(n.Products))
-	for i, p := range n.Products {
-		if _, dup := m[p.SKU]; !dup {
-			m[p.SKU] = i
+	return indexBy(n.Products, func(p Product) string { return p.SKU })
+}
+
+// indexBy maps the key of each record to its index in records; with
+// duplicate keys the first wins.
+func indexBy[T any](records []T, key func(T) string) map[string]int {
+	m := make(map[string]int, len(records))
+	for i, r := range records {
+		if _, dup := m[key(r)]; !dup {
+			m[key(r)] = i
 		}
 	}
 	return m
@@ -292,20 +283,21 @@ func (n *Network) ProductIndex() map[string]int {
 
 // Site returns the site with the given id.
 func (n *Network) Site(id string) (Site, bool) {
-	for _, s := range n.Sites {
-		if s.ID == id {
-			return s, true
-		}
-	}
-	return Site{}, false
+	return find(n.Sites, func(s Site) bool { return s.ID == id })
 }
 
 // Product returns the product with the given sku.
 func (n *Network) Product(sku string) (Product, bool) {
-	for _, p := range n.Products {
-		if p.SKU == sku {
-			return p, true
+	return find(n.Products, func(p Product) bool { return p.SKU == sku })
+}
+
+// find returns the first record that matches.
+func find[T any](records []T, match func(T) bool) (T, bool) {
+	for _, r := range records {
+		if match(r) {
+			return r, true
 		}
 	}
-	return Product{}, false
+	var none T
+	return none, false
 }

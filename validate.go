@@ -41,10 +41,8 @@ func (n *Network) Validate() error {
 		}
 		if err := ValidateGLN(s.GLN); err != nil {
 			c.add(at+".gln", "%v", err)
-		} else if j, dup := glns[s.GLN]; dup {
+		} else if j, dup := seenAt(glns, s.GLN, i); dup {
 			c.add(at+".gln", "GLN %s already used by sites[%d]", s.GLN, j)
-		} else {
-			glns[s.GLN] = i
 		}
 		checkRange(&c, at+".latitude", s.Latitude, -90, 90)
 		checkRange(&c, at+".longitude", s.Longitude, -180, 180)
@@ -67,10 +65,8 @@ func (n *Network) Validate() error {
 		}
 		if err := ValidateGTIN14(p.GTIN); err != nil {
 			c.add(at+".gtin", "%v", err)
-		} else if j, dup := gtins[p.GTIN]; dup {
+		} else if j, dup := seenAt(gtins, p.GTIN, i); dup {
 			c.add(at+".gtin", "GTIN %s already used by products[%d]", p.GTIN, j)
-		} else {
-			gtins[p.GTIN] = i
 		}
 		if p.Class == "" {
 			c.add(at+".class", "is required")
@@ -113,10 +109,8 @@ func (n *Network) Validate() error {
 			c.add(at+".mode", "unknown mode %q (want road, rail, sea, air or barge)", l.Mode)
 		}
 		k := laneKey{l.From, l.To, l.Mode}
-		if j, dup := lanes[k]; dup {
+		if j, dup := seenAt(lanes, k, i); dup {
 			c.add(at, "duplicate of lanes[%d] (%s -> %s by %s)", j, l.From, l.To, l.Mode)
-		} else {
-			lanes[k] = i
 		}
 		checkNonNegative(&c, at+".distance_km", l.DistanceKM)
 		checkNonNegative(&c, at+".cost_eur_per_kg", l.CostEURPerKG)
@@ -133,10 +127,8 @@ func (n *Network) Validate() error {
 		at := fmt.Sprintf("stock[%d]", i)
 		c.site(sites, at+".site", p.Site)
 		c.product(products, at+".sku", p.SKU)
-		if j, dup := stock[key{p.Site, p.SKU}]; dup {
+		if j, dup := seenAt(stock, key{p.Site, p.SKU}, i); dup {
 			c.add(at, "duplicate position of %q at %q (see stock[%d])", p.SKU, p.Site, j)
-		} else {
-			stock[key{p.Site, p.SKU}] = i
 		}
 		checkNonNegative(&c, at+".on_hand", p.OnHand)
 		checkNonNegative(&c, at+".in_transit", p.InTransit)
@@ -148,10 +140,8 @@ func (n *Network) Validate() error {
 		at := fmt.Sprintf("demand[%d]", i)
 		c.site(sites, at+".site", d.Site)
 		c.product(products, at+".sku", d.SKU)
-		if j, dup := demand[key{d.Site, d.SKU}]; dup {
+		if j, dup := seenAt(demand, key{d.Site, d.SKU}, i); dup {
 			c.add(at, "duplicate demand of %q at %q (see demand[%d])", d.SKU, d.Site, j)
-		} else {
-			demand[key{d.Site, d.SKU}] = i
 		}
 		for w, v := range d.Weekly {
 			// Name the path only for a bad value: a large network has
@@ -169,10 +159,8 @@ func (n *Network) Validate() error {
 			c.add(at+".supplier", "site %q is a %s, not a supplier", s.Supplier, kind)
 		}
 		c.product(products, at+".sku", s.SKU)
-		if j, dup := supply[key{s.Supplier, s.SKU}]; dup {
+		if j, dup := seenAt(supply, key{s.Supplier, s.SKU}, i); dup {
 			c.add(at, "duplicate supply of %q from %q (see supply[%d])", s.SKU, s.Supplier, j)
-		} else {
-			supply[key{s.Supplier, s.SKU}] = i
 		}
 		checkNonNegative(&c, at+".capacity_units", s.CapacityUnits)
 		checkNonNegative(&c, at+".lead_time_days", s.LeadTimeDays)
@@ -204,10 +192,8 @@ func (n *Network) Validate() error {
 		at := fmt.Sprintf("policy.service_levels[%d]", i)
 		if s.Class == "" {
 			c.add(at+".class", "is required")
-		} else if j, dup := classes[s.Class]; dup {
+		} else if j, dup := seenAt(classes, s.Class, i); dup {
 			c.add(at+".class", "duplicate class %q (see policy.service_levels[%d])", s.Class, j)
-		} else {
-			classes[s.Class] = i
 		}
 		checkServiceLevel(&c, at+".level", s.Level, false)
 	}
@@ -234,6 +220,16 @@ func (c *errs) product(products map[string]bool, path, sku string) {
 	} else if !products[sku] {
 		c.add(path, "unknown product %q", sku)
 	}
+}
+
+// seenAt records that key k stands at index i of its list, unless it
+// already stands at an earlier index j: then it returns j, true.
+func seenAt[K comparable](seen map[K]int, k K, i int) (j int, dup bool) {
+	if j, dup := seen[k]; dup {
+		return j, true
+	}
+	seen[k] = i
+	return i, false
 }
 
 func checkFinite(c *errs, path string, v float64) bool {

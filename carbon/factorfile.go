@@ -59,13 +59,7 @@ func (es FileErrors) Error() string {
 }
 
 // Unwrap exposes every failure to errors.Is and errors.As.
-func (es FileErrors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (es FileErrors) Unwrap() []error { return sillage.UnwrapList(es) }
 
 // fileFactor is one record of the factors list of a factor file.
 type fileFactor struct {
@@ -215,12 +209,7 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 		isDefault bool
 		maxKM     float64 // the default's distance limit, km
 	}
-	parsed := parseList(root, "factors", fileFactorKeys, add, func(item *yaml.Node, at string) (parsedFactor, bool) {
-		var ff fileFactor
-		if err := item.Decode(&ff); err != nil {
-			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
-			return parsedFactor{}, false
-		}
+	parsed := parseList(root, "factors", fileFactorKeys, add, func(ff fileFactor, item *yaml.Node, at string) (parsedFactor, bool) {
 		line := func(key string) int {
 			if v := mapValue(item, key); v != nil {
 				return v.Line
@@ -267,12 +256,7 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 		}
 		return parsedFactor{f, ff.Default, ff.MaxDistanceKM}, ok
 	})
-	grid := parseList(root, "grid", fileGridKeys, add, func(item *yaml.Node, at string) (GridFactor, bool) {
-		var gf GridFactor
-		if err := item.Decode(&gf); err != nil {
-			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
-			return gf, false
-		}
+	grid := parseList(root, "grid", fileGridKeys, add, func(gf GridFactor, item *yaml.Node, at string) (GridFactor, bool) {
 		if gf.Source == "" {
 			add(item.Line, at+".source", fmt.Errorf("%w: is required", sillage.ErrInvalid))
 			return gf, false
@@ -283,12 +267,7 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 		}
 		return gf, true
 	})
-	materials := parseList(root, "materials", fileMaterialKeys, add, func(item *yaml.Node, at string) (MaterialFactor, bool) {
-		var mf MaterialFactor
-		if err := item.Decode(&mf); err != nil {
-			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
-			return mf, false
-		}
+	materials := parseList(root, "materials", fileMaterialKeys, add, func(mf MaterialFactor, item *yaml.Node, at string) (MaterialFactor, bool) {
 		mf.Primary = true
 		if err := (&MaterialTable{}).Add(mf); err != nil {
 			add(item.Line, at, err)
@@ -296,12 +275,7 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 		}
 		return mf, true
 	})
-	hubs := parseList(root, "hubs", fileHubKeys, add, func(item *yaml.Node, at string) (HubFactor, bool) {
-		var hf HubFactor
-		if err := item.Decode(&hf); err != nil {
-			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
-			return hf, false
-		}
+	hubs := parseList(root, "hubs", fileHubKeys, add, func(hf HubFactor, item *yaml.Node, at string) (HubFactor, bool) {
 		if err := (&HubTable{}).Add(hf); err != nil {
 			add(item.Line, at, err)
 			return hf, false
@@ -364,8 +338,9 @@ func ParseFactorFileAll(name string, data []byte, ts FactorTables) error {
 }
 
 // parseList reads the list under key of root, each record a mapping with
-// keys from allowed, decoded by one; bad records are reported through add.
-func parseList[T any](root *yaml.Node, key string, allowed []string, add func(int, string, error), one func(*yaml.Node, string) (T, bool)) []T {
+// keys from allowed, decoded into a D and then checked and converted by
+// one; bad records are reported through add.
+func parseList[D, T any](root *yaml.Node, key string, allowed []string, add func(int, string, error), one func(D, *yaml.Node, string) (T, bool)) []T {
 	n := mapValue(root, key)
 	if n == nil {
 		return nil
@@ -382,7 +357,12 @@ func parseList[T any](root *yaml.Node, key string, allowed []string, add func(in
 			continue
 		}
 		checkKeys(item, at, allowed, add)
-		if v, ok := one(item, at); ok {
+		var d D
+		if err := item.Decode(&d); err != nil {
+			add(item.Line, at, fmt.Errorf("%w: %s", sillage.ErrInvalid, strings.TrimPrefix(err.Error(), "yaml: ")))
+			continue
+		}
+		if v, ok := one(d, item, at); ok {
 			out = append(out, v)
 		}
 	}

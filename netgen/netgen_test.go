@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"container/heap"
 	"errors"
-	"flag"
 	"fmt"
 	"math"
 	"os"
@@ -13,10 +12,9 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/golden"
 	"github.com/sillage/sillage/network"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/networks/maison.yaml from the code")
 
 const maisonPath = "../testdata/networks/maison.yaml"
 
@@ -27,18 +25,7 @@ func TestMaisonFileUpToDate(t *testing.T) {
 	if err := WriteMaison(&b, MaisonSeed); err != nil {
 		t.Fatal(err)
 	}
-	if *update {
-		if err := os.WriteFile(maisonPath, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	committed, err := os.ReadFile(maisonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(committed, b.Bytes()) {
-		t.Errorf("%s differs from WriteMaison(MaisonSeed): run go test ./netgen -run TestMaisonFileUpToDate -update", maisonPath)
-	}
+	golden.Check(t, maisonPath, b.Bytes(), "WriteMaison(MaisonSeed)", "./netgen")
 }
 
 func TestMaisonDeterministic(t *testing.T) {

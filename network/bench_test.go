@@ -36,14 +36,10 @@ func BenchmarkLoadBig(b *testing.B) {
 	if err := os.WriteFile(path, big(b), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(big(b))))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := network.Load(path); err != nil {
-			b.Fatal(err)
-		}
-	}
+	loop(b, len(big(b)), func() error {
+		_, err := network.Load(path)
+		return err
+	})
 }
 
 // BenchmarkParseBig compares the fast reader with yaml.v3 alone.
@@ -57,13 +53,10 @@ func BenchmarkParseBig(b *testing.B) {
 		{"yaml.v3", func(n string, d []byte) (any, error) { return network.ParseSlow(n, d) }},
 	} {
 		b.Run(r.name, func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for i := 0; i < b.N; i++ {
-				if _, err := r.parse("big.yaml", data); err != nil {
-					b.Fatal(err)
-				}
-			}
+			loop(b, len(data), func() error {
+				_, err := r.parse("big.yaml", data)
+				return err
+			})
 		})
 	}
 }
@@ -73,20 +66,30 @@ func BenchmarkMarshalBig(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.SetBytes(int64(len(big(b))))
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := network.Marshal(n); err != nil {
-			b.Fatal(err)
-		}
-	}
+	loop(b, len(big(b)), func() error {
+		_, err := network.Marshal(n)
+		return err
+	})
 }
 
 func BenchmarkLoadMaison(b *testing.B) {
+	loop(b, 0, func() error {
+		_, err := network.Load("../testdata/networks/maison.yaml")
+		return err
+	})
+}
+
+// loop times op b.N times, reporting allocations, and the throughput of
+// size bytes an op unless size is 0; the time before it does not count.
+func loop(b *testing.B, size int, op func() error) {
+	b.Helper()
+	if size > 0 {
+		b.SetBytes(int64(size))
+	}
 	b.ReportAllocs()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := network.Load("../testdata/networks/maison.yaml"); err != nil {
+		if err := op(); err != nil {
 			b.Fatal(err)
 		}
 	}

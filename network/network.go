@@ -54,13 +54,7 @@ type Errors []*Error
 func (es Errors) Error() string { return sillage.ErrorList(es) }
 
 // Unwrap exposes every failure to errors.Is and errors.As.
-func (es Errors) Unwrap() []error {
-	out := make([]error, len(es))
-	for i, e := range es {
-		out[i] = e
-	}
-	return out
-}
+func (es Errors) Unwrap() []error { return sillage.UnwrapList(es) }
 
 // invalid is a message about bad content that is not tied to one field. It
 // matches sillage.ErrInvalid without saying so in its text.

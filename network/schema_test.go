@@ -3,7 +3,6 @@ package network_test
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,30 +11,17 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"gopkg.in/yaml.v3"
 
+	"github.com/sillage/sillage/internal/golden"
 	"github.com/sillage/sillage/netgen"
 	"github.com/sillage/sillage/network"
 )
-
-var update = flag.Bool("update", false, "rewrite network.schema.json from network.JSONSchema")
 
 const schemaPath = "../network.schema.json"
 
 // TestSchemaFileUpToDate checks that the committed schema is what
 // network.JSONSchema returns; run with -update to rewrite it.
 func TestSchemaFileUpToDate(t *testing.T) {
-	want := network.JSONSchema()
-	if *update {
-		if err := os.WriteFile(schemaPath, want, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile(schemaPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from network.JSONSchema(): run go test ./network -run TestSchemaFileUpToDate -update", schemaPath)
-	}
+	golden.Check(t, schemaPath, network.JSONSchema(), "network.JSONSchema()", "./network")
 }
 
 func compileSchema(t *testing.T) *jsonschema.Schema {

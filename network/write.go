@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"reflect"
 	"strconv"
@@ -153,6 +154,20 @@ func (e *encoder) comment(indent, text string) {
 	}
 }
 
+// written yields the fields of record rec that Write emits, in table
+// order, with their values: all but those skip leaves out.
+func written(s *sectionSpec, rec reflect.Value) iter.Seq2[*fieldSpec, reflect.Value] {
+	return func(yield func(*fieldSpec, reflect.Value) bool) {
+		for i := range s.fields {
+			f := &s.fields[i]
+			v := rec.Field(f.index)
+			if !skip(s, f, v, rec) && !yield(f, v) {
+				return
+			}
+		}
+	}
+}
+
 // skip reports whether field f of record rec is left out.
 func skip(s *sectionSpec, f *fieldSpec, v reflect.Value, rec reflect.Value) bool {
 	if s.key == "lanes" && f.name == "distance_km" && rec.Interface().(sillage.Lane).DistanceEstimated {
@@ -168,12 +183,7 @@ func skip(s *sectionSpec, f *fieldSpec, v reflect.Value, rec reflect.Value) bool
 func (e *encoder) flowRecord(s *sectionSpec, rec reflect.Value) {
 	e.buf = append(e.buf[:0], "  - {"...)
 	first := true
-	for i := range s.fields {
-		f := &s.fields[i]
-		v := rec.Field(f.index)
-		if skip(s, f, v, rec) {
-			continue
-		}
+	for f, v := range written(s, rec) {
 		if !first {
 			e.buf = append(e.buf, ", "...)
 		}
@@ -188,12 +198,7 @@ func (e *encoder) flowRecord(s *sectionSpec, rec reflect.Value) {
 
 func (e *encoder) blockRecord(s *sectionSpec, rec reflect.Value, first, rest string) {
 	prefix := first
-	for i := range s.fields {
-		f := &s.fields[i]
-		v := rec.Field(f.index)
-		if skip(s, f, v, rec) {
-			continue
-		}
+	for f, v := range written(s, rec) {
 		e.buf = append(e.buf[:0], prefix...)
 		prefix = rest
 		e.buf = append(e.buf, f.name...)

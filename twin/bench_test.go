@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 // BenchmarkMaison52Weeks runs 52 weeks of the sample network under the
@@ -14,19 +14,9 @@ import (
 //
 //	go test ./twin -run '^$' -bench Maison52Weeks -benchtime 1x
 func BenchmarkMaison52Weeks(b *testing.B) {
-	n, err := network.Load("../testdata/networks/maison.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
+	n := testnet.Load(b, "maison")
 	for i := 0; i < b.N; i++ {
-		var ps []Policy
-		for _, name := range PolicyNames {
-			p, err := NewPolicy(name, 7, nil)
-			if err != nil {
-				b.Fatal(err)
-			}
-			ps = append(ps, p)
-		}
+		ps := allPolicies(b)
 		res, err := Run(context.Background(), n, ps, Config{Weeks: 52, Seed: 1})
 		if err != nil {
 			b.Fatal(err)
@@ -40,10 +30,7 @@ func BenchmarkMaison52Weeks(b *testing.B) {
 // TestDeterministic runs the same seed twice: every figure but the
 // timings is the same.
 func TestDeterministic(t *testing.T) {
-	n, err := network.Load("../testdata/networks/maison.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "maison")
 	run := func() *Result {
 		res, err := Run(context.Background(), n, []Policy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: 3, Seed: 11, KeepLog: true})
 		if err != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/sillage/sillage/internal/browsertest"
-	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 // TestPageRendersInChromium runs the three policies on the tiny network,
@@ -17,18 +17,8 @@ import (
 // a row per policy, and a screenshot is kept in testdata/artifacts/.
 func TestPageRendersInChromium(t *testing.T) {
 	ctx := browsertest.New(t, browsertest.Options{Width: 1200, Height: 900, Timeout: 90 * time.Second})
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ps []Policy
-	for _, name := range PolicyNames {
-		p, err := NewPolicy(name, 7, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps = append(ps, p)
-	}
+	n := testnet.Load(t, "tiny")
+	ps := allPolicies(t)
 	cfg := Config{Weeks: 6, Seed: 3}
 	res, err := Run(context.Background(), n, ps, cfg)
 	if err != nil {

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 func TestFit(t *testing.T) {
@@ -151,10 +151,7 @@ func TestParseShock(t *testing.T) {
 // processes' own draws plus a shock, and that another seed gives another
 // demand.
 func TestCommonRandomNumbers(t *testing.T) {
-	n, err := network.Load("../testdata/networks/maison.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "maison")
 	const weeks = 3
 	shock := Shock{Site: "BTQ-PAR-MONTAIGNE", SKU: "FR-EDP-50", Week: 2, Factor: 4}
 	run := func(seed uint64, shocks []Shock) *Result {
@@ -199,10 +196,7 @@ func TestCommonRandomNumbers(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	cases := []struct {
 		name string
 		cfg  Config

@@ -193,13 +193,7 @@ const pageHTML = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Twin {{.R.Network}}: {{.R.Weeks}} weeks, seed {{.R.Seed}}</title>
 <style>
-:root { --ink: #1b1b1b; --muted: #5a5a5a; --rule: #d8d8d8; --accent: #0072B2; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; }
-h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
-.sub { color: var(--muted); margin: 0 0 1.5rem; }
-figure { margin: 1.2rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
+` + report.BaseCSS + `figure { margin: 1.2rem 0 2rem; break-inside: avoid; page-break-inside: avoid; }
 figure svg.chart { width: 100%; height: auto; display: block; }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .4rem; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }

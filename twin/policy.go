@@ -1,8 +1,10 @@
 package twin
 
 import (
+	"cmp"
 	"context"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/sillage/sillage"
 )
@@ -109,19 +111,8 @@ func (v *View) Due() []Due {
 			}
 		}
 	}
-	keys := make([]key, 0, len(sum))
-	for k := range sum {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		x, y := keys[a], keys[b]
-		if x.day != y.day {
-			return x.day < y.day
-		}
-		if x.site != y.site {
-			return x.site < y.site
-		}
-		return x.sku < y.sku
+	keys := slices.SortedFunc(maps.Keys(sum), func(x, y key) int {
+		return cmp.Or(cmp.Compare(x.day, y.day), cmp.Compare(x.site, y.site), cmp.Compare(x.sku, y.sku))
 	})
 	out := make([]Due, len(keys))
 	for i, k := range keys {

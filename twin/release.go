@@ -1,9 +1,11 @@
 package twin
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/sillage/sillage"
 )
@@ -88,15 +90,8 @@ func (w *world) release(s *state, d int, orders []Order) ([]LogLine, error) {
 		}
 		lines = append(lines, ln)
 	}
-	keys := make([]group, 0, len(value))
-	for g := range value {
-		keys = append(keys, g)
-	}
-	sort.Slice(keys, func(a, b int) bool {
-		if keys[a].src != keys[b].src {
-			return keys[a].src < keys[b].src
-		}
-		return keys[a].site < keys[b].site
+	keys := slices.SortedFunc(maps.Keys(value), func(x, y group) int {
+		return cmp.Or(cmp.Compare(x.src, y.src), cmp.Compare(x.site, y.site))
 	})
 	threshold := w.net.Policy.ApprovalThresholdEUR
 	for _, g := range keys {

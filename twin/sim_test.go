@@ -5,7 +5,7 @@ import (
 	"math"
 	"testing"
 
-	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 // TestConservation runs the sample network under every policy with the
@@ -14,10 +14,7 @@ import (
 // hand plus what is in transit. The supplier shipments are summed again
 // from the order log, independently of the simulator's own counter.
 func TestConservation(t *testing.T) {
-	n, err := network.Load("../testdata/networks/maison.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "maison")
 	var opening float64
 	for _, p := range n.Stock {
 		if s, _ := n.Site(p.Site); s.Kind != "supplier" {
@@ -25,14 +22,7 @@ func TestConservation(t *testing.T) {
 		}
 	}
 	const weeks = 6
-	var ps []Policy
-	for _, name := range PolicyNames {
-		p, err := NewPolicy(name, 7, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps = append(ps, p)
-	}
+	ps := allPolicies(t)
 	res, err := Run(context.Background(), n, ps, Config{Weeks: weeks, Seed: 7, KeepLog: true})
 	if err != nil {
 		t.Fatal(err)

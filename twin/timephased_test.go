@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/optimize/timephased"
 )
 
@@ -16,10 +16,7 @@ import (
 // replaced by these events.
 func tinyView(t *testing.T) (*View, *sillage.Network) {
 	t.Helper()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	w, err := newWorld(n, Config{Weeks: 8, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -129,10 +126,7 @@ func TestTimePhasedInput(t *testing.T) {
 // bad order), and, with the DC's stock of totes too small for the weeks
 // ahead, purchases from the supplier into the DC.
 func TestTimePhasedReleasesWeekZero(t *testing.T) {
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	for i := range n.Stock {
 		if n.Stock[i].Site == "DC-PAR" && n.Stock[i].SKU == "BAG-01" {
 			n.Stock[i].OnHand = 2

@@ -174,15 +174,7 @@ func TestWrite(t *testing.T) {
 	in.Actual, in.ActualMethod = in.Current, "Test: everything planned moved."
 	in.ActualNotes = []string{"Test: one order line had no path."}
 	dir := t.TempDir()
-	files, err := Write(dir, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	html, err := os.ReadFile(files.HTML)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(html)
+	files, s := writeHTML(t, dir, in)
 	for _, want := range []string{"chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving",
 		"Unit:", "Method:", "@media print", "UK DESNZ", "chosen: 100 EUR/tCO2e", "20.0 %",
 		"Planned against actual", "Test: everything planned moved.", "Test: one order line had no path.", "Year on year", "product class"} {
@@ -208,6 +200,21 @@ func TestWrite(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "pact", "bag-01.json")); err != nil {
 		t.Error(err)
 	}
+}
+
+// writeHTML writes the report of in to dir and returns its files and the
+// text of its HTML page.
+func writeHTML(t *testing.T, dir string, in Input) (*Files, string) {
+	t.Helper()
+	files, err := Write(dir, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, err := os.ReadFile(files.HTML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files, string(html)
 }
 
 func TestNiceTicksAndFormat(t *testing.T) {

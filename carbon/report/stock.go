@@ -1,7 +1,8 @@
 package report
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 
 	"github.com/sillage/sillage"
 )
@@ -56,15 +57,8 @@ func (s *StockSection) View() StockView {
 		v.Ledger = append(v.Ledger, r)
 	}
 	epcs := append([]sillage.EPCDiscrepancy(nil), s.EPCs...)
-	sort.Slice(epcs, func(i, j int) bool {
-		a, b := epcs[i], epcs[j]
-		if a.Site != b.Site {
-			return a.Site < b.Site
-		}
-		if a.Kind != b.Kind {
-			return a.Kind < b.Kind
-		}
-		return a.EPC < b.EPC
+	slices.SortFunc(epcs, func(a, b sillage.EPCDiscrepancy) int {
+		return cmp.Or(cmp.Compare(a.Site, b.Site), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.EPC, b.EPC))
 	})
 	for _, d := range epcs {
 		if n := len(v.EPCCounts); n > 0 && v.EPCCounts[n-1].Site == d.Site && v.EPCCounts[n-1].Kind == d.Kind {

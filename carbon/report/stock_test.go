@@ -1,7 +1,6 @@
 package report
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -48,15 +47,7 @@ func TestStockSection(t *testing.T) {
 		t.Errorf("listed %+v and %d left, want BTQ-PAR's two missing items and 2 left", v.EPCs, v.EPCsLeft)
 	}
 
-	files, err := Write(t.TempDir(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(files.HTML)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(b)
+	_, s := writeHTML(t, t.TempDir(), in)
 	sec := s[strings.Index(s, `<h2 id="stock">`):strings.Index(s, `<h2 id="method">`)]
 	space := regexp.MustCompile(`\s+`)
 	flat := space.ReplaceAllString(sec, " ")
@@ -79,11 +70,7 @@ func TestStockSection(t *testing.T) {
 	}
 
 	in.Stock = nil
-	files, err = Write(t.TempDir(), in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, _ := os.ReadFile(files.HTML); strings.Contains(string(b), `id="stock"`) {
+	if _, s := writeHTML(t, t.TempDir(), in); strings.Contains(s, `id="stock"`) {
 		t.Errorf("a report without stock records has a stock section")
 	}
 }

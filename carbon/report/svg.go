@@ -37,15 +37,7 @@ func niceTicks(max float64, n int) []float64 {
 	if !(max > 0) || math.IsInf(max, 0) {
 		return []float64{0, 1}
 	}
-	raw := max / float64(n)
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := mag
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*mag >= raw {
-			step = m * mag
-			break
-		}
-	}
+	step := niceStep(max / float64(n))
 	var ticks []float64
 	for v := 0.0; v < max+step*0.999; v += step {
 		ticks = append(ticks, v)
@@ -59,21 +51,25 @@ func niceRange(lo, hi float64, n int) []float64 {
 	if !(hi > lo) {
 		return []float64{lo, lo + 1}
 	}
-	raw := (hi - lo) / float64(n)
-	mag := math.Pow(10, math.Floor(math.Log10(raw)))
-	step := mag
-	for _, m := range []float64{1, 2, 2.5, 5, 10} {
-		if m*mag >= raw {
-			step = m * mag
-			break
-		}
-	}
+	step := niceStep((hi - lo) / float64(n))
 	start := math.Floor(lo/step) * step
 	var ticks []float64
 	for v := start; v < hi+step*0.999; v += step {
 		ticks = append(ticks, math.Round(v/step)*step)
 	}
 	return ticks
+}
+
+// niceStep returns the smallest of 1, 2, 2.5, 5 and 10 times the power of
+// ten at or below raw that is at least raw.
+func niceStep(raw float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw {
+			return m * mag
+		}
+	}
+	return mag
 }
 
 // fmtNum formats a value for an axis or a label with about 3 significant

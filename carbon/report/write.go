@@ -329,6 +329,17 @@ var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"date": func(tm interface{ Format(string) string }) string { return tm.Format("2006-01-02 15:04 MST") },
 }).Parse(strings.NewReplacer("{{/* compare */}}", compareHTML, "{{/* stock */}}", stockHTML).Replace(pageHTML)))
 
+// BaseCSS is the start of the style sheet of the project's HTML pages (this
+// report and the twin's page): colours, body text and headings, so that
+// the pages look alike.
+const BaseCSS = `:root { --ink: #1b1b1b; --muted: #5a5a5a; --rule: #d8d8d8; --accent: #0072B2; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; }
+h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
+.sub { color: var(--muted); margin: 0 0 1.5rem; }
+`
+
 const pageHTML = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -336,13 +347,7 @@ const pageHTML = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Carbon report {{.In.Network}} {{.In.Period.Label}}</title>
 <style>
-:root { --ink: #1b1b1b; --muted: #5a5a5a; --rule: #d8d8d8; --accent: #0072B2; }
-* { box-sizing: border-box; }
-body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); margin: 0 auto; max-width: 60rem; padding: 2rem 1.5rem 4rem; }
-h1 { font-size: 1.8rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid var(--rule); padding-bottom: .25rem; }
-.sub { color: var(--muted); margin: 0 0 1.5rem; }
-.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; margin: 1rem 0 1.5rem; }
+` + BaseCSS + `.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(12rem, 1fr)); gap: .8rem; margin: 1rem 0 1.5rem; }
 .kpi { border: 1px solid var(--rule); border-radius: 6px; padding: .7rem .9rem; }
 .kpi b { display: block; font-size: 1.45rem; }
 .kpi span { color: var(--muted); font-size: .85rem; }
