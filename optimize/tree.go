@@ -2,6 +2,7 @@ package optimize
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/sillage/sillage"
 )
@@ -257,4 +258,60 @@ func (r *Router) pathsFrom(src int, maxDays float64, dsts []int) ([][]int32, []e
 		}
 	}
 	return paths, status
+}
+
+// Paths is the light form of a Tree: the path to every site from one
+// source within a transit limit, without the per-site figures. It holds 5
+// bytes per site (plus the whole paths of the sites whose cheapest path
+// broke the limit), against about 40 for a Tree, so that a caller can keep
+// the paths of many sources and limits at once. Its To gives, bit for bit,
+// the Route that Router.Route gives for the same source, site and limit
+// (errors aside: see To).
+type Paths struct {
+	r       *Router
+	src     int
+	maxDays float64
+	pred    []int32
+	status  []uint8
+	whole   map[int][]int32
+}
+
+// PathsFrom returns the paths from site source to every site within
+// maxDays days of transit (0: no limit). scratch, when not nil, is a Tree
+// whose storage the search reuses (its content is overwritten); the Paths
+// shares no storage with it. Cost as Router.From.
+func (r *Router) PathsFrom(source string, maxDays float64, scratch *Tree) (*Paths, error) {
+	if !finiteNonNeg(maxDays) {
+		return nil, fmt.Errorf("%w: transit limit %v days must be a finite number >= 0", sillage.ErrInvalid, maxDays)
+	}
+	s, ok := r.index[source]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownSite, source)
+	}
+	if scratch == nil {
+		scratch = new(Tree)
+	}
+	r.fillTree(scratch, s, maxDays)
+	p := &Paths{r: r, src: s, maxDays: maxDays, pred: slices.Clone(scratch.pred), status: slices.Clone(scratch.status), whole: scratch.whole}
+	scratch.whole = nil // now the Paths'
+	return p, nil
+}
+
+// To returns the path to a site. Errors wrap ErrUnknownSite, ErrNoPath
+// or ErrTooSlow as Router.Route's do, but a too-slow error does not name
+// the fastest transit (finding it costs a search of its own): callers
+// that try limit after limit, as the time-phased plan does, stop at it.
+func (p *Paths) To(site string) (*Route, error) {
+	i, ok := p.r.index[site]
+	if !ok {
+		return nil, fmt.Errorf("%w %q", ErrUnknownSite, site)
+	}
+	t := Tree{r: p.r, src: p.src, maxDays: p.maxDays, pred: p.pred, status: p.status, whole: p.whole}
+	if err := t.err(i); err != nil {
+		if err == ErrTooSlow {
+			return nil, fmt.Errorf("%s -> %s: %w of %g days", p.r.sites[p.src].ID, site, err, p.maxDays)
+		}
+		return nil, fmt.Errorf("%s -> %s: %w", p.r.sites[p.src].ID, site, err)
+	}
+	return p.r.makeRoute(p.src, i, t.lanes(i)), nil
 }

@@ -34,12 +34,47 @@ type path struct {
 func weeksOf(days float64) int { return int(math.Ceil(days/7 - 1e-9)) }
 
 // pathFinder enumerates and caches candidate paths per source, site and
-// transit limit.
+// transit limit. The router's searches are cached too, per router, source
+// and limit (optimize.Paths, 5 bytes a site): the candidates of every site
+// from one source share them, so a network of S sources and V sites costs
+// about S × (the distinct limits) searches instead of S × V × (H + 2).
 type pathFinder struct {
 	cheap, green *optimize.Router
 	lanes        func(i int) (from, to, mode string, days float64)
 	h            int
 	cache        map[pathKey][]path
+	trees        map[treeKey]*optimize.Paths
+	scratch      optimize.Tree
+}
+
+// treeKey names one search of a router: its source and transit limit.
+type treeKey struct {
+	green bool
+	from  string
+	limit float64
+}
+
+// route returns the cheapest path from one site to another within limit
+// days (0: none) of the cheap router, or of the green one; errors as
+// optimize.Router.Route.
+func (f *pathFinder) route(green bool, from, to string, limit float64) (*optimize.Route, error) {
+	k := treeKey{green, from, limit}
+	ps, ok := f.trees[k]
+	if !ok {
+		r := f.cheap
+		if green {
+			r = f.green
+		}
+		var err error
+		if ps, err = r.PathsFrom(from, limit, &f.scratch); err != nil {
+			return nil, err
+		}
+		if f.trees == nil {
+			f.trees = map[treeKey]*optimize.Paths{}
+		}
+		f.trees[k] = ps
+	}
+	return ps.To(to)
 }
 
 type pathKey struct {
@@ -58,9 +93,10 @@ type pathKey struct {
 //   - the lowest-carbon path within the limit (the router at a carbon price
 //     of 1e6 EUR/t), where it differs.
 //
-// Each step is one Router.Route call (a Dijkstra run plus, where the
+// Each step is one search of a router (a Dijkstra run plus, where the
 // cheapest path is too slow, the router's label-setting search), at most
-// H + 2 per (source, site, limit); duplicates are removed.
+// H + 2 per (source, site, limit), cached per (source, limit) across
+// sites; duplicates are removed.
 func (f *pathFinder) candidates(from, to string, limit float64) ([]path, error) {
 	key := pathKey{from, to, limit}
 	if ps, ok := f.cache[key]; ok {
@@ -81,7 +117,7 @@ func (f *pathFinder) candidates(from, to string, limit float64) ([]path, error) 
 	}
 	lim := limit
 	for range f.h + 1 {
-		r, err := f.cheap.Route(from, to, lim)
+		r, err := f.route(false, from, to, lim)
 		if errors.Is(err, optimize.ErrNoPath) || errors.Is(err, optimize.ErrTooSlow) {
 			break
 		}
@@ -98,7 +134,7 @@ func (f *pathFinder) candidates(from, to string, limit float64) ([]path, error) 
 			lim = 1e-9 // 0 means no limit to the router
 		}
 	}
-	if r, err := f.green.Route(from, to, limit); err == nil {
+	if r, err := f.route(true, from, to, limit); err == nil {
 		add(r)
 	}
 	f.cache[key] = out
