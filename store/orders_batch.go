@@ -145,30 +145,11 @@ func ordersByID(ctx context.Context, tx *sqlx.Tx, ids []string) (map[string]sill
 		for _, id := range ids[lo:hi] {
 			args = append(args, id)
 		}
-		var rows []orderRow
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+orderColumns+` FROM orders WHERE id IN `+in), args...); err != nil {
-			return err
+		orders, err := ordersWhere(ctx, tx, " WHERE id IN "+in, args)
+		for _, o := range orders {
+			out[o.ID] = o
 		}
-		if len(rows) == 0 {
-			return nil
-		}
-		var lines []orderLineRow
-		if err := tx.SelectContext(ctx, &lines, tx.Rebind(`SELECT order_id, sku, quantity, value_eur FROM order_lines
-			WHERE order_id IN `+in+` ORDER BY order_id, line_no`), args...); err != nil {
-			return fmt.Errorf("lines: %w", err)
-		}
-		byOrder := map[string][]orderLineRow{}
-		for _, l := range lines {
-			byOrder[l.OrderID] = append(byOrder[l.OrderID], l)
-		}
-		for _, r := range rows {
-			o, err := orderFromRows(r, byOrder[r.ID])
-			if err != nil {
-				return fmt.Errorf("order %q: %w", r.ID, err)
-			}
-			out[r.ID] = o
-		}
-		return nil
+		return err
 	})
 	return out, err
 }
