@@ -17,7 +17,6 @@ import (
 	"github.com/sillage/sillage/iot/epc"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/iot/epcisquery"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/forecast"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/store/storetest"
@@ -44,21 +43,8 @@ var (
 func newJourney(t *testing.T, url string) *journey {
 	t.Helper()
 	ctx := context.Background()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	clock := weekOf.Add(10 * time.Hour)
-	st.SetClock(func() time.Time { return clock })
-	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
-		t.Fatal(err)
-	}
-	n.Name = "tiny"
+	st, n := seedTinyNetwork(t, url, func() time.Time { return clock })
 	j := &journey{st: st, net: n, clock: &clock}
 	at := func(h int) time.Time { return weekOf.Add(time.Duration(h) * time.Hour) }
 	p := &iot.Processor{Catalog: iot.NewCatalog(n), Now: func() time.Time { return at(200) }}
