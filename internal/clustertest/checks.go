@@ -244,26 +244,9 @@ type Position struct {
 // as lost, units over as duplicates.
 func CheckStock(got, want []Position) Result {
 	r := Result{Name: "stock"}
-	type key struct{ site, sku string }
-	g, w := map[key]Position{}, map[key]Position{}
-	keys := map[key]bool{}
-	for _, p := range got {
-		k := key{p.Site, p.SKU}
-		q := g[k]
-		q.OnHand += p.OnHand
-		q.InTransit += p.InTransit
-		g[k] = q
-		keys[k] = true
-	}
-	for _, p := range want {
-		k := key{p.Site, p.SKU}
-		q := w[k]
-		q.OnHand += p.OnHand
-		q.InTransit += p.InTransit
-		w[k] = q
-		keys[k] = true
-	}
-	sorted := make([]key, 0, len(keys))
+	keys := map[stockKey]bool{}
+	g, w := sumStock(got, keys), sumStock(want, keys)
+	sorted := make([]stockKey, 0, len(keys))
 	for k := range keys {
 		sorted = append(sorted, k)
 	}
@@ -290,6 +273,23 @@ func CheckStock(got, want []Position) Result {
 		}
 	}
 	return r
+}
+
+// stockKey is a site and a product.
+type stockKey struct{ site, sku string }
+
+// sumStock adds up ps per site and product, and marks their keys in keys.
+func sumStock(ps []Position, keys map[stockKey]bool) map[stockKey]Position {
+	out := map[stockKey]Position{}
+	for _, p := range ps {
+		k := stockKey{p.Site, p.SKU}
+		q := out[k]
+		q.OnHand += p.OnHand
+		q.InTransit += p.InTransit
+		out[k] = q
+		keys[k] = true
+	}
+	return out
 }
 
 // SimulatorItems returns the serialised items of a network per site and
