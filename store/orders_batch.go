@@ -1,10 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -280,15 +281,8 @@ func addPositions(ctx context.Context, tx *sqlx.Tx, effects []sillage.OrderEffec
 			d.Reserved += c.Delta.Reserved
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.network != b.network {
-			return a.network < b.network
-		}
-		if a.site != b.site {
-			return a.site < b.site
-		}
-		return a.sku < b.sku
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.network, b.network), cmp.Compare(a.site, b.site), cmp.Compare(a.sku, b.sku))
 	})
 	next := map[string]int64{}
 	return chunks(len(keys), batchRows, func(lo, hi int) error {

@@ -1,10 +1,12 @@
 package clustertest
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -250,11 +252,8 @@ func CheckStock(got, want []Position) Result {
 	for k := range keys {
 		sorted = append(sorted, k)
 	}
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].site != sorted[j].site {
-			return sorted[i].site < sorted[j].site
-		}
-		return sorted[i].sku < sorted[j].sku
+	slices.SortFunc(sorted, func(a, b stockKey) int {
+		return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.sku, b.sku))
 	})
 	for _, k := range sorted {
 		r.Count++
