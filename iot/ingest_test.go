@@ -113,6 +113,20 @@ type child struct {
 	done    chan error
 }
 
+// killAfter waits until the child has committed batches batches,
+// SIGKILLs it and waits until it is gone; name says which ingest it is in
+// failures.
+func (c *child) killAfter(t *testing.T, batches int, name string) {
+	t.Helper()
+	for i := 0; i < batches; i++ {
+		within(t, c.batches, name+" to commit batches")
+	}
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	within(t, c.done, name+" to die")
+}
+
 // startChild starts an ingest process (see childIngest); env adds
 // variables such as CHILD_SHARE=group.
 func startChild(t *testing.T, db, broker string, crashAfter int, env ...string) *child {
@@ -350,13 +364,7 @@ func TestKillAndRestart(t *testing.T) {
 
 	// Run 2 is killed with SIGKILL after a few more batches.
 	c2 := startChild(t, dbURL, broker.URL, 0)
-	for i := 0; i < 10; i++ {
-		within(t, c2.batches, "second ingest to commit batches")
-	}
-	if err := c2.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	within(t, c2.done, "second ingest to die")
+	c2.killAfter(t, 10, "second ingest")
 	seen2, _ := st.SeenCount(ctx, "tiny")
 	if seen2 <= seen1 || seen2 >= int64(distinct) {
 		t.Fatalf("after the kill %d of %d messages are applied (%d before); want progress, not the end", seen2, distinct, seen1)

@@ -36,13 +36,7 @@ func TestSharedSubscriptionKill(t *testing.T) {
 		half := len(msgs) / 2
 		publishAll(t, pub, msgs[:half])
 		// A dies mid-stream, after a few batches of its own.
-		for i := 0; i < 3; i++ {
-			within(t, a.batches, "ingest A to commit batches")
-		}
-		if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		within(t, a.done, "ingest A to die")
+		a.killAfter(t, 3, "ingest A")
 		seenKill, _ := st.SeenCount(ctx, "tiny")
 		publishAll(t, pub, msgs[half:])
 		// B goes on alone while A is down; A's share waits for it.
