@@ -2,7 +2,6 @@ package iot_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/oauth2cc"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epc"
 	"github.com/sillage/sillage/iot/epcis"
@@ -157,21 +157,13 @@ func TestItemJourney(t *testing.T) {
 		// the tannery that commissioned it.
 		srv := httptest.NewServer(&epcisquery.Server{Network: "tiny", Store: j.st, Clients: map[string]string{"audit": "pw"}})
 		defer srv.Close()
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader("grant_type=client_credentials"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth("audit", "pw")
-		resp, err := http.DefaultClient.Do(req)
+		tok, err := oauth2cc.FetchToken(ctx, http.DefaultClient, srv.URL+"/auth/token", "audit", "pw")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tok struct {
-			Token string `json:"access_token"`
-		}
-		_ = json.NewDecoder(resp.Body).Decode(&tok)
-		resp.Body.Close()
-		req, _ = http.NewRequest(http.MethodGet, srv.URL+"/epcis/events?MATCH_epc="+neturl.QueryEscape("https://id.gs1.org/01/"+gtinBag+"/21/1"), nil)
-		req.Header.Set("Authorization", "Bearer "+tok.Token)
-		resp, err = http.DefaultClient.Do(req)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/epcis/events?MATCH_epc="+neturl.QueryEscape("https://id.gs1.org/01/"+gtinBag+"/21/1"), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
