@@ -67,7 +67,7 @@ type fixture struct {
 func newFixture(t *testing.T, url string) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	st, n := seedTinyNetwork(t, url)
+	st, n := seedTinyNetwork(t, url, nil)
 	trig := &recorder{}
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.FixedZone("CET", 3600))
 	return &fixture{t: t, ctx: ctx, st: st, net: n, trig: trig, t0: t0,

@@ -14,9 +14,15 @@ import (
 // each to SQLite, without MQTT: the store side of the ingest. The metric
 // reads/s counts EPCs.
 func BenchmarkProcess(b *testing.B) {
-	t := &testing.T{}
-	_ = t
+	benchProcess(b, false)
+}
+
+// benchProcess applies batches of 64 EPCIS documents of 200 new EPCs each
+// to SQLite with a Processor whose NoHistory is noHistory, and reports the
+// EPCs read a second as reads/s.
+func benchProcess(b *testing.B, noHistory bool) {
 	f := newFixture(&testing.T{}, "sqlite://"+b.TempDir()+"/bench.db")
+	f.proc.NoHistory = noHistory
 	ctx := context.Background()
 	const perMsg, perBatch = 200, 64
 	serial := 0

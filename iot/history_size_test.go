@@ -170,31 +170,7 @@ func TestHistorySize(t *testing.T) {
 func BenchmarkProcessHistory(b *testing.B) {
 	for _, noHistory := range []bool{false, true} {
 		b.Run(fmt.Sprintf("no-history=%v", noHistory), func(b *testing.B) {
-			f := newFixture(&testing.T{}, "sqlite://"+b.TempDir()+"/bench.db")
-			f.proc.NoHistory = noHistory
-			ctx := context.Background()
-			serial, reads := 0, 0
-			for i := 0; i < b.N; i++ {
-				b.StopTimer()
-				msgs := make([]iot.Message, 64)
-				for m := range msgs {
-					list := make([]string, 200)
-					for j := range list {
-						list[j] = iot.SGTINURI(gtinBag, 7, strconv.Itoa(serial))
-						serial++
-					}
-					at := f.t0.Add(time.Duration(serial) * time.Millisecond)
-					p, _ := iot.EncodeEvents(at, iot.ObjectEvent{Time: at, Action: epcis.ActionAdd, BizStep: "receiving", BizLocation: glnDC, EPCs: list})
-					msgs[m] = iot.Message{Topic: iot.SiteTopic("DC-PAR", iot.KindEPCIS), Payload: p, ReceivedAt: at}
-				}
-				b.StartTimer()
-				s, err := f.proc.Process(ctx, f.st, msgs)
-				if err != nil {
-					b.Fatal(err)
-				}
-				reads += s.Reads
-			}
-			b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
+			benchProcess(b, noHistory)
 		})
 	}
 }

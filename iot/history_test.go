@@ -2,7 +2,6 @@ package iot_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,11 +12,11 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/oauth2cc"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epc"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/iot/epcisquery"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/forecast"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/store/storetest"
@@ -44,21 +43,8 @@ var (
 func newJourney(t *testing.T, url string) *journey {
 	t.Helper()
 	ctx := context.Background()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	clock := weekOf.Add(10 * time.Hour)
-	st.SetClock(func() time.Time { return clock })
-	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
-		t.Fatal(err)
-	}
-	n.Name = "tiny"
+	st, n := seedTinyNetwork(t, url, func() time.Time { return clock })
 	j := &journey{st: st, net: n, clock: &clock}
 	at := func(h int) time.Time { return weekOf.Add(time.Duration(h) * time.Hour) }
 	p := &iot.Processor{Catalog: iot.NewCatalog(n), Now: func() time.Time { return at(200) }}
@@ -171,21 +157,13 @@ func TestItemJourney(t *testing.T) {
 		// the tannery that commissioned it.
 		srv := httptest.NewServer(&epcisquery.Server{Network: "tiny", Store: j.st, Clients: map[string]string{"audit": "pw"}})
 		defer srv.Close()
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/auth/token", strings.NewReader("grant_type=client_credentials"))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.SetBasicAuth("audit", "pw")
-		resp, err := http.DefaultClient.Do(req)
+		tok, err := oauth2cc.FetchToken(ctx, http.DefaultClient, srv.URL+"/auth/token", "audit", "pw")
 		if err != nil {
 			t.Fatal(err)
 		}
-		var tok struct {
-			Token string `json:"access_token"`
-		}
-		_ = json.NewDecoder(resp.Body).Decode(&tok)
-		resp.Body.Close()
-		req, _ = http.NewRequest(http.MethodGet, srv.URL+"/epcis/events?MATCH_epc="+neturl.QueryEscape("https://id.gs1.org/01/"+gtinBag+"/21/1"), nil)
-		req.Header.Set("Authorization", "Bearer "+tok.Token)
-		resp, err = http.DefaultClient.Do(req)
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/epcis/events?MATCH_epc="+neturl.QueryEscape("https://id.gs1.org/01/"+gtinBag+"/21/1"), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}

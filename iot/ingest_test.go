@@ -113,6 +113,20 @@ type child struct {
 	done    chan error
 }
 
+// killAfter waits until the child has committed batches batches,
+// SIGKILLs it and waits until it is gone; name says which ingest it is in
+// failures.
+func (c *child) killAfter(t *testing.T, batches int, name string) {
+	t.Helper()
+	for i := 0; i < batches; i++ {
+		within(t, c.batches, name+" to commit batches")
+	}
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	within(t, c.done, name+" to die")
+}
+
 // startChild starts an ingest process (see childIngest); env adds
 // variables such as CHILD_SHARE=group.
 func startChild(t *testing.T, db, broker string, crashAfter int, env ...string) *child {
@@ -155,6 +169,28 @@ func startChild(t *testing.T, db, broker string, crashAfter int, env ...string) 
 
 // within fails the test when ch yields nothing for long: a liveness
 // guard, not a speed check.
+// dialPublisher connects a publisher with cfg and disconnects it when t
+// ends.
+func dialPublisher(t *testing.T, cfg iot.ClientConfig) iot.MQTTPublisher {
+	t.Helper()
+	pub, c, err := iot.Dial(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Disconnect(100) })
+	return pub
+}
+
+// publishAll publishes msgs in order; t fails at the first error.
+func publishAll(t *testing.T, pub iot.MQTTPublisher, msgs []iot.Message) {
+	t.Helper()
+	for _, m := range msgs {
+		if err := pub.Publish(context.Background(), m.Topic, m.Payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func within[T any](t *testing.T, ch <-chan T, what string) T {
 	t.Helper()
 	select {
@@ -251,14 +287,15 @@ func bagRange(from, n int) []string {
 
 func seedTiny(t *testing.T, url string) *store.Store {
 	t.Helper()
-	st, _ := seedTinyNetwork(t, url)
+	st, _ := seedTinyNetwork(t, url, nil)
 	return st
 }
 
 // seedTinyNetwork opens the store at url (closed when the test ends),
-// saves testdata/networks/tiny.yaml in it as "tiny" and returns the store
-// and the network, named "tiny".
-func seedTinyNetwork(t *testing.T, url string) (*store.Store, *sillage.Network) {
+// sets its clock to clock unless clock is nil, saves
+// testdata/networks/tiny.yaml in it as "tiny" and returns the store and
+// the network, named "tiny".
+func seedTinyNetwork(t *testing.T, url string, clock func() time.Time) (*store.Store, *sillage.Network) {
 	t.Helper()
 	ctx := context.Background()
 	n, err := network.Load("../testdata/networks/tiny.yaml")
@@ -270,6 +307,9 @@ func seedTinyNetwork(t *testing.T, url string) (*store.Store, *sillage.Network) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	if clock != nil {
+		st.SetClock(clock)
+	}
 	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
 		t.Fatal(err)
 	}
@@ -311,17 +351,9 @@ func TestKillAndRestart(t *testing.T) {
 	// batch is committed and before it is acknowledged.
 	c1 := startChild(t, dbURL, broker.URL, 3)
 	within(t, c1.ready, "first ingest to subscribe")
-	pub, client, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker.URL, ClientID: "kill-test-publisher", CleanSession: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer client.Disconnect(100)
-	for _, m := range msgs {
-		if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
-			t.Fatal(err)
-		}
-	}
-	err = within(t, c1.done, "first ingest to crash")
+	pub := dialPublisher(t, iot.ClientConfig{Broker: broker.URL, ClientID: "kill-test-publisher", CleanSession: true})
+	publishAll(t, pub, msgs)
+	err := within(t, c1.done, "first ingest to crash")
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 3 {
 		t.Fatalf("first ingest ended with %v, want the simulated crash (status 3)", err)
 	}
@@ -332,13 +364,7 @@ func TestKillAndRestart(t *testing.T) {
 
 	// Run 2 is killed with SIGKILL after a few more batches.
 	c2 := startChild(t, dbURL, broker.URL, 0)
-	for i := 0; i < 10; i++ {
-		within(t, c2.batches, "second ingest to commit batches")
-	}
-	if err := c2.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	within(t, c2.done, "second ingest to die")
+	c2.killAfter(t, 10, "second ingest")
 	seen2, _ := st.SeenCount(ctx, "tiny")
 	if seen2 <= seen1 || seen2 >= int64(distinct) {
 		t.Fatalf("after the kill %d of %d messages are applied (%d before); want progress, not the end", seen2, distinct, seen1)

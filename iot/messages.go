@@ -57,13 +57,8 @@ const MaxSnapshotEPCs = 1000000
 // rejected, so that a misspelt key is not read as zero stock.
 func DecodeSnapshot(data []byte) (*Snapshot, error) {
 	var s Snapshot
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("%w: snapshot: %v", sillage.ErrInvalid, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: snapshot: data after the JSON object", sillage.ErrInvalid)
+	if err := decodeStrict(data, "snapshot", &s); err != nil {
+		return nil, err
 	}
 	switch s.Kind {
 	case SnapshotFull, SnapshotDelta:
@@ -93,13 +88,8 @@ func DecodeSnapshot(data []byte) (*Snapshot, error) {
 // DecodeAck parses and checks an ack payload.
 func DecodeAck(data []byte) (*sillage.Ack, error) {
 	var a sillage.Ack
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&a); err != nil {
-		return nil, fmt.Errorf("%w: ack: %v", sillage.ErrInvalid, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: ack: data after the JSON object", sillage.ErrInvalid)
+	if err := decodeStrict(data, "ack", &a); err != nil {
+		return nil, err
 	}
 	if a.CommandID == "" {
 		return nil, fmt.Errorf("%w: ack: command_id is required", sillage.ErrInvalid)
@@ -123,4 +113,19 @@ func jsonMarshal(v any) ([]byte, error) {
 		return nil, fmt.Errorf("encode %T: %w", v, err)
 	}
 	return b, nil
+}
+
+// decodeStrict decodes data, one JSON object and nothing after it, into v,
+// rejecting unknown fields. Errors wrap sillage.ErrInvalid and name what
+// was decoded.
+func decodeStrict(data []byte, what string, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %s: %v", sillage.ErrInvalid, what, err)
+	}
+	if dec.More() {
+		return fmt.Errorf("%w: %s: data after the JSON object", sillage.ErrInvalid, what)
+	}
+	return nil
 }

@@ -1,7 +1,6 @@
 package iot_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"syscall"
@@ -99,23 +98,13 @@ func TestBrokerRestartPartitions(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, dbURL string) {
 		broker, client := generatedBroker(t)
 		st := seedTiny(t, dbURL)
-		ctx := context.Background()
 		msgs, distinct, want := stream(t, time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC))
 
 		a, b := startIngestPair(t, dbURL, broker.URL, ingestEnv(client, "sillage-ingest-tiny-a", "CHILD_PARTITION=1/2"),
 			ingestEnv(client, "sillage-ingest-tiny-b", "CHILD_PARTITION=2/2"))
 
 		broker.Restart()
-		pub, c, err := iot.Dial(ctx, client("simulator", "restart-publisher"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Disconnect(100)
-		for _, m := range msgs {
-			if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
-				t.Fatal(err)
-			}
-		}
+		publishAll(t, dialPublisher(t, client("simulator", "restart-publisher")), msgs)
 		waitSeen(t, st, distinct)
 		checkStock(t, st, msgs, want, "stock through two partitions and a broker restart")
 		if len(a.batches) == 0 || len(b.batches) == 0 {

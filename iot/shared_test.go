@@ -32,31 +32,13 @@ func TestSharedSubscriptionKill(t *testing.T) {
 		env := func(id string) []string { return ingestEnv(client, id, "CHILD_SHARE=ingest") }
 		a, b := startIngestPair(t, dbURL, broker.URL, env("sillage-ingest-tiny-a"), env("sillage-ingest-tiny-b"))
 
-		pub, c, err := iot.Dial(ctx, client("simulator", "shared-publisher"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Disconnect(100)
+		pub := dialPublisher(t, client("simulator", "shared-publisher"))
 		half := len(msgs) / 2
-		for _, m := range msgs[:half] {
-			if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
-				t.Fatal(err)
-			}
-		}
+		publishAll(t, pub, msgs[:half])
 		// A dies mid-stream, after a few batches of its own.
-		for i := 0; i < 3; i++ {
-			within(t, a.batches, "ingest A to commit batches")
-		}
-		if err := a.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-			t.Fatal(err)
-		}
-		within(t, a.done, "ingest A to die")
+		a.killAfter(t, 3, "ingest A")
 		seenKill, _ := st.SeenCount(ctx, "tiny")
-		for _, m := range msgs[half:] {
-			if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
-				t.Fatal(err)
-			}
-		}
+		publishAll(t, pub, msgs[half:])
 		// B goes on alone while A is down; A's share waits for it.
 		for {
 			n, err := st.SeenCount(ctx, "tiny")

@@ -111,11 +111,7 @@ func TestStockLoopKill(t *testing.T) {
 		}
 	}()
 
-	pub, c, err := iot.Dial(ctx, iot.ClientConfig{Broker: broker.URL, ClientID: "loop-publisher", CleanSession: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Disconnect(100)
+	pub := dialPublisher(t, iot.ClientConfig{Broker: broker.URL, ClientID: "loop-publisher", CleanSession: true})
 	rng := rand.New(rand.NewPCG(12, 2026))
 	ch := startChild(t, dbURL, broker.URL, 0, env...)
 	within(t, ch.ready, "the ingest to subscribe")
@@ -126,11 +122,7 @@ func TestStockLoopKill(t *testing.T) {
 		if k == kills {
 			end = len(msgs)
 		}
-		for _, m := range msgs[k*part : end] {
-			if err := pub.Publish(ctx, m.Topic, m.Payload); err != nil {
-				t.Fatal(err)
-			}
-		}
+		publishAll(t, pub, msgs[k*part:end])
 		if k == kills {
 			break
 		}

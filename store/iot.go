@@ -503,10 +503,7 @@ func (s *Store) Discrepancies(ctx context.Context, network string) ([]sillage.Di
 		if err := rows.Scan(&d.SnapshotKey, &d.Site, &d.SKU, &d.SnapshotID, &st, &rt, &d.SystemOnHand, &d.ReportedOnHand); err != nil {
 			return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
 		}
-		if d.SnapshotTime, err = parseTime(st); err != nil {
-			return nil, err
-		}
-		if d.RecordedAt, err = parseTime(rt); err != nil {
+		if d.SnapshotTime, d.RecordedAt, err = parseSnapshotTimes(st, rt); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

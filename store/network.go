@@ -383,28 +383,12 @@ func (s *Store) LoadNetwork(ctx context.Context, name string) (*sillage.Network,
 		if n, err = loadNetworkWithout(ctx, tx, name); err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		var demand []struct {
-			Site   string `db:"site"`
-			SKU    string `db:"sku"`
-			Weekly string `db:"weekly_json"`
-		}
-		if err := tx.SelectContext(ctx, &demand, tx.Rebind(`SELECT site, sku, weekly_json FROM demand_history
-			WHERE network = ? ORDER BY seq`), name); err != nil {
-			return fmt.Errorf("%s: demand: %w", what, err)
-		}
-		for _, r := range demand {
-			d := sillage.Demand{Site: r.Site, SKU: r.SKU}
-			if err := json.Unmarshal([]byte(r.Weekly), &d.Weekly); err != nil {
-				return fmt.Errorf("%s: demand of %s at %s: %w", what, r.SKU, r.Site, err)
-			}
-			n.Demand = append(n.Demand, d)
-		}
 		// The saved history plus the sales recorded since (history.go).
-		rec, err := salesRecord(ctx, tx, tx.Rebind, name)
+		hist, rec, err := demandSources(ctx, tx, name)
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
-		n.Demand = sillage.MergeSales(n.Demand, rec, s.now())
+		n.Demand = sillage.MergeSales(hist, rec, s.now())
 		return nil
 	})
 	if err != nil {

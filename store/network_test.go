@@ -32,8 +32,7 @@ func changesOf(c Changes) map[string]TableChanges {
 }
 
 func TestSaveNetworkTwice(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		n := loadTiny(t)
 		c1, err := s.SaveNetwork(ctx, "tiny", n)
 		if err != nil {
@@ -139,11 +138,7 @@ func TestSaveNetworkChanges(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			forEachEngine(t, func(t *testing.T, s *Store) {
-				ctx := context.Background()
-				if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-					t.Fatal(err)
-				}
+			forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 				n := loadTiny(t)
 				tc.edit(n)
 				c, err := s.SaveNetwork(ctx, "tiny", n)
@@ -173,8 +168,7 @@ func TestSaveNetworkChanges(t *testing.T) {
 }
 
 func TestNetworksAreSeparate(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		for _, name := range []string{"b", "a"} {
 			if _, err := s.SaveNetwork(ctx, name, loadTiny(t)); err != nil {
 				t.Fatal(err)
@@ -207,8 +201,7 @@ func TestNetworksAreSeparate(t *testing.T) {
 }
 
 func TestSaveNetworkErrors(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		bad := loadTiny(t)
 		bad.Lanes[0].To = "PAR-9"
 		tests := []struct {
@@ -242,8 +235,7 @@ func TestSaveNetworkErrors(t *testing.T) {
 // goroutines at once, first while it is new, then while it exists: all
 // saves succeed and the stored network is one of the versions, whole.
 func TestSaveNetworkConcurrent(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		const n = 6
 		versions := make([]*sillage.Network, n)
 		for i := range versions {
@@ -299,8 +291,7 @@ func TestMaisonRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Skipf("%s: %v", file, err)
 	}
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		if _, err := s.SaveNetwork(ctx, "maison", n); err != nil {
 			t.Fatal(err)
 		}
@@ -320,8 +311,7 @@ func TestMaisonRoundTrip(t *testing.T) {
 // TestProductMaterialsRoundTrip: a bill of materials and its
 // manufacturing share survive the store; saving again changes nothing.
 func TestProductMaterialsRoundTrip(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		n := loadTiny(t)
 		share := 0.25
 		n.Products[1].CradleToGateKgCO2e = 0

@@ -1,10 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -158,15 +160,8 @@ func (s *Store) OpenArrivals(ctx context.Context, network string) ([]sillage.Ope
 			out = append(out, a)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.OrderID != b.OrderID {
-			return a.OrderID < b.OrderID
-		}
-		if a.SKU != b.SKU {
-			return a.SKU < b.SKU
-		}
-		return a.DueAt.Before(b.DueAt)
+	slices.SortStableFunc(out, func(a, b sillage.OpenArrival) int {
+		return cmp.Or(cmp.Compare(a.OrderID, b.OrderID), cmp.Compare(a.SKU, b.SKU), a.DueAt.Compare(b.DueAt))
 	})
 	return out, nil
 }

@@ -15,11 +15,7 @@ import (
 // rejected orders, an order of a plan without a horizon, one of a plan
 // that was never stored and one of another network.
 func TestOpenArrivals(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-			t.Fatal(err)
-		}
+	forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		at := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
 		for _, p := range []sillage.Plan{
 			{ID: "p1", Network: "tiny", CreatedAt: at, Status: sillage.PlanOptimal},

@@ -11,11 +11,7 @@ import (
 )
 
 func TestApplyOrderEffectOnce(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-			t.Fatal(err)
-		}
+	forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		o := sillage.Order{ID: "to:p:DC-PAR:BTQ-LON", PlanID: "p", Kind: sillage.OrderTransfer, Source: "DC-PAR", Site: "BTQ-LON",
 			Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 4, ValueEUR: 3200}}}
 		if _, err := s.SaveOrder(ctx, o); err != nil {

@@ -55,13 +55,9 @@ func (s *Store) SaveOrder(ctx context.Context, o sillage.Order) (inserted bool, 
 	}
 	at := formatTime(o.UpdatedAt)
 	err = s.withTx(ctx, what, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO orders (`+orderColumns+`, created_at)
+		n, err := rowsAffected(tx.ExecContext(ctx, tx.Rebind(`INSERT INTO orders (`+orderColumns+`, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`),
-			o.ID, o.PlanID, string(o.Kind), o.Source, o.Site, string(o.Status), o.ValueEUR, o.KgCO2e, o.Reason, at, at)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		n, err := res.RowsAffected()
+			o.ID, o.PlanID, string(o.Kind), o.Source, o.Site, string(o.Status), o.ValueEUR, o.KgCO2e, o.Reason, at, at))
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -122,12 +118,8 @@ func orderContentDiff(a, b sillage.Order) string {
 func (s *Store) UpdateOrderStatus(ctx context.Context, id string, status sillage.OrderStatus, reason string) error {
 	what := fmt.Sprintf("set status of order %q to %s", id, status)
 	return s.withTx(ctx, what, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?`),
-			string(status), reason, formatTime(s.now()), id)
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		n, err := res.RowsAffected()
+		n, err := rowsAffected(tx.ExecContext(ctx, tx.Rebind(`UPDATE orders SET status = ?, reason = ?, updated_at = ? WHERE id = ?`),
+			string(status), reason, formatTime(s.now()), id))
 		if err != nil {
 			return fmt.Errorf("%s: %w", what, err)
 		}
@@ -183,6 +175,37 @@ func orderFromRows(r orderRow, lines []orderLineRow) (sillage.Order, error) {
 	return o, nil
 }
 
+// ordersWhere reads the orders that match where (" WHERE " and a
+// condition on table orders with its args, or "" for all), with their
+// lines, in id order.
+func ordersWhere(ctx context.Context, tx *sqlx.Tx, where string, args []any) ([]sillage.Order, error) {
+	var rows []orderRow
+	if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+orderColumns+` FROM orders`+where+` ORDER BY id`), args...); err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, nil
+	}
+	var lines []orderLineRow
+	if err := tx.SelectContext(ctx, &lines, tx.Rebind(`SELECT order_id, sku, quantity, value_eur FROM order_lines
+		WHERE order_id IN (SELECT id FROM orders`+where+`) ORDER BY order_id, line_no`), args...); err != nil {
+		return nil, fmt.Errorf("lines: %w", err)
+	}
+	byOrder := map[string][]orderLineRow{}
+	for _, l := range lines {
+		byOrder[l.OrderID] = append(byOrder[l.OrderID], l)
+	}
+	out := make([]sillage.Order, 0, len(rows))
+	for _, r := range rows {
+		o, err := orderFromRows(r, byOrder[r.ID])
+		if err != nil {
+			return nil, fmt.Errorf("order %q: %w", r.ID, err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
 // OrderFilter selects orders; empty fields match every order.
 type OrderFilter struct {
 	PlanID string
@@ -210,27 +233,9 @@ func (s *Store) ListOrders(ctx context.Context, f OrderFilter) ([]sillage.Order,
 	}
 	var out []sillage.Order
 	err := s.readTx(ctx, "list orders", func(tx *sqlx.Tx) error {
-		var rows []orderRow
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+orderColumns+` FROM orders`+where+` ORDER BY id`), args...); err != nil {
-			return err
-		}
-		var lines []orderLineRow
-		if err := tx.SelectContext(ctx, &lines, tx.Rebind(`SELECT order_id, sku, quantity, value_eur FROM order_lines
-			WHERE order_id IN (SELECT id FROM orders`+where+`) ORDER BY order_id, line_no`), args...); err != nil {
-			return fmt.Errorf("lines: %w", err)
-		}
-		byOrder := map[string][]orderLineRow{}
-		for _, l := range lines {
-			byOrder[l.OrderID] = append(byOrder[l.OrderID], l)
-		}
-		for _, r := range rows {
-			o, err := orderFromRows(r, byOrder[r.ID])
-			if err != nil {
-				return fmt.Errorf("order %q: %w", r.ID, err)
-			}
-			out = append(out, o)
-		}
-		return nil
+		var err error
+		out, err = ordersWhere(ctx, tx, where, args)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list orders (plan %q, status %q): %w", f.PlanID, f.Status, err)

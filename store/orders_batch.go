@@ -1,10 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/jmoiron/sqlx"
@@ -145,30 +146,11 @@ func ordersByID(ctx context.Context, tx *sqlx.Tx, ids []string) (map[string]sill
 		for _, id := range ids[lo:hi] {
 			args = append(args, id)
 		}
-		var rows []orderRow
-		if err := tx.SelectContext(ctx, &rows, tx.Rebind(`SELECT `+orderColumns+` FROM orders WHERE id IN `+in), args...); err != nil {
-			return err
+		orders, err := ordersWhere(ctx, tx, " WHERE id IN "+in, args)
+		for _, o := range orders {
+			out[o.ID] = o
 		}
-		if len(rows) == 0 {
-			return nil
-		}
-		var lines []orderLineRow
-		if err := tx.SelectContext(ctx, &lines, tx.Rebind(`SELECT order_id, sku, quantity, value_eur FROM order_lines
-			WHERE order_id IN `+in+` ORDER BY order_id, line_no`), args...); err != nil {
-			return fmt.Errorf("lines: %w", err)
-		}
-		byOrder := map[string][]orderLineRow{}
-		for _, l := range lines {
-			byOrder[l.OrderID] = append(byOrder[l.OrderID], l)
-		}
-		for _, r := range rows {
-			o, err := orderFromRows(r, byOrder[r.ID])
-			if err != nil {
-				return fmt.Errorf("order %q: %w", r.ID, err)
-			}
-			out[r.ID] = o
-		}
-		return nil
+		return err
 	})
 	return out, err
 }
@@ -299,15 +281,8 @@ func addPositions(ctx context.Context, tx *sqlx.Tx, effects []sillage.OrderEffec
 			d.Reserved += c.Delta.Reserved
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.network != b.network {
-			return a.network < b.network
-		}
-		if a.site != b.site {
-			return a.site < b.site
-		}
-		return a.sku < b.sku
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.network, b.network), cmp.Compare(a.site, b.site), cmp.Compare(a.sku, b.sku))
 	})
 	next := map[string]int64{}
 	return chunks(len(keys), batchRows, func(lo, hi int) error {

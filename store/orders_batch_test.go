@@ -12,11 +12,7 @@ import (
 // then the same batch again, and checks the positions against sums made
 // by hand: the second save changes nothing.
 func TestSaveOrderBatch(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-			t.Fatal(err)
-		}
+	forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		orders := []sillage.Order{
 			{ID: "po:p:SUP-FLR:1", PlanID: "p", Kind: sillage.OrderPurchase, Source: "SUP-FLR", Site: "BTQ-PAR", ValueEUR: 1600,
 				Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 2, ValueEUR: 1600}}},

@@ -31,8 +31,7 @@ func samplePlan() *sillage.Plan {
 }
 
 func TestPlans(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		p := samplePlan()
 		if err := s.SavePlan(ctx, p); err != nil {
 			t.Fatal(err)
@@ -106,8 +105,7 @@ func TestSaveOrder(t *testing.T) {
 		{name: "another id", edit: func(o *sillage.Order) { o.ID = "po:plan-1:SUP-FLR:2"; o.ValueEUR = 1 }, inserted: true},
 		{name: "empty id", edit: func(o *sillage.Order) { o.ID = "" }, errIs: sillage.ErrInvalid},
 	}
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
 				if _, err := s.write.ExecContext(ctx, `DELETE FROM orders`); err != nil {
@@ -149,8 +147,7 @@ func TestSaveOrder(t *testing.T) {
 // TestSaveOrderConcurrent saves one order from many goroutines at once, as
 // retried activities might: exactly one inserts.
 func TestSaveOrderConcurrent(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		const n = 8
 		var wg sync.WaitGroup
 		inserted := make(chan bool, n)
@@ -190,8 +187,7 @@ func TestSaveOrderConcurrent(t *testing.T) {
 }
 
 func TestOrderStatusAndList(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		later := t0.Add(2 * time.Hour)
 		s.now = func() time.Time { return later }
 		orders := []sillage.Order{
@@ -258,8 +254,7 @@ func TestOrderStatusAndList(t *testing.T) {
 }
 
 func TestFootprints(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		p := samplePlan()
 		if err := s.SavePlan(ctx, p); err != nil {
 			t.Fatal(err)

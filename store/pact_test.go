@@ -13,8 +13,7 @@ import (
 // PACT footprints: versions of a lineage kept, the latest found, a
 // replaced version rewritten, conflicts refused, shares listed.
 func TestPACTFootprints(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		t0 := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
 		if _, err := s.LatestPACTFootprint(ctx, "L"); !errors.Is(err, sillage.ErrNotFound) {
 			t.Fatalf("latest of an empty lineage: %v", err)

@@ -34,8 +34,7 @@ func horizonOf() *sillage.PlanHorizon {
 }
 
 func TestPlanHorizonRoundTrip(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		h := horizonOf()
 		if err := s.SavePlanHorizon(ctx, "p1", h); !errors.Is(err, sillage.ErrNotFound) {
 			t.Errorf("horizon of an unknown plan: %v, want ErrNotFound", err)

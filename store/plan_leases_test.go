@@ -12,8 +12,7 @@ import (
 )
 
 func TestPlanLease(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		t0 := time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC)
 		const ttl = 10 * time.Minute
 		if _, err := s.PlanLease(ctx, "tiny"); !errors.Is(err, sillage.ErrNotFound) {
@@ -72,8 +71,7 @@ func TestPlanLease(t *testing.T) {
 
 // TestPlanLeaseRace lets plans race for a free lease: exactly one wins.
 func TestPlanLeaseRace(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		now := time.Now()
 		const n = 8
 		var wg sync.WaitGroup

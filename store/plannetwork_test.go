@@ -15,8 +15,7 @@ import (
 // keeps the last weeks of each history and the products asked for, as a
 // filter of the file's network computes them.
 func TestBulkWriterAndPlanNetwork(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		n, err := network.Load("../testdata/networks/maison.yaml")
 		if err != nil {
 			t.Fatal(err)

@@ -15,11 +15,7 @@ import (
 )
 
 func TestPositions(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-			t.Fatal(err)
-		}
+	forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		tests := []struct {
 			site string
 			want []sillage.Position
@@ -82,11 +78,7 @@ func TestPositions(t *testing.T) {
 }
 
 func TestPositionErrors(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-			t.Fatal(err)
-		}
+	forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		tests := []struct {
 			network, site, sku string
 		}{
@@ -143,11 +135,7 @@ func integrityCheck(t *testing.T, s *Store) {
 }
 
 func TestAdjustPositionConcurrent(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
-			t.Fatal(err)
-		}
+	forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		if err := adjustMany(ctx, s, 8, 200); err != nil {
 			t.Fatal(err)
 		}

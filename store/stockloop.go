@@ -478,10 +478,7 @@ func (s *Store) EPCDiscrepancies(ctx context.Context, network, site string) ([]s
 			return nil, fmt.Errorf("EPC discrepancies of network %q: %w", network, err)
 		}
 		d.SystemStatus = sillage.ItemStatus(status)
-		if d.SnapshotTime, err = parseTime(st); err != nil {
-			return nil, err
-		}
-		if d.RecordedAt, err = parseTime(rt); err != nil {
+		if d.SnapshotTime, d.RecordedAt, err = parseSnapshotTimes(st, rt); err != nil {
 			return nil, err
 		}
 		out = append(out, d)

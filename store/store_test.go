@@ -13,10 +13,22 @@ import (
 // forEachEngine runs fn on a freshly opened store on each engine: a SQLite
 // file in t.TempDir() and a new PostgreSQL database when
 // SILLAGE_TEST_POSTGRES is set.
-func forEachEngine(t *testing.T, fn func(t *testing.T, s *Store)) {
+func forEachEngine(t *testing.T, fn func(t *testing.T, ctx context.Context, s *Store)) {
 	t.Helper()
 	storetest.ForEach(t, func(t *testing.T, url string) {
-		fn(t, openT(t, url))
+		fn(t, context.Background(), openT(t, url))
+	})
+}
+
+// forEachTinyEngine is forEachEngine on a store that holds
+// testdata/networks/tiny.yaml as network "tiny".
+func forEachTinyEngine(t *testing.T, fn func(t *testing.T, ctx context.Context, s *Store)) {
+	t.Helper()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
+		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
+			t.Fatal(err)
+		}
+		fn(t, ctx, s)
 	})
 }
 

@@ -30,3 +30,15 @@ func parseTime(s string) (time.Time, error) {
 	}
 	return t.UTC(), nil
 }
+
+// parseSnapshotTimes parses the two times of a stored discrepancy: when
+// the snapshot was taken (st) and when the discrepancy was recorded (rt).
+func parseSnapshotTimes(st, rt string) (snapshotTime, recordedAt time.Time, err error) {
+	if snapshotTime, err = parseTime(st); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	if recordedAt, err = parseTime(rt); err != nil {
+		return time.Time{}, time.Time{}, err
+	}
+	return snapshotTime, recordedAt, nil
+}

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 // EnvChromium names the environment variable that gives the browser's
@@ -88,21 +90,7 @@ func New(t testing.TB, o Options) context.Context {
 // of go.mod above the working directory), creating it.
 func ArtifactDir(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("browsertest: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	art := filepath.Join(dir, "testdata", "artifacts")
+	art := filepath.Join(testnet.ModuleRoot(t), "testdata", "artifacts")
 	if err := os.MkdirAll(art, 0o755); err != nil {
 		t.Fatal(err)
 	}

@@ -1,10 +1,12 @@
 package clustertest
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
@@ -244,34 +246,14 @@ type Position struct {
 // as lost, units over as duplicates.
 func CheckStock(got, want []Position) Result {
 	r := Result{Name: "stock"}
-	type key struct{ site, sku string }
-	g, w := map[key]Position{}, map[key]Position{}
-	keys := map[key]bool{}
-	for _, p := range got {
-		k := key{p.Site, p.SKU}
-		q := g[k]
-		q.OnHand += p.OnHand
-		q.InTransit += p.InTransit
-		g[k] = q
-		keys[k] = true
-	}
-	for _, p := range want {
-		k := key{p.Site, p.SKU}
-		q := w[k]
-		q.OnHand += p.OnHand
-		q.InTransit += p.InTransit
-		w[k] = q
-		keys[k] = true
-	}
-	sorted := make([]key, 0, len(keys))
+	keys := map[stockKey]bool{}
+	g, w := sumStock(got, keys), sumStock(want, keys)
+	sorted := make([]stockKey, 0, len(keys))
 	for k := range keys {
 		sorted = append(sorted, k)
 	}
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].site != sorted[j].site {
-			return sorted[i].site < sorted[j].site
-		}
-		return sorted[i].sku < sorted[j].sku
+	slices.SortFunc(sorted, func(a, b stockKey) int {
+		return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.sku, b.sku))
 	})
 	for _, k := range sorted {
 		r.Count++
@@ -290,6 +272,23 @@ func CheckStock(got, want []Position) Result {
 		}
 	}
 	return r
+}
+
+// stockKey is a site and a product.
+type stockKey struct{ site, sku string }
+
+// sumStock adds up ps per site and product, and marks their keys in keys.
+func sumStock(ps []Position, keys map[stockKey]bool) map[stockKey]Position {
+	out := map[stockKey]Position{}
+	for _, p := range ps {
+		k := stockKey{p.Site, p.SKU}
+		q := out[k]
+		q.OnHand += p.OnHand
+		q.InTransit += p.InTransit
+		out[k] = q
+		keys[k] = true
+	}
+	return out
 }
 
 // SimulatorItems returns the serialised items of a network per site and

@@ -44,6 +44,18 @@ type devRun struct {
 	done   chan error
 }
 
+// client dials the Temporal server of the run, in its namespace; the
+// client is closed when t ends.
+func (d *devRun) client(t *testing.T) client.Client {
+	t.Helper()
+	c, err := client.Dial(client.Options{HostPort: d.state.Temporal, Namespace: d.state.Namespace})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
 // startDev starts `sillage dev` on free ports with its state in dir and
 // waits until it has written dev.json.
 func startDev(t *testing.T, bin, dir string) *devRun {
@@ -166,11 +178,7 @@ func TestDev(t *testing.T) {
 			t.Errorf("dev's banner lacks %q:\n%s", want, d.stdout.String())
 		}
 	}
-	c, err := client.Dial(client.Options{HostPort: d.state.Temporal, Namespace: d.state.Namespace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := d.client(t)
 
 	// A plan completes and purchase orders wait for a planner, found as a
 	// planner finds them: by search attributes.
@@ -218,11 +226,7 @@ func TestDev(t *testing.T) {
 			t.Errorf("second run's progress lacks %q:\n%s", want, d2.stderr.String())
 		}
 	}
-	c2, err := client.Dial(client.Options{HostPort: d2.state.Temporal, Namespace: d2.state.Namespace})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c2.Close()
+	c2 := d2.client(t)
 	// The workflows of the first run are there (the server kept its state).
 	if got := listIDs(t, c2, `WorkflowId=`+strconv.Quote(firstPlan)); len(got) != 1 {
 		t.Errorf("first plan %s after the restart: %d executions, want 1", firstPlan, len(got))

@@ -18,6 +18,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage/internal/devserver"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 // binary is the sillage binary built for this test run.
@@ -37,25 +38,6 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// moduleRoot returns the folder of go.mod.
-func moduleRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
 // sillageBinary builds cmd/sillage once per test run and returns its path.
 func sillageBinary(t testing.TB) string {
 	t.Helper()
@@ -71,7 +53,7 @@ func sillageBinary(t testing.TB) string {
 		}
 		binary.path = filepath.Join(binary.dir, "sillage")
 		cmd := exec.Command(goBin, "build", "-o", binary.path, "./cmd/sillage")
-		cmd.Dir = moduleRoot(t)
+		cmd.Dir = testnet.ModuleRoot(t)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {

@@ -16,8 +16,10 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
+	"github.com/sillage/sillage/internal/clustertest"
 	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -39,7 +41,7 @@ func TestMultiProcess(t *testing.T) {
 	db := postgresDatabase(t)
 	const site = "BTQ-PAR-MONTAIGNE"
 	bin := sillageBinary(t)
-	mq := startMosquitto(t, bin, filepath.Join(moduleRoot(t), "testdata", "networks", "maison.yaml"))
+	mq := startMosquitto(t, bin, filepath.Join(testnet.ModuleRoot(t), "testdata", "networks", "maison.yaml"))
 	srv := temporaltest.Start(t)
 	c := temporaltest.Client(t, srv)
 	dir := t.TempDir()
@@ -48,16 +50,11 @@ func TestMultiProcess(t *testing.T) {
 	// The sample network with a quarter of the distribution centres'
 	// stock (the plan buys from suppliers) and no approvals (every order
 	// goes on at once).
-	n, err := network.Load(filepath.Join(moduleRoot(t), "testdata", "networks", "maison.yaml"))
+	n, err := network.Load(filepath.Join(testnet.ModuleRoot(t), "testdata", "networks", "maison.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.Policy.ApprovalThresholdEUR = 0
-	for i := range n.Stock {
-		if s, ok := n.Site(n.Stock[i].Site); ok && s.Kind == sillage.KindDC {
-			n.Stock[i].OnHand = float64(int(n.Stock[i].OnHand / 4))
-		}
-	}
+	clustertest.OrderingNetwork(n)
 	data, err := network.Marshal(n)
 	if err != nil {
 		t.Fatal(err)

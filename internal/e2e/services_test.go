@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/sillage/sillage/internal/devserver"
 )
 
 // envPostgres names the PostgreSQL server the tests may create databases
@@ -65,17 +67,6 @@ func postgresDatabase(t *testing.T) string {
 	return u.String()
 }
 
-// freePort asks the OS for a free TCP port on 127.0.0.1.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
 // mqttBroker is a running Mosquitto configured by `sillage mqtt-users`.
 type mqttBroker struct {
 	URL string // ssl://127.0.0.1:PORT
@@ -111,7 +102,10 @@ func startMosquitto(t *testing.T, bin, network string) mqttBroker {
 		t.Skip("skipping: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)")
 	}
 	dir := t.TempDir()
-	port := freePort(t)
+	port, err := devserver.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
 	if out, err := exec.Command(bin, "mqtt-users", "--network", network, "--out", dir, "--tls", "--tls-listen", addr).CombinedOutput(); err != nil {
 		t.Fatalf("sillage mqtt-users: %v\n%s", err, out)

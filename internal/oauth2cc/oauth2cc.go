@@ -1,11 +1,13 @@
 package oauth2cc
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,4 +69,32 @@ func WriteError(w http.ResponseWriter, realm string, status int, code, desc stri
 	w.WriteHeader(status)
 	// A failed write means the client went away; there is no one to tell.
 	_ = json.NewEncoder(w).Encode(map[string]string{"error": code, "error_description": desc})
+}
+
+// FetchToken asks the token endpoint for an access token by the client
+// credentials grant (RFC 6749 §4.4), the client authenticated by HTTP
+// Basic with id and secret form-urlencoded (§2.3.1), as Authenticate
+// expects. An answer other than 200 with an access_token is an error.
+func FetchToken(ctx context.Context, hc *http.Client, endpoint, id, secret string) (string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader("grant_type=client_credentials"))
+	if err != nil {
+		return "", fmt.Errorf("token from %s: %w", endpoint, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(url.QueryEscape(id), url.QueryEscape(secret))
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("token from %s: %w", endpoint, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("token from %s: %s", endpoint, resp.Status)
+	}
+	var t struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<16)).Decode(&t); err != nil || t.AccessToken == "" {
+		return "", fmt.Errorf("token from %s: no access_token in the answer", endpoint)
+	}
+	return t.AccessToken, nil
 }

@@ -1,6 +1,7 @@
 package testnet
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -24,4 +25,24 @@ func Load(t testing.TB, name string) *sillage.Network {
 		t.Fatalf("sample network %s: %v", name, err)
 	}
 	return n
+}
+
+// ModuleRoot returns the module's folder: the first folder at or above the
+// working directory that holds a go.mod. It fails t when there is none.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the working directory")
+		}
+		dir = parent
+	}
 }

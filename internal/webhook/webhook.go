@@ -1,8 +1,6 @@
 package webhook
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -15,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/sillage/sillage/internal/colonfile"
 )
 
 // Header names of a signed request.
@@ -217,17 +217,15 @@ func LoadSecrets(path string) (map[string][]byte, error) {
 // ParseSecrets parses the content of a secrets file; name is used in
 // errors.
 func ParseSecrets(name string, data []byte) (map[string][]byte, error) {
+	entries, err := colonfile.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	out := map[string][]byte{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for ln := 1; sc.Scan(); ln++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		id, secret, ok := strings.Cut(line, ":")
-		id, secret = strings.TrimSpace(id), strings.TrimSpace(secret)
+	for _, e := range entries {
+		id, secret, ln := strings.TrimSpace(e.Name), strings.TrimSpace(e.Value), e.Line
 		switch {
-		case !ok || id == "" || secret == "":
+		case !e.Colon || id == "" || secret == "":
 			return nil, fmt.Errorf("%s:%d: want \"id: secret\"", name, ln)
 		case strings.ContainsAny(id, " \t"):
 			return nil, fmt.Errorf("%s:%d: id %q has a space", name, ln, id)
@@ -237,9 +235,6 @@ func ParseSecrets(name string, data []byte) (map[string][]byte, error) {
 			return nil, fmt.Errorf("%s:%d: the secret of %q is shorter than 16 characters", name, ln, id)
 		}
 		out[id] = []byte(secret)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: no secret", name)

@@ -1,8 +1,6 @@
 package broker
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/subtle"
 	"crypto/tls"
 	"fmt"
@@ -15,6 +13,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 	"github.com/mochi-mqtt/server/v2/packets"
 
+	"github.com/sillage/sillage/internal/colonfile"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/mosquitto"
 )
@@ -196,18 +195,16 @@ func LoadUsers(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("users file: %w", err)
 	}
-	users := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		u, p, ok := strings.Cut(line, ":")
-		if !ok || u == "" {
-			return nil, fmt.Errorf("%s:%d: want user:password", path, n)
-		}
-		users[u] = p
+	entries, err := colonfile.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("users file %s: %w", path, err)
 	}
-	return users, sc.Err()
+	users := map[string]string{}
+	for _, e := range entries {
+		if !e.Colon || e.Name == "" {
+			return nil, fmt.Errorf("%s:%d: want user:password", path, e.Line)
+		}
+		users[e.Name] = e.Value
+	}
+	return users, nil
 }

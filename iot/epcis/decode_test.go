@@ -53,10 +53,10 @@ func TestGS1Examples(t *testing.T) {
 	}
 }
 
-// TestExample961 checks the decoded content of GS1 example 9.6.1 in
-// detail: EPCs to GTIN-14, SGLNs to GLN, CBV values, times with offsets.
-func TestExample961(t *testing.T) {
-	data, err := os.ReadFile("testdata/gs1/Example_9.6.1-ObjectEvent.jsonld")
+// decodeExample decodes testdata/gs1/name, which must decode.
+func decodeExample(t *testing.T, name string) *Document {
+	t.Helper()
+	data, err := os.ReadFile("testdata/gs1/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +64,13 @@ func TestExample961(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return doc
+}
+
+// TestExample961 checks the decoded content of GS1 example 9.6.1 in
+// detail: EPCs to GTIN-14, SGLNs to GLN, CBV values, times with offsets.
+func TestExample961(t *testing.T) {
+	doc := decodeExample(t, "Example_9.6.1-ObjectEvent.jsonld")
 	if doc.Single || len(doc.Events) != 2 {
 		t.Fatalf("got %d events, single %v", len(doc.Events), doc.Single)
 	}
@@ -93,14 +100,7 @@ func TestExample961(t *testing.T) {
 }
 
 func TestQuantitiesAndParties(t *testing.T) {
-	data, err := os.ReadFile("testdata/gs1/Example_9.6.2-ObjectEvent.jsonld")
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := Decode(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := decodeExample(t, "Example_9.6.2-ObjectEvent.jsonld")
 	ev := doc.Events[0]
 	if len(ev.Quantities) != 1 {
 		t.Fatalf("quantities %+v", ev.Quantities)

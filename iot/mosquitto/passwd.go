@@ -1,8 +1,6 @@
 package mosquitto
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/pbkdf2"
 	"crypto/rand"
 	"crypto/sha512"
@@ -12,6 +10,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/sillage/sillage/internal/colonfile"
 )
 
 // The password hash of Mosquitto 2 (mosquitto_passwd's default):
@@ -84,21 +84,19 @@ func VerifyPassword(hash, password string) (bool, error) {
 // lines and # comments skipped), into user -> hash. name is used in
 // errors.
 func ParsePasswd(name string, data []byte) (map[string]string, error) {
-	out := map[string]string{}
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		user, hash, ok := strings.Cut(line, ":")
-		if !ok || user == "" || hash == "" {
-			return nil, fmt.Errorf("%s:%d: want user:hash", name, n)
-		}
-		if _, dup := out[user]; dup {
-			return nil, fmt.Errorf("%s:%d: user %q listed twice", name, n, user)
-		}
-		out[user] = hash
+	entries, err := colonfile.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	return out, sc.Err()
+	out := map[string]string{}
+	for _, e := range entries {
+		if !e.Colon || e.Name == "" || e.Value == "" {
+			return nil, fmt.Errorf("%s:%d: want user:hash", name, e.Line)
+		}
+		if _, dup := out[e.Name]; dup {
+			return nil, fmt.Errorf("%s:%d: user %q listed twice", name, e.Line, e.Name)
+		}
+		out[e.Name] = e.Value
+	}
+	return out, nil
 }

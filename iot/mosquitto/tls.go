@@ -48,15 +48,11 @@ func newCA(now time.Time) (*keyPair, error) {
 		IsCA:                  true,
 		MaxPathLenZero:        true,
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	kp, err := sign(tmpl, key, tmpl, key)
 	if err != nil {
 		return nil, fmt.Errorf("CA certificate: %w", err)
 	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, err
-	}
-	return &keyPair{cert: cert, der: der, key: key}, nil
+	return kp, nil
 }
 
 // newServer makes the broker's certificate for hosts (DNS names or IP
@@ -81,9 +77,19 @@ func newServer(ca *keyPair, hosts []string, now time.Time) (*keyPair, error) {
 			tmpl.DNSNames = append(tmpl.DNSNames, h)
 		}
 	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca.cert, &key.PublicKey, ca.key)
+	kp, err := sign(tmpl, key, ca.cert, ca.key)
 	if err != nil {
 		return nil, fmt.Errorf("server certificate: %w", err)
+	}
+	return kp, nil
+}
+
+// sign makes the certificate tmpl for key, signed by parent with
+// parentKey (tmpl and key themselves for a self-signed one).
+func sign(tmpl *x509.Certificate, key *ecdsa.PrivateKey, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (*keyPair, error) {
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, &key.PublicKey, parentKey)
+	if err != nil {
+		return nil, err
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {

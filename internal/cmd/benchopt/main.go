@@ -21,6 +21,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/sillage/sillage/internal/cputime"
 	"math"
 	"os"
 	"os/exec"
@@ -29,7 +30,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/sillage/sillage"
@@ -41,26 +41,10 @@ import (
 // repeat and workers are set by flags: see main.
 var repeat, workers int
 
-// clock is a wall and CPU reading.
-type clock struct {
-	wall time.Time
-	cpu  time.Duration
-}
+// span is the time of one step, seconds; now and since read it.
+type span = cputime.Span
 
-func now() clock {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return clock{time.Now(), cpu}
-}
-
-// span is the time of one step, seconds.
-type span struct{ Wall, CPU float64 }
-
-func since(c clock) span {
-	e := now()
-	return span{e.wall.Sub(c.wall).Seconds(), (e.cpu - c.cpu).Seconds()}
-}
+var now, since = cputime.Now, cputime.Since
 
 type lpRow struct {
 	Sites, Products      int
@@ -195,8 +179,8 @@ func benchLP(dir string, sites, products, weeks int, glpTimeout time.Duration) (
 		// Split the build by the wall-clock shares the planner measured.
 		share := res.PrepareSeconds / math.Max(res.BuildSeconds, 1e-12)
 		if k == 0 || build.CPU < row.Prepare.CPU+row.Matrix.CPU {
-			row.Prepare = span{res.PrepareSeconds, build.CPU * share}
-			row.Matrix = span{res.MatrixSeconds, build.CPU * (1 - share)}
+			row.Prepare = span{Wall: res.PrepareSeconds, CPU: build.CPU * share}
+			row.Matrix = span{Wall: res.MatrixSeconds, CPU: build.CPU * (1 - share)}
 		}
 		row.Iterations, row.Objective = res.Iterations, res.Plan.CostEUR
 	}
@@ -510,7 +494,7 @@ func benchRoute(dir string, sites int) (routeRow, error) {
 	if err := json.Unmarshal([]byte(strings.TrimSpace(lastLine(out))), &nx); err != nil {
 		return row, fmt.Errorf("networkx output %q: %w", out, err)
 	}
-	row.NX = span{nx.Wall, nx.CPU}
+	row.NX = span{Wall: nx.Wall, CPU: nx.CPU}
 	return row, nil
 }
 
@@ -557,7 +541,7 @@ func printTables(lps []lpRow, routes []routeRow) {
 		fmt.Println("| sites×products | variables | constraints | nonzeros | forecast+lead times | matrix | load+solve | project | clp | project/clp (CPU) | glpsol | glpsol/project (CPU) | warm, boutique stock | warm/cold (CPU) | warm, DC stock | warm/cold (CPU) | objective (project / clp / glpsol) |")
 		fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 		for _, r := range lps {
-			proj := span{r.Matrix.Wall + r.Solve.Wall, r.Matrix.CPU + r.Solve.CPU}
+			proj := span{Wall: r.Matrix.Wall + r.Solve.Wall, CPU: r.Matrix.CPU + r.Solve.CPU}
 			glp := fmt.Sprintf("%.2f / %.2f", r.GLPK.Wall, r.GLPK.CPU)
 			if r.GLPKNote != "" {
 				glp += " (" + r.GLPKNote + ")"
@@ -593,14 +577,6 @@ func printTables(lps []lpRow, routes []routeRow) {
 				ratio(r.NX.CPU, r.Paths.CPU), ratio(r.NX.CPU, r.Bulk.CPU), ratio(r.NX.CPU, r.Reused.CPU), ratio(r.NX.Wall, r.Parallel.Wall))
 		}
 	}
-}
-
-// String formats a span as "wall / CPU" seconds.
-func (s span) String() string {
-	if s.Wall < 1 {
-		return fmt.Sprintf("%.3f / %.3f", s.Wall, s.CPU)
-	}
-	return fmt.Sprintf("%.2f / %.2f", s.Wall, s.CPU)
 }
 
 func pct(a, b float64) string {

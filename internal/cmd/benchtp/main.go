@@ -26,6 +26,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/sillage/sillage/internal/cputime"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,26 +64,13 @@ type caseResult struct {
 	Error               string `json:",omitempty"`
 }
 
-type span struct{ Wall, CPU float64 }
+// span is the time of one step, seconds; now and since read it.
+type span = cputime.Span
+
+var now, since = cputime.Now, cputime.Since
 
 // reuse is set by -reuse: see main.
 var reuse bool
-
-type clock struct {
-	wall time.Time
-	cpu  time.Duration
-}
-
-func now() clock {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return clock{time.Now(), time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
-}
-
-func since(c clock) span {
-	e := now()
-	return span{e.wall.Sub(c.wall).Seconds(), (e.cpu - c.cpu).Seconds()}
-}
 
 func main() {
 	one := flag.String("case", "", "run one `case` in this process and print its JSON (maison, or SITESxPRODUCTS)")

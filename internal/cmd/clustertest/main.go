@@ -70,12 +70,7 @@ func writeNetwork(args []string) error {
 	if err != nil {
 		return err
 	}
-	n.Policy.ApprovalThresholdEUR = 0
-	for i := range n.Stock {
-		if s, ok := n.Site(n.Stock[i].Site); ok && s.Kind == sillage.KindDC {
-			n.Stock[i].OnHand = float64(int(n.Stock[i].OnHand / 4))
-		}
-	}
+	clustertest.OrderingNetwork(n)
 	data, err := network.Marshal(n)
 	if err != nil {
 		return err
