@@ -154,23 +154,36 @@ func TestHorizonPartsMatchMonolithic(t *testing.T) {
 			}
 			t.Logf("%s: split %.2f EUR, monolithic %.2f EUR, %d shared capacities", name, p.CostEUR, mono.Totals.ObjectiveEUR, shared)
 			if free {
-				// The parts share nothing: the same optimum, and for every
+				// The parts share nothing: the same LP optimum; solved to
+				// a proven integer optimum (gap 0; the stored plans stop
+				// within the 1 % default gap, so two of them may differ by
+				// that much), the same integer optimum, and for every
 				// product and site the same units delivered and lost over
 				// the horizon (the lines may differ between optima of equal
 				// cost, such as when a DC's stock moves to a boutique).
-				if rel := math.Abs(p.CostEUR-mono.Totals.ObjectiveEUR) / mono.Totals.ObjectiveEUR; rel > 1e-6 {
-					t.Errorf("exact split: %.6f EUR, monolithic %.6f", p.CostEUR, mono.Totals.ObjectiveEUR)
-				}
 				if rel := math.Abs(split.LPObjectiveEUR-mono.LPObjectiveEUR) / mono.LPObjectiveEUR; rel > 1e-6 {
 					t.Errorf("exact split: LP %.6f EUR, monolithic LP %.6f", split.LPObjectiveEUR, mono.LPObjectiveEUR)
 				}
-				got, want := flows(h.Lines, h.Projected), flows(mono.Horizon().Lines, mono.Horizon().Projected)
-				if len(got) != len(want) {
-					t.Errorf("exact split: flows %v, monolithic %v", got, want)
+				exact := timephased.Options{Gap: -1}
+				splitX, _, err := timephased.PlanSplit(tin, exact, timephased.SplitOptions{Parts: 2})
+				if err != nil {
+					t.Fatal(err)
 				}
-				for k, w := range want {
-					if g := got[k]; math.Abs(g[0]-w[0]) > 1e-4 || math.Abs(g[1]-w[1]) > 1e-4 {
-						t.Errorf("%v: split delivers %.4f and loses %.4f units, monolithic %.4f and %.4f", k, g[0], g[1], w[0], w[1])
+				monoX, err := timephased.Plan(tin, exact)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if rel := math.Abs(splitX.Totals.ObjectiveEUR-monoX.Totals.ObjectiveEUR) / monoX.Totals.ObjectiveEUR; rel > 1e-6 {
+					t.Errorf("exact split: %.6f EUR, monolithic %.6f (gap 0)", splitX.Totals.ObjectiveEUR, monoX.Totals.ObjectiveEUR)
+				}
+				// Deliveries are not compared: the later weeks are
+				// continuous, and a fraction of a unit can go to a DC in
+				// one optimum and not in another of the same cost.
+				hx := splitX.Horizon()
+				got, want := flows(hx.Lines, hx.Projected), flows(monoX.Horizon().Lines, monoX.Horizon().Projected)
+				for k := range mergeKeys(got, want) {
+					if g, w := got[k][1], want[k][1]; math.Abs(g-w) > 1e-4 {
+						t.Errorf("%v: split loses %.4f units, monolithic %.4f", k, g, w)
 					}
 				}
 			}
@@ -279,4 +292,16 @@ func TestHorizonPartsOnOtherWorkers(t *testing.T) {
 	if solves != n {
 		t.Errorf("solved %d times in all, want %d", solves, n)
 	}
+}
+
+// mergeKeys returns the keys of a and b.
+func mergeKeys[V any](a, b map[[2]string]V) map[[2]string]bool {
+	out := map[[2]string]bool{}
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
 }

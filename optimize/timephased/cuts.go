@@ -17,6 +17,8 @@ const minCutFraction = 1e-6
 //
 //	I(t−1) + L(t) − I(t) + Σ a_j·x_j = rhs,
 //
+// (I, the end stock, is one column, or two under a safety target: see
+// colSafe),
 // when every shipment column x_j in it is integer with a whole
 // coefficient a_j (units per pack): typically week 1 of a boutique, which
 // only week-0 orders reach. Then I(t) − (I(t−1) + L(t)) lies in −rhs + ℤ,
@@ -40,13 +42,14 @@ func (m *model) addRoundingCuts() {
 	p := &m.prob
 	nBalance := len(m.red.pairs) * m.h
 	type rowScan struct {
-		prev, cur, lost int // columns of I(t−1), I(t), L(t); −1 if none
-		ints            int
-		ok              bool
+		prev, cur []int // columns of I(t−1) and I(t): colInv and, under a safety target, colSafe
+		lost      int   // column of L(t); −1 if none
+		ints      int
+		ok        bool
 	}
 	rs := make([]rowScan, nBalance)
 	for i := range rs {
-		rs[i] = rowScan{prev: -1, cur: -1, lost: -1, ok: true}
+		rs[i] = rowScan{lost: -1, ok: true}
 	}
 	for j, c := range m.cols {
 		for k := p.ColStart[j]; k < p.ColStart[j+1]; k++ {
@@ -56,10 +59,10 @@ func (m *model) addRoundingCuts() {
 			}
 			s := &rs[r]
 			switch {
-			case c.kind == colInv && a == 1:
-				s.prev = j
-			case c.kind == colInv && a == -1:
-				s.cur = j
+			case (c.kind == colInv || c.kind == colSafe) && a == 1:
+				s.prev = append(s.prev, j)
+			case (c.kind == colInv || c.kind == colSafe) && a == -1:
+				s.cur = append(s.cur, j)
 			case c.kind == colLost:
 				s.lost = j
 			case c.kind == colShip && p.Integer[j] && a == math.Trunc(a):
@@ -72,7 +75,7 @@ func (m *model) addRoundingCuts() {
 	extra := map[int][][2]float64{} // column -> (row, value)
 	for r := range rs {
 		s := rs[r]
-		if !s.ok || s.ints == 0 || s.cur < 0 {
+		if !s.ok || s.ints == 0 || len(s.cur) == 0 {
 			continue
 		}
 		rhs := p.RowLower[r]
@@ -81,8 +84,10 @@ func (m *model) addRoundingCuts() {
 			continue
 		}
 		cut := m.row(rowInfo{kind: rowCut, id: r}, f*(1-f), math.Inf(1))
-		extra[s.cur] = append(extra[s.cur], [2]float64{float64(cut), 1 - f})
-		for _, j := range []int{s.prev, s.lost} {
+		for _, j := range s.cur {
+			extra[j] = append(extra[j], [2]float64{float64(cut), 1 - f})
+		}
+		for _, j := range append(s.prev, s.lost) {
 			if j >= 0 {
 				extra[j] = append(extra[j], [2]float64{float64(cut), f})
 			}

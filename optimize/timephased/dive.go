@@ -196,5 +196,5 @@ func (m *model) dive(lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 	if !solve() {
 		return nil, 0, fmt.Errorf("%w: dive, last round (status %v)", ErrRounding, lp.Status())
 	}
-	return lp.Primal(), lp.ObjectiveValue(), nil
+	return lp.Primal(), m.objective(lp.ObjectiveValue()), nil
 }

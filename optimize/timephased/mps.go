@@ -32,6 +32,9 @@ func WriteMPS(in *Input, opt Options, path string) (rows, cols int, err error) {
 	if err := lp.LoadProblem(m.prob.Problem); err != nil {
 		return 0, 0, fmt.Errorf("time-phased plan: load LP: %w", err)
 	}
+	if err := lp.SetObjectiveConstant(m.objConst); err != nil {
+		return 0, 0, fmt.Errorf("time-phased plan: %w", err)
+	}
 	if err := lp.WriteMPS(path); err != nil {
 		return 0, 0, fmt.Errorf("time-phased plan: %w", err)
 	}

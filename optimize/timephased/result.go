@@ -130,6 +130,11 @@ func (m *model) read(sol *solution) *Result {
 	}
 	tot := &res.Totals
 	for j, c := range m.cols {
+		if c.kind == colSafe { // the penalty of what is short of the target
+			tot.SafetyPenaltyEUR += max(0, m.prob.ColUpper[j]-sol.x[j]) * m.penalty[red.pairs[c.pair].k]
+		}
+	}
+	for j, c := range m.cols {
 		v := sol.x[j] * c.pack
 		if m.prob.Integer[j] && c.kind == colShip {
 			v = math.Round(sol.x[j]) * c.pack
@@ -138,8 +143,8 @@ func (m *model) read(sol *solution) *Result {
 			continue
 		}
 		switch c.kind {
-		case colInv:
-			proj[c.pair*h+c.week].OnHand = v
+		case colInv, colSafe:
+			proj[c.pair*h+c.week].OnHand += v
 			tot.HoldingEUR += v * m.holdWk[red.pairs[c.pair].k]
 		case colLost:
 			proj[c.pair*h+c.week].Lost = v
@@ -151,8 +156,6 @@ func (m *model) read(sol *solution) *Result {
 				tot.OverflowEUR += v * m.prob.Objective[j]
 				res.Notes = append(res.Notes, fmt.Sprintf("storage of %s over its capacity in week %d by %.0f units: stock on hand and goods already in transit exceed capacity_units", n.Sites[c.from].ID, c.week, v))
 			}
-		case colShort:
-			tot.SafetyPenaltyEUR += v * m.penalty[red.pairs[c.pair].k]
 		case colShip:
 			pr := red.pairs[c.pair]
 			prod := n.Products[pr.k]

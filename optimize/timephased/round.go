@@ -192,7 +192,7 @@ func fixAndSolve(m *model, x []float64) ([]float64, float64, error) {
 	if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
 		return nil, 0, fmt.Errorf("%w (status %v)", ErrRounding, lp.Status())
 	}
-	return lp.Primal(), lp.ObjectiveValue(), nil
+	return lp.Primal(), m.objective(lp.ObjectiveValue()), nil
 }
 
 // roundUpFrom is the fractional part (in packs) from which the heuristic

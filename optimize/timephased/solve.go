@@ -49,7 +49,7 @@ func Plan(in *Input, opt Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
 	}
-	sol := solution{x: lp.Primal(), lpx: lp.Primal(), lpObjective: lp.ObjectiveValue(), duals: lp.Dual()}
+	sol := solution{x: lp.Primal(), lpx: lp.Primal(), lpObjective: m.objective(lp.ObjectiveValue()), duals: lp.Dual()}
 	sol.lpSeconds = time.Since(start).Seconds() - built.Seconds()
 	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective, Integers: m.prob.NumIntegers()}
 
@@ -112,7 +112,7 @@ func solveMIP(m *model, opt Options, start []float64) (x []float64, obj, bound f
 	if err != nil && !errors.Is(err, cbc.ErrTimeLimit) {
 		return nil, 0, 0, "", err
 	}
-	return mm.Primal(), mm.ObjectiveValue(), mm.BestBound(), status, err
+	return mm.Primal(), m.objective(mm.ObjectiveValue()), m.objective(mm.BestBound()), status, err
 }
 
 // relGap is CBC's relative gap: (objective − bound) / max(|objective|,

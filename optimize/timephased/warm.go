@@ -127,7 +127,7 @@ func (s *Session) solve(start time.Time) (*Result, error) {
 		}
 		return nil, fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
 	}
-	sol := solution{x: lp.Primal(), lpObjective: lp.ObjectiveValue(), duals: lp.Dual()}
+	sol := solution{x: lp.Primal(), lpObjective: s.m.objective(lp.ObjectiveValue()), duals: lp.Dual()}
 	sol.lpx = sol.x
 	sol.lpSeconds = time.Since(t0).Seconds()
 	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective}
@@ -192,7 +192,7 @@ func (s *Session) roundWarm(lpx []float64) ([]float64, float64, error) {
 		if err := lp.PrepareWarm(); err != nil {
 			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
 		}
-		return lp.Primal(), lp.ObjectiveValue(), nil
+		return lp.Primal(), s.m.objective(lp.ObjectiveValue()), nil
 	}
 	x, obj, err := try(true)
 	if err != nil {
