@@ -29,11 +29,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/carbon"
+	"github.com/sillage/sillage/internal/cmd/benchclock"
 	"github.com/sillage/sillage/netgen"
 	"github.com/sillage/sillage/optimize"
 )
@@ -41,57 +41,36 @@ import (
 // repeat and workers are set by flags: see main.
 var repeat, workers int
 
-// clock is a wall and CPU reading.
-type clock struct {
-	wall time.Time
-	cpu  time.Duration
-}
-
-func now() clock {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	return clock{time.Now(), cpu}
-}
-
-// span is the time of one step, seconds.
-type span struct{ Wall, CPU float64 }
-
-func since(c clock) span {
-	e := now()
-	return span{e.wall.Sub(c.wall).Seconds(), (e.cpu - c.cpu).Seconds()}
-}
-
 type lpRow struct {
 	Sites, Products      int
 	Vars, Rows, Nonzeros int
-	Prepare, Matrix      span // forecasts and lead times; candidate paths, rows, columns
-	Solve                span // load into CLP, solve, read the plan
-	Warm                 span // re-solve after one boutique's stock changed
-	WarmDC               span // re-solve after one DC's stock of one product is halved
+	Prepare, Matrix      benchclock.Span // forecasts and lead times; candidate paths, rows, columns
+	Solve                benchclock.Span // load into CLP, solve, read the plan
+	Warm                 benchclock.Span // re-solve after one boutique's stock changed
+	WarmDC               benchclock.Span // re-solve after one DC's stock of one product is halved
 	Iterations           int
 	WarmIterations       int
 	WarmDCIterations     int
 	Objective            float64
-	CLP                  span
+	CLP                  benchclock.Span
 	CLPObjective         float64
-	GLPK                 span
+	GLPK                 benchclock.Span
 	GLPKObjective        float64
 	GLPKNote             string
 }
 
 type routeRow struct {
 	Sites, Sources, Edges int
-	Routes                int  // routes found (source, site pairs with a path)
-	Legs                  int  // legs over all routes
-	Trees                 span // AllSources: trees with figures per site
-	Paths                 span // AllSources and every path as lane indexes (Tree.Lanes)
-	OneByOne              span // AllSources and every route built by Tree.To
-	Bulk                  span // per source, Router.From and Tree.Routes (fresh storage)
-	Reused                span // AllRoutes, one worker (storage reused from source to source)
-	Parallel              span // AllRoutes, Workers workers
+	Routes                int             // routes found (source, site pairs with a path)
+	Legs                  int             // legs over all routes
+	Trees                 benchclock.Span // AllSources: trees with figures per site
+	Paths                 benchclock.Span // AllSources and every path as lane indexes (Tree.Lanes)
+	OneByOne              benchclock.Span // AllSources and every route built by Tree.To
+	Bulk                  benchclock.Span // per source, Router.From and Tree.Routes (fresh storage)
+	Reused                benchclock.Span // AllRoutes, one worker (storage reused from source to source)
+	Parallel              benchclock.Span // AllRoutes, Workers workers
 	Workers               int
-	NX                    span
+	NX                    benchclock.Span
 }
 
 func main() {
@@ -176,27 +155,27 @@ func benchLP(dir string, sites, products, weeks int, glpTimeout time.Duration) (
 			p.Close()
 		}
 		runtime.GC()
-		start := now()
+		start := benchclock.Now()
 		p, err = optimize.NewLP(ctx, n, optimize.Options{})
 		if err != nil {
 			return row, err
 		}
-		build := since(start)
+		build := benchclock.Since(start)
 		row.Vars, row.Rows, row.Nonzeros = p.Size()
 		fmt.Fprintf(os.Stderr, "  %d variables, %d constraints: solving\n", row.Vars, row.Rows)
-		start = now()
+		start = benchclock.Now()
 		res, err = p.Solve(ctx)
 		if err != nil {
 			return row, err
 		}
-		if solve := since(start); k == 0 || solve.CPU < row.Solve.CPU {
+		if solve := benchclock.Since(start); k == 0 || solve.CPU < row.Solve.CPU {
 			row.Solve = solve
 		}
 		// Split the build by the wall-clock shares the planner measured.
 		share := res.PrepareSeconds / math.Max(res.BuildSeconds, 1e-12)
 		if k == 0 || build.CPU < row.Prepare.CPU+row.Matrix.CPU {
-			row.Prepare = span{res.PrepareSeconds, build.CPU * share}
-			row.Matrix = span{res.MatrixSeconds, build.CPU * (1 - share)}
+			row.Prepare = benchclock.Span{Wall: res.PrepareSeconds, CPU: build.CPU * share}
+			row.Matrix = benchclock.Span{Wall: res.MatrixSeconds, CPU: build.CPU * (1 - share)}
 		}
 		row.Iterations, row.Objective = res.Iterations, res.Plan.CostEUR
 	}
@@ -208,19 +187,19 @@ func benchLP(dir string, sites, products, weeks int, glpTimeout time.Duration) (
 	// warm times the re-solve after a stock change, repeat times: change,
 	// solve (timed), restore, solve (not timed). The run of least CPU time
 	// counts.
-	warm := func(changed, orig sillage.Position) (span, int, error) {
-		var best span
+	warm := func(changed, orig sillage.Position) (benchclock.Span, int, error) {
+		var best benchclock.Span
 		iters := 0
 		for k := range repeat {
 			if err := p.SetStock(changed); err != nil {
 				return best, 0, err
 			}
-			start := now()
+			start := benchclock.Now()
 			wres, err := p.Solve(ctx)
 			if err != nil {
 				return best, 0, err
 			}
-			if sp := since(start); k == 0 || sp.CPU < best.CPU {
+			if sp := benchclock.Since(start); k == 0 || sp.CPU < best.CPU {
 				best, iters = sp, wres.Iterations
 			}
 			if !wres.Warm {
@@ -312,7 +291,7 @@ func isDC(n *sillage.Network, id string) bool {
 
 // command runs a program and returns its output and times; timeout 0
 // means none, and a run past it returns context.DeadlineExceeded.
-func command(timeout time.Duration, name string, args ...string) (string, span, error) {
+func command(timeout time.Duration, name string, args ...string) (string, benchclock.Span, error) {
 	ctx := context.Background()
 	if timeout > 0 {
 		var cancel context.CancelFunc
@@ -322,7 +301,7 @@ func command(timeout time.Duration, name string, args ...string) (string, span, 
 	cmd := exec.CommandContext(ctx, name, args...)
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
-	sp := span{Wall: time.Since(start).Seconds()}
+	sp := benchclock.Span{Wall: time.Since(start).Seconds()}
 	if cmd.ProcessState != nil {
 		sp.CPU = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
 	}
@@ -424,15 +403,15 @@ func benchRoute(dir string, sites int) (routeRow, error) {
 		return row, err
 	}
 	// Each variant runs repeat times; the run of least CPU time counts.
-	bestOf := func(f func() error) (span, error) {
-		var b span
+	bestOf := func(f func() error) (benchclock.Span, error) {
+		var b benchclock.Span
 		for k := range repeat {
 			runtime.GC() // start each run with the garbage of the last collected
-			start := now()
+			start := benchclock.Now()
 			if err := f(); err != nil {
 				return b, err
 			}
-			if sp := since(start); k == 0 || sp.CPU < b.CPU {
+			if sp := benchclock.Since(start); k == 0 || sp.CPU < b.CPU {
 				b = sp
 			}
 		}
@@ -510,7 +489,7 @@ func benchRoute(dir string, sites int) (routeRow, error) {
 	if err := json.Unmarshal([]byte(strings.TrimSpace(lastLine(out))), &nx); err != nil {
 		return row, fmt.Errorf("networkx output %q: %w", out, err)
 	}
-	row.NX = span{nx.Wall, nx.CPU}
+	row.NX = benchclock.Span{Wall: nx.Wall, CPU: nx.CPU}
 	return row, nil
 }
 
@@ -557,7 +536,7 @@ func printTables(lps []lpRow, routes []routeRow) {
 		fmt.Println("| sites×products | variables | constraints | nonzeros | forecast+lead times | matrix | load+solve | project | clp | project/clp (CPU) | glpsol | glpsol/project (CPU) | warm, boutique stock | warm/cold (CPU) | warm, DC stock | warm/cold (CPU) | objective (project / clp / glpsol) |")
 		fmt.Println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 		for _, r := range lps {
-			proj := span{r.Matrix.Wall + r.Solve.Wall, r.Matrix.CPU + r.Solve.CPU}
+			proj := benchclock.Span{Wall: r.Matrix.Wall + r.Solve.Wall, CPU: r.Matrix.CPU + r.Solve.CPU}
 			glp := fmt.Sprintf("%.2f / %.2f", r.GLPK.Wall, r.GLPK.CPU)
 			if r.GLPKNote != "" {
 				glp += " (" + r.GLPKNote + ")"
@@ -593,14 +572,6 @@ func printTables(lps []lpRow, routes []routeRow) {
 				ratio(r.NX.CPU, r.Paths.CPU), ratio(r.NX.CPU, r.Bulk.CPU), ratio(r.NX.CPU, r.Reused.CPU), ratio(r.NX.Wall, r.Parallel.Wall))
 		}
 	}
-}
-
-// String formats a span as "wall / CPU" seconds.
-func (s span) String() string {
-	if s.Wall < 1 {
-		return fmt.Sprintf("%.3f / %.3f", s.Wall, s.CPU)
-	}
-	return fmt.Sprintf("%.2f / %.2f", s.Wall, s.CPU)
 }
 
 func pct(a, b float64) string {

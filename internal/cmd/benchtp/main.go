@@ -34,6 +34,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sillage/sillage/internal/cmd/benchclock"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/store"
@@ -43,46 +44,28 @@ import (
 type caseResult struct {
 	Name                string
 	Sites, Products     int
-	Seed, Load          span // seeding the store (gen-network --db), loading for the plan
+	Seed, Load          benchclock.Span // seeding the store (gen-network --db), loading for the plan
 	Candidates, Columns int
 	Rows, Parts, Shared int
-	Plan                span // the split (or only) plan
+	Plan                benchclock.Span // the split (or only) plan
 	Objective, LP       float64
 	MIP                 timephased.MIP
-	Mono                span // monolithic plan, when run
+	Mono                benchclock.Span // monolithic plan, when run
 	MonoObjective       float64
 	MonoLP              float64
 	MonoColumns         int
-	LPRun               span // LP relaxation: build + load + solve + read
-	CLP                 span // clp FILE -dualsimplex
+	LPRun               benchclock.Span // LP relaxation: build + load + solve + read
+	CLP                 benchclock.Span // clp FILE -dualsimplex
 	CLPObjective        float64
-	Cold, Warm          span // Session: NewSession vs SetStock + Replan
-	WarmRound           span // the same with the week-0 rounding
-	ColdRound           span
+	Cold, Warm          benchclock.Span // Session: NewSession vs SetStock + Replan
+	WarmRound           benchclock.Span // the same with the week-0 rounding
+	ColdRound           benchclock.Span
 	MaxRSSMB            float64
 	Error               string `json:",omitempty"`
 }
 
-type span struct{ Wall, CPU float64 }
-
 // reuse is set by -reuse: see main.
 var reuse bool
-
-type clock struct {
-	wall time.Time
-	cpu  time.Duration
-}
-
-func now() clock {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return clock{time.Now(), time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
-}
-
-func since(c clock) span {
-	e := now()
-	return span{e.wall.Sub(c.wall).Seconds(), (e.cpu - c.cpu).Seconds()}
-}
 
 func main() {
 	one := flag.String("case", "", "run one `case` in this process and print its JSON (maison, or SITESxPRODUCTS)")
@@ -171,7 +154,7 @@ func runCase(name string, parts, mono int, dir, sillageBin string) caseResult {
 // the LP against clp and the warm re-plan.
 func maisonCase(r *caseResult, rounding bool) error {
 	path := "testdata/networks/maison.yaml"
-	start := now()
+	start := benchclock.Now()
 	n, err := network.Load(path)
 	if err != nil {
 		return err
@@ -181,7 +164,7 @@ func maisonCase(r *caseResult, rounding bool) error {
 	if err != nil {
 		return err
 	}
-	r.Plan = since(start)
+	r.Plan = benchclock.Since(start)
 	r.Sites, r.Products, r.Rows, r.Columns, r.Parts = len(n.Sites), len(n.Products), res.Rows, res.Columns, 1
 	r.Objective, r.LP, r.MIP = res.Totals.ObjectiveEUR, res.LPObjectiveEUR, res.MIP
 	if r.Candidates, err = timephased.CountCandidates(in); err != nil {
@@ -205,16 +188,16 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(db + suffix)
 		}
-		start := now()
+		start := benchclock.Now()
 		cmd := exec.Command(sillageBin, "gen-network", "--sites", fmt.Sprint(r.Sites), "--products", fmt.Sprint(r.Products), "--db", url, "--name", "bench")
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			return fmt.Errorf("gen-network --db: %w", err)
 		}
-		r.Seed = since(start)
+		r.Seed = benchclock.Since(start)
 	}
 	ctx := context.Background()
-	start := now()
+	start := benchclock.Now()
 	s, err := store.Open(ctx, url)
 	if err != nil {
 		return err
@@ -225,7 +208,7 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 		return err
 	}
 	n.ApplyDefaults()
-	r.Load = since(start)
+	r.Load = benchclock.Since(start)
 	in := &timephased.Input{Network: n, Weeks: 13}
 	if r.Candidates, err = timephased.CountCandidates(in); err != nil {
 		return err
@@ -235,15 +218,15 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 	}
 	opt := timephased.Options{Rounding: true, Relay: true}
 	runtime.GC()
-	start = now()
+	start = benchclock.Now()
 	res, ps, err := timephased.PlanSplit(in, opt, timephased.SplitOptions{Parts: parts, Progress: func(done, total int, p *timephased.Result) {
-		e := since(start)
+		e := benchclock.Since(start)
 		fmt.Fprintf(os.Stderr, "  part %d of %d: %d columns, LP %.1f s; %.0f s wall, %.0f s CPU so far\n", done, total, p.Columns, p.LPSeconds, e.Wall, e.CPU)
 	}})
 	if err != nil {
 		return err
 	}
-	r.Plan = since(start)
+	r.Plan = benchclock.Since(start)
 	r.Rows, r.Columns, r.Parts = res.Rows, res.Columns, len(ps)
 	for _, p := range ps {
 		r.Shared += p.Shared
@@ -255,12 +238,12 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 		return nil
 	}
 	runtime.GC()
-	start = now()
+	start = benchclock.Now()
 	m, err := timephased.Plan(in, opt)
 	if err != nil {
 		return err
 	}
-	r.Mono, r.MonoObjective, r.MonoLP, r.MonoColumns = since(start), m.Totals.ObjectiveEUR, m.LPObjectiveEUR, m.Columns
+	r.Mono, r.MonoObjective, r.MonoLP, r.MonoColumns = benchclock.Since(start), m.Totals.ObjectiveEUR, m.LPObjectiveEUR, m.Columns
 	return lpAndWarm(r, in, filepath.Join(dir, name+".mps"))
 }
 
@@ -269,12 +252,12 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 // cold plan.
 func lpAndWarm(r *caseResult, in *timephased.Input, mps string) error {
 	runtime.GC()
-	start := now()
+	start := benchclock.Now()
 	lp, err := timephased.Plan(in, timephased.Options{RelaxationOnly: true})
 	if err != nil {
 		return err
 	}
-	r.LPRun = since(start)
+	r.LPRun = benchclock.Since(start)
 	if _, _, err := timephased.WriteMPS(in, timephased.Options{RelaxationOnly: true}, mps); err != nil {
 		return err
 	}
@@ -314,19 +297,19 @@ func lpAndWarm(r *caseResult, in *timephased.Input, mps string) error {
 	for _, round := range []bool{false, true} {
 		opt := timephased.Options{RelaxationOnly: !round, Rounding: round}
 		runtime.GC()
-		start = now()
+		start = benchclock.Now()
 		sess, _, err := timephased.NewSession(in, opt)
 		if err != nil {
 			return err
 		}
-		cold := since(start)
+		cold := benchclock.Since(start)
 		if err := sess.SetStock(site, sku, 0, 0); err != nil {
 			sess.Close()
 			return err
 		}
-		start = now()
+		start = benchclock.Now()
 		_, err = sess.Replan()
-		w := since(start)
+		w := benchclock.Since(start)
 		sess.Close()
 		if err != nil {
 			return err
@@ -380,7 +363,7 @@ func printTables(rs []caseResult) {
 	}
 }
 
-func sp(s span) string {
+func sp(s benchclock.Span) string {
 	if s.Wall == 0 && s.CPU == 0 {
 		return "–"
 	}
