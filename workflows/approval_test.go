@@ -63,12 +63,10 @@ func TestFourEyesApproval(t *testing.T) {
 			sillage.OrderRejected, `carol (as "Carol")`, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			var s testsuite.WorkflowTestSuite
-			f := newFake()
+			f, env := fakeEnv()
 			f.approverLimits = map[string]float64{"alice": 100000, "bob": 100000, "carol": 10000}
 			f.fourEyes = 20000
 			f.callers = map[string]string{}
-			env := newEnv(&s, f)
 			in := purchase(c.valueEUR)
 			errs := make([]error, len(c.sends))
 			signals := map[string]int{}
@@ -94,9 +92,7 @@ func TestFourEyesApproval(t *testing.T) {
 					}, d)
 				}, time.Duration(i+1)*time.Hour)
 			}
-			env.RegisterDelayedCallback(func() {
-				env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
-			}, 6*24*time.Hour)
+			signalAfter(env, 6*24*time.Hour, workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
 			res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 
 			for i, x := range c.sends {

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/testsuite"
-
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/workflows"
 )
@@ -43,16 +41,10 @@ func TestOrderClosesWhenReceiptsCoverEveryLine(t *testing.T) {
 	// 50 units arrive first, but 40 of them are a product the order does
 	// not list: counting units alone would close the order; per line,
 	// EDP-01 is still missing until the second receipt.
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(9000)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 10, "SCARF-09", 40)))
-	}, 3*24*time.Hour)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-2", lines("EDP-01", 40)))
-	}, 4*24*time.Hour)
+	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 10, "SCARF-09", 40)))
+	signalAfter(env, 4*24*time.Hour, workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-2", lines("EDP-01", 40)))
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.Replanned || res.ReceivedUnits != 90 {
 		t.Fatalf("result %+v, want closed, not re-planned, 90 units received", res)
@@ -74,18 +66,14 @@ func TestOrderClosesWhenReceiptsCoverEveryLine(t *testing.T) {
 }
 
 func TestShortDeliveryClosesAfterGraceAndReplansOnce(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(9000)
 	in.ReceiptGraceDays = 2
 	start := env.Now()
 	// Day 3: 10 BAG-01 and 30 EDP-01 arrive; day 4: 5 more EDP-01. The
 	// grace period runs from the first receipt: the order closes on day
 	// 5, 5 EDP-01 short. A receipt after the close changes nothing.
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 10, "EDP-01", 30)))
-	}, 3*24*time.Hour)
+	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 10, "EDP-01", 30)))
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-2", lines("EDP-01", 5)))
 		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-2", lines("EDP-01", 5))) // redelivered
@@ -117,14 +105,10 @@ func TestShortDeliveryClosesAfterGraceAndReplansOnce(t *testing.T) {
 }
 
 func TestOverDeliveryRecordedInDetails(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(9000)
 	var view workflows.OrderView
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 12, "EDP-01", 39)))
-	}, 3*24*time.Hour)
+	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 12, "EDP-01", 39)))
 	env.RegisterDelayedCallback(func() {
 		v, err := env.QueryWorkflow(workflows.QueryOrder)
 		if err == nil {
@@ -156,20 +140,14 @@ func TestOverDeliveryRecordedInDetails(t *testing.T) {
 }
 
 func TestShipmentConvertsTheHoldBeforeTheReceipt(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := transfer()
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
-	}, time.Minute)
+	signalAfter(env, time.Minute, workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalGoodsShipped, workflows.OrderShipment{OrderID: in.OrderID, Source: "DC-PAR", Site: "BTQ-LON",
 			EventID: "ship-1", Lines: lines("BAG-01", 10, "EDP-01", 40), Units: 50})
 	}, time.Hour)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "BTQ-LON", "rcv-1", lines("BAG-01", 10, "EDP-01", 40)))
-	}, 2*24*time.Hour)
+	signalAfter(env, 2*24*time.Hour, workflows.SignalGoodsReceipt, receipt(in.OrderID, "BTQ-LON", "rcv-1", lines("BAG-01", 10, "EDP-01", 40)))
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 50 || res.Replanned {
 		t.Fatalf("result %+v, want closed with 50 units", res)
@@ -186,9 +164,7 @@ func TestShipmentConvertsTheHoldBeforeTheReceipt(t *testing.T) {
 }
 
 func TestUnackedTransferReplansOnceThenIsFlagged(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := transfer()
 	in.Timings.MaxSends = 2
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
@@ -202,8 +178,7 @@ func TestUnackedTransferReplansOnceThenIsFlagged(t *testing.T) {
 
 	// The re-plan's transfer carries those timings; never acked either,
 	// it is released and flagged, without a second re-plan.
-	f2 := newFake()
-	env2 := newEnv(&s, f2)
+	f2, env2 := fakeEnv()
 	in2 := transfer()
 	in2.OrderID = "to:tiny:20260301T070000:DC-PAR:BTQ-LON"
 	in2.Timings = *tm

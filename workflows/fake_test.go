@@ -197,10 +197,7 @@ func (f *fakeActivities) CreateOrder(ctx context.Context, in workflows.OrderRef)
 }
 
 func (f *fakeActivities) SetOrderStatus(ctx context.Context, in workflows.StatusChange) error {
-	f.record(workflows.ActSetOrderStatus)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.statuses = append(f.statuses, in)
+	recordAppend(f, workflows.ActSetOrderStatus, &f.statuses, in)
 	return nil
 }
 
@@ -243,45 +240,31 @@ func (f *fakeActivities) AwaitConfirmation(ctx context.Context, in workflows.Awa
 }
 
 func (f *fakeActivities) CancelSupplierOrder(ctx context.Context, in workflows.SupplierCancel) error {
-	f.record(workflows.ActCancelSupplierOrder)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.cancels = append(f.cancels, in)
+	recordAppend(f, workflows.ActCancelSupplierOrder, &f.cancels, in)
 	return nil
 }
 
 func (f *fakeActivities) ApplyConfirmation(ctx context.Context, in workflows.Confirmation) error {
-	f.record(workflows.ActApplyConfirmation)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.confirms = append(f.confirms, in)
+	recordAppend(f, workflows.ActApplyConfirmation, &f.confirms, in)
 	return nil
 }
 
 func (f *fakeActivities) ReceiveOrder(ctx context.Context, in workflows.ReceiptProgress) error {
-	f.record(workflows.ActReceiveOrder)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.receipts = append(f.receipts, in)
+	recordAppend(f, workflows.ActReceiveOrder, &f.receipts, in)
 	return nil
 }
 
 func (f *fakeActivities) PublishTransfer(ctx context.Context, in workflows.TransferCommand) error {
-	f.record(workflows.ActPublishTransfer)
 	if f.publishErr != nil {
+		f.record(workflows.ActPublishTransfer)
 		return f.publishErr
 	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.published = append(f.published, in)
+	recordAppend(f, workflows.ActPublishTransfer, &f.published, in)
 	return nil
 }
 
 func (f *fakeActivities) Notify(ctx context.Context, in workflows.Notice) error {
-	f.record(workflows.ActNotify)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.notices = append(f.notices, in)
+	recordAppend(f, workflows.ActNotify, &f.notices, in)
 	return nil
 }
 
@@ -340,10 +323,7 @@ func (f *fakeActivities) IdentifyApprover(ctx context.Context, in workflows.Iden
 }
 
 func (f *fakeActivities) RequestReplan(ctx context.Context, in workflows.ReplanRequest) error {
-	f.record(workflows.ActRequestReplan)
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.replans = append(f.replans, in)
+	recordAppend(f, workflows.ActRequestReplan, &f.replans, in)
 	return nil
 }
 

@@ -171,40 +171,34 @@ func TestPlannerContinuesAsNewBetweenPlans(t *testing.T) {
 	}
 }
 
-func TestPlannerResumesCarriedWindow(t *testing.T) {
-	plans := &fakePlans{planTime: time.Minute}
-	env := plannerEnv(plans)
+// TestPlannerCarriedWindow: a debounce window carried over from the run
+// before closes where it would have, or at once when it has elapsed.
+func TestPlannerCarriedWindow(t *testing.T) {
 	start := mustTime("2026-03-01T06:00:00Z")
-	env.SetStartTime(start)
-	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
-	// A window that opened 90s before this run closes 30s into it.
-	env.ExecuteWorkflow(workflows.NetworkPlannerName, workflows.PlannerInput{
-		Network:     "tiny",
-		Pending:     []workflows.Trigger{trig("x", workflows.TriggerManual, "", "")},
-		WindowStart: start.Add(-90 * time.Second),
-		Plans:       4,
-		Generation:  2,
-	})
-	if len(plans.inputs) != 1 {
-		t.Fatalf("%d plans, want 1", len(plans.inputs))
-	}
-	if want := workflows.PlanID("tiny", start.Add(30*time.Second)); plans.inputs[0].PlanID != want {
-		t.Errorf("plan id %q, want %q (window carried over)", plans.inputs[0].PlanID, want)
-	}
-}
-
-func TestPlannerStartsAtOnceWhenCarriedWindowElapsed(t *testing.T) {
-	plans := &fakePlans{planTime: time.Minute}
-	env := plannerEnv(plans)
-	start := mustTime("2026-03-01T06:00:00Z")
-	env.SetStartTime(start)
-	env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
-	env.ExecuteWorkflow(workflows.NetworkPlannerName, workflows.PlannerInput{
-		Network:     "tiny",
-		Pending:     []workflows.Trigger{trig("x", workflows.TriggerManual, "", "")},
-		WindowStart: start.Add(-10 * time.Minute),
-	})
-	if len(plans.inputs) != 1 || plans.inputs[0].PlanID != workflows.PlanID("tiny", start) {
-		t.Fatalf("plans %+v, want one started at once", plans.inputs)
+	for _, c := range []struct {
+		name        string
+		in          workflows.PlannerInput
+		wantStarted time.Time
+	}{
+		// A window that opened 90s before this run closes 30s into it.
+		{"resumes", workflows.PlannerInput{WindowStart: start.Add(-90 * time.Second), Plans: 4, Generation: 2}, start.Add(30 * time.Second)},
+		{"elapsed", workflows.PlannerInput{WindowStart: start.Add(-10 * time.Minute)}, start},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			plans := &fakePlans{planTime: time.Minute}
+			env := plannerEnv(plans)
+			env.SetStartTime(start)
+			env.RegisterDelayedCallback(env.CancelWorkflow, time.Hour)
+			in := c.in
+			in.Network = "tiny"
+			in.Pending = []workflows.Trigger{trig("x", workflows.TriggerManual, "", "")}
+			env.ExecuteWorkflow(workflows.NetworkPlannerName, in)
+			if len(plans.inputs) != 1 {
+				t.Fatalf("plans %+v, want 1", plans.inputs)
+			}
+			if want := workflows.PlanID("tiny", c.wantStarted); plans.inputs[0].PlanID != want {
+				t.Errorf("plan id %q, want %q", plans.inputs[0].PlanID, want)
+			}
+		})
 	}
 }

@@ -34,9 +34,7 @@ func runOrder(t *testing.T, env *testsuite.TestWorkflowEnvironment, wf string, i
 }
 
 func TestProcurementApprovedByUpdateAboveThreshold(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(12400)
 	var rejected, approvedView workflows.OrderView
 	var rejectErr, approveErr error
@@ -51,9 +49,7 @@ func TestProcurementApprovedByUpdateAboveThreshold(t *testing.T) {
 			OnComplete: func(v any, err error) { approvedView, _ = v.(workflows.OrderView); approveErr = err },
 		}, workflows.Decision{By: "alice"})
 	}, 5*time.Hour)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
-	}, 6*24*time.Hour)
+	signalAfter(env, 6*24*time.Hour, workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 
 	if rejectErr == nil || !strings.Contains(rejectErr.Error(), "needs a reason") {
@@ -93,13 +89,9 @@ func TestProcurementApprovedByUpdateAboveThreshold(t *testing.T) {
 }
 
 func TestProcurementBelowThresholdNeedsNoApproval(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(9000)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
-	}, 3*24*time.Hour)
+	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 	if res.Status != sillage.OrderClosed {
 		t.Errorf("status %s, want closed", res.Status)
@@ -114,9 +106,7 @@ func TestProcurementBelowThresholdNeedsNoApproval(t *testing.T) {
 }
 
 func TestProcurementRejectedBySignalCompensates(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(25000)
 	in.Timings = workflows.OrderTimings{ConfirmPoll: 500 * time.Millisecond}
 	env.RegisterDelayedCallback(func() {
@@ -145,12 +135,10 @@ func TestProcurementRejectedBySignalCompensates(t *testing.T) {
 }
 
 func TestProcurementApprovedBySignalEmptyPayload(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	_, env := fakeEnv()
 	in := purchase(25000)
-	env.RegisterDelayedCallback(func() { env.SignalWorkflow(workflows.SignalApprove, nil) }, time.Minute)
-	env.RegisterDelayedCallback(func() { env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID)) }, 48*time.Hour)
+	signalAfter(env, time.Minute, workflows.SignalApprove, nil)
+	signalAfter(env, 48*time.Hour, workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 	if res.Status != sillage.OrderClosed {
 		t.Errorf("status %s, want closed", res.Status)
@@ -158,9 +146,7 @@ func TestProcurementApprovedBySignalEmptyPayload(t *testing.T) {
 }
 
 func TestProcurementApprovalExpires(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := purchase(25000)
 	start := env.Now()
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
@@ -181,11 +167,9 @@ func TestProcurementApprovalExpires(t *testing.T) {
 }
 
 func TestProcurementPartialConfirmation(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
+	f, env := fakeEnv()
 	f.confirmation = workflows.Confirmation{Status: workflows.ConfirmPartial, Reason: "leather shortage",
 		Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 4, ValueEUR: 3200}, {SKU: "EDP-01", Quantity: 40, ValueEUR: 2400}}}
-	env := newEnv(&s, f)
 	in := purchase(9000)
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, EventID: "e1",
@@ -214,10 +198,8 @@ func TestProcurementPartialConfirmation(t *testing.T) {
 }
 
 func TestProcurementConfirmationTimeoutCancelsAndReplans(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
+	f, env := fakeEnv()
 	f.confirmation = workflows.Confirmation{Status: workflows.ConfirmCallback} // no polling, no callback comes
-	env := newEnv(&s, f)
 	in := purchase(9000)
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 	if res.Status != sillage.OrderCancelled || !res.Replanned {
@@ -232,10 +214,8 @@ func TestProcurementConfirmationTimeoutCancelsAndReplans(t *testing.T) {
 }
 
 func TestProcurementConfirmationByCallbackSignal(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
+	f, env := fakeEnv()
 	f.confirmation = workflows.Confirmation{Status: workflows.ConfirmCallback}
-	env := newEnv(&s, f)
 	in := purchase(9000)
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(workflows.SignalConfirmation, workflows.Confirmation{OrderID: "po:other", Status: workflows.ConfirmRejected})
@@ -248,9 +228,7 @@ func TestProcurementConfirmationByCallbackSignal(t *testing.T) {
 }
 
 func TestProcurementLateApproveIsRefused(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	_, env := fakeEnv()
 	in := purchase(9000) // no approval needed
 	var err error
 	env.RegisterDelayedCallback(func() {
@@ -259,7 +237,7 @@ func TestProcurementLateApproveIsRefused(t *testing.T) {
 			OnComplete: func(any, error) {},
 		}, workflows.Decision{})
 	}, time.Hour)
-	env.RegisterDelayedCallback(func() { env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID)) }, 48*time.Hour)
+	signalAfter(env, 48*time.Hour, workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
 	runOrder(t, env, workflows.ProcurementWorkflowName, in)
 	if err == nil || !strings.Contains(err.Error(), "not awaiting approval") {
 		t.Errorf("approve of an order not awaiting approval: %v", err)
@@ -267,9 +245,7 @@ func TestProcurementLateApproveIsRefused(t *testing.T) {
 }
 
 func TestProcurementQueryAndDetails(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	_, env := fakeEnv()
 	in := purchase(25000)
 	var view workflows.OrderView
 	env.RegisterDelayedCallback(func() {
@@ -290,8 +266,7 @@ func TestProcurementQueryAndDetails(t *testing.T) {
 }
 
 func TestProcurementBadInput(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	env := newEnv(&s, newFake())
+	_, env := fakeEnv()
 	env.ExecuteWorkflow(workflows.ProcurementWorkflowName, workflows.OrderInput{})
 	err := env.GetWorkflowError()
 	if err == nil || !strings.Contains(err.Error(), "needs order_id") {
@@ -300,12 +275,10 @@ func TestProcurementBadInput(t *testing.T) {
 }
 
 func TestProcurementPollsUntilTheSupplierAnswers(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
+	f, env := fakeEnv()
 	f.pending = 3 // three polls without an answer
-	env := newEnv(&s, f)
 	in := purchase(9000)
-	env.RegisterDelayedCallback(func() { env.SignalWorkflow(workflows.SignalGoodsReceipt, fullReceipt(in.OrderID)) }, 3*24*time.Hour)
+	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, fullReceipt(in.OrderID))
 	res := runOrder(t, env, workflows.ProcurementWorkflowName, in)
 	if res.Status != sillage.OrderClosed {
 		t.Errorf("status %s, want closed", res.Status)

@@ -6,16 +6,13 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/workflows"
 )
 
 func TestTransferResendsSameCommandOnAckTimeout(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := transfer()
 	// The default ack timeout is 15m: sends at 0, 15m and 30m; the ack
 	// comes at 35m, after the third send.
@@ -23,9 +20,7 @@ func TestTransferResendsSameCommandOnAckTimeout(t *testing.T) {
 		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: "to:other", Status: workflows.TransferAckAccepted})
 		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted, Site: "DC-PAR"})
 	}, 35*time.Minute)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
-	}, 3*24*time.Hour)
+	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 50 {
 		t.Fatalf("result %+v, want closed with 50 units", res)
@@ -45,9 +40,7 @@ func TestTransferResendsSameCommandOnAckTimeout(t *testing.T) {
 }
 
 func TestTransferNeverAckedIsCancelled(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := transfer()
 	in.Timings.MaxSends = 3
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
@@ -63,13 +56,9 @@ func TestTransferNeverAckedIsCancelled(t *testing.T) {
 }
 
 func TestTransferRejectedAck(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	_, env := fakeEnv()
 	in := transfer()
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckRejected, Reason: "dock closed"})
-	}, time.Minute)
+	signalAfter(env, time.Minute, workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckRejected, Reason: "dock closed"})
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderRejected || !strings.Contains(res.Reason, "dock closed") || !res.Replanned {
 		t.Fatalf("result %+v, want rejected with the warehouse's reason and re-planned", res)
@@ -77,19 +66,11 @@ func TestTransferRejectedAck(t *testing.T) {
 }
 
 func TestTransferReceiptAtWrongSiteIgnored(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
-	env := newEnv(&s, f)
+	f, env := fakeEnv()
 	in := transfer()
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
-	}, time.Minute)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
-	}, time.Hour)
-	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
-	}, 15*24*time.Hour)
+	signalAfter(env, time.Minute, workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
+	signalAfter(env, time.Hour, workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-PAR", Units: 50})
+	signalAfter(env, 15*24*time.Hour, workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 20, Complete: true})
 	res := runOrder(t, env, workflows.TransferWorkflowName, in)
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != 20 || !res.Replanned {
 		t.Fatalf("result %+v, want closed short with the 20 units received at BTQ-LON, re-planned", res)
@@ -110,10 +91,8 @@ func statusStrings(ss []sillage.OrderStatus) []string {
 }
 
 func TestTransferPublishFailureDoesNotReplan(t *testing.T) {
-	var s testsuite.WorkflowTestSuite
-	f := newFake()
+	f, env := fakeEnv()
 	f.publishErr = temporal.NewNonRetryableApplicationError("this worker has no MQTT command publisher configured", workflows.ErrTypeInvalid, nil)
-	env := newEnv(&s, f)
 	res := runOrder(t, env, workflows.TransferWorkflowName, transfer())
 	if res.Status != sillage.OrderCancelled || res.Replanned || len(f.replans) != 0 {
 		t.Fatalf("result %+v, replans %v: want cancelled without a re-plan", res, f.replans)

@@ -45,8 +45,7 @@ With --json it prints {"network","site","sku","history":[{"week_start",
 "units","recorded"}],"forecast":{...},"reorder_point_units"}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &demandFlags{}
-			f.db = dbFlag(fs)
-			f.netName = networkFlag(fs)
+			f.storedNetworkFlags = declareStoredNetworkFlags(fs)
 			f.site = fs.String("site", "", "site `id` (required)")
 			f.sku = fs.String("sku", "", "product `sku` (required)")
 			f.horizon = fs.Int("horizon", 0, "forecast `WEEKS` (default: the network's policy)")
@@ -58,8 +57,7 @@ With --json it prints {"network","site","sku","history":[{"week_start",
 
 // demandFlags are the flags of sillage demand.
 type demandFlags struct {
-	db      *string
-	netName *string
+	storedNetworkFlags
 	site    *string
 	sku     *string
 	horizon *int
@@ -74,7 +72,7 @@ func (f *demandFlags) run(ctx context.Context, e *env) error {
 	if *f.horizon < 0 {
 		return usageErrorf("--horizon %d: must not be negative", *f.horizon)
 	}
-	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	st, name, err := f.openNetwork(ctx)
 	if err != nil {
 		return err
 	}

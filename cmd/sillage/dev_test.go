@@ -16,7 +16,6 @@ import (
 	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot/broker"
-	"github.com/sillage/sillage/store"
 )
 
 // The full run of `sillage dev` (processes, Temporal, browser) is tested
@@ -107,11 +106,7 @@ func TestDevSeed(t *testing.T) {
 	if err != nil || !seeded {
 		t.Fatalf("first seed: %v, %v", seeded, err)
 	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, db)
 	var dc, shop sillage.Position
 	for _, p := range n.Stock {
 		s, _ := n.Site(p.Site)

@@ -48,8 +48,7 @@ TLS-terminating proxy. It prints "listening on URL" and runs until
 interrupted.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &epcisServeFlags{}
-			f.db = dbFlag(fs)
-			f.netName = networkFlag(fs)
+			f.storedNetworkFlags = declareStoredNetworkFlags(fs)
 			f.addr = fs.String("addr", "127.0.0.1:8090", "listen `ADDRESS` (host:port; port 0 picks a free port)")
 			fs.Func("client", "OAuth2 client `ID:SECRET` (repeatable)", func(v string) error { f.clients = append(f.clients, v); return nil })
 			f.certFile = fs.String("tls-cert", "", "TLS certificate `FILE` (PEM); serve HTTPS with --tls-key")
@@ -62,8 +61,7 @@ interrupted.`,
 
 // epcisServeFlags are the flags of sillage epcis-serve.
 type epcisServeFlags struct {
-	db       *string
-	netName  *string
+	storedNetworkFlags
 	addr     *string
 	clients  []string
 	certFile *string
@@ -99,7 +97,7 @@ func (f *epcisServeFlags) run(ctx context.Context, e *env) error {
 			return fmt.Errorf("epcis-serve: --tls-cert %s, --tls-key %s: %w", *f.certFile, *f.keyFile, err)
 		}
 	}
-	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	st, name, err := f.openNetwork(ctx)
 	if err != nil {
 		return err
 	}

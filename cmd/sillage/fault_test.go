@@ -19,7 +19,6 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/clustertest"
-	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -68,11 +67,7 @@ func listAll(t *testing.T, c client.Client, query string) []*workflowservice.Lis
 // once, and the store must hold each plan's orders exactly once, as the
 // plan implies them.
 func TestFaultKillWorker(t *testing.T) {
-	if os.Getenv(envFaultTest) != "1" {
-		t.Skip("set " + envFaultTest + "=1 to run the worker kill test (a few minutes)")
-	}
-	srv := temporaltest.Start(t)
-	c := temporaltest.Client(t, srv)
+	srv, c := faultServer(t, "worker kill test (a few minutes)")
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbURL := "sqlite://" + filepath.Join(dir, "sillage.db")
@@ -88,44 +83,18 @@ func TestFaultKillWorker(t *testing.T) {
 			n.Stock[i].OnHand /= 4
 		}
 	}
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, dbURL)
 	// Several copies of the network, so that every plan has orders to make.
 	const networks = 3
 	for i := range networks {
-		if _, err := st.SaveNetwork(ctx, fmt.Sprintf("m%d", i+1), n); err != nil {
-			t.Fatal(err)
-		}
+		saveNetwork(t, st, fmt.Sprintf("m%d", i+1), n)
 	}
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	args := []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
 		"--broker", b.URL(false), "--sim-delay", "1s", "--sim-confirm", "0.7", "--sim-partial", "0.15", "--debounce", "2s"}
-	logFile, err := os.Create(filepath.Join(dir, "worker.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	start := func() *exec.Cmd {
-		cmd := exec.Command(exe, "-test.run=^TestFaultWorkerProcess$", "-test.v=false")
-		cmd.Env = append(os.Environ(), envFaultWorker+"="+strings.Join(args, "\x1f"))
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+	startChild := childStarter(t, filepath.Join(dir, "worker.log"))
+	start := func() *exec.Cmd { return startChild(args...) }
 
 	// A plan starts before each worker, as a schedule or the CLI would
 	// start them; the planner adds more after rejections.

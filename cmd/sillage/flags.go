@@ -69,21 +69,39 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", def, "database `URL`: sqlite://PATH or postgres://USER@HOST:PORT/DB (default from $"+envDB+")")
 }
 
+// storedNetworkFlags are --db and --network of the subcommands that read
+// one stored network (demand, trace, ledger, epcis-serve, stock,
+// discrepancies).
+type storedNetworkFlags struct {
+	db, netName *string
+}
+
+// declareStoredNetworkFlags declares the flags of storedNetworkFlags on fs.
+func declareStoredNetworkFlags(fs *flag.FlagSet) storedNetworkFlags {
+	return storedNetworkFlags{db: dbFlag(fs), netName: networkFlag(fs)}
+}
+
+// openNetwork opens the store and resolves the network (see
+// openNetworkStore). The caller closes the store.
+func (f storedNetworkFlags) openNetwork(ctx context.Context) (*store.Store, string, error) {
+	return openNetworkStore(ctx, *f.db, *f.netName)
+}
+
 // siteQueryFlags are the flags of the subcommands that read one stored
 // network, optionally one site of it (stock, discrepancies): --db,
 // --network, --site and --json.
 type siteQueryFlags struct {
-	db, netName, site *string
-	asJSON            *bool
+	storedNetworkFlags
+	site   *string
+	asJSON *bool
 }
 
 // declareSiteQueryFlags declares the flags of siteQueryFlags on fs.
 func declareSiteQueryFlags(fs *flag.FlagSet) siteQueryFlags {
 	return siteQueryFlags{
-		db:      dbFlag(fs),
-		netName: networkFlag(fs),
-		site:    fs.String("site", "", "only this site `id`"),
-		asJSON:  fs.Bool("json", false, "print JSON"),
+		storedNetworkFlags: declareStoredNetworkFlags(fs),
+		site:               fs.String("site", "", "only this site `id`"),
+		asJSON:             fs.Bool("json", false, "print JSON"),
 	}
 }
 
@@ -93,7 +111,20 @@ func (f siteQueryFlags) open(ctx context.Context, e *env) (*store.Store, string,
 	if len(e.args) > 0 {
 		return nil, "", usageErrorf("unexpected argument %q", e.args[0])
 	}
-	return openNetworkStore(ctx, *f.db, *f.netName)
+	return f.openNetwork(ctx)
+}
+
+// requireNetworkFile returns the usage errors of the subcommands that
+// read a network FILE (--network) and take no arguments: first a missing
+// --network, then an argument.
+func requireNetworkFile(file string, e *env) error {
+	if file == "" {
+		return usageErrorf("--network is required")
+	}
+	if len(e.args) > 0 {
+		return usageErrorf("unexpected argument %q", e.args[0])
+	}
+	return nil
 }
 
 // networkFlag declares the --network flag of the subcommands that read

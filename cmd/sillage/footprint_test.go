@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/store"
 )
 
 // On tiny.yaml the stand-in plan serves every boutique from the Paris DC
@@ -140,11 +139,7 @@ func TestFootprintTextPACTAndStore(t *testing.T) {
 		}
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTestStore(t, db)
 	c, err := s.Counts(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage/network"
-	"github.com/sillage/sillage/store"
 )
 
 // TestGenNetworkStore: gen-network --db stores the network that
@@ -27,11 +26,7 @@ func TestGenNetworkStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := store.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTestStore(t, url)
 	got, err := s.LoadNetwork(context.Background(), "gen")
 	if err != nil {
 		t.Fatal(err)

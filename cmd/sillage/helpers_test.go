@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"maps"
+	"slices"
 	"testing"
 )
 
@@ -17,4 +20,24 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = run(context.Background(), args, &out, &errb)
 	return code, out.String(), errb.String()
+}
+
+// traceJSON runs `sillage trace --json args...` and decodes its output,
+// which it returns too; a non-zero exit fails the test.
+func traceJSON(t *testing.T, args ...string) (traceOutput, string) {
+	t.Helper()
+	code, out, errs := runCLI(t, append([]string{"trace", "--json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("trace: exit %d: %s", code, errs)
+	}
+	var tr traceOutput
+	if err := json.Unmarshal([]byte(out), &tr); err != nil {
+		t.Fatal(err)
+	}
+	return tr, out
+}
+
+// keys returns the keys of m, sorted.
+func keys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }

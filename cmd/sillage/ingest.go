@@ -20,9 +20,7 @@ import (
 // messages older than it, at once and then every hour, until ctx is done.
 // Pruning raises the deduplication watermark (see iot.PruneSeenCutoff).
 func pruneSeen(ctx context.Context, st *store.Store, network string, retention time.Duration, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
+	repeat(ctx, time.Hour, func() {
 		cutoff := iot.PruneSeenCutoff(time.Now(), retention)
 		n, err := st.PruneSeen(ctx, network, cutoff)
 		if err == nil {
@@ -34,12 +32,7 @@ func pruneSeen(ctx context.Context, st *store.Store, network string, retention t
 		case n > 0:
 			log.Info("pruned seen message keys", "deleted", n, "watermark", cutoff)
 		}
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			return
-		}
-	}
+	})
 }
 
 // epcGauge sets the per-EPC reconciliation gauge of a network from the

@@ -11,7 +11,6 @@ import (
 
 	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/iot/broker"
-	"github.com/sillage/sillage/store"
 )
 
 // tinyYAML is the hand-checkable sample network, from this package.
@@ -170,11 +169,7 @@ func TestIngestSimulateStockDeadletters(t *testing.T) {
 	if !strings.Contains(in.stdout.String(), "ingest stopped:") {
 		t.Errorf("ingest summary missing: %q", in.stdout.String())
 	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, db)
 	if n, _ := st.SeenCount(ctx, "tiny"); n == 0 {
 		t.Errorf("no messages recorded as seen")
 	}

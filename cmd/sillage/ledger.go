@@ -48,10 +48,9 @@ it prints [{"sku","opening","receipts","sales","write_offs","on_hand",
 "in_transit","holds","imbalance"}, ...].`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &ledgerFlags{
-				db:      dbFlag(fs),
-				netName: networkFlag(fs),
-				since:   fs.String("since", "", "ledger since `T` (RFC 3339); default: since the network was saved"),
-				asJSON:  fs.Bool("json", false, "print JSON"),
+				storedNetworkFlags: declareStoredNetworkFlags(fs),
+				since:              fs.String("since", "", "ledger since `T` (RFC 3339); default: since the network was saved"),
+				asJSON:             fs.Bool("json", false, "print JSON"),
 			}
 			return f.run
 		},
@@ -60,10 +59,9 @@ it prints [{"sku","opening","receipts","sales","write_offs","on_hand",
 
 // ledgerFlags are the flags of sillage ledger.
 type ledgerFlags struct {
-	db      *string
-	netName *string
-	since   *string
-	asJSON  *bool
+	storedNetworkFlags
+	since  *string
+	asJSON *bool
 }
 
 // run runs sillage ledger with the parsed flags.
@@ -76,7 +74,7 @@ func (f *ledgerFlags) run(ctx context.Context, e *env) error {
 		}
 		from = t
 	}
-	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	st, name, err := f.openNetwork(ctx)
 	if err != nil {
 		return err
 	}

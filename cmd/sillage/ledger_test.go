@@ -11,7 +11,6 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
-	"github.com/sillage/sillage/store"
 )
 
 // TestLedgerAndDiscrepanciesCommands seeds tiny, applies a receipt, a sale
@@ -25,11 +24,7 @@ func TestLedgerAndDiscrepanciesCommands(t *testing.T) {
 	if code := run(ctx, []string{"seed", "--network", "../../testdata/networks/tiny.yaml", "--db", url}, &out, &errb); code != 0 {
 		t.Fatalf("seed: exit %d: %s", code, errb.String())
 	}
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, url)
 	n, err := st.LoadNetwork(ctx, "tiny")
 	if err != nil {
 		t.Fatal(err)

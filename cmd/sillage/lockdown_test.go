@@ -26,11 +26,9 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/syncbuf"
-	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/store/storetest"
 	"github.com/sillage/sillage/workflows"
 )
@@ -49,34 +47,20 @@ import (
 //     a replay (401), an unsigned one is refused (401);
 //   - no secret appears in the worker's log or in any workflow history.
 func TestLockedDownOrderFlow(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping the Temporal integration test in -short mode")
-	}
 	const (
 		mqttPassword   = "mqtt-password-51bd0e77"
 		supplierSecret = "supplier-hmac-secret-7f3a9c11"
 		supplierToken  = "supplier-api-token-0e5b7142"
 		dbPassword     = "db-password-c44e12a9"
 	)
-	srv := temporaltest.Start(t)
-	c := temporaltest.Client(t, srv)
+	srv, c := temporalServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
 
 	// The tiny network with every purchase order needing approval and no
 	// bags at the distribution centre, stored and written to a file.
-	n, err := network.Load(tinyNetwork)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.Policy.ApprovalThresholdEUR = 1
-	for i := range n.Stock {
-		if n.Stock[i].Site == "DC-PAR" && n.Stock[i].SKU == "BAG-01" {
-			n.Stock[i].OnHand = 0
-		}
-	}
-	n.Name = "tiny"
+	n := tinyBuyingBags(t)
 	netFile := writeFile(t, dir, "tiny.yaml", string(must(network.Marshal(n))), 0o644)
 	// PostgreSQL with a password in its URL when the tests have a server
 	// (a trusting test server ignores the password), else SQLite.
@@ -86,17 +70,8 @@ func TestLockedDownOrderFlow(t *testing.T) {
 		u.User = url.UserPassword(u.User.Username(), dbPassword)
 		dbURL = u.String()
 	}
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0", Users: map[string]string{broker.UserPlanner: mqttPassword}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	st := openTestStore(t, dbURL)
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0", Users: map[string]string{broker.UserPlanner: mqttPassword}})
 
 	// The supplier's API: it takes orders and answers by callback only.
 	var mu sync.Mutex
@@ -138,36 +113,23 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	}
 	checkNoSecrets(t, "the refused worker's output", []byte(refused.String()), []string{wrongPassword, dbPassword})
 
-	var workerLog syncbuf.Buffer
-	workerDone := make(chan int, 1)
-	go func() {
-		workerDone <- run(ctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
-			"--broker", b.URL(false), "--username", broker.UserPlanner, "--password", mqttPassword,
-			"--supplier", supplier.URL, "--supplier-token", supplierToken, "--supplier-poll=false",
-			"--supplier-callback", callbackAddr, "--supplier-secrets", secretsFile, "--approvers", approversFile,
-			"--log-level", "debug", "--report-dir", filepath.Join(dir, "reports")}, &workerLog, &workerLog)
-	}()
+	worker := startWorker(ctx, "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
+		"--broker", b.URL(false), "--username", broker.UserPlanner, "--password", mqttPassword,
+		"--supplier", supplier.URL, "--supplier-token", supplierToken, "--supplier-poll=false",
+		"--supplier-callback", callbackAddr, "--supplier-secrets", secretsFile, "--approvers", approversFile,
+		"--log-level", "debug", "--report-dir", filepath.Join(dir, "reports"))
 	var stopOnce sync.Once
-	stopWorker := func() {
-		stopOnce.Do(func() {
-			cancel()
-			select {
-			case <-workerDone:
-			case <-time.After(30 * time.Second):
-				t.Error("worker did not stop")
-			}
-		})
-	}
+	stopWorker := func() { stopOnce.Do(func() { worker.stop(t, cancel) }) }
 	defer stopWorker()
 
 	// A plan, whose purchase order awaits approval.
 	if code, _, errs := runCLI(t, "plan", "--remote", "--network", netFile, "--name", "tiny", "--db", dbURL,
 		"--temporal", srv.HostPort, "--namespace", srv.Namespace); code != 0 {
-		t.Fatalf("plan --remote: %d %s\nworker log:\n%s", code, errs, workerLog.String())
+		t.Fatalf("plan --remote: %d %s\nworker log:\n%s", code, errs, worker.log.String())
 	}
 	pos := listWorkflows(t, c, `WorkflowType="ProcurementWorkflow" AND SillageStatus="awaiting_approval"`)
 	if len(pos) == 0 {
-		t.Fatalf("no purchase order awaits approval\nworker log:\n%s", workerLog.String())
+		t.Fatalf("no purchase order awaits approval\nworker log:\n%s", worker.log.String())
 	}
 	po := pos[0]
 
@@ -254,7 +216,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	// No secret in the worker's log or in any history.
 	stopWorker()
 	secrets := []string{mqttPassword, supplierSecret, supplierToken, dbPassword}
-	checkNoSecrets(t, "the worker's log", []byte(workerLog.String()), secrets)
+	checkNoSecrets(t, "the worker's log", []byte(worker.log.String()), secrets)
 	ids := listWorkflows(t, c, "")
 	if len(ids) < 3 {
 		t.Errorf("only %d workflows: %v", len(ids), ids)

@@ -73,14 +73,7 @@ func TestTraceAndDemand(t *testing.T) {
 	}
 	st.Close()
 
-	code, out, errs := runCLI(t, "trace", "--db", db, "--json", "https://id.gs1.org/01/03760123400015/21/7")
-	if code != 0 {
-		t.Fatalf("trace: exit %d: %s", code, errs)
-	}
-	var tr traceOutput
-	if err := json.Unmarshal([]byte(out), &tr); err != nil {
-		t.Fatal(err)
-	}
+	tr, _ := traceJSON(t, "--db", db, "https://id.gs1.org/01/03760123400015/21/7")
 	var steps []string
 	for _, s := range tr.Steps {
 		o := ""
@@ -100,7 +93,7 @@ func TestTraceAndDemand(t *testing.T) {
 	if code, _, errs := runCLI(t, "trace", "--db", db, "not-an-epc"); code == 0 || !strings.Contains(errs, `"not-an-epc"`) {
 		t.Errorf("trace of a bad EPC: exit %d: %s", code, errs)
 	}
-	code, out, errs = runCLI(t, "trace", "--db", db, bag("7")[0])
+	code, out, errs := runCLI(t, "trace", "--db", db, bag("7")[0])
 	if code != 0 || !strings.Contains(out, "DC-PAR -> BTQ-PAR  shipping") {
 		t.Errorf("trace as text: exit %d: %s%s", code, out, errs)
 	}

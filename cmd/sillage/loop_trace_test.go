@@ -52,14 +52,7 @@ func traceSoldBag(ctx context.Context, t *testing.T, st *store.Store, pub iot.Pu
 		return err == nil && p.OnHand == 1
 	})
 
-	code, out, errs := runCLI(t, "trace", "--db", dbURL, "--network", "tiny", "--json", bag)
-	if code != 0 {
-		t.Fatalf("trace: exit %d: %s", code, errs)
-	}
-	var tr traceOutput
-	if err := json.Unmarshal([]byte(out), &tr); err != nil {
-		t.Fatal(err)
-	}
+	tr, out := traceJSON(t, "--db", dbURL, "--network", "tiny", bag)
 	var steps []string
 	for _, s := range tr.Steps {
 		steps = append(steps, journeyStep(s.Site, s.DestSite, s.BizStep, s.Orders))

@@ -13,7 +13,6 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/obs/obstest"
-	"github.com/sillage/sillage/store"
 )
 
 // TestIngestMetricsAndJSONLogs runs `sillage ingest --metrics
@@ -100,11 +99,7 @@ func TestSeedIfAbsent(t *testing.T) {
 	if !strings.Contains(errb.String(), "seed: saving network") {
 		t.Errorf("no progress on stderr: %q", errb.String())
 	}
-	st, err := store.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openTestStore(t, db)
 	before, err := st.GetPosition(ctx, "tiny", "BTQ-PAR", "BAG-01")
 	if err != nil {
 		t.Fatal(err)

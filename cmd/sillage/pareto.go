@@ -62,11 +62,8 @@ type paretoFlags struct {
 
 // run runs sillage pareto with the parsed flags.
 func (f *paretoFlags) run(ctx context.Context, e *env) error {
-	if *f.file == "" {
-		return usageErrorf("--network is required")
-	}
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
+	if err := requireNetworkFile(*f.file, e); err != nil {
+		return err
 	}
 	ps, err := parsePrices(*f.prices)
 	if err != nil {

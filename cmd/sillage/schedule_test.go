@@ -14,19 +14,13 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/internal/syncbuf"
-	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/workflows"
 )
 
 // TestTemporalCommands checks searchattrs, schedule, the remote plan and
 // the report workflow against a real dev server and a real worker.
 func TestTemporalCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping the Temporal integration test in -short mode")
-	}
-	srv := temporaltest.Start(t)
-	c := temporaltest.Client(t, srv)
+	srv, c := temporalServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dir := t.TempDir()
@@ -71,16 +65,12 @@ func TestTemporalCommands(t *testing.T) {
 	})
 
 	runOK("seed", "--network", tiny, "--db", dbURL)
-	var workerLog syncbuf.Buffer
-	workerDone := make(chan int, 1)
-	go func() {
-		workerDone <- run(ctx, append([]string{"worker", "--db", dbURL, "--broker", "", "--report-dir", filepath.Join(dir, "reports")},
-			tflags...), &workerLog, &workerLog)
-	}()
+	worker := startWorker(ctx, append([]string{"--db", dbURL, "--broker", "", "--report-dir", filepath.Join(dir, "reports")},
+		tflags...)...)
 	defer func() {
 		cancel()
-		if code := <-workerDone; code != 0 {
-			t.Errorf("worker exited %d:\n%s", code, workerLog.String())
+		if code := <-worker.done; code != 0 {
+			t.Errorf("worker exited %d:\n%s", code, worker.log.String())
 		}
 	}()
 
@@ -89,7 +79,7 @@ func TestTemporalCommands(t *testing.T) {
 		e := &env{stdout: &out, stderr: &errOut}
 		res, err := runRemotePlan(ctx, e, remotePlan{NetworkFile: tiny, Temporal: srv.HostPort, Namespace: srv.Namespace, DB: dbURL})
 		if err != nil {
-			t.Fatalf("remote plan: %v\n%s\nworker:\n%s", err, errOut.String(), workerLog.String())
+			t.Fatalf("remote plan: %v\n%s\nworker:\n%s", err, errOut.String(), worker.log.String())
 		}
 		if res.Plan.Status != sillage.PlanOptimal || len(res.Plan.Lines) == 0 || res.Variables == 0 {
 			t.Errorf("remote plan %+v", res.Plan)
@@ -111,7 +101,7 @@ func TestTemporalCommands(t *testing.T) {
 		}
 		var res workflows.ReportResult
 		if err := run.Get(ctx, &res); err != nil {
-			t.Fatalf("report: %v\nworker:\n%s", err, workerLog.String())
+			t.Fatalf("report: %v\nworker:\n%s", err, worker.log.String())
 		}
 		if res.Plans == 0 || len(res.Files) == 0 {
 			t.Errorf("report %+v", res)

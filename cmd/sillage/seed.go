@@ -59,11 +59,8 @@ type seedFlags struct {
 
 // run runs sillage seed with the parsed flags.
 func (f *seedFlags) run(ctx context.Context, e *env) error {
-	if *f.file == "" {
-		return usageErrorf("--network is required")
-	}
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
+	if err := requireNetworkFile(*f.file, e); err != nil {
+		return err
 	}
 	if _, err := store.ParseURL(*f.db); err != nil {
 		return usageErrorf("--db: %v", err)

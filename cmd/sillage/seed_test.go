@@ -104,11 +104,7 @@ func TestSeedName(t *testing.T) {
 			t.Fatalf("seed %q: exit %d\n%s", args, code, errb.String())
 		}
 	}
-	s, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTestStore(t, url)
 	names, err := s.ListNetworks(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -73,11 +73,8 @@ type simulateFlags struct {
 
 // run runs sillage simulate with the parsed flags.
 func (f *simulateFlags) run(ctx context.Context, e *env) error {
-	if *f.file == "" {
-		return usageErrorf("--network is required")
-	}
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
+	if err := requireNetworkFile(*f.file, e); err != nil {
+		return err
 	}
 	conns, err := newSiteClients(f.mf, f.sitePassword, true)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -87,13 +86,9 @@ func TestSolveJSON(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &raw); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out)
 			}
-			keys := make([]string, 0, len(raw))
-			for k := range raw {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			if want := []string{"iterations", "objective", "seconds", "status"}; !reflect.DeepEqual(keys, want) {
-				t.Errorf("keys %v, want %v", keys, want)
+			got := keys(raw)
+			if want := []string{"iterations", "objective", "seconds", "status"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("keys %v, want %v", got, want)
 			}
 			if !strings.HasPrefix(out, `{"status":"`+tt.status+`","objective":`) || !strings.HasSuffix(out, "}\n") {
 				t.Errorf("output %q", out)
@@ -213,13 +208,9 @@ func TestSolveMIP(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &res); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out)
 			}
-			keys := make([]string, 0, len(res))
-			for k := range res {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			if want := []string{"bound", "gap", "nodes", "objective", "seconds", "status"}; !reflect.DeepEqual(keys, want) {
-				t.Errorf("keys %v, want %v", keys, want)
+			got := keys(res)
+			if want := []string{"bound", "gap", "nodes", "objective", "seconds", "status"}; !reflect.DeepEqual(got, want) {
+				t.Errorf("keys %v, want %v", got, want)
 			}
 			if res["status"] != tt.status || res["objective"] != tt.objective {
 				t.Errorf("status %v, objective %v; want %v, %v", res["status"], res["objective"], tt.status, tt.objective)

@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -54,11 +53,7 @@ const simDays = 7
 // shipping events and were received at boutiques.
 // Set SILLAGE_FAULT_TEST=1 to run it (about three minutes).
 func TestFaultStockLoop(t *testing.T) {
-	if os.Getenv(envFaultTest) != "1" {
-		t.Skip("set " + envFaultTest + "=1 to run the stock loop kill test (about three minutes)")
-	}
-	srv := temporaltest.Start(t)
-	c := temporaltest.Client(t, srv)
+	srv, c := faultServer(t, "stock loop kill test (about three minutes)")
 	ctx := context.Background()
 	dir := t.TempDir()
 	dbURL := "sqlite://" + filepath.Join(dir, "sillage.db")
@@ -67,34 +62,9 @@ func TestFaultStockLoop(t *testing.T) {
 	if code := run(ctx, []string{"seed", "--network", netFile, "--db", dbURL}, &out, &errb); code != 0 {
 		t.Fatalf("seed: exit %d: %s", code, errb.String())
 	}
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logFile, err := os.Create(filepath.Join(dir, "processes.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer logFile.Close()
-	start := func(args ...string) *exec.Cmd {
-		cmd := exec.Command(exe, "-test.run=^TestFaultWorkerProcess$", "-test.v=false")
-		cmd.Env = append(os.Environ(), envFaultWorker+"="+strings.Join(args, "\x1f"))
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
-	}
+	st := openTestStore(t, dbURL)
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
+	start := childStarter(t, filepath.Join(dir, "processes.log"))
 	stopAll := []*exec.Cmd{}
 	defer func() {
 		for _, p := range stopAll {
@@ -132,6 +102,14 @@ func TestFaultStockLoop(t *testing.T) {
 			}
 		}
 	}
+	// killAndRestart kills p with SIGKILL, reads the ledger while it is
+	// down and starts it again with args.
+	killAndRestart := func(p *exec.Cmd, args []string) *exec.Cmd {
+		_ = p.Process.Signal(syscall.SIGKILL)
+		_ = p.Wait()
+		check()
+		return start(args...)
+	}
 	began := time.Now()
 	plans := 0
 	killedIngest, killedWorker := false, false
@@ -152,17 +130,11 @@ func TestFaultStockLoop(t *testing.T) {
 		}
 		if !killedIngest && el > 2*simDay {
 			killedIngest = true
-			_ = ingest.Process.Signal(syscall.SIGKILL)
-			_ = ingest.Wait()
-			check()
-			ingest = start(ingestArgs...)
+			ingest = killAndRestart(ingest, ingestArgs)
 		}
 		if !killedWorker && el > 3*simDay {
 			killedWorker = true
-			_ = worker.Process.Signal(syscall.SIGKILL)
-			_ = worker.Wait()
-			check()
-			worker = start(workerArgs...)
+			worker = killAndRestart(worker, workerArgs)
 		}
 	}
 	_ = simProc.Wait()

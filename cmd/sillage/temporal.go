@@ -129,6 +129,20 @@ func typeName(t enums.IndexedValueType) string {
 	return strings.Join(parts, "")
 }
 
+// requireSearchAttributes returns errSearchAttributes when the namespace
+// lacks any of the workflows' search attributes (see
+// missingSearchAttributes).
+func requireSearchAttributes(ctx context.Context, c client.Client, addr, namespace string) error {
+	missing, err := missingSearchAttributes(ctx, c, namespace)
+	if err != nil {
+		return err
+	}
+	if len(missing) > 0 {
+		return errSearchAttributes(addr, namespace, missing)
+	}
+	return nil
+}
+
 // errSearchAttributes explains how to register missing search attributes.
 func errSearchAttributes(addr, namespace string, missing []workflows.SearchAttribute) error {
 	names := make([]string, len(missing))

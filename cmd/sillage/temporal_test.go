@@ -16,12 +16,9 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/internal/syncbuf"
-	"github.com/sillage/sillage/internal/temporaltest"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/iot/epcis"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -64,61 +61,26 @@ func listWorkflows(t *testing.T, c client.Client, query string) []string {
 //  6. an RFID receiving event naming the order arrives over MQTT;
 //  7. the order closes and the stock is updated.
 func TestTemporalFlow(t *testing.T) {
-	if testing.Short() {
-		t.Skip("skipping the Temporal integration test in -short mode")
-	}
-	srv := temporaltest.Start(t)
-	c := temporaltest.Client(t, srv)
+	srv, c := temporalServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	// The tiny network, with every purchase order needing approval.
+	// The tiny network, with every purchase order needing approval and no
+	// bags at the distribution centre: they must be bought.
 	dir := t.TempDir()
-	n, err := network.Load(filepath.Join("..", "..", "testdata", "networks", "tiny.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.Policy.ApprovalThresholdEUR = 1
-	// No bags at the distribution centre: they must be bought.
-	for i := range n.Stock {
-		if n.Stock[i].Site == "DC-PAR" && n.Stock[i].SKU == "BAG-01" {
-			n.Stock[i].OnHand = 0
-		}
-	}
+	n := tinyBuyingBags(t)
 	dbURL := "sqlite://" + filepath.Join(dir, "sillage.db")
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
-		t.Fatal(err)
-	}
-	n.Name = "tiny"
-
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	st := openTestStore(t, dbURL)
+	saveNetwork(t, st, "tiny", n)
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 
 	// The worker, as `sillage worker` runs it.
-	var workerLog syncbuf.Buffer
-	workerDone := make(chan int, 1)
-	go func() {
-		workerDone <- run(ctx, []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
-			"--broker", b.URL(false), "--sim-delay", "1s", "--sim-confirm", "1", "--sim-partial", "0",
-			"--report-dir", filepath.Join(dir, "reports")}, &workerLog, &workerLog)
-	}()
+	worker := startWorker(ctx, "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
+		"--broker", b.URL(false), "--sim-delay", "1s", "--sim-confirm", "1", "--sim-partial", "0",
+		"--report-dir", filepath.Join(dir, "reports"))
 	defer func() {
-		cancel()
-		select {
-		case code := <-workerDone:
-			if code != 0 {
-				t.Errorf("worker exited with %d:\n%s", code, workerLog.String())
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("worker did not stop")
+		if code, stopped := worker.stop(t, cancel); stopped && code != 0 {
+			t.Errorf("worker exited with %d:\n%s", code, worker.log.String())
 		}
 	}()
 
@@ -263,7 +225,7 @@ func TestTemporalFlow(t *testing.T) {
 	getCtx, getCancel := context.WithTimeout(ctx, 60*time.Second)
 	defer getCancel()
 	if err := c.GetWorkflow(getCtx, poID, "").Get(getCtx, &res); err != nil {
-		t.Fatalf("order workflow: %v\nworker log:\n%s", err, workerLog.String())
+		t.Fatalf("order workflow: %v\nworker log:\n%s", err, worker.log.String())
 	}
 	if res.Status != sillage.OrderClosed || res.ReceivedUnits != units {
 		t.Errorf("order result %+v, want closed with %v units", res, units)

@@ -57,8 +57,7 @@ With --json it prints {"network","epc","steps":[{"time","site",
 "orders":[{"type","id"}]}]}.`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &traceFlags{}
-			f.db = dbFlag(fs)
-			f.netName = networkFlag(fs)
+			f.storedNetworkFlags = declareStoredNetworkFlags(fs)
 			f.asJSON = fs.Bool("json", false, "print JSON")
 			return f.run
 		},
@@ -67,9 +66,8 @@ With --json it prints {"network","epc","steps":[{"time","site",
 
 // traceFlags are the flags of sillage trace.
 type traceFlags struct {
-	db      *string
-	netName *string
-	asJSON  *bool
+	storedNetworkFlags
+	asJSON *bool
 }
 
 // run runs the command with the parsed flags.
@@ -81,7 +79,7 @@ func (f *traceFlags) run(ctx context.Context, e *env) error {
 	if err != nil {
 		return usageErrorf("EPC %q: %v", e.args[0], err)
 	}
-	st, name, err := openNetworkStore(ctx, *f.db, *f.netName)
+	st, name, err := f.openNetwork(ctx)
 	if err != nil {
 		return err
 	}

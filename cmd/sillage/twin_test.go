@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -57,15 +56,6 @@ func TestTwinJSON(t *testing.T) {
 	if !strings.Contains(errs, "twin: minmax    week   4 of 4") {
 		t.Errorf("no progress on stderr: %q", errs)
 	}
-}
-
-func keys(m map[string]any) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 func TestTwinBadInput(t *testing.T) {

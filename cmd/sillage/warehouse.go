@@ -101,11 +101,8 @@ type warehouseFlags struct {
 
 // run runs sillage warehouse with the parsed flags.
 func (f *warehouseFlags) run(ctx context.Context, e *env) error {
-	if *f.file == "" {
-		return usageErrorf("--network is required")
-	}
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
+	if err := requireNetworkFile(*f.file, e); err != nil {
+		return err
 	}
 	// A persistent session (fixed client ids, clean session off): the
 	// broker keeps the warehouse's subscriptions and queues the commands

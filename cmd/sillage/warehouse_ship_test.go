@@ -35,25 +35,15 @@ func TestWarehouseShipsRealStock(t *testing.T) {
 		t.Fatal(err)
 	}
 	dbURL := "sqlite://" + filepath.Join(dir, "s.db")
-	st, err := store.Open(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
-		t.Fatal(err)
-	}
+	st := openTestStore(t, dbURL)
+	saveNetwork(t, st, "tiny", n)
 	n.Name = "tiny"
 	po := sillage.Order{ID: "po:tiny:p1:SUP-FLR:1", PlanID: "tiny:p1", Kind: sillage.OrderPurchase, Source: "SUP-FLR", Site: "DC-PAR",
 		Status: sillage.OrderConfirmed, Lines: []sillage.OrderLine{{SKU: "BAG-01", Quantity: 5, ValueEUR: 4000}}, ValueEUR: 4000}
 	if _, err := st.SaveOrder(ctx, po); err != nil {
 		t.Fatal(err)
 	}
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 	ingestDone := make(chan error, 1)
 	go func() {
 		in := &iot.Ingest{Client: iot.ClientConfig{Broker: b.URL(false), ClientID: "test-ingest"},

@@ -168,12 +168,8 @@ func (f *workerFlags) run(ctx context.Context, e *env) error {
 		return err
 	}
 	defer c.Close()
-	missing, err := missingSearchAttributes(ctx, c, *f.ns)
-	if err != nil {
+	if err := requireSearchAttributes(ctx, c, *f.addr, *f.ns); err != nil {
 		return err
-	}
-	if len(missing) > 0 {
-		return errSearchAttributes(*f.addr, *f.ns, missing)
 	}
 
 	acts := &activities.Activities{

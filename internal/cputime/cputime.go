@@ -15,10 +15,16 @@ type Clock struct {
 
 // Now reads the wall clock and the process's user and system CPU time
 // (getrusage; 0 where it fails).
-func Now() Clock {
+func Now() Clock { return Clock{time.Now(), CPU()} }
+
+// CPU returns the user and system CPU time of this process so far, 0 if
+// the system does not say.
+func CPU() time.Duration {
 	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return Clock{time.Now(), time.Duration(ru.Utime.Nano() + ru.Stime.Nano())}
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Span is the time of one step: wall-clock and CPU seconds.

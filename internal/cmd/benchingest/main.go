@@ -17,12 +17,12 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/cputime"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/store"
@@ -567,7 +567,7 @@ func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile stri
 		return fmt.Errorf("stopped after %d of %d messages", total.Messages, expect)
 	}
 	hwm := vmHWM()
-	cpu := cpuSeconds()
+	cpu := cputime.CPU().Seconds()
 	folded, err := foldedEntries(context.Background(), db)
 	if err != nil {
 		return err
@@ -580,15 +580,6 @@ func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile stri
 	return json.NewEncoder(os.Stdout).Encode(ingestResult{Messages: total.Messages, Reads: total.Reads, Duplicates: total.Duplicates,
 		StaleReads: total.StaleReads, DeadLetters: total.DeadLetters, Seconds: elapsed.Seconds(), VmHWMKB: hwm, FinishedUnixNano: finished.UnixNano(),
 		VmHWMCloseKB: vmHWM(), CloseSeconds: time.Since(closeStart).Seconds(), FoldedDuring: folded, CPUSeconds: cpu})
-}
-
-// cpuSeconds returns the user and system CPU time of this process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // foldedEntries returns the number of rows of iot_items (the database

@@ -1,0 +1,31 @@
+package workflows_test
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/testsuite"
+)
+
+// fakeEnv returns a fresh fake (newFake) and a test environment with
+// every workflow and that fake registered (newEnv).
+func fakeEnv() (*fakeActivities, *testsuite.TestWorkflowEnvironment) {
+	var s testsuite.WorkflowTestSuite
+	f := newFake()
+	return f, newEnv(&s, f)
+}
+
+// signalAfter sends the signal name with arg to the workflow under test
+// once d of workflow time has passed.
+func signalAfter(env *testsuite.TestWorkflowEnvironment, d time.Duration, name string, arg any) {
+	env.RegisterDelayedCallback(func() { env.SignalWorkflow(name, arg) }, d)
+}
+
+// recordAppend records a call of the activity name and appends v to
+// *list, under the fake's lock: the body of the fake activities that only
+// keep their input.
+func recordAppend[T any](f *fakeActivities, name string, list *[]T, v T) {
+	f.record(name)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	*list = append(*list, v)
+}
