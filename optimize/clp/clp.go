@@ -6,6 +6,7 @@ package clp
 #include <stdlib.h>
 #include <coin/Clp_C_Interface.h>
 #include "warm.h"
+#include "stop.h"
 
 // sillage_flush_stdout flushes C's stdout, where CLP writes its log.
 static void sillage_flush_stdout(void) { fflush(stdout); }
@@ -73,6 +74,7 @@ var liveModels atomic.Int64
 // to free its C memory.
 type Model struct {
 	p       unsafe.Pointer // Clp_Simplex*; nil after Close
+	stop    *C.int         // SolveContext's stop flag, read by stop.cpp's event handler; C memory
 	cleanup runtime.Cleanup
 
 	timeLimit  float64 // CPU seconds per Solve; 0 means none
@@ -91,15 +93,27 @@ func New() *Model {
 	// saves iterations on degenerate problems (pilot87: 7772 instead of
 	// 10406) and ends with a more accurate optimum.
 	C.Clp_setPerturbation(p, 50)
+	stop := (*C.int)(C.calloc(1, C.size_t(unsafe.Sizeof(C.int(0)))))
+	// The handler only replaces CLP's default one, which does nothing; an
+	// exception here would be out of memory, which Go reports anyway.
+	_ = C.sillage_clp_set_stop(p, stop)
 	liveModels.Add(1)
-	m := &Model{p: p}
-	m.cleanup = runtime.AddCleanup(m, freeModel, p)
+	m := &Model{p: p, stop: stop}
+	m.cleanup = runtime.AddCleanup(m, freeModel, cMemory{p, stop})
 	return m
 }
 
-// freeModel deletes a Clp_Simplex; it runs from Close or from the cleanup.
-func freeModel(p unsafe.Pointer) {
-	C.Clp_deleteModel(p)
+// cMemory is the C memory of a Model.
+type cMemory struct {
+	p    unsafe.Pointer // Clp_Simplex*
+	stop *C.int
+}
+
+// freeModel deletes a Clp_Simplex and its stop flag; it runs from Close or
+// from the cleanup.
+func freeModel(c cMemory) {
+	C.Clp_deleteModel(c.p)
+	C.free(unsafe.Pointer(c.stop))
 	liveModels.Add(-1)
 }
 
@@ -110,8 +124,8 @@ func (m *Model) Close() {
 		return
 	}
 	m.cleanup.Stop()
-	freeModel(m.p)
-	m.p = nil
+	freeModel(cMemory{m.p, m.stop})
+	m.p, m.stop = nil, nil
 }
 
 // Closed reports whether Close was called.
