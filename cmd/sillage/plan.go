@@ -232,7 +232,8 @@ func planTimePhased(ctx context.Context, e *env, fs *flag.FlagSet, file string, 
 	if gap == 0 {
 		opt.Gap = -1 // a proven optimum
 	}
-	res, err := timephased.Plan(in, opt)
+	fmt.Fprintf(e.stderr, "sillage plan: solving %s over %d weeks (%d demand series)\n", n.Name, in.Weeks, len(in.Demand))
+	res, err := timephased.PlanContext(ctx, in, opt)
 	if err != nil {
 		return err
 	}
