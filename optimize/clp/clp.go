@@ -49,6 +49,7 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"syscall"
 	"unsafe"
 )
 
@@ -58,7 +59,9 @@ import (
 // function it returns after. Overlapping calls on several goroutines nest:
 // the first saves the handlers, the last puts them back. While a solve
 // runs, an interrupt stops the solve (COIN-OR's handler) rather than the
-// program; the next one reaches Go.
+// program; Model.Solve and cbc's Solve then send it on to the program
+// once its handlers are back, and return an error wrapping
+// ErrInterrupted (cbc: Abandoned).
 func KeepSignals() (restore func()) {
 	C.sillage_solver_enter()
 	return func() { C.sillage_solver_leave() }
@@ -304,6 +307,7 @@ func (m *Model) Solve(method Method) error {
 	}
 	// CLP stores the limit as a deadline on its CPU clock: arm it now.
 	C.Clp_setMaximumSeconds(m.p, C.double(limit))
+	maxIter := C.maximumIterations(m.p)
 	if rays := m.freeRayColumns(); len(rays) > 0 {
 		m.iterations = m.solveWithoutRays(method, rays)
 	} else {
@@ -312,11 +316,32 @@ func (m *Model) Solve(method Method) error {
 	m.flushLog()
 	m.solved, m.warm = true, true
 	st := Status(C.Clp_status(m.p))
+	sec := int(C.Clp_secondaryStatus(m.p))
+	if m.interrupted(maxIter, st, sec) {
+		// COIN-OR's handler took a SIGINT meant for the program: pass
+		// it on, now that the program's handler is back (KeepSignals).
+		_ = syscall.Kill(syscall.Getpid(), syscall.SIGINT)
+		return fmt.Errorf("%w (%s, after %d iterations)", ErrInterrupted, method, m.iterations)
+	}
 	if err := st.Err(); err != nil {
-		sec := int(C.Clp_secondaryStatus(m.p))
 		return fmt.Errorf("%w (%s, status %d, secondary status %d: %s)", err, method, int(st), sec, SecondaryStatusText(sec))
 	}
 	return nil
+}
+
+// interrupted reports whether the solve that ended with status st and
+// secondary status sec was stopped by CLP's own SIGINT handler, which its
+// initial solve installs (see KeepSignals): that handler sets the
+// iteration limit of the model it solves (this one, or its presolved
+// copy) to 0. The model's limit, maxIter before the solve, is put back.
+// A limit status that neither the time limit (secondary status 9) nor
+// the iteration limit explains is an interrupt of the presolved copy.
+func (m *Model) interrupted(maxIter C.int, st Status, sec int) bool {
+	if C.maximumIterations(m.p) != maxIter {
+		C.Clp_setMaximumIterations(m.p, maxIter)
+		return true
+	}
+	return st == Limit && sec != 9 && m.iterations < int(maxIter)
 }
 
 // confirmedRun runs method and returns the number of iterations. When a
