@@ -334,14 +334,14 @@ func (m *Model) Solve(method Method) error {
 // initial solve installs (see KeepSignals): that handler sets the
 // iteration limit of the model it solves (this one, or its presolved
 // copy) to 0. The model's limit, maxIter before the solve, is put back.
-// A limit status that neither the time limit (secondary status 9) nor
-// the iteration limit explains is an interrupt of the presolved copy.
+// A limit status on a model without a time or iteration limit is an
+// interrupt of the presolved copy.
 func (m *Model) interrupted(maxIter C.int, st Status, sec int) bool {
 	if C.maximumIterations(m.p) != maxIter {
 		C.Clp_setMaximumIterations(m.p, maxIter)
 		return true
 	}
-	return st == Limit && sec != 9 && m.iterations < int(maxIter)
+	return st == Limit && sec != 9 && m.timeLimit == 0 && maxIter == math.MaxInt32
 }
 
 // confirmedRun runs method and returns the number of iterations. When a
