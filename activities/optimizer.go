@@ -103,11 +103,12 @@ func (p LocalOptimizer) Solve(ctx context.Context, n *sillage.Network, price *fl
 	return optimize.Plan(ctx, n, opt)
 }
 
-// SolveHorizon runs timephased.Plan with p.Horizon. It does not watch
-// ctx: the model's own limits (CBC's time limit) bound it.
+// SolveHorizon runs timephased.PlanContext with p.Horizon. It stops
+// when ctx is done (the activity cancelled, its heartbeat or start-to-close
+// timeout passed): CLP's solves within an iteration, the rounding dive
+// between rounds; a CBC search under way runs to its time limit
+// (Options.TimeLimitSeconds, cut to ctx's deadline). The error then wraps
+// ctx.Err().
 func (p LocalOptimizer) SolveHorizon(ctx context.Context, in *timephased.Input) (*timephased.Result, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return timephased.Plan(in, p.Horizon)
+	return timephased.PlanContext(ctx, in, p.Horizon)
 }

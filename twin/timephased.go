@@ -78,7 +78,7 @@ func (p *TimePhased) Review(ctx context.Context, v *View) ([]Order, error) {
 	if err != nil {
 		return nil, fmt.Errorf("time-phased plan of day %d: %w", v.Day, err)
 	}
-	res, err := timephased.Plan(in, p.Options)
+	res, err := timephased.PlanContext(ctx, in, p.Options)
 	if err != nil {
 		return nil, fmt.Errorf("time-phased plan of day %d: %w", v.Day, err)
 	}

@@ -128,7 +128,7 @@ func (f *paretoFlags) sweep(ctx context.Context, e *env, n *sillage.Network, pri
 	if err != nil {
 		return err
 	}
-	sw, err := timephased.Sweep(in, prices, timephased.Options{})
+	sw, err := timephased.SweepContext(ctx, in, prices, timephased.Options{})
 	if err != nil {
 		return err
 	}

@@ -22,7 +22,7 @@ func init() {
 	register(&command{
 		name:  "plan",
 		short: "plan the replenishment of a network over weekly buckets (time-phased, multi-echelon)",
-		usage: "plan --network FILE [--weeks H] [--carbon-price P] [--gap G] [--time-limit S] [--rounding] [--json]\n       sillage plan --one-period --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements] [--service-level Q]\n       sillage plan --remote --network FILE [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--db URL] [--name NAME] [--wait-orders]",
+		usage: "plan --network FILE [--weeks H] [--carbon-price P] [--gap G] [--time-limit S] [--rounding] [--json]\n       sillage plan --one-period --network FILE [--carbon-price P] [--json] [--export-mps F] [--time-limit S] [--method dual|primal|barrier] [--requirements] [--service-level Q]\n       sillage plan --remote --network FILE --db URL [--one-period] [--carbon-price P] [--json] [--temporal HOST:PORT] [--namespace NS] [--name NAME] [--wait-orders]",
 		long: `Plan builds the time-phased, multi-echelon replenishment plan of a network
 (package optimize/timephased, from timephased.FromNetwork): H weekly buckets
 (--weeks, else policy horizon_weeks, 13), one inventory balance per site,
@@ -61,11 +61,22 @@ With --one-period the one-period, one-echelon LP of earlier versions runs
 instead (coverage of the forecast over lead time + review period plus
 safety stock, shortfall penalty), with its flags --export-mps, --method,
 --requirements and --service-level and its own JSON; its --time-limit
-counts CPU seconds of CLP. With --remote that plan runs on the Temporal
-workers as a PlanWorkflow (stored under --name, else the file's name;
-seeded from the file into --db when it is not stored yet) and is printed
-as a local one-period plan. Bad input is an error (exit 1), a bad flag a
-usage error (exit 2).`,
+counts CPU seconds of CLP.
+
+With --remote the plan runs on the Temporal workers as a PlanWorkflow
+(stored under --name, else the file's name; seeded from the file into
+--db, which the workers share, when it is not stored yet) and is printed
+as a local time-phased plan, read back from the plan and horizon the
+workflow stored, with "plan_id" and "workflow_id"; the store keeps no
+supplier premium and no safety method or targets, which the JSON leaves
+out, nor the lines' legs ("legs" is null: "path" names the lanes).
+--remote --one-period prints the workflow's plan as a one-period plan.
+
+The first SIGINT or SIGTERM stops the solve (CLP within an iteration, the
+rounding dive between rounds; the model's build and a CBC search under
+way, at most --time-limit, run to their end) and exits 143 (SIGTERM) or
+130 (SIGINT) without a plan; a second exits at once. Bad input is an
+error (exit 1), a bad flag a usage error (exit 2).`,
 		flags: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			f := &planFlags{fs: fs}
 			f.file = fs.String("network", "", "network `FILE` (YAML)")
@@ -80,7 +91,7 @@ usage error (exit 2).`,
 			f.method = fs.String("method", "dual", "with --one-period: CLP `algorithm`: dual, primal or barrier")
 			f.reqs = fs.Bool("requirements", false, "with --one-period: also print the requirement of every boutique and product")
 			f.level = fs.Float64("service-level", 0, "with --one-period: safety stock at the `Q` quantile of demand over lead time + review period")
-			f.remote = fs.Bool("remote", false, "plan on the Temporal workers (a one-period PlanWorkflow) instead of in this process")
+			f.remote = fs.Bool("remote", false, "plan on the Temporal workers (a PlanWorkflow) instead of in this process")
 			f.addr, f.ns = temporalFlags(fs)
 			f.db = dbFlag(fs)
 			f.name = fs.String("name", "", "with --remote: the stored network's `NAME` (default: the file's name)")
@@ -165,6 +176,12 @@ func (f *planFlags) run(ctx context.Context, e *env) error {
 		if optimizeFlagGiven(f.fs, "db") || os.Getenv(envDB) != "" {
 			r.DB = *f.db
 		}
+		if !*f.onePeriod {
+			if r.DB == "" {
+				return usageErrorf("--remote reads the time-phased plan from the workers' database: give --db (or $%s), or --one-period", envDB)
+			}
+			return planRemoteTimePhased(ctx, e, r, *f.asJSON)
+		}
 		res, err := runRemotePlan(ctx, e, r)
 		if err != nil {
 			return err
@@ -232,7 +249,8 @@ func planTimePhased(ctx context.Context, e *env, fs *flag.FlagSet, file string, 
 	if gap == 0 {
 		opt.Gap = -1 // a proven optimum
 	}
-	res, err := timephased.Plan(in, opt)
+	fmt.Fprintf(e.stderr, "sillage plan: solving %s over %d weeks (%d demand series)\n", n.Name, in.Weeks, len(in.Demand))
+	res, err := timephased.PlanContext(ctx, in, opt)
 	if err != nil {
 		return err
 	}

@@ -28,6 +28,8 @@ type remotePlan struct {
 	CarbonPrice *float64 // EUR per tCO2e; nil: the network's policy
 	// WaitForOrders makes the plan wait until its orders are finished.
 	WaitForOrders bool
+	// Summary, when set, receives the workflow's result.
+	Summary *workflows.PlanSummary
 }
 
 // runRemotePlan starts a PlanWorkflow for the network on the Temporal
@@ -87,6 +89,9 @@ func runRemotePlan(ctx context.Context, e *env, r remotePlan) (*optimize.Result,
 			return nil, fmt.Errorf("plan %s failed: %s", planID, app.Message())
 		}
 		return nil, fmt.Errorf("plan %s: %w", planID, err)
+	}
+	if r.Summary != nil {
+		*r.Summary = sum
 	}
 	for _, o := range sum.Orders {
 		fmt.Fprintf(e.stderr, "  %s %s -> %s %.2f EUR: %s\n", o.OrderID, o.Source, o.Site, o.ValueEUR, o.Status)

@@ -92,6 +92,8 @@ func TestTemporalCommands(t *testing.T) {
 		}
 	})
 
+	t.Run("remote plan, time-phased", func(t *testing.T) { testRemoteTimePhased(t, ctx, runOK, tiny, dbURL, tflags) })
+
 	t.Run("report", func(t *testing.T) {
 		period := time.Now().UTC().Format("2006-01")
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: "report:tiny:test", TaskQueue: workflows.TaskQueue},

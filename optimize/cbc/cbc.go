@@ -17,6 +17,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -322,6 +323,12 @@ func (m *Model) solveMIP() result {
 	restore := clp.KeepSignals()
 	C.Cbc_solve(c.p)
 	restore()
+	if C.Cbc_status(c.p) == 5 {
+		// CBC's own handler took a SIGINT meant for the program (status
+		// 5, user interruption): pass it on, now that the program's
+		// handler is back.
+		_ = syscall.Kill(syscall.Getpid(), syscall.SIGINT)
+	}
 	if m.logLevel > 0 {
 		C.sillage_cbc_flush_stdout()
 	}

@@ -6,6 +6,7 @@ package clp
 #include <stdlib.h>
 #include <coin/Clp_C_Interface.h>
 #include "warm.h"
+#include "stop.h"
 
 // sillage_flush_stdout flushes C's stdout, where CLP writes its log.
 static void sillage_flush_stdout(void) { fflush(stdout); }
@@ -48,6 +49,7 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
+	"syscall"
 	"unsafe"
 )
 
@@ -57,7 +59,9 @@ import (
 // function it returns after. Overlapping calls on several goroutines nest:
 // the first saves the handlers, the last puts them back. While a solve
 // runs, an interrupt stops the solve (COIN-OR's handler) rather than the
-// program; the next one reaches Go.
+// program; Model.Solve and cbc's Solve then send it on to the program
+// once its handlers are back, and return an error wrapping
+// ErrInterrupted (cbc: Abandoned).
 func KeepSignals() (restore func()) {
 	C.sillage_solver_enter()
 	return func() { C.sillage_solver_leave() }
@@ -73,6 +77,7 @@ var liveModels atomic.Int64
 // to free its C memory.
 type Model struct {
 	p       unsafe.Pointer // Clp_Simplex*; nil after Close
+	stop    *C.int         // SolveContext's stop flag, read by stop.cpp's event handler; C memory
 	cleanup runtime.Cleanup
 
 	timeLimit  float64 // CPU seconds per Solve; 0 means none
@@ -91,15 +96,27 @@ func New() *Model {
 	// saves iterations on degenerate problems (pilot87: 7772 instead of
 	// 10406) and ends with a more accurate optimum.
 	C.Clp_setPerturbation(p, 50)
+	stop := (*C.int)(C.calloc(1, C.size_t(unsafe.Sizeof(C.int(0)))))
+	// The handler only replaces CLP's default one, which does nothing; an
+	// exception here would be out of memory, which Go reports anyway.
+	_ = C.sillage_clp_set_stop(p, stop)
 	liveModels.Add(1)
-	m := &Model{p: p}
-	m.cleanup = runtime.AddCleanup(m, freeModel, p)
+	m := &Model{p: p, stop: stop}
+	m.cleanup = runtime.AddCleanup(m, freeModel, cMemory{p, stop})
 	return m
 }
 
-// freeModel deletes a Clp_Simplex; it runs from Close or from the cleanup.
-func freeModel(p unsafe.Pointer) {
-	C.Clp_deleteModel(p)
+// cMemory is the C memory of a Model.
+type cMemory struct {
+	p    unsafe.Pointer // Clp_Simplex*
+	stop *C.int
+}
+
+// freeModel deletes a Clp_Simplex and its stop flag; it runs from Close or
+// from the cleanup.
+func freeModel(c cMemory) {
+	C.Clp_deleteModel(c.p)
+	C.free(unsafe.Pointer(c.stop))
 	liveModels.Add(-1)
 }
 
@@ -110,8 +127,8 @@ func (m *Model) Close() {
 		return
 	}
 	m.cleanup.Stop()
-	freeModel(m.p)
-	m.p = nil
+	freeModel(cMemory{m.p, m.stop})
+	m.p, m.stop = nil, nil
 }
 
 // Closed reports whether Close was called.
@@ -290,6 +307,7 @@ func (m *Model) Solve(method Method) error {
 	}
 	// CLP stores the limit as a deadline on its CPU clock: arm it now.
 	C.Clp_setMaximumSeconds(m.p, C.double(limit))
+	maxIter := C.maximumIterations(m.p)
 	if rays := m.freeRayColumns(); len(rays) > 0 {
 		m.iterations = m.solveWithoutRays(method, rays)
 	} else {
@@ -298,11 +316,32 @@ func (m *Model) Solve(method Method) error {
 	m.flushLog()
 	m.solved, m.warm = true, true
 	st := Status(C.Clp_status(m.p))
+	sec := int(C.Clp_secondaryStatus(m.p))
+	if m.interrupted(maxIter, st, sec) {
+		// COIN-OR's handler took a SIGINT meant for the program: pass
+		// it on, now that the program's handler is back (KeepSignals).
+		_ = syscall.Kill(syscall.Getpid(), syscall.SIGINT)
+		return fmt.Errorf("%w (%s, after %d iterations)", ErrInterrupted, method, m.iterations)
+	}
 	if err := st.Err(); err != nil {
-		sec := int(C.Clp_secondaryStatus(m.p))
 		return fmt.Errorf("%w (%s, status %d, secondary status %d: %s)", err, method, int(st), sec, SecondaryStatusText(sec))
 	}
 	return nil
+}
+
+// interrupted reports whether the solve that ended with status st and
+// secondary status sec was stopped by CLP's own SIGINT handler, which its
+// initial solve installs (see KeepSignals): that handler sets the
+// iteration limit of the model it solves (this one, or its presolved
+// copy) to 0. The model's limit, maxIter before the solve, is put back.
+// A limit status on a model without a time or iteration limit is an
+// interrupt of the presolved copy.
+func (m *Model) interrupted(maxIter C.int, st Status, sec int) bool {
+	if C.maximumIterations(m.p) != maxIter {
+		C.Clp_setMaximumIterations(m.p, maxIter)
+		return true
+	}
+	return st == Limit && sec != 9 && m.timeLimit == 0 && maxIter == math.MaxInt32
 }
 
 // confirmedRun runs method and returns the number of iterations. When a

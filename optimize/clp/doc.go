@@ -107,6 +107,18 @@
 // the binding flushes C's stdout after each call that may log, so the log
 // keeps its place relative to Go's own output.
 //
+// # Stopping a solve
+//
+// [Model.SolveContext] is Solve watched by a context: when the context is
+// done, an event handler that CLP calls at the end of every simplex
+// iteration (stop.cpp, a ClpEventHandler; CLP copies it into its
+// presolved model) stops the solve, which returns the context's error with
+// status [Stopped]. The barrier is not stopped this way. CLP's initial
+// solve also installs its own SIGINT handler (see [KeepSignals]): an
+// interrupt it catches stops the solve, and Solve sends the signal on to
+// the program once the program's handlers are back and returns an error
+// wrapping [ErrInterrupted].
+//
 // # Memory and concurrency
 //
 // A Model owns C memory that Close frees; Close is idempotent and a finalizer

@@ -16,6 +16,10 @@ var (
 	// ErrLimit: the solve stopped on the time or iteration limit (status 3)
 	// before proving anything. SecondaryStatus is 9 when time ran out.
 	ErrLimit = errors.New("clp: stopped on a time or iteration limit")
+	// ErrInterrupted: a SIGINT stopped the solve. CLP's initial solve
+	// catches SIGINT itself and stops; Solve then sends the signal on to
+	// the program (see KeepSignals).
+	ErrInterrupted = errors.New("clp: solve interrupted by SIGINT")
 	// ErrNumerical: CLP stopped on errors, usually numerical difficulties
 	// (status 4), or reported a status this binding does not know.
 	ErrNumerical = errors.New("clp: stopped on numerical difficulties")
@@ -40,6 +44,7 @@ const (
 	Unbounded  Status = 2  // dual infeasible (primal unbounded)
 	Limit      Status = 3  // stopped on iterations or time
 	Error      Status = 4  // stopped due to errors
+	Stopped    Status = 5  // stopped by its event handler: SolveContext's context was done
 )
 
 // String returns "not solved", "optimal", "infeasible", "unbounded",
@@ -58,12 +63,15 @@ func (s Status) String() string {
 		return "limit"
 	case Error:
 		return "error"
+	case Stopped:
+		return "stopped"
 	}
 	return fmt.Sprintf("status %d", int(s))
 }
 
 // Err returns the sentinel error for s: nil for Optimal, ErrInfeasible,
-// ErrUnbounded, ErrLimit, and ErrNumerical for Error and unknown codes.
+// ErrUnbounded, ErrLimit, and ErrNumerical for Error, Stopped (which
+// SolveContext turns into its context's error) and unknown codes.
 // NotSolved also maps to ErrNumerical: a solve that leaves it means CLP did
 // not run.
 func (s Status) Err() error {

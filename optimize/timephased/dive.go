@@ -2,6 +2,7 @@ package timephased
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -37,8 +38,10 @@ const maxDiveRounds = 40
 // and its objective. Cost: one warm dual simplex per round, about log₂ of
 // the fractional lines rounds (at most maxDiveRounds, after which every
 // free line is rounded in one batch). Errors wrap ErrRounding when even
-// the floors are infeasible (hard safety stock, zero-day lanes).
-func (m *model) dive(lp *clp.Model, lpx []float64) ([]float64, float64, error) {
+// the floors are infeasible (hard safety stock, zero-day lanes), and
+// ctx.Err() when ctx is done: it is checked before every round, and
+// stops the round's CLP solve within an iteration.
+func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 	p := &m.prob
 	lower, upper := slices.Clone(p.ColLower), slices.Clone(p.ColUpper)
 	openOf := map[int]int{}
@@ -142,10 +145,23 @@ func (m *model) dive(lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 		if err := lp.SetColumnBoundSlices(lower, upper); err != nil {
 			return false
 		}
-		return lp.Solve(clp.DualSimplex) == nil && lp.Status() == clp.Optimal
+		return lp.SolveContext(ctx, clp.DualSimplex) == nil && lp.Status() == clp.Optimal
+	}
+	stopped := func(round int) error { // round −1: the last one
+		err := ctx.Err()
+		switch {
+		case err == nil:
+			return nil
+		case round < 0:
+			return fmt.Errorf("time-phased plan: rounding dive, last round: %w", err)
+		}
+		return fmt.Errorf("time-phased plan: rounding dive, round %d: %w", round, err)
 	}
 	x := lpx
 	for round := 0; len(free) > 0; round++ {
+		if err := stopped(round); err != nil {
+			return nil, 0, err
+		}
 		var whole, fractional, keep []int
 		for _, j := range free {
 			switch v := x[j]; {
@@ -173,6 +189,9 @@ func (m *model) dive(lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 		}
 		keep = append(keep, fractional[take:]...)
 		if !solve() {
+			if err := stopped(round); err != nil {
+				return nil, 0, err
+			}
 			for _, j := range batch {
 				unfix(j)
 			}
@@ -184,6 +203,9 @@ func (m *model) dive(lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 				}
 			}
 			if !solve() {
+				if err := stopped(round); err != nil {
+					return nil, 0, err
+				}
 				return nil, 0, fmt.Errorf("%w: dive round %d (status %v)", ErrRounding, round, lp.Status())
 			}
 		}
@@ -194,6 +216,9 @@ func (m *model) dive(lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 		fix(j, 0)
 	}
 	if !solve() {
+		if err := stopped(-1); err != nil {
+			return nil, 0, err
+		}
 		return nil, 0, fmt.Errorf("%w: dive, last round (status %v)", ErrRounding, lp.Status())
 	}
 	return lp.Primal(), m.objective(lp.ObjectiveValue()), nil

@@ -1,6 +1,7 @@
 package timephased
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -21,14 +22,18 @@ import (
 // under Options.TimeLimitSeconds, and the better of the two is kept. The
 // later weeks stay continuous: they are the projection planners see, and
 // the plan rolls, so they are re-planned before they become orders.
-func (m *model) integerOrders(sol *solution, opt Options, lp *clp.Model) error {
+// When ctx is done it stops, with an error that wraps ctx.Err().
+func (m *model) integerOrders(ctx context.Context, sol *solution, opt Options, lp *clp.Model) error {
 	t0 := time.Now()
-	hx, hobj, err := m.dive(lp, sol.lpx)
+	hx, hobj, err := m.dive(ctx, lp, sol.lpx)
 	how := "rounding dive"
+	if err != nil && ctx.Err() != nil {
+		return err // stopped: the error names the stage
+	}
 	if err != nil {
 		sol.notes = append(sol.notes, fmt.Sprintf("rounding dive failed (%v); one-shot rounding instead", err))
 		how = "one-shot rounding"
-		if hx, hobj, err = roundWeek0(m, sol.lpx); err != nil {
+		if hx, hobj, err = roundWeek0(ctx, m, sol.lpx); err != nil {
 			return err
 		}
 	}
@@ -42,8 +47,10 @@ func (m *model) integerOrders(sol *solution, opt Options, lp *clp.Model) error {
 		sol.mip.Status = "optimal"
 	case opt.Rounding || n > opt.MaxIntegers:
 	default:
-		x, obj, bound, status, err := solveMIP(m, opt, hx)
+		x, obj, bound, status, err := solveMIP(ctx, m, opt, hx)
 		switch {
+		case ctx.Err() != nil:
+			return fmt.Errorf("time-phased plan: week-0 orders, CBC: %w", ctx.Err())
 		case errors.Is(err, cbc.ErrNoSolution):
 			sol.notes = append(sol.notes, "CBC found no integer solution within the time limit; week-0 orders rounded")
 		case err != nil && !errors.Is(err, cbc.ErrTimeLimit):
@@ -77,16 +84,17 @@ func (m *model) integerOrders(sol *solution, opt Options, lp *clp.Model) error {
 // MOQ, which never breaks a capacity: a unit less in week 0 can only
 // become a lost sale later, so that point is feasible whenever every lane
 // takes at least one day. It returns the point and its objective. O(I log
-// I + nnz) for I integer columns, plus one or two LP solves.
-func roundWeek0(m *model, lpx []float64) ([]float64, float64, error) {
+// I + nnz) for I integer columns, plus one or two LP solves, which stop
+// when ctx is done.
+func roundWeek0(ctx context.Context, m *model, lpx []float64) ([]float64, float64, error) {
 	x := slices.Clone(lpx)
 	roundIntegers(m, x, true)
-	if y, obj, err := fixAndSolve(m, x); err == nil {
-		return y, obj, nil
+	if y, obj, err := fixAndSolve(ctx, m, x); err == nil || ctx.Err() != nil {
+		return y, obj, err
 	}
 	x = slices.Clone(lpx)
 	roundIntegers(m, x, false)
-	y, obj, err := fixAndSolve(m, x)
+	y, obj, err := fixAndSolve(ctx, m, x)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -175,8 +183,9 @@ func roundIntegers(m *model, x []float64, up bool) {
 }
 
 // fixAndSolve fixes the integer columns at their values in x and re-solves
-// the rest with CLP; errors wrap ErrRounding when that is infeasible.
-func fixAndSolve(m *model, x []float64) ([]float64, float64, error) {
+// the rest with CLP; errors wrap ErrRounding when that is infeasible, and
+// ctx.Err() when ctx is done.
+func fixAndSolve(ctx context.Context, m *model, x []float64) ([]float64, float64, error) {
 	p := m.prob.Problem
 	p.ColLower, p.ColUpper = slices.Clone(p.ColLower), slices.Clone(p.ColUpper)
 	for j := range m.cols {
@@ -189,7 +198,10 @@ func fixAndSolve(m *model, x []float64) ([]float64, float64, error) {
 	if err := lp.LoadProblem(p); err != nil {
 		return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
 	}
-	if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+	if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		if ctx.Err() != nil {
+			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", ctx.Err())
+		}
 		return nil, 0, fmt.Errorf("%w (status %v)", ErrRounding, lp.Status())
 	}
 	return lp.Primal(), m.objective(lp.ObjectiveValue()), nil

@@ -1,6 +1,7 @@
 package timephased
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -17,12 +18,25 @@ const (
 	MethodRounding = "rounding" // the rounding heuristic
 )
 
-// Plan builds and solves the time-phased model of in. It solves the LP
-// relaxation with CLP (the source of the duals), then the week-0 integer
-// orders (see integerOrders). Errors wrap
-// sillage.ErrInvalid for bad input, ErrInfeasible, ErrRounding, or the
-// solvers' errors.
+// Plan is PlanContext with a context that is never done.
 func Plan(in *Input, opt Options) (*Result, error) {
+	return PlanContext(context.Background(), in, opt)
+}
+
+// PlanContext builds and solves the time-phased model of in. It solves
+// the LP relaxation with CLP (the source of the duals), then the week-0
+// integer orders (see integerOrders). Errors wrap sillage.ErrInvalid for
+// bad input, ErrInfeasible, ErrRounding, or the solvers' errors.
+//
+// It stops when ctx is done: CLP's simplex solves stop within an
+// iteration (clp.Model.SolveContext), and ctx is checked after the build,
+// between the rounds of the dive and before CBC; the error then wraps
+// ctx.Err() and names the stage. CBC cannot be stopped through its C
+// interface: a CBC search under way runs to its end, within
+// Options.TimeLimitSeconds (10 s by default, and only with at most
+// Options.MaxIntegers integer columns); its limit is cut to ctx's deadline
+// when ctx has one.
+func PlanContext(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	start := time.Now()
 	opt = opt.withDefaults()
 	h := in.Weeks
@@ -37,13 +51,19 @@ func Plan(in *Input, opt Options) (*Result, error) {
 		return nil, err
 	}
 	built := time.Since(start)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("time-phased plan: stopped after the build: %w", err)
+	}
 
 	lp := clp.New()
 	defer lp.Close()
 	if err := lp.LoadProblem(m.prob.Problem); err != nil {
 		return nil, fmt.Errorf("time-phased plan: load LP: %w", err)
 	}
-	if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+	if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("time-phased plan: LP relaxation: %w", ctx.Err())
+		}
 		if lp.Status() == clp.Infeasible {
 			return nil, fmt.Errorf("%w: %d rows, %d columns", ErrInfeasible, m.prob.NumRows, m.prob.NumCols)
 		}
@@ -54,7 +74,7 @@ func Plan(in *Input, opt Options) (*Result, error) {
 	sol.mip = MIP{Status: "optimal", Method: MethodNone, ObjectiveEUR: sol.lpObjective, BoundEUR: sol.lpObjective, Integers: m.prob.NumIntegers()}
 
 	if sol.mip.Integers > 0 {
-		if err := m.integerOrders(&sol, opt, lp); err != nil {
+		if err := m.integerOrders(ctx, &sol, opt, lp); err != nil {
 			return nil, err
 		}
 	}
@@ -89,14 +109,23 @@ type solution struct {
 
 // solveMIP solves the model with CBC from start (the rounding
 // heuristic's point; nil: none). It returns the solution, its objective, CBC's best bound and a
-// status: "optimal" (within the gap) or "time-limit".
-func solveMIP(m *model, opt Options, start []float64) (x []float64, obj, bound float64, status string, err error) {
+// status: "optimal" (within the gap) or "time-limit". CBC's C interface
+// has no way to stop a search: ctx is checked before it starts, and its
+// time limit is cut to ctx's deadline.
+func solveMIP(ctx context.Context, m *model, opt Options, start []float64) (x []float64, obj, bound float64, status string, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, 0, 0, "", err
+	}
 	mm := cbc.New()
 	defer mm.Close()
 	if err = mm.LoadProblem(m.prob); err != nil {
 		return nil, 0, 0, "", err
 	}
-	mm.SetTimeLimit(opt.TimeLimitSeconds)
+	limit := opt.TimeLimitSeconds
+	if d, ok := ctx.Deadline(); ok {
+		limit = min(limit, max(time.Until(d).Seconds(), 0.001))
+	}
+	mm.SetTimeLimit(limit)
 	if err = mm.SetGap(opt.Gap); err != nil {
 		return nil, 0, 0, "", err
 	}

@@ -2,6 +2,7 @@ package timephased
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"math"
 	"runtime"
@@ -327,12 +328,19 @@ func splitGroups(in *Input, h int, demand []Series, group []int, ng int) ([]Part
 	return out, nil
 }
 
-// PlanSplit cuts in with Split and plans the parts in parallel, at most
+// PlanSplit is PlanSplitContext with a context that is never done.
+func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error) {
+	return PlanSplitContext(context.Background(), in, opt, so)
+}
+
+// PlanSplitContext cuts in with Split and plans the parts in parallel, at most
 // GOMAXPROCS at once (each part's solve is single-threaded but for CBC's
 // own Options.Threads), then merges them; with Options.Rounding or
 // RelaxationOnly each part is solved by a Session (warm rounding). The first error stops it (parts
 // already running finish first) and is returned with the part's index.
-func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error) {
+// When ctx is done no part starts, the parts running stop as PlanContext
+// does, and the error wraps ctx.Err().
+func PlanSplitContext(ctx context.Context, in *Input, opt Options, so SplitOptions) (*Result, []Part, error) {
 	start := time.Now()
 	parts, err := Split(in, so)
 	if err != nil {
@@ -349,7 +357,7 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 		mu.Lock()
 		stop := failed
 		mu.Unlock()
-		if stop {
+		if stop || ctx.Err() != nil {
 			<-sem
 			break
 		}
@@ -357,7 +365,7 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			results[i], errs[i] = planPart(parts[i].Input, opt)
+			results[i], errs[i] = planPart(ctx, parts[i].Input, opt)
 			mu.Lock()
 			defer mu.Unlock()
 			if errs[i] != nil {
@@ -371,6 +379,9 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 		}()
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, parts, fmt.Errorf("time-phased plan, %d parts: %w", len(parts), err)
+	}
 	for i, err := range errs {
 		if err != nil {
 			return nil, parts, fmt.Errorf("time-phased plan, part %d of %d: %w", i+1, len(parts), err)
@@ -384,11 +395,11 @@ func PlanSplit(in *Input, opt Options, so SplitOptions) (*Result, []Part, error)
 // planPart plans one part: through a Session, whose rounding of the
 // week-0 orders starts warm from the LP relaxation's basis, when opt asks
 // for the rounding heuristic or the relaxation only; else with Plan.
-func planPart(in *Input, opt Options) (*Result, error) {
+func planPart(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	if !opt.Rounding && !opt.RelaxationOnly {
-		return Plan(in, opt)
+		return PlanContext(ctx, in, opt)
 	}
-	s, res, err := NewSession(in, opt)
+	s, res, err := NewSessionContext(ctx, in, opt)
 	if err != nil {
 		return nil, err
 	}

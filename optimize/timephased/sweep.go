@@ -1,6 +1,7 @@
 package timephased
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -39,6 +40,12 @@ type SweepPoint struct {
 //
 // Cost: one Plan per distinct price.
 func Sweep(in *Input, prices []float64, opt Options) ([]SweepPoint, error) {
+	return SweepContext(context.Background(), in, prices, opt)
+}
+
+// SweepContext is Sweep stopped when ctx is done (each plan is a
+// PlanContext); the error then wraps ctx.Err().
+func SweepContext(ctx context.Context, in *Input, prices []float64, opt Options) ([]SweepPoint, error) {
 	if in == nil || in.Network == nil {
 		return nil, fmt.Errorf("sweep: no network")
 	}
@@ -63,7 +70,7 @@ func Sweep(in *Input, prices []float64, opt Options) ([]SweepPoint, error) {
 		n.Policy.CarbonPriceEURPerT = price
 		at := *in
 		at.Network = &n
-		res, err := Plan(&at, opt)
+		res, err := PlanContext(ctx, &at, opt)
 		if err != nil {
 			return nil, fmt.Errorf("sweep at %v EUR/t: %w", price, err)
 		}

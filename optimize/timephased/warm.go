@@ -1,6 +1,7 @@
 package timephased
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -34,9 +35,16 @@ type Session struct {
 	in  *Input
 }
 
-// NewSession builds and solves the model of in cold, like Plan, and keeps
-// it for re-plans. Errors are Plan's.
+// NewSession is NewSessionContext with a context that is never done.
 func NewSession(in *Input, opt Options) (*Session, *Result, error) {
+	return NewSessionContext(context.Background(), in, opt)
+}
+
+// NewSessionContext builds and solves the model of in cold, like
+// PlanContext, and keeps it for re-plans. It stops when ctx is done, as
+// PlanContext does (CLP's solves stop within an iteration). Errors are
+// PlanContext's.
+func NewSessionContext(ctx context.Context, in *Input, opt Options) (*Session, *Result, error) {
 	start := time.Now()
 	opt = opt.withDefaults()
 	h := in.Weeks
@@ -56,7 +64,11 @@ func NewSession(in *Input, opt Options) (*Session, *Result, error) {
 		s.Close()
 		return nil, nil, fmt.Errorf("time-phased plan: load LP: %w", err)
 	}
-	res, err := s.solve(start)
+	if err := ctx.Err(); err != nil {
+		s.Close()
+		return nil, nil, fmt.Errorf("time-phased plan: stopped after the build: %w", err)
+	}
+	res, err := s.solve(ctx, start)
 	if err != nil {
 		s.Close()
 		return nil, nil, err
@@ -111,17 +123,27 @@ func (s *Session) SetStock(site, sku string, onHand, reserved float64) error {
 	return nil
 }
 
-// Replan re-solves the model from the previous basis after SetStock
-// calls, and returns the plan (Result.BuildSeconds is 0: nothing is
-// built). Errors are Plan's.
-func (s *Session) Replan() (*Result, error) { return s.solve(time.Now()) }
+// Replan is ReplanContext with a context that is never done.
+func (s *Session) Replan() (*Result, error) { return s.ReplanContext(context.Background()) }
+
+// ReplanContext re-solves the model from the previous basis after
+// SetStock calls, and returns the plan (Result.BuildSeconds is 0: nothing
+// is built). It stops when ctx is done; the session stays usable (its
+// next solve starts from the basis the stopped one reached). Errors are
+// PlanContext's.
+func (s *Session) ReplanContext(ctx context.Context) (*Result, error) {
+	return s.solve(ctx, time.Now())
+}
 
 // solve solves the LP relaxation (cold the first time, warm after), then
 // the week-0 integer orders by warm rounding, and reads the result.
-func (s *Session) solve(start time.Time) (*Result, error) {
+func (s *Session) solve(ctx context.Context, start time.Time) (*Result, error) {
 	m, lp := s.m, s.lp
 	t0 := time.Now()
-	if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+	if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("time-phased plan: LP relaxation: %w", ctx.Err())
+		}
 		if lp.Status() == clp.Infeasible {
 			return nil, fmt.Errorf("%w: %d rows, %d columns", ErrInfeasible, m.prob.NumRows, m.prob.NumCols)
 		}
@@ -136,7 +158,7 @@ func (s *Session) solve(start time.Time) (*Result, error) {
 	}
 	if n := m.prob.NumIntegers(); n > 0 && !s.opt.RelaxationOnly {
 		t1 := time.Now()
-		x, obj, err := s.roundWarm(sol.lpx)
+		x, obj, err := s.roundWarm(ctx, sol.lpx)
 		if err != nil {
 			return nil, err
 		}
@@ -164,8 +186,8 @@ func (s *Session) solve(start time.Time) (*Result, error) {
 // later weeks. The first time this model solves cold; after a stock
 // change it starts from the previous rounded plan's basis, with only the
 // changed bounds passed (the LP relaxation's own model and basis are not
-// touched). At most two warm solves.
-func (s *Session) roundWarm(lpx []float64) ([]float64, float64, error) {
+// touched). At most two warm solves, which stop when ctx is done.
+func (s *Session) roundWarm(ctx context.Context, lpx []float64) ([]float64, float64, error) {
 	m := s.m
 	if s.fix == nil {
 		s.fix = clp.New()
@@ -186,7 +208,10 @@ func (s *Session) roundWarm(lpx []float64) ([]float64, float64, error) {
 		if err := lp.SetColumnBoundSlices(lo, hi); err != nil {
 			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
 		}
-		if err := lp.Solve(clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+			if ctx.Err() != nil {
+				return nil, 0, fmt.Errorf("time-phased plan: rounding (warm): %w", ctx.Err())
+			}
 			return nil, 0, fmt.Errorf("%w (status %v)", ErrRounding, lp.Status())
 		}
 		if err := lp.PrepareWarm(); err != nil {
@@ -195,7 +220,7 @@ func (s *Session) roundWarm(lpx []float64) ([]float64, float64, error) {
 		return lp.Primal(), s.m.objective(lp.ObjectiveValue()), nil
 	}
 	x, obj, err := try(true)
-	if err != nil {
+	if err != nil && ctx.Err() == nil {
 		x, obj, err = try(false)
 	}
 	if err != nil {
