@@ -15,8 +15,7 @@ import (
 // second split replaces the first (and drops its results), a part the
 // split does not have is not found, and the delete leaves nothing.
 func TestPlanParts(t *testing.T) {
-	forEachEngine(t, func(t *testing.T, s *Store) {
-		ctx := context.Background()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		const plan = "tiny:parts"
 		if _, err := s.LoadPlanSplit(ctx, plan); !errors.Is(err, sillage.ErrNotFound) {
 			t.Fatalf("split of a plan never split: %v, want ErrNotFound", err)
