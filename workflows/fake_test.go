@@ -51,8 +51,15 @@ type fakeActivities struct {
 	cancels   []workflows.SupplierCancel
 	confirms  []workflows.Confirmation
 	created   map[string]bool
-	leases    map[string]string // network -> plan holding its lease
-	leaseLog  []string          // "acquire p", "release p", in call order
+	leases    map[string]string      // network -> plan holding its lease
+	leaseLog  []string               // "acquire p", "release p", in call order
+	starts    []workflows.OrderInput // StartOrderWorkflows (orders_start_test.go)
+	// orderEnd, when set, is the status every order started by
+	// StartOrderWorkflows ends with, right after its first report.
+	orderEnd sillage.OrderStatus
+
+	// env, set by newEnv, lets StartOrderWorkflows signal the batch.
+	env *testsuite.TestWorkflowEnvironment
 }
 
 func newFake() *fakeActivities {
@@ -357,6 +364,7 @@ func newEnv(s *testsuite.WorkflowTestSuite, f *fakeActivities) *testsuite.TestWo
 	env := s.NewTestWorkflowEnvironment()
 	workflows.Register(env)
 	workflows.RegisterActivities(env, f)
+	f.env = env
 	return env
 }
 

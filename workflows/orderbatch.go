@@ -141,11 +141,13 @@ type OrderBatchResult struct {
 }
 
 // OrderBatchWorkflow starts the order workflows of one batch of a plan's
-// orders, which CreatePlanOrders has stored and held, as its children
-// (abandoned when it closes, so that they live on), and waits until each
-// has reported its first status, or with WaitForOrders until each has
-// finished. It signals its parent PlanWorkflow its progress when all have
-// started and when it is done.
+// orders, which CreatePlanOrders has stored and held, and waits until
+// each has reported its first status, or with WaitForOrders until each
+// has finished. It signals its parent PlanWorkflow its progress when all
+// have started and when it is done. It starts them with one activity,
+// StartOrderWorkflows (orders_start.go); batches recorded before that
+// started them as their children (abandoned when the batch closes, so
+// that they live on).
 func OrderBatchWorkflow(ctx workflow.Context, in OrderBatchInput) (OrderBatchResult, error) {
 	if in.PlanID == "" || in.Network == "" || in.Count <= 0 {
 		return OrderBatchResult{}, temporal.NewNonRetryableApplicationError("order batch needs a plan, a network and a count", ErrTypeInvalid, nil)
@@ -160,7 +162,11 @@ func OrderBatchWorkflow(ctx workflow.Context, in OrderBatchInput) (OrderBatchRes
 	for i, o := range page.Orders {
 		b.orders[i] = OrderSummary{OrderRef: o, Status: sillage.OrderCreated}
 	}
-	b.run(ctx)
+	if workflow.GetVersion(ctx, orderStartChange, workflow.DefaultVersion, 1) == 1 {
+		b.startOrders(ctx) // orders_start.go
+	} else {
+		b.run(ctx)
+	}
 	b.res.Listed = b.orders[:min(max(in.List, 0), len(b.orders))]
 	return b.res, nil
 }
@@ -288,16 +294,12 @@ func orderWorkflowName(k sillage.OrderKind) string {
 // workflow id (never reused), abandoned when its starter closes, with the
 // order's search attributes and a one-line summary.
 func orderChildContext(ctx workflow.Context, o OrderRef) workflow.Context {
-	kind := "PO"
-	if o.Kind == sillage.OrderTransfer {
-		kind = "Transfer"
-	}
 	return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:            o.OrderID,
 		TaskQueue:             TaskQueue,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(orderAttrs(o, sillage.OrderCreated)...),
-		StaticSummary:         fmt.Sprintf("%s %s → %s, %s, %s", kind, o.Source, o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e)),
+		StaticSummary:         orderSummary(o),
 	})
 }
