@@ -16,16 +16,18 @@ import (
 //
 //	PlanWorkflow ── CreatePlanOrders: every order stored and held, in
 //	│               one transaction per OrderHoldBatch orders
-//	├── OrderBatchWorkflow 1 ── ListPlanOrders ── ProcurementWorkflow / TransferWorkflow × ≤ OrderBatchSize
-//	├── OrderBatchWorkflow 2 ── ...
+//	├── OrderBatchWorkflow 1 ── ListPlanOrders, StartOrderWorkflows ──▶ ProcurementWorkflow / TransferWorkflow × ≤ OrderBatchSize
+//	├── OrderBatchWorkflow 2 ── ...            (started by activity; they signal their batch back)
 //	└── ...
 //
 // The plan's history grows with the number of batches (about 10 events
 // each), not with the number of orders: 10,000 orders make 20 batches and
 // about 300 events; 10,000 events are reached near 500,000 orders. Each
-// batch's history holds about 4 events per order (2,000 to 2,500 for a
-// full batch). Order ids are deterministic as before, and batch ids are
-// too (OrderBatchWorkflowID), so a retry never starts an order twice.
+// batch's history holds about 2 to 4 events per order (signals and the
+// workflow tasks they wake). Order ids are deterministic as before, and
+// batch ids are too (OrderBatchWorkflowID), so a retry never starts an
+// order twice. Batches recorded before orderStartChange started their
+// orders as children (run, below).
 
 // Batch sizes.
 const (
