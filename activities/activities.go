@@ -95,6 +95,9 @@ type Activities struct {
 	Plans    PlanChecker
 	Notifier Notifier
 	Reporter Reporter
+	// Starter starts the order workflows of a batch
+	// (StartOrderWorkflows); the worker gives its Temporal client.
+	Starter OrderStarter
 	// Callers identifies who sent an approve or reject (IdentifyApprover
 	// fails without it); Approvers is the approvers policy, nil for none
 	// (any identity may approve any order, alone).

@@ -6,13 +6,10 @@ import (
 	"math"
 	"testing"
 
-	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
-	"go.temporal.io/sdk/workflow"
 
-	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
@@ -20,7 +17,7 @@ import (
 
 // TestPlanWorkflowOrdersWeekZeroOnly runs the PlanWorkflow in the SDK's
 // test environment with the real plan activities over SQLite and the tiny
-// network (the order workflows are mocked): the whole horizon is stored,
+// network (the order workflows' starts are faked): the whole horizon is stored,
 // and the orders are exactly the week-0 releases of the stored horizon,
 // summed by source, site and product, in whole units; the lines released
 // later (on tiny, purchases from SUP-FLR from week 3 on) make no order.
@@ -32,13 +29,8 @@ func TestPlanWorkflowOrdersWeekZeroOnly(t *testing.T) {
 	env := suite.NewTestWorkflowEnvironment()
 	workflows.Register(env)
 	workflows.RegisterActivities(env, a)
-	var started []string
-	for _, name := range []string{workflows.ProcurementWorkflowName, workflows.TransferWorkflowName} {
-		env.OnWorkflow(name, mock.Anything, mock.Anything).Return(func(_ workflow.Context, in workflows.OrderInput) (workflows.OrderResult, error) {
-			started = append(started, in.OrderID)
-			return workflows.OrderResult{OrderID: in.OrderID, Status: sillage.OrderCreated}, nil
-		})
-	}
+	starter := &envStarter{env: env} // orders_start_test.go
+	a.Starter = starter
 	const planID = "tiny:20260302T060000"
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PlanWorkflowID(planID)})
 	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", Reason: "test"})
@@ -91,7 +83,7 @@ func TestPlanWorkflowOrdersWeekZeroOnly(t *testing.T) {
 			t.Errorf("%v: ordered %v, week-0 releases %v", k, got[k], q)
 		}
 	}
-	if len(started) != len(orders) || len(sum.Orders) != len(orders) {
+	if started := starter.started; len(started) != len(orders) || len(sum.Orders) != len(orders) {
 		t.Errorf("%d order workflows started, %d in the summary, %d orders stored", len(started), len(sum.Orders), len(orders))
 	}
 	if sum.Weeks != 13 || sum.Lines != len(h.Lines) || sum.Horizon == nil || sum.Horizon.LaterLines != later || sum.MIP == nil {

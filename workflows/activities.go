@@ -70,6 +70,10 @@ type Activities interface {
 
 	// ListPlanOrders reads a page of a plan's stored orders.
 	ListPlanOrders(ctx context.Context, in ListPlanOrdersInput) (ListPlanOrdersResult, error)
+	// StartOrderWorkflows starts the order workflow of each order of a
+	// page of a plan's stored orders with the Temporal client (not as
+	// children), heartbeating; one already started is not started again.
+	StartOrderWorkflows(ctx context.Context, in StartOrdersInput) (StartOrdersResult, error)
 	// CreateOrder inserts the order if absent (by id) and reserves its
 	// stock; on a second call, or for an order CreatePlanOrders held, it
 	// only reads and returns the stored order.

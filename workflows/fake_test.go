@@ -57,6 +57,13 @@ type fakeActivities struct {
 	leaseLog  []string          // "acquire p", "release p", in call order
 	partsIn   []workflows.SolveHorizonPartInput
 	mergeIn   []workflows.MergeHorizonInput
+	starts    []workflows.OrderInput // StartOrderWorkflows (orders_start_test.go)
+	// orderEnd, when set, is the status every order started by
+	// StartOrderWorkflows ends with, right after its first report.
+	orderEnd sillage.OrderStatus
+
+	// env, set by newEnv, lets StartOrderWorkflows signal the batch.
+	env *testsuite.TestWorkflowEnvironment
 }
 
 func newFake() *fakeActivities {
@@ -341,6 +348,7 @@ func newEnv(s *testsuite.WorkflowTestSuite, f *fakeActivities) *testsuite.TestWo
 	env := s.NewTestWorkflowEnvironment()
 	workflows.Register(env)
 	workflows.RegisterActivities(env, f)
+	f.env = env
 	return env
 }
 

@@ -11,7 +11,7 @@ func TestActivityNamesMatchInterface(t *testing.T) {
 		ActCreateOrder, ActSetOrderStatus, ActReleaseOrder, ActSubmitOrder, ActAwaitConfirmation,
 		ActCancelSupplierOrder, ActApplyConfirmation, ActReceiveOrder, ActPublishTransfer, ActNotify,
 		ActRequestReplan, ActWriteReport, ActAcquirePlanLease, ActReleasePlanLease, ActIdentifyApprover,
-		ActCreatePlanOrders, ActListPlanOrders, ActSplitHorizon, ActSolveHorizonPart, ActMergeHorizon}
+		ActCreatePlanOrders, ActListPlanOrders, ActSplitHorizon, ActSolveHorizonPart, ActMergeHorizon, ActStartOrderWorkflows}
 	if err := checkActivityNames(names); err != nil {
 		t.Fatal(err)
 	}

@@ -16,16 +16,18 @@ import (
 //
 //	PlanWorkflow ── CreatePlanOrders: every order stored and held, in
 //	│               one transaction per OrderHoldBatch orders
-//	├── OrderBatchWorkflow 1 ── ListPlanOrders ── ProcurementWorkflow / TransferWorkflow × ≤ OrderBatchSize
-//	├── OrderBatchWorkflow 2 ── ...
+//	├── OrderBatchWorkflow 1 ── ListPlanOrders, StartOrderWorkflows ──▶ ProcurementWorkflow / TransferWorkflow × ≤ OrderBatchSize
+//	├── OrderBatchWorkflow 2 ── ...            (started by activity; they signal their batch back)
 //	└── ...
 //
 // The plan's history grows with the number of batches (about 10 events
 // each), not with the number of orders: 10,000 orders make 20 batches and
 // about 300 events; 10,000 events are reached near 500,000 orders. Each
-// batch's history holds about 4 events per order (2,000 to 2,500 for a
-// full batch). Order ids are deterministic as before, and batch ids are
-// too (OrderBatchWorkflowID), so a retry never starts an order twice.
+// batch's history holds about 2 to 4 events per order (signals and the
+// workflow tasks they wake). Order ids are deterministic as before, and
+// batch ids are too (OrderBatchWorkflowID), so a retry never starts an
+// order twice. Batches recorded before orderStartChange started their
+// orders as children (run, below).
 
 // Batch sizes.
 const (
@@ -141,11 +143,13 @@ type OrderBatchResult struct {
 }
 
 // OrderBatchWorkflow starts the order workflows of one batch of a plan's
-// orders, which CreatePlanOrders has stored and held, as its children
-// (abandoned when it closes, so that they live on), and waits until each
-// has reported its first status, or with WaitForOrders until each has
-// finished. It signals its parent PlanWorkflow its progress when all have
-// started and when it is done.
+// orders, which CreatePlanOrders has stored and held, and waits until
+// each has reported its first status, or with WaitForOrders until each
+// has finished. It signals its parent PlanWorkflow its progress when all
+// have started and when it is done. It starts them with one activity,
+// StartOrderWorkflows (orders_start.go); batches recorded before that
+// started them as their children (abandoned when the batch closes, so
+// that they live on).
 func OrderBatchWorkflow(ctx workflow.Context, in OrderBatchInput) (OrderBatchResult, error) {
 	if in.PlanID == "" || in.Network == "" || in.Count <= 0 {
 		return OrderBatchResult{}, temporal.NewNonRetryableApplicationError("order batch needs a plan, a network and a count", ErrTypeInvalid, nil)
@@ -160,7 +164,11 @@ func OrderBatchWorkflow(ctx workflow.Context, in OrderBatchInput) (OrderBatchRes
 	for i, o := range page.Orders {
 		b.orders[i] = OrderSummary{OrderRef: o, Status: sillage.OrderCreated}
 	}
-	b.run(ctx)
+	if workflow.GetVersion(ctx, orderStartChange, workflow.DefaultVersion, 1) == 1 {
+		b.startOrders(ctx) // orders_start.go
+	} else {
+		b.run(ctx)
+	}
 	b.res.Listed = b.orders[:min(max(in.List, 0), len(b.orders))]
 	return b.res, nil
 }
@@ -288,16 +296,12 @@ func orderWorkflowName(k sillage.OrderKind) string {
 // workflow id (never reused), abandoned when its starter closes, with the
 // order's search attributes and a one-line summary.
 func orderChildContext(ctx workflow.Context, o OrderRef) workflow.Context {
-	kind := "PO"
-	if o.Kind == sillage.OrderTransfer {
-		kind = "Transfer"
-	}
 	return workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:            o.OrderID,
 		TaskQueue:             TaskQueue,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(orderAttrs(o, sillage.OrderCreated)...),
-		StaticSummary:         fmt.Sprintf("%s %s → %s, %s, %s", kind, o.Source, o.Site, eur(o.ValueEUR), kgCO2e(o.KgCO2e)),
+		StaticSummary:         orderSummary(o),
 	})
 }

@@ -13,8 +13,9 @@ import (
 
 // TestPlanWorkflowStartsOrdersInBatches: a plan of 121 orders, in
 // batches of 60, holds them in one step, starts them through three
-// OrderBatchWorkflows (60, 60 and 1 orders), each order once, and lists
-// the first 100 in its summary with the counts of all.
+// OrderBatchWorkflows (60, 60 and 1 orders), each order once, held and
+// reporting to its batch, and lists the first 100 in its summary with the
+// counts of all.
 func TestPlanWorkflowStartsOrdersInBatches(t *testing.T) {
 	var s testsuite.WorkflowTestSuite
 	f := newFake()
@@ -30,15 +31,9 @@ func TestPlanWorkflowStartsOrdersInBatches(t *testing.T) {
 	env := newEnv(&s, f)
 	env.SetDetachedChildWait(false)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PlanWorkflowID(planID)})
-	started := map[string]int{}
 	batches := map[string]int{}
 	env.SetOnChildWorkflowStartedListener(func(info *workflowInfo, _ wfContext, _ encodedValues) {
-		id := info.WorkflowExecution.ID
-		if workflows.IsOrderWorkflowID(id) {
-			started[id]++
-		} else {
-			batches[id]++
-		}
+		batches[info.WorkflowExecution.ID]++
 	})
 	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", Reason: "test",
 		Options: workflows.PlanOptions{OrderBatchSize: 60}})
@@ -49,6 +44,7 @@ func TestPlanWorkflowStartsOrdersInBatches(t *testing.T) {
 	if err := env.GetWorkflowResult(&sum); err != nil {
 		t.Fatal(err)
 	}
+	started := f.startsOf()
 	if len(started) != n {
 		t.Errorf("%d order workflows started, want %d", len(started), n)
 	}
@@ -65,8 +61,21 @@ func TestPlanWorkflowStartsOrdersInBatches(t *testing.T) {
 	if len(batches) != 3 {
 		t.Errorf("batches %v, want 3", batches)
 	}
-	if f.count(workflows.ActCreatePlanOrders) != 1 || f.count(workflows.ActListPlanOrders) != 3 {
-		t.Errorf("CreatePlanOrders ran %d times, ListPlanOrders %d; want 1 and 3", f.count(workflows.ActCreatePlanOrders), f.count(workflows.ActListPlanOrders))
+	if f.count(workflows.ActCreatePlanOrders) != 1 || f.count(workflows.ActListPlanOrders) != 3 || f.count(workflows.ActStartOrderWorkflows) != 3 {
+		t.Errorf("CreatePlanOrders ran %d times, ListPlanOrders %d, StartOrderWorkflows %d; want 1, 3 and 3", f.count(workflows.ActCreatePlanOrders),
+			f.count(workflows.ActListPlanOrders), f.count(workflows.ActStartOrderWorkflows))
+	}
+	// Orders 1-60 report to batch 1, 61-120 to batch 2, 121 to batch 3,
+	// each as an order its plan held.
+	byID := map[string]workflows.OrderInput{}
+	for _, in := range f.starts {
+		byID[in.OrderID] = in
+	}
+	for i, o := range f.orders {
+		in := byID[o.OrderID]
+		if want := workflows.OrderBatchWorkflowID(planID, 1+i/60); in.ReportTo != want || !in.Held {
+			t.Errorf("order %s reports to %q, held %v; want %q, held", o.OrderID, in.ReportTo, in.Held, want)
+		}
 	}
 	if sum.OrderCount != n || sum.OrdersHeld != n || sum.OrdersStarted != n || sum.OrdersReported != n || sum.OrdersFailed != 0 || sum.OrderBatches != 3 {
 		t.Errorf("progress %d orders, %d held, %d started, %d reported, %d failed, %d batches",
@@ -77,9 +86,5 @@ func TestPlanWorkflowStartsOrdersInBatches(t *testing.T) {
 	}
 	if sum.TransferEUR != 10*n || sum.OrderTotal() != n {
 		t.Errorf("transfers %v EUR, total %d", sum.TransferEUR, sum.OrderTotal())
-	}
-	// Every order was only read back: the plan held them.
-	if k := f.count(workflows.ActCreateOrder); k != n {
-		t.Errorf("CreateOrder ran %d times, want %d", k, n)
 	}
 }

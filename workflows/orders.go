@@ -169,20 +169,24 @@ func (o *orderRun) create(ctx workflow.Context) error {
 	return nil
 }
 
-// reportToPlan tells the PlanWorkflow that started this order its status,
-// once. A plan that has already finished ignores it.
+// reportToPlan tells the workflow that started this order (its batch:
+// ReportTo, or its parent) its status, once. One that has already
+// finished ignores it.
 func (o *orderRun) reportToPlan(ctx workflow.Context) {
 	if o.reported {
 		return
 	}
 	o.reported = true
-	parent := workflow.GetInfo(ctx).ParentWorkflowExecution
-	if parent == nil {
+	to := o.in.ReportTo
+	if parent := workflow.GetInfo(ctx).ParentWorkflowExecution; to == "" && parent != nil {
+		to = parent.ID
+	}
+	if to == "" {
 		return
 	}
 	// The future is not waited for: a plan that has finished cannot be
 	// signalled, and that is fine.
-	workflow.SignalExternalWorkflow(ctx, parent.ID, "", SignalOrderStatus,
+	workflow.SignalExternalWorkflow(ctx, to, "", SignalOrderStatus,
 		OrderStatusReport{OrderID: o.in.OrderID, Status: o.status, Reason: o.reason})
 }
 

@@ -38,12 +38,6 @@ func TestPlanWorkflowRunsStepsAndStartsOrders(t *testing.T) {
 	env := newEnv(&s, f)
 	env.SetDetachedChildWait(false) // the order workflows go on after the plan
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: workflows.PlanWorkflowID(planID)})
-	var started []string
-	env.SetOnChildWorkflowStartedListener(func(info *workflowInfo, _ wfContext, _ encodedValues) {
-		if workflows.IsOrderWorkflowID(info.WorkflowExecution.ID) { // not the batch workflow between
-			started = append(started, info.WorkflowExecution.ID)
-		}
-	})
 	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", Reason: "test"})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
@@ -64,6 +58,10 @@ func TestPlanWorkflowRunsStepsAndStartsOrders(t *testing.T) {
 	if sum.PlanID != planID || sum.Stage != workflows.StageDone || sum.Status != sillage.PlanOptimal || sum.CostEUR != 2345.5 ||
 		sum.Weeks != 3 || sum.OrderLines != 2 || sum.Horizon == nil || sum.Horizon.LaterLines != 3 {
 		t.Errorf("summary %+v", sum)
+	}
+	var started []string // by the batch's StartOrderWorkflows
+	for id := range f.startsOf() {
+		started = append(started, id)
 	}
 	slices.Sort(started)
 	wantIDs := []string{f.orders[0].OrderID, f.orders[1].OrderID, f.orders[2].OrderID}
@@ -172,6 +170,7 @@ func TestPlanWorkflowWaitsForOrdersWhenAsked(t *testing.T) {
 	const planID = "tiny:20260301T070000"
 	f.orders = planOrders(planID)[2:] // the transfer only
 	f.orders[0].OrderID = workflows.TransferOrderID(planID, "DC-PAR", "BTQ-LON")
+	f.orderEnd = sillage.OrderCancelled // after its first report
 	env := newEnv(&s, f)
 	env.ExecuteWorkflow(workflows.PlanWorkflowName, workflows.PlanInput{Network: "tiny", PlanID: planID,
 		Options: workflows.PlanOptions{WaitForOrders: true, Timings: workflows.OrderTimings{MaxSends: 2}}})
@@ -179,14 +178,15 @@ func TestPlanWorkflowWaitsForOrdersWhenAsked(t *testing.T) {
 	if err := env.GetWorkflowResult(&sum); err != nil {
 		t.Fatal(err)
 	}
-	// Nobody acks the transfer: after two sends it is cancelled, and the
-	// plan, which waited for it, reports that.
+	// The transfer ends cancelled, and the plan, which waited for it,
+	// reports that.
 	if len(sum.Orders) != 1 || !sum.Orders[0].Done || sum.Orders[0].Status != sillage.OrderCancelled {
 		t.Errorf("orders %+v, want the transfer done and cancelled", sum.Orders)
 	}
-	// The lease went back once the transfer held its units, not at its end.
-	if i, j := slices.Index(f.calls, workflows.ActReleasePlanLease), slices.Index(f.calls, workflows.ActReleaseOrder); i < 0 || j < 0 || i > j {
-		t.Errorf("lease released at call %d, the cancelled transfer released at %d: want the lease first", i, j)
+	// The lease went back once the transfer held its units, before its
+	// workflow started.
+	if i, j := slices.Index(f.calls, workflows.ActReleasePlanLease), slices.Index(f.calls, workflows.ActStartOrderWorkflows); i < 0 || j < 0 || i > j {
+		t.Errorf("lease released at call %d, the transfer's workflow started at %d: want the lease first", i, j)
 	}
 }
 

@@ -35,6 +35,13 @@ const maxReasonBytes = 2000
 // These are business outcomes: the workflow completes with the status in
 // its OrderResult. It fails only when the store itself fails for good.
 func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
+	res, err := procurement(ctx, in)
+	reportDone(ctx, in, res, err) // to its batch, when a batch started it
+	return res, err
+}
+
+// procurement is the body of ProcurementWorkflow.
+func procurement(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	if in.OrderID == "" || in.Network == "" || in.Source == "" || in.Site == "" {
 		return OrderResult{}, temporal.NewNonRetryableApplicationError(
 			"purchase order input needs order_id, network, source and site", ErrTypeInvalid, nil)

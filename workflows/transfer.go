@@ -23,6 +23,13 @@ import (
 // A rejected ack or a command never acked compensates like a purchase
 // order: the reservation is released and the planner re-plans.
 func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
+	res, err := transfer(ctx, in)
+	reportDone(ctx, in, res, err) // to its batch, when a batch started it
+	return res, err
+}
+
+// transfer is the body of TransferWorkflow.
+func transfer(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	if in.OrderID == "" || in.Network == "" || in.Source == "" || in.Site == "" {
 		return OrderResult{}, temporal.NewNonRetryableApplicationError(
 			"transfer input needs order_id, network, source and site", ErrTypeInvalid, nil)

@@ -265,6 +265,10 @@ type OrderInput struct {
 	// Held says the plan stored the order and held its stock in a batch
 	// (CreatePlanOrders): the order workflow only reads it back.
 	Held bool `json:"held,omitempty"`
+	// ReportTo is the workflow id of the OrderBatchWorkflow that started
+	// the order (not as its child): the order reports its first status
+	// and its end to it. Empty: to its parent, if any.
+	ReportTo string `json:"report_to,omitempty"`
 }
 
 // OrderState is an order as the store holds it, returned by CreateOrder.

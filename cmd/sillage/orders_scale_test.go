@@ -42,7 +42,7 @@ const envScaleTest = "SILLAGE_SCALE_TEST"
 // no order moves stock after its hold while the test looks.
 func TestPlanOrdersAtScale(t *testing.T) {
 	if os.Getenv(envScaleTest) != "1" {
-		t.Skip("set " + envScaleTest + "=1 to run the 2,000-order plan (about 10 minutes on a loaded 2-core machine)")
+		t.Skip("set " + envScaleTest + "=1 to run the 2,000-order plan (its time-phased solve of 2,300 sites takes tens of minutes until the path search is faster; see the README, Orders in batches)")
 	}
 	srv := temporaltest.Start(t)
 	c := temporaltest.Client(t, srv)

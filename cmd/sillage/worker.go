@@ -178,7 +178,7 @@ func (f *workerFlags) run(ctx context.Context, e *env) error {
 		Log: log, PlanPartProducts: *f.partProducts,
 	}
 	tc := &activities.Temporal{Client: c, Planner: workflows.PlannerInput{Debounce: *f.debounce}, Log: log}
-	acts.Replanner, acts.Plans, acts.Callers, acts.Approvers = tc, tc, tc, policy
+	acts.Replanner, acts.Plans, acts.Callers, acts.Approvers, acts.Starter = tc, tc, tc, policy, tc
 	if policy == nil {
 		log.Warn("no --approvers file: any Temporal identity may approve any order, alone")
 	}

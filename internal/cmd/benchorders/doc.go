@@ -8,8 +8,9 @@
 //   - plan start → persisted: PlanWorkflow started to PersistPlan done;
 //   - persisted → all held: to CreatePlanOrders done (every order stored
 //     and its stock held, in batched transactions);
-//   - persisted → all started: to the last order workflow's start, over
-//     the OrderBatchWorkflows;
+//   - persisted → all started: to the last batch's StartOrderWorkflows
+//     done (or, for batches that started children, the last child's
+//     start);
 //   - retries: activity attempts beyond the first, over the plan, its
 //     batches and every order workflow (AwaitConfirmation excepted: its
 //     retries are how it polls the supplier);

@@ -60,6 +60,7 @@ func main() {
 	seed := flag.Uint64("seed", 3, "gen-network `seed`")
 	dir := flag.String("dir", "", "`DIR` for networks, databases and logs (default: a temporary one)")
 	wait := flag.Duration("wait", 30*time.Minute, "how long to wait for a plan's orders before measuring what is there")
+	horizon := flag.Int("horizon", 0, "policy horizon_weeks of the generated networks (`weeks` of the time-phased plan; 0: the network's, 13)")
 	flag.Parse()
 	var cs []benchCase
 	for _, s := range strings.Split(*cases, ",") {
@@ -83,7 +84,7 @@ func main() {
 	var rows []row
 	for i, c := range cs {
 		fmt.Fprintf(os.Stderr, "bench-orders: case %d of %d: %s\n", i+1, len(cs), c)
-		r := runCase(c, i, *bin, *pg, *seed, *dir, *wait)
+		r := runCase(c, i, *bin, *pg, *seed, *dir, *wait, *horizon)
 		if r.err != nil {
 			fmt.Fprintf(os.Stderr, "bench-orders: %s: %v\n", c, r.err)
 		}
@@ -130,7 +131,7 @@ func parseCase(s string) (benchCase, error) {
 }
 
 // runCase runs one case from a fresh dev server and database.
-func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait time.Duration) (r row) {
+func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait time.Duration, horizon int) (r row) {
 	r.c = c
 	ctx := context.Background()
 	file := filepath.Join(dir, fmt.Sprintf("net-%dx%dx%d.yaml", c.sites, c.products, c.weeks))
@@ -154,6 +155,9 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait t
 	if err != nil {
 		r.err = err
 		return r
+	}
+	if horizon > 0 {
+		n.Policy.HorizonWeeks = horizon
 	}
 	st, err := store.Open(ctx, dbURL)
 	if err != nil {
@@ -235,7 +239,7 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait t
 	r.rssMiB = peakRSSMiB(w.Process.Pid)
 	r.workerCPU, r.serverCPU = cpuSeconds(w.Process.Pid), cpuSeconds(srv.PID())
 	r.orders, r.batches, r.startedCount = sum.OrderTotal(), sum.OrderBatches, sum.OrdersStarted
-	if err := r.measure(ctx, c2, run.GetID()); err != nil {
+	if err := r.measure(ctx, c2, run.GetID(), dbURL, planID); err != nil {
 		r.err = err
 	}
 	return r
@@ -338,7 +342,7 @@ func scan(h *historypb.History) (retries int, done map[string]time.Time, childre
 }
 
 // measure reads the plan's history, its batches' and its orders'.
-func (r *row) measure(ctx context.Context, c client.Client, planWorkflowID string) error {
+func (r *row) measure(ctx context.Context, c client.Client, planWorkflowID, dbURL, planID string) error {
 	h, err := history(ctx, c, planWorkflowID)
 	if err != nil {
 		return err
@@ -368,11 +372,30 @@ func (r *row) measure(ctx context.Context, c client.Client, planWorkflowID strin
 		if os.Getenv("BENCH_ORDERS_DEBUG") != "" {
 			timeline(bh, persisted)
 		}
-		retries, _, children, last := scan(bh)
+		retries, bdone, children, last := scan(bh)
 		r.retries += retries
 		orders = append(orders, children...)
+		if t, ok := bdone[workflows.ActStartOrderWorkflows]; ok {
+			last = t // started by activity, not as children
+		}
 		if last.After(lastChild) {
 			lastChild = last
+		}
+	}
+	if len(orders) == 0 {
+		// Order workflows started by activity: their ids are the stored
+		// orders'.
+		st, err := store.Open(ctx, dbURL)
+		if err != nil {
+			return err
+		}
+		stored, err := st.ListOrders(ctx, store.OrderFilter{PlanID: planID})
+		st.Close()
+		if err != nil {
+			return err
+		}
+		for _, o := range stored {
+			orders = append(orders, o.ID)
 		}
 	}
 	r.started = lastChild.Sub(persisted)
