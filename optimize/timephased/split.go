@@ -44,8 +44,10 @@ type SplitOptions struct {
 
 // Split cuts in into product groups that are planned apart. Products are
 // ordered by (maison, class, SKU) and cut into at most Parts groups of
-// nearly equal demand (units over the horizon), so that a maison's products stay
-// together. Supplier capacity is per product, so never shared; what
+// nearly equal size: the number of sites with demand for the group's
+// products over the horizon, which the model's rows and columns grow
+// with, so that the parts take about the same time; a maison's products
+// stay together. Supplier capacity is per product, so never shared; what
 // products of different groups may share is a site's storage and a lane's
 // kg capacity. Those are apportioned:
 //
@@ -84,9 +86,14 @@ func Split(in *Input, so SplitOptions) ([]Part, error) {
 		demand = defaultDemand(n, h)
 	}
 	products := n.ProductIndex()
-	units := make([]float64, len(n.Products)) // demand over the horizon per product
+	// A product's weight is its number of series with demand (site and
+	// product pairs), which its balances and columns grow with; its units
+	// would put a long tail of slow sellers into one huge part.
+	units := make([]float64, len(n.Products))
 	for _, s := range demand {
-		units[products[s.SKU]] += sum(s.Units)
+		if sum(s.Units) > 0 {
+			units[products[s.SKU]]++
+		}
 	}
 	order := make([]int, len(n.Products))
 	for i := range order {
@@ -101,7 +108,7 @@ func Split(in *Input, so SplitOptions) ([]Part, error) {
 	for _, u := range units {
 		total += u
 	}
-	// A product goes to the group its demand's midpoint falls in, counted
+	// A product goes to the group its weight's midpoint falls in, counted
 	// along the ordered products (products without demand go with their
 	// neighbours); empty groups are dropped.
 	group := make([]int, len(n.Products))
