@@ -20,18 +20,7 @@ import (
 //	go test -run '^$' -bench SolveHorizonMaison -benchtime 1x ./activities
 func BenchmarkSolveHorizonMaison(b *testing.B) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "s.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	n, err := network.Load(filepath.Join("..", "testdata", "networks", "maison.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.SaveNetwork(ctx, "maison", n); err != nil {
-		b.Fatal(err)
-	}
+	s := maisonStore(b)
 	a := &Activities{Store: s, Optimizer: LocalOptimizer{Horizon: timephased.Options{Rounding: true}}, Carbon: CarbonFootprints{}}
 	var stored time.Duration
 	rows := 0
@@ -53,4 +42,24 @@ func BenchmarkSolveHorizonMaison(b *testing.B) {
 	}
 	b.ReportMetric(stored.Seconds()/float64(b.N), "store-s")
 	b.ReportMetric(float64(rows), "rows")
+}
+
+// maisonStore opens a SQLite store in a temporary directory (closed when
+// b ends) with the sample network saved as "maison".
+func maisonStore(b *testing.B) *store.Store {
+	b.Helper()
+	ctx := context.Background()
+	s, err := store.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "s.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	n, err := network.Load(filepath.Join("..", "testdata", "networks", "maison.yaml"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.SaveNetwork(ctx, "maison", n); err != nil {
+		b.Fatal(err)
+	}
+	return s
 }

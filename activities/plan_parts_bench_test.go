@@ -3,12 +3,9 @@ package activities
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/network"
-	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -24,18 +21,7 @@ import (
 //	go test -run '^$' -bench HorizonPartsMaison -benchtime 1x ./activities
 func BenchmarkHorizonPartsMaison(b *testing.B) {
 	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "s.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer s.Close()
-	n, err := network.Load(filepath.Join("..", "testdata", "networks", "maison.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.SaveNetwork(ctx, "maison", n); err != nil {
-		b.Fatal(err)
-	}
+	s := maisonStore(b)
 	at := time.Date(2026, 3, 2, 6, 0, 0, 0, time.UTC)
 	a := newActivities(s)
 	a.now = func() time.Time { return at }
