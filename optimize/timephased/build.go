@@ -374,6 +374,21 @@ func (m *model) purchasePremiums(k int) {
 	}
 }
 
+// capOverflow sets the upper bound in upper of every overflow column to
+// its value in the LP relaxation's point lpx, for the rounding of the
+// week-0 orders: the relaxation uses overflow only where stock already
+// there forces it, and a rounded-up order must not buy its way past a
+// site's storage (the overflow penalty is ten times the dearest lost
+// margin a week). With the cap, a rounding that overfills a storage is
+// infeasible, which each rounding path answers by rounding down. O(cols).
+func (m *model) capOverflow(upper, lpx []float64) {
+	for j, c := range m.cols {
+		if c.kind == colOver {
+			upper[j] = min(upper[j], lpx[j]+1e-7*max(1, math.Abs(lpx[j])))
+		}
+	}
+}
+
 // addOverflow gives every storage row a column of units above the
 // capacity, priced at overflowPenalty per unit-week. Stock on hand and
 // goods already in transit can exceed a site's capacity_units (a transfer

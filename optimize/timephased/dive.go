@@ -44,6 +44,7 @@ const maxDiveRounds = 40
 func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float64, float64, error) {
 	p := &m.prob
 	lower, upper := slices.Clone(p.ColLower), slices.Clone(p.ColUpper)
+	m.capOverflow(upper, lpx)
 	openOf := map[int]int{}
 	for j, c := range m.cols {
 		if c.kind == colOpen {

@@ -193,6 +193,7 @@ func fixAndSolve(ctx context.Context, m *model, x []float64) ([]float64, float64
 			p.ColLower[j], p.ColUpper[j] = x[j], x[j]
 		}
 	}
+	m.capOverflow(p.ColUpper, x) // x holds the relaxation's overflow
 	lp := clp.New()
 	defer lp.Close()
 	if err := lp.LoadProblem(p); err != nil {

@@ -205,6 +205,7 @@ func (s *Session) roundWarm(ctx context.Context, lpx []float64) ([]float64, floa
 				lo[j], hi[j] = x[j], x[j]
 			}
 		}
+		m.capOverflow(hi, lpx)
 		if err := lp.SetColumnBoundSlices(lo, hi); err != nil {
 			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
 		}
