@@ -1,7 +1,10 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/mattn/go-sqlite3"
@@ -34,4 +37,35 @@ func isForeignKeyViolation(err error) bool {
 		return pe.Code == "23503"
 	}
 	return false
+}
+
+// isBusy reports whether err is SQLite's "database is locked" (SQLITE_BUSY
+// or SQLITE_LOCKED).
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+// pingBusy opens the first connection of a SQLite file pool, retrying
+// while the file is locked, for up to SQLiteBusyTimeout. Switching a file
+// to WAL takes an exclusive lock, and SQLite answers a second connection
+// that switches it at the same moment with "database is locked" at once,
+// without waiting on its busy timeout: processes that open a fresh
+// database together (a worker and an ingest starting side by side) would
+// fail. O(tries) pings, 10 to 200 ms apart.
+func pingBusy(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(SQLiteBusyTimeout)
+	wait := 10 * time.Millisecond
+	for {
+		err := db.PingContext(ctx)
+		if err == nil || !isBusy(err) || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return errors.Join(err, ctx.Err())
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 200*time.Millisecond)
+	}
 }

@@ -170,7 +170,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
-	if err := w.PingContext(ctx); err != nil { // creates the file and switches it to WAL
+	if err := pingBusy(ctx, w.DB); err != nil { // creates the file and switches it to WAL
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
