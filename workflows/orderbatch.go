@@ -195,15 +195,7 @@ func (b *orderBatch) run(ctx workflow.Context) {
 	sel.AddReceive(statusCh, func(c workflow.ReceiveChannel, _ bool) {
 		var r OrderStatusReport
 		c.Receive(ctx, &r)
-		i, ok := index[r.OrderID]
-		if !ok || b.reported[i] {
-			return
-		}
-		b.reported[i] = true
-		b.res.Reported++
-		if !b.orders[i].Done {
-			b.orders[i].Status, b.orders[i].Reason = r.Status, r.Reason
-		}
+		b.report(index, r)
 	})
 	for i, o := range b.orders {
 		index[o.OrderID] = i
