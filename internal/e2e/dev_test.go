@@ -80,7 +80,7 @@ func startDev(t *testing.T, bin, dir string) *devRun {
 		}
 		if t.Failed() {
 			t.Logf("sillage dev stdout:\n%s\nstderr:\n%s", d.stdout.String(), d.stderr.String())
-			for _, name := range []string{"dev", "worker", "ingest"} {
+			for _, name := range []string{"dev", "worker", "ingest", "temporal"} {
 				if data, err := os.ReadFile(filepath.Join(dir, "logs", name+".log")); err == nil {
 					t.Logf("%s.log (end):\n%s", name, tailLines(string(data), 30))
 				}

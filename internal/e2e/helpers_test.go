@@ -95,14 +95,18 @@ func listIDs(t testing.TB, c client.Client, query string) []string {
 		var resp *workflowservice.ListWorkflowExecutionsResponse
 		var err error
 		// A loaded machine makes the dev server drop a stream now and
-		// then (RST_STREAM CANCEL): retry a few times before failing.
+		// then (RST_STREAM CANCEL), and its SQLite store can miss the
+		// namespace for a few seconds ("Namespace default is not found"
+		// while the workers of the same namespace go on): retry for up to
+		// a minute before failing.
+		deadline := time.Now().Add(time.Minute)
 		for attempt := 1; ; attempt++ {
 			resp, err = c.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token})
-			if err == nil || attempt == 5 {
+			if err == nil || time.Now().After(deadline) {
 				break
 			}
 			t.Logf("list %q: attempt %d: %v; retrying", query, attempt, err)
-			time.Sleep(time.Duration(attempt) * time.Second)
+			time.Sleep(time.Duration(min(attempt, 5)) * time.Second)
 		}
 		if err != nil {
 			t.Fatalf("list %q: %v", query, err)
