@@ -103,7 +103,14 @@ func roundWeek0(ctx context.Context, m *model, lpx []float64) ([]float64, float6
 
 // roundIntegers rounds the integer columns of x in place (steps 1–3 of
 // roundWeek0 when up, step 1 and zero below the MOQ otherwise); the lines'
-// 0/1 columns follow.
+// 0/1 columns follow. x holds the LP relaxation's point on entry.
+//
+// Rounding up also keeps to the storage of the line's destination in its
+// arrival week (see storageRoom): with the overflow columns capped at the
+// relaxation's values (capOverflow), a site's stock at the end of a week
+// whose arrivals are all week-0 lines can only fall by fewer of them, so
+// a rounded-up line that does not fit there makes the re-solve
+// infeasible.
 func roundIntegers(m *model, x []float64, up bool) {
 	p := &m.prob
 	var ints []int
@@ -112,6 +119,7 @@ func roundIntegers(m *model, x []float64, up bool) {
 			ints = append(ints, j)
 		}
 	}
+	store := newStorageRoom(m, x)
 	lp := make(map[int]float64, len(ints))
 	for _, j := range ints {
 		lp[j] = x[j]
@@ -147,9 +155,13 @@ func roundIntegers(m *model, x []float64, up bool) {
 		}
 		return true
 	}
+	belowMOQ := func(j int) bool { c := m.cols[j]; return c.moq > 0 && x[j]*c.pack < c.moq-1e-9 }
 	for _, j := range ints {
-		if !up || m.cols[j].moq <= 0 || x[j]*m.cols[j].pack >= m.cols[j].moq-1e-9 {
+		if !up || !belowMOQ(j) {
 			use(j, x[j]) // rounded down: always fits where the LP point did
+			store.down(j, lp[j], x[j])
+		} else {
+			store.down(j, lp[j], 0) // at zero unless it reaches its MOQ
 		}
 	}
 	if up {
@@ -159,12 +171,14 @@ func roundIntegers(m *model, x []float64, up bool) {
 			moqPacks := math.Ceil(c.moq/c.pack - 1e-9)
 			switch {
 			case c.moq > 0 && x[j] < moqPacks:
-				if lp[j] >= moqPacks/2 && use(j, moqPacks) {
+				if lp[j] >= moqPacks/2 && store.fits(j, lp[j], moqPacks) && use(j, moqPacks) {
+					store.up(j, lp[j], moqPacks)
 					x[j] = moqPacks
 				} else {
 					x[j] = 0
 				}
-			case lp[j]-x[j] >= roundUpFrom && x[j]+1 <= p.ColUpper[j] && use(j, 1):
+			case lp[j]-x[j] >= roundUpFrom && x[j]+1 <= p.ColUpper[j] && store.fits(j, lp[j], x[j]+1) && use(j, 1):
+				store.up(j, lp[j], x[j]+1)
 				x[j]++
 			}
 		}
@@ -180,6 +194,105 @@ func roundIntegers(m *model, x []float64, up bool) {
 			}
 		}
 	}
+}
+
+// storageRoom follows, while week-0 lines are rounded, the room in the
+// storage row of each line's destination and arrival week, starting from
+// the LP relaxation's point:
+//
+//   - the room is first the row's slack there (capacity less the stock of
+//     the site's products at the end of that week, overflow included);
+//   - a line rounded down by d units frees min(d, what its pair holds at
+//     the end of that week and has not already freed): the pair's stock
+//     falls by the units it no longer receives, down to zero (below that
+//     the shortfall is a lost sale, not free storage);
+//   - a line rounded up takes back what it freed and its units above the
+//     relaxation's value.
+//
+// It looks at the arrival week only. Later weeks have continuous
+// arrivals, which the re-solve lowers when a rounded-up line's units stay
+// in stock; where they cannot, the caller's re-solve is infeasible and
+// rounds down instead. Sites without a capacity have no storage row and
+// always fit. O(columns) to build, O(1) a line.
+type storageRoom struct {
+	m     *model
+	room  map[int]float64 // storage row -> units free
+	held  []float64       // per pair·h + week: units the pair holds at the end of the week that no round-down has freed yet
+	freed map[int]float64 // line -> units its round-down freed
+}
+
+func newStorageRoom(m *model, lpx []float64) *storageRoom {
+	p := &m.prob
+	s := &storageRoom{m: m, room: map[int]float64{}, held: make([]float64, len(m.red.pairs)*m.h), freed: map[int]float64{}}
+	for r, ri := range m.rows {
+		if ri.kind == rowStorage {
+			s.room[r] = p.RowUpper[r]
+		}
+	}
+	for j, c := range m.cols {
+		switch c.kind {
+		case colInv, colSafe, colOver:
+		default:
+			continue
+		}
+		if c.kind != colOver {
+			s.held[c.pair*m.h+c.week] += lpx[j]
+		}
+		for k := p.ColStart[j]; k < p.ColStart[j+1]; k++ {
+			if r := p.RowIndex[k]; m.rows[r].kind == rowStorage {
+				s.room[r] -= p.Values[k] * lpx[j]
+			}
+		}
+	}
+	return s
+}
+
+// row returns line j's storage row (its destination in its arrival
+// week) and whether there is one.
+func (s *storageRoom) row(j int) (int, bool) {
+	c := s.m.cols[j]
+	r, ok := s.m.rowOf[rowInfo{kind: rowStorage, id: s.m.red.pairs[c.pair].site, week: c.arrive}]
+	return r, ok
+}
+
+// down records line j rounded from its relaxation's value lp down to v
+// (columns of packs).
+func (s *storageRoom) down(j int, lp, v float64) {
+	r, ok := s.row(j)
+	if !ok || lp <= v {
+		return
+	}
+	c := s.m.cols[j]
+	i := c.pair*s.m.h + c.arrive
+	f := max(0, min((lp-v)*c.pack, s.held[i]))
+	s.held[i] -= f
+	s.freed[j] = f
+	s.room[r] += f
+}
+
+// need returns the storage units line j takes when it goes from the
+// rounded-down state to v packs: what its round-down freed and its units
+// above the relaxation's value lp.
+func (s *storageRoom) need(j int, lp, v float64) float64 {
+	return s.freed[j] + max(0, (v-lp)*s.m.cols[j].pack)
+}
+
+// fits reports whether line j fits its storage row at v packs.
+func (s *storageRoom) fits(j int, lp, v float64) bool {
+	r, ok := s.row(j)
+	return !ok || s.need(j, lp, v) <= s.room[r]+1e-9
+}
+
+// up records line j rounded up to v packs.
+func (s *storageRoom) up(j int, lp, v float64) {
+	r, ok := s.row(j)
+	if !ok {
+		return
+	}
+	c := s.m.cols[j]
+	s.room[r] -= s.need(j, lp, v)
+	s.held[c.pair*s.m.h+c.arrive] += s.freed[j]
+	s.freed[j] = 0
 }
 
 // fixAndSolve fixes the integer columns at their values in x and re-solves

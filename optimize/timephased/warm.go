@@ -194,6 +194,16 @@ func (s *Session) roundWarm(ctx context.Context, lpx []float64) ([]float64, floa
 		if err := s.fix.LoadProblem(m.prob.Problem); err != nil {
 			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
 		}
+		// Start from the relaxation's optimum: the rounded point is near
+		// it, and a warm dual simplex after the bound changes takes a
+		// fraction of a cold solve.
+		b, err := s.lp.Basis()
+		if err == nil {
+			err = s.fix.SetBasis(b)
+		}
+		if err != nil {
+			return nil, 0, fmt.Errorf("time-phased plan: rounding: %w", err)
+		}
 	}
 	lp := s.fix
 	try := func(up bool) ([]float64, float64, error) {
