@@ -1,0 +1,101 @@
+// Command benchparts plans some parts of a split time-phased plan one at a
+// time, as the workers' SolveHorizonPart activities do (a Session with the
+// rounding heuristic and the relay reduction), and prints for each its
+// size, the seconds of build, LP relaxation and rounding, and the gap of
+// its week-0 orders to the LP bound. It is for profiling one part of a
+// large case without planning them all:
+//
+//	go run ./internal/cmd/benchparts -db /tmp/tpb/200x500.db -first 0 -n 12
+//
+// The store is one that `scripts/bench-optimize -timephased -big -dir
+// /tmp/tpb` seeded (network "bench"); -cpuprofile writes a CPU profile.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime/pprof"
+	"strings"
+
+	"github.com/sillage/sillage/internal/cputime"
+	"github.com/sillage/sillage/optimize/timephased"
+	"github.com/sillage/sillage/store"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "benchparts:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	db := flag.String("db", "/tmp/tpb/200x500.db", "the SQLite store `FILE` seeded by gen-network --db (network \"bench\")")
+	parts := flag.Int("parts", 50, "product groups to split into")
+	first := flag.Int("first", 0, "index of the first part to plan")
+	count := flag.Int("n", 3, "number of parts to plan")
+	prof := flag.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flag.Args())
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("store: %w (seed it with scripts/bench-optimize -timephased -big -dir DIR)", err)
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, "sqlite://"+*db)
+	if err != nil {
+		return err
+	}
+	n, err := s.LoadPlanNetwork(ctx, "bench", store.PlanNetworkOptions{HistoryWeeks: 4})
+	s.Close()
+	if err != nil {
+		return err
+	}
+	n.ApplyDefaults()
+	in := &timephased.Input{Network: n, Weeks: 13}
+	ps, err := timephased.Split(in, timephased.SplitOptions{Parts: *parts})
+	if err != nil {
+		return err
+	}
+	if *first < 0 || *first >= len(ps) {
+		return fmt.Errorf("-first %d: the split has parts 0 to %d", *first, len(ps)-1)
+	}
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	opt := timephased.Options{Rounding: true, Relay: true}
+	var total cputime.Span
+	var obj, bound float64
+	for i := *first; i < *first+*count && i < len(ps); i++ {
+		t := cputime.Now()
+		sess, res, err := timephased.NewSession(ps[i].Input, opt)
+		if err != nil {
+			return fmt.Errorf("part %d: %w", i, err)
+		}
+		sess.Close()
+		e := cputime.Since(t)
+		total.Wall += e.Wall
+		total.CPU += e.CPU
+		obj += res.MIP.ObjectiveEUR
+		bound += res.MIP.BoundEUR
+		fmt.Printf("part %d: %d columns, %d rows; build %.1f s, LP %.1f s, rounding %.1f s; %.1f s wall, %.1f s CPU; gap %.3f %% (%s)\n",
+			i, res.Columns, res.Rows, res.BuildSeconds, res.LPSeconds, res.MIP.Seconds, e.Wall, e.CPU, 100*res.MIP.Gap, strings.Join(res.Notes, "; "))
+	}
+	gap := 0.0
+	if bound != 0 {
+		gap = 100 * (obj - bound) / bound
+	}
+	fmt.Printf("total: %.1f s wall, %.1f s CPU; gap %.3f %%\n", total.Wall, total.CPU, gap)
+	return nil
+}
