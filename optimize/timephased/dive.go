@@ -10,6 +10,10 @@ import (
 	"github.com/sillage/sillage/optimize/clp"
 )
 
+// diveStats counts what the rounding dive did: its rounds, and the
+// batches it rounded down after their re-solve was infeasible.
+type diveStats struct{ rounds, floored int }
+
 // maxDiveRounds bounds the rounds of the rounding dive.
 const maxDiveRounds = 40
 
@@ -25,8 +29,10 @@ const maxDiveRounds = 40
 //     parts (at least one) and fixes each, largest first, at its value
 //     rounded up (below the MOQ: the MOQ when the line wanted half of it)
 //     when that still fits what the lines fixed so far leave of the
-//     supplier and lane capacities of their weeks and of the DC's stock in
-//     week 0; else rounded down (zero below the MOQ), else zero. Rounding
+//     supplier and lane capacities of their weeks, of the DC's stock in
+//     week 0 and of the storage of the line's destination in its arrival
+//     week (storageRoom, from the round's point); else rounded down (zero
+//     below the MOQ), else zero. Rounding
 //     up is preferred because a unit short costs a lost margin, a unit
 //     more only its transport and a few weeks of holding;
 //  3. re-solves with CLP from the last basis (dual simplex after bound
@@ -34,14 +40,15 @@ const maxDiveRounds = 40
 //     storage) the batch is floored instead.
 //
 // It stops when no free line is fractional: the free lines left are then
-// at zero in an optimal point, and are fixed there. It returns the point
-// and its objective. Cost: one warm dual simplex per round, about log₂ of
+// at zero in an optimal point, and are fixed there. It returns the point,
+// its objective and the number of rounds and of batches floored after an
+// infeasible re-solve. Cost: one warm dual simplex per round, about log₂ of
 // the fractional lines rounds (at most maxDiveRounds, after which every
 // free line is rounded in one batch). Errors wrap ErrRounding when even
 // the floors are infeasible (hard safety stock, zero-day lanes), and
 // ctx.Err() when ctx is done: it is checked before every round, and
 // stops the round's CLP solve within an iteration.
-func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float64, float64, error) {
+func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float64, float64, diveStats, error) {
 	p := &m.prob
 	lower, upper := slices.Clone(p.ColLower), slices.Clone(p.ColUpper)
 	m.capOverflow(upper, lpx)
@@ -132,9 +139,18 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 		return r
 	}
 	frac := func(v float64) float64 { return v - math.Floor(v+1e-6) }
+	// store follows the storage of each line's arrival week in the
+	// current round (see storageRoom), set before the batch is placed.
+	var store *storageRoom
 	place := func(j int, v float64) float64 {
 		for _, r := range []float64{admissible(j, v, false), admissible(j, v, true), 0} {
+			if r > v && !store.fits(j, v, r) {
+				continue
+			}
 			if fits(j, r) {
+				if r > v {
+					store.up(j, v, r)
+				}
 				fix(j, r)
 				return r
 			}
@@ -158,10 +174,12 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 		}
 		return fmt.Errorf("time-phased plan: rounding dive, round %d: %w", round, err)
 	}
+	var st diveStats
 	x := lpx
 	for round := 0; len(free) > 0; round++ {
+		st.rounds = round + 1
 		if err := stopped(round); err != nil {
-			return nil, 0, err
+			return nil, 0, st, err
 		}
 		var whole, fractional, keep []int
 		for _, j := range free {
@@ -185,14 +203,19 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 			take = len(fractional)
 		}
 		batch := append(whole, fractional[:take]...)
+		store = newStorageRoom(m, x)
+		for _, j := range batch {
+			store.down(j, x[j], admissible(j, x[j], true))
+		}
 		for _, j := range batch {
 			place(j, x[j])
 		}
 		keep = append(keep, fractional[take:]...)
 		if !solve() {
 			if err := stopped(round); err != nil {
-				return nil, 0, err
+				return nil, 0, st, err
 			}
+			st.floored++
 			for _, j := range batch {
 				unfix(j)
 			}
@@ -205,9 +228,9 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 			}
 			if !solve() {
 				if err := stopped(round); err != nil {
-					return nil, 0, err
+					return nil, 0, st, err
 				}
-				return nil, 0, fmt.Errorf("%w: dive round %d (status %v)", ErrRounding, round, lp.Status())
+				return nil, 0, st, fmt.Errorf("%w: dive round %d (status %v)", ErrRounding, round, lp.Status())
 			}
 		}
 		x = lp.Primal()
@@ -218,9 +241,9 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 	}
 	if !solve() {
 		if err := stopped(-1); err != nil {
-			return nil, 0, err
+			return nil, 0, st, err
 		}
-		return nil, 0, fmt.Errorf("%w: dive, last round (status %v)", ErrRounding, lp.Status())
+		return nil, 0, st, fmt.Errorf("%w: dive, last round (status %v)", ErrRounding, lp.Status())
 	}
-	return lp.Primal(), m.objective(lp.ObjectiveValue()), nil
+	return lp.Primal(), m.objective(lp.ObjectiveValue()), st, nil
 }

@@ -25,8 +25,8 @@ import (
 // When ctx is done it stops, with an error that wraps ctx.Err().
 func (m *model) integerOrders(ctx context.Context, sol *solution, opt Options, lp *clp.Model) error {
 	t0 := time.Now()
-	hx, hobj, err := m.dive(ctx, lp, sol.lpx)
-	how := "rounding dive"
+	hx, hobj, st, err := m.dive(ctx, lp, sol.lpx)
+	how := fmt.Sprintf("rounding dive (%d rounds, %d batches rounded down after an infeasible re-solve)", st.rounds, st.floored)
 	if err != nil && ctx.Err() != nil {
 		return err // stopped: the error names the stage
 	}

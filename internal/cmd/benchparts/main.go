@@ -1,6 +1,7 @@
 // Command benchparts plans some parts of a split time-phased plan one at a
-// time, as the workers' SolveHorizonPart activities do (a Session with the
-// rounding heuristic and the relay reduction), and prints for each its
+// time, as scripts/bench-optimize -timephased does (a Session with the
+// rounding heuristic and the relay reduction) or, with -dive, as the
+// workers' SolveHorizonPart activities do, and prints for each its
 // size, the seconds of build, LP relaxation and rounding, and the gap of
 // its week-0 orders to the LP bound. It is for profiling one part of a
 // large case without planning them all:
@@ -37,6 +38,7 @@ func run() error {
 	first := flag.Int("first", 0, "index of the first part to plan")
 	count := flag.Int("n", 3, "number of parts to plan")
 	prof := flag.String("cpuprofile", "", "write a CPU profile to `FILE`")
+	dive := flag.Bool("dive", false, "plan each part as the workers do (timephased.PlanContext, default options: the rounding dive, CBC when small enough) instead of a Session with the rounding heuristic")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flag.Args())
@@ -79,11 +81,18 @@ func run() error {
 	var obj, bound float64
 	for i := *first; i < *first+*count && i < len(ps); i++ {
 		t := cputime.Now()
-		sess, res, err := timephased.NewSession(ps[i].Input, opt)
+		var res *timephased.Result
+		if *dive {
+			res, err = timephased.PlanContext(ctx, ps[i].Input, timephased.Options{})
+		} else {
+			var sess *timephased.Session
+			if sess, res, err = timephased.NewSession(ps[i].Input, opt); err == nil {
+				sess.Close()
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("part %d: %w", i, err)
 		}
-		sess.Close()
 		e := cputime.Since(t)
 		total.Wall += e.Wall
 		total.CPU += e.CPU
