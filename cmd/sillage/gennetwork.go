@@ -20,7 +20,7 @@ func init() {
 		name:   "gen-network",
 		noArgs: true,
 		short:  "generate a network file: the maison sample or a synthetic one of any size",
-		usage:  "gen-network --sites N --products K [--seed S] [--weeks W] [--out FILE | --db URL [--name NAME]]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
+		usage:  "gen-network --sites N --products K [--seed S] [--weeks W] [--hub] [--out FILE | --db URL [--name NAME]]\n       sillage gen-network --preset maison [--seed S] [--out FILE]",
 		long: `Gen-network writes a valid network file (YAML) to FILE, or to standard output.
 
 With --sites and --products it generates a synthetic network for scale
@@ -30,6 +30,14 @@ towns, hubs and shopping streets; products are modelled on the maison
 network's; lanes over road, rail, sea and air reach every boutique from
 every source; every boutique has W weeks of demand history for every
 product. The output is the same for the same flags, byte for byte.
+
+With --hub the synthetic network is cut down to one hub (netgen.Hub):
+its first distribution centre and, for each product, one supplier, with
+the other sources' lanes moved to the hub and the boutiques starting with
+no stock. A hub network makes about one order per boutique from a small
+model, for measuring a plan's orders at thousands of orders
+(TestPlanOrdersAtScale, scripts/bench-orders -hub) without the minutes
+of solving a full network of that size takes. Not with --db.
 
 With --preset maison it writes the realistic luxury network of
 testdata/networks/maison.yaml (seed 1 gives the committed file).
@@ -52,16 +60,17 @@ planned from the store. A network of that name is replaced.`,
 			preset := fs.String("preset", "", "write a `preset` network instead: maison")
 			db := fs.String("db", "", "write into the store at database `URL` instead of a file (streamed; no size limit)")
 			name := fs.String("name", "", "with --db: store the network under `NAME` (default: its generated name)")
+			hub := fs.Bool("hub", false, "cut the network down to one distribution centre and one supplier per product, boutiques empty (for order-scale tests; not with --db)")
 			return func(ctx context.Context, e *env) error {
 				set := map[string]bool{}
 				fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 				f := genNetworkFlags{
 					sites: *sites, products: *products, seed: *seed, weeks: *weeks,
-					out: *out, preset: *preset, set: set,
+					out: *out, preset: *preset, set: set, hub: *hub,
 				}
 				if *db != "" || *name != "" {
-					if *db == "" || *out != "" || *preset != "" {
-						return usageErrorf("--db goes with --sites and --products, without --out or --preset; --name needs --db")
+					if *db == "" || *out != "" || *preset != "" || *hub {
+						return usageErrorf("--db goes with --sites and --products, without --out, --preset or --hub; --name needs --db")
 					}
 					return genNetworkStore(ctx, e, f, *db, *name)
 				}
@@ -75,6 +84,7 @@ type genNetworkFlags struct {
 	sites, products, weeks int
 	seed                   uint64
 	out, preset            string
+	hub                    bool            // cut down to one hub (netgen.Hub)
 	set                    map[string]bool // flags given on the command line
 }
 
@@ -100,7 +110,7 @@ func genNetwork(ctx context.Context, e *env, f genNetworkFlags) error {
 	var n *sillage.Network
 	switch f.preset {
 	case "maison":
-		for _, name := range []string{"sites", "products", "weeks"} {
+		for _, name := range []string{"sites", "products", "weeks", "hub"} {
 			if f.set[name] {
 				return usageErrorf("--%s does not apply to --preset maison", name)
 			}
@@ -139,6 +149,10 @@ func genNetwork(ctx context.Context, e *env, f genNetworkFlags) error {
 		var err error
 		if n, err = netgen.Generate(opts); err != nil {
 			return usageErrorf("%v", err)
+		}
+		if f.hub {
+			n = netgen.Hub(n)
+			n.Name += "-hub"
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/network"
 )
 
@@ -57,6 +58,36 @@ func TestGenNetworkFile(t *testing.T) {
 	}
 }
 
+// TestGenNetworkHub: --hub writes the network of netgen.Hub, with one
+// distribution centre and boutiques without stock.
+func TestGenNetworkHub(t *testing.T) {
+	code, out, errs := runGen(t, "--sites", "60", "--products", "2", "--weeks", "6", "--hub")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	n, err := network.Parse("stdout", []byte(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dcs, boutiques := 0, map[string]bool{}
+	for _, s := range n.Sites {
+		switch s.Kind {
+		case sillage.KindDC:
+			dcs++
+		case sillage.KindBoutique:
+			boutiques[s.ID] = true
+		}
+	}
+	if dcs != 1 || len(boutiques) != 60-3-2 || !strings.HasSuffix(n.Name, "-hub") {
+		t.Errorf("%q: %d centres and %d boutiques, want 1 and 55", n.Name, dcs, len(boutiques))
+	}
+	for _, p := range n.Stock {
+		if boutiques[p.Site] {
+			t.Errorf("boutique %s has stock", p.Site)
+		}
+	}
+}
+
 func TestGenNetworkMaisonPreset(t *testing.T) {
 	code, out, errs := runGen(t, "--preset", "maison")
 	if code != 0 {
@@ -80,6 +111,8 @@ func TestGenNetworkUsage(t *testing.T) {
 		{"--sites", "10", "--products", "1", "--weeks", "0"},
 		{"--preset", "maison", "--sites", "10"},
 		{"--preset", "boutique"},
+		{"--preset", "maison", "--hub"},
+		{"--sites", "10", "--products", "1", "--hub", "--db", "sqlite://x.db"},
 		{"--sites", "10", "--products", "1", "extra"},
 		{"--sites", "many"},
 	} {

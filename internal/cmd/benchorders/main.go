@@ -33,10 +33,21 @@ import (
 type benchCase struct {
 	engine                 string // sqlite or postgres
 	sites, products, weeks int
+	hub                    bool // gen-network --hub
 }
 
 func (c benchCase) String() string {
-	return fmt.Sprintf("%s:%dx%dx%d", c.engine, c.sites, c.products, c.weeks)
+	return c.engine + ":" + c.size()
+}
+
+// size is the network's column of the table: SITES×PRODUCTS×WEEKS, and
+// "hub" for a hub network.
+func (c benchCase) size() string {
+	s := fmt.Sprintf("%d×%d×%d", c.sites, c.products, c.weeks)
+	if c.hub {
+		s += " hub"
+	}
+	return s
 }
 
 // row is what one case measured.
@@ -60,6 +71,7 @@ func main() {
 	seed := flag.Uint64("seed", 3, "gen-network `seed`")
 	dir := flag.String("dir", "", "`DIR` for networks, databases and logs (default: a temporary one)")
 	wait := flag.Duration("wait", 30*time.Minute, "how long to wait for a plan's orders before measuring what is there")
+	hub := flag.Bool("hub", false, "generate hub networks (gen-network --hub: one distribution centre, one supplier per product, boutiques empty; about one order per boutique from a small model)")
 	horizon := flag.Int("horizon", 0, "policy horizon_weeks of the generated networks (`weeks` of the time-phased plan; 0: the network's, 13)")
 	flag.Parse()
 	var cs []benchCase
@@ -84,6 +96,7 @@ func main() {
 	var rows []row
 	for i, c := range cs {
 		fmt.Fprintf(os.Stderr, "bench-orders: case %d of %d: %s\n", i+1, len(cs), c)
+		c.hub = *hub
 		r := runCase(c, i, *bin, *pg, *seed, *dir, *wait, *horizon)
 		if r.err != nil {
 			fmt.Fprintf(os.Stderr, "bench-orders: %s: %v\n", c, r.err)
@@ -94,7 +107,7 @@ func main() {
 	fmt.Println("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
 	for _, r := range rows {
 		if r.err != nil {
-			fmt.Printf("| %s | %d×%d×%d | failed: %v | | | | | | | | |\n", r.c.engine, r.c.sites, r.c.products, r.c.weeks, r.err)
+			fmt.Printf("| %s | %s | failed: %v | | | | | | | | |\n", r.c.engine, r.c.size(), r.err)
 			continue
 		}
 		started, retries := fmt.Sprintf("%.1f s", r.started.Seconds()), strconv.Itoa(r.retries)
@@ -102,7 +115,7 @@ func main() {
 			started = fmt.Sprintf("%d of %d after %.0f s (stopped)", r.startedCount, r.orders, r.started.Seconds())
 			retries += " (plan and batches)"
 		}
-		fmt.Printf("| %s | %d×%d×%d | %d | %d | %.1f s | %.1f s | %s | %s | %d | %.0f MiB | %.0f s / %.0f s |\n", r.c.engine, r.c.sites, r.c.products, r.c.weeks,
+		fmt.Printf("| %s | %s | %d | %d | %.1f s | %.1f s | %s | %s | %d | %.0f MiB | %.0f s / %.0f s |\n", r.c.engine, r.c.size(),
 			r.orders, r.batches, r.persisted.Seconds(), r.held.Seconds(), started, retries, r.parentEvents, r.rssMiB, r.workerCPU, r.serverCPU)
 	}
 }
@@ -135,9 +148,14 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait t
 	r.c = c
 	ctx := context.Background()
 	file := filepath.Join(dir, fmt.Sprintf("net-%dx%dx%d.yaml", c.sites, c.products, c.weeks))
+	args := []string{"gen-network", "--sites", strconv.Itoa(c.sites), "--products", strconv.Itoa(c.products),
+		"--weeks", strconv.Itoa(c.weeks), "--seed", strconv.FormatUint(seed, 10), "--out", file}
+	if c.hub {
+		file = strings.TrimSuffix(file, ".yaml") + "-hub.yaml"
+		args = append(args[:len(args)-1], file, "--hub")
+	}
 	if _, err := os.Stat(file); err != nil {
-		cmd := exec.Command(bin, "gen-network", "--sites", strconv.Itoa(c.sites), "--products", strconv.Itoa(c.products),
-			"--weeks", strconv.Itoa(c.weeks), "--seed", strconv.FormatUint(seed, 10), "--out", file)
+		cmd := exec.Command(bin, args...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			r.err = fmt.Errorf("gen-network: %v: %s", err, out)
 			return r
