@@ -8,8 +8,10 @@ import "github.com/sillage/sillage"
 // suppliers go with their stock, demand and supply; their lanes are moved to the hub (a boutique's
 // lanes from its own centre, a kept supplier's lanes to any centre;
 // each site pair and mode once, the first one kept), so that every
-// boutique is still reached. The boutiques start with no stock, so that
-// each with demand in the first weeks needs an order at once.
+// boutique is still reached. The hub takes over the stock and storage of
+// every centre (summed per product; unlimited when one was), so that it
+// can serve them all. The boutiques start with no stock, so that each
+// with demand in the first weeks needs an order at once.
 //
 // A hub network makes about one transfer order per boutique from a
 // time-phased model with two or three sources instead of one per 20 or
@@ -38,8 +40,21 @@ func Hub(n *sillage.Network) *sillage.Network {
 	out := *n
 	out.Sites, out.Lanes, out.Stock, out.Demand, out.Supply = nil, nil, nil, nil, nil
 	kind := map[string]sillage.SiteKind{}
+	storage, unlimited := 0.0, false // of all centres, units
 	for _, s := range n.Sites {
 		kind[s.ID] = s.Kind
+		if s.Kind == sillage.KindDC {
+			storage += s.CapacityUnits
+			unlimited = unlimited || s.CapacityUnits == 0
+		}
+	}
+	for _, s := range n.Sites {
+		if s.ID == hub {
+			s.CapacityUnits = storage
+			if unlimited {
+				s.CapacityUnits = 0
+			}
+		}
 		if s.Kind == sillage.KindBoutique || keep[s.ID] {
 			out.Sites = append(out.Sites, s)
 			keep[s.ID] = true
@@ -69,8 +84,21 @@ func Hub(n *sillage.Network) *sillage.Network {
 		seen[k] = true
 		out.Lanes = append(out.Lanes, l)
 	}
+	hubStock := map[string]int{} // SKU -> index in out.Stock
 	for _, p := range n.Stock {
-		if keep[p.Site] && kind[p.Site] != sillage.KindBoutique {
+		switch {
+		case hub != "" && kind[p.Site] == sillage.KindDC:
+			if i, ok := hubStock[p.SKU]; ok {
+				q := &out.Stock[i]
+				q.OnHand += p.OnHand
+				q.InTransit += p.InTransit
+				q.Reserved += p.Reserved
+				continue
+			}
+			p.Site = hub
+			hubStock[p.SKU] = len(out.Stock)
+			out.Stock = append(out.Stock, p)
+		case keep[p.Site] && kind[p.Site] != sillage.KindBoutique:
 			out.Stock = append(out.Stock, p)
 		}
 	}

@@ -3,6 +3,7 @@ package netgen
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/sillage/sillage"
@@ -65,6 +66,27 @@ func TestHub(t *testing.T) {
 			for _, p := range loaded.Stock {
 				if boutique[p.Site] {
 					t.Fatalf("boutique %s keeps stock of %s", p.Site, p.SKU)
+				}
+			}
+			// The hub holds what every centre held, product by product.
+			centres, hub := map[string]float64{}, map[string]float64{}
+			dc := map[string]bool{}
+			for _, s := range n.Sites {
+				dc[s.ID] = s.Kind == sillage.KindDC
+			}
+			for _, p := range n.Stock {
+				if dc[p.Site] {
+					centres[p.SKU] += p.OnHand
+				}
+			}
+			for _, p := range loaded.Stock {
+				if !boutique[p.Site] && dc[p.Site] {
+					hub[p.SKU] += p.OnHand
+				}
+			}
+			for sku, u := range centres {
+				if math.Abs(hub[sku]-u) > 1e-6 {
+					t.Errorf("the hub holds %g units of %s, the centres held %g", hub[sku], sku, u)
 				}
 			}
 			checkReachable(t, loaded)
