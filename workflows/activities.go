@@ -133,15 +133,23 @@ const (
 
 var nonRetryable = []string{ErrTypeInvalid, ErrTypeInfeasible, ErrTypeConflict, ErrTypeNotFound}
 
+// doublingRetry is a retry policy whose interval starts at initial and
+// doubles after each attempt up to maximum, for at most attempts attempts
+// (the first included); the nonRetryable error types are not retried.
+// Temporal only reads it.
+func doublingRetry(initial, maximum time.Duration, attempts int32) *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{
+		InitialInterval:        initial,
+		BackoffCoefficient:     2,
+		MaximumInterval:        maximum,
+		MaximumAttempts:        attempts,
+		NonRetryableErrorTypes: nonRetryable,
+	}
+}
+
 // databaseRetry retries short database writes and reads for a few
 // minutes (storeOptions, readOptions). Temporal only reads it.
-var databaseRetry = &temporal.RetryPolicy{
-	InitialInterval:        time.Second,
-	BackoffCoefficient:     2,
-	MaximumInterval:        30 * time.Second,
-	MaximumAttempts:        20,
-	NonRetryableErrorTypes: nonRetryable,
-}
+var databaseRetry = doublingRetry(time.Second, 30*time.Second, 20)
 
 // Activity option classes. Every activity call uses one of these, each
 // with an explicit retry policy.
@@ -169,13 +177,7 @@ var (
 		TaskQueue:           PlanTaskQueue,
 		StartToCloseTimeout: 5 * time.Minute,
 		HeartbeatTimeout:    20 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        time.Minute,
-			MaximumAttempts:        10,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         doublingRetry(time.Second, time.Minute, 10),
 	}
 	// leaseOptions: the plan lease, database work on the plan queue.
 	leaseOptions = workflow.ActivityOptions{
@@ -189,51 +191,27 @@ var (
 		TaskQueue:           PlanTaskQueue,
 		StartToCloseTimeout: time.Hour,
 		HeartbeatTimeout:    20 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        5 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			MaximumAttempts:        5,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         doublingRetry(5*time.Second, 5*time.Minute, 5),
 	}
 	// supplierOptions: calls to a supplier's system, which may be down
 	// for hours; retried for about a day.
 	supplierOptions = workflow.ActivityOptions{
 		TaskQueue:           TaskQueue,
 		StartToCloseTimeout: time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        5 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        10 * time.Minute,
-			MaximumAttempts:        150,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         doublingRetry(5*time.Second, 10*time.Minute, 150),
 	}
 	// messageOptions: MQTT publishes, notices and re-plan requests.
 	messageOptions = workflow.ActivityOptions{
 		TaskQueue:           TaskQueue,
 		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        time.Minute,
-			MaximumAttempts:        30,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         doublingRetry(time.Second, time.Minute, 30),
 	}
 	// reportOptions: the monthly report.
 	reportOptions = workflow.ActivityOptions{
 		TaskQueue:           TaskQueue,
 		StartToCloseTimeout: 30 * time.Minute,
 		HeartbeatTimeout:    2 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        10 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			MaximumAttempts:        5,
-			NonRetryableErrorTypes: nonRetryable,
-		},
+		RetryPolicy:         doublingRetry(10*time.Second, 5*time.Minute, 5),
 	}
 )
 
