@@ -239,6 +239,23 @@ func (o *orderRun) release(ctx workflow.Context, s sillage.OrderStatus, reason s
 	return nil
 }
 
+// receiveBefore waits until a value of type T comes on ch or timer fires,
+// whichever is first (ch is added to the selector before timer). It
+// returns the value and true, or the zero T and false when the timer fired
+// first. It does not cancel the timer.
+func receiveBefore[T any](ctx workflow.Context, ch workflow.ReceiveChannel, timer workflow.Future) (T, bool) {
+	var v T
+	received := false
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
+		c.Receive(ctx, &v)
+		received = true
+	})
+	sel.AddFuture(timer, func(workflow.Future) {})
+	sel.Select(ctx)
+	return v, received
+}
+
 // awaitReceipt waits for goods receipts until the expected units have
 // arrived or a receipt says the receiving is complete, sending an overdue
 // notice every ReceiptReminder meanwhile. Then the order is received and
@@ -249,23 +266,15 @@ func (o *orderRun) awaitReceipt(ctx workflow.Context) error {
 	for !complete && o.recvd+1e-9 < o.expected {
 		tctx, cancel := workflow.WithCancel(ctx)
 		timer := workflow.NewTimerWithOptions(tctx, o.t.ReceiptReminder, workflow.TimerOptions{Summary: "goods receipt overdue"})
-		var r *OrderReceipt
-		overdue := false
-		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
-			var x OrderReceipt
-			c.Receive(ctx, &x)
-			r = &x
-		})
-		sel.AddFuture(timer, func(workflow.Future) { overdue = true })
-		sel.Select(ctx)
+		receipt, received := receiveBefore[OrderReceipt](ctx, ch, timer)
 		cancel()
-		if overdue {
+		if !received {
 			msg := fmt.Sprintf("%s: goods receipt at %s overdue: %s of %s units received", o.in.OrderID, o.in.Site, units(o.recvd), units(o.expected))
 			o.event(ctx, "receipt overdue (%s of %s units)", units(o.recvd), units(o.expected))
 			o.notify(ctx, NoticeOverdue, msg)
 			continue
 		}
+		r := &receipt
 		if !o.acceptReceipt(ctx, r) {
 			continue
 		}

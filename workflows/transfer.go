@@ -91,17 +91,8 @@ func (o *orderRun) awaitAck(ctx workflow.Context, acks workflow.ReceiveChannel) 
 	defer cancel()
 	timer := workflow.NewTimerWithOptions(tctx, o.t.AckTimeout, workflow.TimerOptions{Summary: "command ack timeout"})
 	for {
-		var got *TransferAck
-		timedOut := false
-		sel := workflow.NewSelector(ctx)
-		sel.AddReceive(acks, func(c workflow.ReceiveChannel, _ bool) {
-			var a TransferAck
-			c.Receive(ctx, &a)
-			got = &a
-		})
-		sel.AddFuture(timer, func(workflow.Future) { timedOut = true })
-		sel.Select(ctx)
-		if timedOut {
+		got, received := receiveBefore[TransferAck](ctx, acks, timer)
+		if !received {
 			return nil
 		}
 		switch {
@@ -110,7 +101,7 @@ func (o *orderRun) awaitAck(ctx workflow.Context, acks workflow.ReceiveChannel) 
 		case got.Status != TransferAckAccepted && got.Status != TransferAckRejected:
 			o.event(ctx, "ack with status %q ignored", got.Status)
 		default:
-			return got
+			return &got
 		}
 	}
 }
