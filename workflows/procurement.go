@@ -40,11 +40,21 @@ func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, erro
 	return res, err
 }
 
+// checkOrderInput returns a non-retryable ErrTypeInvalid error when the
+// order input lacks its order id, network, source or site; what names the
+// input in the message ("purchase order", "transfer").
+func checkOrderInput(in OrderInput, what string) error {
+	if in.OrderID == "" || in.Network == "" || in.Source == "" || in.Site == "" {
+		return temporal.NewNonRetryableApplicationError(
+			what+" input needs order_id, network, source and site", ErrTypeInvalid, nil)
+	}
+	return nil
+}
+
 // procurement is the body of ProcurementWorkflow.
 func procurement(ctx workflow.Context, in OrderInput) (OrderResult, error) {
-	if in.OrderID == "" || in.Network == "" || in.Source == "" || in.Site == "" {
-		return OrderResult{}, temporal.NewNonRetryableApplicationError(
-			"purchase order input needs order_id, network, source and site", ErrTypeInvalid, nil)
+	if err := checkOrderInput(in, "purchase order"); err != nil {
+		return OrderResult{}, err
 	}
 	in.Kind = sillage.OrderPurchase
 	o := newOrderRun(ctx, in)

@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/sillage/sillage"
@@ -30,9 +29,8 @@ func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) 
 
 // transfer is the body of TransferWorkflow.
 func transfer(ctx workflow.Context, in OrderInput) (OrderResult, error) {
-	if in.OrderID == "" || in.Network == "" || in.Source == "" || in.Site == "" {
-		return OrderResult{}, temporal.NewNonRetryableApplicationError(
-			"transfer input needs order_id, network, source and site", ErrTypeInvalid, nil)
+	if err := checkOrderInput(in, "transfer"); err != nil {
+		return OrderResult{}, err
 	}
 	in.Kind = sillage.OrderTransfer
 	o := newOrderRun(ctx, in)
