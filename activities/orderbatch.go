@@ -48,13 +48,7 @@ func (a *Activities) CreatePlanOrders(ctx context.Context, in workflows.CreatePl
 	}
 	res := workflows.CreatePlanOrdersResult{Orders: len(orders), ApprovalThresholdEUR: n.Policy.ApprovalThresholdEUR}
 	for _, o := range orders {
-		if o.Kind == sillage.OrderPurchase {
-			res.Purchases++
-			res.PurchaseEUR += o.ValueEUR
-		} else {
-			res.Transfers++
-			res.TransferEUR += o.ValueEUR
-		}
+		res.Count(o.Kind, o.ValueEUR)
 	}
 	for lo := 0; lo < len(orders); lo += size {
 		batch := orders[lo:min(lo+size, len(orders))]

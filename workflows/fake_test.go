@@ -174,13 +174,7 @@ func (f *fakeActivities) CreatePlanOrders(ctx context.Context, in workflows.Crea
 	defer f.mu.Unlock()
 	res := workflows.CreatePlanOrdersResult{Orders: len(f.orders), ApprovalThresholdEUR: 10000}
 	for _, o := range f.orders {
-		if o.Kind == sillage.OrderPurchase {
-			res.Purchases++
-			res.PurchaseEUR += o.ValueEUR
-		} else {
-			res.Transfers++
-			res.TransferEUR += o.ValueEUR
-		}
+		res.Count(o.Kind, o.ValueEUR)
 	}
 	return res, nil
 }

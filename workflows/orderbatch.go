@@ -92,6 +92,18 @@ type CreatePlanOrdersResult struct {
 	ApprovalThresholdEUR float64 `json:"approval_threshold_eur"`
 }
 
+// Count adds one order of kind kind worth valueEUR to the purchase
+// figures (a purchase order) or to the transfer figures (any other kind).
+func (r *CreatePlanOrdersResult) Count(kind sillage.OrderKind, valueEUR float64) {
+	if kind == sillage.OrderPurchase {
+		r.Purchases++
+		r.PurchaseEUR += valueEUR
+	} else {
+		r.Transfers++
+		r.TransferEUR += valueEUR
+	}
+}
+
 // ListPlanOrdersInput asks for a page of a plan's stored orders, in id
 // order.
 type ListPlanOrdersInput struct {
