@@ -119,11 +119,7 @@ func TestFourEyesApproval(t *testing.T) {
 				t.Errorf("statuses %v", f.statusesOf(in.OrderID))
 			}
 			var v workflows.OrderView
-			q, err := env.QueryWorkflow(workflows.QueryOrder)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := q.Get(&v); err != nil {
+			if err := query(env, workflows.QueryOrder, &v); err != nil {
 				t.Fatal(err)
 			}
 			got := ""

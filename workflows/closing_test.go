@@ -110,11 +110,7 @@ func TestOverDeliveryRecordedInDetails(t *testing.T) {
 	var view workflows.OrderView
 	signalAfter(env, 3*24*time.Hour, workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-1", lines("BAG-01", 12, "EDP-01", 39)))
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(workflows.QueryOrder)
-		if err == nil {
-			err = v.Get(&view)
-		}
-		if err != nil {
+		if err := query(env, workflows.QueryOrder, &view); err != nil {
 			t.Error(err)
 		}
 		env.SignalWorkflow(workflows.SignalGoodsReceipt, receipt(in.OrderID, "DC-PAR", "rcv-2", lines("EDP-01", 1)))

@@ -20,6 +20,16 @@ func signalAfter(env *testsuite.TestWorkflowEnvironment, d time.Duration, name s
 	env.RegisterDelayedCallback(func() { env.SignalWorkflow(name, arg) }, d)
 }
 
+// query runs the query name on the workflow under test and decodes its
+// answer into into (a pointer).
+func query(env *testsuite.TestWorkflowEnvironment, name string, into any) error {
+	v, err := env.QueryWorkflow(name)
+	if err != nil {
+		return err
+	}
+	return v.Get(into)
+}
+
 // recordAppend records a call of the activity name and appends v to
 // *list, under the fake's lock: the body of the fake activities that only
 // keep their input.

@@ -82,12 +82,8 @@ func TestPlanWorkflowRunsStepsAndStartsOrders(t *testing.T) {
 	if sum.PurchaseEUR != 52900 || sum.TransferEUR != 2400 {
 		t.Errorf("purchases %v, transfers %v", sum.PurchaseEUR, sum.TransferEUR)
 	}
-	v, err := env.QueryWorkflow(workflows.QueryPlan)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var q workflows.PlanSummary
-	if err := v.Get(&q); err != nil {
+	if err := query(env, workflows.QueryPlan, &q); err != nil {
 		t.Fatal(err)
 	}
 	if q.PlanID != planID || len(q.Orders) != 3 {
@@ -131,11 +127,7 @@ func TestPlanWorkflowWaitsForTheLease(t *testing.T) {
 	env := newEnv(&s, f)
 	var during workflows.PlanSummary
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(workflows.QueryPlan)
-		if err == nil {
-			err = v.Get(&during)
-		}
-		if err != nil {
+		if err := query(env, workflows.QueryPlan, &during); err != nil {
 			t.Errorf("plan query while waiting: %v", err)
 		}
 	}, 2*time.Second)
@@ -227,12 +219,8 @@ func TestPlanWorkflowDetailsShowTheHorizon(t *testing.T) {
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
-	v, err := env.QueryWorkflow("__temporal_workflow_metadata")
-	if err != nil {
-		t.Fatal(err)
-	}
 	var meta sdk.WorkflowMetadata
-	if err := v.Get(&meta); err != nil {
+	if err := query(env, "__temporal_workflow_metadata", &meta); err != nil {
 		t.Fatal(err)
 	}
 	details := meta.GetCurrentDetails()

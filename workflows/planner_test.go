@@ -85,11 +85,7 @@ func TestPlannerDebouncesTriggers(t *testing.T) {
 	}, 4*time.Minute)
 	var state workflows.PlannerState
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(workflows.QueryState)
-		if err == nil {
-			err = v.Get(&state)
-		}
-		if err != nil {
+		if err := query(env, workflows.QueryState, &state); err != nil {
 			t.Errorf("state query: %v", err)
 		}
 		env.CancelWorkflow()

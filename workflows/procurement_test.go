@@ -249,13 +249,9 @@ func TestProcurementQueryAndDetails(t *testing.T) {
 	in := purchase(25000)
 	var view workflows.OrderView
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(workflows.QueryOrder)
-		if err != nil {
+		if err := query(env, workflows.QueryOrder, &view); err != nil {
 			t.Errorf("query: %v", err)
 			return
-		}
-		if err := v.Get(&view); err != nil {
-			t.Error(err)
 		}
 		env.SignalWorkflow(workflows.SignalReject, workflows.Decision{By: "carol", Reason: "wrong supplier"})
 	}, time.Hour)
