@@ -29,17 +29,25 @@ func tinyPath(t testing.TB) string {
 // seeded opens a fresh SQLite store holding the tiny network.
 func seeded(t *testing.T) (*store.Store, *sillage.Network) {
 	t.Helper()
+	return storeWithNetwork(t, tinyPath(t), "tiny")
+}
+
+// storeWithNetwork opens a fresh SQLite store in a temporary directory
+// (closed when t ends) and saves in it, under name, the network loaded
+// from the file path; it returns the store and the network.
+func storeWithNetwork(t testing.TB, path, name string) (*store.Store, *sillage.Network) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := store.Open(ctx, "sqlite://"+filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	n, err := network.Load(tinyPath(t))
+	n, err := network.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.SaveNetwork(ctx, "tiny", n); err != nil {
+	if _, err := s.SaveNetwork(ctx, name, n); err != nil {
 		t.Fatal(err)
 	}
 	return s, n

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/timephased"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
@@ -48,18 +47,6 @@ func BenchmarkSolveHorizonMaison(b *testing.B) {
 // b ends) with the sample network saved as "maison".
 func maisonStore(b *testing.B) *store.Store {
 	b.Helper()
-	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite://"+filepath.Join(b.TempDir(), "s.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	n, err := network.Load(filepath.Join("..", "testdata", "networks", "maison.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.SaveNetwork(ctx, "maison", n); err != nil {
-		b.Fatal(err)
-	}
+	s, _ := storeWithNetwork(b, filepath.Join("..", "testdata", "networks", "maison.yaml"), "maison")
 	return s
 }
