@@ -77,6 +77,18 @@ func (a *Activities) heartbeat(ctx context.Context, what string) (stop func()) {
 	return func() { once.Do(func() { close(done) }) }
 }
 
+// networkStep starts a step that heartbeats: it loads the step's network
+// (stepNetwork), then starts heartbeating as what. The caller stops the
+// heartbeat with stop once the step is done; on an error no heartbeat
+// was started.
+func (a *Activities) networkStep(ctx context.Context, ref workflows.PlanRef, what string) (n *sillage.Network, stop func(), err error) {
+	n, err = a.stepNetwork(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	return n, a.heartbeat(ctx, what), nil
+}
+
 // SnapshotStock reads the network and its stock positions and summarises
 // them. The solve step reads the stock again when it solves; the plan's
 // lease keeps other plans of the network from changing it meanwhile.
@@ -99,11 +111,10 @@ func (a *Activities) SnapshotStock(ctx context.Context, in workflows.SnapshotSto
 
 // Forecast forecasts the demand of the plan's network.
 func (a *Activities) Forecast(ctx context.Context, in workflows.ForecastInput) (workflows.ForecastResult, error) {
-	n, err := a.stepNetwork(ctx, in.PlanRef)
+	n, stop, err := a.networkStep(ctx, in.PlanRef, "forecast")
 	if err != nil {
 		return workflows.ForecastResult{}, err
 	}
-	stop := a.heartbeat(ctx, "forecast")
 	defer stop()
 	res, err := a.Optimizer.Forecast(ctx, n)
 	return res, classify(err)
@@ -111,11 +122,10 @@ func (a *Activities) Forecast(ctx context.Context, in workflows.ForecastInput) (
 
 // Route routes the plan's network at its carbon price.
 func (a *Activities) Route(ctx context.Context, in workflows.RouteInput) (workflows.RouteResult, error) {
-	n, err := a.stepNetwork(ctx, in.PlanRef)
+	n, stop, err := a.networkStep(ctx, in.PlanRef, "route")
 	if err != nil {
 		return workflows.RouteResult{}, err
 	}
-	stop := a.heartbeat(ctx, "route")
 	defer stop()
 	res, err := a.Optimizer.Route(ctx, n, carbonPrice(in.CarbonPriceEURPerT, n))
 	return res, classify(err)
@@ -218,20 +228,33 @@ func (a *Activities) storedPlan(ctx context.Context, in workflows.PlanRef) (*sil
 	return p, nil
 }
 
+// planStep starts a step that works on the stored plan: it loads the
+// step's network and starts heartbeating as what (networkStep), then
+// reads the plan (storedPlan, which may solve it again). The caller stops
+// the heartbeat with stop once the step is done; on an error nothing is
+// left running.
+func (a *Activities) planStep(ctx context.Context, ref workflows.PlanRef, what string) (n *sillage.Network, p *sillage.Plan, stop func(), err error) {
+	n, stop, err = a.networkStep(ctx, ref, what)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, err = a.storedPlan(ctx, ref)
+	if err != nil {
+		stop()
+		return nil, nil, nil, err
+	}
+	return n, p, stop, nil
+}
+
 // Footprints computes the footprint of every product at every site the
 // stored plan delivers to (its lines: for a time-phased plan those
 // released in week 0), stores them with the plan and summarises them.
 func (a *Activities) Footprints(ctx context.Context, in workflows.FootprintsInput) (workflows.FootprintResult, error) {
-	n, err := a.stepNetwork(ctx, in.PlanRef)
+	n, p, stop, err := a.planStep(ctx, in.PlanRef, "footprints")
 	if err != nil {
 		return workflows.FootprintResult{}, err
 	}
-	stop := a.heartbeat(ctx, "footprints")
 	defer stop()
-	p, err := a.storedPlan(ctx, in.PlanRef)
-	if err != nil {
-		return workflows.FootprintResult{}, err
-	}
 	fs, err := a.Carbon.Footprints(n, p.Lines)
 	if err != nil {
 		return workflows.FootprintResult{}, classify(fmt.Errorf("footprints of plan %s: %w", in.PlanID, err))
@@ -264,16 +287,11 @@ func (a *Activities) Footprints(ctx context.Context, in workflows.FootprintsInpu
 // they become orders. The orders' stock effects are applied by
 // CreateOrder, in each order's workflow.
 func (a *Activities) PersistPlan(ctx context.Context, in workflows.PersistPlanInput) (workflows.PersistResult, error) {
-	n, err := a.stepNetwork(ctx, in.PlanRef)
+	n, plan, stop, err := a.planStep(ctx, in.PlanRef, "persist")
 	if err != nil {
 		return workflows.PersistResult{}, err
 	}
-	stop := a.heartbeat(ctx, "persist")
 	defer stop()
-	plan, err := a.storedPlan(ctx, in.PlanRef)
-	if err != nil {
-		return workflows.PersistResult{}, err
-	}
 	if in.OrdersBatched { // CreatePlanOrders stores the orders
 		a.log().InfoContext(ctx, "plan persisted", "plan", in.PlanID, "lines", len(plan.Lines), "cost_eur", plan.CostEUR, "kgco2e", plan.KgCO2e)
 		return workflows.PersistResult{PlanID: in.PlanID, Orders: []workflows.OrderRef{}}, nil
