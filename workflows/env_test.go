@@ -1,10 +1,25 @@
 package workflows_test
 
 import (
+	"log/slog"
 	"time"
 
+	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+
+	"github.com/sillage/sillage/workflows"
 )
+
+// newEnv returns a test environment with every workflow and the fake
+// activities registered.
+func newEnv(s *testsuite.WorkflowTestSuite, f *fakeActivities) *testsuite.TestWorkflowEnvironment {
+	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	env := s.NewTestWorkflowEnvironment()
+	workflows.Register(env)
+	workflows.RegisterActivities(env, f)
+	f.env = env
+	return env
+}
 
 // fakeEnv returns a fresh fake (newFake) and a test environment with
 // every workflow and that fake registered (newEnv).

@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
 	"go.temporal.io/sdk/converter"
-	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
@@ -334,17 +332,6 @@ func (f *fakeActivities) WriteReport(ctx context.Context, in workflows.ReportInp
 }
 
 var _ workflows.Activities = (*fakeActivities)(nil)
-
-// newEnv returns a test environment with every workflow and the fake
-// activities registered.
-func newEnv(s *testsuite.WorkflowTestSuite, f *fakeActivities) *testsuite.TestWorkflowEnvironment {
-	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
-	env := s.NewTestWorkflowEnvironment()
-	workflows.Register(env)
-	workflows.RegisterActivities(env, f)
-	f.env = env
-	return env
-}
 
 // purchase is an order above the tiny network's threshold of 10,000 EUR.
 func purchase(value float64) workflows.OrderInput {
