@@ -312,20 +312,15 @@ func commandContent(c sillage.Command) (string, error) {
 	return string(b), nil
 }
 
-func getCommand(ctx context.Context, q sqlx.QueryerContext, rebind func(string) string, network, id string) (commandRow, error) {
+func getCommand(ctx context.Context, q sqlx.ExtContext, network, id string) (commandRow, error) {
 	var r commandRow
-	err := sqlx.GetContext(ctx, q, &r, rebind(`SELECT `+commandCols+` FROM iot_commands WHERE network = ? AND id = ?`), network, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return r, fmt.Errorf("command %q in network %q: %w", id, network, sillage.ErrNotFound)
-	}
-	if err != nil {
-		return r, fmt.Errorf("command %q in network %q: %w", id, network, err)
-	}
-	return r, nil
+	err := getOne(ctx, q, fmt.Sprintf("command %q in network %q", id, network), &r,
+		`SELECT `+commandCols+` FROM iot_commands WHERE network = ? AND id = ?`, network, id)
+	return r, err
 }
 
 func (t *iotTx) AckCommand(site string, a sillage.Ack, at time.Time) (sillage.CommandRecord, error) {
-	r, err := getCommand(t.ctx, t.tx, t.tx.Rebind, t.network, a.CommandID)
+	r, err := getCommand(t.ctx, t.tx, t.network, a.CommandID)
 	if err != nil {
 		return sillage.CommandRecord{}, fmt.Errorf("ack: %w", err)
 	}
@@ -377,7 +372,7 @@ func (s *Store) PutCommand(ctx context.Context, network string, rec sillage.Comm
 			return fmt.Errorf("store command %q: %w", c.ID, err)
 		}
 		n, _ := res.RowsAffected()
-		r, err := getCommand(ctx, tx, tx.Rebind, network, c.ID)
+		r, err := getCommand(ctx, tx, network, c.ID)
 		if err != nil {
 			return err
 		}
@@ -425,7 +420,7 @@ func (s *Store) ExpireCommand(ctx context.Context, network, id string) error {
 
 // Command returns one command; the error wraps sillage.ErrNotFound.
 func (s *Store) Command(ctx context.Context, network, id string) (sillage.CommandRecord, error) {
-	r, err := getCommand(ctx, s.read, s.read.Rebind, network, id)
+	r, err := getCommand(ctx, s.read, network, id)
 	if err != nil {
 		return sillage.CommandRecord{}, err
 	}

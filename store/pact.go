@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -72,13 +70,9 @@ func (s *Store) SavePACTFootprint(ctx context.Context, rec sillage.PACTRecord, r
 // wraps sillage.ErrNotFound when the lineage has none.
 func (s *Store) LatestPACTFootprint(ctx context.Context, lineage string) (sillage.PACTRecord, error) {
 	var r pactRow
-	err := s.read.GetContext(ctx, &r, s.read.Rebind(`SELECT `+pactColumns+` FROM pact_footprints
-		WHERE lineage = ? ORDER BY version DESC LIMIT 1`), lineage)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sillage.PACTRecord{}, fmt.Errorf("latest PACT footprint of %q: %w", lineage, sillage.ErrNotFound)
-	}
-	if err != nil {
-		return sillage.PACTRecord{}, fmt.Errorf("latest PACT footprint of %q: %w", lineage, err)
+	if err := getOne(ctx, s.read, fmt.Sprintf("latest PACT footprint of %q", lineage), &r, `SELECT `+pactColumns+` FROM pact_footprints
+		WHERE lineage = ? ORDER BY version DESC LIMIT 1`, lineage); err != nil {
+		return sillage.PACTRecord{}, err
 	}
 	return r.record()
 }

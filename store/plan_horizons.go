@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -170,13 +168,9 @@ func (s *Store) LoadPlanHorizon(ctx context.Context, planID string) (*sillage.Pl
 	var h *sillage.PlanHorizon
 	err := s.readTx(ctx, what, func(tx *sqlx.Tx) error {
 		var r horizonRow
-		err := tx.GetContext(ctx, &r, tx.Rebind(`SELECT weeks, service_level, mip_status, mip_method, mip_gap, mip_seconds,
-			mip_objective_eur, mip_bound_eur, mip_integers FROM plan_horizons WHERE plan_id = ?`), planID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+		if err := getOne(ctx, tx, what, &r, `SELECT weeks, service_level, mip_status, mip_method, mip_gap, mip_seconds,
+			mip_objective_eur, mip_bound_eur, mip_integers FROM plan_horizons WHERE plan_id = ?`, planID); err != nil {
+			return err
 		}
 		h = &sillage.PlanHorizon{Weeks: int(r.Weeks), ServiceLevel: r.ServiceLevel, MIP: sillage.PlanMIP{
 			Status: r.Status, Method: r.Method, Gap: r.Gap, Seconds: r.Seconds, ObjectiveEUR: r.Objective, BoundEUR: r.Bound, Integers: int(r.Integers)}}

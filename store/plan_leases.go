@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -60,12 +58,10 @@ func (s *Store) PlanLease(ctx context.Context, network string) (sillage.PlanLeas
 		Acquired string `db:"acquired_at"`
 		Expires  string `db:"expires_at"`
 	}
-	err := s.write.GetContext(ctx, &r, s.write.Rebind(`SELECT network, plan_id, acquired_at, expires_at FROM plan_leases WHERE network = ?`), network)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sillage.PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, sillage.ErrNotFound)
-	}
+	err := getOne(ctx, s.write, fmt.Sprintf("plan lease of network %q", network), &r,
+		`SELECT network, plan_id, acquired_at, expires_at FROM plan_leases WHERE network = ?`, network)
 	if err != nil {
-		return sillage.PlanLease{}, fmt.Errorf("plan lease of network %q: %w", network, err)
+		return sillage.PlanLease{}, err
 	}
 	l := sillage.PlanLease{Network: r.Network, PlanID: r.PlanID}
 	if l.AcquiredAt, err = parseTime(r.Acquired); err == nil {

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -94,13 +92,9 @@ func (s *Store) SavePlanPartResult(ctx context.Context, planID string, part int,
 func (s *Store) LoadPlanPartResult(ctx context.Context, planID string, part int) ([]byte, error) {
 	what := fmt.Sprintf("load the result of part %d of plan %q", part, planID)
 	var b []byte
-	err := s.read.GetContext(ctx, &b, s.read.Rebind(`SELECT result FROM plan_parts WHERE plan_id = ? AND part = ? AND result IS NOT NULL`),
-		planID, int64(part))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+	if err := getOne(ctx, s.read, what, &b, `SELECT result FROM plan_parts WHERE plan_id = ? AND part = ? AND result IS NOT NULL`,
+		planID, int64(part)); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -101,13 +99,9 @@ func (s *Store) LoadPlan(ctx context.Context, id string) (*sillage.Plan, error) 
 	var p *sillage.Plan
 	err := s.readTx(ctx, what, func(tx *sqlx.Tx) error {
 		var r planRow
-		err := tx.GetContext(ctx, &r, tx.Rebind(`SELECT id, network, created_at, status, carbon_price_eur_per_t, cost_eur,
-			kgco2e, shortfall_units, shortfalls_json, binding_json FROM plans WHERE id = ?`), id)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Errorf("%s: %w", what, sillage.ErrNotFound)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", what, err)
+		if err := getOne(ctx, tx, what, &r, `SELECT id, network, created_at, status, carbon_price_eur_per_t, cost_eur,
+			kgco2e, shortfall_units, shortfalls_json, binding_json FROM plans WHERE id = ?`, id); err != nil {
+			return err
 		}
 		created, err := parseTime(r.CreatedAt)
 		if err != nil {

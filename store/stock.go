@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -67,13 +65,10 @@ func (s *Store) Positions(ctx context.Context, network, site string) ([]sillage.
 // sillage.ErrNotFound when the network has none for that site and sku.
 func (s *Store) GetPosition(ctx context.Context, network, site, sku string) (sillage.Position, error) {
 	var r positionRow
-	err := s.read.GetContext(ctx, &r, s.read.Rebind(`SELECT site, sku, on_hand, in_transit, reserved FROM stock_positions
-		WHERE network = ? AND site = ? AND sku = ?`), network, site, sku)
-	if errors.Is(err, sql.ErrNoRows) {
-		return sillage.Position{}, fmt.Errorf("stock of %q at %q in network %q: %w", sku, site, network, sillage.ErrNotFound)
-	}
-	if err != nil {
-		return sillage.Position{}, fmt.Errorf("stock of %q at %q in network %q: %w", sku, site, network, err)
+	if err := getOne(ctx, s.read, fmt.Sprintf("stock of %q at %q in network %q", sku, site, network), &r,
+		`SELECT site, sku, on_hand, in_transit, reserved FROM stock_positions WHERE network = ? AND site = ? AND sku = ?`,
+		network, site, sku); err != nil {
+		return sillage.Position{}, err
 	}
 	return sillage.Position(r), nil
 }
