@@ -194,33 +194,27 @@ func (r *Relay) DeliverDue(ctx context.Context) (int, error) {
 func (r *Relay) deliver(ctx context.Context, m sillage.OutboxMessage) error {
 	switch m.Kind {
 	case OutboxReceipt:
-		var x Receipt
-		if err := json.Unmarshal(m.Payload, &x); err != nil {
-			return fmt.Errorf("decode receipt: %w", err)
-		}
-		return r.Listener.GoodsReceived(ctx, x)
+		return deliverAs(ctx, m.Payload, "receipt", r.Listener.GoodsReceived)
 	case OutboxAck:
-		var x CommandAck
-		if err := json.Unmarshal(m.Payload, &x); err != nil {
-			return fmt.Errorf("decode ack: %w", err)
-		}
-		return r.Listener.CommandAcked(ctx, x)
+		return deliverAs(ctx, m.Payload, "ack", r.Listener.CommandAcked)
 	case OutboxReorder:
-		var x ReorderCrossing
-		if err := json.Unmarshal(m.Payload, &x); err != nil {
-			return fmt.Errorf("decode reorder crossing: %w", err)
-		}
-		return r.Listener.ReorderPointCrossed(ctx, x)
+		return deliverAs(ctx, m.Payload, "reorder crossing", r.Listener.ReorderPointCrossed)
 	case OutboxShipment:
-		var x Shipment
-		if err := json.Unmarshal(m.Payload, &x); err != nil {
-			return fmt.Errorf("decode shipment: %w", err)
+		tell := func(context.Context, Shipment) error { return nil } // no one to tell: delivered
+		if sl, ok := r.Listener.(ShipmentListener); ok {
+			tell = sl.GoodsShipped
 		}
-		sl, ok := r.Listener.(ShipmentListener)
-		if !ok {
-			return nil // no one to tell: delivered
-		}
-		return sl.GoodsShipped(ctx, x)
+		return deliverAs(ctx, m.Payload, "shipment", tell)
 	}
 	return fmt.Errorf("unknown outbox kind %q", m.Kind)
+}
+
+// deliverAs decodes payload, a JSON T (named what in errors), and hands
+// it to tell.
+func deliverAs[T any](ctx context.Context, payload []byte, what string, tell func(context.Context, T) error) error {
+	var x T
+	if err := json.Unmarshal(payload, &x); err != nil {
+		return fmt.Errorf("decode %s: %w", what, err)
+	}
+	return tell(ctx, x)
 }

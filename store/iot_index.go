@@ -415,24 +415,17 @@ type logReader struct {
 	err error
 }
 
-func (r *logReader) uvarint(what string) uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = fmt.Errorf("%w: bad %s", ErrItemLogDamaged, what)
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r *logReader) uvarint(what string) uint64 { return readVarint(r, what, binary.Uvarint) }
 
-func (r *logReader) varint(what string) int64 {
+func (r *logReader) varint(what string) int64 { return readVarint(r, what, binary.Varint) }
+
+// readVarint reads a number from r with decode (binary.Uvarint or
+// binary.Varint); what names the number in the error.
+func readVarint[T uint64 | int64](r *logReader, what string, decode func([]byte) (T, int)) T {
 	if r.err != nil {
 		return 0
 	}
-	v, n := binary.Varint(r.b)
+	v, n := decode(r.b)
 	if n <= 0 {
 		r.err = fmt.Errorf("%w: bad %s", ErrItemLogDamaged, what)
 		return 0

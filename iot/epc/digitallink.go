@@ -73,14 +73,24 @@ func checkAIText(what, v string, max int) error {
 	return nil
 }
 
-func parseItemDL(s string) (Item, error) {
+// dlProduct splits Digital Link s, whose primary key is a GTIN (AI 01),
+// into its AI pairs and returns them with the GTIN as 14 digits.
+func dlProduct(s string) (map[string]string, string, error) {
 	kv, err := dlPairs(s, "01")
 	if err != nil {
-		return Item{}, err
+		return nil, "", err
 	}
 	gtin, err := dlGTIN(kv["01"])
 	if err != nil {
-		return Item{}, fmt.Errorf("digital link %q: %w", s, err)
+		return nil, "", fmt.Errorf("digital link %q: %w", s, err)
+	}
+	return kv, gtin, nil
+}
+
+func parseItemDL(s string) (Item, error) {
+	kv, gtin, err := dlProduct(s)
+	if err != nil {
+		return Item{}, err
 	}
 	serial, ok := kv["21"]
 	if !ok {
@@ -93,13 +103,9 @@ func parseItemDL(s string) (Item, error) {
 }
 
 func parseClassDL(s string) (Class, error) {
-	kv, err := dlPairs(s, "01")
+	kv, gtin, err := dlProduct(s)
 	if err != nil {
 		return Class{}, err
-	}
-	gtin, err := dlGTIN(kv["01"])
-	if err != nil {
-		return Class{}, fmt.Errorf("digital link %q: %w", s, err)
 	}
 	if _, ok := kv["21"]; ok {
 		return Class{}, fmt.Errorf("%w: Digital Link %q names an item (AI 21), not a class", sillage.ErrInvalid, s)
