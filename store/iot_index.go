@@ -251,28 +251,31 @@ func (x *itemIndex) pack(st sillage.ItemState) (itemVal, error) {
 	if !ok {
 		return itemVal{}, fmt.Errorf("item %s: unknown status %q", st.Key, st.Status)
 	}
-	var sku uint32
-	if x.lastOK && st.SKU == x.lastSKU {
-		sku = x.lastID
-	} else {
-		id, err := x.nameID(st.SKU)
-		if err != nil {
-			return itemVal{}, err
-		}
-		sku, x.lastSKU, x.lastID = id, st.SKU, id
+	sku, err := x.lastNameID(st.SKU, &x.lastSKU, &x.lastID)
+	if err != nil {
+		return itemVal{}, err
 	}
-	var site uint32
-	if x.lastOK && st.Site == x.lastSite {
-		site = x.lastSID
-	} else {
-		id, err := x.nameID(st.Site)
-		if err != nil {
-			return itemVal{}, err
-		}
-		site, x.lastSite, x.lastSID = id, st.Site, id
+	site, err := x.lastNameID(st.Site, &x.lastSite, &x.lastSID)
+	if err != nil {
+		return itemVal{}, err
 	}
-	x.lastSKU, x.lastID, x.lastOK = st.SKU, sku, true
+	x.lastOK = true
 	return itemVal{timeNS: st.EventTime.UnixNano(), sku: sku, site: site<<2 | code}, nil
+}
+
+// lastNameID returns the id of name, taken from the cache *last, *lastID
+// when name is the name last packed there, else from nameID and then
+// cached.
+func (x *itemIndex) lastNameID(name string, last *string, lastID *uint32) (uint32, error) {
+	if x.lastOK && name == *last {
+		return *lastID, nil
+	}
+	id, err := x.nameID(name)
+	if err != nil {
+		return 0, err
+	}
+	*last, *lastID = name, id
+	return id, nil
 }
 
 // set changes one item inside the open transaction: the change is undone

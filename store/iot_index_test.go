@@ -79,6 +79,15 @@ var (
 	testStatus = []sillage.ItemStatus{sillage.ItemPresent, sillage.ItemInTransit, sillage.ItemGone}
 )
 
+// randomStates returns n random states of keys drawn at random.
+func randomStates(r *rand.Rand, keys []sillage.ItemKey, n int) []sillage.ItemState {
+	var states []sillage.ItemState
+	for i := 0; i < n; i++ {
+		states = append(states, randomState(r, keys[r.IntN(len(keys))]))
+	}
+	return states
+}
+
 // randomState returns a state for k.
 func randomState(r *rand.Rand, k sillage.ItemKey) sillage.ItemState {
 	return sillage.ItemState{Key: k, SKU: testSKUs[r.IntN(len(testSKUs))], Site: testSites[r.IntN(len(testSites))],
@@ -222,11 +231,7 @@ func TestItemIndexRestart(t *testing.T) {
 		s1 := openNoFold(t, url)
 		s1.SetItemLogLimits(500, 200)
 		for b := 0; b < 12; b++ {
-			var states []sillage.ItemState
-			for i := 0; i < 100; i++ {
-				states = append(states, randomState(r, keys[r.IntN(len(keys))]))
-			}
-			put(t, s1, "net", m, states...)
+			put(t, s1, "net", m, randomStates(r, keys, 100)...)
 		}
 		// Another network is kept apart.
 		other := itemModel{}
@@ -330,11 +335,7 @@ func TestItemIndexTwoStores(t *testing.T) {
 			if i%2 == 1 {
 				w = b
 			}
-			var states []sillage.ItemState
-			for j := 0; j < 15; j++ {
-				states = append(states, randomState(r, keys[r.IntN(len(keys))]))
-			}
-			put(t, w, "net", m, states...)
+			put(t, w, "net", m, randomStates(r, keys, 15)...)
 			sameStates(t, fmt.Sprintf("store a after batch %d", i), read(t, a, "net", keys), m)
 			sameStates(t, fmt.Sprintf("store b after batch %d", i), read(t, b, "net", keys), m)
 		}
@@ -507,11 +508,7 @@ func TestFoldProperty(t *testing.T) {
 				s.SetItemLogLimits(int64(1+r.IntN(300)), int64(1+r.IntN(100)))
 				m := itemModel{}
 				for b := 0; b < 20+r.IntN(20); b++ {
-					var states []sillage.ItemState
-					for i := r.IntN(60); i > 0; i-- {
-						states = append(states, randomState(r, keys[r.IntN(len(keys))]))
-					}
-					put(t, s, network, m, states...)
+					put(t, s, network, m, randomStates(r, keys, r.IntN(60))...)
 					if r.IntN(8) == 0 {
 						more, err := func() (bool, error) {
 							x := s.index(network)

@@ -7,17 +7,10 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/store/storetest"
 )
 
 func TestPlansCreatedBetween(t *testing.T) {
-	storetest.ForEach(t, func(t *testing.T, url string) {
-		ctx := context.Background()
-		s, err := Open(ctx, url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		june := time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)
 		for _, p := range []sillage.Plan{
 			{ID: "may-31", Network: "tiny", CreatedAt: june.Add(-time.Nanosecond)},
