@@ -75,40 +75,34 @@ func splitGTIN(gtin string, cpLen int) (cp, ref string) {
 // gtinFrom builds the GTIN-14 of a company prefix and an item reference
 // whose first digit is the indicator digit.
 func gtinFrom(cp, ref string) (string, error) {
-	if len(cp) < 6 || len(cp) > 12 {
-		return "", fmt.Errorf("%w: company prefix %q must have 6 to 12 digits", sillage.ErrInvalid, cp)
-	}
-	if len(cp)+len(ref) != 13 {
-		return "", fmt.Errorf("%w: company prefix %q and item reference %q must have 13 digits together, have %d", sillage.ErrInvalid, cp, ref, len(cp)+len(ref))
-	}
-	if !allDigits(cp) || !allDigits(ref) {
-		return "", fmt.Errorf("%w: company prefix %q and item reference %q must be digits", sillage.ErrInvalid, cp, ref)
-	}
-	body := ref[:1] + cp + ref[1:]
-	c, err := sillage.GS1CheckDigit(body)
-	if err != nil {
+	if err := checkPrefixRef(cp, ref, "item reference", 13); err != nil {
 		return "", err
 	}
-	return body + string(c), nil
+	return withCheck(ref[:1] + cp + ref[1:]), nil
 }
 
 // glnFrom builds the GLN of a company prefix and a location reference.
 func glnFrom(cp, ref string) (string, error) {
-	if len(cp) < 6 || len(cp) > 12 {
-		return "", fmt.Errorf("%w: company prefix %q must have 6 to 12 digits", sillage.ErrInvalid, cp)
-	}
-	if len(cp)+len(ref) != 12 {
-		return "", fmt.Errorf("%w: company prefix %q and location reference %q must have 12 digits together, have %d", sillage.ErrInvalid, cp, ref, len(cp)+len(ref))
-	}
-	if !allDigits(cp) || !allDigits(ref) {
-		return "", fmt.Errorf("%w: company prefix %q and location reference %q must be digits", sillage.ErrInvalid, cp, ref)
-	}
-	body := cp + ref
-	c, err := sillage.GS1CheckDigit(body)
-	if err != nil {
+	if err := checkPrefixRef(cp, ref, "location reference", 12); err != nil {
 		return "", err
 	}
-	return body + string(c), nil
+	return withCheck(cp + ref), nil
+}
+
+// checkPrefixRef checks the first two parts of an SGTIN, SGLN or LGTIN
+// URI: a company prefix cp of 6 to 12 digits and a reference ref (named
+// refName in errors) that together make n decimal digits.
+func checkPrefixRef(cp, ref, refName string, n int) error {
+	if len(cp) < 6 || len(cp) > 12 {
+		return fmt.Errorf("%w: company prefix %q must have 6 to 12 digits", sillage.ErrInvalid, cp)
+	}
+	if len(cp)+len(ref) != n {
+		return fmt.Errorf("%w: company prefix %q and %s %q must have %d digits together, have %d", sillage.ErrInvalid, cp, refName, ref, n, len(cp)+len(ref))
+	}
+	if !allDigits(cp) || !allDigits(ref) {
+		return fmt.Errorf("%w: company prefix %q and %s %q must be digits", sillage.ErrInvalid, cp, refName, ref)
+	}
+	return nil
 }
 
 func allDigits(s string) bool {
@@ -147,19 +141,30 @@ func ParseItem(s string) (Item, error) {
 
 // parseSGTINURI decodes CompanyPrefix.ItemRef.Serial.
 func parseSGTINURI(body, full string) (Item, error) {
-	cp, ref, serial, ok := cutThree(body)
-	if !ok {
-		return Item{}, fmt.Errorf("%w: %q: an SGTIN URI has three dot-separated parts", sillage.ErrInvalid, full)
-	}
-	gtin, err := gtinFrom(cp, ref)
+	cp, gtin, sn, err := parseThree(body, full, "SGTIN", "an SGTIN URI", gtinFrom, "serial", MaxSerialLen)
 	if err != nil {
-		return Item{}, fmt.Errorf("SGTIN %q: %w", full, err)
-	}
-	sn, err := unescapeURI(serial, MaxSerialLen)
-	if err != nil {
-		return Item{}, fmt.Errorf("SGTIN %q: serial: %w", full, err)
+		return Item{}, err
 	}
 	return Item{GTIN: gtin, Serial: sn, CompanyPrefixLen: len(cp), Filter: -1}, nil
+}
+
+// parseThree decodes body, the CompanyPrefix.Reference.Third of URI full
+// of the given scheme ("SGTIN", "SGLN" or "LGTIN"; the URI is called uri
+// in errors, for example "an SGTIN URI"). It returns the company prefix,
+// the key keyFrom builds from the first two parts, and the third part
+// unescaped (named third in errors, at most maxLen bytes).
+func parseThree(body, full, scheme, uri string, keyFrom func(cp, ref string) (string, error), third string, maxLen int) (cp, key, x string, err error) {
+	cp, ref, esc, ok := cutThree(body)
+	if !ok {
+		return "", "", "", fmt.Errorf("%w: %q: %s has three dot-separated parts", sillage.ErrInvalid, full, uri)
+	}
+	if key, err = keyFrom(cp, ref); err != nil {
+		return "", "", "", fmt.Errorf("%s %q: %w", scheme, full, err)
+	}
+	if x, err = unescapeURI(esc, maxLen); err != nil {
+		return "", "", "", fmt.Errorf("%s %q: %s: %w", scheme, full, third, err)
+	}
+	return cp, key, x, nil
 }
 
 // parseSGTINTagURI decodes urn:epc:tag:sgtin-96:Filter.CompanyPrefix.ItemRef.Serial,
@@ -189,18 +194,9 @@ func ParseLocation(s string) (Location, error) {
 	}
 	switch {
 	case strings.HasPrefix(s, "urn:epc:id:sgln:"):
-		body := s[len("urn:epc:id:sgln:"):]
-		cp, ref, ext, ok := cutThree(body)
-		if !ok {
-			return Location{}, fmt.Errorf("%w: %q: an SGLN URI has three dot-separated parts", sillage.ErrInvalid, s)
-		}
-		gln, err := glnFrom(cp, ref)
+		_, gln, x, err := parseThree(s[len("urn:epc:id:sgln:"):], s, "SGLN", "an SGLN URI", glnFrom, "extension", MaxSerialLen)
 		if err != nil {
-			return Location{}, fmt.Errorf("SGLN %q: %w", s, err)
-		}
-		x, err := unescapeURI(ext, MaxSerialLen)
-		if err != nil {
-			return Location{}, fmt.Errorf("SGLN %q: extension: %w", s, err)
+			return Location{}, err
 		}
 		return Location{GLN: gln, Extension: x}, nil
 	case strings.HasPrefix(s, "urn:epc:id:"):
@@ -221,18 +217,9 @@ func ParseClass(s string) (Class, error) {
 	}
 	switch {
 	case strings.HasPrefix(s, "urn:epc:class:lgtin:"):
-		body := s[len("urn:epc:class:lgtin:"):]
-		cp, ref, lot, ok := cutThree(body)
-		if !ok {
-			return Class{}, fmt.Errorf("%w: %q: an LGTIN class URI has three dot-separated parts", sillage.ErrInvalid, s)
-		}
-		gtin, err := gtinFrom(cp, ref)
+		_, gtin, l, err := parseThree(s[len("urn:epc:class:lgtin:"):], s, "LGTIN", "an LGTIN class URI", gtinFrom, "lot", MaxLotLen)
 		if err != nil {
-			return Class{}, fmt.Errorf("LGTIN %q: %w", s, err)
-		}
-		l, err := unescapeURI(lot, MaxLotLen)
-		if err != nil {
-			return Class{}, fmt.Errorf("LGTIN %q: lot: %w", s, err)
+			return Class{}, err
 		}
 		return Class{GTIN: gtin, Lot: l}, nil
 	case strings.HasPrefix(s, "urn:epc:idpat:sgtin:"):

@@ -7,11 +7,18 @@ import (
 	"github.com/sillage/sillage"
 )
 
+// addSeeds adds each string to the seed corpus of f.
+func addSeeds(f *testing.F, seeds ...string) {
+	for _, s := range seeds {
+		f.Add(s)
+	}
+}
+
 // FuzzParseItem checks that ParseItem never panics, that what it accepts
 // has a valid GTIN-14 and a serial of set 82, and that the URI it renders
 // parses back to the same item.
 func FuzzParseItem(f *testing.F) {
-	for _, s := range []string{
+	addSeeds(f,
 		"urn:epc:id:sgtin:0614141.812345.6789",
 		"urn:epc:tag:sgtin-96:3.0614141.812345.6789",
 		"3074257BF7194E4000001A85",
@@ -19,9 +26,7 @@ func FuzzParseItem(f *testing.F) {
 		"urn:epc:id:sgtin:0614141.107346.A%2FB%25",
 		"https://id.gs1.org/01/10614141073464/21/2017",
 		"urn:epc:id:sscc:0614141.1234567890",
-	} {
-		f.Add(s)
-	}
+	)
 	f.Fuzz(func(t *testing.T, s string) {
 		it, err := ParseItem(s)
 		if err != nil {
@@ -48,9 +53,7 @@ func FuzzParseItem(f *testing.F) {
 // FuzzDecodeSGTIN96 checks that decoding a 96-bit tag never panics and that
 // every tag it accepts encodes back to the same bits.
 func FuzzDecodeSGTIN96(f *testing.F) {
-	for _, s := range []string{"3074257BF7194E4000001A85", "3060000000000FC000000001", "307C257BF7194E4000001A85", "30F4257BF7194E4000001A85"} {
-		f.Add(s)
-	}
+	addSeeds(f, "3074257BF7194E4000001A85", "3060000000000FC000000001", "307C257BF7194E4000001A85", "30F4257BF7194E4000001A85")
 	f.Fuzz(func(t *testing.T, s string) {
 		it, err := DecodeSGTIN96(s)
 		if err != nil {
@@ -69,9 +72,7 @@ func FuzzDecodeSGTIN96(f *testing.F) {
 // FuzzParseLocation checks that ParseLocation never panics and returns
 // valid GLNs only.
 func FuzzParseLocation(f *testing.F) {
-	for _, s := range []string{"urn:epc:id:sgln:0614141.07346.1234", "urn:epc:id:sgln:376012345001..0", "https://id.gs1.org/414/3760123450010/254/1", "urn:epc:id:pgln:0614141.00777"} {
-		f.Add(s)
-	}
+	addSeeds(f, "urn:epc:id:sgln:0614141.07346.1234", "urn:epc:id:sgln:376012345001..0", "https://id.gs1.org/414/3760123450010/254/1", "urn:epc:id:pgln:0614141.00777")
 	f.Fuzz(func(t *testing.T, s string) {
 		loc, err := ParseLocation(s)
 		if err != nil {
@@ -86,9 +87,7 @@ func FuzzParseLocation(f *testing.F) {
 // FuzzParseClass checks that ParseClass never panics and returns valid
 // GTINs only.
 func FuzzParseClass(f *testing.F) {
-	for _, s := range []string{"urn:epc:class:lgtin:4012345.012345.998877", "urn:epc:idpat:sgtin:4012345.098765.*", "https://id.gs1.org/01/04012345123456/10/L1"} {
-		f.Add(s)
-	}
+	addSeeds(f, "urn:epc:class:lgtin:4012345.012345.998877", "urn:epc:idpat:sgtin:4012345.098765.*", "https://id.gs1.org/01/04012345123456/10/L1")
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ParseClass(s)
 		if err != nil {
@@ -105,7 +104,7 @@ func FuzzParseClass(f *testing.F) {
 // Links), and that its canonical form parses back to the same canonical
 // form.
 func FuzzParseKey(f *testing.F) {
-	for _, s := range []string{
+	addSeeds(f,
 		"urn:epc:id:sscc:0614141.1234567890",
 		"https://id.gs1.org/00/106141412345678908",
 		"https://id.example.com/8003/00614141123452400",
@@ -119,9 +118,7 @@ func FuzzParseKey(f *testing.F) {
 		"https://a.example/01/04012345123456/10/A%25B/21/x",
 		"urn:epc:id:bic:CSQU3054383",
 		"urn:epc:class:lgtin:4012345.012345.998877",
-	} {
-		f.Add(s)
-	}
+	)
 	f.Fuzz(func(t *testing.T, s string) {
 		k, err := ParseKey(s)
 		if err != nil {
@@ -143,9 +140,7 @@ func FuzzParseKey(f *testing.F) {
 // FuzzParseGeo checks that ParseGeo never panics and that what it accepts
 // is within the coordinate ranges.
 func FuzzParseGeo(f *testing.F) {
-	for _, s := range []string{"geo:42.698334,23.319941", "geo:-33.8,151.2,12.5;crs=wgs84;u=30", "geo:0,0;crs=utm"} {
-		f.Add(s)
-	}
+	addSeeds(f, "geo:42.698334,23.319941", "geo:-33.8,151.2,12.5;crs=wgs84;u=30", "geo:0,0;crs=utm")
 	f.Fuzz(func(t *testing.T, s string) {
 		g, err := ParseGeo(s)
 		if err != nil {
