@@ -285,6 +285,14 @@ func bagRange(from, n int) []string {
 	return out
 }
 
+// skipProcessesIfShort skips t, a test that starts processes, with -short.
+func skipProcessesIfShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("starts processes; skipped with -short")
+	}
+}
+
 func seedTiny(t *testing.T, url string) *store.Store {
 	t.Helper()
 	st, _ := seedTinyNetwork(t, url, nil)
@@ -337,9 +345,7 @@ func positionsOf(t *testing.T, st *store.Store) map[[2]string][2]float64 {
 // stream applied directly without MQTT.
 func TestKillAndRestart(t *testing.T) {
 	mosquittotest.Require(t)
-	if testing.Short() {
-		t.Skip("starts processes; skipped with -short")
-	}
+	skipProcessesIfShort(t)
 	broker := mosquittotest.Start(t, mosquittotest.Options{})
 	dbURL := "sqlite://" + t.TempDir() + "/ingest.db"
 	st := seedTiny(t, dbURL)

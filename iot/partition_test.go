@@ -92,9 +92,7 @@ func TestPartitionSubscriptions(t *testing.T) {
 // exactly the expected one. With a shared subscription group instead,
 // Mosquitto 2.0 drops what arrives before a member subscribes again.
 func TestBrokerRestartPartitions(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes; skipped with -short")
-	}
+	skipProcessesIfShort(t)
 	storetest.ForEach(t, func(t *testing.T, dbURL string) {
 		broker, client := generatedBroker(t)
 		st := seedTiny(t, dbURL)

@@ -20,9 +20,7 @@ import (
 // applied directly (zero counted twice), and both ingests took part.
 // Runs on SQLite and, with $SILLAGE_TEST_POSTGRES, on PostgreSQL.
 func TestSharedSubscriptionKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes; skipped with -short")
-	}
+	skipProcessesIfShort(t)
 	storetest.ForEach(t, func(t *testing.T, dbURL string) {
 		broker, client := generatedBroker(t)
 		st := seedTiny(t, dbURL)

@@ -68,9 +68,7 @@ func (l *fileListener) CommandAcked(_ context.Context, a iot.CommandAck) error {
 // with its units (a repeat after a kill carries the same id and units, so
 // a receiver deduplicating by id counts each receipt once).
 func TestStockLoopKill(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts processes; skipped with -short")
-	}
+	skipProcessesIfShort(t)
 	mosquittotest.Require(t)
 	broker := mosquittotest.Start(t, mosquittotest.Options{})
 	dir := t.TempDir()
