@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -13,28 +14,26 @@ import (
 // isUniqueViolation reports whether err is a unique or primary key
 // violation on either engine.
 func isUniqueViolation(err error) bool {
-	var se sqlite3.Error
-	if errors.As(err, &se) {
-		return se.ExtendedCode == sqlite3.ErrConstraintUnique || se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
-	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "23505"
-	}
-	return false
+	return isViolation(err, "23505", sqlite3.ErrConstraintUnique, sqlite3.ErrConstraintPrimaryKey)
 }
 
 // isForeignKeyViolation reports whether err is a foreign key violation on
 // either engine: a row refers to a site, product, plan or order that does
 // not exist, or a row still referred to was deleted.
 func isForeignKeyViolation(err error) bool {
+	return isViolation(err, "23503", sqlite3.ErrConstraintForeignKey)
+}
+
+// isViolation reports whether err is a SQLite error with one of the
+// extended codes sqliteCodes or a PostgreSQL error with SQLSTATE pgCode.
+func isViolation(err error, pgCode string, sqliteCodes ...sqlite3.ErrNoExtended) bool {
 	var se sqlite3.Error
 	if errors.As(err, &se) {
-		return se.ExtendedCode == sqlite3.ErrConstraintForeignKey
+		return slices.Contains(sqliteCodes, se.ExtendedCode)
 	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		return pe.Code == "23503"
+		return pe.Code == pgCode
 	}
 	return false
 }

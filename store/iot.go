@@ -462,48 +462,30 @@ func (s *Store) DeadLetters(ctx context.Context, network string, limit int) ([]s
 		q += ` LIMIT ?`
 		args = append(args, limit)
 	}
-	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("dead letters: %w", err)
-	}
-	defer rows.Close()
-	var out []sillage.DeadLetter
-	for rows.Next() {
-		var d sillage.DeadLetter
+	return readAll(ctx, s, "dead letters", q, args, func(rows *sqlx.Rows) (d sillage.DeadLetter, err error) {
 		var at string
 		if err := rows.Scan(&d.Key, &d.Topic, &d.Reason, &at, &d.Payload); err != nil {
-			return nil, fmt.Errorf("dead letters: %w", err)
+			return d, fmt.Errorf("dead letters: %w", err)
 		}
-		if d.ReceivedAt, err = parseTime(at); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		d.ReceivedAt, err = parseTime(at)
+		return d, err
+	})
 }
 
 // Discrepancies returns the snapshot discrepancies of a network, oldest
 // first.
 func (s *Store) Discrepancies(ctx context.Context, network string) ([]sillage.Discrepancy, error) {
-	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT snapshot_key, site, sku, snapshot_id, snapshot_time, recorded_at, system_on_hand, reported_on_hand
-		FROM iot_discrepancies WHERE network = ? ORDER BY recorded_at, snapshot_key, site, sku`), network)
-	if err != nil {
-		return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
-	}
-	defer rows.Close()
-	var out []sillage.Discrepancy
-	for rows.Next() {
-		var d sillage.Discrepancy
-		var st, rt string
-		if err := rows.Scan(&d.SnapshotKey, &d.Site, &d.SKU, &d.SnapshotID, &st, &rt, &d.SystemOnHand, &d.ReportedOnHand); err != nil {
-			return nil, fmt.Errorf("discrepancies of network %q: %w", network, err)
-		}
-		if d.SnapshotTime, d.RecordedAt, err = parseSnapshotTimes(st, rt); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	what := fmt.Sprintf("discrepancies of network %q", network)
+	return readAll(ctx, s, what, `SELECT snapshot_key, site, sku, snapshot_id, snapshot_time, recorded_at, system_on_hand, reported_on_hand
+		FROM iot_discrepancies WHERE network = ? ORDER BY recorded_at, snapshot_key, site, sku`, []any{network},
+		func(rows *sqlx.Rows) (d sillage.Discrepancy, err error) {
+			var st, rt string
+			if err := rows.Scan(&d.SnapshotKey, &d.Site, &d.SKU, &d.SnapshotID, &st, &rt, &d.SystemOnHand, &d.ReportedOnHand); err != nil {
+				return d, fmt.Errorf("%s: %w", what, err)
+			}
+			d.SnapshotTime, d.RecordedAt, err = parseSnapshotTimes(st, rt)
+			return d, err
+		})
 }
 
 // ItemCount is the number of serialised items of one product at one site.

@@ -247,26 +247,18 @@ func (t *iotTx) Enqueue(ms []sillage.OutboxMessage) error {
 
 // DueOutbox returns undelivered messages whose next attempt is due.
 func (s *Store) DueOutbox(ctx context.Context, network string, now time.Time, limit int) ([]sillage.OutboxMessage, error) {
-	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(`SELECT id, kind, payload, created_at, attempts, last_error FROM outbox
-		WHERE network = ? AND delivered_at = '' AND next_at <= ? ORDER BY seq LIMIT ?`), network, formatTime(now), limit)
-	if err != nil {
-		return nil, fmt.Errorf("outbox of network %q: %w", network, err)
-	}
-	defer rows.Close()
-	var out []sillage.OutboxMessage
-	for rows.Next() {
-		var m sillage.OutboxMessage
-		var payload, created string
-		if err := rows.Scan(&m.ID, &m.Kind, &payload, &created, &m.Attempts, &m.LastError); err != nil {
-			return nil, fmt.Errorf("outbox of network %q: %w", network, err)
-		}
-		m.Payload = []byte(payload)
-		if m.CreatedAt, err = parseTime(created); err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	what := fmt.Sprintf("outbox of network %q", network)
+	return readAll(ctx, s, what, `SELECT id, kind, payload, created_at, attempts, last_error FROM outbox
+		WHERE network = ? AND delivered_at = '' AND next_at <= ? ORDER BY seq LIMIT ?`, []any{network, formatTime(now), limit},
+		func(rows *sqlx.Rows) (m sillage.OutboxMessage, err error) {
+			var payload, created string
+			if err := rows.Scan(&m.ID, &m.Kind, &payload, &created, &m.Attempts, &m.LastError); err != nil {
+				return m, fmt.Errorf("%s: %w", what, err)
+			}
+			m.Payload = []byte(payload)
+			m.CreatedAt, err = parseTime(created)
+			return m, err
+		})
 }
 
 // MarkDelivered records the delivery of outbox messages, in one
@@ -465,25 +457,16 @@ func (s *Store) EPCDiscrepancies(ctx context.Context, network, site string) ([]s
 		args = append(args, site)
 	}
 	q += ` ORDER BY site, kind, epc`
-	rows, err := s.read.QueryxContext(ctx, s.read.Rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("EPC discrepancies of network %q: %w", network, err)
-	}
-	defer rows.Close()
-	var out []sillage.EPCDiscrepancy
-	for rows.Next() {
-		var d sillage.EPCDiscrepancy
+	what := fmt.Sprintf("EPC discrepancies of network %q", network)
+	return readAll(ctx, s, what, q, args, func(rows *sqlx.Rows) (d sillage.EPCDiscrepancy, err error) {
 		var status, st, rt string
 		if err := rows.Scan(&d.Site, &d.EPC, &d.SKU, &d.Kind, &d.SystemSite, &status, &d.SnapshotKey, &st, &rt); err != nil {
-			return nil, fmt.Errorf("EPC discrepancies of network %q: %w", network, err)
+			return d, fmt.Errorf("%s: %w", what, err)
 		}
 		d.SystemStatus = sillage.ItemStatus(status)
-		if d.SnapshotTime, d.RecordedAt, err = parseSnapshotTimes(st, rt); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+		d.SnapshotTime, d.RecordedAt, err = parseSnapshotTimes(st, rt)
+		return d, err
+	})
 }
 
 // DedupWatermark returns the deduplication watermark of the network
