@@ -23,6 +23,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/cputime"
+	"github.com/sillage/sillage/internal/devserver"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/store"
@@ -154,15 +155,6 @@ func stream(n *sillage.Network, epcs, perMsg int, dupShare, rereadShare, moveSha
 	return msgs, want, nil
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
-
 func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch int, keep bool, cpuProfile, memProfile string, foldMax int64, mode string, rate float64) error {
 	if mode != "live" && mode != "drain" {
 		return fmt.Errorf("-mode %q: want live or drain", mode)
@@ -177,7 +169,7 @@ func runMain(epcs, perMsg int, dupShare, rereadShare, moveShare float64, batch i
 	} else {
 		fmt.Println("keeping", dir)
 	}
-	port, err := freePort()
+	port, err := devserver.FreePort()
 	if err != nil {
 		return err
 	}
@@ -498,17 +490,11 @@ type ingestResult struct {
 func runIngest(broker, db string, expect, batch int, cpuProfile, memProfile string, foldMax int64) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if cpuProfile != "" {
-		f, err := os.Create(cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := cputime.StartProfile(cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	st, err := store.Open(ctx, db)
 	if err != nil {
 		return err

@@ -22,6 +22,7 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/sillage/sillage/internal/cputime"
 	"github.com/sillage/sillage/internal/devserver"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
@@ -255,7 +256,7 @@ func runCase(c benchCase, i int, bin, pg string, seed uint64, dir string, wait t
 		return r
 	}
 	r.rssMiB = peakRSSMiB(w.Process.Pid)
-	r.workerCPU, r.serverCPU = cpuSeconds(w.Process.Pid), cpuSeconds(srv.PID())
+	r.workerCPU, r.serverCPU = cputime.ProcessSeconds(w.Process.Pid), cputime.ProcessSeconds(srv.PID())
 	r.orders, r.batches, r.startedCount = sum.OrderTotal(), sum.OrderBatches, sum.OrdersStarted
 	if err := r.measure(ctx, c2, run.GetID(), dbURL, planID); err != nil {
 		r.err = err
@@ -297,23 +298,6 @@ func peakRSSMiB(pid int) float64 {
 		}
 	}
 	return -1
-}
-
-// cpuSeconds reads a process's user + system CPU time (/proc/PID/stat,
-// fields 14 and 15, in clock ticks of 1/100 s).
-func cpuSeconds(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return -1
-	}
-	_, rest, _ := strings.Cut(string(data), ") ")
-	f := strings.Fields(rest)
-	if len(f) < 13 {
-		return -1
-	}
-	u, _ := strconv.ParseFloat(f[11], 64)
-	s, _ := strconv.ParseFloat(f[12], 64)
-	return (u + s) / 100
 }
 
 // history reads a workflow's whole history.

@@ -17,7 +17,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"runtime/pprof"
 	"strings"
 
 	"github.com/sillage/sillage/internal/cputime"
@@ -65,17 +64,11 @@ func run() error {
 	if *first < 0 || *first >= len(ps) {
 		return fmt.Errorf("-first %d: the split has parts 0 to %d", *first, len(ps)-1)
 	}
-	if *prof != "" {
-		f, err := os.Create(*prof)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := cputime.StartProfile(*prof)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	opt := timephased.Options{Rounding: true, Relay: true}
 	var total cputime.Span
 	var obj, bound float64

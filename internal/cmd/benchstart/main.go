@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/cputime"
 	"github.com/sillage/sillage/internal/devserver"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/netgen"
@@ -106,7 +106,7 @@ func main() {
 			check(<-errs)
 		}
 		el := time.Since(t0)
-		fmt.Printf("direct: %d started in %.1fs (%.1f/s), server CPU %.0fs\n", *n, el.Seconds(), float64(*n)/el.Seconds(), cpu(srv.PID()))
+		fmt.Printf("direct: %d started in %.1fs (%.1f/s), server CPU %.0fs\n", *n, el.Seconds(), float64(*n)/el.Seconds(), cputime.ProcessSeconds(srv.PID()))
 		if *queue != workflows.TaskQueue {
 			return
 		}
@@ -115,7 +115,7 @@ func main() {
 		for time.Since(t0) < *wait {
 			os, err := st.ListOrders(ctx, store.OrderFilter{PlanID: planID, Status: sillage.OrderAwaitingApproval})
 			check(err)
-			fmt.Printf("+%.1fs %d awaiting approval, server CPU %.0fs worker CPU %.0fs\n", time.Since(t0).Seconds(), len(os), cpu(srv.PID()), cpu(w.Process.Pid))
+			fmt.Printf("+%.1fs %d awaiting approval, server CPU %.0fs worker CPU %.0fs\n", time.Since(t0).Seconds(), len(os), cputime.ProcessSeconds(srv.PID()), cputime.ProcessSeconds(w.Process.Pid))
 			if len(os) == *n {
 				break
 			}
@@ -232,19 +232,7 @@ func main() {
 		}
 	}
 	fmt.Printf("orders %d batch %d: all started %.1fs after first initiated (%.1f/s), batches done after %.1fs, batch events %d, worker CPU %.0fs server CPU %.0fs\n",
-		*n, *size, span.Seconds(), float64(*n)/span.Seconds(), total.Seconds(), events, cpu(w.Process.Pid), cpu(srv.PID()))
-}
-
-func cpu(pid int) float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return -1
-	}
-	_, rest, _ := strings.Cut(string(data), ") ")
-	f := strings.Fields(rest)
-	u, _ := strconv.ParseFloat(f[11], 64)
-	s, _ := strconv.ParseFloat(f[12], 64)
-	return (u + s) / 100
+		*n, *size, span.Seconds(), float64(*n)/span.Seconds(), total.Seconds(), events, cputime.ProcessSeconds(w.Process.Pid), cputime.ProcessSeconds(srv.PID()))
 }
 
 func check(err error) {
