@@ -70,14 +70,7 @@ func startDev(t *testing.T, bin, dir string) *devRun {
 	go func() { d.done <- d.cmd.Wait() }()
 	t.Cleanup(func() {
 		// A test that failed early: stop dev (and its server) all the same.
-		if d.cmd.ProcessState == nil {
-			_ = d.cmd.Process.Signal(syscall.SIGINT)
-			select {
-			case <-d.done:
-			case <-time.After(30 * time.Second):
-				_ = d.cmd.Process.Kill()
-			}
-		}
+		stopProcess(d.cmd, d.done, syscall.SIGINT)
 		if t.Failed() {
 			t.Logf("sillage dev stdout:\n%s\nstderr:\n%s", d.stdout.String(), d.stderr.String())
 			for _, name := range []string{"dev", "worker", "ingest", "temporal"} {

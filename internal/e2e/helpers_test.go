@@ -74,6 +74,22 @@ func requireTemporalCLI(t testing.TB) {
 	}
 }
 
+// stopProcess stops cmd unless it has been waited for: it sends sig, waits
+// up to 30 s for done (which gets cmd.Wait's result), then kills cmd and
+// waits for done.
+func stopProcess(cmd *exec.Cmd, done <-chan error, sig os.Signal) {
+	if cmd.ProcessState != nil {
+		return
+	}
+	_ = cmd.Process.Signal(sig)
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
+}
+
 // eventually calls f every 250 ms until it returns true, failing t after d.
 func eventually(t testing.TB, d time.Duration, what string, f func() bool) {
 	t.Helper()

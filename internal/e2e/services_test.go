@@ -174,15 +174,7 @@ func startProcess(t *testing.T, dir, name, bin string, env []string, args ...str
 	}
 	go func() { p.done <- p.cmd.Wait(); f.Close() }()
 	t.Cleanup(func() {
-		if p.cmd.ProcessState == nil {
-			_ = p.cmd.Process.Signal(syscall.SIGTERM)
-			select {
-			case <-p.done:
-			case <-time.After(30 * time.Second):
-				_ = p.cmd.Process.Kill()
-				<-p.done
-			}
-		}
+		stopProcess(p.cmd, p.done, syscall.SIGTERM)
 		if t.Failed() {
 			data, _ := os.ReadFile(p.log)
 			t.Logf("%s log (end):\n%s", p.name, tailLines(string(data), 40))
