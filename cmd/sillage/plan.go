@@ -126,11 +126,8 @@ type planFlags struct {
 
 // run runs sillage plan with the parsed flags.
 func (f *planFlags) run(ctx context.Context, e *env) error {
-	if *f.file == "" {
-		return usageErrorf("--network is required")
-	}
-	if len(e.args) > 0 {
-		return usageErrorf("unexpected argument %q", e.args[0])
+	if err := requireNetworkFile(*f.file, e); err != nil {
+		return err
 	}
 	if *f.limit < 0 || math.IsNaN(*f.limit) {
 		return usageErrorf("--time-limit must not be negative, is %g", *f.limit)
