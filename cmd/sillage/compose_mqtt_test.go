@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/network"
 )
 
@@ -123,7 +124,7 @@ func TestComposeMosquitto(t *testing.T) {
 	if m.DependsOn["mqtt-users"].Condition != "service_completed_successfully" {
 		t.Error("mosquitto must wait for mqtt-users")
 	}
-	conf := readFile(t, filepath.Join(mq.local, "mosquitto.conf"))
+	conf := testhelp.ReadFile(t, filepath.Join(mq.local, "mosquitto.conf"))
 	local := func(f string) string { return filepath.Join(mq.local, f) }
 	for _, want := range []string{"allow_anonymous false", "password_file " + local("passwd"), "acl_file " + local("acl"),
 		"persistence_location /mosquitto/data/", "listener " + mq.port, "certfile " + local("certs/server.crt"), "user mosquitto"} {
@@ -141,7 +142,7 @@ func TestComposeMosquitto(t *testing.T) {
 		t.Errorf("mqtt-users: --broker-owner %s --owner %s: want mosquitto's 1883 and the Dockerfile's sillage uid", job.Lookup("broker-owner").Value, job.Lookup("owner").Value)
 	}
 	// Every site of the seeded network and every service has a user.
-	passwd := readFile(t, local("passwd"))
+	passwd := testhelp.ReadFile(t, local("passwd"))
 	n, err := network.Load(filepath.Join(repoRoot, "testdata", "networks", "maison.yaml"))
 	if err != nil {
 		t.Fatal(err)
@@ -153,10 +154,10 @@ func TestComposeMosquitto(t *testing.T) {
 	}
 	// The server certificate is valid for the service name, under the CA.
 	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM([]byte(readFile(t, local("certs/ca.crt")))) {
+	if !pool.AppendCertsFromPEM([]byte(testhelp.ReadFile(t, local("certs/ca.crt")))) {
 		t.Fatal("generated ca.crt holds no certificate")
 	}
-	block, _ := pem.Decode([]byte(readFile(t, local("certs/server.crt"))))
+	block, _ := pem.Decode([]byte(testhelp.ReadFile(t, local("certs/server.crt"))))
 	cert, err := x509.ParseCertificate(block.Bytes)
 	if err != nil {
 		t.Fatal(err)
@@ -172,15 +173,6 @@ func TestComposeMosquitto(t *testing.T) {
 			t.Errorf("mosquitto's health check %q lacks %q", hc, want)
 		}
 	}
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
 }
 
 func siteIDs(n *sillage.Network) []string {

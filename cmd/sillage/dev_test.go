@@ -15,6 +15,7 @@ import (
 	"github.com/sillage/sillage/internal/devserver"
 	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot/broker"
 )
 
@@ -220,7 +221,7 @@ func TestDevExternalServices(t *testing.T) {
 			"--db", "sqlite://" + filepath.Join(dir, "tiny.db"), "--debounce", "1s"}, &out, &errb)
 	}()
 	var st devState
-	eventually(t, time.Minute, "dev.json", func() bool {
+	testhelp.Eventually(t, time.Minute, "dev.json", func() bool {
 		select {
 		case code := <-done:
 			t.Fatalf("dev exited with %d:\n%s", code, errb.String())
@@ -238,7 +239,7 @@ func TestDevExternalServices(t *testing.T) {
 			t.Errorf("progress lacks %q:\n%s", want, errb.String())
 		}
 	}
-	eventually(t, 2*time.Minute, "a completed plan of tiny", func() bool {
+	testhelp.Eventually(t, 2*time.Minute, "a completed plan of tiny", func() bool {
 		return len(listWorkflows(t, c, `WorkflowType="PlanWorkflow" AND SillageNetwork="tiny" AND ExecutionStatus="Completed"`)) > 0
 	})
 	if _, err := c.ScheduleClient().GetHandle(ctx, planScheduleID("tiny")).Describe(ctx); err != nil {

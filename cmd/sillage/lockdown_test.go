@@ -26,6 +26,7 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/syncbuf"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
@@ -61,7 +62,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	// The tiny network with every purchase order needing approval and no
 	// bags at the distribution centre, stored and written to a file.
 	n := tinyBuyingBags(t)
-	netFile := writeFile(t, dir, "tiny.yaml", string(must(network.Marshal(n))), 0o644)
+	netFile := testhelp.WriteFile(t, dir, "tiny.yaml", string(must(network.Marshal(n))), 0o644)
 	// PostgreSQL with a password in its URL when the tests have a server
 	// (a trusting test server ignores the password), else SQLite.
 	dbURL := "sqlite://" + filepath.Join(dir, "sillage.db")
@@ -90,8 +91,8 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	}))
 	defer supplier.Close()
 
-	secretsFile := writeFile(t, dir, "supplier-secrets", "# supplier_id: secret\nSUP-FLR: "+supplierSecret+"\n", 0o600)
-	approversFile := writeFile(t, dir, "approvers.yaml",
+	secretsFile := testhelp.WriteFile(t, dir, "supplier-secrets", "# supplier_id: secret\nSUP-FLR: "+supplierSecret+"\n", 0o600)
+	approversFile := testhelp.WriteFile(t, dir, "approvers.yaml",
 		"four_eyes_above_eur: 1\napprovers:\n  alice@test: 1000000000\n  bob@test: 1000000000\n  carol@test: 1\n", 0o644)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -156,7 +157,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 			t.Errorf("approve as %s: exit %d %q, want %d with %q", c.identity, code, out, c.code, c.want)
 		}
 	}
-	eventually(t, 30*time.Second, "the order at the supplier", func() bool {
+	testhelp.Eventually(t, 30*time.Second, "the order at the supplier", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return len(submitted) > 0
@@ -194,7 +195,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 	if code, msg := post(false); code != http.StatusUnauthorized || !strings.Contains(msg, "missing header") {
 		t.Errorf("unsigned callback: %d %s", code, msg)
 	}
-	eventually(t, 30*time.Second, "the confirmation", func() bool {
+	testhelp.Eventually(t, 30*time.Second, "the confirmation", func() bool {
 		o, err := st.GetOrder(ctx, po)
 		return err == nil && o.Status == sillage.OrderConfirmed
 	})
@@ -259,19 +260,6 @@ func queryOrder(t *testing.T, c client.Client, id string) workflows.OrderView {
 		t.Fatalf("query %s: %v", id, err)
 	}
 	return v
-}
-
-// writeFile writes a file of dir with mode and returns its path.
-func writeFile(t *testing.T, dir, name, content string, mode os.FileMode) string {
-	t.Helper()
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, []byte(content), mode); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Chmod(p, mode); err != nil {
-		t.Fatal(err)
-	}
-	return p
 }
 
 func must[T any](v T, err error) T {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/internal/syncbuf"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/store"
@@ -47,7 +48,7 @@ func traceSoldBag(ctx context.Context, t *testing.T, st *store.Store, pub iot.Pu
 	if err := pub.Publish(ctx, iot.SiteTopic("BTQ-LON", iot.KindEPCIS), payload); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, 20*time.Second, "the bag sold at BTQ-LON", func() bool {
+	testhelp.Eventually(t, 20*time.Second, "the bag sold at BTQ-LON", func() bool {
 		p, err := st.GetPosition(ctx, "tiny", "BTQ-LON", "BAG-01")
 		return err == nil && p.OnHand == 1
 	})
@@ -70,7 +71,7 @@ func traceSoldBag(ctx context.Context, t *testing.T, st *store.Store, pub iot.Pu
 		done <- run(sctx, []string{"epcis-serve", "--db", dbURL, "--network", "tiny", "--client", "auditor:s3cret", "--addr", "127.0.0.1:0"}, &sout, &serr)
 	}()
 	var base string
-	eventually(t, 10*time.Second, "epcis-serve listening", func() bool {
+	testhelp.Eventually(t, 10*time.Second, "epcis-serve listening", func() bool {
 		line, _ := bufio.NewReader(strings.NewReader(sout.String())).ReadString('\n')
 		if _, rest, ok := strings.Cut(line, "listening on "); ok {
 			base, _, _ = strings.Cut(rest, " ")

@@ -15,6 +15,7 @@ import (
 	"github.com/sillage/sillage/internal/clustertest"
 	"github.com/sillage/sillage/internal/syncbuf"
 	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/netgen"
 	"github.com/sillage/sillage/store"
@@ -137,7 +138,7 @@ func TestPlanOrdersAtScale(t *testing.T) {
 	}
 	// Each order workflow started once.
 	var wres clustertest.Result
-	eventually(t, time.Minute, "every order workflow in visibility", func() bool {
+	testhelp.Eventually(t, time.Minute, "every order workflow in visibility", func() bool {
 		wres, err = clustertest.CheckOrderWorkflows(ctx, c, n.Name)
 		return err == nil && wres.Count >= sum.OrderCount
 	})

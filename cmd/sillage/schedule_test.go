@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -144,7 +145,7 @@ func TestTemporalCommands(t *testing.T) {
 		if err := h.Trigger(ctx, client.ScheduleTriggerOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, 60*time.Second, "a scheduled plan", func() bool {
+		testhelp.Eventually(t, 60*time.Second, "a scheduled plan", func() bool {
 			return len(listWorkflows(t, c, `WorkflowType="PlanWorkflow" AND WorkflowId STARTS_WITH "plan:tiny:nightly" AND SillageStatus="planned"`)) > 0
 		})
 		out = runOK(append([]string{"schedule", "--network", "tiny", "--plan-cron", "", "--report-cron", ""}, tflags...)...)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage/internal/syncbuf"
+	"github.com/sillage/sillage/internal/testhelp"
 )
 
 // TestSecretsNotInOutput runs the paths where a command meets a secret it
@@ -28,8 +29,8 @@ func TestSecretsNotInOutput(t *testing.T) {
 	)
 	secrets := []string{dbPassword, pactSecret, supplierSecret}
 	dir := t.TempDir()
-	wide := writeFile(t, dir, "wide", "SUP-FLR: "+supplierSecret+"\n", 0o644)
-	malformed := writeFile(t, dir, "malformed", "SUP-FLR "+supplierSecret+"\n", 0o600)
+	wide := testhelp.WriteFile(t, dir, "wide", "SUP-FLR: "+supplierSecret+"\n", 0o644)
+	malformed := testhelp.WriteFile(t, dir, "malformed", "SUP-FLR "+supplierSecret+"\n", 0o600)
 	pactDB := "sqlite://" + filepath.Join(t.TempDir(), "pact.db")
 	for _, c := range []struct {
 		name string

@@ -16,24 +16,13 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
-
-// eventually calls f every 200ms until it returns true or d passes.
-func eventually(t *testing.T, d time.Duration, what string, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
 
 // listWorkflows runs a visibility query.
 func listWorkflows(t *testing.T, c client.Client, query string) []string {
@@ -129,7 +118,7 @@ func TestTemporalFlow(t *testing.T) {
 	first := iot.Snapshot{ID: "s1", Kind: iot.SnapshotDelta, Time: now.Add(-time.Minute),
 		Positions: []iot.SnapshotPosition{{SKU: "BAG-01", OnHand: 10}}}
 	sent := time.Time{}
-	eventually(t, 30*time.Second, "the first snapshot", func() bool {
+	testhelp.Eventually(t, 30*time.Second, "the first snapshot", func() bool {
 		if time.Since(sent) > 2*time.Second {
 			publish("BTQ-PAR", iot.KindStock, first)
 			sent = time.Now()
@@ -141,7 +130,7 @@ func TestTemporalFlow(t *testing.T) {
 		Positions: []iot.SnapshotPosition{{SKU: "BAG-01", OnHand: 1}}})
 
 	// 2. The planner starts and runs a plan.
-	eventually(t, 60*time.Second, "a plan by the planner", func() bool {
+	testhelp.Eventually(t, 60*time.Second, "a plan by the planner", func() bool {
 		return len(listWorkflows(t, c, `WorkflowType="PlanWorkflow" AND SillageNetwork="tiny" AND SillageStatus="planned"`)) > 0
 	})
 	plans := listWorkflows(t, c, `WorkflowType="PlanWorkflow" AND SillageNetwork="tiny"`)
@@ -156,7 +145,7 @@ func TestTemporalFlow(t *testing.T) {
 	// 3. A purchase order awaits approval; the planner finds it by its
 	// search attributes.
 	var poID string
-	eventually(t, 30*time.Second, "a purchase order awaiting approval", func() bool {
+	testhelp.Eventually(t, 30*time.Second, "a purchase order awaiting approval", func() bool {
 		ids := listWorkflows(t, c, `WorkflowType="ProcurementWorkflow" AND SillageStatus="awaiting_approval" AND SillageCostEUR > 0 AND SillageNetwork="tiny"`)
 		if len(ids) > 0 {
 			poID = ids[0]
@@ -196,7 +185,7 @@ func TestTemporalFlow(t *testing.T) {
 	}
 
 	// 5. The simulated supplier confirms.
-	eventually(t, 30*time.Second, "the supplier's confirmation", func() bool {
+	testhelp.Eventually(t, 30*time.Second, "the supplier's confirmation", func() bool {
 		o, err := st.GetOrder(ctx, poID)
 		return err == nil && o.Status == sillage.OrderConfirmed
 	})

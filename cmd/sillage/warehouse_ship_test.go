@@ -10,6 +10,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/syncbuf"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
@@ -87,7 +88,7 @@ func TestWarehouseShipsRealStock(t *testing.T) {
 	if err := pub.Publish(ctx, iot.SiteTopic("DC-PAR", iot.KindCommands), payload); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, time.Minute, "the transfer received at BTQ-LON", func() bool {
+	testhelp.Eventually(t, time.Minute, "the transfer received at BTQ-LON", func() bool {
 		p := pos("BTQ-LON")
 		return p.OnHand == 2 && p.InTransit == 0
 	})

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/syncbuf"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/workflows"
 )
@@ -80,7 +81,7 @@ func startDev(t *testing.T, bin, dir string) *devRun {
 			}
 		}
 	})
-	eventually(t, 3*time.Minute, "sillage dev to start (dev.json)", func() bool {
+	testhelp.Eventually(t, 3*time.Minute, "sillage dev to start (dev.json)", func() bool {
 		select {
 		case err := <-d.done:
 			d.done <- err
@@ -179,8 +180,8 @@ func TestDev(t *testing.T) {
 	awaitQuery := `WorkflowType="ProcurementWorkflow" AND SillageNetwork="maison" AND SillageStatus="awaiting_approval" AND SillageCostEUR > 25000`
 	// The first plan forecasts and solves the time-phased model and starts
 	// its orders in batches: minutes on a busy CI machine.
-	eventually(t, 8*time.Minute, "a completed PlanWorkflow", func() bool { return len(listIDs(t, c, planQuery)) > 0 })
-	eventually(t, 2*time.Minute, "a ProcurementWorkflow awaiting approval", func() bool { return len(listIDs(t, c, awaitQuery)) > 0 })
+	testhelp.Eventually(t, 8*time.Minute, "a completed PlanWorkflow", func() bool { return len(listIDs(t, c, planQuery)) > 0 })
+	testhelp.Eventually(t, 2*time.Minute, "a ProcurementWorkflow awaiting approval", func() bool { return len(listIDs(t, c, awaitQuery)) > 0 })
 	firstPlan := earliest(listIDs(t, c, planQuery))
 	var sum workflows.PlanSummary
 	if err := c.GetWorkflow(ctx, firstPlan, "").Get(ctx, &sum); err != nil {
@@ -198,7 +199,7 @@ func TestDev(t *testing.T) {
 	t.Run("report", func(t *testing.T) {
 		period := time.Now().UTC().Format("2006-01")
 		html := filepath.Join(d.state.Reports, "maison", period, "report.html")
-		eventually(t, 2*time.Minute, "the month's report", func() bool {
+		testhelp.Eventually(t, 2*time.Minute, "the month's report", func() bool {
 			_, err := os.Stat(html)
 			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
 		})
@@ -224,7 +225,7 @@ func TestDev(t *testing.T) {
 	if got := listIDs(t, c2, `WorkflowId=`+strconv.Quote(firstPlan)); len(got) != 1 {
 		t.Errorf("first plan %s after the restart: %d executions, want 1", firstPlan, len(got))
 	}
-	eventually(t, time.Minute, "the second run's first status line", func() bool { return strings.Contains(d2.stdout.String(), "plans: ") })
+	testhelp.Eventually(t, time.Minute, "the second run's first status line", func() bool { return strings.Contains(d2.stdout.String(), "plans: ") })
 	checkNoDuplicates(t, c2, db, before)
 	d2.stop(t, dir)
 }

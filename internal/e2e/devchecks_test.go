@@ -19,6 +19,7 @@ import (
 	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/internal/browsertest"
 	"github.com/sillage/sillage/internal/obs/obstest"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/store"
 )
 
@@ -104,7 +105,7 @@ func checkTemporalUI(t *testing.T, c client.Client, st devState, firstPlan strin
 			t.Fatalf("open %s: %v", list(tc.query), err)
 		}
 		var rows []string
-		eventually(t, time.Minute, "the UI's list of "+tc.wfType, func() bool {
+		testhelp.Eventually(t, time.Minute, "the UI's list of "+tc.wfType, func() bool {
 			var err error
 			rows, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](uiRows))
 			return err == nil && len(rows) >= len(before) && len(rows) > 0
@@ -153,7 +154,7 @@ func checkTemporalUI(t *testing.T, c client.Client, st devState, firstPlan strin
 			t.Fatalf("open %s: %v", page, err)
 		}
 		var text string
-		eventually(t, time.Minute, "the summary and details of "+tc.id, func() bool {
+		testhelp.Eventually(t, time.Minute, "the summary and details of "+tc.id, func() bool {
 			frames, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](uiFrames))
 			if err != nil {
 				return false

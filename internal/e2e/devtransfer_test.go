@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -17,7 +18,7 @@ import (
 func checkTransferCloses(t *testing.T, c client.Client) {
 	query := `WorkflowType="TransferWorkflow" AND SillageNetwork="maison" AND ExecutionStatus="Completed"`
 	var ids []string
-	eventually(t, 3*time.Minute, "a completed TransferWorkflow", func() bool {
+	testhelp.Eventually(t, 3*time.Minute, "a completed TransferWorkflow", func() bool {
 		ids = listIDs(t, c, query)
 		return len(ids) > 0
 	})

@@ -90,18 +90,6 @@ func stopProcess(cmd *exec.Cmd, done <-chan error, sig os.Signal) {
 	}
 }
 
-// eventually calls f every 250 ms until it returns true, failing t after d.
-func eventually(t testing.TB, d time.Duration, what string, f func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !f() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
-}
-
 // listIDs runs a visibility query and returns the workflow ids, every page.
 func listIDs(t testing.TB, c client.Client, query string) []string {
 	t.Helper()

@@ -19,6 +19,7 @@ import (
 	"github.com/sillage/sillage/internal/clustertest"
 	"github.com/sillage/sillage/internal/obs/obstest"
 	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/network"
@@ -77,7 +78,7 @@ func TestMultiProcess(t *testing.T) {
 	ingest := startProcess(t, dir, "ingest", bin, nil, append([]string{"ingest",
 		"--username", "ingest", "--password-file", mq.PasswordFile("ingest"), "--network", "maison", "--planner-debounce", "1s", "--debounce", "1s"}, common...)...)
 	for _, p := range []*process{w1, w2, ingest} {
-		eventually(t, time.Minute, p.name+" to start", func() bool {
+		testhelp.Eventually(t, time.Minute, p.name+" to start", func() bool {
 			if p.exited() {
 				t.Fatalf("%s exited at start", p.name)
 			}
@@ -113,7 +114,7 @@ func TestMultiProcess(t *testing.T) {
 	plans := `WorkflowType="PlanWorkflow" AND SillageNetwork="maison"`
 	var sent time.Time
 	var planID string
-	eventually(t, 2*time.Minute, "a plan started by the ingest's trigger", func() bool {
+	testhelp.Eventually(t, 2*time.Minute, "a plan started by the ingest's trigger", func() bool {
 		if time.Since(sent) > 2*time.Second {
 			if err := pub.Publish(ctx, iot.SiteTopic(site, iot.KindStock), snapshot); err != nil {
 				t.Fatal(err)
@@ -263,23 +264,14 @@ func TestMultiProcess(t *testing.T) {
 
 	// Worker 2's metrics endpoint (--metrics) carries the Temporal SDK's
 	// series: it completed the plan's last workflow task at least.
-	m := regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`).FindStringSubmatch(readFile(t, w2.log))
+	m := regexp.MustCompile(`"url":"(http://[^"]+/metrics)"`).FindStringSubmatch(testhelp.ReadFile(t, w2.log))
 	if m == nil {
 		t.Fatal("worker-2 did not log its metrics URL")
 	}
-	eventually(t, 30*time.Second, "worker-2's Temporal metrics", func() bool {
+	testhelp.Eventually(t, 30*time.Second, "worker-2's Temporal metrics", func() bool {
 		got := obstest.Scrape(t, m[1])
 		done, _ := sumOf(got, "temporal_workflow_completed_total")
 		acts, _ := sumOf(got, "temporal_activity_execution_latency_seconds_count")
 		return done >= 1 && acts >= 1
 	})
-}
-
-func readFile(t *testing.T, name string) string {
-	t.Helper()
-	data, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/sillage/sillage/internal/devserver"
+	"github.com/sillage/sillage/internal/testhelp"
 )
 
 // envPostgres names the PostgreSQL server the tests may create databases
@@ -131,7 +132,7 @@ func startMosquitto(t *testing.T, bin, network string) mqttBroker {
 			<-done
 		}
 	})
-	eventually(t, 20*time.Second, "mosquitto on "+addr, func() bool {
+	testhelp.Eventually(t, 20*time.Second, "mosquitto on "+addr, func() bool {
 		select {
 		case <-done:
 			data, _ := os.ReadFile(logFile)

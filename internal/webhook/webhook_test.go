@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/internal/testhelp"
 )
 
 // The reference signature was computed with OpenSSL:
@@ -128,17 +130,7 @@ func TestVerifyReplayCacheIsBounded(t *testing.T) {
 
 func TestLoadSecrets(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string, mode os.FileMode) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), mode); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(p, mode); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	good := write("good", "# suppliers\nSUP-FLR: 0123456789abcdef\n\n  SUP-TUS :  a secret with spaces inside \n", 0o600)
+	good := testhelp.WriteFile(t, dir, "good", "# suppliers\nSUP-FLR: 0123456789abcdef\n\n  SUP-TUS :  a secret with spaces inside \n", 0o600)
 	s, err := LoadSecrets(good)
 	if err != nil {
 		t.Fatal(err)
@@ -158,7 +150,7 @@ func TestLoadSecrets(t *testing.T) {
 		{"twice", "A: 0123456789abcdef\nA: 0123456789abcdeg\n", 0o600, "twice:2: id \"A\" given twice"},
 		{"empty", "# nothing\n", 0o600, "no secret"},
 	} {
-		_, err := LoadSecrets(write(c.name, c.content, c.mode))
+		_, err := LoadSecrets(testhelp.WriteFile(t, dir, c.name, c.content, c.mode))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
