@@ -20,10 +20,7 @@ import (
 // 0.6 kgCO2e/t (GLEC transhipment, ambient). No flow of the routed plan
 // feeds DC-PAR: its inbound legs are unknown, and the output says so.
 func TestFootprintJSONTiny(t *testing.T) {
-	code, out, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--json", "--plan", "routed")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "footprint", "--network", tinyNetwork, "--json", "--plan", "routed")
 	var fps []map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(out), &fps); err != nil {
 		t.Fatalf("output is not a JSON array: %v\n%s", err, out)
@@ -72,10 +69,7 @@ func TestFootprintJSONTiny(t *testing.T) {
 // outbound legs of the footprints add up to the plan's transport emissions
 // (the LP prices emissions with the same factors).
 func TestFootprintLP(t *testing.T) {
-	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json")
-	if code != 0 {
-		t.Fatalf("plan: exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "plan", "--one-period", "--network", tinyNetwork, "--json")
 	var plan struct {
 		KgCO2e float64            `json:"kgco2e"`
 		Lines  []sillage.PlanLine `json:"lines"`
@@ -83,10 +77,7 @@ func TestFootprintLP(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &plan); err != nil {
 		t.Fatalf("plan JSON: %v", err)
 	}
-	code, out, errs = runCLI(t, "footprint", "--network", tinyNetwork, "--json")
-	if code != 0 {
-		t.Fatalf("footprint: exit %d: %s", code, errs)
-	}
+	out, _ = runCLIOK(t, "footprint", "--network", tinyNetwork, "--json")
 	var fps []struct {
 		sillage.Footprint
 		Outbound float64 `json:"outbound_legs_kgco2e"`
@@ -120,10 +111,7 @@ func TestFootprintLP(t *testing.T) {
 func TestFootprintTextPACTAndStore(t *testing.T) {
 	dir := t.TempDir()
 	db := "sqlite://" + filepath.Join(dir, "s.db")
-	code, out, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--pact", filepath.Join(dir, "pact"), "--db", db, "--period", "2025-06")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "footprint", "--network", tinyNetwork, "--pact", filepath.Join(dir, "pact"), "--db", db, "--period", "2025-06")
 	for _, want := range []string{"BTQ-LON", "hgv-average", "UK DESNZ", "routed distance from the network file", "DC-PAR (FR)", "Ember"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)
@@ -153,10 +141,7 @@ func TestFootprintFactorFileAndErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.yaml")
 	os.WriteFile(good, []byte("name: carrier\nfactors:\n  - {mode: road, vehicle: ev-truck, wtw_kgco2e_per_tkm: 0.02, source: Carrier X 2025, year: 2025, default: true}\n"), 0o644)
-	code, out, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--json", "--plan", "routed", "--factors", good)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "footprint", "--network", tinyNetwork, "--json", "--plan", "routed", "--factors", good)
 	var fps []sillage.Footprint
 	_ = json.Unmarshal([]byte(out), &fps)
 	for _, f := range fps {

@@ -13,13 +13,8 @@ import (
 // a group per kind with a row per method, auto first.
 func TestForecastGenAndEval(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "gen.csv")
-	if code, _, errs := runCLI(t, "forecast-gen", "--kinds", "smooth,intermittent", "--series", "5", "--weeks", "40", "--out", file); code != 0 {
-		t.Fatalf("forecast-gen: exit %d: %s", code, errs)
-	}
-	code, out, errs := runCLI(t, "forecast-eval", "--history", file, "--horizon", "6", "--season", "1", "--json")
-	if code != 0 {
-		t.Fatalf("forecast-eval: exit %d: %s", code, errs)
-	}
+	runCLIOK(t, "forecast-gen", "--kinds", "smooth,intermittent", "--series", "5", "--weeks", "40", "--out", file)
+	out, _ := runCLIOK(t, "forecast-eval", "--history", file, "--horizon", "6", "--season", "1", "--json")
 	var rep struct {
 		Groups []struct {
 			Kind   string
@@ -40,7 +35,7 @@ func TestForecastGenAndEval(t *testing.T) {
 	if r := rep.Groups[0].Rows; len(r) != 9 || r[0].Method != "auto" || len(r[0].Coverage) != 3 {
 		t.Errorf("rows %+v, want auto and 8 methods with 3 coverages", r)
 	}
-	code, out, _ = runCLI(t, "forecast-eval", "--history", file, "--horizon", "6")
+	code, out, _ := runCLI(t, "forecast-eval", "--history", file, "--horizon", "6")
 	if code != 0 || !strings.Contains(out, "auto chose:") || !strings.Contains(out, "cov 0.97") {
 		t.Errorf("text report: exit %d\n%s", code, out)
 	}
@@ -69,10 +64,7 @@ func TestForecastGenAndEval(t *testing.T) {
 // error and the quantile its safety stock covers; with --service-level
 // that quantile is at the level asked.
 func TestPlanRequirementsServiceLevel(t *testing.T) {
-	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--requirements", "--service-level", "0.9")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--requirements", "--service-level", "0.9")
 	var pl struct {
 		Requirements []struct {
 			Method         string             `json:"method"`

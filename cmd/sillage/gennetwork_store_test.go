@@ -18,10 +18,7 @@ func TestGenNetworkStore(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	code, out, errs := runGen(t, args...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, append([]string{"gen-network"}, args...)...)
 	want, err := network.Parse("stdout", []byte(out))
 	if err != nil {
 		t.Fatal(err)

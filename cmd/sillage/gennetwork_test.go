@@ -16,10 +16,7 @@ func runGen(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestGenNetworkStdout(t *testing.T) {
-	code, out, errs := runGen(t, "--sites", "30", "--products", "6", "--seed", "4", "--weeks", "10")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, errs := runCLIOK(t, "gen-network", "--sites", "30", "--products", "6", "--seed", "4", "--weeks", "10")
 	n, err := network.Parse("stdout", []byte(out))
 	if err != nil {
 		t.Fatal(err)
@@ -61,10 +58,7 @@ func TestGenNetworkFile(t *testing.T) {
 // TestGenNetworkHub: --hub writes the network of netgen.Hub, with one
 // distribution centre and boutiques without stock.
 func TestGenNetworkHub(t *testing.T) {
-	code, out, errs := runGen(t, "--sites", "60", "--products", "2", "--weeks", "6", "--hub")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "gen-network", "--sites", "60", "--products", "2", "--weeks", "6", "--hub")
 	n, err := network.Parse("stdout", []byte(out))
 	if err != nil {
 		t.Fatal(err)
@@ -89,10 +83,7 @@ func TestGenNetworkHub(t *testing.T) {
 }
 
 func TestGenNetworkMaisonPreset(t *testing.T) {
-	code, out, errs := runGen(t, "--preset", "maison")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "gen-network", "--preset", "maison")
 	committed, err := os.ReadFile("../../testdata/networks/maison.yaml")
 	if err != nil {
 		t.Fatal(err)

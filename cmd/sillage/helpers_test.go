@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -22,14 +23,22 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
+// runCLIOK runs one command line like runCLI and returns its outputs; a
+// non-zero exit fails t.
+func runCLIOK(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("sillage %s: exit %d: %s", strings.Join(args, " "), code, stderr)
+	}
+	return stdout, stderr
+}
+
 // traceJSON runs `sillage trace --json args...` and decodes its output,
 // which it returns too; a non-zero exit fails the test.
 func traceJSON(t *testing.T, args ...string) (traceOutput, string) {
 	t.Helper()
-	code, out, errs := runCLI(t, append([]string{"trace", "--json"}, args...)...)
-	if code != 0 {
-		t.Fatalf("trace: exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, append([]string{"trace", "--json"}, args...)...)
 	var tr traceOutput
 	if err := json.Unmarshal([]byte(out), &tr); err != nil {
 		t.Fatal(err)

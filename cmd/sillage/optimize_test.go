@@ -11,10 +11,7 @@ import (
 )
 
 func TestRouteCommand(t *testing.T) {
-	code, out, errs := runCLI(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-LON", "--max-days", "5", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-LON", "--max-days", "5", "--json")
 	var got map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
@@ -44,7 +41,7 @@ func TestRouteCommand(t *testing.T) {
 		t.Errorf("route %s", out)
 	}
 
-	code, out, _ = runCLI(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-PAR")
+	code, out, _ := runCLI(t, "route", "--network", tinyNetwork, "--from", "SUP-FLR", "--to", "BTQ-PAR")
 	if code != 0 || !strings.Contains(out, "rail") || !strings.Contains(out, "5 days") {
 		t.Errorf("text route: exit %d\n%s", code, out)
 	}
@@ -73,10 +70,7 @@ func TestRouteCommand(t *testing.T) {
 
 func TestPlanCommand(t *testing.T) {
 	mps := filepath.Join(t.TempDir(), "tiny.mps")
-	code, out, errs := runCLI(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "plan", "--one-period", "--network", tinyNetwork, "--json", "--export-mps", mps, "--carbon-price", "50")
 	var got map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
@@ -111,7 +105,7 @@ func TestPlanCommand(t *testing.T) {
 		t.Errorf("MPS export: %v", err)
 	}
 
-	code, out, _ = runCLI(t, "plan", "--one-period", "--network", tinyNetwork)
+	code, out, _ := runCLI(t, "plan", "--one-period", "--network", tinyNetwork)
 	if code != 0 || !strings.Contains(out, "optimal") || !strings.Contains(out, "lines:") {
 		t.Errorf("text plan: exit %d\n%s", code, out)
 	}
@@ -125,7 +119,7 @@ func TestPlanCommand(t *testing.T) {
 	if err := os.WriteFile(bad, bytes.Replace(data, []byte("{site: DC-PAR, sku: BAG-01, on_hand: 20}"), []byte("{site: DC-PAR, sku: BAG-01, on_hand: -20}"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errs = runCLI(t, "plan", "--network", bad)
+	code, _, errs := runCLI(t, "plan", "--network", bad)
 	if code != 1 || !strings.Contains(errs, "stock[0].on_hand: must not be negative") {
 		t.Errorf("negative stock: exit %d, stderr %q", code, errs)
 	}
@@ -146,10 +140,7 @@ func TestPlanCommand(t *testing.T) {
 }
 
 func TestParetoCommand(t *testing.T) {
-	code, out, errs := runCLI(t, "pareto", "--network", tinyNetwork, "--prices", "0,100,800", "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
+	out, _ := runCLIOK(t, "pareto", "--network", tinyNetwork, "--prices", "0,100,800", "--json")
 	var res struct {
 		Points []struct {
 			CarbonPrice *float64 `json:"carbon_price"`
@@ -173,7 +164,7 @@ func TestParetoCommand(t *testing.T) {
 			t.Errorf("point %d at %g, want %g", i, *p.CarbonPrice, want)
 		}
 	}
-	code, _, errs = runCLI(t, "pareto", "--network", tinyNetwork, "--prices", "10,-5")
+	code, _, errs := runCLI(t, "pareto", "--network", tinyNetwork, "--prices", "10,-5")
 	if code != 2 || !strings.Contains(errs, `"-5" is not a carbon price`) {
 		t.Errorf("bad prices: exit %d, stderr %q", code, errs)
 	}

@@ -61,9 +61,7 @@ func TestPACTServe(t *testing.T) {
 		"-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert).CombinedOutput(); err != nil {
 		t.Fatalf("openssl: %v\n%s", err, out)
 	}
-	if code, _, errs := runCLI(t, "footprint", "--network", tinyNetwork, "--pact", dir, "--period", "2025-06"); code != 0 {
-		t.Fatalf("footprint: %s", errs)
-	}
+	runCLIOK(t, "footprint", "--network", tinyNetwork, "--pact", dir, "--period", "2025-06")
 	db := "sqlite://" + filepath.Join(tmp, "pact.db")
 	serve := []string{"--db", db, "--tls-cert", cert, "--tls-key", key, "--client", "acme:pw", "--share", "acme=*", "--limit", "1"}
 	base := startPACTServe(t, "2 footprints, 2 new, 1 clients", append(serve, "--publish", dir)...)

@@ -46,9 +46,7 @@ func TestPlanStopsOnSignal(t *testing.T) {
 	}
 	dir := t.TempDir()
 	netFile := filepath.Join(dir, "net.yaml")
-	if code, _, errs := runCLI(t, "gen-network", "--sites", "200", "--products", "4", "--weeks", "8", "--out", netFile); code != 0 {
-		t.Fatalf("gen-network: %s", errs)
-	}
+	runCLIOK(t, "gen-network", "--sites", "200", "--products", "4", "--weeks", "8", "--out", netFile)
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)

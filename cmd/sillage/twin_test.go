@@ -9,20 +9,12 @@ import (
 	"testing"
 )
 
-func twinCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
-	t.Helper()
-	return runCLI(t, append([]string{"twin"}, args...)...)
-}
-
 // TestTwinJSON runs the three policies on the tiny network and checks the
 // JSON keys of the issue, the files of --out and the progress lines.
 func TestTwinJSON(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := twinCLI(t, "--network", "../../testdata/networks/tiny.yaml", "--weeks", "4", "--seed", "3", "--json", "--out", dir,
+	out, errs := runCLIOK(t, "twin", "--network", "../../testdata/networks/tiny.yaml", "--weeks", "4", "--seed", "3", "--json", "--out", dir,
 		"--shock", "BTQ-PAR:EDP-01:2:3")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errs)
-	}
 	var res map[string]any
 	if err := json.Unmarshal([]byte(out), &res); err != nil {
 		t.Fatalf("decode %q: %v", out, err)
@@ -77,7 +69,7 @@ func TestTwinBadInput(t *testing.T) {
 		{[]string{"--network", "no-such-file.yaml"}, 1, "no-such-file.yaml"},
 	}
 	for _, c := range cases {
-		code, _, errs := twinCLI(t, c.args...)
+		code, _, errs := runCLI(t, append([]string{"twin"}, c.args...)...)
 		if code != c.code || !strings.Contains(errs, c.msg) {
 			t.Errorf("twin %v: exit %d, stderr %q; want exit %d and %q", c.args, code, errs, c.code, c.msg)
 		}
