@@ -28,7 +28,7 @@ import (
 // down to one distribution centre and one supplier (netgen.Hub) so that
 // the plan solves in seconds and the test is about the orders: its 2,548
 // boutiques start empty and each gets an order (2,548 orders, 6 batches,
-// 121 PlanWorkflow events, 124 s on this machine). It checks that
+// 126 PlanWorkflow events, 153 s on this machine). It checks that
 //
 //   - every order the plan implies is stored once, with its lines, and
 //     its stock is held once (the "hold" effect, and the positions: in
