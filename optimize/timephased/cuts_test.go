@@ -3,7 +3,6 @@ package timephased
 import (
 	"fmt"
 	"math"
-	"slices"
 	"testing"
 )
 
@@ -85,24 +84,7 @@ func TestServeCostsWithCuts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		here := res.LPObjectiveEUR
-		for i, sc := range res.ServeCost {
-			if i%4 != int(seed%4) {
-				continue
-			}
-			di := slices.IndexFunc(in.Demand, func(s Series) bool { return s.Site == sc.Site && s.SKU == sc.SKU })
-			if di < 0 || in.Demand[di].Units[sc.Week] < 1 {
-				continue
-			}
-			shift := func(d float64) float64 {
-				c := cloneInput(in)
-				c.Demand[di].Units = slices.Clone(c.Demand[di].Units)
-				c.Demand[di].Units[sc.Week] += d
-				return bound(c)
-			}
-			subgradient(t, fmt.Sprintf("seed %d: serve cost %s %s week %d", seed, sc.Site, sc.SKU, sc.Week), sc.EURPerUnit, shift(-1), here, shift(1))
-			checked++
-		}
+		checked += checkServeCosts(t, fmt.Sprintf("seed %d: ", seed), in, res, 4, int(seed%4), bound)
 	}
 	if checked < 20 {
 		t.Errorf("%d serve costs checked, want ≥ 20", checked)

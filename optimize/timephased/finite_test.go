@@ -40,6 +40,35 @@ func subgradient(t *testing.T, what string, g, back, here, fwd float64) {
 	}
 }
 
+// checkServeCosts checks the serve costs of res (the plan of in) whose
+// index i has i%every == offset, skipping those of weeks with less than a
+// unit of demand: each must lie between the differences of cost (an LP
+// optimum in EUR) with one unit of that week's demand less and more.
+// prefix starts each failure message. It returns the number checked.
+func checkServeCosts(t *testing.T, prefix string, in *Input, res *Result, every, offset int, cost func(*Input) float64) int {
+	t.Helper()
+	here := res.LPObjectiveEUR
+	checked := 0
+	for i, sc := range res.ServeCost {
+		if i%every != offset {
+			continue
+		}
+		di := slices.IndexFunc(in.Demand, func(s Series) bool { return s.Site == sc.Site && s.SKU == sc.SKU })
+		if di < 0 || in.Demand[di].Units[sc.Week] < 1 {
+			continue
+		}
+		shift := func(d float64) float64 {
+			c := cloneInput(in)
+			c.Demand[di].Units = slices.Clone(c.Demand[di].Units)
+			c.Demand[di].Units[sc.Week] += d
+			return cost(c)
+		}
+		subgradient(t, fmt.Sprintf("%sserve cost %s %s week %d", prefix, sc.Site, sc.SKU, sc.Week), sc.EURPerUnit, shift(-1), here, shift(1))
+		checked++
+	}
+	return checked
+}
+
 // TestDualsMatchFiniteDifferences re-solves the relaxation with one unit
 // more and one unit less of demand (serve costs) and of each binding
 // capacity (shadow prices; the network's capacity holds for every week,
@@ -57,24 +86,8 @@ func TestDualsMatchFiniteDifferences(t *testing.T) {
 				t.Fatal(err)
 			}
 			here := res.LPObjectiveEUR
-			checked := 0
-			for i, sc := range res.ServeCost {
-				if i%5 != int(seed%5) {
-					continue
-				}
-				di := slices.IndexFunc(in.Demand, func(s Series) bool { return s.Site == sc.Site && s.SKU == sc.SKU })
-				if di < 0 || in.Demand[di].Units[sc.Week] < 1 {
-					continue
-				}
-				shift := func(d float64) float64 {
-					c := cloneInput(in)
-					c.Demand[di].Units = slices.Clone(c.Demand[di].Units)
-					c.Demand[di].Units[sc.Week] += d
-					return lpCost(t, c)
-				}
-				subgradient(t, fmt.Sprintf("serve cost %s %s week %d", sc.Site, sc.SKU, sc.Week), sc.EURPerUnit, shift(-1), here, shift(1))
-				checked++
-			}
+			cost := func(c *Input) float64 { return lpCost(t, c) }
+			checked := checkServeCosts(t, "", in, res, 5, int(seed%5), cost)
 			if checked == 0 {
 				t.Error("no serve cost checked")
 			}

@@ -18,18 +18,7 @@ import (
 // tight, each rounding path (the dive of Plan, the warm rounding of a
 // Session) ends with no more overflow than the part's relaxation.
 func TestRoundingDoesNotBuyOverflow(t *testing.T) {
-	n, err := netgen.Generate(netgen.Options{Sites: 80, Products: 40, Seed: 3, Weeks: 26})
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := FromNetwork(context.Background(), n, 13)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts, err := Split(in, SplitOptions{Parts: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parts := generatedParts(t, 1)
 	for _, p := range parts {
 		lp, err := Plan(p.Input, Options{RelaxationOnly: true})
 		if err != nil {
@@ -63,34 +52,14 @@ func TestRoundingDoesNotBuyOverflow(t *testing.T) {
 // storages are tightened to 60 % so that they bind; the test checks
 // that some do where week-0 lines arrive.
 func TestRoundingUpKeepsStorage(t *testing.T) {
-	n, err := netgen.Generate(netgen.Options{Sites: 80, Products: 40, Seed: 3, Weeks: 26})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range n.Sites {
-		n.Sites[i].CapacityUnits = math.Floor(0.6 * n.Sites[i].CapacityUnits)
-	}
-	in, err := FromNetwork(context.Background(), n, 13)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts, err := Split(in, SplitOptions{Parts: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parts := generatedParts(t, 0.6)
 	binding := 0
 	for _, p := range parts {
 		m, err := build(p.Input, 13, Options{}.withDefaults())
 		if err != nil {
 			t.Fatal(err)
 		}
-		lp := clp.New()
-		if err := lp.LoadProblem(m.prob.Problem); err != nil {
-			t.Fatal(err)
-		}
-		if err := lp.Solve(clp.DualSimplex); err != nil {
-			t.Fatal(err)
-		}
+		lp := solvedRelaxation(t, m)
 		lpx, act := lp.Primal(), lp.RowActivity()
 		lp.Close()
 		arrive := map[int]bool{}
@@ -127,34 +96,14 @@ func TestRoundingUpKeepsStorage(t *testing.T) {
 // for fewer floored batches than parts (the other floors come from
 // later weeks' storage and capacities, which the check does not see).
 func TestDiveKeepsStorage(t *testing.T) {
-	n, err := netgen.Generate(netgen.Options{Sites: 80, Products: 40, Seed: 3, Weeks: 26})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range n.Sites {
-		n.Sites[i].CapacityUnits = math.Floor(0.6 * n.Sites[i].CapacityUnits)
-	}
-	in, err := FromNetwork(context.Background(), n, 13)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts, err := Split(in, SplitOptions{Parts: 8})
-	if err != nil {
-		t.Fatal(err)
-	}
+	parts := generatedParts(t, 0.6)
 	var st diveStats
 	for _, p := range parts {
 		m, err := build(p.Input, 13, Options{}.withDefaults())
 		if err != nil {
 			t.Fatal(err)
 		}
-		lp := clp.New()
-		if err := lp.LoadProblem(m.prob.Problem); err != nil {
-			t.Fatal(err)
-		}
-		if err := lp.Solve(clp.DualSimplex); err != nil {
-			t.Fatal(err)
-		}
+		lp := solvedRelaxation(t, m)
 		_, _, s, err := m.dive(context.Background(), lp, lp.Primal())
 		lp.Close()
 		if err != nil {
@@ -167,4 +116,44 @@ func TestDiveKeepsStorage(t *testing.T) {
 	if st.floored >= len(parts) {
 		t.Errorf("%d batches rounded down after an infeasible re-solve on %d parts", st.floored, len(parts))
 	}
+}
+
+// generatedParts generates the network of these tests (80 sites, 40
+// products, 26 weeks, seed 3), multiplies every site's storage by
+// storageShare (rounded down; 1 keeps it), plans it over 13 weeks and
+// splits it into 8 parts.
+func generatedParts(t *testing.T, storageShare float64) []Part {
+	t.Helper()
+	n, err := netgen.Generate(netgen.Options{Sites: 80, Products: 40, Seed: 3, Weeks: 26})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if storageShare != 1 {
+		for i := range n.Sites {
+			n.Sites[i].CapacityUnits = math.Floor(storageShare * n.Sites[i].CapacityUnits)
+		}
+	}
+	in, err := FromNetwork(context.Background(), n, 13)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := Split(in, SplitOptions{Parts: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parts
+}
+
+// solvedRelaxation loads the problem of m into a new CLP model and solves
+// its LP relaxation with the dual simplex; the caller closes the model.
+func solvedRelaxation(t *testing.T, m *model) *clp.Model {
+	t.Helper()
+	lp := clp.New()
+	if err := lp.LoadProblem(m.prob.Problem); err != nil {
+		t.Fatal(err)
+	}
+	if err := lp.Solve(clp.DualSimplex); err != nil {
+		t.Fatal(err)
+	}
+	return lp
 }
