@@ -3,30 +3,13 @@ package optimize
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
-
-// gln and gtin make valid GS1 keys for test networks.
-func gln(i int) string {
-	body := fmt.Sprintf("376012%06d", i)
-	c, _ := sillage.GS1CheckDigit(body)
-	return body + string(c)
-}
-
-func gtin(i int) string {
-	body := fmt.Sprintf("0376012%06d", i)
-	c, _ := sillage.GS1CheckDigit(body)
-	return body + string(c)
-}
-
-func site(i int, id string, kind sillage.SiteKind, capUnits float64) sillage.Site {
-	return sillage.Site{ID: id, Name: id, Kind: kind, GLN: gln(i), Latitude: 45 + float64(i), Longitude: float64(i), Country: "FR", CapacityUnits: capUnits}
-}
 
 // handNetwork: one boutique selling exactly 7 units a week of one 1 kg
 // product worth 365 EUR (holding 0.2 EUR per unit and day), a DC with
@@ -41,11 +24,11 @@ func handNetwork(dcStock, supCap float64) *sillage.Network {
 	return &sillage.Network{
 		Name: "hand",
 		Sites: []sillage.Site{
-			site(1, "SUP", sillage.KindSupplier, 0),
-			site(2, "DC", sillage.KindDC, 0),
-			site(3, "BTQ", sillage.KindBoutique, 0),
+			testkit.Site(1, "SUP", sillage.KindSupplier, 0),
+			testkit.Site(2, "DC", sillage.KindDC, 0),
+			testkit.Site(3, "BTQ", sillage.KindBoutique, 0),
 		},
-		Products: []sillage.Product{{SKU: "P", GTIN: gtin(1), Name: "P", Class: "leather", MassKG: 1, UnitCostEUR: 365}},
+		Products: []sillage.Product{{SKU: "P", GTIN: testkit.GTIN(1), Name: "P", Class: "leather", MassKG: 1, UnitCostEUR: 365}},
 		Lanes: []sillage.Lane{
 			{From: "DC", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 100, CostEURPerKG: 0.10, TransitDays: 1},
 			{From: "SUP", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 600, CostEURPerKG: 0.50, TransitDays: 3},
@@ -140,5 +123,94 @@ func TestPlanValidation(t *testing.T) {
 	}
 	if _, err := Plan(context.Background(), nil, Options{}); !errors.Is(err, sillage.ErrInvalid) {
 		t.Errorf("nil network: %v", err)
+	}
+}
+
+// Progress reports every stage in order, and forecasting counts series.
+func TestPlanProgress(t *testing.T) {
+	var stages []string
+	var lastForecast Progress
+	_, err := Plan(context.Background(), loadTiny(t), Options{Progress: func(p Progress) {
+		if len(stages) == 0 || stages[len(stages)-1] != p.Stage {
+			stages = append(stages, p.Stage)
+		}
+		if p.Stage == "forecast" {
+			lastForecast = p
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "validate route forecast build solve extract"
+	if got := strings.Join(stages, " "); got != want {
+		t.Errorf("stages %q, want %q", got, want)
+	}
+	if lastForecast.Done != 4 || lastForecast.Total != 4 {
+		t.Errorf("last forecast progress %+v, want 4 of 4", lastForecast)
+	}
+}
+
+func TestPlanContextCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Plan(ctx, loadTiny(t), Options{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want context.Canceled", err)
+	}
+}
+
+// A model the solver finds infeasible (only corrupt input can make one)
+// gives ErrInfeasible with an explanation.
+func TestPlanInfeasibleIsAnError(t *testing.T) {
+	p, err := NewLP(context.Background(), handNetwork(10, 100), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	// Corrupt the model: the supplier's row must ship at least 1000 units
+	// more than its capacity allows.
+	for i, r := range p.m.rows {
+		if r.kind == rowSupply {
+			p.m.prob.RowLower[i], p.m.prob.RowUpper[i] = 1000, 5
+		}
+	}
+	_, err = p.Solve(context.Background())
+	if !errors.Is(err, ErrInfeasible) || !strings.Contains(err.Error(), "corrupt") {
+		t.Errorf("error %v, want ErrInfeasible", err)
+	}
+}
+
+// A penalty below the cost of delivery leaves demand short, and the plan
+// says why.
+func TestPlanPenaltyBelowCost(t *testing.T) {
+	n := handNetwork(10, 100)
+	n.Policy.ShortfallPenaltyEUR = 0.2 // below 0.30 EUR per unit from the DC
+	res, err := Plan(context.Background(), n, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(res.Plan.ShortfallUnits-15) > 1e-9 || len(res.Plan.Lines) != 0 {
+		t.Errorf("shortfall %g lines %d, want 15 and none", res.Plan.ShortfallUnits, len(res.Plan.Lines))
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "shortfall penalty (0.2 EUR per unit) is below the cheapest delivery of 1 requirement") {
+		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// Demand at a distribution centre is ignored with a note; a boutique that
+// no source can reach within the transit limit is all shortfall.
+func TestPlanNotesAndUnreachable(t *testing.T) {
+	n := handNetwork(10, 100)
+	n.Demand = append(n.Demand, sillage.Demand{Site: "DC", SKU: "P", Weekly: []float64{3, 3}})
+	n.Products[0].MaxTransitDays = 0.5 // faster than any lane
+	res, err := Plan(context.Background(), n, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "demand[1]: P at DC ignored") {
+		t.Errorf("notes %q", res.Notes)
+	}
+	if len(res.Requirements) != 1 || res.Requirements[0].Reachable || len(res.Plan.Lines) != 0 ||
+		math.Abs(res.Plan.ShortfallUnits-res.Requirements[0].NeedUnits) > 1e-9 {
+		t.Errorf("requirements %+v, plan %+v", res.Requirements, res.Plan)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // randomPlanNetwork returns a small valid network drawn from rng: suppliers,
@@ -22,7 +23,7 @@ func randomPlanNetwork(rng *rand.Rand, loose bool) *sillage.Network {
 		var ids []string
 		for i := 0; i < k; i++ {
 			id++
-			s := site(id, fmt.Sprintf("%s%d", prefix, i), kind, 0)
+			s := testkit.Site(id, fmt.Sprintf("%s%d", prefix, i), kind, 0)
 			s.Latitude, s.Longitude = 40+10*rng.Float64(), -5+20*rng.Float64()
 			n.Sites = append(n.Sites, s)
 			ids = append(ids, s.ID)
@@ -31,7 +32,7 @@ func randomPlanNetwork(rng *rand.Rand, loose bool) *sillage.Network {
 	}
 	sups, dcs, btqs := add("SUP", sillage.KindSupplier, nSup), add("DC", sillage.KindDC, nDC), add("BTQ", sillage.KindBoutique, nBtq)
 	for k := 0; k < nP; k++ {
-		p := sillage.Product{SKU: fmt.Sprintf("P%d", k), GTIN: gtin(k + 1), Name: "p", Class: "leather",
+		p := sillage.Product{SKU: fmt.Sprintf("P%d", k), GTIN: testkit.GTIN(k + 1), Name: "p", Class: "leather",
 			MassKG: 0.2 + 3*rng.Float64(), UnitCostEUR: 50 + float64(rng.IntN(1000))}
 		if rng.IntN(2) == 0 {
 			p.MaxTransitDays = float64(3 + rng.IntN(5))

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/sillage/sillage/optimize/internal/testkit"
+
 	"github.com/sillage/sillage/optimize/clp"
 )
 
@@ -97,11 +99,7 @@ func TestHandCases(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := New()
-			defer m.Close()
-			if err := m.LoadProblem(c.p); err != nil {
-				t.Fatal(err)
-			}
+			m := testkit.Loaded(t, New(), c.p)
 			m.SetMaximize(c.max)
 			if err := m.SetGap(0); err != nil {
 				t.Fatal(err)
@@ -160,11 +158,7 @@ func TestLPWithoutIntegers(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			m := New()
-			defer m.Close()
-			if err := m.LoadProblem(c.p); err != nil {
-				t.Fatal(err)
-			}
+			m := testkit.Loaded(t, New(), c.p)
 			err := m.Solve()
 			if !errors.Is(err, c.status.Err()) && !(err == nil && c.status == Optimal) {
 				t.Errorf("Solve: %v, want %v", err, c.status.Err())
@@ -182,11 +176,7 @@ func TestLPWithoutIntegers(t *testing.T) {
 // TestMIPStart gives CBC the optimal order as a start, then a start that
 // is not an integer and one of the wrong length.
 func TestMIPStart(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(orderProblem()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), orderProblem())
 	if err := m.SetMIPStart([]float64{4, 48, 1, 2}); err != nil {
 		t.Fatal(err)
 	}
@@ -295,11 +285,7 @@ func TestThreads(t *testing.T) {
 func TestKnownCBCError(t *testing.T) {
 	p := dense([][]float64{{0, 2}, {5, -5}}, nil, []float64{2, 4}, []float64{4, -2},
 		[]float64{-inf, -1}, []float64{2, 1}, all(2, true))
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(p); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), p)
 	if err := m.SetGap(0); err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // multiKnapsack is a maximisation knapsack with n binary items and m
@@ -68,11 +70,7 @@ func TestTimeLimit(t *testing.T) {
 
 	t.Run("feasible", func(t *testing.T) {
 		p := multiKnapsack(rng, 10, 100)
-		m := New()
-		defer m.Close()
-		if err := m.LoadProblem(p); err != nil {
-			t.Fatal(err)
-		}
+		m := testkit.Loaded(t, New(), p)
 		m.SetMaximize(true)
 		m.SetTimeLimit(0.2)
 		if err := m.SetGap(0); err != nil {
@@ -105,11 +103,7 @@ func TestTimeLimit(t *testing.T) {
 	})
 
 	t.Run("no solution", func(t *testing.T) {
-		m := New()
-		defer m.Close()
-		if err := m.LoadProblem(marketSplit(rng, 6)); err != nil {
-			t.Fatal(err)
-		}
+		m := testkit.Loaded(t, New(), marketSplit(rng, 6))
 		m.SetTimeLimit(0.1)
 		err := m.Solve()
 		if !errors.Is(err, ErrNoSolution) || m.Status() != TimeLimitNoSolution {

@@ -3,13 +3,14 @@ package cbc
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // TestNoCModelKept checks that no call leaves a CBC model allocated: Solve
@@ -62,13 +63,7 @@ func TestNoLeak(t *testing.T) {
 		if testing.Short() {
 			t.Skip("2,000 solves")
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestNoLeak$", "-test.v", "-test.count=1")
-		cmd.Env = append(os.Environ(), "SILLAGE_CBC_LEAK_CHILD=1", "MALLOC_ARENA_MAX=1")
-		out, err := cmd.CombinedOutput()
-		t.Logf("child process:\n%s", out)
-		if err != nil {
-			t.Fatalf("child process: %v", err)
-		}
+		testkit.RunInChild(t, "TestNoLeak", "SILLAGE_CBC_LEAK_CHILD=1", "MALLOC_ARENA_MAX=1")
 		return
 	}
 	if rssBytes() < 0 {

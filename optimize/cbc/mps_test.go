@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // TestMPSRoundTrip writes random MIPs (minimisations and maximisations,
@@ -176,11 +178,7 @@ func TestMPSErrors(t *testing.T) {
 	if err := os.WriteFile(broken, []byte("NAME bad\nROWS\n N obj\nCOLUMNS\n x obj 1 zz 3\nGARBAGE\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(orderProblem()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), orderProblem())
 	if err := m.ReadMPS(broken); !errors.Is(err, ErrMPS) {
 		t.Errorf("broken file: %v, want ErrMPS", err)
 	}

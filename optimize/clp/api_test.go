@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // tinyLP is: maximise 3x + 2y subject to x + y ≤ 4, x + 3y ≤ 6, 0 ≤ x ≤ 3,
@@ -28,11 +30,7 @@ func tinyLP() Problem {
 }
 
 func TestTinyLP(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	m.SetMaximize(true)
 	if !m.Maximize() {
 		t.Fatal("Maximize() = false after SetMaximize(true)")
@@ -85,11 +83,7 @@ func TestProblemRoundTrip(t *testing.T) {
 	p := tinyLP()
 	p.ColLower = []float64{math.Inf(-1), -2}
 	p.RowLower = []float64{-1e30, 1}
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(p); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), p)
 	got := m.Problem()
 	want := p
 	want.RowLower = []float64{math.Inf(-1), 1} // 1e30 is infinite
@@ -191,11 +185,7 @@ func TestEdgeStatuses(t *testing.T) {
 	for _, tt := range tests {
 		for _, method := range []Method{DualSimplex, PrimalSimplex} {
 			t.Run(tt.name+"/"+method.String(), func(t *testing.T) {
-				m := New()
-				defer m.Close()
-				if err := m.LoadProblem(tt.p); err != nil {
-					t.Fatal(err)
-				}
+				m := testkit.Loaded(t, New(), tt.p)
 				m.SetMaximize(tt.max)
 				err := m.Solve(method)
 				if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
@@ -253,11 +243,7 @@ func TestClosed(t *testing.T) {
 }
 
 func TestSetterErrors(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	nan, inf := math.NaN(), math.Inf(1)
 	for name, err := range map[string]error{
 		"column index":       m.SetColumnBounds(2, 0, 1),
@@ -288,11 +274,7 @@ func TestSetterErrors(t *testing.T) {
 }
 
 func TestSetters(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	m.SetMaximize(true)
 	steps := []struct {
 		name   string
@@ -357,11 +339,7 @@ func TestStatusStrings(t *testing.T) {
 }
 
 func TestLimits(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.ReadMPS(netlibPath("25fv47")); err != nil {
-		t.Fatal(err)
-	}
+	m := fromMPS(t, netlibPath("25fv47"))
 	m.SetIterationLimit(10)
 	err := m.Solve(DualSimplex)
 	if !errors.Is(err, ErrLimit) || m.Status() != Limit || m.Iterations() > 10 {
@@ -377,11 +355,7 @@ func TestLimits(t *testing.T) {
 	}
 
 	// A time limit far below what pilot87 needs (about 2 s of CPU).
-	p := New()
-	defer p.Close()
-	if err := p.ReadMPS(netlibPath("pilot87")); err != nil {
-		t.Fatal(err)
-	}
+	p := fromMPS(t, netlibPath("pilot87"))
 	p.SetTimeLimit(1e-6)
 	err = p.Solve(DualSimplex)
 	if !errors.Is(err, ErrLimit) || p.SecondaryStatus() != 9 {
@@ -398,11 +372,7 @@ func TestReadMPSErrors(t *testing.T) {
 		}
 		return path
 	}
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	if err := m.ReadMPS(filepath.Join(dir, "missing.mps")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
 	}
@@ -468,20 +438,12 @@ func TestWriteMPS(t *testing.T) {
 	dir := t.TempDir()
 	for _, name := range []string{"afiro.mps", "afiro.mps.gz"} {
 		t.Run(name, func(t *testing.T) {
-			m := New()
-			defer m.Close()
-			if err := m.ReadMPS(netlibPath("afiro")); err != nil {
-				t.Fatal(err)
-			}
+			m := fromMPS(t, netlibPath("afiro"))
 			path := filepath.Join(dir, name)
 			if err := m.WriteMPS(path); err != nil {
 				t.Fatal(err)
 			}
-			back := New()
-			defer back.Close()
-			if err := back.ReadMPS(path); err != nil {
-				t.Fatal(err)
-			}
+			back := fromMPS(t, path)
 			if !reflect.DeepEqual(sortedColumns(m.Problem()), sortedColumns(back.Problem())) {
 				t.Error("problem changed through WriteMPS/ReadMPS")
 			}
@@ -491,25 +453,29 @@ func TestWriteMPS(t *testing.T) {
 		})
 	}
 	// A maximisation is written as the equivalent minimisation.
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	m.SetMaximize(true)
 	path := filepath.Join(dir, "tiny.mps")
 	if err := m.WriteMPS(path); err != nil {
 		t.Fatal(err)
 	}
-	back := New()
-	defer back.Close()
-	if err := back.ReadMPS(path); err != nil {
-		t.Fatal(err)
-	}
+	back := fromMPS(t, path)
 	if err := back.Solve(DualSimplex); err != nil || math.Abs(back.ObjectiveValue()+11) > 1e-9 {
 		t.Errorf("written maximisation: %v, objective %v, want -11", err, back.ObjectiveValue())
 	}
 	if err := m.WriteMPS(filepath.Join(dir, "no", "such", "dir.mps")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("write into a missing directory: %v", err)
 	}
+}
+
+// fromMPS returns a new Model holding the problem of the MPS file at path,
+// closed when the test ends.
+func fromMPS(t testing.TB, path string) *Model {
+	t.Helper()
+	m := New()
+	t.Cleanup(m.Close)
+	if err := m.ReadMPS(path); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

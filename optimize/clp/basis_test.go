@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // TestSetBasis copies the optimal basis of a solved LP into a second
@@ -21,11 +23,7 @@ func TestSetBasis(t *testing.T) {
 		p.RowUpper = fill(p.RowUpper, p.NumRows, math.Inf(1))
 		p.ColLower = fill(p.ColLower, p.NumCols, 0)
 		p.ColUpper = fill(p.ColUpper, p.NumCols, math.Inf(1))
-		src := New()
-		defer src.Close()
-		if err := src.LoadProblem(p); err != nil {
-			t.Fatal(err)
-		}
+		src := testkit.Loaded(t, New(), p)
 		src.SetMaximize(r.max)
 		if err := src.Solve(DualSimplex); err != nil {
 			t.Fatalf("trial %d: %v", trial, err)
@@ -38,11 +36,7 @@ func TestSetBasis(t *testing.T) {
 			t.Fatalf("trial %d: basis of %dx%d for %dx%d", trial, rows, cols, p.NumRows, p.NumCols)
 		}
 
-		same := New()
-		defer same.Close()
-		if err := same.LoadProblem(p); err != nil {
-			t.Fatal(err)
-		}
+		same := testkit.Loaded(t, New(), p)
 		same.SetMaximize(r.max)
 		if err := same.SetBasis(b); err != nil {
 			t.Fatal(err)

@@ -2,6 +2,8 @@ package clp
 
 import (
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // loadNetlib reads a Netlib instance into a Problem.
@@ -44,11 +46,7 @@ func BenchmarkSolveNetlib(b *testing.B) {
 // comparison.
 func BenchmarkWarmResolve(b *testing.B) {
 	p := loadNetlib(b, "25fv47")
-	base := New()
-	defer base.Close()
-	if err := base.LoadProblem(p); err != nil {
-		b.Fatal(err)
-	}
+	base := testkit.Loaded(b, New(), p)
 	if err := base.Solve(DualSimplex); err != nil {
 		b.Fatal(err)
 	}

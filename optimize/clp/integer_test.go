@@ -36,11 +36,7 @@ func TestIntegerMarkersAndConstant(t *testing.T) {
 	if err := os.WriteFile(in, []byte(offsetMPS), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := New()
-	defer m.Close()
-	if err := m.ReadMPS(in); err != nil {
-		t.Fatal(err)
-	}
+	m := fromMPS(t, in)
 	if got := m.IntegerColumns(); !slices.Equal(got, []bool{true, false}) {
 		t.Errorf("IntegerColumns = %v, want [true false]", got)
 	}
@@ -65,11 +61,7 @@ func TestIntegerMarkersAndConstant(t *testing.T) {
 	if err := m.WriteMPS(out); err != nil {
 		t.Fatal(err)
 	}
-	r := New()
-	defer r.Close()
-	if err := r.ReadMPS(out); err != nil {
-		t.Fatal(err)
-	}
+	r := fromMPS(t, out)
 	if got := r.IntegerColumns(); !slices.Equal(got, []bool{false, true}) {
 		t.Errorf("after round trip IntegerColumns = %v, want [false true]", got)
 	}

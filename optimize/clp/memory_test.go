@@ -3,12 +3,13 @@ package clp
 import (
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // TestNoLeak runs 1000 solves, each on a new Model that is closed after
@@ -18,16 +19,10 @@ import (
 // blocks really in use, and on one OS thread.
 func TestNoLeak(t *testing.T) {
 	if os.Getenv("SILLAGE_CLP_LEAK_CHILD") != "1" {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestNoLeak$", "-test.v", "-test.count=1")
 		// One arena, and no per-thread cache of freed blocks (which
 		// mallinfo2 counts as in use).
-		cmd.Env = append(os.Environ(), "SILLAGE_CLP_LEAK_CHILD=1", "MALLOC_ARENA_MAX=1",
+		testkit.RunInChild(t, "TestNoLeak", "SILLAGE_CLP_LEAK_CHILD=1", "MALLOC_ARENA_MAX=1",
 			"GLIBC_TUNABLES=glibc.malloc.tcache_count=0")
-		out, err := cmd.CombinedOutput()
-		t.Logf("child process:\n%s", out)
-		if err != nil {
-			t.Fatalf("child process: %v", err)
-		}
 		return
 	}
 	if cHeapInUse() < 0 {

@@ -7,16 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // Names set with SetNames are written by WriteMPS, read back by ReadMPS,
 // and change neither the problem nor its optimum.
 func TestSetNames(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	m.SetMaximize(true)
 	if got := m.RowName(1); got != "R0000001" {
 		t.Errorf("generic row name %q, want R0000001", got)
@@ -55,11 +53,7 @@ func TestSetNames(t *testing.T) {
 			t.Errorf("the MPS file lacks the name %q", name)
 		}
 	}
-	back := New()
-	defer back.Close()
-	if err := back.ReadMPS(path); err != nil {
-		t.Fatal(err)
-	}
+	back := fromMPS(t, path)
 	if back.RowName(1) != rows[1] || back.ColumnName(1) != cols[1] {
 		t.Errorf("read back: row 1 %q, column 1 %q", back.RowName(1), back.ColumnName(1))
 	}
@@ -76,11 +70,7 @@ func TestSetNames(t *testing.T) {
 }
 
 func TestSetNamesErrors(t *testing.T) {
-	m := New()
-	defer m.Close()
-	if err := m.LoadProblem(tinyLP()); err != nil {
-		t.Fatal(err)
-	}
+	m := testkit.Loaded(t, New(), tinyLP())
 	ok := []string{"a", "b"}
 	tests := []struct {
 		name       string
@@ -132,11 +122,7 @@ func TestWriteMPSLongNames(t *testing.T) {
 	if err := os.WriteFile(in, []byte(file), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m := New()
-	defer m.Close()
-	if err := m.ReadMPS(in); err != nil {
-		t.Fatal(err)
-	}
+	m := fromMPS(t, in)
 	if got := m.RowName(0); got != long {
 		t.Fatalf("row name read as %q", got)
 	}

@@ -46,11 +46,7 @@ func netlibPath(name string) string { return filepath.Join(netlibDir, name+".mps
 func TestNetlib(t *testing.T) {
 	for _, c := range netlibCases {
 		t.Run(c.name, func(t *testing.T) {
-			m := New()
-			defer m.Close()
-			if err := m.ReadMPS(netlibPath(c.name)); err != nil {
-				t.Fatal(err)
-			}
+			m := fromMPS(t, netlibPath(c.name))
 			start := time.Now()
 			err := m.Solve(DualSimplex)
 			secs := time.Since(start).Seconds()
@@ -96,11 +92,7 @@ func TestNetlibMethods(t *testing.T) {
 				if method == Barrier && c.name == "fit2p" && testing.Short() {
 					t.Skip("barrier on fit2p takes about 30 s (CLP's native Cholesky and fit2p's dense columns); skipped in -short mode")
 				}
-				m := New()
-				defer m.Close()
-				if err := m.ReadMPS(netlibPath(c.name)); err != nil {
-					t.Fatal(err)
-				}
+				m := fromMPS(t, netlibPath(c.name))
 				start := time.Now()
 				if err := m.Solve(method); err != nil {
 					t.Fatalf("solve: %v", err)

@@ -72,11 +72,7 @@ func TestWarmStart(t *testing.T) {
 	for _, name := range names {
 		for _, ch := range changes {
 			t.Run(name+"/"+ch.name, func(t *testing.T) {
-				warm := New()
-				defer warm.Close()
-				if err := warm.ReadMPS(netlibPath(name)); err != nil {
-					t.Fatal(err)
-				}
+				warm := fromMPS(t, netlibPath(name))
 				if err := warm.Solve(DualSimplex); err != nil {
 					t.Fatal(err)
 				}
@@ -89,11 +85,7 @@ func TestWarmStart(t *testing.T) {
 					t.Fatalf("warm %s: %v", ch.method, err)
 				}
 
-				cold := New()
-				defer cold.Close()
-				if err := cold.ReadMPS(netlibPath(name)); err != nil {
-					t.Fatal(err)
-				}
+				cold := fromMPS(t, netlibPath(name))
 				if err := apply(cold); err != nil {
 					t.Fatal(err)
 				}

@@ -1,29 +1,18 @@
 package timephased
 
 import (
-	"fmt"
 	"math"
 	"testing"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
-// gln and gtin make valid GS1 keys for test networks.
-func gln(i int) string {
-	body := fmt.Sprintf("376012%06d", i)
-	c, _ := sillage.GS1CheckDigit(body)
-	return body + string(c)
-}
-
-func gtin(i int) string {
-	body := fmt.Sprintf("0376012%06d", i)
-	c, _ := sillage.GS1CheckDigit(body)
-	return body + string(c)
-}
-
-func site(i int, id string, kind sillage.SiteKind, capUnits float64) sillage.Site {
-	return sillage.Site{ID: id, Name: id, Kind: kind, GLN: gln(i), Latitude: 45 + float64(i), Longitude: float64(i), Country: "FR", CapacityUnits: capUnits}
-}
+// gtin and site make valid GS1 keys and sites for test networks.
+var (
+	gtin = testkit.GTIN
+	site = testkit.Site
+)
 
 // ready applies the defaults and validates a test network.
 func ready(t testing.TB, n *sillage.Network) *sillage.Network {
