@@ -16,11 +16,8 @@ import (
 // and, with Options.Relay, the relay reduction. O(products · sources ·
 // sites) plus one path search per source, site and transit limit.
 func CountCandidates(in *Input) (int, error) {
-	h := in.Weeks
-	if h == 0 {
-		h = DefaultWeeks
-	}
-	if err := in.check(h); err != nil {
+	h, err := in.horizon()
+	if err != nil {
 		return 0, err
 	}
 	n := in.Network

@@ -182,6 +182,19 @@ func checkSeries(what string, ss []Series, h int, sites, products map[string]int
 	return nil
 }
 
+// horizon returns the planning horizon in weeks (Weeks, or DefaultWeeks
+// when it is 0) after checking the input against it (see check).
+func (in *Input) horizon() (int, error) {
+	h := in.Weeks
+	if h == 0 {
+		h = DefaultWeeks
+	}
+	if err := in.check(h); err != nil {
+		return 0, err
+	}
+	return h, nil
+}
+
 // check validates the input fields against the network.
 func (in *Input) check(h int) error {
 	n := in.Network

@@ -16,11 +16,8 @@ import (
 // the model).
 func WriteMPS(in *Input, opt Options, path string) (rows, cols int, err error) {
 	opt = opt.withDefaults()
-	h := in.Weeks
-	if h == 0 {
-		h = DefaultWeeks
-	}
-	if err := in.check(h); err != nil {
+	h, err := in.horizon()
+	if err != nil {
 		return 0, 0, err
 	}
 	m, err := build(in, h, opt)

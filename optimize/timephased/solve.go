@@ -39,11 +39,8 @@ func Plan(in *Input, opt Options) (*Result, error) {
 func PlanContext(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	start := time.Now()
 	opt = opt.withDefaults()
-	h := in.Weeks
-	if h == 0 {
-		h = DefaultWeeks
-	}
-	if err := in.check(h); err != nil {
+	h, err := in.horizon()
+	if err != nil {
 		return nil, err
 	}
 	m, err := build(in, h, opt)
@@ -60,14 +57,8 @@ func PlanContext(ctx context.Context, in *Input, opt Options) (*Result, error) {
 	if err := lp.LoadProblem(m.prob.Problem); err != nil {
 		return nil, fmt.Errorf("time-phased plan: load LP: %w", err)
 	}
-	if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("time-phased plan: LP relaxation: %w", ctx.Err())
-		}
-		if lp.Status() == clp.Infeasible {
-			return nil, fmt.Errorf("%w: %d rows, %d columns", ErrInfeasible, m.prob.NumRows, m.prob.NumCols)
-		}
-		return nil, fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
+	if err := m.solveRelaxation(ctx, lp); err != nil {
+		return nil, err
 	}
 	sol := solution{x: lp.Primal(), lpx: lp.Primal(), lpObjective: m.objective(lp.ObjectiveValue()), duals: lp.Dual()}
 	sol.lpSeconds = time.Since(start).Seconds() - built.Seconds()
@@ -152,4 +143,22 @@ func relGap(obj, bound float64) float64 {
 		return 0
 	}
 	return math.Max(0, obj-bound) / d
+}
+
+// solveRelaxation solves the LP relaxation of m, loaded in lp, with the
+// dual simplex (warm when lp keeps a basis). It returns an error wrapping
+// ctx's error when ctx ended the solve, ErrInfeasible when the relaxation
+// is infeasible, and an error with CLP's status for any other outcome
+// than optimal.
+func (m *model) solveRelaxation(ctx context.Context, lp *clp.Model) error {
+	if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
+		if ctx.Err() != nil {
+			return fmt.Errorf("time-phased plan: LP relaxation: %w", ctx.Err())
+		}
+		if lp.Status() == clp.Infeasible {
+			return fmt.Errorf("%w: %d rows, %d columns", ErrInfeasible, m.prob.NumRows, m.prob.NumCols)
+		}
+		return fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
+	}
+	return nil
 }

@@ -73,11 +73,8 @@ type SplitOptions struct {
 //
 // O(stock + demand + lanes · parts + products log products).
 func Split(in *Input, so SplitOptions) ([]Part, error) {
-	h := in.Weeks
-	if h == 0 {
-		h = DefaultWeeks
-	}
-	if err := in.check(h); err != nil {
+	h, err := in.horizon()
+	if err != nil {
 		return nil, err
 	}
 	n := in.Network
@@ -137,11 +134,8 @@ func Split(in *Input, so SplitOptions) ([]Part, error) {
 // exactly one group (a group may not be empty); the error wraps
 // sillage.ErrInvalid otherwise. O(stock + demand + lanes · groups).
 func SplitGroups(in *Input, groups [][]string) ([]Part, error) {
-	h := in.Weeks
-	if h == 0 {
-		h = DefaultWeeks
-	}
-	if err := in.check(h); err != nil {
+	h, err := in.horizon()
+	if err != nil {
 		return nil, err
 	}
 	n := in.Network

@@ -47,11 +47,8 @@ func NewSession(in *Input, opt Options) (*Session, *Result, error) {
 func NewSessionContext(ctx context.Context, in *Input, opt Options) (*Session, *Result, error) {
 	start := time.Now()
 	opt = opt.withDefaults()
-	h := in.Weeks
-	if h == 0 {
-		h = DefaultWeeks
-	}
-	if err := in.check(h); err != nil {
+	h, err := in.horizon()
+	if err != nil {
 		return nil, nil, err
 	}
 	m, err := build(in, h, opt)
@@ -140,14 +137,8 @@ func (s *Session) ReplanContext(ctx context.Context) (*Result, error) {
 func (s *Session) solve(ctx context.Context, start time.Time) (*Result, error) {
 	m, lp := s.m, s.lp
 	t0 := time.Now()
-	if err := lp.SolveContext(ctx, clp.DualSimplex); err != nil || lp.Status() != clp.Optimal {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("time-phased plan: LP relaxation: %w", ctx.Err())
-		}
-		if lp.Status() == clp.Infeasible {
-			return nil, fmt.Errorf("%w: %d rows, %d columns", ErrInfeasible, m.prob.NumRows, m.prob.NumCols)
-		}
-		return nil, fmt.Errorf("time-phased plan: LP relaxation: status %v: %w", lp.Status(), err)
+	if err := m.solveRelaxation(ctx, lp); err != nil {
+		return nil, err
 	}
 	sol := solution{x: lp.Primal(), lpObjective: s.m.objective(lp.ObjectiveValue()), duals: lp.Dual()}
 	sol.lpx = sol.x
