@@ -126,29 +126,23 @@ func (m *Model) Problem() Problem {
 	return m.p.clone()
 }
 
-// NumRows returns the number of rows (constraints).
-func (m *Model) NumRows() int {
+// loaded returns the loaded problem, not a copy: the zero Problem for a
+// nil or closed Model.
+func (m *Model) loaded() *Problem {
 	if m.Closed() {
-		return 0
+		return &Problem{}
 	}
-	return m.p.NumRows
+	return &m.p
 }
+
+// NumRows returns the number of rows (constraints).
+func (m *Model) NumRows() int { return m.loaded().NumRows }
 
 // NumCols returns the number of columns (variables).
-func (m *Model) NumCols() int {
-	if m.Closed() {
-		return 0
-	}
-	return m.p.NumCols
-}
+func (m *Model) NumCols() int { return m.loaded().NumCols }
 
 // NumIntegers returns the number of integer columns.
-func (m *Model) NumIntegers() int {
-	if m.Closed() {
-		return 0
-	}
-	return m.p.NumIntegers()
-}
+func (m *Model) NumIntegers() int { return m.loaded().NumIntegers() }
 
 // SetMaximize sets the objective direction: maximise when max is true,
 // minimise (the default) otherwise.

@@ -46,58 +46,47 @@ func (m *Model) solveLP() result {
 	return r
 }
 
+// last returns what the last Solve left: for a nil or closed Model, the
+// result of no solve (NotSolved, secondary status −1, NaN objective and
+// bound, no solution, zero counts).
+func (m *Model) last() *result {
+	if m.Closed() {
+		r := notSolved()
+		return &r
+	}
+	return &m.res
+}
+
 // Status returns the outcome of the last Solve, NotSolved before the first
 // Solve after a load.
-func (m *Model) Status() Status {
-	if m.Closed() {
-		return NotSolved
-	}
-	return m.res.status
-}
+func (m *Model) Status() Status { return m.last().status }
 
 // SecondaryStatus returns CBC's secondary status after the last Solve (see
 // SecondaryStatusText), −1 before. For a problem without integer columns,
 // solved by CLP, it is 0 (optimal), 1 (infeasible), 7 (unbounded) or 4
 // (time limit).
-func (m *Model) SecondaryStatus() int {
-	if m.Closed() {
-		return -1
-	}
-	return m.res.secondary
-}
+func (m *Model) SecondaryStatus() int { return m.last().secondary }
 
 // ObjectiveValue returns the objective value of the best solution found,
 // ObjectiveConstant included, in the user's sense (not negated for
 // maximisation). It is NaN when the last Solve found no solution, and
 // −Inf (+Inf for a maximisation) when it found the problem unbounded.
-func (m *Model) ObjectiveValue() float64 {
-	if m.Closed() {
-		return math.NaN()
-	}
-	return m.res.objective
-}
+func (m *Model) ObjectiveValue() float64 { return m.last().objective }
 
 // BestBound returns the best bound on the optimal objective that the
 // search proved: a lower bound for a minimisation, an upper bound for a
 // maximisation, ObjectiveConstant included. It is NaN when the problem is
 // infeasible or unbounded or was not solved, and may be ±Inf when the time
 // limit stopped CBC before it solved the LP relaxation.
-func (m *Model) BestBound() float64 {
-	if m.Closed() {
-		return math.NaN()
-	}
-	return m.res.bound
-}
+func (m *Model) BestBound() float64 { return m.last().bound }
 
 // Gap returns the relative gap reached: |ObjectiveValue − BestBound| /
 // max(|ObjectiveValue|, |BestBound|), 0 when both are equal, +Inf when the
 // bound is infinite, NaN without a solution or a bound. It is at most the gap set with
 // SetGap when the status is Optimal.
 func (m *Model) Gap() float64 {
-	if m.Closed() {
-		return math.NaN()
-	}
-	return relativeGap(m.res.objective, m.res.bound)
+	r := m.last()
+	return relativeGap(r.objective, r.bound)
 }
 
 // relativeGap is CBC's measure of the distance between a solution's value
@@ -118,12 +107,7 @@ func relativeGap(obj, bound float64) float64 {
 // integer columns rounded to the nearest integer (CBC's values lie within
 // its integer tolerance, 1e-7, of one). It is nil when the last Solve found
 // no feasible solution.
-func (m *Model) Primal() []float64 {
-	if m.Closed() {
-		return nil
-	}
-	return slices.Clone(m.res.x)
-}
+func (m *Model) Primal() []float64 { return slices.Clone(m.last().x) }
 
 // RowActivity returns A x for the solution Primal returns (length
 // NumRows), computed in O(NumElements); nil without a solution.
@@ -142,27 +126,12 @@ func (m *Model) RowActivity() []float64 {
 }
 
 // Nodes returns the number of branch-and-bound nodes of the last Solve.
-func (m *Model) Nodes() int {
-	if m.Closed() {
-		return 0
-	}
-	return m.res.nodes
-}
+func (m *Model) Nodes() int { return m.last().nodes }
 
 // Iterations returns the number of simplex iterations of the last Solve.
-func (m *Model) Iterations() int {
-	if m.Closed() {
-		return 0
-	}
-	return m.res.iterations
-}
+func (m *Model) Iterations() int { return m.last().iterations }
 
 // Seconds returns the wall-clock seconds of the last Solve, building the
 // C model included, waiting for another Model's solve (see Concurrency in
 // the package documentation) excluded.
-func (m *Model) Seconds() float64 {
-	if m.Closed() {
-		return 0
-	}
-	return m.res.seconds
-}
+func (m *Model) Seconds() float64 { return m.last().seconds }

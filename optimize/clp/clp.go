@@ -779,18 +779,7 @@ func (m *Model) SetObjective(j int, c float64) error {
 // O(NumCols) time and hands CLP only those that differ, so that a warm
 // Solve keeps its work areas.
 func (m *Model) SetColumnBoundSlices(lower, upper []float64) error {
-	if m.Closed() {
-		return ErrClosed
-	}
-	defer runtime.KeepAlive(m)
-	n := m.NumCols()
-	if err := checkVector("column lower bounds", lower, n, lowerBound); err != nil {
-		return err
-	}
-	if err := checkVector("column upper bounds", upper, n, upperBound); err != nil {
-		return err
-	}
-	return m.setCols(boundChanges(n, C.Clp_getColLower(m.p), C.Clp_getColUpper(m.p), lower, upper))
+	return m.setBoundSlices("column", lower, upper)
 }
 
 // SetRowBoundSlices replaces all row bounds (right-hand sides), keeping the
@@ -799,18 +788,29 @@ func (m *Model) SetColumnBoundSlices(lower, upper []float64) error {
 // the model's in O(NumRows) time and hands CLP only those that differ, so
 // that a warm Solve keeps its work areas.
 func (m *Model) SetRowBoundSlices(lower, upper []float64) error {
+	return m.setBoundSlices("row", lower, upper)
+}
+
+// setBoundSlices replaces all column or row bounds (what is "column" or
+// "row"), for SetColumnBoundSlices and SetRowBoundSlices.
+func (m *Model) setBoundSlices(what string, lower, upper []float64) error {
 	if m.Closed() {
 		return ErrClosed
 	}
 	defer runtime.KeepAlive(m)
-	n := m.NumRows()
-	if err := checkVector("row lower bounds", lower, n, lowerBound); err != nil {
+	n, set := m.NumCols(), m.setCols
+	oldLower, oldUpper := C.Clp_getColLower(m.p), C.Clp_getColUpper(m.p)
+	if what == "row" {
+		n, set = m.NumRows(), m.setRows
+		oldLower, oldUpper = C.Clp_getRowLower(m.p), C.Clp_getRowUpper(m.p)
+	}
+	if err := checkVector(what+" lower bounds", lower, n, lowerBound); err != nil {
 		return err
 	}
-	if err := checkVector("row upper bounds", upper, n, upperBound); err != nil {
+	if err := checkVector(what+" upper bounds", upper, n, upperBound); err != nil {
 		return err
 	}
-	return m.setRows(boundChanges(n, C.Clp_getRowLower(m.p), C.Clp_getRowUpper(m.p), lower, upper))
+	return set(boundChanges(n, oldLower, oldUpper, lower, upper))
 }
 
 // SetObjectiveSlice replaces the objective vector (length NumCols, finite
