@@ -121,28 +121,17 @@ func (n *Network) Validate() error {
 		}
 	}
 
-	type key struct{ site, sku string }
-	stock := map[key]int{}
+	stock := map[siteSKU]int{}
 	for i, p := range n.Stock {
-		at := fmt.Sprintf("stock[%d]", i)
-		c.site(sites, at+".site", p.Site)
-		c.product(products, at+".sku", p.SKU)
-		if j, dup := seenAt(stock, key{p.Site, p.SKU}, i); dup {
-			c.add(at, "duplicate position of %q at %q (see stock[%d])", p.SKU, p.Site, j)
-		}
+		at := c.siteSKURecord(sites, products, stock, "stock", "position", i, p.Site, p.SKU)
 		checkNonNegative(&c, at+".on_hand", p.OnHand)
 		checkNonNegative(&c, at+".in_transit", p.InTransit)
 		checkNonNegative(&c, at+".reserved", p.Reserved)
 	}
 
-	demand := map[key]int{}
+	demand := map[siteSKU]int{}
 	for i, d := range n.Demand {
-		at := fmt.Sprintf("demand[%d]", i)
-		c.site(sites, at+".site", d.Site)
-		c.product(products, at+".sku", d.SKU)
-		if j, dup := seenAt(demand, key{d.Site, d.SKU}, i); dup {
-			c.add(at, "duplicate demand of %q at %q (see demand[%d])", d.SKU, d.Site, j)
-		}
+		at := c.siteSKURecord(sites, products, demand, "demand", "demand", i, d.Site, d.SKU)
 		for w, v := range d.Weekly {
 			// Name the path only for a bad value: a large network has
 			// millions of weeks, and formatting each path dominated loading.
@@ -152,14 +141,14 @@ func (n *Network) Validate() error {
 		}
 	}
 
-	supply := map[key]int{}
+	supply := map[siteSKU]int{}
 	for i, s := range n.Supply {
 		at := fmt.Sprintf("supply[%d]", i)
 		if kind, ok := c.site(sites, at+".supplier", s.Supplier); ok && kind != KindSupplier {
 			c.add(at+".supplier", "site %q is a %s, not a supplier", s.Supplier, kind)
 		}
 		c.product(products, at+".sku", s.SKU)
-		if j, dup := seenAt(supply, key{s.Supplier, s.SKU}, i); dup {
+		if j, dup := seenAt(supply, siteSKU{s.Supplier, s.SKU}, i); dup {
 			c.add(at, "duplicate supply of %q from %q (see supply[%d])", s.SKU, s.Supplier, j)
 		}
 		checkNonNegative(&c, at+".capacity_units", s.CapacityUnits)
@@ -224,6 +213,23 @@ func (c *errs) product(products map[string]bool, path, sku string) {
 
 // seenAt records that key k stands at index i of its list, unless it
 // already stands at an earlier index j: then it returns j, true.
+// siteSKU keys the records of one site and product.
+type siteSKU struct{ site, sku string }
+
+// siteSKURecord checks record i of list (a stock position or a demand
+// history, what in messages): its site and sku must exist, and no earlier
+// record in seen may have the same pair. It returns the record's path,
+// e.g. "stock[3]".
+func (c *errs) siteSKURecord(sites map[string]SiteKind, products map[string]bool, seen map[siteSKU]int, list, what string, i int, site, sku string) string {
+	at := fmt.Sprintf("%s[%d]", list, i)
+	c.site(sites, at+".site", site)
+	c.product(products, at+".sku", sku)
+	if j, dup := seenAt(seen, siteSKU{site, sku}, i); dup {
+		c.add(at, "duplicate %s of %q at %q (see %s[%d])", what, sku, site, list, j)
+	}
+	return at
+}
+
 func seenAt[K comparable](seen map[K]int, k K, i int) (j int, dup bool) {
 	if j, dup := seen[k]; dup {
 		return j, true
