@@ -51,3 +51,28 @@ func TestStockAboveCapacityIsNotInfeasible(t *testing.T) {
 		t.Errorf("totals %v EUR, solver %v EUR: the overflow penalty is not in the totals", res.Totals.ObjectiveEUR, res.MIP.ObjectiveEUR)
 	}
 }
+
+// TestOverflowNoteUnits: the note of a storage overflow gives its units to
+// the thousandth, so that an overflow of a quarter of a unit does not read
+// "by 0 units". With room for 10.75 units, 15 on hand and 2 sold a week,
+// the end-of-week stock 13, 11, 9, 7 is over by 2.25 and 0.25 units.
+func TestOverflowNoteUnits(t *testing.T) {
+	n := seaAir(100, 0)
+	n.Sites[1].CapacityUnits = 10.75
+	n.Stock = []sillage.Position{{Site: "BTQ", SKU: "P", OnHand: 15}}
+	n = ready(t, n)
+	in := &Input{Network: n, Weeks: 4, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(4, 2)}}}
+	res, err := Plan(in, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"in week 0 by 2.25 units", "in week 1 by 0.25 units"} {
+		found := false
+		for _, s := range res.Notes {
+			found = found || strings.Contains(s, want)
+		}
+		if !found {
+			t.Errorf("no note says %q: %q", want, res.Notes)
+		}
+	}
+}

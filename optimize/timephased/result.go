@@ -3,6 +3,7 @@ package timephased
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/sillage/sillage"
 )
@@ -154,7 +155,7 @@ func (m *model) read(sol *solution) *Result {
 			if v > eps {
 				tot.OverflowUnits += v
 				tot.OverflowEUR += v * m.prob.Objective[j]
-				res.Notes = append(res.Notes, fmt.Sprintf("storage of %s over its capacity in week %d by %.0f units: stock on hand and goods already in transit exceed capacity_units", n.Sites[c.from].ID, c.week, v))
+				res.Notes = append(res.Notes, fmt.Sprintf("storage of %s over its capacity in week %d by %s units: stock on hand and goods already in transit exceed capacity_units", n.Sites[c.from].ID, c.week, strconv.FormatFloat(math.Round(v*1000)/1000, 'f', -1, 64)))
 			}
 		case colShip:
 			pr := red.pairs[c.pair]
