@@ -65,14 +65,14 @@ type row struct {
 }
 
 func main() {
-	cases := flag.String("cases", "sqlite:100x150x52,sqlite:680x60x26,postgres:100x150x52,postgres:680x60x26,postgres:10500x4x8",
+	cases := flag.String("cases", "sqlite:170x1x8,sqlite:1100x1x8,postgres:1100x1x8,postgres:11000x1x8",
 		"comma-separated `cases` ENGINE:SITESxPRODUCTSxWEEKS (engine sqlite or postgres; networks by gen-network --seed)")
 	pg := flag.String("postgres", "", "admin `URL` of a PostgreSQL server (scripts/postgres-start) for the postgres cases")
 	bin := flag.String("sillage", "sillage", "the sillage `binary`")
 	seed := flag.Uint64("seed", 3, "gen-network `seed`")
 	dir := flag.String("dir", "", "`DIR` for networks, databases and logs (default: a temporary one)")
 	wait := flag.Duration("wait", 30*time.Minute, "how long to wait for a plan's orders before measuring what is there")
-	hub := flag.Bool("hub", false, "generate hub networks (gen-network --hub: one distribution centre, one supplier per product, boutiques empty; about one order per boutique from a small model)")
+	hub := flag.Bool("hub", true, "generate hub networks (gen-network --hub: one distribution centre, one supplier per product, boutiques empty; about one order per boutique from a small model); -hub=false for full generated networks, whose plans take minutes to solve")
 	horizon := flag.Int("horizon", 0, "policy horizon_weeks of the generated networks (`weeks` of the time-phased plan; 0: the network's, 13)")
 	flag.Parse()
 	var cs []benchCase
