@@ -14,8 +14,9 @@ import (
 // batches it rounded down after their re-solve was infeasible.
 type diveStats struct{ rounds, floored int }
 
-// maxDiveRounds bounds the rounds of the rounding dive.
-const maxDiveRounds = 40
+// maxDiveRounds bounds the rounds of the rounding dive (a variable for
+// tests).
+var maxDiveRounds = 40
 
 // dive is the rounding dive: a heuristic for the week-0 integer orders that
 // re-optimises the rest of the plan after each batch of rounded lines, so
@@ -43,8 +44,10 @@ const maxDiveRounds = 40
 // at zero in an optimal point, and are fixed there. It returns the point,
 // its objective and the number of rounds and of batches floored after an
 // infeasible re-solve. Cost: one warm dual simplex per round, about log₂ of
-// the fractional lines rounds (at most maxDiveRounds, after which every
-// free line is rounded in one batch). Errors wrap ErrRounding when even
+// the fractional lines rounds (at most maxDiveRounds: the round after
+// that rounds every fractional line and fixes the free lines at zero
+// there, so that it is the last unless its re-solve is infeasible; then
+// the zeros are freed again and the batch floored). Errors wrap ErrRounding when even
 // the floors are infeasible (hard safety stock, zero-day lanes), and
 // ctx.Err() when ctx is done: it is checked before every round, and
 // stops the round's CLP solve within an iteration.
@@ -199,8 +202,12 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 		}
 		slices.SortStableFunc(fractional, func(a, b int) int { return cmp.Compare(frac(x[b]), frac(x[a])) })
 		take := (len(fractional) + 1) / 2
+		// zeros are the free lines at zero that the last round fixes
+		// there with the rest, so that it is the last.
+		var zeros []int
 		if round >= maxDiveRounds {
 			take = len(fractional)
+			zeros, keep = keep, nil
 		}
 		batch := append(whole, fractional[:take]...)
 		store = newStorageRoom(m, x)
@@ -210,12 +217,19 @@ func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float
 		for _, j := range batch {
 			place(j, x[j])
 		}
+		for _, j := range zeros {
+			fix(j, 0)
+		}
 		keep = append(keep, fractional[take:]...)
 		if !solve() {
 			if err := stopped(round); err != nil {
 				return nil, 0, st, err
 			}
 			st.floored++
+			for _, j := range zeros {
+				unfix(j) // free again: the next round may need them
+			}
+			keep = append(keep, zeros...)
 			for _, j := range batch {
 				unfix(j)
 			}
