@@ -14,12 +14,7 @@ import (
 // is 13, 11, 9, 7, so the storage is over by 3 and 1 unit in weeks 0 and 1
 // (4 unit-weeks), nothing is shipped and nothing is lost.
 func TestStockAboveCapacityIsNotInfeasible(t *testing.T) {
-	n := seaAir(100, 0)
-	n.Sites[1].CapacityUnits = 10
-	n.Stock = []sillage.Position{{Site: "BTQ", SKU: "P", OnHand: 15}}
-	n = ready(t, n)
-	in := &Input{Network: n, Weeks: 4, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(4, 2)}}}
-	res, err := Plan(in, Options{})
+	res, err := planOverCapacity(t, 10)
 	if errors.Is(err, ErrInfeasible) {
 		t.Fatalf("stock above capacity made the plan infeasible: %v", err)
 	}
@@ -57,12 +52,7 @@ func TestStockAboveCapacityIsNotInfeasible(t *testing.T) {
 // "by 0 units". With room for 10.75 units, 15 on hand and 2 sold a week,
 // the end-of-week stock 13, 11, 9, 7 is over by 2.25 and 0.25 units.
 func TestOverflowNoteUnits(t *testing.T) {
-	n := seaAir(100, 0)
-	n.Sites[1].CapacityUnits = 10.75
-	n.Stock = []sillage.Position{{Site: "BTQ", SKU: "P", OnHand: 15}}
-	n = ready(t, n)
-	in := &Input{Network: n, Weeks: 4, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(4, 2)}}}
-	res, err := Plan(in, Options{})
+	res, err := planOverCapacity(t, 10.75)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,4 +65,16 @@ func TestOverflowNoteUnits(t *testing.T) {
 			t.Errorf("no note says %q: %q", want, res.Notes)
 		}
 	}
+}
+
+// planOverCapacity plans 4 weeks of a boutique with room for capacity
+// units that holds 15 and sells 2 a week.
+func planOverCapacity(t *testing.T, capacity float64) (*Result, error) {
+	t.Helper()
+	n := seaAir(100, 0)
+	n.Sites[1].CapacityUnits = capacity
+	n.Stock = []sillage.Position{{Site: "BTQ", SKU: "P", OnHand: 15}}
+	n = ready(t, n)
+	in := &Input{Network: n, Weeks: 4, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(4, 2)}}}
+	return Plan(in, Options{})
 }
