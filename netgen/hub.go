@@ -5,13 +5,13 @@ import "github.com/sillage/sillage"
 // Hub returns a copy of a generated network cut down to one hub: its
 // first distribution centre and, for each product, the first supplier
 // that makes it (with all that supplier makes). The other centres and
-// suppliers go with their stock, demand and supply; their lanes are moved to the hub (a boutique's
-// lanes from its own centre, a kept supplier's lanes to any centre;
-// each site pair and mode once, the first one kept), so that every
-// boutique is still reached. The hub takes over the stock and storage of
-// every centre (summed per product; unlimited when one was), so that it
-// can serve them all. The boutiques start with no stock, so that each
-// with demand in the first weeks needs an order at once.
+// suppliers go with their stock, demand and supply; their lanes are moved
+// to the hub (a boutique's lanes from its own centre, a kept supplier's
+// lanes to any centre; each site pair and mode once, the first one kept),
+// so that every boutique is still reached. The hub takes over the stock
+// and storage of every centre (summed per product; unlimited when one
+// was), so that it can serve them all. The boutiques start with no stock,
+// so that each with demand in the first weeks needs an order at once.
 //
 // A hub network makes about one transfer order per boutique from a
 // time-phased model with two or three sources instead of one per 20 or
@@ -23,11 +23,17 @@ import "github.com/sillage/sillage"
 func Hub(n *sillage.Network) *sillage.Network {
 	var hub string
 	keep := map[string]bool{}
+	kind := map[string]sillage.SiteKind{}
+	storage, unlimited := 0.0, false // of all centres, units
 	for _, s := range n.Sites {
+		kind[s.ID] = s.Kind
 		if s.Kind == sillage.KindDC {
-			hub = s.ID
-			keep[hub] = true
-			break
+			if hub == "" {
+				hub = s.ID
+				keep[hub] = true
+			}
+			storage += s.CapacityUnits
+			unlimited = unlimited || s.CapacityUnits == 0
 		}
 	}
 	supplied := map[string]bool{} // SKU -> a supplier kept
@@ -39,15 +45,6 @@ func Hub(n *sillage.Network) *sillage.Network {
 	}
 	out := *n
 	out.Sites, out.Lanes, out.Stock, out.Demand, out.Supply = nil, nil, nil, nil, nil
-	kind := map[string]sillage.SiteKind{}
-	storage, unlimited := 0.0, false // of all centres, units
-	for _, s := range n.Sites {
-		kind[s.ID] = s.Kind
-		if s.Kind == sillage.KindDC {
-			storage += s.CapacityUnits
-			unlimited = unlimited || s.CapacityUnits == 0
-		}
-	}
 	for _, s := range n.Sites {
 		if s.ID == hub {
 			s.CapacityUnits = storage

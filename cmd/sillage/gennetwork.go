@@ -32,12 +32,13 @@ every source; every boutique has W weeks of demand history for every
 product. The output is the same for the same flags, byte for byte.
 
 With --hub the synthetic network is cut down to one hub (netgen.Hub):
-its first distribution centre and, for each product, one supplier, with
-the other sources' lanes moved to the hub and the boutiques starting with
-no stock. A hub network makes about one order per boutique from a small
-model, for measuring a plan's orders at thousands of orders
-(TestPlanOrdersAtScale, scripts/bench-orders -hub) without the minutes
-of solving a full network of that size takes. Not with --db.
+its first distribution centre, which takes over every centre's stock and
+storage, and, for each product, one supplier, with the other sources'
+lanes moved to the hub and the boutiques starting with no stock. A hub
+network makes about one order per boutique from a small model, for
+measuring a plan's orders at thousands of orders (TestPlanOrdersAtScale,
+scripts/bench-orders) without the minutes of solving a full network of
+that size takes. Not with --db.
 
 With --preset maison it writes the realistic luxury network of
 testdata/networks/maison.yaml (seed 1 gives the committed file).

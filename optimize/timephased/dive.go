@@ -33,9 +33,9 @@ var maxDiveRounds = 40
 //     supplier and lane capacities of their weeks, of the DC's stock in
 //     week 0 and of the storage of the line's destination in its arrival
 //     week (storageRoom, from the round's point); else rounded down (zero
-//     below the MOQ), else zero. Rounding
-//     up is preferred because a unit short costs a lost margin, a unit
-//     more only its transport and a few weeks of holding;
+//     below the MOQ), else zero. Rounding up is preferred because a unit
+//     short costs a lost margin, a unit more only its transport and a
+//     few weeks of holding;
 //  3. re-solves with CLP from the last basis (dual simplex after bound
 //     changes); if that is infeasible (rounding up overfilled a site's
 //     storage) the batch is floored instead.
@@ -47,8 +47,9 @@ var maxDiveRounds = 40
 // the fractional lines rounds (at most maxDiveRounds: the round after
 // that rounds every fractional line and fixes the free lines at zero
 // there, so that it is the last unless its re-solve is infeasible; then
-// the zeros are freed again and the batch floored). Errors wrap ErrRounding when even
-// the floors are infeasible (hard safety stock, zero-day lanes), and
+// the zeros are freed again and the batch floored). Errors wrap
+// ErrRounding when even the floors are infeasible (hard safety stock,
+// zero-day lanes), and
 // ctx.Err() when ctx is done: it is checked before every round, and
 // stops the round's CLP solve within an iteration.
 func (m *model) dive(ctx context.Context, lp *clp.Model, lpx []float64) ([]float64, float64, diveStats, error) {

@@ -81,6 +81,7 @@ func main() {
 		if err != nil {
 			fail(err)
 		}
+		c.hub = *hub
 		if c.engine == "postgres" && *pg == "" {
 			fail(fmt.Errorf("case %s needs -postgres URL", s))
 		}
@@ -97,7 +98,6 @@ func main() {
 	var rows []row
 	for i, c := range cs {
 		fmt.Fprintf(os.Stderr, "bench-orders: case %d of %d: %s\n", i+1, len(cs), c)
-		c.hub = *hub
 		r := runCase(c, i, *bin, *pg, *seed, *dir, *wait, *horizon)
 		if r.err != nil {
 			fmt.Fprintf(os.Stderr, "bench-orders: %s: %v\n", c, r.err)
