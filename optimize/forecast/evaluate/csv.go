@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -153,7 +154,7 @@ func readLong(cr *csv.Reader, name string, id, kind, period, value int) ([]forec
 			if numeric {
 				x, _ := strconv.ParseFloat(a.period, 64)
 				y, _ := strconv.ParseFloat(b.period, 64)
-				return cmpFloat(x, y)
+				return cmp.Compare(x, y)
 			}
 			return strings.Compare(a.period, b.period)
 		})
@@ -165,16 +166,6 @@ func readLong(cr *csv.Reader, name string, id, kind, period, value int) ([]forec
 		}
 	}
 	return out, nil
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // parseUnits parses a demand value: a finite number >= 0.
