@@ -303,12 +303,9 @@ func parseRecord(l []byte, spec *sectionSpec, rec reflect.Value) bool {
 			if !p.value(&spec.fields[fi], rec.Field(spec.fields[fi].index)) {
 				return false
 			}
-			p.spaces()
-			if p.byte(',') {
-				p.spaces()
-				continue
+			if !p.comma() {
+				break
 			}
-			break
 		}
 	}
 	if !p.byte('}') {
@@ -353,6 +350,18 @@ func (p *scan) spaces() int {
 }
 
 func (p *scan) spaces1() bool { return p.spaces() > 0 }
+
+// comma reads the separator of a flow mapping or list: spaces, then a
+// comma and the spaces after it. It reports whether there was a comma;
+// without one the cursor stays after the spaces.
+func (p *scan) comma() bool {
+	p.spaces()
+	if !p.byte(',') {
+		return false
+	}
+	p.spaces()
+	return true
+}
 
 func (p *scan) name() string {
 	s := p.i
@@ -401,12 +410,9 @@ func (p *scan) value(f *fieldSpec, v reflect.Value) bool {
 					return false
 				}
 				list = append(list, x)
-				p.spaces()
-				if p.byte(',') {
-					p.spaces()
-					continue
+				if !p.comma() {
+					break
 				}
-				break
 			}
 		}
 		if !p.byte(']') {
