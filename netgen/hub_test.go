@@ -18,14 +18,7 @@ import (
 func TestHub(t *testing.T) {
 	for _, size := range [][3]int{{4, 2, 8}, {120, 30, 20}, {400, 5, 3}} {
 		t.Run(fmt.Sprintf("%ds-%dp-%dw", size[0], size[1], size[2]), func(t *testing.T) {
-			n, err := Generate(Options{Sites: size[0], Products: size[1], Seed: 1, Weeks: size[2]})
-			if err != nil {
-				t.Fatal(err)
-			}
-			before, err := network.Marshal(n)
-			if err != nil {
-				t.Fatal(err)
-			}
+			n, before := generateFile(t, Options{Sites: size[0], Products: size[1], Seed: 1, Weeks: size[2]})
 			h := Hub(n)
 			if after, _ := network.Marshal(n); !bytes.Equal(after, before) {
 				t.Error("Hub changed its input")

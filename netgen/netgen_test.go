@@ -337,19 +337,27 @@ func (q pq) Swap(i, j int)      { q[i], q[j] = q[j], q[i] }
 func (q *pq) Push(x any)        { *q = append(*q, x.(item)) }
 func (q *pq) Pop() any          { old := *q; it := old[len(old)-1]; *q = old[:len(old)-1]; return it }
 
+// generateFile generates a network with opts and marshals it into a
+// network file; an error of either step stops t.
+func generateFile(t *testing.T, opts Options) (*sillage.Network, []byte) {
+	t.Helper()
+	n, err := Generate(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := network.Marshal(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, data
+}
+
 func TestGenerate(t *testing.T) {
 	for _, size := range [][3]int{{3, 1, 4}, {4, 2, 8}, {10, 3, 26}, {40, 12, 52}, {120, 30, 20}, {400, 5, 3}} {
 		for _, seed := range []uint64{1, 2} {
 			opts := Options{Sites: size[0], Products: size[1], Seed: seed, Weeks: size[2]}
 			t.Run(fmt.Sprintf("%ds-%dp-%dw-seed%d", size[0], size[1], size[2], seed), func(t *testing.T) {
-				n, err := Generate(opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				data, err := network.Marshal(n)
-				if err != nil {
-					t.Fatal(err)
-				}
+				_, data := generateFile(t, opts)
 				loaded, err := network.Parse("gen.yaml", data)
 				if err != nil {
 					t.Fatalf("generated network does not load: %v", err)
@@ -385,19 +393,11 @@ func TestGenerate(t *testing.T) {
 					}
 				}
 				// Deterministic: the same options give the same bytes.
-				n2, err := Generate(opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d2, _ := network.Marshal(n2); !bytes.Equal(d2, data) {
+				if _, d2 := generateFile(t, opts); !bytes.Equal(d2, data) {
 					t.Error("the same options give different networks")
 				}
 				opts.Seed += 100
-				n3, err := Generate(opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if d3, _ := network.Marshal(n3); bytes.Equal(d3, data) {
+				if _, d3 := generateFile(t, opts); bytes.Equal(d3, data) {
 					t.Error("another seed gives the same network")
 				}
 			})
@@ -447,14 +447,7 @@ func TestGenerateBigFitsLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a 23 MB network; skipped with -short")
 	}
-	n, err := Generate(Options{Sites: 250, Products: 400, Seed: 1, Weeks: 52})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := network.Marshal(n)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, data := generateFile(t, Options{Sites: 250, Products: 400, Seed: 1, Weeks: 52})
 	if len(data) >= network.MaxFileBytes {
 		t.Fatalf("%d bytes, over the limit of %d", len(data), network.MaxFileBytes)
 	}
@@ -470,14 +463,7 @@ func TestSizeTable(t *testing.T) {
 		t.Skip("set SILLAGE_SIZE_TABLE=1 to print the size table of generated networks")
 	}
 	for _, s := range [][3]int{{20, 50, 104}, {50, 100, 104}, {100, 200, 104}, {250, 400, 52}, {250, 400, 104}, {500, 400, 52}} {
-		n, err := Generate(Options{Sites: s[0], Products: s[1], Seed: 1, Weeks: s[2]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, err := network.Marshal(n)
-		if err != nil {
-			t.Fatal(err)
-		}
+		n, data := generateFile(t, Options{Sites: s[0], Products: s[1], Seed: 1, Weeks: s[2]})
 		start := time.Now()
 		if _, err := network.Parse("size.yaml", data); err != nil {
 			t.Fatal(err)
