@@ -13,6 +13,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/golden"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/network"
 )
 
@@ -45,17 +46,8 @@ func TestMaisonDeterministic(t *testing.T) {
 	}
 }
 
-func loadMaison(t *testing.T) *sillage.Network {
-	t.Helper()
-	n, err := network.Load(maisonPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestMaisonContent(t *testing.T) {
-	n := loadMaison(t)
+	n := testnet.Load(t, "maison")
 	kinds := map[sillage.SiteKind]int{}
 	for _, s := range n.Sites {
 		kinds[s.Kind]++
@@ -173,7 +165,7 @@ func TestMaisonContent(t *testing.T) {
 // year-end peak in the West, Chinese New Year in Greater China, growth,
 // and intermittent sales of the rarest pieces.
 func TestMaisonDemandPattern(t *testing.T) {
-	n := loadMaison(t)
+	n := testnet.Load(t, "maison")
 	west := map[string]bool{"BTQ-PAR-MONTAIGNE": true, "BTQ-LON": true, "BTQ-NYC": true, "BTQ-BEV": true, "BTQ-MIL": true}
 	china := map[string]bool{"BTQ-SHA": true, "BTQ-PEK": true, "BTQ-HKG": true}
 	var w, c [MaisonWeeks]float64
