@@ -36,19 +36,26 @@ func orderProblem() Problem {
 
 // dense builds a Problem from a dense matrix (rows of a).
 func dense(a [][]float64, cl, cu, c, rl, ru []float64, integer []bool) Problem {
-	n := len(c)
-	p := Problem{Problem: clp.Problem{NumRows: len(a), NumCols: n, ColStart: make([]int, n+1),
+	start, index, values := testkit.Columns(a, len(c))
+	return Problem{Problem: clp.Problem{NumRows: len(a), NumCols: len(c), ColStart: start, RowIndex: index, Values: values,
 		ColLower: cl, ColUpper: cu, Objective: c, RowLower: rl, RowUpper: ru}, Integer: integer}
-	for j := 0; j < n; j++ {
-		for i := range a {
-			if a[i][j] != 0 {
-				p.RowIndex = append(p.RowIndex, i)
-				p.Values = append(p.Values, a[i][j])
-			}
-		}
-		p.ColStart[j+1] = len(p.RowIndex)
+}
+
+// lpRelaxation solves the LP relaxation of p (integrality dropped) with
+// CLP's dual simplex, maximising when max is true, and returns its
+// optimum, objective constant included. It fails t when CLP rejects p.
+func lpRelaxation(t *testing.T, p Problem, max bool) (float64, error) {
+	t.Helper()
+	lp := clp.New()
+	defer lp.Close()
+	if err := lp.LoadProblem(p.Problem); err != nil {
+		t.Fatal(err)
 	}
-	return p
+	lp.SetMaximize(max)
+	if err := lp.Solve(clp.DualSimplex); err != nil {
+		return 0, err
+	}
+	return lp.ObjectiveValue() + p.ObjectiveConstant, nil
 }
 
 func all(n int, v bool) []bool {
@@ -126,16 +133,11 @@ func TestHandCases(t *testing.T) {
 				}
 			}
 			if !math.IsNaN(c.lp) {
-				lp := clp.New()
-				defer lp.Close()
-				if err := lp.LoadProblem(c.p.Problem); err != nil {
+				got, err := lpRelaxation(t, c.p, c.max)
+				if err != nil {
 					t.Fatal(err)
 				}
-				lp.SetMaximize(c.max)
-				if err := lp.Solve(clp.DualSimplex); err != nil {
-					t.Fatal(err)
-				}
-				if got := lp.ObjectiveValue() + c.p.ObjectiveConstant; math.Abs(got-c.lp) > 1e-9 {
+				if math.Abs(got-c.lp) > 1e-9 {
 					t.Errorf("LP relaxation %v, want %v", got, c.lp)
 				}
 			}

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -174,10 +173,7 @@ func cbcObjective(t *testing.T, cbc, path string) (float64, bool) {
 // fs.ErrNotExist, and bad names ErrInvalid; the model keeps its problem.
 func TestMPSErrors(t *testing.T) {
 	dir := t.TempDir()
-	broken := filepath.Join(dir, "broken.mps")
-	if err := os.WriteFile(broken, []byte("NAME bad\nROWS\n N obj\nCOLUMNS\n x obj 1 zz 3\nGARBAGE\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	broken := testkit.WriteFile(t, dir, "broken.mps", "NAME bad\nROWS\n N obj\nCOLUMNS\n x obj 1 zz 3\nGARBAGE\n")
 	m := testkit.Loaded(t, New(), orderProblem())
 	if err := m.ReadMPS(broken); !errors.Is(err, ErrMPS) {
 		t.Errorf("broken file: %v, want ErrMPS", err)

@@ -6,10 +6,10 @@ import (
 	"os/signal"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/sillage/sillage/optimize/cbc"
 	"github.com/sillage/sillage/optimize/clp"
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // TestSolveKeepsSignals: CBC's solver installs its own SIGINT handler
@@ -44,12 +44,5 @@ func TestSolveKeepsSignals(t *testing.T) {
 	if err := m.Solve(); err != nil {
 		t.Fatal(err)
 	}
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-ctx.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("SIGINT after a CBC solve did not reach the Go program: CBC's handler replaced Go's")
-	}
+	testkit.InterruptSelf(t, ctx, "a CBC solve", "CBC")
 }

@@ -365,13 +365,7 @@ func TestLimits(t *testing.T) {
 
 func TestReadMPSErrors(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, text string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name, text string) string { return testkit.WriteFile(t, dir, name, text) }
 	m := testkit.Loaded(t, New(), tinyLP())
 	if err := m.ReadMPS(filepath.Join(dir, "missing.mps")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v, want fs.ErrNotExist", err)

@@ -18,11 +18,7 @@ func TestSetBasis(t *testing.T) {
 	warmIters, coldIters, infeasible := 0, 0, 0
 	for trial := range 60 {
 		r := newRandomLP(rng, 10+rng.IntN(20), 12+rng.IntN(25), feasibleLP)
-		p := r.p
-		p.RowLower = fill(p.RowLower, p.NumRows, math.Inf(-1))
-		p.RowUpper = fill(p.RowUpper, p.NumRows, math.Inf(1))
-		p.ColLower = fill(p.ColLower, p.NumCols, 0)
-		p.ColUpper = fill(p.ColUpper, p.NumCols, math.Inf(1))
+		p := ownBounds(r.p)
 		src := testkit.Loaded(t, New(), p)
 		src.SetMaximize(r.max)
 		if err := src.Solve(DualSimplex); err != nil {

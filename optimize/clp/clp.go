@@ -742,9 +742,9 @@ func (m *Model) setBounds(what string, i int, lower, upper float64) error {
 		return ErrClosed
 	}
 	defer runtime.KeepAlive(m)
-	n, set := m.NumCols(), m.setCols
+	n := m.NumCols()
 	if what == "row" {
-		n, set = m.NumRows(), m.setRows
+		n = m.NumRows()
 	}
 	if err := checkIndex(what, i, n); err != nil {
 		return err
@@ -752,7 +752,7 @@ func (m *Model) setBounds(what string, i int, lower, upper float64) error {
 	if err := checkBounds(fmt.Sprintf("%s %d", what, i), lower, upper); err != nil {
 		return err
 	}
-	return set([]C.int{C.int(i)}, []C.double{C.double(ToCOIN(lower))}, []C.double{C.double(ToCOIN(upper))})
+	return m.setShimBounds(what, []C.int{C.int(i)}, []C.double{C.double(ToCOIN(lower))}, []C.double{C.double(ToCOIN(upper))})
 }
 
 // SetObjective sets the objective coefficient of column j (finite), keeping
@@ -798,10 +798,10 @@ func (m *Model) setBoundSlices(what string, lower, upper []float64) error {
 		return ErrClosed
 	}
 	defer runtime.KeepAlive(m)
-	n, set := m.NumCols(), m.setCols
+	n := m.NumCols()
 	oldLower, oldUpper := C.Clp_getColLower(m.p), C.Clp_getColUpper(m.p)
 	if what == "row" {
-		n, set = m.NumRows(), m.setRows
+		n = m.NumRows()
 		oldLower, oldUpper = C.Clp_getRowLower(m.p), C.Clp_getRowUpper(m.p)
 	}
 	if err := checkVector(what+" lower bounds", lower, n, lowerBound); err != nil {
@@ -810,7 +810,8 @@ func (m *Model) setBoundSlices(what string, lower, upper []float64) error {
 	if err := checkVector(what+" upper bounds", upper, n, upperBound); err != nil {
 		return err
 	}
-	return set(boundChanges(n, oldLower, oldUpper, lower, upper))
+	idx, lo, up := boundChanges(n, oldLower, oldUpper, lower, upper)
+	return m.setShimBounds(what, idx, lo, up)
 }
 
 // SetObjectiveSlice replaces the objective vector (length NumCols, finite

@@ -2,10 +2,11 @@ package clp
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // offsetMPS is a small MIP: minimise 2X + 3Y − 10 subject to X + Y ≥ 2.5,
@@ -32,10 +33,7 @@ ENDATA
 // again.
 func TestIntegerMarkersAndConstant(t *testing.T) {
 	dir := t.TempDir()
-	in := filepath.Join(dir, "offs.mps")
-	if err := os.WriteFile(in, []byte(offsetMPS), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	in := testkit.WriteFile(t, dir, "offs.mps", offsetMPS)
 	m := fromMPS(t, in)
 	if got := m.IntegerColumns(); !slices.Equal(got, []bool{true, false}) {
 		t.Errorf("IntegerColumns = %v, want [true false]", got)

@@ -46,12 +46,8 @@ func TestKeptWarmChain(t *testing.T) {
 	steps, infeasible := 0, 0
 	for trial := range 40 {
 		r := newRandomLP(rng, 8+rng.IntN(12), 10+rng.IntN(15), feasibleLP)
-		p := r.p
 		// Own copies of the vectors the changes edit.
-		p.RowLower = fill(p.RowLower, p.NumRows, math.Inf(-1))
-		p.RowUpper = fill(p.RowUpper, p.NumRows, math.Inf(1))
-		p.ColLower = fill(p.ColLower, p.NumCols, 0)
-		p.ColUpper = fill(p.ColUpper, p.NumCols, math.Inf(1))
+		p := ownBounds(r.p)
 		p.Objective = fill(p.Objective, p.NumCols, 0)
 		m := New()
 		if err := m.LoadProblem(p); err != nil {
@@ -164,6 +160,17 @@ func TestKeptWarmChain(t *testing.T) {
 	if infeasible == 0 || infeasible > steps/2 {
 		t.Errorf("%d of %d steps infeasible: the changes test too little", infeasible, steps)
 	}
+}
+
+// ownBounds returns p with its own copies of the row and column bounds,
+// CLP's defaults (rows free, columns in [0, +Inf)) where p leaves them nil,
+// so that a test can edit them without touching p's.
+func ownBounds(p Problem) Problem {
+	p.RowLower = fill(p.RowLower, p.NumRows, math.Inf(-1))
+	p.RowUpper = fill(p.RowUpper, p.NumRows, math.Inf(1))
+	p.ColLower = fill(p.ColLower, p.NumCols, 0)
+	p.ColUpper = fill(p.ColUpper, p.NumCols, math.Inf(1))
+	return p
 }
 
 // fill returns a copy of v, or a vector of n copies of def when v is nil.

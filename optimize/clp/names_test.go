@@ -118,10 +118,7 @@ func TestWriteMPSLongNames(t *testing.T) {
 	long := strings.Repeat("r", MaxNameLength+21)
 	file := "NAME          LONG FREE\nROWS\n N  obj\n L  " + long + "\nCOLUMNS\n    x obj -1 " + long + " 1\nRHS\n    RHS " + long + " 4\nENDATA\n"
 	dir := t.TempDir()
-	in := filepath.Join(dir, "long.mps")
-	if err := os.WriteFile(in, []byte(file), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	in := testkit.WriteFile(t, dir, "long.mps", file)
 	m := fromMPS(t, in)
 	if got := m.RowName(0); got != long {
 		t.Fatalf("row name read as %q", got)

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/sillage/sillage/optimize/internal/testkit"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize/convex/lp"
 )
@@ -224,18 +225,9 @@ func newRandomLP(rng *rand.Rand, m, n int, kind lpKind) randomLP {
 
 // denseToProblem packs a dense matrix into a Problem.
 func denseToProblem(a [][]float64, n int, cl, cu, c, rl, ru []float64) Problem {
-	p := Problem{NumRows: len(a), NumCols: n, ColStart: make([]int, n+1),
+	start, index, values := testkit.Columns(a, n)
+	return Problem{NumRows: len(a), NumCols: n, ColStart: start, RowIndex: index, Values: values,
 		ColLower: cl, ColUpper: cu, Objective: c, RowLower: rl, RowUpper: ru}
-	for j := 0; j < n; j++ {
-		for i := range a {
-			if a[i][j] != 0 {
-				p.RowIndex = append(p.RowIndex, i)
-				p.Values = append(p.Values, a[i][j])
-			}
-		}
-		p.ColStart[j+1] = len(p.RowIndex)
-	}
-	return p
 }
 
 // gonumObjective solves r with gonum's simplex after converting it to

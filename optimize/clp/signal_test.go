@@ -6,9 +6,9 @@ import (
 	"sync"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/sillage/sillage/optimize/clp"
+	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
 // transport returns a transportation LP with n sources and n sinks.
@@ -61,12 +61,5 @@ func TestSolvesKeepSignals(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-ctx.Done():
-	case <-time.After(10 * time.Second):
-		t.Fatal("SIGINT after overlapping CLP solves did not reach the Go program: CLP's handler replaced Go's")
-	}
+	testkit.InterruptSelf(t, ctx, "overlapping CLP solves", "CLP")
 }

@@ -137,28 +137,24 @@ const (
 	Barrier
 )
 
+// methodNames are the names String gives the methods and ParseMethod
+// parses, indexed by Method.
+var methodNames = [...]string{DualSimplex: "dual", PrimalSimplex: "primal", Barrier: "barrier"}
+
 // String returns "dual", "primal" or "barrier".
 func (m Method) String() string {
-	switch m {
-	case DualSimplex:
-		return "dual"
-	case PrimalSimplex:
-		return "primal"
-	case Barrier:
-		return "barrier"
+	if m >= 0 && int(m) < len(methodNames) {
+		return methodNames[m]
 	}
 	return fmt.Sprintf("method %d", int(m))
 }
 
 // ParseMethod parses "dual", "primal" or "barrier".
 func ParseMethod(s string) (Method, error) {
-	switch s {
-	case "dual":
-		return DualSimplex, nil
-	case "primal":
-		return PrimalSimplex, nil
-	case "barrier":
-		return Barrier, nil
+	for m, name := range methodNames {
+		if s == name {
+			return Method(m), nil
+		}
 	}
 	return 0, fmt.Errorf("%w: unknown method %q (want dual, primal or barrier)", ErrInvalid, s)
 }

@@ -97,24 +97,16 @@ int sillage_clp_release(Clp_Simplex *model)
   return 0;
 }
 
-int sillage_clp_set_row_bounds(Clp_Simplex *model, int n, const int *index, const double *lower, const double *upper)
+int sillage_clp_set_bounds(Clp_Simplex *model, int rows, int n, const int *index, const double *lower, const double *upper)
 {
   ClpSimplex *s = simplex(model);
   try {
-    for (int k = 0; k < n; k++)
-      s->setRowBounds(index[k], lower[k], upper[k]);
-  } catch (...) {
-    return -1;
-  }
-  return 0;
-}
-
-int sillage_clp_set_col_bounds(Clp_Simplex *model, int n, const int *index, const double *lower, const double *upper)
-{
-  ClpSimplex *s = simplex(model);
-  try {
-    for (int k = 0; k < n; k++)
-      s->setColumnBounds(index[k], lower[k], upper[k]);
+    for (int k = 0; k < n; k++) {
+      if (rows)
+        s->setRowBounds(index[k], lower[k], upper[k]);
+      else
+        s->setColumnBounds(index[k], lower[k], upper[k]);
+    }
   } catch (...) {
     return -1;
   }

@@ -80,21 +80,17 @@ func (m *Model) PrepareWarm() error {
 	return nil
 }
 
-// setRows sets the bounds of rows idx through the shim (CLP's form of
-// infinity).
-func (m *Model) setRows(idx []C.int, lo, up []C.double) error {
+// setShimBounds sets the bounds of rows (what is "row") or columns (what
+// is "column") idx through the shim (CLP's form of infinity).
+func (m *Model) setShimBounds(what string, idx []C.int, lo, up []C.double) error {
 	if len(idx) == 0 {
 		return nil
 	}
-	return shimErr("row bounds", C.sillage_clp_set_row_bounds(m.p, C.int(len(idx)), &idx[0], &lo[0], &up[0]))
-}
-
-// setCols sets the bounds of columns idx through the shim.
-func (m *Model) setCols(idx []C.int, lo, up []C.double) error {
-	if len(idx) == 0 {
-		return nil
+	rows := C.int(0)
+	if what == "row" {
+		rows = 1
 	}
-	return shimErr("column bounds", C.sillage_clp_set_col_bounds(m.p, C.int(len(idx)), &idx[0], &lo[0], &up[0]))
+	return shimErr(what+" bounds", C.sillage_clp_set_bounds(m.p, rows, C.int(len(idx)), &idx[0], &lo[0], &up[0]))
 }
 
 // setCosts sets the objective coefficients of columns idx through the

@@ -27,13 +27,12 @@ int sillage_clp_kept(Clp_Simplex *model);
    status, secondary status, iterations and objective are kept. */
 int sillage_clp_release(Clp_Simplex *model);
 
-/* Set the bounds of n rows or columns, or the costs of n columns, one
-   element at a time (ClpSimplex::setRowBounds and friends), which keeps
-   the kept work areas in step instead of discarding them as the C
-   interface's whole-vector Clp_chg* functions do. Infinite bounds are
-   +-DBL_MAX. */
-int sillage_clp_set_row_bounds(Clp_Simplex *model, int n, const int *index, const double *lower, const double *upper);
-int sillage_clp_set_col_bounds(Clp_Simplex *model, int n, const int *index, const double *lower, const double *upper);
+/* Set the bounds of n rows (rows nonzero) or columns (rows 0), or the
+   costs of n columns, one element at a time (ClpSimplex::setRowBounds and
+   friends), which keeps the kept work areas in step instead of discarding
+   them as the C interface's whole-vector Clp_chg* functions do. Infinite
+   bounds are +-DBL_MAX. */
+int sillage_clp_set_bounds(Clp_Simplex *model, int rows, int n, const int *index, const double *lower, const double *upper);
 int sillage_clp_set_objective(Clp_Simplex *model, int n, const int *index, const double *cost);
 
 /* Copy the name of row or column i (ClpModel::getRowName or

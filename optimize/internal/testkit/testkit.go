@@ -4,10 +4,14 @@
 package testkit
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage"
 )
@@ -63,4 +67,49 @@ func Loaded[M loader[P], P any](t testing.TB, m M, p P) M {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// WriteFile writes text to the file name in dir (mode 0644), fails t when
+// that fails, and returns the file's path.
+func WriteFile(t testing.TB, dir, name, text string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Columns packs the dense matrix a (rows of n entries) by columns, as the
+// Problem of clp and cbc holds it: the entries of column j are rowIndex and
+// values from colStart[j] to colStart[j+1], zeros left out.
+func Columns(a [][]float64, n int) (colStart, rowIndex []int, values []float64) {
+	colStart = make([]int, n+1)
+	for j := 0; j < n; j++ {
+		for i := range a {
+			if a[i][j] != 0 {
+				rowIndex = append(rowIndex, i)
+				values = append(values, a[i][j])
+			}
+		}
+		colStart[j+1] = len(rowIndex)
+	}
+	return colStart, rowIndex, values
+}
+
+// InterruptSelf sends SIGINT to the test process and waits up to 10 s for
+// ctx, which signal.NotifyContext cancels on SIGINT, to be done: the
+// signal must still reach Go after the solver's runs. Otherwise it fails t
+// with "SIGINT after <after> did not reach the Go program: <solver>'s
+// handler replaced Go's".
+func InterruptSelf(t *testing.T, ctx context.Context, after, solver string) {
+	t.Helper()
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatalf("SIGINT after %s did not reach the Go program: %s's handler replaced Go's", after, solver)
+	}
 }
