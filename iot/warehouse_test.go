@@ -13,20 +13,17 @@ import (
 	mqtt "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/iot/epcis"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store/storetest"
 )
 
 // tinyNetwork loads testdata/networks/tiny.yaml, named tiny.
 func tinyNetwork(t *testing.T) *sillage.Network {
 	t.Helper()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	n.Name = "tiny"
 	return n
 }
