@@ -14,7 +14,6 @@ import (
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/internal/mosquittotest"
 	"github.com/sillage/sillage/iot/mosquitto"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
 
@@ -80,11 +79,7 @@ func waitPosition(t *testing.T, st *store.Store, site, sku string, onHand float6
 func generatedBroker(t *testing.T) (b *mosquittotest.Broker, client func(user, clientID string) iot.ClientConfig) {
 	t.Helper()
 	mosquittotest.Require(t)
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	n.Name = "tiny"
+	n := tinyNetwork(t)
 	dir := t.TempDir()
 	addr := fmt.Sprintf("127.0.0.1:%d", mosquittotest.FreePort(t))
 	runAs := ""

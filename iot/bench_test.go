@@ -2,6 +2,7 @@ package iot_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -53,4 +54,17 @@ func benchProcess(b *testing.B, noHistory bool) {
 		reads += s.Reads
 	}
 	b.ReportMetric(float64(reads)/b.Elapsed().Seconds(), "reads/s")
+}
+
+// BenchmarkProcessHistory is BenchmarkProcess (batches of 64 documents
+// of 200 new EPCs into SQLite) with the item history kept and left out
+// (Processor.NoHistory): what the history costs the ingest.
+//
+//	go test ./iot -run '^$' -bench ProcessHistory -benchtime 20x -count 2
+func BenchmarkProcessHistory(b *testing.B) {
+	for _, noHistory := range []bool{false, true} {
+		b.Run(fmt.Sprintf("no-history=%v", noHistory), func(b *testing.B) {
+			benchProcess(b, noHistory)
+		})
+	}
 }

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/iot/epcis"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
 
@@ -94,10 +94,7 @@ func (f *flakyStore) IoTBatch(ctx context.Context, network string, fn func(tx si
 // dead-lettered with the store's error, and the others are applied.
 func TestStoreOutageDeadLettersNothing(t *testing.T) {
 	ctx := context.Background()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	msgs := func(acks *int) []received {
 		var out []received

@@ -17,10 +17,10 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/iot/internal/mosquittotest"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 )
 
@@ -306,10 +306,7 @@ func seedTiny(t *testing.T, url string) *store.Store {
 func seedTinyNetwork(t *testing.T, url string, clock func() time.Time) (*store.Store, *sillage.Network) {
 	t.Helper()
 	ctx := context.Background()
-	n, err := network.Load("../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	st, err := store.Open(ctx, url)
 	if err != nil {
 		t.Fatal(err)

@@ -8,19 +8,9 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/network"
 )
-
-const tinyPath = "../testdata/networks/tiny.yaml"
-
-func loadTiny(t *testing.T) *sillage.Network {
-	t.Helper()
-	n, err := network.Load(tinyPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
 
 // changesOf indexes Changes by table.
 func changesOf(c Changes) map[string]TableChanges {
@@ -33,7 +23,7 @@ func changesOf(c Changes) map[string]TableChanges {
 
 func TestSaveNetworkTwice(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
-		n := loadTiny(t)
+		n := testnet.Load(t, "tiny")
 		c1, err := s.SaveNetwork(ctx, "tiny", n)
 		if err != nil {
 			t.Fatal(err)
@@ -59,7 +49,7 @@ func TestSaveNetworkTwice(t *testing.T) {
 			}
 		}
 
-		c2, err := s.SaveNetwork(ctx, "tiny", loadTiny(t))
+		c2, err := s.SaveNetwork(ctx, "tiny", testnet.Load(t, "tiny"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -139,7 +129,7 @@ func TestSaveNetworkChanges(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			forEachTinyEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
-				n := loadTiny(t)
+				n := testnet.Load(t, "tiny")
 				tc.edit(n)
 				c, err := s.SaveNetwork(ctx, "tiny", n)
 				if err != nil {
@@ -170,11 +160,11 @@ func TestSaveNetworkChanges(t *testing.T) {
 func TestNetworksAreSeparate(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
 		for _, name := range []string{"b", "a"} {
-			if _, err := s.SaveNetwork(ctx, name, loadTiny(t)); err != nil {
+			if _, err := s.SaveNetwork(ctx, name, testnet.Load(t, "tiny")); err != nil {
 				t.Fatal(err)
 			}
 		}
-		n := loadTiny(t)
+		n := testnet.Load(t, "tiny")
 		n.Stock = nil
 		if _, err := s.SaveNetwork(ctx, "a", n); err != nil {
 			t.Fatal(err)
@@ -202,14 +192,14 @@ func TestNetworksAreSeparate(t *testing.T) {
 
 func TestSaveNetworkErrors(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
-		bad := loadTiny(t)
+		bad := testnet.Load(t, "tiny")
 		bad.Lanes[0].To = "PAR-9"
 		tests := []struct {
 			name string
 			net  string
 			n    *sillage.Network
 		}{
-			{"empty name", "", loadTiny(t)},
+			{"empty name", "", testnet.Load(t, "tiny")},
 			{"nil network", "x", nil},
 			{"unknown site", "x", bad},
 		}
@@ -241,7 +231,7 @@ func TestSaveNetworkConcurrent(t *testing.T) {
 		for i := range versions {
 			// Versions differ only in stock, the table after the others,
 			// so that nothing before it orders the saves.
-			v := loadTiny(t)
+			v := testnet.Load(t, "tiny")
 			v.Stock[3].OnHand = float64(i)
 			if i%2 == 1 { // odd versions lack two positions, which even ones re-insert
 				v.Stock = v.Stock[2:]
@@ -312,7 +302,7 @@ func TestMaisonRoundTrip(t *testing.T) {
 // manufacturing share survive the store; saving again changes nothing.
 func TestProductMaterialsRoundTrip(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
-		n := loadTiny(t)
+		n := testnet.Load(t, "tiny")
 		share := 0.25
 		n.Products[1].CradleToGateKgCO2e = 0
 		n.Products[1].Materials = []sillage.MaterialMass{{Material: "glass", MassKG: 0.3}, {Material: "paper-board", MassKG: 0.1}}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
-	"github.com/sillage/sillage/network"
+	"github.com/sillage/sillage/internal/testnet"
 )
 
 // TestBulkWriterAndPlanNetwork: a network saved without its lists and
@@ -16,10 +16,7 @@ import (
 // filter of the file's network computes them.
 func TestBulkWriterAndPlanNetwork(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
-		n, err := network.Load("../testdata/networks/maison.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
+		n := testnet.Load(t, "maison")
 		skeleton := *n
 		skeleton.Stock, skeleton.Demand, skeleton.Supply = nil, nil, nil
 		if _, err := s.SaveNetwork(ctx, "maison", &skeleton); err != nil {

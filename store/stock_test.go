@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/store/storetest"
 )
 
@@ -156,7 +157,7 @@ func TestTwoStoresOneSQLiteFile(t *testing.T) {
 	ctx := context.Background()
 	url := storetest.SQLiteURL(t)
 	a, b := openT(t, url), openT(t, url)
-	if _, err := a.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
+	if _, err := a.SaveNetwork(ctx, "tiny", testnet.Load(t, "tiny")); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -165,7 +166,7 @@ func TestTwoStoresOneSQLiteFile(t *testing.T) {
 	wg.Go(func() { errs[1] = adjustMany(ctx, b, 4, 200) })
 	wg.Go(func() { // a writer of whole networks in between
 		for i := range 20 {
-			n := loadTiny(t)
+			n := testnet.Load(t, "tiny")
 			n.Policy.CarbonPriceEURPerT = float64(100 + i)
 			n.Stock = n.Stock[1:] // keep BTQ-PAR's BAG-01 (stock[2]) untouched
 			if _, err := b.SaveNetwork(ctx, "other", n); err != nil {
@@ -215,7 +216,7 @@ func TestSQLiteProcesses(t *testing.T) {
 	ctx := context.Background()
 	url := "sqlite://" + filepath.Join(t.TempDir(), "procs.db")
 	s := openT(t, url)
-	if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
+	if _, err := s.SaveNetwork(ctx, "tiny", testnet.Load(t, "tiny")); err != nil {
 		t.Fatal(err)
 	}
 	const procs, workers, n = 3, 4, 100

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/store/storetest"
 )
 
@@ -25,7 +26,7 @@ func forEachEngine(t *testing.T, fn func(t *testing.T, ctx context.Context, s *S
 func forEachTinyEngine(t *testing.T, fn func(t *testing.T, ctx context.Context, s *Store)) {
 	t.Helper()
 	forEachEngine(t, func(t *testing.T, ctx context.Context, s *Store) {
-		if _, err := s.SaveNetwork(ctx, "tiny", loadTiny(t)); err != nil {
+		if _, err := s.SaveNetwork(ctx, "tiny", testnet.Load(t, "tiny")); err != nil {
 			t.Fatal(err)
 		}
 		fn(t, ctx, s)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -105,20 +106,10 @@ func schemaReason(err error) string {
 	}
 	walk(ve)
 	sort.Strings(leaves)
-	leaves = dedupSorted(leaves)
+	leaves = slices.Compact(leaves) // sorted: drops repeated reasons
 	const maxReasons = 5
 	if len(leaves) > maxReasons {
 		leaves = append(leaves[:maxReasons], fmt.Sprintf("and %d more", len(leaves)-maxReasons))
 	}
 	return strings.Join(leaves, "; ")
-}
-
-func dedupSorted(s []string) []string {
-	out := s[:0]
-	for i, x := range s {
-		if i == 0 || x != s[i-1] {
-			out = append(out, x)
-		}
-	}
-	return out
 }

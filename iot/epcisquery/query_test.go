@@ -18,11 +18,11 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testnet"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epc"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/iot/epcisquery"
-	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/store/storetest"
 )
@@ -64,10 +64,7 @@ func setup(t *testing.T, url string) (*httptest.Server, []recorded) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	n, err := network.Load("../../testdata/networks/tiny.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := testnet.Load(t, "tiny")
 	if _, err := st.SaveNetwork(ctx, "tiny", n); err != nil {
 		t.Fatal(err)
 	}
