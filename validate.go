@@ -25,11 +25,7 @@ func (n *Network) Validate() error {
 	glns := map[string]int{}
 	for i, s := range n.Sites {
 		at := fmt.Sprintf("sites[%d]", i)
-		if s.ID == "" {
-			c.add(at+".id", "is required")
-		} else if _, dup := sites[s.ID]; dup {
-			c.add(at+".id", "duplicate site %q", s.ID)
-		} else {
+		if newKey(&c, sites, at+".id", "site", s.ID) {
 			sites[s.ID] = s.Kind
 		}
 		switch s.Kind {
@@ -56,11 +52,7 @@ func (n *Network) Validate() error {
 	gtins := map[string]int{}
 	for i, p := range n.Products {
 		at := fmt.Sprintf("products[%d]", i)
-		if p.SKU == "" {
-			c.add(at+".sku", "is required")
-		} else if products[p.SKU] {
-			c.add(at+".sku", "duplicate sku %q", p.SKU)
-		} else {
+		if newKey(&c, products, at+".sku", "sku", p.SKU) {
 			products[p.SKU] = true
 		}
 		if err := ValidateGTIN14(p.GTIN); err != nil {
@@ -200,6 +192,21 @@ func (c *errs) site(sites map[string]SiteKind, path, id string) (SiteKind, bool)
 		c.add(path, "unknown site %q", id)
 	}
 	return kind, ok
+}
+
+// newKey checks the identifier key of a list entry (a site's id, a
+// product's sku; what names it in messages) at path: it must be given and
+// not yet in seen. It reports whether the entry may be recorded in seen.
+func newKey[V any](c *errs, seen map[string]V, path, what, key string) bool {
+	if key == "" {
+		c.add(path, "is required")
+		return false
+	}
+	if _, dup := seen[key]; dup {
+		c.add(path, "duplicate %s %q", what, key)
+		return false
+	}
+	return true
 }
 
 // product checks a reference to a product.

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/sillage/sillage"
 )
 
 // planLineKey is what a line of a local and a remote plan must share.
@@ -49,18 +51,7 @@ func testRemoteTimePhased(t *testing.T, ctx context.Context, runOK func(...strin
 		Integer  bool    `json:"integer"`
 	}
 	lines := func(m map[string]json.RawMessage) []line {
-		var raw []struct {
-			Kind        string  `json:"kind"`
-			Source      string  `json:"source"`
-			Site        string  `json:"site"`
-			SKU         string  `json:"sku"`
-			Path        string  `json:"path"`
-			ReleaseWeek int     `json:"release_week"`
-			DepartWeek  int     `json:"depart_week"`
-			ArriveWeek  int     `json:"arrive_week"`
-			Quantity    float64 `json:"quantity"`
-			Integer     bool    `json:"integer"`
-		}
+		var raw []sillage.HorizonLine // the fields of a line both plans print
 		if err := json.Unmarshal(m["lines"], &raw); err != nil {
 			t.Fatal(err)
 		}

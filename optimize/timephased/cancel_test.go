@@ -45,9 +45,7 @@ func (c *cancelAt) Err() error {
 // check, where the plan is the one of a context never done; the stops
 // include a round of the rounding dive and the LP relaxation.
 func TestPlanContextCancelled(t *testing.T) {
-	n := ready(t, seaAir(100, 0))
-	in := &Input{Network: n, Weeks: 8, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(8, 10)}}, UnitPriceEUR: map[string]float64{"P": 300},
-		Terms: []Terms{{Supplier: "SUP", SKU: "P", MOQUnits: 24, CasePackUnits: 6}}}
+	in := seaAirMOQ(t)
 	done, cancel := context.WithCancel(context.Background())
 	cancel()
 	s, _, err := NewSession(in, Options{Rounding: true})

@@ -1,6 +1,10 @@
 package timephased
 
-import "math"
+import (
+	"math"
+
+	"github.com/sillage/sillage"
+)
 
 // ServeCost is the marginal cost of serving one more unit of demand at a
 // site in a week, in EUR per unit, from the LP relaxation: the dual of the
@@ -9,13 +13,8 @@ import "math"
 // sale (lost sales are bounded by demand, so the bound moves with it) and
 // the serve cost is the lost margin when that is less than the dual. At a
 // DC without demand it is what one more unit taken out of its stock would
-// cost.
-type ServeCost struct {
-	Site       string  `json:"site"`
-	SKU        string  `json:"sku"`
-	Week       int     `json:"week"`
-	EURPerUnit float64 `json:"eur_per_unit"`
-}
+// cost. It is the root's ServeCost, the shape the store keeps.
+type ServeCost = sillage.ServeCost
 
 // Binding kinds.
 const (
@@ -26,15 +25,10 @@ const (
 
 // Binding is a capacity whose shadow price is not zero: what one more unit
 // of it (kg for a lane, units otherwise) in that week would save, in EUR,
-// by the LP relaxation's dual (minus the dual of a ≤ row).
-type Binding struct {
-	Kind  string  `json:"kind"`          // BindLane, BindSupplier, BindStorage
-	ID    string  `json:"id"`            // FROM>TO:mode for a lane, the site id otherwise
-	SKU   string  `json:"sku,omitempty"` // supplier rows
-	Week  int     `json:"week"`
-	Value float64 `json:"value"` // EUR per Unit
-	Unit  string  `json:"unit"`  // "EUR/kg" or "EUR/unit"
-}
+// by the LP relaxation's dual (minus the dual of a ≤ row). Kind is
+// BindLane, BindSupplier or BindStorage; SKU is set on supplier rows. It
+// is the root's HorizonBinding, the shape the store keeps.
+type Binding = sillage.HorizonBinding
 
 // dualTol is the smallest dual reported as binding, in EUR.
 const dualTol = 1e-7

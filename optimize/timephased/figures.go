@@ -43,14 +43,8 @@ func (r *Result) Horizon() sillage.PlanHorizon {
 			ReleaseWeek: l.ReleaseWeek, DepartWeek: l.DepartWeek, ArriveWeek: l.ArriveWeek, Quantity: l.Quantity,
 			TransitDays: l.TransitDays, CostEUR: l.CostEUR, KgCO2e: l.KgCO2e, Integer: l.Integer}
 	}
-	for i, p := range r.Projected {
-		h.Projected[i] = sillage.ProjectedStock(p)
-	}
-	for i, c := range r.ServeCost {
-		h.ServeCost[i] = sillage.ServeCost(c)
-	}
-	for i, b := range r.Bindings {
-		h.Binding[i] = sillage.HorizonBinding(b)
-	}
+	copy(h.Projected, r.Projected)
+	copy(h.ServeCost, r.ServeCost)
+	copy(h.Binding, r.Bindings)
 	return h
 }

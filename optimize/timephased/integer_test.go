@@ -13,9 +13,7 @@ import (
 // relaxation. Ordering nothing would lose week 1's 10 sales (200 EUR each)
 // and fly week 4's 10 units instead of shipping them by sea.
 func TestWeek0OrdersRespectMOQAndPacks(t *testing.T) {
-	n := ready(t, seaAir(100, 0))
-	in := &Input{Network: n, Weeks: 8, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(8, 10)}}, UnitPriceEUR: map[string]float64{"P": 300},
-		Terms: []Terms{{Supplier: "SUP", SKU: "P", MOQUnits: 24, CasePackUnits: 6}}}
+	in := seaAirMOQ(t)
 	sea := 1 + hold(100, 28)
 	air := 10 + hold(100, 3)
 	lp := 10*200 + 30*air + 40*sea

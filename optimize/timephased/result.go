@@ -42,19 +42,9 @@ type Line struct {
 }
 
 // Projected is the inventory of one site and product at the end of a week.
-// on_hand(t) = on_hand(t−1) + arrivals − outbound − demand + lost.
-type Projected struct {
-	Site      string  `json:"site"`
-	SKU       string  `json:"sku"`
-	Week      int     `json:"week"`
-	OnHand    float64 `json:"on_hand"`
-	Arrivals  float64 `json:"arrivals"`   // planned lines and stock already in transit
-	InTransit float64 `json:"in_transit"` // the part of Arrivals already under way
-	Outbound  float64 `json:"outbound"`   // departures from a DC
-	Demand    float64 `json:"demand"`
-	Lost      float64 `json:"lost"`
-	Safety    float64 `json:"safety"`
-}
+// on_hand(t) = on_hand(t−1) + arrivals − outbound − demand + lost. It is
+// the root's ProjectedStock, the shape the store keeps.
+type Projected = sillage.ProjectedStock
 
 // MIP reports how the week-0 orders were made integer: Method is
 // MethodNone, MethodCBC or MethodRounding, and Gap is CBC's gap for

@@ -23,6 +23,15 @@ func seaAir(costEUR, airCapKG float64) *sillage.Network {
 	}
 }
 
+// seaAirMOQ is the sea/air case with MOQs: seaAir(100, 0) over 8 weeks,
+// 10 units sold a week at 300 EUR each, and the supplier's terms of a case
+// pack of 6 units and an MOQ of 24.
+func seaAirMOQ(t testing.TB) *Input {
+	n := ready(t, seaAir(100, 0))
+	return &Input{Network: n, Weeks: 8, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(8, 10)}}, UnitPriceEUR: map[string]float64{"P": 300},
+		Terms: []Terms{{Supplier: "SUP", SKU: "P", MOQUnits: 24, CasePackUnits: 6}}}
+}
+
 // TestSeaCarriesWhatItCanReach: 10 units a week over 8 weeks, nothing in
 // stock. Sea (4 weeks) can reach weeks 4–7, air (1 week) weeks 1–3, and
 // week 0 is lost. By hand: sea costs 1 + hold(100, 28) EUR a unit, air

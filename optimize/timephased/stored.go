@@ -31,15 +31,9 @@ func FromStored(h *sillage.PlanHorizon, f sillage.PlanFigures) *Result {
 			TransitDays: l.TransitDays, CostEUR: l.CostEUR, KgCO2e: l.KgCO2e, Integer: l.Integer}
 		r.Totals.Units += l.Quantity
 	}
-	for i, p := range h.Projected {
-		r.Projected[i] = Projected(p)
-	}
-	for i, c := range h.ServeCost {
-		r.ServeCost[i] = ServeCost(c)
-	}
-	for i, b := range h.Binding {
-		r.Bindings[i] = Binding(b)
-	}
+	copy(r.Projected, h.Projected)
+	copy(r.ServeCost, h.ServeCost)
+	copy(r.Bindings, h.Binding)
 	return r
 }
 

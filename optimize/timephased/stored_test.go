@@ -13,9 +13,7 @@ import (
 // excepted: zero in this case anyway); a path's modes come in its lanes'
 // order.
 func TestFromStored(t *testing.T) {
-	n := ready(t, seaAir(100, 0))
-	in := &Input{Network: n, Weeks: 8, Demand: []Series{{Site: "BTQ", SKU: "P", Units: flat(8, 10)}}, UnitPriceEUR: map[string]float64{"P": 300},
-		Terms: []Terms{{Supplier: "SUP", SKU: "P", MOQUnits: 24, CasePackUnits: 6}}}
+	in := seaAirMOQ(t)
 	want, err := Plan(in, Options{})
 	if err != nil {
 		t.Fatal(err)
