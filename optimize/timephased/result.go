@@ -73,6 +73,23 @@ type Totals struct {
 	ObjectiveEUR  float64 `json:"objective_eur"`
 }
 
+// add adds every figure of o to t (the totals of a plan's parts sum to
+// the plan's).
+func (t *Totals) add(o Totals) {
+	t.Units += o.Units
+	t.TransportEUR += o.TransportEUR
+	t.KgCO2e += o.KgCO2e
+	t.CarbonEUR += o.CarbonEUR
+	t.HoldingEUR += o.HoldingEUR
+	t.LostUnits += o.LostUnits
+	t.LostMarginEUR += o.LostMarginEUR
+	t.SafetyPenaltyEUR += o.SafetyPenaltyEUR
+	t.PurchasePremiumEUR += o.PurchasePremiumEUR
+	t.OverflowUnits += o.OverflowUnits
+	t.OverflowEUR += o.OverflowEUR
+	t.ObjectiveEUR += o.ObjectiveEUR
+}
+
 // Result is a time-phased plan.
 type Result struct {
 	Weeks        int         `json:"weeks"`

@@ -437,16 +437,7 @@ func Merge(results []*Result) *Result {
 		res.MIP.ObjectiveEUR += r.MIP.ObjectiveEUR
 		res.MIP.BoundEUR += r.MIP.BoundEUR
 		res.MIP.Integers += r.MIP.Integers
-		t, rt := &res.Totals, r.Totals
-		t.Units += rt.Units
-		t.TransportEUR += rt.TransportEUR
-		t.KgCO2e += rt.KgCO2e
-		t.CarbonEUR += rt.CarbonEUR
-		t.HoldingEUR += rt.HoldingEUR
-		t.LostUnits += rt.LostUnits
-		t.LostMarginEUR += rt.LostMarginEUR
-		t.SafetyPenaltyEUR += rt.SafetyPenaltyEUR
-		t.ObjectiveEUR += rt.ObjectiveEUR
+		res.Totals.add(r.Totals)
 		res.LPObjectiveEUR += r.LPObjectiveEUR
 		res.Rows += r.Rows
 		res.Columns += r.Columns
