@@ -74,22 +74,6 @@ func requireTemporalCLI(t testing.TB) {
 	}
 }
 
-// stopProcess stops cmd unless it has been waited for: it sends sig, waits
-// up to 30 s for done (which gets cmd.Wait's result), then kills cmd and
-// waits for done.
-func stopProcess(cmd *exec.Cmd, done <-chan error, sig os.Signal) {
-	if cmd.ProcessState != nil {
-		return
-	}
-	_ = cmd.Process.Signal(sig)
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-	}
-}
-
 // listIDs runs a visibility query and returns the workflow ids, every page.
 func listIDs(t testing.TB, c client.Client, query string) []string {
 	t.Helper()
