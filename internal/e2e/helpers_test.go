@@ -66,6 +66,15 @@ func sillageBinary(t testing.TB) string {
 	return binary.path
 }
 
+// runSillage runs `sillage args...` with the binary bin to its end; an
+// error fails t with the command's output.
+func runSillage(t testing.TB, bin string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("sillage %s: %v\n%s", args[0], err, out)
+	}
+}
+
 // requireTemporalCLI skips t without the Temporal CLI.
 func requireTemporalCLI(t testing.TB) {
 	t.Helper()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -63,9 +62,7 @@ func TestMultiProcess(t *testing.T) {
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(bin, "seed", "--network", file, "--db", db).CombinedOutput(); err != nil {
-		t.Fatalf("sillage seed: %v\n%s", err, out)
-	}
+	runSillage(t, bin, "seed", "--network", file, "--db", db)
 
 	common := []string{"--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", db, "--broker", mq.URL, "--ca-file", mq.CA(), "--log-format", "json"}
 	worker := func(name string) *process {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -103,9 +102,7 @@ func startMosquitto(t *testing.T, bin, network string) mqttBroker {
 		t.Fatal(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	if out, err := exec.Command(bin, "mqtt-users", "--network", network, "--out", dir, "--tls", "--tls-listen", addr).CombinedOutput(); err != nil {
-		t.Fatalf("sillage mqtt-users: %v\n%s", err, out)
-	}
+	runSillage(t, bin, "mqtt-users", "--network", network, "--out", dir, "--tls", "--tls-listen", addr)
 	testhelp.StartMosquitto(t, filepath.Join(dir, "mosquitto.conf"), addr)
 	return mqttBroker{URL: "ssl://" + addr, Dir: dir}
 }
