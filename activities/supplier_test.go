@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/internal/webhook"
 	"github.com/sillage/sillage/workflows"
 )
@@ -199,12 +200,7 @@ func TestConfirmationHandler(t *testing.T) {
 		if mod != nil {
 			mod(req)
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		msg, _ := io.ReadAll(resp.Body)
+		resp, msg := testhelp.Do(t, nil, req)
 		return resp.StatusCode, string(msg)
 	}
 	flr := string(secrets["SUP-FLR"])

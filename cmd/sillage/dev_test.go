@@ -205,11 +205,7 @@ func TestDevExternalServices(t *testing.T) {
 	}
 	srv := temporaltest.Start(t)
 	c := temporaltest.Client(t, srv)
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

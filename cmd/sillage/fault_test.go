@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strings"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/internal/clustertest"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -94,7 +94,7 @@ func TestFaultKillWorker(t *testing.T) {
 	args := []string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
 		"--broker", b.URL(false), "--sim-delay", "1s", "--sim-confirm", "0.7", "--sim-partial", "0.15", "--debounce", "2s"}
 	startChild := childStarter(t, filepath.Join(dir, "worker.log"))
-	start := func() *exec.Cmd { return startChild(args...) }
+	start := func() *testhelp.Process { return startChild(args...) }
 
 	// A plan starts before each worker, as a schedule or the CLI would
 	// start them; the planner adds more after rejections.
@@ -120,7 +120,7 @@ func TestFaultKillWorker(t *testing.T) {
 		wait := time.Duration(300+rng.IntN(2700)) * time.Millisecond
 		time.Sleep(wait)
 		inFlight := startedActivities(t, c)
-		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		if err := cmd.Signal(syscall.SIGKILL); err != nil {
 			t.Fatal(err)
 		}
 		_ = cmd.Wait()
@@ -137,7 +137,7 @@ func TestFaultKillWorker(t *testing.T) {
 	// A last worker finishes the work.
 	last := start()
 	defer func() {
-		_ = last.Process.Signal(syscall.SIGINT)
+		_ = last.Signal(syscall.SIGINT)
 		_ = last.Wait()
 	}()
 	// Wait until every purchase order has the supplier's answer, the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 
 	"github.com/sillage/sillage/internal/devserver"
 	"github.com/sillage/sillage/internal/temporaltest"
+	"github.com/sillage/sillage/internal/testhelp"
 )
 
 // faultServer starts a Temporal dev server for a fault test, which is
@@ -27,7 +27,8 @@ func faultServer(t *testing.T, what string) (*devserver.Server, client.Client) {
 // childStarter returns a function that starts `sillage args...` as a
 // child process (the test binary running TestFaultWorkerProcess), its
 // output written to the file logPath, which is closed when the test ends.
-func childStarter(t *testing.T, logPath string) func(args ...string) *exec.Cmd {
+// A child still running when the test ends is stopped (SIGTERM).
+func childStarter(t *testing.T, logPath string) func(args ...string) *testhelp.Process {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
@@ -38,13 +39,8 @@ func childStarter(t *testing.T, logPath string) func(args ...string) *exec.Cmd {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { logFile.Close() })
-	return func(args ...string) *exec.Cmd {
-		cmd := exec.Command(exe, "-test.run=^TestFaultWorkerProcess$", "-test.v=false")
-		cmd.Env = append(os.Environ(), envFaultWorker+"="+strings.Join(args, "\x1f"))
-		cmd.Stdout, cmd.Stderr = logFile, logFile
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		return cmd
+	return func(args ...string) *testhelp.Process {
+		return testhelp.StartProcess(t, logFile, logFile, []string{envFaultWorker + "=" + strings.Join(args, "\x1f")},
+			exe, "-test.run=^TestFaultWorkerProcess$", "-test.v=false")
 	}
 }

@@ -39,11 +39,7 @@ func startIngest(t *testing.T, name string, extra ...string) *ingestRun {
 	if code := run(ctx, []string{"seed", "--network", tinyYAML, "--db", r.db}, &out, &errb); code != 0 {
 		t.Fatalf("seed: %d %s", code, errb.String())
 	}
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { b.Close() })
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 	r.broker = b.URL(false)
 	ictx, cancel := context.WithCancel(ctx)
 	r.cancel = cancel

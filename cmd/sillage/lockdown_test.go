@@ -178,12 +178,7 @@ func TestLockedDownOrderFlow(t *testing.T) {
 				req.Header[k] = v
 			}
 		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		msg, _ := io.ReadAll(resp.Body)
+		resp, msg := testhelp.Do(t, nil, req)
 		return resp.StatusCode, string(msg)
 	}
 	if code, msg := post(true); code != http.StatusAccepted {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -95,12 +94,7 @@ func traceSoldBag(ctx context.Context, t *testing.T, st *store.Store, pub iot.Pu
 	}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/epcis/events?MATCH_epc="+url.QueryEscape(bag), nil)
 	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	resp, body := testhelp.Do(t, nil, req)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET /epcis/events: %s: %s", resp.Status, body)
 	}

@@ -6,15 +6,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/sillage/sillage/internal/syncbuf"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot/mosquitto"
 )
 
@@ -86,9 +84,6 @@ func TestMQTTUsersCommand(t *testing.T) {
 // simulator says, and both ingests took part (one reaches the broker as
 // ssl://, the other as mqtts://).
 func TestMQTTUsersCluster(t *testing.T) {
-	if _, err := exec.LookPath("mosquitto"); err != nil {
-		t.Skip("mosquitto not installed")
-	}
 	ctx := context.Background()
 	dir := t.TempDir()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -101,29 +96,8 @@ func TestMQTTUsersCluster(t *testing.T) {
 	if code := run(ctx, []string{"mqtt-users", "--network", tinyYAML, "--out", dir, "--tls", "--tls-listen", addr, "--demo"}, &out, &errb); code != 0 {
 		t.Fatalf("mqtt-users: %d %s", code, errb.String())
 	}
-	logf, err := os.Create(filepath.Join(t.TempDir(), "mosquitto.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mq := exec.Command("mosquitto", "-c", filepath.Join(dir, "mosquitto.conf"))
-	mq.Stdout, mq.Stderr = logf, logf
-	if err := mq.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = mq.Process.Signal(syscall.SIGTERM); _ = mq.Wait(); logf.Close() })
 	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-			break
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(logf.Name())
-			t.Fatalf("mosquitto did not listen on %s:\n%s", addr, log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testhelp.StartMosquitto(t, filepath.Join(dir, "mosquitto.conf"), addr)
 
 	db := "sqlite://" + filepath.Join(t.TempDir(), "sillage.db")
 	if code := run(ctx, []string{"seed", "--network", tinyYAML, "--db", db}, &out, &errb); code != 0 {

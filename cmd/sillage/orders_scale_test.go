@@ -70,11 +70,7 @@ func TestPlanOrdersAtScale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 
 	var workerLog syncbuf.Buffer
 	workerDone := make(chan int, 1)

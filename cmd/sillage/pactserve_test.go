@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/internal/testhelp"
 )
 
 // startPACTServe runs pact-serve with args and returns its base URL from
@@ -87,13 +89,7 @@ func TestPACTServe(t *testing.T) {
 	get := func(u string) (*http.Response, []byte) {
 		req, _ := http.NewRequest(http.MethodGet, u, nil)
 		req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
-		resp, err := hc.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, b
+		return testhelp.Do(t, hc, req)
 	}
 	resp, body := get(base + "/2/footprints")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Link"), "<"+base+"/2/footprints?") {

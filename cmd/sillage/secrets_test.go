@@ -86,12 +86,7 @@ func TestSecretsNotInOutput(t *testing.T) {
 		req, _ := http.NewRequest(http.MethodPost, m[1]+"/auth/token", strings.NewReader(url.Values{"grant_type": {"client_credentials"}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.SetBasicAuth("acme", c.secret)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		resp, body := testhelp.Do(t, nil, req)
 		if resp.StatusCode != c.code {
 			t.Errorf("token with secret %q: %d, want %d", c.secret, resp.StatusCode, c.code)
 		}

@@ -5,16 +5,15 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/testhelp"
 	"github.com/sillage/sillage/iot/broker"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/store"
@@ -65,13 +64,6 @@ func TestFaultStockLoop(t *testing.T) {
 	st := openTestStore(t, dbURL)
 	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0"})
 	start := childStarter(t, filepath.Join(dir, "processes.log"))
-	stopAll := []*exec.Cmd{}
-	defer func() {
-		for _, p := range stopAll {
-			_ = p.Process.Signal(syscall.SIGTERM)
-			_ = p.Wait()
-		}
-	}()
 	sim := []string{"--sim-confirm", "0.8", "--sim-partial", "0.1"} // the same for the worker and the warehouses
 	workerArgs := append([]string{"worker", "--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", dbURL,
 		"--broker", b.URL(false), "--sim-delay", "1s", "--debounce", "2s"}, sim...)
@@ -79,9 +71,8 @@ func TestFaultStockLoop(t *testing.T) {
 		"--broker", b.URL(false), "--client-id", "loop-ingest", "--planner-debounce", "2s", "--resend", "2s"}
 	worker := start(workerArgs...)
 	ingest := start(ingestArgs...)
-	wh := start(append([]string{"warehouse", "--broker", b.URL(false), "--network", netFile, "--db", dbURL, "--name", "tiny",
+	start(append([]string{"warehouse", "--broker", b.URL(false), "--network", netFile, "--db", dbURL, "--name", "tiny",
 		"--receipt-delay", simDay.String(), "--suppliers", "--supplier-lead", (2 * simDay).String()}, sim...)...)
-	stopAll = append(stopAll, wh)
 	simFor := simDays * simDay
 	simProc := start("simulate", "--broker", b.URL(false), "--network", netFile, "--rate", "5", "--epcs", "5", "--duration", simFor.String(),
 		"--seed", "7", "--serial-base", "1000000", "--transit", simDay.String())
@@ -103,12 +94,12 @@ func TestFaultStockLoop(t *testing.T) {
 		}
 	}
 	// killAndRestart kills p with SIGKILL, reads the ledger while it is
-	// down and starts it again with args.
-	killAndRestart := func(p *exec.Cmd, args []string) *exec.Cmd {
-		_ = p.Process.Signal(syscall.SIGKILL)
-		_ = p.Wait()
+	// down and starts it again with args (the new process is stopped, as
+	// every child, when the test ends).
+	killAndRestart := func(p *testhelp.Process, args []string) {
+		_ = p.Kill()
 		check()
-		return start(args...)
+		start(args...)
 	}
 	began := time.Now()
 	plans := 0
@@ -130,15 +121,14 @@ func TestFaultStockLoop(t *testing.T) {
 		}
 		if !killedIngest && el > 2*simDay {
 			killedIngest = true
-			ingest = killAndRestart(ingest, ingestArgs)
+			killAndRestart(ingest, ingestArgs)
 		}
 		if !killedWorker && el > 3*simDay {
 			killedWorker = true
-			worker = killAndRestart(worker, workerArgs)
+			killAndRestart(worker, workerArgs)
 		}
 	}
 	_ = simProc.Wait()
-	stopAll = append(stopAll, ingest, worker)
 	check()
 	if broken > 0 || reads < simDays*100 {
 		t.Errorf("%d broken product reads in %d ledger reads", broken, reads)

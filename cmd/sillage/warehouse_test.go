@@ -28,11 +28,7 @@ func TestIoTWarehouseCommand(t *testing.T) {
 	for _, s := range []string{"DC-PAR", "BTQ-PAR", "BTQ-LON"} {
 		users[s] = "dev-" + s
 	}
-	b, err := broker.Start(broker.Config{Addr: "127.0.0.1:0", Users: users})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := startBroker(t, broker.Config{Addr: "127.0.0.1:0", Users: users})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dial := func(user string) iot.MQTTPublisher {

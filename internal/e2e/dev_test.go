@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -38,11 +36,10 @@ type devState struct {
 
 // devRun is a running `sillage dev` process.
 type devRun struct {
-	cmd    *exec.Cmd
+	proc   *testhelp.Process
 	state  devState
 	stdout *syncbuf.Buffer
 	stderr *syncbuf.Buffer
-	done   chan error
 }
 
 // client dials the Temporal server of the run, in its namespace; the
@@ -61,17 +58,12 @@ func (d *devRun) client(t *testing.T) client.Client {
 // waits until it has written dev.json.
 func startDev(t *testing.T, bin, dir string) *devRun {
 	t.Helper()
-	d := &devRun{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}, done: make(chan error, 1)}
-	d.cmd = exec.Command(bin, "dev", "--dir", dir, "--port", "0", "--ui-port", "0", "--mqtt-port", "0",
+	d := &devRun{stdout: &syncbuf.Buffer{}, stderr: &syncbuf.Buffer{}}
+	d.proc = testhelp.StartProcess(t, d.stdout, d.stderr, nil, bin, "dev", "--dir", dir, "--port", "0", "--ui-port", "0", "--mqtt-port", "0",
 		"--metrics", "127.0.0.1:0", "--sim-rate", "5", "--sim-delay", "2s", "--install-temporal=false")
-	d.cmd.Stdout, d.cmd.Stderr = d.stdout, d.stderr
-	if err := d.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { d.done <- d.cmd.Wait() }()
 	t.Cleanup(func() {
 		// A test that failed early: stop dev (and its server) all the same.
-		stopProcess(d.cmd, d.done, syscall.SIGINT)
+		_ = d.proc.Stop(os.Interrupt, 30*time.Second)
 		if t.Failed() {
 			t.Logf("sillage dev stdout:\n%s\nstderr:\n%s", d.stdout.String(), d.stderr.String())
 			for _, name := range []string{"dev", "worker", "ingest", "temporal"} {
@@ -82,18 +74,15 @@ func startDev(t *testing.T, bin, dir string) *devRun {
 		}
 	})
 	testhelp.Eventually(t, 3*time.Minute, "sillage dev to start (dev.json)", func() bool {
-		select {
-		case err := <-d.done:
-			d.done <- err
-			t.Fatalf("sillage dev exited at start: %v\nstderr:\n%s", err, d.stderr.String())
-		default:
+		if d.proc.Exited() {
+			t.Fatalf("sillage dev exited at start: %v\nstderr:\n%s", d.proc.Wait(), d.stderr.String())
 		}
 		data, err := os.ReadFile(filepath.Join(dir, "dev.json"))
 		if err != nil {
 			return false
 		}
 		var st devState
-		if json.Unmarshal(data, &st) != nil || st.PID != d.cmd.Process.Pid {
+		if json.Unmarshal(data, &st) != nil || st.PID != d.proc.Pid() {
 			return false // a partly written or stale file
 		}
 		d.state = st
@@ -107,16 +96,16 @@ func startDev(t *testing.T, bin, dir string) *devRun {
 // started with the state folder.
 func (d *devRun) stop(t *testing.T, dir string) {
 	t.Helper()
-	if err := d.cmd.Process.Signal(syscall.SIGINT); err != nil {
+	if err := d.proc.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	select {
-	case err := <-d.done:
-		if err != nil {
+	case <-d.proc.Done():
+		if err := d.proc.Wait(); err != nil {
 			t.Errorf("sillage dev exited with %v after SIGINT\nstderr:\n%s", err, d.stderr.String())
 		}
 	case <-time.After(90 * time.Second):
-		_ = d.cmd.Process.Kill()
+		_ = d.proc.Kill()
 		t.Fatalf("sillage dev did not stop within 90s of SIGINT\nstderr:\n%s", d.stderr.String())
 	}
 	if d.state.TemporalPID == 0 {
@@ -128,7 +117,7 @@ func (d *devRun) stop(t *testing.T, dir string) {
 		t.Errorf("processes left running with the state folder:\n%s", strings.Join(left, "\n"))
 	}
 	if data, err := os.ReadFile(filepath.Join(dir, "dev.json")); !os.IsNotExist(err) {
-		t.Errorf("dev.json left behind (%v):\n%s\ndev pid %d, stderr:\n%s", err, data, d.cmd.Process.Pid, d.stderr.String())
+		t.Errorf("dev.json left behind (%v):\n%s\ndev pid %d, stderr:\n%s", err, data, d.proc.Pid(), d.stderr.String())
 	}
 }
 

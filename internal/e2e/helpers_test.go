@@ -66,27 +66,20 @@ func sillageBinary(t testing.TB) string {
 	return binary.path
 }
 
+// runSillage runs `sillage args...` with the binary bin to its end; an
+// error fails t with the command's output.
+func runSillage(t testing.TB, bin string, args ...string) {
+	t.Helper()
+	if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+		t.Fatalf("sillage %s: %v\n%s", args[0], err, out)
+	}
+}
+
 // requireTemporalCLI skips t without the Temporal CLI.
 func requireTemporalCLI(t testing.TB) {
 	t.Helper()
 	if _, err := devserver.FindCLI(); err != nil {
 		t.Skip("skipping: the Temporal CLI is not installed (CI installs it; scripts/setup does too): ", err)
-	}
-}
-
-// stopProcess stops cmd unless it has been waited for: it sends sig, waits
-// up to 30 s for done (which gets cmd.Wait's result), then kills cmd and
-// waits for done.
-func stopProcess(cmd *exec.Cmd, done <-chan error, sig os.Signal) {
-	if cmd.ProcessState != nil {
-		return
-	}
-	_ = cmd.Process.Signal(sig)
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
 	}
 }
 

@@ -4,11 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -64,9 +62,7 @@ func TestMultiProcess(t *testing.T) {
 	if err := os.WriteFile(file, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command(bin, "seed", "--network", file, "--db", db).CombinedOutput(); err != nil {
-		t.Fatalf("sillage seed: %v\n%s", err, out)
-	}
+	runSillage(t, bin, "seed", "--network", file, "--db", db)
 
 	common := []string{"--temporal", srv.HostPort, "--namespace", srv.Namespace, "--db", db, "--broker", mq.URL, "--ca-file", mq.CA(), "--log-format", "json"}
 	worker := func(name string) *process {
@@ -79,7 +75,7 @@ func TestMultiProcess(t *testing.T) {
 		"--username", "ingest", "--password-file", mq.PasswordFile("ingest"), "--network", "maison", "--planner-debounce", "1s", "--debounce", "1s"}, common...)...)
 	for _, p := range []*process{w1, w2, ingest} {
 		testhelp.Eventually(t, time.Minute, p.name+" to start", func() bool {
-			if p.exited() {
+			if p.Exited() {
 				t.Fatalf("%s exited at start", p.name)
 			}
 			return p.logContains(`"worker started"`) || p.logContains(`"ingest connected and subscribed"`)
@@ -170,11 +166,10 @@ func TestMultiProcess(t *testing.T) {
 	if s := desc.WorkflowExecutionInfo.Status; s != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
 		t.Fatalf("the plan was %v before the kill: the test must kill mid-plan", s)
 	}
-	if err := w1.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+	if err := w1.Signal(os.Kill); err != nil {
 		t.Fatal(err)
 	}
-	<-w1.done
-	w1.done <- nil
+	_ = w1.Wait()
 	t.Logf("worker-1 killed with SIGKILL while %s had %d of its %d orders stored", planID, stored, expected)
 
 	// Worker 2 finishes the plan.
@@ -184,7 +179,7 @@ func TestMultiProcess(t *testing.T) {
 	if err := c.GetWorkflow(gctx, planID, "").Get(gctx, &sum); err != nil {
 		t.Fatalf("plan %s after the kill: %v", planID, err)
 	}
-	if w2.exited() || ingest.exited() {
+	if w2.Exited() || ingest.Exited() {
 		t.Fatal("worker-2 or the ingest stopped")
 	}
 

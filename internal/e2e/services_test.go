@@ -5,13 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"net"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -99,62 +96,23 @@ func (b mqttBroker) Password(t *testing.T, user string) string {
 // is not installed.
 func startMosquitto(t *testing.T, bin, network string) mqttBroker {
 	t.Helper()
-	if _, err := exec.LookPath("mosquitto"); err != nil {
-		t.Skip("skipping: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)")
-	}
 	dir := t.TempDir()
 	port, err := devserver.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	if out, err := exec.Command(bin, "mqtt-users", "--network", network, "--out", dir, "--tls", "--tls-listen", addr).CombinedOutput(); err != nil {
-		t.Fatalf("sillage mqtt-users: %v\n%s", err, out)
-	}
-	logFile := filepath.Join(dir, "mosquitto.log")
-	log, err := os.Create(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command("mosquitto", "-c", filepath.Join(dir, "mosquitto.conf"))
-	cmd.Stdout, cmd.Stderr = log, log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); log.Close(); close(done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-		}
-	})
-	testhelp.Eventually(t, 20*time.Second, "mosquitto on "+addr, func() bool {
-		select {
-		case <-done:
-			data, _ := os.ReadFile(logFile)
-			t.Fatalf("mosquitto exited:\n%s", data)
-		default:
-		}
-		c, err := net.DialTimeout("tcp", addr, time.Second)
-		if err == nil {
-			c.Close()
-		}
-		return err == nil
-	})
+	runSillage(t, bin, "mqtt-users", "--network", network, "--out", dir, "--tls", "--tls-listen", addr)
+	testhelp.StartMosquitto(t, filepath.Join(dir, "mosquitto.conf"), addr)
 	return mqttBroker{URL: "ssl://" + addr, Dir: dir}
 }
 
 // process is a sillage subcommand running as a process of its own, its
 // output in a file.
 type process struct {
+	*testhelp.Process
 	name string
-	cmd  *exec.Cmd
 	log  string
-	done chan error
 }
 
 // startProcess runs bin with args and extra environment variables; its
@@ -162,37 +120,20 @@ type process struct {
 // t ends, and its log shown when t failed.
 func startProcess(t *testing.T, dir, name, bin string, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{name: name, log: filepath.Join(dir, name+".log"), done: make(chan error, 1)}
+	p := &process{name: name, log: filepath.Join(dir, name+".log")}
 	f, err := os.Create(p.log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.cmd = exec.Command(bin, args...)
-	p.cmd.Stdout, p.cmd.Stderr = f, f
-	p.cmd.Env = append(os.Environ(), env...)
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.done <- p.cmd.Wait(); f.Close() }()
 	t.Cleanup(func() {
-		stopProcess(p.cmd, p.done, syscall.SIGTERM)
+		f.Close()
 		if t.Failed() {
 			data, _ := os.ReadFile(p.log)
 			t.Logf("%s log (end):\n%s", p.name, tailLines(string(data), 40))
 		}
 	})
+	p.Process = testhelp.StartProcess(t, f, f, env, bin, args...)
 	return p
-}
-
-// exited reports whether the process has ended.
-func (p *process) exited() bool {
-	select {
-	case err := <-p.done:
-		p.done <- err
-		return true
-	default:
-		return false
-	}
 }
 
 // logContains reports whether the process's log has s.

@@ -1,4 +1,5 @@
 // Package testhelp holds the small helpers that the tests of several
-// packages share: reading and writing a file that must succeed, and
-// waiting for a condition to hold.
+// packages share: reading and writing a file that must succeed, waiting
+// for a condition to hold, and starting a process (mosquitto among
+// them) that is stopped when the test ends.
 package testhelp

@@ -1,7 +1,12 @@
 package testhelp
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"os"
+	"os/exec"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -31,5 +36,28 @@ func TestEventually(t *testing.T) {
 	})
 	if calls != 3 {
 		t.Errorf("f called %d times, want 3", calls)
+	}
+}
+
+// TestProcess runs a process to its end with its output and exit status,
+// and stops another that would run for a minute.
+func TestProcess(t *testing.T) {
+	var out bytes.Buffer
+	p := StartProcess(t, &out, &out, []string{"TESTHELP_WORD=hello"}, "sh", "-c", `echo "$TESTHELP_WORD"; exit 3`)
+	var ee *exec.ExitError
+	if err := p.Wait(); !errors.As(err, &ee) || ee.ExitCode() != 3 {
+		t.Errorf("Wait = %v, want exit status 3", err)
+	}
+	if !p.Exited() || out.String() != "hello\n" {
+		t.Errorf("exited %v, output %q; want true, %q", p.Exited(), out.String(), "hello\n")
+	}
+
+	long := StartProcess(t, io.Discard, io.Discard, nil, "sleep", "60")
+	began := time.Now()
+	if err := long.Stop(syscall.SIGTERM, 10*time.Second); !errors.As(err, &ee) {
+		t.Errorf("Stop = %v, want the exit of a signalled process", err)
+	}
+	if d := time.Since(began); d > 5*time.Second {
+		t.Errorf("Stop took %v", d)
 	}
 }
