@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/oauth2cc"
 )
 
 // Error codes of the PACT API, with the HTTP status of each (Tech Specs
@@ -88,14 +89,8 @@ type Server struct {
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 
-	mu     sync.Mutex
-	tokens map[string]token
+	tokens oauth2cc.Tokens
 	wg     sync.WaitGroup
-}
-
-type token struct {
-	client  string
-	expires time.Time
 }
 
 func (s *Server) now() time.Time {

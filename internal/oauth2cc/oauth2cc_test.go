@@ -2,10 +2,12 @@ package oauth2cc
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestFetchToken runs FetchToken against a token endpoint built from
@@ -17,12 +19,7 @@ func TestFetchToken(t *testing.T) {
 	var issued string
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		if err := r.ParseForm(); err != nil || r.PostForm.Get("grant_type") != "client_credentials" {
-			WriteError(w, "test", http.StatusBadRequest, "invalid_request", "want grant_type=client_credentials")
-			return
-		}
-		if _, desc, ok := Authenticate(r, clients); !ok {
-			WriteError(w, "test", http.StatusUnauthorized, "invalid_client", desc)
+		if _, ok := ReadGrant(w, r, "test", clients); !ok {
 			return
 		}
 		issued, _ = NewToken()
@@ -45,5 +42,100 @@ func TestFetchToken(t *testing.T) {
 	}
 	if _, err := FetchToken(ctx, srv.Client(), srv.URL+"/empty", "audit:or", "p w&d%"); err == nil || !strings.Contains(err.Error(), "no access_token") {
 		t.Errorf("answer without a token: %v, want no access_token", err)
+	}
+}
+
+// TestReadGrant: each way a token request can be wrong gets its OAuth2
+// error (RFC 6749 §5.2) with its status, code and challenge; a good one
+// gives the client id and writes nothing.
+func TestReadGrant(t *testing.T) {
+	clients := map[string]string{"audit": "s3cret"}
+	cases := []struct {
+		name, body, id, secret string
+		basic                  bool
+		wantStatus             int // 0: accepted
+		wantCode, wantDesc     string
+	}{
+		{name: "accepted", body: "grant_type=client_credentials", id: "audit", secret: "s3cret", basic: true},
+		{name: "malformed form", body: "grant_type=%zz", id: "audit", secret: "s3cret", basic: true,
+			wantStatus: 400, wantCode: "invalid_request", wantDesc: "application/x-www-form-urlencoded"},
+		{name: "other grant", body: "grant_type=password", id: "audit", secret: "s3cret", basic: true,
+			wantStatus: 400, wantCode: "unsupported_grant_type", wantDesc: `grant_type "password" is not supported`},
+		{name: "no grant", body: "", id: "audit", secret: "s3cret", basic: true,
+			wantStatus: 400, wantCode: "unsupported_grant_type", wantDesc: `grant_type "" is not supported`},
+		{name: "no basic", body: "grant_type=client_credentials",
+			wantStatus: 401, wantCode: "invalid_client", wantDesc: "HTTP Basic is required"},
+		{name: "wrong secret", body: "grant_type=client_credentials", id: "audit", secret: "guess", basic: true,
+			wantStatus: 401, wantCode: "invalid_client", wantDesc: "unknown client or wrong secret"},
+		{name: "unknown client", body: "grant_type=client_credentials", id: "nobody", secret: "s3cret", basic: true,
+			wantStatus: 401, wantCode: "invalid_client", wantDesc: "unknown client or wrong secret"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader(c.body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if c.basic {
+				r.SetBasicAuth(c.id, c.secret)
+			}
+			w := httptest.NewRecorder()
+			id, ok := ReadGrant(w, r, "test", clients)
+			if c.wantStatus == 0 {
+				if !ok || id != c.id || w.Body.Len() != 0 {
+					t.Fatalf("ReadGrant = %q, %v, wrote %q; want %q, true, nothing", id, ok, w.Body.String(), c.id)
+				}
+				return
+			}
+			if ok || id != "" {
+				t.Fatalf("ReadGrant = %q, %v; want a refusal", id, ok)
+			}
+			var body map[string]string // RFC 6749 §5.2
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatalf("body %q: %v", w.Body.String(), err)
+			}
+			code, desc := body["error"], body["error_description"]
+			if w.Code != c.wantStatus || code != c.wantCode || !strings.Contains(desc, c.wantDesc) {
+				t.Errorf("got %d %q %q, want %d %q containing %q", w.Code, code, desc, c.wantStatus, c.wantCode, c.wantDesc)
+			}
+			challenge := w.Header().Get("WWW-Authenticate")
+			if (c.wantStatus == 401) != (challenge == `Basic realm="test"`) {
+				t.Errorf("status %d with challenge %q", w.Code, challenge)
+			}
+		})
+	}
+}
+
+// TestTokens: an issued token looks up to its client and expiry, distinct
+// tokens for each grant, unknown ones do not look up, and issuing drops
+// the tokens expired by then but keeps the live ones.
+func TestTokens(t *testing.T) {
+	var tt Tokens
+	if _, _, ok := tt.Lookup("never"); ok {
+		t.Fatal("a token of an empty table looks up")
+	}
+	t0 := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+	short, err := tt.Issue("a", t0, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long, err := tt.Issue("b", t0, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if short == long || len(short) != 64 {
+		t.Fatalf("tokens %q and %q: want two distinct 64-hex-digit tokens", short, long)
+	}
+	if c, exp, ok := tt.Lookup(short); !ok || c != "a" || !exp.Equal(t0.Add(time.Minute)) {
+		t.Errorf("Lookup(short) = %q, %v, %v", c, exp, ok)
+	}
+	// One minute on, short has expired (expiry is exclusive): the next
+	// grant drops it and keeps long.
+	if _, err := tt.Issue("c", t0.Add(time.Minute), time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := tt.Lookup(short); ok {
+		t.Error("the expired token is still in the table after the next grant")
+	}
+	if c, exp, ok := tt.Lookup(long); !ok || c != "b" || !exp.Equal(t0.Add(time.Hour)) {
+		t.Errorf("Lookup(long) = %q, %v, %v; want b, expiring at %v", c, exp, ok, t0.Add(time.Hour))
 	}
 }

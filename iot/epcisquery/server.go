@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sillage/sillage"
+	"github.com/sillage/sillage/internal/oauth2cc"
 	"github.com/sillage/sillage/iot/epcis"
 )
 
@@ -28,7 +29,7 @@ type Server struct {
 	Clients  map[string]string // OAuth2 client id -> secret
 	TokenTTL time.Duration     // lifetime of an access token; 0 means one hour
 	Now      func() time.Time  // nil: time.Now
-	tokens   tokens
+	tokens   oauth2cc.Tokens
 }
 
 func (s *Server) now() time.Time {

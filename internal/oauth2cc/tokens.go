@@ -1,0 +1,77 @@
+package oauth2cc
+
+import (
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// ReadGrant reads a token request of the client credentials grant: a
+// form with grant_type=client_credentials, the client authenticated by
+// HTTP Basic against clients (Authenticate). It returns the client id; on
+// a malformed form, another grant type or a failed authentication it
+// answers the request with the OAuth2 error (WriteError in realm) and
+// returns ok false.
+func ReadGrant(w http.ResponseWriter, r *http.Request, realm string, clients map[string]string) (client string, ok bool) {
+	if err := r.ParseForm(); err != nil {
+		WriteError(w, realm, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
+		return "", false
+	}
+	if gt := r.PostForm.Get("grant_type"); gt != "client_credentials" {
+		WriteError(w, realm, http.StatusBadRequest, "unsupported_grant_type", fmt.Sprintf("grant_type %q is not supported; use client_credentials", gt))
+		return "", false
+	}
+	id, desc, ok := Authenticate(r, clients)
+	if !ok {
+		WriteError(w, realm, http.StatusUnauthorized, "invalid_client", desc)
+		return "", false
+	}
+	return id, true
+}
+
+// Tokens is a server's table of issued bearer tokens: the client each was
+// issued to and when it expires. The zero value is an empty table; it is
+// safe for concurrent use.
+type Tokens struct {
+	mu     sync.Mutex
+	issued map[string]issued // token -> grant
+}
+
+type issued struct {
+	client  string
+	expires time.Time
+}
+
+// Issue creates a random token (NewToken) for client, valid until
+// now + ttl, and drops the tokens that have expired by now, so that the
+// table holds only live tokens. O(tokens).
+func (t *Tokens) Issue(client string, now time.Time, ttl time.Duration) (string, error) {
+	tok, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.issued == nil {
+		t.issued = map[string]issued{}
+	}
+	for k, g := range t.issued {
+		if !now.Before(g.expires) {
+			delete(t.issued, k)
+		}
+	}
+	t.issued[tok] = issued{client: client, expires: now.Add(ttl)}
+	return tok, nil
+}
+
+// Lookup returns the client tok was issued to and when it expires; ok is
+// false for a token never issued or dropped since it expired. Whether it
+// has expired is the caller's to decide, since servers answer an expired
+// token differently from an unknown one.
+func (t *Tokens) Lookup(tok string) (client string, expires time.Time, ok bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	g, ok := t.issued[tok]
+	return g.client, g.expires, ok
+}
