@@ -28,13 +28,8 @@ func TestPageRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+files[0]), chromedp.WaitVisible(chromedp.CSS("#chart-emissions"))); err != nil {
-		t.Fatalf("chromium: open the page: %v", err)
-	}
-	charts, err := browsertest.Charts(ctx)
-	if err != nil {
-		t.Fatalf("chromium: probe the charts: %v", err)
-	}
+	browsertest.Open(t, ctx, "file://"+files[0], "#chart-emissions")
+	browsertest.CheckCharts(t, ctx, "chart-inventory", "chart-fill", "chart-emissions", "chart-costs")
 	rows, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#kpis tbody tr").length`))
 	if err != nil {
 		t.Fatalf("chromium: count the table rows: %v", err)
@@ -47,7 +42,6 @@ func TestPageRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatalf("chromium: screenshot: %v", err)
 	}
-	browsertest.CheckCharts(t, charts, "chart-inventory", "chart-fill", "chart-emissions", "chart-costs")
 	if rows != len(PolicyNames) {
 		t.Errorf("the comparison table has %d rows, want %d", rows, len(PolicyNames))
 	}

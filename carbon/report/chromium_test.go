@@ -19,17 +19,12 @@ func TestReportRendersInChromium(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+files.HTML), chromedp.WaitVisible(chromedp.CSS("#chart-saving"))); err != nil {
-		t.Fatalf("chromium: open the report: %v", err)
-	}
+	browsertest.Open(t, ctx, "file://"+files.HTML, "#chart-saving")
 	title, err := chromedp.Run(ctx, chromedp.Title())
 	if err != nil {
 		t.Fatalf("chromium: title: %v", err)
 	}
-	charts, err := browsertest.Charts(ctx)
-	if err != nil {
-		t.Fatalf("chromium: probe the charts: %v", err)
-	}
+	browsertest.CheckCharts(t, ctx, "chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving")
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
 	if err != nil {
 		t.Fatalf("chromium: screenshot: %v", err)
@@ -41,7 +36,6 @@ func TestReportRendersInChromium(t *testing.T) {
 	if title == "" {
 		t.Error("the page has no title")
 	}
-	browsertest.CheckCharts(t, charts, "chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving")
 	if len(pdf) < 1000 || string(pdf[:4]) != "%PDF" {
 		t.Errorf("print to PDF gave %d bytes", len(pdf))
 	}

@@ -148,11 +148,26 @@ func Charts(ctx context.Context) ([]Chart, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[[]Chart](chartProbe))
 }
 
-// CheckCharts fails t for each chart of ids that charts lacks, that is laid
-// out smaller than 100×50 px, or that has no path or no visible mark.
-// Charts with other ids are ignored.
-func CheckCharts(t testing.TB, charts []Chart, ids ...string) {
+// Open loads url (a file:// one for a written page) in the browser of
+// ctx and waits until the element of the CSS selector is visible; it
+// fails t when either does not happen.
+func Open(t testing.TB, ctx context.Context, url, selector string) {
 	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(selector))); err != nil {
+		t.Fatalf("chromium: open %s and wait for %s: %v", url, selector, err)
+	}
+}
+
+// CheckCharts probes the charts of the page open in ctx (Charts) and
+// fails t for each chart of ids that the page lacks, that is laid out
+// smaller than 100×50 px, or that has no path or no visible mark. Charts
+// with other ids are ignored. A failed probe is fatal.
+func CheckCharts(t testing.TB, ctx context.Context, ids ...string) {
+	t.Helper()
+	charts, err := Charts(ctx)
+	if err != nil {
+		t.Fatalf("chromium: probe the charts: %v", err)
+	}
 	want := map[string]bool{}
 	for _, id := range ids {
 		want[id] = true

@@ -16,9 +16,7 @@ func TestNewOpensAPage(t *testing.T) {
 	}))
 	defer srv.Close()
 	ctx := New(t, Options{})
-	if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL), chromedp.WaitVisible(chromedp.CSS("#c1"))); err != nil {
-		t.Fatal(err)
-	}
+	Open(t, ctx, srv.URL, "#c1")
 	title, err := chromedp.Run(ctx, chromedp.Title())
 	if err != nil || title != "sillage" {
 		t.Errorf("title %q, %v", title, err)

@@ -180,9 +180,7 @@ func checkTemporalUI(t *testing.T, c client.Client, st devState, firstPlan strin
 // marks, and the network and period in the heading.
 func checkReport(t *testing.T, html string) {
 	ctx := browsertest.New(t, browsertest.Options{Width: 1200, Height: 900})
-	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+html), chromedp.WaitVisible(chromedp.CSS("#chart-saving"))); err != nil {
-		t.Fatalf("open the report: %v", err)
-	}
+	browsertest.Open(t, ctx, "file://"+html, "#chart-saving")
 	h1, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
 	if err != nil {
 		t.Fatal(err)
@@ -190,24 +188,7 @@ func checkReport(t *testing.T, html string) {
 	if period := time.Now().UTC().Format("2006-01"); !strings.Contains(h1, "maison") || !strings.Contains(h1, period) {
 		t.Errorf("report heading %q lacks the network or %s", h1, period)
 	}
-	charts, err := browsertest.Charts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string]bool{"chart-by-mode": true, "chart-by-lane": true, "chart-by-site": true, "chart-top-products": true,
-		"chart-pareto": true, "chart-change": true, "chart-saving": true}
-	for _, ch := range charts {
-		if !want[ch.ID] {
-			continue
-		}
-		delete(want, ch.ID)
-		if ch.Width < 100 || ch.Height < 50 || ch.Marks == 0 {
-			t.Errorf("%s: %.0f×%.0f px, %d marks", ch.ID, ch.Width, ch.Height, ch.Marks)
-		}
-	}
-	for id := range want {
-		t.Errorf("chart %s missing from the report", id)
-	}
+	browsertest.CheckCharts(t, ctx, "chart-by-mode", "chart-by-lane", "chart-by-site", "chart-top-products", "chart-pareto", "chart-change", "chart-saving")
 	browsertest.Screenshot(t, ctx, "dev-report.jpg")
 }
 
