@@ -111,16 +111,25 @@ func StartMosquitto(t testing.TB, conf, addr string) *Process {
 	}
 	t.Cleanup(func() { log.Close() })
 	p := StartProcess(t, log, log, nil, "mosquitto", "-c", conf)
+	p.WaitListening(t, addr, logFile)
+	return p
+}
+
+// WaitListening waits up to 20 s until addr (HOST:PORT) accepts TCP
+// connections, polling every 20 ms; when the process exits first or time
+// runs out it fails t with the content of logFile (the process's log).
+func (p *Process) WaitListening(t testing.TB, addr, logFile string) {
+	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		c, err := net.DialTimeout("tcp", addr, time.Second)
 		if err == nil {
 			c.Close()
-			return p
+			return
 		}
 		if p.Exited() || time.Now().After(deadline) {
 			data, _ := os.ReadFile(logFile)
-			t.Fatalf("mosquitto did not listen on %s (exited: %v): %v\n%s", addr, p.Exited(), err, data)
+			t.Fatalf("%s did not listen on %s (exited: %v): %v\n%s", filepath.Base(p.cmd.Path), addr, p.Exited(), err, data)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -2,6 +2,7 @@ package mosquittotest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -9,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sillage/sillage/internal/testhelp"
 )
 
 // Options configure a broker.
@@ -36,7 +39,7 @@ type Broker struct {
 	Addr string // 127.0.0.1:PORT
 	Dir  string // config, persistence and log
 	Conf string // path of mosquitto.conf
-	cmd  *exec.Cmd
+	proc *testhelp.Process
 	t    testing.TB
 	// stdout, when set, receives the broker's output (StartConf).
 	stdout string
@@ -136,49 +139,27 @@ func Start(t testing.TB, o Options) *Broker {
 
 func (b *Broker) start() {
 	b.t.Helper()
-	b.cmd = exec.Command("mosquitto", "-c", b.Conf)
+	var out io.Writer // nil: discarded (Start's broker logs to its log_dest file)
 	if b.stdout != "" {
 		f, err := os.OpenFile(b.stdout, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			b.t.Fatal(err)
 		}
-		defer f.Close()
-		b.cmd.Stdout, b.cmd.Stderr = f, f
+		defer f.Close() // the broker has its own descriptor once started
+		out = f
 	}
-	if err := b.cmd.Start(); err != nil {
-		b.t.Fatalf("start mosquitto: %v", err)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", b.Addr, time.Second)
-		if err == nil {
-			c.Close()
-			return
-		}
-		if time.Now().After(deadline) {
-			log := b.Log()
-			b.t.Fatalf("mosquitto did not listen on %s: %v\n%s", b.Addr, err, log)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	b.proc = testhelp.StartProcess(b.t, out, out, nil, "mosquitto", "-c", b.Conf)
+	b.proc.WaitListening(b.t, b.Addr, b.logFile())
 }
 
-// Stop stops the broker (SIGTERM, so that it saves its persistence file)
-// and waits for it.
+// Stop stops the broker (SIGINT, so that it saves its persistence file)
+// and waits for it, killing it after 10 s.
 func (b *Broker) Stop() {
-	if b.cmd == nil || b.cmd.Process == nil {
+	if b.proc == nil {
 		return
 	}
-	_ = b.cmd.Process.Signal(os.Interrupt)
-	done := make(chan struct{})
-	go func() { _ = b.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		_ = b.cmd.Process.Kill()
-		<-done
-	}
-	b.cmd = nil
+	_ = b.proc.Stop(os.Interrupt, 10*time.Second)
+	b.proc = nil
 }
 
 // Restart stops and starts the broker on the same port and persistence.
@@ -188,14 +169,19 @@ func (b *Broker) Restart() {
 	b.start()
 }
 
-// Log returns the broker's log file.
+// Log returns the content of the broker's log file.
 func (b *Broker) Log() string {
-	f := filepath.Join(b.Dir, "mosquitto.log")
-	if b.stdout != "" {
-		f = b.stdout
-	}
-	data, _ := os.ReadFile(f)
+	data, _ := os.ReadFile(b.logFile())
 	return string(data)
+}
+
+// logFile is where the broker logs: its output file for StartConf, else
+// the log_dest file of Start's configuration.
+func (b *Broker) logFile() string {
+	if b.stdout != "" {
+		return b.stdout
+	}
+	return filepath.Join(b.Dir, "mosquitto.log")
 }
 
 // StartConf starts mosquitto with a configuration file of its own (for
