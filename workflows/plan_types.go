@@ -220,3 +220,56 @@ type PlanSummary struct {
 
 // OrderTotal is the number of the plan's orders, listed or not.
 func (s PlanSummary) OrderTotal() int { return max(s.OrderCount, len(s.Orders)) }
+
+// PlanOptions tune a plan and the orders it makes.
+type PlanOptions struct {
+	// CarbonPriceEURPerT overrides the network policy's carbon price (EUR
+	// per tCO2e) when set.
+	CarbonPriceEURPerT *float64 `json:"carbon_price_eur_per_t,omitempty"`
+	// WaitForOrders makes the PlanWorkflow wait until every order workflow
+	// has finished (goods received, or compensated). By default it waits
+	// until every order has been created and has reported its first status
+	// (for example awaiting_approval), and the order workflows go on alone.
+	WaitForOrders bool `json:"wait_for_orders,omitempty"`
+	// Timings of the order workflows; zero fields take the defaults.
+	Timings OrderTimings `json:"timings"`
+	// OrderBatchSize is how many order workflows each OrderBatchWorkflow
+	// starts; 0 means the default, OrderBatchSize.
+	OrderBatchSize int `json:"order_batch_size,omitempty"`
+}
+
+// PlanInput starts a PlanWorkflow.
+type PlanInput struct {
+	Network string `json:"network"`
+	// PlanID names the plan; empty means the workflow id without "plan:".
+	PlanID string `json:"plan_id,omitempty"`
+	// Reason says why the plan runs: "schedule", "cli", or the triggers.
+	Reason  string      `json:"reason,omitempty"`
+	Options PlanOptions `json:"options"`
+}
+
+// PlanStage is how far a PlanWorkflow has got.
+type PlanStage string
+
+// Plan stages, in order.
+const (
+	StageWaiting    PlanStage = "waiting" // for another plan of the network
+	StageSnapshot   PlanStage = "snapshot"
+	StageForecast   PlanStage = "forecast"
+	StageRoute      PlanStage = "route"
+	StageSolve      PlanStage = "solve"
+	StageFootprints PlanStage = "footprints"
+	StagePersist    PlanStage = "persist"
+	StageOrders     PlanStage = "orders"
+	StageDone       PlanStage = "done"
+	StageFailed     PlanStage = "failed"
+)
+
+// Plan statuses shown in SillageStatus (orders use sillage.OrderStatus).
+const (
+	PlanStatusPlanning   = "planning"
+	PlanStatusOrdering   = "ordering"
+	PlanStatusPlanned    = "planned"
+	PlanStatusInfeasible = "infeasible"
+	PlanStatusFailed     = "failed"
+)

@@ -64,3 +64,27 @@ func ReportWorkflow(ctx workflow.Context, in ReportInput) (ReportResult, error) 
 	workflow.SetCurrentDetails(ctx, b.String())
 	return res, nil
 }
+
+// ReportInput asks for the network's report for a period.
+type ReportInput struct {
+	Network string `json:"network"`
+	// Period is YYYY-MM; empty means the month before the workflow runs.
+	Period string `json:"period,omitempty"`
+	// OutDir is where the worker writes the report; empty means the
+	// worker's --report-dir.
+	OutDir string `json:"out_dir,omitempty"`
+}
+
+// ReportResult says where the report is.
+type ReportResult struct {
+	Network string   `json:"network"`
+	Period  string   `json:"period"`
+	Dir     string   `json:"dir"`
+	Files   []string `json:"files"`
+	KgCO2e  float64  `json:"kgco2e"` // planned transport emissions of the period
+	Plans   int      `json:"plans"`
+	// ActualKgCO2e is the transport emissions of what moved in the period
+	// (released order lines until shipping events are recorded); -1 when
+	// no order was released. Absent in results of older workers (0).
+	ActualKgCO2e float64 `json:"actual_kgco2e,omitempty"`
+}
