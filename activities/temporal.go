@@ -14,6 +14,7 @@ import (
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/iot"
+	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/workflows"
 )
 
@@ -98,7 +99,7 @@ func OrderIDFromBizTransaction(id string) (string, bool) {
 }
 
 // GoodsReceived signals the order named by each of the receipt's
-// business transactions. A receipt that names no order is logged: it
+// business transactions, once per order. A receipt that names no order is logged: it
 // changed the stock, which the next plan reads.
 func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
 	rec := workflows.OrderReceipt{Site: r.Site, EventID: r.EventID, At: r.EventTime}
@@ -109,27 +110,41 @@ func (t *Temporal) GoodsReceived(ctx context.Context, r iot.Receipt) error {
 		rec.Lines = append(rec.Lines, sillageLine(l))
 		rec.Units += l.Units
 	}
-	var errs []error
-	found := false
-	for _, bt := range r.BizTransactions {
-		id, ok := OrderIDFromBizTransaction(bt.ID)
-		if !ok {
-			continue
-		}
-		found = true
+	found, err := t.signalOrders(ctx, r.BizTransactions, workflows.SignalGoodsReceipt, "goods receipt", func(id string) any {
 		rec.OrderID = id
-		err := t.Client.SignalWorkflow(ctx, id, "", workflows.SignalGoodsReceipt, rec)
-		switch {
-		case IsNotFound(err):
-			t.log().WarnContext(ctx, "goods receipt for an order with no running workflow", "order", id, "site", r.Site, "event", r.EventID)
-		case err != nil:
-			errs = append(errs, fmt.Errorf("signal receipt to %s: %w", id, err))
-		}
-	}
+		return rec
+	}, "site", r.Site, "event", r.EventID)
 	if !found {
 		t.log().InfoContext(ctx, "goods receipt names no order", "site", r.Site, "event", r.EventID, "units", rec.Units)
 	}
-	return errors.Join(errs...)
+	return err
+}
+
+// signalOrders sends signal to the workflow of each order that bts name
+// (OrderIDFromBizTransaction; once per order), with the payload that
+// forOrder makes for it. An order with no running workflow is logged as
+// a warning about what (the event, "shipment" or "goods receipt", with
+// logAttrs), not returned: its workflow has ended, or the order was never
+// sillage's. It reports whether bts named any order, and joins the other
+// signal errors. O(len(bts)).
+func (t *Temporal) signalOrders(ctx context.Context, bts []epcis.BizTransaction, signal, what string, forOrder func(id string) any, logAttrs ...any) (bool, error) {
+	var errs []error
+	signalled := map[string]bool{}
+	for _, bt := range bts {
+		id, ok := OrderIDFromBizTransaction(bt.ID)
+		if !ok || signalled[id] {
+			continue
+		}
+		signalled[id] = true
+		err := t.Client.SignalWorkflow(ctx, id, "", signal, forOrder(id))
+		switch {
+		case IsNotFound(err):
+			t.log().WarnContext(ctx, what+" for an order with no running workflow", append([]any{"order", id}, logAttrs...)...)
+		case err != nil:
+			errs = append(errs, fmt.Errorf("signal %s to %s: %w", what, id, err))
+		}
+	}
+	return len(signalled) > 0, errors.Join(errs...)
 }
 
 // CommandAcked signals the transfer whose command was acked.
