@@ -1,7 +1,10 @@
 package sillage_test
 
 import (
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -94,6 +97,37 @@ func TestRootIsStandardLibraryOnly(t *testing.T) {
 	for _, p := range strings.Fields(string(out)) {
 		if p != "github.com/sillage/sillage" {
 			t.Errorf("the root package depends on %s, outside the standard library", p)
+		}
+	}
+}
+
+// TestEveryPackageHasDocGo checks the convention that every package,
+// commands and test helpers included, keeps its package comment in a
+// doc.go of its own (CONTRIBUTING.md): the file is parsed, and must name
+// the package and carry a comment before the package clause.
+func TestEveryPackageHasDocGo(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command:", err)
+	}
+	out, err := exec.Command("go", "list", "-f", "{{.Dir}} {{.Name}}", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list ./...: %v", err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 30 {
+		t.Fatalf("go list ./... found %d packages; does it still see the tree?", len(lines))
+	}
+	for _, line := range lines {
+		dir, name, _ := strings.Cut(line, " ")
+		path := filepath.Join(dir, "doc.go")
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.PackageClauseOnly|parser.ParseComments)
+		switch {
+		case err != nil:
+			t.Errorf("package %s in %s: no readable doc.go: %v", name, dir, err)
+		case f.Name.Name != name:
+			t.Errorf("%s: declares package %s, the directory's package is %s", path, f.Name.Name, name)
+		case f.Doc == nil || strings.TrimSpace(f.Doc.Text()) == "":
+			t.Errorf("%s: no package comment", path)
 		}
 	}
 }
