@@ -199,7 +199,7 @@ func digest(n *sillage.Network, h *sillage.PlanHorizon) *workflows.HorizonDigest
 		dc[s.ID] = s.Kind == sillage.KindDC
 	}
 	type key struct{ site, class string }
-	stock := map[key]*workflows.ClassStock{}
+	stock := map[key]*workflows.ClassProjection{}
 	for _, ps := range h.Projected {
 		if !dc[ps.Site] || ps.Week < 0 || ps.Week >= h.Weeks {
 			continue
@@ -207,7 +207,7 @@ func digest(n *sillage.Network, h *sillage.PlanHorizon) *workflows.HorizonDigest
 		k := key{ps.Site, class[ps.SKU]}
 		c := stock[k]
 		if c == nil {
-			c = &workflows.ClassStock{Site: k.site, Class: k.class, OnHand: make([]float64, h.Weeks), Arrivals: make([]float64, h.Weeks),
+			c = &workflows.ClassProjection{Site: k.site, Class: k.class, OnHand: make([]float64, h.Weeks), Arrivals: make([]float64, h.Weeks),
 				Outbound: make([]float64, h.Weeks), Safety: make([]float64, h.Weeks)}
 			stock[k] = c
 		}

@@ -35,9 +35,10 @@ const (
 	levelWeeks = 52
 )
 
-// Process is the stochastic demand of one product at one boutique, fitted
-// to its weekly history. Policies never see it: they see realised sales.
-type Process struct {
+// DemandProcess is the stochastic demand of one product at one boutique,
+// fitted to its weekly history. Policies never see it: they see realised
+// sales.
+type DemandProcess struct {
 	Site string `json:"site"`
 	SKU  string `json:"sku"`
 	Kind string `json:"kind"`
@@ -58,8 +59,8 @@ type Process struct {
 // Fit fits the demand process of one series to its weekly history, in
 // units, oldest first. The history before the first sale is taken as
 // before the product's launch and ignored. O(len(weekly)).
-func Fit(site, sku string, weekly []float64) Process {
-	p := Process{Site: site, SKU: sku, Kind: KindNone, Offset: len(weekly)}
+func Fit(site, sku string, weekly []float64) DemandProcess {
+	p := DemandProcess{Site: site, SKU: sku, Kind: KindNone, Offset: len(weekly)}
 	first := -1
 	nonzero := 0
 	for i, v := range weekly {
@@ -150,7 +151,7 @@ func seasonIndices(weekly []float64, first int) []float64 {
 
 // seasonAt returns the seasonal index of simulated week w (w < 0: history
 // weeks counted back from its end).
-func (p *Process) seasonAt(w int) float64 {
+func (p *DemandProcess) seasonAt(w int) float64 {
 	if p.Season == nil {
 		return 1
 	}
@@ -163,7 +164,7 @@ func (p *Process) seasonAt(w int) float64 {
 
 // Mean returns the expected demand of simulated week w (from 0), in
 // units.
-func (p *Process) Mean(w int) float64 {
+func (p *DemandProcess) Mean(w int) float64 {
 	switch p.Kind {
 	case KindIntermittent:
 		return p.Occurrence * math.Exp(p.LogMean+p.LogSD*p.LogSD/2)
@@ -174,7 +175,7 @@ func (p *Process) Mean(w int) float64 {
 }
 
 // Draw draws the demand of simulated week w, in whole units, from r.
-func (p *Process) Draw(r *rand.Rand, w int) float64 {
+func (p *DemandProcess) Draw(r *rand.Rand, w int) float64 {
 	switch p.Kind {
 	case KindIntermittent:
 		if r.Float64() >= p.Occurrence {

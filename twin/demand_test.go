@@ -100,16 +100,16 @@ func TestDraws(t *testing.T) {
 	const n = 40000
 	cases := []struct {
 		name           string
-		p              Process
+		p              DemandProcess
 		mean, variance float64
 		tol            float64
 	}{
-		{"negative binomial", Process{Kind: KindSmooth, Level: 20, Dispersion: 3}, 20, 60, 0.04},
-		{"poisson", Process{Kind: KindSmooth, Level: 50, Dispersion: 0.5}, 50, 50, 0.04},
-		{"poisson small", Process{Kind: KindSmooth, Level: 2, Dispersion: 1}, 2, 2, 0.04},
-		{"constant", Process{Kind: KindConstant, Level: 7}, 7, 0, 1e-12},
+		{"negative binomial", DemandProcess{Kind: KindSmooth, Level: 20, Dispersion: 3}, 20, 60, 0.04},
+		{"poisson", DemandProcess{Kind: KindSmooth, Level: 50, Dispersion: 0.5}, 50, 50, 0.04},
+		{"poisson small", DemandProcess{Kind: KindSmooth, Level: 2, Dispersion: 1}, 2, 2, 0.04},
+		{"constant", DemandProcess{Kind: KindConstant, Level: 7}, 7, 0, 1e-12},
 		// Sizes exp(N(0, 0)) = 1: mean = occurrence, variance p(1−p).
-		{"intermittent", Process{Kind: KindIntermittent, Occurrence: 0.3}, 0.3, 0.21, 0.04},
+		{"intermittent", DemandProcess{Kind: KindIntermittent, Occurrence: 0.3}, 0.3, 0.21, 0.04},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -155,7 +155,7 @@ func TestCommonRandomNumbers(t *testing.T) {
 	const weeks = 3
 	shock := Shock{Site: "BTQ-PAR-MONTAIGNE", SKU: "FR-EDP-50", Week: 2, Factor: 4}
 	run := func(seed uint64, shocks []Shock) *Result {
-		res, err := Run(context.Background(), n, []Policy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: weeks, Seed: seed, Shocks: shocks})
+		res, err := Run(context.Background(), n, []ReplenishmentPolicy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: weeks, Seed: seed, Shocks: shocks})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -200,7 +200,7 @@ func TestBadInput(t *testing.T) {
 	cases := []struct {
 		name string
 		cfg  Config
-		pol  Policy
+		pol  ReplenishmentPolicy
 		want error
 	}{
 		{"no weeks", Config{Weeks: 0}, &MinMax{}, sillage.ErrInvalid},
@@ -216,7 +216,7 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Run(context.Background(), n, []Policy{c.pol}, c.cfg)
+			_, err := Run(context.Background(), n, []ReplenishmentPolicy{c.pol}, c.cfg)
 			if !errors.Is(err, c.want) {
 				t.Errorf("got %v, want %v", err, c.want)
 			}

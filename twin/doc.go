@@ -13,13 +13,13 @@
 //  1. Goods arrive: shipments whose arrival day is d go on hand at their
 //     site; supplier shipments leaving on d become goods in transit.
 //  2. On a review day (d a multiple of policy.review_period_days,
-//     rounded, at least 1) the policy is asked for orders (Policy.Review)
+//     rounded, at least 1) the policy is asked for orders (ReplenishmentPolicy.Review)
 //     and the twin releases them (see Order): cut to the source's stock
 //     (a DC) or capacity left in the review period (a supplier, from the
 //     network's supply), to each capacity-limited lane's kg left in the
 //     period and to the site's storage left; a DC ships at once, a
 //     supplier fills a share of what it confirmed and ships it
-//     Supply.LeadDays later. Orders are counted per source, site and
+//     SupplyNoise.LeadDays later. Orders are counted per source, site and
 //     review; those valued above policy.approval_threshold_eur are counted
 //     apart (the twin releases them as if approved).
 //  3. Demand at the boutiques is served from stock on hand; what is not
@@ -39,7 +39,7 @@
 // # Demand
 //
 // Every demand series of a boutique (demand at DCs and suppliers is not
-// simulated, as it is not planned) gets a Process fitted to its history
+// simulated, as it is not planned) gets a DemandProcess fitted to its history
 // by Fit; policies never see it. The history before the first sale is
 // taken as before the product's launch and ignored. With ADI the weeks of
 // life per week with a sale:
@@ -63,7 +63,7 @@
 //
 // # Supply noise
 //
-// See Supply and DefaultSupply: per mode, a share of the departures of a
+// See SupplyNoise and DefaultSupplyNoise: per mode, a share of the departures of a
 // lane on a day are late, by a share of the planned transit drawn from an
 // exponential or, for sea, a heavier-tailed Lomax distribution; suppliers
 // fill 85 % of their confirmations completely and the rest at 50 to 100
@@ -84,7 +84,7 @@
 // PlanPolicy ("sillage", "cost-only") runs optimize.Plan, the planning entry
 // point of the PlanWorkflow, at every review on the network as simulated;
 // MinMax ("minmax") is the ERP rule. A new policy is a type implementing
-// Policy, in one file.
+// ReplenishmentPolicy, in one file.
 //
 // # KPIs
 //

@@ -5,9 +5,9 @@ import "testing"
 // allPolicies makes one policy of each name in PolicyNames, with a supplier
 // lead time of 7 days and the default emission factors, and fails tb when
 // one cannot be made.
-func allPolicies(tb testing.TB) []Policy {
+func allPolicies(tb testing.TB) []ReplenishmentPolicy {
 	tb.Helper()
-	var ps []Policy
+	var ps []ReplenishmentPolicy
 	for _, name := range PolicyNames {
 		p, err := NewPolicy(name, 7, nil)
 		if err != nil {

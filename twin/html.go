@@ -147,7 +147,7 @@ func Render(r *Result, cfg Config) ([]byte, error) {
 	for _, p := range r.Policies {
 		costs = append(costs, report.Series{Name: p.Policy, Values: []float64{p.TransportEUR, p.HoldingEUR, p.LostEUR, p.TotalCostEUR()}})
 	}
-	sup := DefaultSupply()
+	sup := DefaultSupplyNoise()
 	if cfg.Supply != nil {
 		sup = *cfg.Supply
 	}
@@ -252,7 +252,7 @@ thead th { background: #f4f4f4; }
 
 <h2>How the twin works</h2>
 <p>Demand: {{range $k, $v := .Kinds}}{{$v}} {{$k}} · {{end}}series fitted to their history (see processes.csv). Intermittent: Bernoulli occurrence × lognormal size; smooth: negative binomial with 52-week seasonality; a week's units are spread evenly over its days; unmet demand is lost.{{range .Shocks}} Shock: {{.Site}} {{.SKU}} week {{.Week}} × {{.Factor}}.{{end}}</p>
-<p>Supply: suppliers ship {{.Supply.LeadDays}} days after confirming, fill {{pct .Supply.FillComplete}} of confirmations completely and the rest at {{pct .Supply.FillMin}} or more; lanes run late by mode (table below); supplier, lane and storage capacities cut orders.</p>
+<p>Supply: suppliers ship {{.SupplyNoise.LeadDays}} days after confirming, fill {{pct .Supply.FillComplete}} of confirmations completely and the rest at {{pct .Supply.FillMin}} or more; lanes run late by mode (table below); supplier, lane and storage capacities cut orders.</p>
 <table id="delays"><thead><tr><th>mode</th><th class="n">late departures</th><th class="n">mean delay, share of transit</th><th class="n">tail shape</th></tr></thead><tbody>
 {{range $m, $d := .Supply.Delays}}<tr><td>{{$m}}</td><td class="n">{{pct $d.Late}}</td><td class="n">{{num $d.MeanShare}}</td><td class="n">{{if $d.Tail}}Lomax {{num $d.Tail}}{{else}}exponential{{end}}</td></tr>
 {{end}}</tbody></table>

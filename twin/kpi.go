@@ -10,7 +10,7 @@ type Result struct {
 	Seconds  float64        `json:"seconds"` // wall clock of the run
 	// Processes are the fitted demand processes, one per demand series
 	// of a boutique (not printed with --json; written by WriteFiles).
-	Processes []Process `json:"-"`
+	Processes []DemandProcess `json:"-"`
 }
 
 // PolicyResult holds the KPIs of one policy over the run. Money in EUR,

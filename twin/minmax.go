@@ -39,7 +39,7 @@ type MinMax struct {
 	// WindowWeeks: weeks of sales averaged; 0 means DefaultWindowWeeks.
 	WindowWeeks int
 	// SupplierLeadDays is added to the lead time of supplier paths;
-	// set it to the twin's Supply.LeadDays.
+	// set it to the twin's SupplyNoise.LeadDays.
 	SupplierLeadDays int
 	// Factors gives emission intensities for the paths' legs; nil means
 	// carbon.Default().

@@ -49,7 +49,7 @@ func handNet(t *testing.T, dcOnHand float64) *sillage.Network {
 func runHand(t *testing.T, dcOnHand float64, weeks int) PolicyResult {
 	t.Helper()
 	sup := NoNoise(7)
-	res, err := Run(context.Background(), handNet(t, dcOnHand), []Policy{&MinMax{SupplierLeadDays: 7}}, Config{Weeks: weeks, Seed: 1, Supply: &sup, KeepLog: true})
+	res, err := Run(context.Background(), handNet(t, dcOnHand), []ReplenishmentPolicy{&MinMax{SupplierLeadDays: 7}}, Config{Weeks: weeks, Seed: 1, Supply: &sup, KeepLog: true})
 	if err != nil {
 		t.Fatal(err)
 	}

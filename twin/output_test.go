@@ -15,7 +15,7 @@ import (
 func TestWriteFiles(t *testing.T) {
 	p := runHand(t, 100, 4)
 	r := &Result{Network: "hand", Policies: []PolicyResult{p}, Seed: 1, Weeks: 4,
-		Processes: []Process{Fit("BTQ", "P", repeat(7, 104))}}
+		Processes: []DemandProcess{Fit("BTQ", "P", repeat(7, 104))}}
 	dir := t.TempDir()
 	files, err := WriteFiles(dir, r, Config{Weeks: 4})
 	if err != nil {

@@ -18,7 +18,7 @@ var KnownPolicies = []string{"sillage", "cost-only", "minmax", "one-period"}
 // "cost-only" (NewCostOnly), "minmax" (MinMax with the suppliers' lead
 // time) or "one-period" (NewOnePeriod). f gives emission intensities (nil: carbon.Default()). An unknown
 // name is an error wrapping sillage.ErrInvalid.
-func NewPolicy(name string, supplierLeadDays int, f *carbon.Table) (Policy, error) {
+func NewPolicy(name string, supplierLeadDays int, f *carbon.Table) (ReplenishmentPolicy, error) {
 	switch name {
 	case "sillage":
 		return NewSillage(supplierLeadDays), nil

@@ -9,9 +9,11 @@ import (
 	"github.com/sillage/sillage"
 )
 
-// Policy decides the replenishment orders of a network at every review.
-// A new policy is one file: a type with these two methods.
-type Policy interface {
+// ReplenishmentPolicy decides the replenishment orders of a network at
+// every review (sillage.Policy is something else: a network's planning
+// parameters, which a policy may read). A new policy is one file: a type
+// with these two methods.
+type ReplenishmentPolicy interface {
 	// Name names the policy in results, e.g. "minmax".
 	Name() string
 	// Review returns the orders to release now, given what a planner

@@ -26,8 +26,8 @@ type Config struct {
 	Weeks  int     // weeks to simulate, >= 1
 	Seed   uint64  // of every random draw
 	Shocks []Shock // demand shocks
-	// Supply is the supply noise; nil means DefaultSupply().
-	Supply *Supply
+	// Supply is the supply noise; nil means DefaultSupplyNoise().
+	Supply *SupplyNoise
 	// Markup is the retail price over the unit cost, for the lost
 	// margin; 0 means DefaultMarkup.
 	Markup float64
@@ -55,7 +55,7 @@ type Progress struct {
 // and Validate (network.Load does both). Errors wrap sillage.ErrInvalid for a bad configuration
 // or shock, ErrBadOrder for a policy's bad order, the policy's own
 // errors, or the context's.
-func Run(ctx context.Context, n *sillage.Network, policies []Policy, cfg Config) (*Result, error) {
+func Run(ctx context.Context, n *sillage.Network, policies []ReplenishmentPolicy, cfg Config) (*Result, error) {
 	start := time.Now()
 	w, err := newWorld(n, cfg)
 	if err != nil {
@@ -127,7 +127,7 @@ func (w *world) newState() *state {
 }
 
 // run simulates one policy.
-func (w *world) run(ctx context.Context, p Policy, start time.Time) (*PolicyResult, error) {
+func (w *world) run(ctx context.Context, p ReplenishmentPolicy, start time.Time) (*PolicyResult, error) {
 	s := w.newState()
 	var log []LogLine
 	var days []DayTotals

@@ -70,7 +70,7 @@ func TestConservation(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	n := testnet.Load(t, "maison")
 	run := func() *Result {
-		res, err := Run(context.Background(), n, []Policy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: 3, Seed: 11, KeepLog: true})
+		res, err := Run(context.Background(), n, []ReplenishmentPolicy{NewSillage(7), &MinMax{SupplierLeadDays: 7}}, Config{Weeks: 3, Seed: 11, KeepLog: true})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,9 +17,10 @@ type Delay struct {
 	Tail      float64 `json:"tail"`       // Lomax shape; 0: exponential
 }
 
-// Supply is the noise of supply: transit delays per mode and the share of
-// confirmed units suppliers fill, and the suppliers' lead time.
-type Supply struct {
+// SupplyNoise is the noise of supply: transit delays per mode and the
+// share of confirmed units suppliers fill, and the suppliers' lead time
+// (sillage.Supply is a supplier's capacity and terms).
+type SupplyNoise struct {
 	// Delays per mode; a mode not listed is never late.
 	Delays map[sillage.Mode]Delay `json:"delays"`
 	// A supplier ships all it confirmed with probability FillComplete;
@@ -32,7 +33,7 @@ type Supply struct {
 	LeadDays int `json:"lead_days"`
 }
 
-// DefaultSupply is the supply noise of the twin (illustrative values, not
+// DefaultSupplyNoise is the supply noise of the twin (illustrative values, not
 // measured; see the package documentation):
 //
 //	mode   late  mean delay (share of transit)  distribution
@@ -44,8 +45,8 @@ type Supply struct {
 //
 // Suppliers fill 85 % of their confirmations completely and the others at
 // 50 to 100 % (mean fill 96 %), 7 days after the order.
-func DefaultSupply() Supply {
-	return Supply{
+func DefaultSupplyNoise() SupplyNoise {
+	return SupplyNoise{
 		Delays: map[sillage.Mode]Delay{
 			sillage.ModeRoad:  {Late: 0.10, MeanShare: 0.5},
 			sillage.ModeRail:  {Late: 0.15, MeanShare: 0.5},
@@ -61,13 +62,13 @@ func DefaultSupply() Supply {
 
 // NoNoise is supply without noise: every lane on time, every confirmation
 // filled, the given supplier lead time.
-func NoNoise(leadDays int) Supply {
-	return Supply{FillComplete: 1, FillMin: 1, LeadDays: leadDays}
+func NoNoise(leadDays int) SupplyNoise {
+	return SupplyNoise{FillComplete: 1, FillMin: 1, LeadDays: leadDays}
 }
 
 // delayDays returns the delay in days of the departures of lane (index
 // lane, planned transit days) on day: the same for every policy.
-func (s *Supply) delayDays(seed uint64, lane int, mode sillage.Mode, planned float64, day int) int {
+func (s *SupplyNoise) delayDays(seed uint64, lane int, mode sillage.Mode, planned float64, day int) int {
 	d, ok := s.Delays[mode]
 	if !ok || d.Late <= 0 || d.MeanShare <= 0 || planned <= 0 {
 		return 0
@@ -89,7 +90,7 @@ func (s *Supply) delayDays(seed uint64, lane int, mode sillage.Mode, planned flo
 
 // fillShare returns the share of its confirmation a supplier fills for a
 // product in a review period: the same for every policy.
-func (s *Supply) fillShare(seed uint64, supplier, sku, period int) float64 {
+func (s *SupplyNoise) fillShare(seed uint64, supplier, sku, period int) float64 {
 	if s.FillComplete >= 1 {
 		return 1
 	}

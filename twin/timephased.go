@@ -27,7 +27,7 @@ import (
 //     of the horizon: goods due within three days serve this week, goods
 //     due later the next (the model's weekly buckets), dropped beyond it;
 //   - suppliers' production lead time: SupplierLeadDays, the twin's
-//     Supply.LeadDays, so that purchases depart when the twin ships them;
+//     SupplyNoise.LeadDays, so that purchases depart when the twin ships them;
 //   - selling price: the product's unit_price_eur, else Markup × unit
 //     cost, the twin's valuation of a lost sale.
 //

@@ -133,7 +133,7 @@ func TestTimePhasedReleasesWeekZero(t *testing.T) {
 		}
 	}
 	p := NewSillage(7)
-	res, err := Run(context.Background(), n, []Policy{p}, Config{Weeks: 4, Seed: 3, KeepLog: true})
+	res, err := Run(context.Background(), n, []ReplenishmentPolicy{p}, Config{Weeks: 4, Seed: 3, KeepLog: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,7 +19,7 @@ type series struct {
 type world struct {
 	net          *sillage.Network
 	cfg          Config
-	sup          Supply
+	sup          SupplyNoise
 	nS, nP       int
 	siteIdx      map[string]int
 	skuIdx       map[string]int
@@ -28,7 +28,7 @@ type world struct {
 	laneIdx      map[laneKey]int
 	laneKgCO2e   []float64 // per lane: kgCO2e per kg carried, well-to-wheel
 	series       []series
-	procs        []Process
+	procs        []DemandProcess
 	demand       [][]float64 // [series][week] units
 	supplyCap    []float64   // [supplier*nP+sku] units per review period
 	review, days int
@@ -69,7 +69,7 @@ func newWorld(n *sillage.Network, cfg Config) (*world, error) {
 	if cfg.Supply != nil {
 		w.sup = *cfg.Supply
 	} else {
-		w.sup = DefaultSupply()
+		w.sup = DefaultSupplyNoise()
 	}
 	if w.sup.LeadDays < 0 || w.sup.FillMin < 0 || w.sup.FillMin > 1 || w.sup.FillComplete < 0 || w.sup.FillComplete > 1 {
 		return nil, fmt.Errorf("%w: supply noise: lead days %d must be >= 0 and fill shares within 0 to 1", sillage.ErrInvalid, w.sup.LeadDays)
@@ -135,7 +135,7 @@ func newWorld(n *sillage.Network, cfg Config) (*world, error) {
 		shock[[3]int{site, sku, s.Week - 1}] = f * s.Factor
 	}
 	shocked := map[[2]int]bool{}
-	w.procs = make([]Process, len(w.series))
+	w.procs = make([]DemandProcess, len(w.series))
 	w.demand = make([][]float64, len(w.series))
 	for i, se := range w.series {
 		w.procs[i] = Fit(n.Sites[se.site].ID, n.Products[se.sku].SKU, se.hist)

@@ -145,7 +145,7 @@ func (f *fakeActivities) SolveHorizon(ctx context.Context, in workflows.SolveHor
 			KgCO2e: 56.7, Lines: 5, OrderLines: 2, CarbonPriceEURPerT: 100,
 			MIP: &sillage.PlanMIP{Status: "optimal", Method: "cbc", Gap: 0.004}},
 		Horizon: &workflows.HorizonDigest{Weeks: 3, ServiceLevel: 0.97,
-			Stock: []workflows.ClassStock{{Site: "DC-PAR", Class: "leather", OnHand: []float64{40, 25, 12}, Arrivals: []float64{0, 0, 10},
+			Stock: []workflows.ClassProjection{{Site: "DC-PAR", Class: "leather", OnHand: []float64{40, 25, 12}, Arrivals: []float64{0, 0, 10},
 				Outbound: []float64{5, 15, 23}, Safety: []float64{8, 8, 8}}},
 			Binding:    []sillage.HorizonBinding{{Kind: "lane", ID: "SUP-FLR>DC-PAR:air", Week: 1, Value: 1.25, Unit: "EUR/kg"}},
 			ServeCost:  []sillage.ServeCost{{Site: "BTQ-LON", SKU: "BAG-01", Week: 0, EURPerUnit: 1200}, {Site: "BTQ-PAR", SKU: "EDP-01", Week: 2, EURPerUnit: 3.5}},

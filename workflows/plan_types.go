@@ -127,7 +127,7 @@ type HorizonDigest struct {
 	ServiceLevel float64 `json:"service_level"`
 	// Stock is the projected inventory of each distribution centre and
 	// product class, by week, sorted by site and class.
-	Stock []ClassStock `json:"stock,omitempty"`
+	Stock []ClassProjection `json:"stock,omitempty"`
 	// Binding are the binding capacities of largest value (EUR per kg or
 	// unit), at most ten.
 	Binding []sillage.HorizonBinding `json:"binding,omitempty"`
@@ -139,9 +139,11 @@ type HorizonDigest struct {
 	LaterLines int `json:"later_lines"`
 }
 
-// ClassStock is the projected inventory of one site and product class, in
-// units at the end of each week (index 0 is this week).
-type ClassStock struct {
+// ClassProjection is the projected inventory of one site and product
+// class, in units at the end of each week (index 0 is this week); not to
+// be confused with sillage.ClassStock, the units of a position counted
+// without a serial.
+type ClassProjection struct {
 	Site     string    `json:"site"`
 	Class    string    `json:"class"`
 	OnHand   []float64 `json:"on_hand"`

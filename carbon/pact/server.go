@@ -45,9 +45,10 @@ type APIError struct {
 	Message string `json:"message"`
 }
 
-// Store is where a Server reads its footprints: every stored version, and
-// which product ids each client may read (package store implements it).
-type Store interface {
+// FootprintStore is where a Server reads its footprints: every stored
+// version, and which product ids each client may read (package store
+// implements it).
+type FootprintStore interface {
 	ListPACTFootprints(ctx context.Context) ([]sillage.PACTRecord, error)
 	PACTShares(ctx context.Context) (map[string][]string, error)
 }
@@ -64,7 +65,7 @@ type Server struct {
 	// Clients maps OAuth2 client ids to their secrets.
 	Clients map[string]string
 	// Store holds the footprints and the shares; required.
-	Store Store
+	Store FootprintStore
 	// Callbacks maps a client id to the credentials this host uses at
 	// that client's own token endpoint, to send it events (answers to its
 	// requests, Published notifications). A client without an entry gets

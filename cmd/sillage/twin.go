@@ -64,7 +64,7 @@ The same flags give the same figures (only "seconds" differs).`,
 				file:   fs.String("network", "", "network `FILE` (YAML)"),
 				weeks:  fs.Int("weeks", 52, "`WEEKS` to simulate"),
 				seed:   fs.Uint64("seed", 1, "`SEED` of every random draw"),
-				lead:   fs.Int("supplier-lead-days", twin.DefaultSupply().LeadDays, "`DAYS` between a supplier's confirmation and its shipment"),
+				lead:   fs.Int("supplier-lead-days", twin.DefaultSupplyNoise().LeadDays, "`DAYS` between a supplier's confirmation and its shipment"),
 				asJSON: fs.Bool("json", false, "print the result as JSON"),
 				out:    fs.String("out", "", "write twin.html and the CSV files to `DIR`"),
 			}
@@ -111,10 +111,10 @@ func (f *twinFlags) run(ctx context.Context, e *env) error {
 		}
 		cfg.Shocks = append(cfg.Shocks, sh)
 	}
-	sup := twin.DefaultSupply()
+	sup := twin.DefaultSupplyNoise()
 	sup.LeadDays = *f.lead
 	cfg.Supply = &sup
-	var ps []twin.Policy
+	var ps []twin.ReplenishmentPolicy
 	for _, name := range f.policies {
 		p, err := twin.NewPolicy(name, sup.LeadDays, nil)
 		if err != nil {
