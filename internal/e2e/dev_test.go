@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -188,10 +189,19 @@ func TestDev(t *testing.T) {
 	t.Run("report", func(t *testing.T) {
 		period := time.Now().UTC().Format("2006-01")
 		html := filepath.Join(d.state.Reports, "maison", period, "report.html")
-		testhelp.Eventually(t, 2*time.Minute, "the month's report", func() bool {
+		ready := func() bool {
 			_, err := os.Stat(html)
 			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
-		})
+		}
+		// The report's workflow and activity share the task queue with the
+		// hundreds of order workflows the plans start: on a busy 2-core
+		// machine they wait minutes in the queue.
+		const wait = 5 * time.Minute
+		for deadline := time.Now().Add(wait); !ready(); time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out after %v waiting for the month's report; its workflow: %s", wait, describeReport(c, period))
+			}
+		}
 		checkReport(t, html)
 	})
 
@@ -243,6 +253,24 @@ func storedOrders(t *testing.T, db string) map[string]sillage.Order {
 			t.Errorf("order %s listed twice", o.ID)
 		}
 		out[o.ID] = o
+	}
+	return out
+}
+
+// describeReport says where the dev's report workflow of the period
+// stands: its status and its pending activities with their attempts and
+// last failures, so that a report that never comes says why.
+func describeReport(c client.Client, period string) string {
+	id := workflows.ReportWorkflowID("maison") + "-" + period
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	desc, err := c.DescribeWorkflowExecution(ctx, id, "")
+	if err != nil {
+		return fmt.Sprintf("describe %s: %v", id, err)
+	}
+	out := fmt.Sprintf("%s %v", id, desc.GetWorkflowExecutionInfo().GetStatus())
+	for _, a := range desc.GetPendingActivities() {
+		out += fmt.Sprintf("; activity %s %v, attempt %d, last failure %v", a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(), a.GetLastFailure().GetMessage())
 	}
 	return out
 }

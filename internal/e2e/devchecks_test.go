@@ -89,7 +89,7 @@ const uiFrames = `Array.from(document.querySelectorAll('iframe')).map(f => (f.co
 // ones the SDK lists; an order and the first plan must show their
 // summary and their markdown details.
 func checkTemporalUI(t *testing.T, c client.Client, st devState, firstPlan string) {
-	ctx := browsertest.New(t, browsertest.Options{Width: 1400, Height: 1000, Timeout: 3 * time.Minute})
+	ctx := browsertest.New(t, browsertest.Options{Width: 1400, Height: 1000, Timeout: 6 * time.Minute})
 	list := func(query string) string {
 		return st.UI + "/namespaces/" + st.Namespace + "/workflows?query=" + url.QueryEscape(query)
 	}
@@ -105,11 +105,19 @@ func checkTemporalUI(t *testing.T, c client.Client, st devState, firstPlan strin
 			t.Fatalf("open %s: %v", list(tc.query), err)
 		}
 		var rows []string
-		testhelp.Eventually(t, time.Minute, "the UI's list of "+tc.wfType, func() bool {
+		// The UI pages through visibility as the SDK does, but renders in a
+		// browser that shares two busy cores with the whole of sillage dev.
+		const wait = 2 * time.Minute
+		for deadline := time.Now().Add(wait); ; time.Sleep(200 * time.Millisecond) {
 			var err error
 			rows, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](uiRows))
-			return err == nil && len(rows) >= len(before) && len(rows) > 0
-		})
+			if err == nil && len(rows) >= len(before) && len(rows) > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out after %v waiting for the UI's list of %s: %d rows shown (err %v), the SDK listed %d: %q", wait, tc.wfType, len(rows), err, len(before), rows)
+			}
+		}
 		after := listIDs(t, c, tc.query)
 		inAfter := map[string]bool{}
 		for _, id := range after {
