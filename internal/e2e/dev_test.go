@@ -189,19 +189,13 @@ func TestDev(t *testing.T) {
 	t.Run("report", func(t *testing.T) {
 		period := time.Now().UTC().Format("2006-01")
 		html := filepath.Join(d.state.Reports, "maison", period, "report.html")
-		ready := func() bool {
-			_, err := os.Stat(html)
-			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
-		}
 		// The report's workflow and activity share the task queue with the
 		// hundreds of order workflows the plans start: on a busy 2-core
 		// machine they wait minutes in the queue.
-		const wait = 5 * time.Minute
-		for deadline := time.Now().Add(wait); !ready(); time.Sleep(200 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out after %v waiting for the month's report; its workflow: %s", wait, describeReport(c, period))
-			}
-		}
+		testhelp.EventuallyExplained(t, 5*time.Minute, "the month's report", func() bool {
+			_, err := os.Stat(html)
+			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
+		}, func() string { return describeReport(c, period) })
 		checkReport(t, html)
 	})
 

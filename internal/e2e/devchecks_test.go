@@ -107,17 +107,13 @@ func checkTemporalUI(t *testing.T, c client.Client, st devState, firstPlan strin
 		var rows []string
 		// The UI pages through visibility as the SDK does, but renders in a
 		// browser that shares two busy cores with the whole of sillage dev.
-		const wait = 2 * time.Minute
-		for deadline := time.Now().Add(wait); ; time.Sleep(200 * time.Millisecond) {
-			var err error
+		var err error
+		testhelp.EventuallyExplained(t, 2*time.Minute, "the UI's list of "+tc.wfType, func() bool {
 			rows, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](uiRows))
-			if err == nil && len(rows) >= len(before) && len(rows) > 0 {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out after %v waiting for the UI's list of %s: %d rows shown (err %v), the SDK listed %d: %q", wait, tc.wfType, len(rows), err, len(before), rows)
-			}
-		}
+			return err == nil && len(rows) >= len(before) && len(rows) > 0
+		}, func() string {
+			return fmt.Sprintf("%d rows shown (err %v), the SDK listed %d: %q", len(rows), err, len(before), rows)
+		})
 		after := listIDs(t, c, tc.query)
 		inAfter := map[string]bool{}
 		for _, id := range after {

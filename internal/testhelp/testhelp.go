@@ -36,9 +36,20 @@ func WriteFile(t testing.TB, dir, name, content string, mode os.FileMode) string
 // d has passed; what names the awaited condition in the failure.
 func Eventually(t testing.TB, d time.Duration, what string, f func() bool) {
 	t.Helper()
+	EventuallyExplained(t, d, what, f, nil)
+}
+
+// EventuallyExplained is Eventually with a failure that says why: when d
+// has passed, it calls explain (if not nil) and adds what it returns to
+// the message, e.g. the state of the workflow that did not finish.
+func EventuallyExplained(t testing.TB, d time.Duration, what string, f func() bool, explain func() string) {
+	t.Helper()
 	deadline := time.Now().Add(d)
 	for !f() {
 		if time.Now().After(deadline) {
+			if explain != nil {
+				t.Fatalf("timed out after %v waiting for %s: %s", d, what, explain())
+			}
 			t.Fatalf("timed out after %v waiting for %s", d, what)
 		}
 		time.Sleep(200 * time.Millisecond)

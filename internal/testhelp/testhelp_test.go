@@ -3,9 +3,11 @@ package testhelp
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"syscall"
 	"testing"
 	"time"
@@ -36,6 +38,41 @@ func TestEventually(t *testing.T) {
 	})
 	if calls != 3 {
 		t.Errorf("f called %d times, want 3", calls)
+	}
+}
+
+// fatalRecorder is a testing.TB whose Fatalf records the message and
+// ends the goroutine, as testing.T's does.
+type fatalRecorder struct {
+	testing.TB
+	msg string
+}
+
+func (r *fatalRecorder) Helper() {}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.msg = fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// TestEventuallyExplainedSaysWhy checks that a condition that never
+// holds fails after the duration with what was awaited and the
+// explanation, and that explain is called only then.
+func TestEventuallyExplainedSaysWhy(t *testing.T) {
+	r := &fatalRecorder{TB: t}
+	explained := 0
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		EventuallyExplained(r, 300*time.Millisecond, "the report", func() bool { return false }, func() string {
+			explained++
+			return "workflow running, activity WriteReport attempt 3"
+		})
+	}()
+	<-done
+	want := "timed out after 300ms waiting for the report: workflow running, activity WriteReport attempt 3"
+	if r.msg != want || explained != 1 {
+		t.Errorf("message %q, explain called %d times; want %q, once", r.msg, explained, want)
 	}
 }
 
