@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/sillage/sillage"
@@ -263,6 +264,9 @@ func describeReport(c client.Client, period string) string {
 		return fmt.Sprintf("describe %s: %v", id, err)
 	}
 	out := fmt.Sprintf("%s %v", id, desc.GetWorkflowExecutionInfo().GetStatus())
+	if desc.GetWorkflowExecutionInfo().GetStatus() != enums.WORKFLOW_EXECUTION_STATUS_RUNNING {
+		out += fmt.Sprintf(" (%v)", c.GetWorkflow(ctx, id, "").Get(ctx, nil))
+	}
 	for _, a := range desc.GetPendingActivities() {
 		out += fmt.Sprintf("; activity %s %v, attempt %d, last failure %v", a.GetActivityType().GetName(), a.GetState(), a.GetAttempt(), a.GetLastFailure().GetMessage())
 	}
