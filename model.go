@@ -257,6 +257,24 @@ func orDefault[T int | float64](v *T, def T) {
 	}
 }
 
+// ZeroNegativeStock sets to zero every negative on-hand, in-transit or
+// reserved quantity of n.Stock and returns the positions as they were
+// before, for the caller to log. The ingest records what it is told,
+// which may take a position below zero for a while (a sale read before
+// its receipt); plans and reports work with none rather than fail
+// validation.
+func (n *Network) ZeroNegativeStock() []Position {
+	var was []Position
+	for i := range n.Stock {
+		p := &n.Stock[i]
+		if p.OnHand < 0 || p.InTransit < 0 || p.Reserved < 0 {
+			was = append(was, *p)
+			p.OnHand, p.InTransit, p.Reserved = max(p.OnHand, 0), max(p.InTransit, 0), max(p.Reserved, 0)
+		}
+	}
+	return was
+}
+
 // SiteIndex maps each site id to its index in Sites. With duplicate ids the
 // first wins.
 func (n *Network) SiteIndex() map[string]int {

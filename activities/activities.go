@@ -220,15 +220,9 @@ func (a *Activities) loadNetwork(ctx context.Context, name string) (*sillage.Net
 	if err != nil {
 		return nil, fmt.Errorf("network %q: %w", name, err)
 	}
-	for i := range n.Stock {
-		// The ingest records what it is told, which may take a position
-		// below zero (a sale read before its receipt); plan with none.
-		p := &n.Stock[i]
-		if p.OnHand < 0 || p.InTransit < 0 || p.Reserved < 0 {
-			a.log().WarnContext(ctx, "negative stock position planned as zero", "network", name, "site", p.Site, "sku", p.SKU,
-				"on_hand", p.OnHand, "in_transit", p.InTransit, "reserved", p.Reserved)
-			p.OnHand, p.InTransit, p.Reserved = max(p.OnHand, 0), max(p.InTransit, 0), max(p.Reserved, 0)
-		}
+	for _, p := range n.ZeroNegativeStock() {
+		a.log().WarnContext(ctx, "negative stock position planned as zero", "network", name, "site", p.Site, "sku", p.SKU,
+			"on_hand", p.OnHand, "in_transit", p.InTransit, "reserved", p.Reserved)
 	}
 	n.ApplyDefaults()
 	if err := n.Validate(); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/store"
 	"github.com/sillage/sillage/store/storetest"
+	"github.com/sillage/sillage/workflows"
 )
 
 // storeTinyPlans stores one plan of tiny in May 2025 and two in June 2025.
@@ -129,5 +131,47 @@ func TestReportUsage(t *testing.T) {
 		if code, _, stderr := runCLI(t, args...); code != 2 {
 			t.Errorf("%v: exit %d (%s), want 2", args, code, stderr)
 		}
+	}
+}
+
+// TestReportWriterNegativeStock writes the worker's report of a stored
+// network one of whose positions the ingest took below zero (a sale
+// read before its receipt): the report is written, as a plan would be,
+// and the position is reported as zero with a warning, where before
+// validation failed the whole report.
+func TestReportWriterNegativeStock(t *testing.T) {
+	ctx := context.Background()
+	url := "sqlite://" + filepath.Join(t.TempDir(), "s.db")
+	var out, errb strings.Builder
+	if code := run(ctx, []string{"seed", "--network", tinyNetwork, "--db", url}, &out, &errb); code != 0 {
+		t.Fatalf("seed: exit %d: %s", code, errb.String())
+	}
+	storeTinyPlans(t, url)
+	s, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AdjustPosition(ctx, "tiny", "BTQ-PAR", "BAG-01", sillage.PositionDelta{OnHand: -1000}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := s.GetPosition(ctx, "tiny", "BTQ-PAR", "BAG-01")
+	s.Close()
+	if err != nil || p.OnHand >= 0 {
+		t.Fatalf("position %+v, %v: want a negative on-hand to test with", p, err)
+	}
+	var logs strings.Builder
+	w := &reportWriter{db: url, dir: t.TempDir(), log: slog.New(slog.NewTextHandler(&logs, nil))}
+	res, err := w.WriteReport(ctx, workflows.ReportInput{Network: "tiny", Period: "2025-06"})
+	if err != nil {
+		t.Fatalf("WriteReport with a negative position: %v", err)
+	}
+	if res.Plans != 2 {
+		t.Errorf("%d plans reported, want the 2 of June", res.Plans)
+	}
+	if _, err := os.Stat(filepath.Join(res.Dir, "report.html")); err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(logs.String(), "negative stock position reported as zero") || !strings.Contains(logs.String(), "site=BTQ-PAR sku=BAG-01") {
+		t.Errorf("no warning naming the position:\n%s", logs.String())
 	}
 }

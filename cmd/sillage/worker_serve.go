@@ -119,6 +119,12 @@ func (r *reportWriter) WriteReport(ctx context.Context, in workflows.ReportInput
 		return workflows.ReportResult{}, err
 	}
 	stored.Name = in.Network
+	// A position the ingest took below zero would fail validation and the
+	// whole report with it: report it as zero, as plans do.
+	for _, p := range stored.ZeroNegativeStock() {
+		r.log.WarnContext(ctx, "negative stock position reported as zero", "network", in.Network, "site", p.Site, "sku", p.SKU,
+			"on_hand", p.OnHand, "in_transit", p.InTransit, "reserved", p.Reserved)
+	}
 	data, err := network.Marshal(stored)
 	if err != nil {
 		return workflows.ReportResult{}, fmt.Errorf("report %s: network: %w", in.Network, err)
