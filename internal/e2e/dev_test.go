@@ -190,9 +190,9 @@ func TestDev(t *testing.T) {
 	t.Run("report", func(t *testing.T) {
 		period := time.Now().UTC().Format("2006-01")
 		html := filepath.Join(d.state.Reports, "maison", period, "report.html")
-		// The report's workflow and activity share the task queue with the
-		// hundreds of order workflows the plans start: on a busy 2-core
-		// machine they wait minutes in the queue.
+		// The report comes within a minute of the first plan on a quiet
+		// machine; the wait leaves room for a busy 2-core one, and a
+		// report that fails says why at once in the timeout's message.
 		testhelp.EventuallyExplained(t, 5*time.Minute, "the month's report", func() bool {
 			_, err := os.Stat(html)
 			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
