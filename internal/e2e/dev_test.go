@@ -191,8 +191,8 @@ func TestDev(t *testing.T) {
 		period := time.Now().UTC().Format("2006-01")
 		html := filepath.Join(d.state.Reports, "maison", period, "report.html")
 		// The report comes within a minute of the first plan on a quiet
-		// machine; the wait leaves room for a busy 2-core one, and a
-		// report that fails says why at once in the timeout's message.
+		// machine; the wait leaves room for a busy 2-core one, and the
+		// timeout's message describes a report workflow that failed.
 		testhelp.EventuallyExplained(t, 5*time.Minute, "the month's report", func() bool {
 			_, err := os.Stat(html)
 			return err == nil && strings.Contains(d.stdout.String(), "report of maison for "+period)
