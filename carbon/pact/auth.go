@@ -4,34 +4,15 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/sillage/sillage/internal/oauth2cc"
 )
 
 // token implements the OAuth2 client credentials grant (RFC 6749 §4.4)
-// with client authentication by HTTP Basic (§2.3.1).
+// with client authentication by HTTP Basic (§2.3.1), tokens valid for
+// TokenTTL.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
-	id, ok := oauth2cc.ReadGrant(w, r, "pact", s.Clients)
-	if !ok {
-		return
-	}
-	ttl := s.TokenTTL
-	if ttl <= 0 {
-		ttl = time.Hour
-	}
-	tok, err := s.tokens.Issue(id, s.now(), ttl)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, CodeInternalError, "cannot create a token")
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{
-		"access_token": tok,
-		"token_type":   "bearer",
-		"expires_in":   int(ttl / time.Second),
-		"scope":        "footprint:list footprint:read",
-	})
+	s.tokens.Grant(w, r, "pact", s.Clients, s.now(), s.TokenTTL, "footprint:list footprint:read")
 }
 
 // authorized checks the bearer token and returns its client: 400

@@ -139,3 +139,62 @@ func TestTokens(t *testing.T) {
 		t.Errorf("Lookup(long) = %q, %v, %v; want b, expiring at %v", c, exp, ok, t0.Add(time.Hour))
 	}
 }
+
+// TestGrant: a good request gets the access token response (RFC 6749
+// §5.1) with the token the table then looks up to the client, expiring
+// ttl after now (an hour for ttl 0), the scope only when one is given,
+// and no caching; a bad one gets ReadGrant's error and issues nothing.
+func TestGrant(t *testing.T) {
+	clients := map[string]string{"audit": "s3cret"}
+	now := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name          string
+		secret        string
+		ttl           time.Duration
+		scope         string
+		wantStatus    int
+		wantExpiresIn int // seconds
+	}{
+		{name: "ttl and scope", secret: "s3cret", ttl: 90 * time.Second, scope: "footprint:list", wantStatus: 200, wantExpiresIn: 90},
+		{name: "default ttl, no scope", secret: "s3cret", wantStatus: 200, wantExpiresIn: 3600},
+		{name: "wrong secret", secret: "guess", ttl: time.Minute, wantStatus: 401},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var tt Tokens
+			r := httptest.NewRequest(http.MethodPost, "/auth/token", strings.NewReader("grant_type=client_credentials"))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.SetBasicAuth("audit", c.secret)
+			w := httptest.NewRecorder()
+			ok := tt.Grant(w, r, "test", clients, now, c.ttl, c.scope)
+			var body map[string]any
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatalf("body %q: %v", w.Body.String(), err)
+			}
+			if w.Code != c.wantStatus || ok != (c.wantStatus == 200) {
+				t.Fatalf("Grant = %v, status %d, body %v; want status %d", ok, w.Code, body, c.wantStatus)
+			}
+			if w.Header().Get("Cache-Control") != "no-store" || w.Header().Get("Content-Type") != "application/json" {
+				t.Errorf("headers %v: want no-store and application/json", w.Header())
+			}
+			if !ok {
+				if len(tt.issued) != 0 {
+					t.Errorf("a refused grant left %d tokens in the table", len(tt.issued))
+				}
+				return
+			}
+			tok, _ := body["access_token"].(string)
+			client, exp, found := tt.Lookup(tok)
+			wantExp := now.Add(time.Duration(c.wantExpiresIn) * time.Second)
+			if !found || client != "audit" || !exp.Equal(wantExp) {
+				t.Errorf("Lookup(%q) = %q, %v, %v; want audit, %v", tok, client, exp, found, wantExp)
+			}
+			if body["token_type"] != "bearer" || body["expires_in"] != float64(c.wantExpiresIn) {
+				t.Errorf("body %v: want token_type bearer, expires_in %d", body, c.wantExpiresIn)
+			}
+			if scope, has := body["scope"]; has != (c.scope != "") || (has && scope != c.scope) {
+				t.Errorf("body %v: want scope %q (absent when empty)", body, c.scope)
+			}
+		})
+	}
+}

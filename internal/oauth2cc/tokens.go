@@ -1,11 +1,16 @@
 package oauth2cc
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"sync"
 	"time"
 )
+
+// DefaultTTL is the lifetime of an access token that Grant issues when
+// the server sets none.
+const DefaultTTL = time.Hour
 
 // ReadGrant reads a token request of the client credentials grant: a
 // form with grant_type=client_credentials, the client authenticated by
@@ -28,6 +33,39 @@ func ReadGrant(w http.ResponseWriter, r *http.Request, realm string, clients map
 		return "", false
 	}
 	return id, true
+}
+
+// Grant answers a token request of the client credentials grant whole:
+// it reads the request (ReadGrant, which answers a bad one), issues a
+// token to the client valid from now for ttl (DefaultTTL when ttl <= 0)
+// and answers 200 with the access token response (RFC 6749 §5.1):
+// access_token, token_type "bearer", expires_in in seconds and, when not
+// empty, scope, not to be cached. A token that cannot be created is
+// answered as a server_error (500). It reports whether a token was
+// issued.
+func (t *Tokens) Grant(w http.ResponseWriter, r *http.Request, realm string, clients map[string]string, now time.Time, ttl time.Duration, scope string) bool {
+	id, ok := ReadGrant(w, r, realm, clients)
+	if !ok {
+		return false
+	}
+	if ttl <= 0 {
+		ttl = DefaultTTL
+	}
+	tok, err := t.Issue(id, now, ttl)
+	if err != nil {
+		WriteError(w, realm, http.StatusInternalServerError, "server_error", "cannot create a token")
+		return false
+	}
+	body := map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ttl / time.Second)}
+	if scope != "" {
+		body["scope"] = scope
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	// A failed write means the client went away; there is no one to tell.
+	_ = json.NewEncoder(w).Encode(body)
+	return true
 }
 
 // Tokens is a server's table of issued bearer tokens: the client each was

@@ -2,30 +2,15 @@ package epcisquery
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/sillage/sillage/internal/oauth2cc"
 )
 
 // issue answers POST /auth/token: HTTP Basic client authentication, a
 // form with grant_type=client_credentials, a random 256-bit token valid
-// for TokenTTL (oauth2cc, as pact-serve does).
+// for TokenTTL (oauth2cc.Tokens.Grant, as pact-serve does).
 func (s *Server) issue(w http.ResponseWriter, r *http.Request) {
-	id, ok := oauth2cc.ReadGrant(w, r, "epcis", s.Clients)
-	if !ok {
-		return
-	}
-	ttl := s.TokenTTL
-	if ttl <= 0 {
-		ttl = time.Hour
-	}
-	tok, err := s.tokens.Issue(id, s.now(), ttl)
-	if err != nil {
-		s.problem(w, http.StatusInternalServerError, "ImplementationException", "cannot create a token")
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, map[string]any{"access_token": tok, "token_type": "bearer", "expires_in": int(ttl / time.Second)})
+	s.tokens.Grant(w, r, "epcis", s.Clients, s.now(), s.TokenTTL, "")
 }
 
 // authorized checks the request's bearer token and answers 401 when it
