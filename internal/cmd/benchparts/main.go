@@ -7,9 +7,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/sillage/sillage/internal/benchcase"
 	"github.com/sillage/sillage/internal/cputime"
 	"github.com/sillage/sillage/optimize/timephased"
-	"github.com/sillage/sillage/store"
 )
 
 func main() {
@@ -34,17 +34,10 @@ func run() error {
 		return fmt.Errorf("store: %w (seed it with scripts/bench-optimize -timephased -big -dir DIR)", err)
 	}
 	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite://"+*db)
+	in, err := benchcase.Load(ctx, "sqlite://"+*db)
 	if err != nil {
 		return err
 	}
-	n, err := s.LoadPlanNetwork(ctx, "bench", store.PlanNetworkOptions{HistoryWeeks: 4})
-	s.Close()
-	if err != nil {
-		return err
-	}
-	n.ApplyDefaults()
-	in := &timephased.Input{Network: n, Weeks: 13}
 	ps, err := timephased.Split(in, timephased.SplitOptions{Parts: *parts})
 	if err != nil {
 		return err

@@ -15,9 +15,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/sillage/sillage/internal/benchcase"
 	"github.com/sillage/sillage/network"
 	"github.com/sillage/sillage/optimize/timephased"
-	"github.com/sillage/sillage/store"
 )
 
 // caseResult is what one child reports.
@@ -183,18 +183,11 @@ func genCase(r *caseResult, name string, parts, mono int, dir, sillageBin string
 	}
 	ctx := context.Background()
 	start := now()
-	s, err := store.Open(ctx, url)
+	in, err := benchcase.Load(ctx, url)
 	if err != nil {
 		return err
 	}
-	n, err := s.LoadPlanNetwork(ctx, "bench", store.PlanNetworkOptions{HistoryWeeks: 4})
-	s.Close()
-	if err != nil {
-		return err
-	}
-	n.ApplyDefaults()
 	r.Load = since(start)
-	in := &timephased.Input{Network: n, Weeks: 13}
 	if r.Candidates, err = timephased.CountCandidates(in); err != nil {
 		return err
 	}
