@@ -124,10 +124,6 @@ func (s *Server) problem(w http.ResponseWriter, status int, kind, detail string)
 		"type": "epcisException:" + kind, "title": http.StatusText(status), "status": status, "detail": detail})
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	writeJSONType(w, status, "application/json", v)
-}
-
 // writeJSONType writes v as JSON with the content type ct.
 func writeJSONType(w http.ResponseWriter, status int, ct string, v any) {
 	b, err := json.Marshal(v)
