@@ -1,7 +1,9 @@
 package workflows
 
 import (
+	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -108,5 +110,45 @@ func TestDevServerFlags(t *testing.T) {
 	f := DevServerFlags()
 	if len(f) != 12 || f[0] != "--search-attribute" || f[1] != "SillageNetwork=Keyword" || f[9] != "SillageCostEUR=Double" {
 		t.Errorf("flags %v", f)
+	}
+}
+
+// TestActivitiesTakeTheirOwnInput: every activity takes a context and one
+// struct of this package as its input, and no input type serves two
+// activities (a catch-all input shared by eight plan steps was what
+// issue 15 removed), except the ones in sharedInputs, each with its
+// reason.
+func TestActivitiesTakeTheirOwnInput(t *testing.T) {
+	sharedInputs := map[string]string{
+		"OrderRef": "an order's identity: CreateOrder stores it, SubmitOrder sends that order to its supplier",
+	}
+	ctxType := reflect.TypeFor[context.Context]()
+	users := map[string][]string{}
+	acts := reflect.TypeFor[Activities]()
+	for i := range acts.NumMethod() {
+		m := acts.Method(i)
+		if m.Type.NumIn() != 2 || m.Type.In(0) != ctxType {
+			t.Errorf("%s takes %d arguments; want a context and one input", m.Name, m.Type.NumIn())
+			continue
+		}
+		in := m.Type.In(1)
+		if in.Kind() != reflect.Struct || in.PkgPath() != acts.PkgPath() {
+			t.Errorf("%s takes a %v; want a struct of package workflows", m.Name, in)
+			continue
+		}
+		users[in.Name()] = append(users[in.Name()], m.Name)
+	}
+	if len(users) == 0 {
+		t.Fatal("no activity found")
+	}
+	for in, names := range users {
+		if _, ok := sharedInputs[in]; len(names) > 1 && !ok {
+			t.Errorf("input %s is shared by %v: give each activity its own", in, names)
+		}
+	}
+	for in := range sharedInputs {
+		if len(users[in]) < 2 {
+			t.Errorf("sharedInputs lists %s, which serves %v: drop it from the list", in, users[in])
+		}
 	}
 }
