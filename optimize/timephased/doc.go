@@ -76,7 +76,7 @@
 // with capacity and the DCs with a pair. Columns are built only for
 // (source, pair, path, release week) with arrival in the horizon.
 //
-// # Model (build.go)
+// # Model (model.go)
 //
 // Columns: x ≥ 0 per source, destination pair, path and release week
 // (units; packs for week-0 purchases); I ≥ 0 on hand at the end of each
