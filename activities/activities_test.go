@@ -426,6 +426,10 @@ func TestAwaitConfirmationPendingIsRetryable(t *testing.T) {
 	if !errors.As(err, &app) || app.Type() != workflows.ErrTypePending || app.NonRetryable() {
 		t.Fatalf("before the answer: %v, want a retryable %s error", err, workflows.ErrTypePending)
 	}
+	// A poll that finds no answer is not an error to the worker's log.
+	if app.Category() != temporal.ApplicationErrorCategoryBenign {
+		t.Errorf("before the answer: category %v, want benign", app.Category())
+	}
 	now = now.Add(time.Minute)
 	c, err := a.AwaitConfirmation(ctx, workflows.AwaitConfirmationInput{Submission: sub, Poll: time.Second})
 	if err != nil || c.Status != workflows.ConfirmFull || c.OrderID != o.ID {

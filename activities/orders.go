@@ -254,9 +254,9 @@ func (a *Activities) SubmitOrder(ctx context.Context, ref workflows.OrderRef) (w
 }
 
 // AwaitConfirmation asks the supplier once for its answer. While there is
-// none it fails with the retryable error type workflows.ErrTypePending:
-// the workflow's retry policy for it polls every Poll without holding a
-// worker slot in between. It returns ConfirmCallback when the supplier
+// none it fails with the retryable, benign error type
+// workflows.ErrTypePending: the workflow's retry policy for it polls every
+// Poll without holding a worker slot in between. It returns ConfirmCallback when the supplier
 // cannot be polled, so that the workflow waits for the callback signal.
 func (a *Activities) AwaitConfirmation(ctx context.Context, in workflows.AwaitConfirmationInput) (workflows.Confirmation, error) {
 	if a.Supplier == nil {
@@ -275,8 +275,12 @@ func (a *Activities) AwaitConfirmation(ctx context.Context, in workflows.AwaitCo
 		// workflow's timeout decides when to give up.
 		return workflows.Confirmation{}, fmt.Errorf("status of %s at %s: %w", o.ID, o.Source, err)
 	case c.Status == workflows.ConfirmPending || c.Status == "":
-		return workflows.Confirmation{}, temporal.NewApplicationError(
-			fmt.Sprintf("%s has not answered %s yet", o.Source, o.ID), workflows.ErrTypePending)
+		// Benign: no answer yet is the normal state of a poll, so the
+		// worker logs each attempt at debug level instead of as an
+		// activity error, and does not count it as a failure.
+		return workflows.Confirmation{}, temporal.NewApplicationErrorWithOptions(
+			fmt.Sprintf("%s has not answered %s yet", o.Source, o.ID), workflows.ErrTypePending,
+			temporal.ApplicationErrorOptions{Category: temporal.ApplicationErrorCategoryBenign})
 	}
 	c.OrderID = o.ID
 	return c, nil

@@ -126,8 +126,10 @@ const (
 	// ErrTypePlanBusy: a plan waited LeaseWaitMax for another plan of its
 	// network and gave up.
 	ErrTypePlanBusy = "PlanBusy"
-	// ErrTypePending: a supplier has not answered yet. It is retryable:
-	// the retry policy is the polling loop.
+	// ErrTypePending: a supplier has not answered yet. It is retryable
+	// (the retry policy is the polling loop) and of the benign category
+	// (temporal.ApplicationErrorCategoryBenign), so that workers log the
+	// polls at debug level, not as activity errors.
 	ErrTypePending = "Pending"
 )
 
