@@ -1,7 +1,10 @@
 package workflows_test
 
 import (
+	"context"
 	"log/slog"
+	"strings"
+	"sync"
 	"time"
 
 	tlog "go.temporal.io/sdk/log"
@@ -11,9 +14,14 @@ import (
 )
 
 // newEnv returns a test environment with every workflow and the fake
-// activities registered.
+// activities registered, which logs nowhere.
 func newEnv(s *testsuite.WorkflowTestSuite, f *fakeActivities) *testsuite.TestWorkflowEnvironment {
-	s.SetLogger(tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)))
+	return newEnvLogging(s, f, slog.DiscardHandler)
+}
+
+// newEnvLogging is newEnv with the workflows' log going to h.
+func newEnvLogging(s *testsuite.WorkflowTestSuite, f *fakeActivities, h slog.Handler) *testsuite.TestWorkflowEnvironment {
+	s.SetLogger(tlog.NewStructuredLogger(slog.New(h)))
 	env := s.NewTestWorkflowEnvironment()
 	workflows.Register(env)
 	workflows.RegisterActivities(env, f)
@@ -53,4 +61,45 @@ func recordAppend[T any](f *fakeActivities, name string, list *[]T, v T) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	*list = append(*list, v)
+}
+
+// logLines is a slog.Handler that keeps each record as one line, "LEVEL
+// message key=value ...", with the attributes of the record only (not
+// those the SDK adds to its logger), for tests of what workflows log.
+type logLines struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *logLines) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logLines) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logLines) WithGroup(string) slog.Handler            { return l }
+
+func (l *logLines) Handle(_ context.Context, r slog.Record) error {
+	line := r.Level.String() + " " + r.Message
+	r.Attrs(func(a slog.Attr) bool {
+		line += " " + a.String()
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, line)
+	return nil
+}
+
+// with returns the lines that contain every one of parts.
+func (l *logLines) with(parts ...string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+next:
+	for _, line := range l.lines {
+		for _, p := range parts {
+			if !strings.Contains(line, p) {
+				continue next
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }

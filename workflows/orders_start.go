@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -246,7 +247,17 @@ func reportDone(ctx workflow.Context, in OrderInput, res OrderResult, err error)
 	// Disconnected: a cancelled order still tells its batch.
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
-	if serr := workflow.SignalExternalWorkflow(dctx, in.ReportTo, "", SignalOrderDone, r).Get(dctx, nil); serr != nil {
+	serr := workflow.SignalExternalWorkflow(dctx, in.ReportTo, "", SignalOrderDone, r).Get(dctx, nil)
+	var closed *temporal.UnknownExternalWorkflowExecutionError
+	switch {
+	case serr == nil:
+	case errors.As(serr, &closed):
+		// The batch has closed: it waited for its orders' first statuses
+		// only (OrderBatchInput.WaitForOrders false), or it was ended by
+		// hand. Nothing waits for this report, so there is nothing to warn
+		// of.
+		workflow.GetLogger(ctx).Debug("order end not reported: its batch has closed", "order", in.OrderID, "batch", in.ReportTo)
+	default:
 		workflow.GetLogger(ctx).Warn("order end not reported to its batch", "order", in.OrderID, "batch", in.ReportTo, "error", serr)
 	}
 }

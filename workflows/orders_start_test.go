@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/sillage/sillage"
@@ -205,6 +207,42 @@ func TestOrderReportsToItsBatch(t *testing.T) {
 			defer mu.Unlock()
 			if fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("signals to the batch %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+// TestOrderEndToAClosedBatchIsNoWarning: a batch that waited for its
+// orders' first statuses only has closed when they end, so the end report
+// finds no workflow; that is logged at debug level. Any other failure to
+// report is a warning.
+func TestOrderEndToAClosedBatchIsNoWarning(t *testing.T) {
+	const batch = "orders:tiny:20260301T060000:1"
+	for _, tc := range []struct {
+		name      string
+		err       error
+		wantLevel string
+		wantMsg   string
+	}{
+		{"batch closed", &temporal.UnknownExternalWorkflowExecutionError{}, "DEBUG", "order end not reported: its batch has closed"},
+		{"other failure", errors.New("frontend unavailable"), "WARN", "order end not reported to its batch"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var s testsuite.WorkflowTestSuite
+			logs := &logLines{}
+			env := newEnvLogging(&s, newFake(), logs)
+			in := transfer()
+			in.ReportTo, in.Held = batch, true
+			env.OnSignalExternalWorkflow(mock.Anything, batch, "", workflows.SignalOrderStatus, mock.Anything).Return(nil)
+			env.OnSignalExternalWorkflow(mock.Anything, batch, "", workflows.SignalOrderDone, mock.Anything).Return(tc.err)
+			signalAfter(env, time.Minute, workflows.SignalAck, workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted})
+			signalAfter(env, time.Hour, workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", Units: 50})
+			if res := runOrder(t, env, workflows.TransferWorkflowName, in); res.Status != sillage.OrderClosed {
+				t.Fatalf("result %+v, want closed", res)
+			}
+			got := logs.with("order end not reported")
+			if len(got) != 1 || !strings.HasPrefix(got[0], tc.wantLevel+" "+tc.wantMsg) || !strings.Contains(got[0], "batch="+batch) {
+				t.Errorf("logged %q, want one %s line %q naming the batch", got, tc.wantLevel, tc.wantMsg)
 			}
 		})
 	}
