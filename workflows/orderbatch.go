@@ -182,6 +182,7 @@ func OrderBatchWorkflow(ctx workflow.Context, in OrderBatchInput) (OrderBatchRes
 		b.run(ctx)
 	}
 	b.res.Listed = b.orders[:min(max(in.List, 0), len(b.orders))]
+	ignoreLateSignals(ctx) // orders that end while the batch ends
 	return b.res, nil
 }
 

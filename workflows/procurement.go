@@ -37,6 +37,7 @@ const maxReasonBytes = 2000
 func ProcurementWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	res, err := procurement(ctx, in)
 	reportDone(ctx, in, res, err) // to its batch, when a batch started it
+	ignoreLateSignals(ctx)        // a receipt or a decision after the end
 	return res, err
 }
 

@@ -24,6 +24,7 @@ import (
 func TransferWorkflow(ctx workflow.Context, in OrderInput) (OrderResult, error) {
 	res, err := transfer(ctx, in)
 	reportDone(ctx, in, res, err) // to its batch, when a batch started it
+	ignoreLateSignals(ctx)        // a second ack, a shipment after the close
 	return res, err
 }
 

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/sillage/sillage"
 	"github.com/sillage/sillage/workflows"
@@ -99,5 +101,36 @@ func TestTransferPublishFailureDoesNotReplan(t *testing.T) {
 	}
 	if len(f.releases) != 1 || !strings.Contains(f.releases[0].Reason, "no MQTT command publisher") {
 		t.Errorf("releases %+v", f.releases)
+	}
+}
+
+// TestTransferIgnoresLateSignals: the warehouse acks the command twice,
+// and a shipping event comes with the receipt that closes the order. The
+// workflow ignores the second ack and the shipment as it ends and says so
+// at info level, instead of the SDK's "unhandled signals" warning.
+func TestTransferIgnoresLateSignals(t *testing.T) {
+	var s testsuite.WorkflowTestSuite
+	logs := &logLines{}
+	env := newEnvLogging(&s, newFake(), logs)
+	in := transfer()
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: in.OrderID})
+	ack := workflows.TransferAck{CommandID: in.OrderID, Status: workflows.TransferAckAccepted}
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalAck, ack)
+		env.SignalWorkflow(workflows.SignalAck, ack)
+	}, time.Minute)
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(workflows.SignalGoodsReceipt, workflows.OrderReceipt{OrderID: in.OrderID, Site: "BTQ-LON", EventID: "rcv-1", Units: 50})
+		env.SignalWorkflow(workflows.SignalGoodsShipped, workflows.OrderShipment{OrderID: in.OrderID, Source: "DC-PAR", Site: "BTQ-LON", EventID: "shp-1", Units: 50})
+	}, time.Hour)
+	res := runOrder(t, env, workflows.TransferWorkflowName, in)
+	if res.Status != sillage.OrderClosed {
+		t.Fatalf("result %+v, want closed", res)
+	}
+	if got := logs.with("unhandled signals"); len(got) != 0 {
+		t.Errorf("logged %q, want no unhandled signals", got)
+	}
+	if got := logs.with("INFO", "were ignored", "ack ×1, goods_shipped ×1", "workflow="+in.OrderID); len(got) != 1 {
+		t.Errorf("log lines of ignored signals %q, want one naming ack ×1 and goods_shipped ×1; all: %q", got, logs.lines)
 	}
 }
