@@ -13,7 +13,9 @@ import (
 )
 
 // Simulator publishes realistic RFID traffic for a network: goods receipts
-// at distribution centres (new tagged items, with a purchase order),
+// at distribution centres (new tagged items, with a purchase order of the
+// retailer's own, urn:epcglobal:cbv:bt:{DC GLN}:SIM-{n}, not one of
+// sillage's: the receipt moves stock and signals no order workflow),
 // transfers to boutiques (a shipping event at the DC, a receiving event at
 // the boutique some seconds later), sales in boutiques, cycle counts that
 // re-read items where they are, duplicate reads inside one event, whole
@@ -214,7 +216,7 @@ func (s *Simulator) next(st *SimStats) (site string, ev ObjectEvent) {
 		st.Receipts++
 		return dc.ID, ObjectEvent{ID: "urn:uuid:" + s.uuid(), Time: now, Action: epcis.ActionAdd, BizStep: "receiving",
 			Disposition: "in_progress", BizLocation: dc.GLN, ReadPoint: dc.GLN, EPCs: uris(items),
-			BizTransactions: []epcis.BizTransaction{{Type: "po", ID: "urn:sillage:po:sim:" + strconv.Itoa(st.Receipts)}}}
+			BizTransactions: []epcis.BizTransaction{{Type: "po", ID: "urn:epcglobal:cbv:bt:" + dc.GLN + ":SIM-" + strconv.Itoa(st.Receipts)}}}
 	case r < 0.55 && len(s.shops) > 0:
 		// Transfer from a DC to a boutique.
 		shop := s.shops[s.rng.IntN(len(s.shops))]
