@@ -139,6 +139,20 @@ func (w *Warehouse) PickEPCs(ctx context.Context, cmd sillage.Command) ([]string
 	return epcs, nil
 }
 
+// ReleasePick forgets that this Warehouse picked p's tagged items, once
+// they have arrived at their destination: an item received at a DC (a
+// DC-to-DC transfer) can be picked there again. Until then PickEPCs skips
+// them, as their shipping event may not be applied yet.
+func (w *Warehouse) ReleasePick(p Pick) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, e := range p.EPCs {
+		if it, err := epc.ParseItem(e); err == nil {
+			delete(w.picked, sillage.ItemKey{GTIN: it.GTIN, Serial: it.Serial})
+		}
+	}
+}
+
 // ShippingEvent returns the shipping event of a transfer order at its
 // source, stamped t: bizStep shipping, disposition in_transit, the
 // source's GLN as bizLocation and read point, the destination's GLN as
@@ -216,6 +230,7 @@ func (w *Warehouse) shipAndReceive(ctx context.Context, src, dest Publisher, cmd
 		w.log().Warn("warehouse: receipt not published", "command", cmd.ID, "to", cmd.To, "err", err)
 		return
 	}
+	w.ReleasePick(p)
 	w.mu.Lock()
 	w.stats.Receipts++
 	w.mu.Unlock()
