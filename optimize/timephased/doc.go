@@ -86,7 +86,7 @@
 //
 // Rows:
 //
-//	balance   I(t−1) + Σ arrivals(t) − Σ departures(t) + L(t) − I(t) = demand(t) − in transit(t)   (I(−1) = on hand − reserved ≥ 0; departures only at DCs)
+//	balance   I(t−1) + Σ arrivals(t) − Σ departures(t) + L(t) − I(t) = demand(t) − in transit(t)   (I(−1) = on hand − reserved ≥ 0; departures only at DCs; a DC's in transit of week 0 counts in week 1, so its week-0 departures, released now, take only I(−1))
 //	supplier  Σ x departing the supplier in week t ≤ capacity per week    each supplier, product, week
 //	lane      Σ mass · x on the lane in week t ≤ capacity_kg per week      each lane with a capacity, week
 //	storage   Σ_k I(t) − O(t) ≤ capacity_units − stock of unplanned products   each site with a capacity, week

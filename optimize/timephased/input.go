@@ -91,7 +91,9 @@ type Input struct {
 	// means DefaultServiceLevel.
 	ServiceLevel float64
 	// InTransit lists stock in transit with its expected week. Nil means
-	// the network's in_transit of each position, expected in week 0.
+	// the network's in_transit of each position, expected in week 0. A
+	// DC's week-0 arrivals count from week 1: its week-0 transfers are
+	// released as orders now and take only what it holds now.
 	InTransit []Arrival
 	// Terms are the suppliers' terms (lead time, MOQ, case pack, cost).
 	Terms []Terms

@@ -148,9 +148,19 @@ func checkPlan(t *testing.T, in *Input, res *Result) {
 		}
 		return m[k]
 	}
+	dc := map[string]bool{}
+	for _, s := range n.Sites {
+		dc[s.ID] = s.Kind == sillage.KindDC
+	}
 	for _, p := range n.Stock {
 		open[key{p.Site, p.SKU}] += max(0, p.OnHand-p.Reserved)
-		week(arr, key{p.Site, p.SKU})[0] += p.InTransit
+		// A DC's week-0 arrivals ship from week 1: its week-0 transfers
+		// are released now, from what it holds now.
+		w := 0
+		if dc[p.Site] && h > 1 {
+			w = 1
+		}
+		week(arr, key{p.Site, p.SKU})[w] += p.InTransit
 	}
 	terms := map[key]Terms{}
 	for _, tm := range in.Terms {
@@ -227,6 +237,11 @@ func checkPlan(t *testing.T, in *Input, res *Result) {
 		}
 	}
 	slices.SortFunc(keys, func(a, b key) int { return strings.Compare(a.site+a.sku, b.site+b.sku) })
+	for k, o := range out {
+		if dc[k.site] && o[0] > open[k]+1e-6 {
+			t.Errorf("%v: week-0 transfers of %v units, above the %v the DC holds free now", k, o[0], open[k])
+		}
+	}
 	for _, k := range keys {
 		prev := open[k]
 		d := demand[k]
