@@ -1,40 +1,27 @@
-package activities
+package iot_test
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/sillage/sillage/activities"
 	"github.com/sillage/sillage/iot"
 	"github.com/sillage/sillage/iot/epcis"
 	"github.com/sillage/sillage/network"
 )
 
-// payloads keeps every message published to it.
-type payloads struct {
-	mu  sync.Mutex
-	all [][]byte
-}
-
-func (p *payloads) Publish(_ context.Context, _ string, payload []byte) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.all = append(p.all, payload)
-	return nil
-}
-
 // TestSimulatedReceiptsNameNoSillageOrder runs the RFID simulator and
-// reads its goods receipts as GoodsReceived does: their purchase orders
+// reads its goods receipts as activities.GoodsReceived does: their purchase orders
 // are the retailer's own, so none names an order of sillage's (which
 // would be signalled, and warned about as an order with no running
 // workflow).
 func TestSimulatedReceiptsNameNoSillageOrder(t *testing.T) {
-	n, err := network.Load(tinyPath(t))
+	n, err := network.Load("../testdata/networks/tiny.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pub := &payloads{}
+	pub := &capture{}
 	sim := &iot.Simulator{Network: n, PublisherFor: func(string) (iot.Publisher, error) { return pub, nil },
 		Rate: 2000, Duration: 200 * time.Millisecond, EPCsPerEvent: 4, Seed: 3}
 	st, err := sim.Run(context.Background())
@@ -42,7 +29,7 @@ func TestSimulatedReceiptsNameNoSillageOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	receipts := 0
-	for i, b := range pub.all {
+	for i, b := range pub.payloads {
 		doc, err := epcis.Decode(b)
 		if err != nil {
 			t.Fatalf("message %d: %v", i, err)
@@ -53,7 +40,7 @@ func TestSimulatedReceiptsNameNoSillageOrder(t *testing.T) {
 			}
 			receipts++
 			for _, bt := range ev.BizTransactions {
-				if id, ok := OrderIDFromBizTransaction(bt.ID); ok {
+				if id, ok := activities.OrderIDFromBizTransaction(bt.ID); ok {
 					t.Errorf("message %d: receipt's business transaction %q names sillage order %q", i, bt.ID, id)
 				}
 			}
