@@ -139,7 +139,7 @@ func build(in *Input, h int, opt Options) (*model, error) {
 		// A DC's week-0 departures become transfer orders released now,
 		// which can only take what the DC holds now (on hand − reserved):
 		// what arrives at a DC during week 0 ships from week 1.
-		if week <= 0 && h > 1 && n.Sites[key[0]].Kind == sillage.KindDC {
+		if week == 0 && h > 1 && n.Sites[key[0]].Kind == sillage.KindDC {
 			week = 1
 		}
 		arrivals[key][min(week, h-1)] += u
