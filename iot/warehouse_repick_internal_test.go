@@ -28,7 +28,7 @@ func (nopPublisher) Publish(context.Context, string, []byte) error { return nil 
 // TestWarehouseRepicksItemItReceived: an item the warehouse shipped from
 // DC-PAR and received at BTQ-PAR (in sillage dev: a DC-to-DC transfer) is
 // on hand there and must be pickable by the next order from there. Before
-// ReleasePick, the warehouse skipped it for ever (w.picked is never
+// releasePick, the warehouse skipped it for ever (w.picked is never
 // cleared), so the planner counted it on hand while every pick missed it:
 // short shipments, 264 of the 337 units missing in 6 minutes of sillage
 // dev once the plans stopped over-releasing.

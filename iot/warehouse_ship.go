@@ -139,11 +139,11 @@ func (w *Warehouse) PickEPCs(ctx context.Context, cmd sillage.Command) ([]string
 	return epcs, nil
 }
 
-// ReleasePick forgets that this Warehouse picked p's tagged items, once
+// releasePick forgets that this Warehouse picked p's tagged items, once
 // they have arrived at their destination: an item received at a DC (a
 // DC-to-DC transfer) can be picked there again. Until then PickEPCs skips
 // them, as their shipping event may not be applied yet.
-func (w *Warehouse) ReleasePick(p Pick) {
+func (w *Warehouse) releasePick(p Pick) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for _, e := range p.EPCs {
@@ -230,7 +230,7 @@ func (w *Warehouse) shipAndReceive(ctx context.Context, src, dest Publisher, cmd
 		w.log().Warn("warehouse: receipt not published", "command", cmd.ID, "to", cmd.To, "err", err)
 		return
 	}
-	w.ReleasePick(p)
+	w.releasePick(p)
 	w.mu.Lock()
 	w.stats.Receipts++
 	w.mu.Unlock()
