@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -107,8 +108,15 @@ func (d *devRun) stop(t *testing.T, dir string) {
 			t.Errorf("sillage dev exited with %v after SIGINT\nstderr:\n%s", err, d.stderr.String())
 		}
 	case <-time.After(90 * time.Second):
-		_ = d.proc.Kill()
-		t.Fatalf("sillage dev did not stop within 90s of SIGINT\nstderr:\n%s", d.stderr.String())
+		// SIGQUIT makes the Go runtime print every goroutine's stack on
+		// stderr: the failure shows where the stop hung.
+		_ = d.proc.Signal(syscall.SIGQUIT)
+		select {
+		case <-d.proc.Done():
+		case <-time.After(10 * time.Second):
+			_ = d.proc.Kill()
+		}
+		t.Fatalf("sillage dev did not stop within 90s of SIGINT\nstderr (the last 400 lines, with the goroutines at SIGQUIT):\n%s", tailLines(d.stderr.String(), 400))
 	}
 	if d.state.TemporalPID == 0 {
 		t.Error("dev.json gave no Temporal server pid")

@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 	"unsafe"
 
@@ -314,15 +313,7 @@ func (m *Model) solveMIP() result {
 		C.Cbc_setMIPStartI(c.p, C.int(len(m.startIdx)), intsPtr(m.startIdx), doublesPtr(m.startVal, false))
 	}
 
-	restore := clp.KeepSignals()
 	C.Cbc_solve(c.p)
-	restore()
-	if C.Cbc_status(c.p) == 5 {
-		// CBC's own handler took a SIGINT meant for the program (status
-		// 5, user interruption): pass it on, now that the program's
-		// handler is back.
-		_ = syscall.Kill(syscall.Getpid(), syscall.SIGINT)
-	}
 	if m.logLevel > 0 {
 		C.sillage_cbc_flush_stdout()
 	}

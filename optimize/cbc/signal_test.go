@@ -4,8 +4,11 @@ import (
 	"context"
 	"math"
 	"os/signal"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage/optimize/cbc"
 	"github.com/sillage/sillage/optimize/clp"
@@ -21,9 +24,14 @@ import (
 func TestSolveKeepsSignals(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
 	defer stop()
-	// A knapsack of 40 items that needs branch and bound: CBC's own
-	// solver loop runs (a tiny model is solved before it).
-	const n = 40
+	p := knapsack(40)
+	solveKnapsack(t, p)
+	testkit.InterruptSelf(t, ctx, "a CBC solve", "CBC")
+}
+
+// knapsack returns a knapsack of n items that needs branch and bound, so
+// that CBC's own solver loop runs (a tiny model is solved before it).
+func knapsack(n int) cbc.Problem {
 	p := cbc.Problem{Problem: clp.Problem{NumRows: 1, NumCols: n, RowLower: []float64{math.Inf(-1)}, RowUpper: []float64{1000}},
 		Integer: make([]bool, n)}
 	for j := range n {
@@ -36,13 +44,54 @@ func TestSolveKeepsSignals(t *testing.T) {
 		p.Integer[j] = true
 	}
 	p.ColStart = append(p.ColStart, n)
+	return p
+}
+
+// solveKnapsack solves p in a new model and fails t when CBC does not
+// prove it optimal.
+func solveKnapsack(t *testing.T, p cbc.Problem) {
 	m := cbc.New()
 	defer m.Close()
 	if err := m.LoadProblem(p); err != nil {
-		t.Fatal(err)
+		t.Error(err)
+		return
 	}
 	if err := m.Solve(); err != nil {
-		t.Fatal(err)
+		t.Error(err)
 	}
-	testkit.InterruptSelf(t, ctx, "a CBC solve", "CBC")
+}
+
+// TestInterruptDuringSolvesReachesProgram: a SIGINT that arrives while
+// CBC solves (and CLP solves beside it) must reach the program, not stop
+// a solve in COIN-OR's handler and vanish. Two goroutines solve
+// knapsacks and one solves LPs until the program sees the interrupt.
+func TestInterruptDuringSolvesReachesProgram(t *testing.T) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
+	defer stop()
+	p := knapsack(40)
+	var solved atomic.Int64
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for n := 0; n < 500 && ctx.Err() == nil; n++ {
+				solveKnapsack(t, p)
+				solved.Add(1)
+			}
+		})
+	}
+	wg.Go(func() {
+		for n := 0; n < 2000 && ctx.Err() == nil; n++ {
+			m := clp.New()
+			if err := m.LoadProblem(p.Problem); err != nil {
+				t.Error(err)
+			}
+			_ = m.Solve(clp.DualSimplex)
+			m.Close()
+		}
+	})
+	for solved.Load() < 5 {
+		time.Sleep(time.Millisecond)
+	}
+	testkit.InterruptSelf(t, ctx, "CBC and CLP solves still running", "CBC")
+	wg.Wait()
 }

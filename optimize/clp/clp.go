@@ -11,36 +11,6 @@ package clp
 // sillage_flush_stdout flushes C's stdout, where CLP writes its log.
 static void sillage_flush_stdout(void) { fflush(stdout); }
 
-#include <pthread.h>
-#include <signal.h>
-
-// CLP's initial solve (and CBC's solver loop) install their own SIGINT
-// handler and put the previous one back when they return. Two solves on
-// two threads interleave those saves and restores and can leave COIN-OR's
-// handler in place, so that Go never sees an interrupt again. The first of
-// overlapping solves saves the handlers of SIGINT and SIGTERM; the last
-// puts them back.
-static pthread_mutex_t sillage_sig_mu = PTHREAD_MUTEX_INITIALIZER;
-static int sillage_sig_depth = 0;
-static struct sigaction sillage_sig_int, sillage_sig_term;
-
-static void sillage_solver_enter(void) {
-	pthread_mutex_lock(&sillage_sig_mu);
-	if (sillage_sig_depth++ == 0) {
-		sigaction(SIGINT, NULL, &sillage_sig_int);
-		sigaction(SIGTERM, NULL, &sillage_sig_term);
-	}
-	pthread_mutex_unlock(&sillage_sig_mu);
-}
-
-static void sillage_solver_leave(void) {
-	pthread_mutex_lock(&sillage_sig_mu);
-	if (--sillage_sig_depth == 0) {
-		sigaction(SIGINT, &sillage_sig_int, NULL);
-		sigaction(SIGTERM, &sillage_sig_term, NULL);
-	}
-	pthread_mutex_unlock(&sillage_sig_mu);
-}
 */
 import "C"
 
@@ -49,23 +19,8 @@ import (
 	"math"
 	"runtime"
 	"sync/atomic"
-	"syscall"
 	"unsafe"
 )
-
-// KeepSignals protects the process's SIGINT and SIGTERM handlers from a
-// COIN-OR solve (CLP's initial solve, CBC's solver loop), which installs
-// its own SIGINT handler while it runs: call it before the solve and the
-// function it returns after. Overlapping calls on several goroutines nest:
-// the first saves the handlers, the last puts them back. While a solve
-// runs, an interrupt stops the solve (COIN-OR's handler) rather than the
-// program; Model.Solve and cbc's Solve then send it on to the program
-// once its handlers are back, and return an error wrapping
-// ErrInterrupted (cbc: Abandoned).
-func KeepSignals() (restore func()) {
-	C.sillage_solver_enter()
-	return func() { C.sillage_solver_leave() }
-}
 
 // liveModels counts CLP models allocated and not yet freed (tests use it to
 // check that Close and the finalizer free every model).
@@ -307,7 +262,6 @@ func (m *Model) Solve(method Method) error {
 	}
 	// CLP stores the limit as a deadline on its CPU clock: arm it now.
 	C.Clp_setMaximumSeconds(m.p, C.double(limit))
-	maxIter := C.maximumIterations(m.p)
 	if rays := m.freeRayColumns(); len(rays) > 0 {
 		m.iterations = m.solveWithoutRays(method, rays)
 	} else {
@@ -317,31 +271,10 @@ func (m *Model) Solve(method Method) error {
 	m.solved, m.warm = true, true
 	st := Status(C.Clp_status(m.p))
 	sec := int(C.Clp_secondaryStatus(m.p))
-	if m.interrupted(maxIter, st, sec) {
-		// COIN-OR's handler took a SIGINT meant for the program: pass
-		// it on, now that the program's handler is back (KeepSignals).
-		_ = syscall.Kill(syscall.Getpid(), syscall.SIGINT)
-		return fmt.Errorf("%w (%s, after %d iterations)", ErrInterrupted, method, m.iterations)
-	}
 	if err := st.Err(); err != nil {
 		return fmt.Errorf("%w (%s, status %d, secondary status %d: %s)", err, method, int(st), sec, SecondaryStatusText(sec))
 	}
 	return nil
-}
-
-// interrupted reports whether the solve that ended with status st and
-// secondary status sec was stopped by CLP's own SIGINT handler, which its
-// initial solve installs (see KeepSignals): that handler sets the
-// iteration limit of the model it solves (this one, or its presolved
-// copy) to 0. The model's limit, maxIter before the solve, is put back.
-// A limit status on a model without a time or iteration limit is an
-// interrupt of the presolved copy.
-func (m *Model) interrupted(maxIter C.int, st Status, sec int) bool {
-	if C.maximumIterations(m.p) != maxIter {
-		C.Clp_setMaximumIterations(m.p, maxIter)
-		return true
-	}
-	return st == Limit && sec != 9 && m.timeLimit == 0 && maxIter == math.MaxInt32
 }
 
 // confirmedRun runs method and returns the number of iterations. When a
@@ -351,7 +284,6 @@ func (m *Model) interrupted(maxIter C.int, st Status, sec int) bool {
 // random LPs with a free column on the unbounded ray), while the primal
 // simplex decides both cases directly.
 func (m *Model) confirmedRun(method Method) (iters int) {
-	defer KeepSignals()()
 	iters = m.run(method)
 	if st := C.Clp_status(m.p); (st == 1 || st == 2) && method != PrimalSimplex {
 		if m.keptWorkAreas() {

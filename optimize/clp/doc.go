@@ -113,11 +113,11 @@
 // done, an event handler that CLP calls at the end of every simplex
 // iteration (stop.cpp, a ClpEventHandler; CLP copies it into its
 // presolved model) stops the solve, which returns the context's error with
-// status [Stopped]. The barrier is not stopped this way. CLP's initial
-// solve also installs its own SIGINT handler (see [KeepSignals]): an
-// interrupt it catches stops the solve, and Solve sends the signal on to
-// the program once the program's handlers are back and returns an error
-// wrapping [ErrInterrupted].
+// status [Stopped]. The barrier is not stopped this way. COIN-OR's
+// solvers would install their own SIGINT handler while they run (CLP's
+// initial solve, CBC's solver loop); signals.c keeps them from it, so that
+// an interrupt always reaches the program, which stops its solves through
+// their contexts.
 //
 // # Memory and concurrency
 //

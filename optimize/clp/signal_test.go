@@ -4,8 +4,10 @@ import (
 	"context"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/sillage/sillage/optimize/clp"
 	"github.com/sillage/sillage/optimize/internal/testkit"
@@ -62,4 +64,41 @@ func TestSolvesKeepSignals(t *testing.T) {
 	}
 	wg.Wait()
 	testkit.InterruptSelf(t, ctx, "overlapping CLP solves", "CLP")
+}
+
+// TestInterruptDuringSolvesReachesProgram: a SIGINT that arrives while
+// solves run on several threads must reach the program. CLP's initial
+// solve points a static "current model" at its model and installs its own
+// handler; with solves overlapping, the handler in place at the moment of
+// the interrupt could belong to a solve that had already returned, and the
+// interrupt was lost (sillage dev went on running for 90 s after Ctrl-C
+// while a plan was solving). The test keeps 4 goroutines solving, then
+// interrupts itself and waits for the context signal.NotifyContext
+// cancels.
+func TestInterruptDuringSolvesReachesProgram(t *testing.T) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
+	defer stop()
+	p := transport(60)
+	var solved atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for n := 0; n < 2000 && ctx.Err() == nil; n++ {
+				m := clp.New()
+				if err := m.LoadProblem(p); err != nil {
+					t.Error(err)
+				}
+				// Solve, not SolveContext: the interrupt must reach the
+				// program without the solve's help.
+				_ = m.Solve(clp.DualSimplex)
+				m.Close()
+				solved.Add(1)
+			}
+		})
+	}
+	for solved.Load() < 20 {
+		time.Sleep(time.Millisecond)
+	}
+	testkit.InterruptSelf(t, ctx, "overlapping CLP solves still running", "CLP")
+	wg.Wait()
 }

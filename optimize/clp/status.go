@@ -16,10 +16,6 @@ var (
 	// ErrLimit: the solve stopped on the time or iteration limit (status 3)
 	// before proving anything. SecondaryStatus is 9 when time ran out.
 	ErrLimit = errors.New("clp: stopped on a time or iteration limit")
-	// ErrInterrupted: a SIGINT stopped the solve. CLP's initial solve
-	// catches SIGINT itself and stops; Solve then sends the signal on to
-	// the program (see KeepSignals).
-	ErrInterrupted = errors.New("clp: solve interrupted by SIGINT")
 	// ErrNumerical: CLP stopped on errors, usually numerical difficulties
 	// (status 4), or reported a status this binding does not know.
 	ErrNumerical = errors.New("clp: stopped on numerical difficulties")

@@ -8,10 +8,8 @@ import "C"
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"runtime"
-	"time"
 )
 
 // SolveContext is Solve stopped when ctx is done: it returns at once,
@@ -23,9 +21,7 @@ import (
 // and the error wraps ctx.Err(). The barrier, which CLP does not stop by
 // event, runs to its end (or its time limit) before ctx is checked. A
 // model stopped mid-solve keeps the basis it reached: a later Solve starts
-// from there. A SIGINT that CLP's own handler caught (ErrInterrupted, see
-// KeepSignals) counts as ctx's when ctx is done within a second of it,
-// as it is when the program cancels ctx on SIGINT.
+// from there.
 func (m *Model) SolveContext(ctx context.Context, method Method) error {
 	if m.Closed() {
 		return ErrClosed
@@ -49,15 +45,7 @@ func (m *Model) SolveContext(ctx context.Context, method Method) error {
 		<-fired // the flag is set: wait, so that clearing it below comes last
 	}
 	C.sillage_clp_store_stop(flag, 0)
-	if errors.Is(err, ErrInterrupted) {
-		// Solve sent the SIGINT on: the program's handler, when it has
-		// one, cancels ctx in a moment.
-		select {
-		case <-ctx.Done():
-		case <-time.After(time.Second):
-		}
-	}
-	if cerr := ctx.Err(); cerr != nil && (m.Status() == Stopped || errors.Is(err, ErrInterrupted)) {
+	if cerr := ctx.Err(); cerr != nil && m.Status() == Stopped {
 		return fmt.Errorf("clp: solve stopped after %d iterations: %w", m.Iterations(), cerr)
 	}
 	return err
