@@ -19,7 +19,7 @@ func TestFetchToken(t *testing.T) {
 	var issued string
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := ReadGrant(w, r, "test", clients); !ok {
+		if _, ok := readGrant(w, r, "test", clients); !ok {
 			return
 		}
 		issued, _ = NewToken()
@@ -78,15 +78,15 @@ func TestReadGrant(t *testing.T) {
 				r.SetBasicAuth(c.id, c.secret)
 			}
 			w := httptest.NewRecorder()
-			id, ok := ReadGrant(w, r, "test", clients)
+			id, ok := readGrant(w, r, "test", clients)
 			if c.wantStatus == 0 {
 				if !ok || id != c.id || w.Body.Len() != 0 {
-					t.Fatalf("ReadGrant = %q, %v, wrote %q; want %q, true, nothing", id, ok, w.Body.String(), c.id)
+					t.Fatalf("readGrant = %q, %v, wrote %q; want %q, true, nothing", id, ok, w.Body.String(), c.id)
 				}
 				return
 			}
 			if ok || id != "" {
-				t.Fatalf("ReadGrant = %q, %v; want a refusal", id, ok)
+				t.Fatalf("readGrant = %q, %v; want a refusal", id, ok)
 			}
 			var body map[string]string // RFC 6749 §5.2
 			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
@@ -143,7 +143,7 @@ func TestTokens(t *testing.T) {
 // TestGrant: a good request gets the access token response (RFC 6749
 // §5.1) with the token the table then looks up to the client, expiring
 // ttl after now (an hour for ttl 0), the scope only when one is given,
-// and no caching; a bad one gets ReadGrant's error and issues nothing.
+// and no caching; a bad one gets readGrant's error and issues nothing.
 func TestGrant(t *testing.T) {
 	clients := map[string]string{"audit": "s3cret"}
 	now := time.Date(2026, 12, 5, 8, 0, 0, 0, time.UTC)

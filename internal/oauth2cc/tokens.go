@@ -12,13 +12,13 @@ import (
 // the server sets none.
 const DefaultTTL = time.Hour
 
-// ReadGrant reads a token request of the client credentials grant: a
+// readGrant reads a token request of the client credentials grant: a
 // form with grant_type=client_credentials, the client authenticated by
 // HTTP Basic against clients (Authenticate). It returns the client id; on
 // a malformed form, another grant type or a failed authentication it
 // answers the request with the OAuth2 error (WriteError in realm) and
 // returns ok false.
-func ReadGrant(w http.ResponseWriter, r *http.Request, realm string, clients map[string]string) (client string, ok bool) {
+func readGrant(w http.ResponseWriter, r *http.Request, realm string, clients map[string]string) (client string, ok bool) {
 	if err := r.ParseForm(); err != nil {
 		WriteError(w, realm, http.StatusBadRequest, "invalid_request", "the body must be application/x-www-form-urlencoded")
 		return "", false
@@ -36,7 +36,7 @@ func ReadGrant(w http.ResponseWriter, r *http.Request, realm string, clients map
 }
 
 // Grant answers a token request of the client credentials grant whole:
-// it reads the request (ReadGrant, which answers a bad one), issues a
+// it reads the request (readGrant, which answers a bad one), issues a
 // token to the client valid from now for ttl (DefaultTTL when ttl <= 0)
 // and answers 200 with the access token response (RFC 6749 §5.1):
 // access_token, token_type "bearer", expires_in in seconds and, when not
@@ -44,7 +44,7 @@ func ReadGrant(w http.ResponseWriter, r *http.Request, realm string, clients map
 // answered as a server_error (500). It reports whether a token was
 // issued.
 func (t *Tokens) Grant(w http.ResponseWriter, r *http.Request, realm string, clients map[string]string, now time.Time, ttl time.Duration, scope string) bool {
-	id, ok := ReadGrant(w, r, realm, clients)
+	id, ok := readGrant(w, r, realm, clients)
 	if !ok {
 		return false
 	}
