@@ -154,6 +154,19 @@ func build(in *Input, h int, opt Options) (*model, error) {
 	for _, a := range in.InTransit {
 		addArrival(a.Site, a.SKU, a.Week, a.Units)
 	}
+	// Units reserved beyond what a site holds are promised to orders
+	// already released and will be taken from what arrives: they are
+	// netted against its arrivals, earliest first, so that incoming stock
+	// is not planned twice.
+	for _, p := range n.Stock {
+		over := p.Reserved - max(0, p.OnHand)
+		a := arrivals[[2]int{sites[p.Site], products[p.SKU]}]
+		for t := 0; t < len(a) && over > 0; t++ {
+			take := min(over, a[t])
+			a[t] -= take
+			over -= take
+		}
+	}
 
 	pf := in.paths
 	if pf == nil || in.pathsOf != n || in.pathsWeeks != h {

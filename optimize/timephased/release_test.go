@@ -68,3 +68,47 @@ func TestWeekZeroTransfersOnlyFromStockOnHand(t *testing.T) {
 		})
 	}
 }
+
+// TestReservedBeyondOnHandNetsArrivals: units reserved beyond what a DC
+// holds are promised to transfers already released and come out of what
+// arrives, so the plan cannot ship them a second time. The DC holds 8,
+// has 20 reserved (12 beyond its stock) and 40 in transit, and the
+// boutique wants 10 a week for 6 weeks with no supplier: over the horizon
+// the DC can ship at most 0 now + 40 − 12 = 28 units (the plan before
+// shipped 40).
+func TestReservedBeyondOnHandNetsArrivals(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		transit []Arrival // nil: the network's in_transit
+	}{
+		{"network in_transit", nil},
+		{"open orders over two weeks", []Arrival{{Site: "DC", SKU: "W", Week: 0, Units: 10}, {Site: "DC", SKU: "W", Week: 2, Units: 30}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := ready(t, &sillage.Network{
+				Name:     "dc-reserved",
+				Sites:    []sillage.Site{site(1, "DC", sillage.KindDC, 0), site(2, "BTQ", sillage.KindBoutique, 0)},
+				Products: []sillage.Product{{SKU: "W", GTIN: gtin(1), Name: "W", Class: "watch", MassKG: 1, UnitCostEUR: 1000}},
+				Lanes:    []sillage.Lane{{From: "DC", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 100, CostEURPerKG: 1, TransitDays: 1}},
+				Stock:    []sillage.Position{{Site: "DC", SKU: "W", OnHand: 8, Reserved: 20, InTransit: 40}},
+				Policy:   sillage.Policy{HoldingRatePerYear: 0.2, ReviewPeriodDays: 7},
+			})
+			in := &Input{Network: n, Weeks: 6, Demand: []Series{{Site: "BTQ", SKU: "W", Units: flat(6, 10)}}, InTransit: c.transit}
+			for _, opt := range []Options{{Gap: -1}, {Rounding: true}} {
+				res, err := Plan(in, opt)
+				if err != nil {
+					t.Fatal(err)
+				}
+				shipped := 0.0
+				for _, l := range res.Lines {
+					if l.Kind == KindTransfer && l.From == "DC" {
+						shipped += l.Quantity
+					}
+				}
+				if shipped > 28+1e-6 || shipped < 1 {
+					t.Errorf("%+v: the DC ships %v units over the horizon; it can ship 28 (40 arriving − 12 reserved beyond its 8 on hand)", opt, shipped)
+				}
+			}
+		})
+	}
+}
