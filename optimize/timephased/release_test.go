@@ -34,14 +34,7 @@ func TestWeekZeroTransfersOnlyFromStockOnHand(t *testing.T) {
 		}, 3, 40},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			n := ready(t, &sillage.Network{
-				Name:     "dc-transit",
-				Sites:    []sillage.Site{site(1, "DC", sillage.KindDC, 0), site(2, "BTQ", sillage.KindBoutique, 0)},
-				Products: []sillage.Product{{SKU: "W", GTIN: gtin(1), Name: "W", Class: "watch", MassKG: 1, UnitCostEUR: 1000}},
-				Lanes:    []sillage.Lane{{From: "DC", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 100, CostEURPerKG: 1, TransitDays: 1}},
-				Stock:    []sillage.Position{{Site: "DC", SKU: "W", OnHand: 8, Reserved: 5, InTransit: 40}},
-				Policy:   sillage.Policy{HoldingRatePerYear: 0.2, ReviewPeriodDays: 7},
-			})
+			n := dcBoutique(t, sillage.Position{Site: "DC", SKU: "W", OnHand: 8, Reserved: 5, InTransit: 40})
 			for _, opt := range []Options{{Gap: -1}, {Rounding: true}} {
 				res, err := Plan(c.in(n), opt)
 				if err != nil {
@@ -85,14 +78,7 @@ func TestReservedBeyondOnHandNetsArrivals(t *testing.T) {
 		{"open orders over two weeks", []Arrival{{Site: "DC", SKU: "W", Week: 0, Units: 10}, {Site: "DC", SKU: "W", Week: 2, Units: 30}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			n := ready(t, &sillage.Network{
-				Name:     "dc-reserved",
-				Sites:    []sillage.Site{site(1, "DC", sillage.KindDC, 0), site(2, "BTQ", sillage.KindBoutique, 0)},
-				Products: []sillage.Product{{SKU: "W", GTIN: gtin(1), Name: "W", Class: "watch", MassKG: 1, UnitCostEUR: 1000}},
-				Lanes:    []sillage.Lane{{From: "DC", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 100, CostEURPerKG: 1, TransitDays: 1}},
-				Stock:    []sillage.Position{{Site: "DC", SKU: "W", OnHand: 8, Reserved: 20, InTransit: 40}},
-				Policy:   sillage.Policy{HoldingRatePerYear: 0.2, ReviewPeriodDays: 7},
-			})
+			n := dcBoutique(t, sillage.Position{Site: "DC", SKU: "W", OnHand: 8, Reserved: 20, InTransit: 40})
 			in := &Input{Network: n, Weeks: 6, Demand: []Series{{Site: "BTQ", SKU: "W", Units: flat(6, 10)}}, InTransit: c.transit}
 			for _, opt := range []Options{{Gap: -1}, {Rounding: true}} {
 				res, err := Plan(in, opt)
@@ -111,4 +97,18 @@ func TestReservedBeyondOnHandNetsArrivals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dcBoutique returns a network of one DC that holds dc (product W, no
+// supplier) and one boutique it serves by road in a day.
+func dcBoutique(t *testing.T, dc sillage.Position) *sillage.Network {
+	t.Helper()
+	return ready(t, &sillage.Network{
+		Name:     "dc-boutique",
+		Sites:    []sillage.Site{site(1, "DC", sillage.KindDC, 0), site(2, "BTQ", sillage.KindBoutique, 0)},
+		Products: []sillage.Product{{SKU: "W", GTIN: gtin(1), Name: "W", Class: "watch", MassKG: 1, UnitCostEUR: 1000}},
+		Lanes:    []sillage.Lane{{From: "DC", To: "BTQ", Mode: sillage.ModeRoad, DistanceKM: 100, CostEURPerKG: 1, TransitDays: 1}},
+		Stock:    []sillage.Position{dc},
+		Policy:   sillage.Policy{HoldingRatePerYear: 0.2, ReviewPeriodDays: 7},
+	})
 }
