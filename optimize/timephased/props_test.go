@@ -160,7 +160,9 @@ func checkPlan(t *testing.T, in *Input, res *Result) {
 		if dc[p.Site] && h > 1 {
 			w = 1
 		}
-		week(arr, key{p.Site, p.SKU})[w] += p.InTransit
+		// Units reserved beyond what the site holds come out of what
+		// arrives.
+		week(arr, key{p.Site, p.SKU})[w] += max(0, p.InTransit-max(0, p.Reserved-p.OnHand))
 	}
 	terms := map[key]Terms{}
 	for _, tm := range in.Terms {
