@@ -15,8 +15,9 @@ import (
 	"github.com/sillage/sillage/optimize/internal/testkit"
 )
 
-// TestSolveKeepsSignals: CBC's solver installs its own SIGINT handler
-// (to stop a solve on Ctrl-C). After a solve, the process's interrupt
+// TestSolveKeepsSignals: CBC's solver would install its own SIGINT
+// handler (to stop a solve on Ctrl-C; optimize/clp's signals.c keeps it
+// from it). After a solve, the process's interrupt
 // must still reach Go: a worker that has solved a plan must still stop on
 // SIGINT (found by the worker-kill fault test, whose last worker never
 // stopped). The test interrupts itself after a solve and waits for the

@@ -36,11 +36,11 @@ func transport(n int) clp.Problem {
 	return p
 }
 
-// TestSolvesKeepSignals: CLP's initial solve installs its own SIGINT
-// handler and restores the one before when it returns; solves on several
-// threads at once interleave those and could leave CLP's handler in
-// place, after which Ctrl-C never reached the program (a worker of the
-// fault test never stopped). After many overlapping solves, the test
+// TestSolvesKeepSignals: CLP's initial solve would install its own SIGINT
+// handler and restore the one before when it returns (signals.c keeps it
+// from it); solves on several threads at once interleaved those and could
+// leave CLP's handler in place, after which Ctrl-C never reached the
+// program (a worker of the fault test never stopped). After many overlapping solves, the test
 // interrupts itself and waits for the context signal.NotifyContext
 // cancels.
 func TestSolvesKeepSignals(t *testing.T) {
