@@ -17,16 +17,14 @@ import (
 
 // TestSolveKeepsSignals: CBC's solver would install its own SIGINT
 // handler (to stop a solve on Ctrl-C; optimize/clp's signals.c keeps it
-// from it). After a solve, the process's interrupt
-// must still reach Go: a worker that has solved a plan must still stop on
-// SIGINT (found by the worker-kill fault test, whose last worker never
-// stopped). The test interrupts itself after a solve and waits for the
+// from it). After a solve, the process's interrupt must still reach Go: a
+// worker that has solved a plan must still stop on SIGINT (found by the
+// worker-kill fault test, whose last worker never stopped). The test interrupts itself after a solve and waits for the
 // context that signal.NotifyContext cancels.
 func TestSolveKeepsSignals(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
 	defer stop()
-	p := knapsack(40)
-	solveKnapsack(t, p)
+	solveKnapsack(t, knapsack(40))
 	testkit.InterruptSelf(t, ctx, "a CBC solve", "CBC")
 }
 

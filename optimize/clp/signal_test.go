@@ -40,9 +40,9 @@ func transport(n int) clp.Problem {
 // handler and restore the one before when it returns (signals.c keeps it
 // from it); solves on several threads at once interleaved those and could
 // leave CLP's handler in place, after which Ctrl-C never reached the
-// program (a worker of the fault test never stopped). After many overlapping solves, the test
-// interrupts itself and waits for the context signal.NotifyContext
-// cancels.
+// program (a worker of the fault test never stopped). After many
+// overlapping solves, the test interrupts itself and waits for the
+// context signal.NotifyContext cancels.
 func TestSolvesKeepSignals(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
 	defer stop()
@@ -51,19 +51,28 @@ func TestSolvesKeepSignals(t *testing.T) {
 	for range 6 {
 		wg.Go(func() {
 			for range 15 {
-				m := clp.New()
-				if err := m.LoadProblem(p); err != nil {
-					t.Error(err)
-				}
-				if err := m.Solve(clp.DualSimplex); err != nil {
-					t.Error(err)
-				}
-				m.Close()
+				solveTransport(t, p)
 			}
 		})
 	}
 	wg.Wait()
 	testkit.InterruptSelf(t, ctx, "overlapping CLP solves", "CLP")
+}
+
+// solveTransport solves p with the dual simplex in a new model, with
+// Solve and not SolveContext (an interrupt must reach the program without
+// the solve's help, and must not stop the solve), and fails t when it is
+// not proved optimal.
+func solveTransport(t *testing.T, p clp.Problem) {
+	m := clp.New()
+	defer m.Close()
+	if err := m.LoadProblem(p); err != nil {
+		t.Error(err)
+		return
+	}
+	if err := m.Solve(clp.DualSimplex); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestInterruptDuringSolvesReachesProgram: a SIGINT that arrives while
@@ -84,14 +93,7 @@ func TestInterruptDuringSolvesReachesProgram(t *testing.T) {
 	for range 4 {
 		wg.Go(func() {
 			for n := 0; n < 2000 && ctx.Err() == nil; n++ {
-				m := clp.New()
-				if err := m.LoadProblem(p); err != nil {
-					t.Error(err)
-				}
-				// Solve, not SolveContext: the interrupt must reach the
-				// program without the solve's help.
-				_ = m.Solve(clp.DualSimplex)
-				m.Close()
+				solveTransport(t, p)
 				solved.Add(1)
 			}
 		})
