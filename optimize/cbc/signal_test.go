@@ -4,11 +4,8 @@ import (
 	"context"
 	"math"
 	"os/signal"
-	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/sillage/sillage/optimize/cbc"
 	"github.com/sillage/sillage/optimize/clp"
@@ -71,19 +68,6 @@ func TestInterruptDuringSolvesReachesProgram(t *testing.T) {
 	mip := knapsack(40)
 	lp := mip
 	lp.Integer = nil
-	var solved atomic.Int64
-	var wg sync.WaitGroup
-	for _, p := range []cbc.Problem{mip, mip, lp} {
-		wg.Go(func() {
-			for n := 0; n < 500 && ctx.Err() == nil; n++ {
-				solveKnapsack(t, p)
-				solved.Add(1)
-			}
-		})
-	}
-	for solved.Load() < 5 {
-		time.Sleep(time.Millisecond)
-	}
-	testkit.InterruptSelf(t, ctx, "CBC and CLP solves still running", "CBC")
-	wg.Wait()
+	solveMIP := func() { solveKnapsack(t, mip) }
+	testkit.InterruptDuringSolves(t, ctx, "CBC", 5, 500, solveMIP, solveMIP, func() { solveKnapsack(t, lp) })
 }

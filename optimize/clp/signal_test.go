@@ -4,10 +4,8 @@ import (
 	"context"
 	"os/signal"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/sillage/sillage/optimize/clp"
 	"github.com/sillage/sillage/optimize/internal/testkit"
@@ -88,19 +86,6 @@ func TestInterruptDuringSolvesReachesProgram(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT)
 	defer stop()
 	p := transport(60)
-	var solved atomic.Int64
-	var wg sync.WaitGroup
-	for range 4 {
-		wg.Go(func() {
-			for n := 0; n < 2000 && ctx.Err() == nil; n++ {
-				solveTransport(t, p)
-				solved.Add(1)
-			}
-		})
-	}
-	for solved.Load() < 20 {
-		time.Sleep(time.Millisecond)
-	}
-	testkit.InterruptSelf(t, ctx, "overlapping CLP solves still running", "CLP")
-	wg.Wait()
+	solve := func() { solveTransport(t, p) }
+	testkit.InterruptDuringSolves(t, ctx, "CLP", 20, 2000, solve, solve, solve, solve)
 }

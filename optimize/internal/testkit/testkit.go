@@ -6,6 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -109,4 +111,27 @@ func InterruptSelf(t *testing.T, ctx context.Context, after, solver string) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("SIGINT after %s did not reach the Go program: %s's handler replaced Go's", after, solver)
 	}
+}
+
+// InterruptDuringSolves runs each of solves over and over on its own
+// goroutine (at most `most` times, and until ctx is done), waits until warm
+// runs have ended in all, then calls InterruptSelf while they go on, and
+// waits for the goroutines to end.
+func InterruptDuringSolves(t *testing.T, ctx context.Context, solver string, warm, most int, solves ...func()) {
+	t.Helper()
+	var ran atomic.Int64
+	var wg sync.WaitGroup
+	for _, solve := range solves {
+		wg.Go(func() {
+			for n := 0; n < most && ctx.Err() == nil; n++ {
+				solve()
+				ran.Add(1)
+			}
+		})
+	}
+	for ran.Load() < int64(warm) {
+		time.Sleep(time.Millisecond)
+	}
+	InterruptSelf(t, ctx, "overlapping "+solver+" solves still running", solver)
+	wg.Wait()
 }
